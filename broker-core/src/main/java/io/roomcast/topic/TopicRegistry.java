@@ -96,7 +96,7 @@ public final class TopicRegistry implements AutoCloseable {
         if (existing.isPresent()) {
             return existing.get();
         }
-        NewTopic topic = new NewTopic(ns.topic(), Optional.of(ns.partitions()), Optional.of(replicationFactor))
+        NewTopic topic = new NewTopic(ns.topic(), Optional.of(ns.partitions()), replicationFactor < 1 ? Optional.empty() : Optional.of(replicationFactor))
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(ns.retention().toMillis())));
         try {
             admin.createTopics(List.of(topic)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
