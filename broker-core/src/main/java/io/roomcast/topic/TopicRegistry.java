@@ -112,7 +112,24 @@ public final class TopicRegistry implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new KafkaUnavailableException("interrupted", e);
         }
-        return describe(ns.topic()).orElseThrow(() -> new KafkaUnavailableException("topic " + ns.topic() + " vanished", null));
+        return awaitDescription(ns.topic());
+    }
+
+    /** A topic just created may take a moment to show up in the metadata of the broker asked. */
+    private TopicInfo awaitDescription(String topic) {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            Optional<TopicInfo> info = describe(topic);
+            if (info.isPresent()) {
+                return info.get();
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new KafkaUnavailableException("topic " + topic + " was created but does not show up in the metadata", null);
     }
 
     private Optional<TopicInfo> describe(String topic) {

@@ -59,6 +59,8 @@ public final class Subscription implements LiveListener {
     private long cursor;
     private boolean liveSent;
     private int readFailures;
+    /** For {@code from: time}: history events older than this are skipped until the first newer one. */
+    private long notBefore = Long.MIN_VALUE;
 
     public Subscription(Backbone backbone, Outbound outbound, RoomLocation location, StartPoint from, JsonNode requestId,
                         SubscriptionEvents events) {
@@ -162,6 +164,11 @@ public final class Subscription implements LiveListener {
             return history.startOfLast(tp, location.room(), last.count(), l).thenApply(ResumePlan::complete);
         }
         StartPoint.Time time = (StartPoint.Time) from;
+        synchronized (lock) {
+            // Other rooms share the partition, and Kafka finds the first record of any room at or
+            // after the time; this room's older events after it are skipped.
+            notBefore = time.timestamp();
+        }
         return history.offsetForTime(tp, time.timestamp()).thenApply(o -> ResumePlan.complete(Math.min(o, l)));
     }
 
@@ -252,9 +259,10 @@ public final class Subscription implements LiveListener {
 
     private void deliverHistory(RoomEvent e) {
         synchronized (lock) {
-            if (state != State.CATCHING_UP || e.offset() <= lastDelivered) {
+            if (state != State.CATCHING_UP || e.offset() <= lastDelivered || e.timestamp() < notBefore) {
                 return;
             }
+            notBefore = Long.MIN_VALUE;
             outbound.force(EventFrames.encode(e));
             lastDelivered = e.offset();
         }
