@@ -174,6 +174,25 @@ public final class EdgeServer implements AutoCloseable {
         });
     }
 
+    /**
+     * Drains (see {@link #drain()}), waits up to {@code timeout} for clients to leave, then closes.
+     * This is what SIGTERM does.
+     */
+    public void shutdownGracefully(Duration timeout) {
+        log.atInfo().addKeyValue("connections", connections()).log("draining");
+        drain();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (connections() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        close();
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {
