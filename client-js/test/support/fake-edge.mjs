@@ -14,9 +14,9 @@ class FakeEdge {
     this.epoch = epoch;
     this.autoPong = autoPong;
     this.autoAck = autoAck;
-    /** When false, every new connection is closed at once with `refuseCode`. */
+    /** When false, every WebSocket handshake is refused with HTTP 503, as by an edge that is down. */
     this.acceptConnections = acceptConnections;
-    this.refuseCode = 1011;
+    this.refused = 0;
     /** Custom handler: return true when it handled the frame, so the default answer is skipped. */
     this.onFrame = onFrame;
     this.connections = [];
@@ -24,7 +24,12 @@ class FakeEdge {
   }
 
   _listen() {
-    this.wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    const verifyClient = (info, done) => {
+      if (this.acceptConnections) return done(true);
+      this.refused++;
+      return done(false, 503, 'edge down (test)');
+    };
+    this.wss = new WebSocketServer({ host: '127.0.0.1', port: 0, verifyClient });
     this.wss.on('connection', (ws, req) => this._onConnection(ws, req));
     return new Promise((resolve) => this.wss.on('listening', resolve));
   }
@@ -50,10 +55,6 @@ class FakeEdge {
   _onConnection(ws, req) {
     const conn = new FakeConnection(ws, this.connections.length, req.url);
     this.connections.push(conn);
-    if (!this.acceptConnections) {
-      ws.close(this.refuseCode, 'refused by test');
-      return;
-    }
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;
       let parsed;
