@@ -168,3 +168,35 @@ export function recordStates(rc) {
   rc.on('state', (s, info) => states.push([s, info]));
   return states;
 }
+
+/** Timers that fire only when the test advances the clock; sockets still run on real IO. */
+export function manualClock() {
+  let now = 0;
+  let seq = 0;
+  const timers = new Map(); // handle -> {at, fn}
+  return {
+    timers,
+    now: () => now,
+    setTimeout(fn, ms) {
+      const handle = { seq: ++seq };
+      timers.set(handle, { at: now + Math.max(0, ms), fn });
+      return handle;
+    },
+    clearTimeout(handle) {
+      timers.delete(handle);
+    },
+    /** Moves time forward, firing due timers in time order (timers they add are considered too). */
+    advance(ms) {
+      const target = now + ms;
+      for (;;) {
+        let next = null;
+        for (const [h, t] of timers) if (t.at <= target && (!next || t.at < next[1].at || (t.at === next[1].at && h.seq < next[0].seq))) next = [h, t];
+        if (!next) break;
+        timers.delete(next[0]);
+        now = next[1].at;
+        next[1].fn();
+      }
+      now = target;
+    },
+  };
+}

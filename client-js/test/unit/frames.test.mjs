@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import { connect } from '../../roomcast.js';
-import { startFakeEdge, waitUntil, recordStates } from '../support/fake-edge.mjs';
+import { startFakeEdge, waitUntil, recordStates, manualClock } from '../support/fake-edge.mjs';
 
 const FAST = { minMs: 5, initialMs: 10, maxMs: 40, resetAfterMs: 60000, random: () => 1 };
 
@@ -83,22 +83,27 @@ test('an error frame about nothing in particular reaches the error event', async
   assert.equal(errors[0].message, 'frame is not valid JSON');
 });
 
-test('a reconnect frame (drain): publishes wait, the client moves on after delayMs and resumes', async (t) => {
-  const { edge, rc } = await setup(t, { backoff: { ...FAST, resetAfterMs: 1 } });
+test('a reconnect frame (drain): publishes wait, the client comes back after delayMs and resumes', async (t) => {
+  const clock = manualClock();
+  const { edge, rc } = await setup(t, { clock, backoff: { ...FAST, maxMs: 30000 } });
   const states = recordStates(rc);
   const sub = rc.subscribe('chat:a', () => {});
-  await waitUntil(() => sub.state === 'active' && rc._attempt === 0, 'active and stable');
-  edge.last.send([{ op: 'event', room: 'chat:a', offset: 11, type: 'message', ts: 0, data: 1 }, { op: 'reconnect', reason: 'drain', delayMs: 30 }]);
+  await waitUntil(() => sub.state === 'active', 'active');
+  clock.advance(10000); // a stable connection (resetAfterMs)
+  edge.last.send([{ op: 'event', room: 'chat:a', offset: 11, type: 'message', ts: 0, data: 1 }, { op: 'reconnect', reason: 'drain', delayMs: 2350 }]);
   await waitUntil(() => rc._drainAt !== null, 'drain noted');
   const during = rc.publish('chat:a', 'during drain');
-  assert.equal(edge.connections[0].framesWith('publish').length, 0);
+  clock.advance(350);
   edge.connections[0].close(1001, 'drain');
+  await waitUntil(() => rc.state === 'reconnecting', 'reconnecting');
+  assert.equal(edge.connections[0].framesWith('publish').length, 0, 'nothing is sent to a draining edge');
+  assert.deepEqual(states.at(-1), ['reconnecting', { code: 1001, reason: 'drain', attempt: 1, delayMs: 2000 }]);
+  clock.advance(1999);
+  assert.equal(rc.state, 'reconnecting');
+  clock.advance(1);
   assert.equal(await during, 100);
   assert.equal(edge.connections.length, 2);
   assert.deepEqual(edge.connections[1].framesWith('subscribe')[0].from, { after: 11, epoch: 'E' });
-  const r = states.find((s) => s[0] === 'reconnecting')[1];
-  assert.equal(r.code, 1001);
-  assert.ok(r.delayMs <= 30, `waits at most the edge's delay: ${r.delayMs}`);
 });
 
 test('a reconnect frame is honoured even when the edge never closes', async (t) => {
