@@ -292,6 +292,7 @@ export class RoomcastClient {
   }
 
   _scheduleReconnect(info) {
+    if (this._state === State.CLOSED) return;
     const backoff = backoffDelay(this._attempt, this._opt.backoff, this._random);
     let delayMs = backoff;
     if (this._drainAt !== null) {
@@ -303,6 +304,7 @@ export class RoomcastClient {
     }
     this._attempt++;
     this._emitState(State.RECONNECTING, { ...info, attempt: this._attempt, delayMs });
+    if (this._state === State.CLOSED) return; // a state listener called close()
     this._connTimers.reconnect = this._setTimer(() => {
       delete this._connTimers.reconnect;
       this._open();

@@ -178,3 +178,35 @@ test('without a WebSocket constructor on Node 20 connect() says what to pass', (
   if (globalThis.WebSocket) return; // Node 22+ has one
   assert.throws(() => connect('ws://127.0.0.1:1/ws'), /WebSocket/);
 });
+
+test('close() from inside a state listener leaves no timer behind', async (t) => {
+  const edge = await startFakeEdge({ acceptConnections: false });
+  t.after(() => edge.close());
+  const clock = trackingClock();
+  const rc = connect(edge.url, { WebSocket, backoff: FAST, clock });
+  const states = recordStates(rc);
+  rc.on('state', (s) => s === 'reconnecting' && rc.close());
+  await waitUntil(() => rc.state === 'closed', 'closed');
+  assert.deepEqual(states.map((s) => s[0]), ['connecting', 'reconnecting', 'closed']);
+  assert.equal(clock.live.size, 0);
+});
+
+test('a failing token provider is reported and retried with backoff', async (t) => {
+  const edge = await startFakeEdge();
+  t.after(() => edge.close());
+  let calls = 0;
+  const rc = connect(edge.url, {
+    WebSocket,
+    backoff: FAST,
+    token: () => {
+      if (++calls === 1) throw new Error('auth server down');
+      return 'fresh';
+    },
+  });
+  const errors = [];
+  rc.on('error', (e) => errors.push(e.code));
+  await waitUntil(() => rc.state === 'open', 'open');
+  assert.deepEqual(errors, ['token']);
+  assert.equal(edge.last.path, '/ws?token=fresh');
+  rc.close();
+});
