@@ -174,7 +174,14 @@ export class RoomcastClient {
         reject(new RoomcastError('closed', 'the client is closed', { room }));
         return;
       }
-      const p = { room, data: data === undefined ? null : data, type: options.type, eventId: options.eventId, resolve, reject, id: 0, timer: null };
+      if (data === undefined) data = null;
+      try {
+        JSON.stringify(data);
+      } catch (e) {
+        reject(new RoomcastError('bad_request', `data is not JSON-serialisable: ${e && e.message}`, { room }));
+        return;
+      }
+      const p = { room, data, type: options.type, eventId: options.eventId, resolve, reject, id: 0, timer: null };
       if (!this._isSendable() && this._queue.length >= this._opt.publishQueueLimit) {
         reject(new RoomcastError('queue_full', `publish queue is full (${this._opt.publishQueueLimit} waiting for a connection)`, { room }));
         return;

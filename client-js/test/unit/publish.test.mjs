@@ -38,6 +38,10 @@ test('an error frame rejects the publish with the protocol error code', async (t
   };
   await assert.rejects(rc.publish('chat:a', 1), (e) => e.code === 'forbidden' && e.room === 'chat:a' && /not allowed/.test(e.message));
   await assert.rejects(rc.publish('', 1), { code: 'bad_request' });
+  const circular = {};
+  circular.self = circular;
+  await assert.rejects(rc.publish('chat:a', circular), { code: 'bad_request' });
+  await assert.rejects(rc.publish('chat:a', 1n), { code: 'bad_request' });
 });
 
 test('publishes made while disconnected wait in order and are sent on connect', async (t) => {
