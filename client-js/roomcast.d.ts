@@ -110,7 +110,7 @@ export interface ConnectOptions {
   /** A token sent as `?token=`; a function is called before every connection attempt. */
   token?: string | (() => string | Promise<string>);
   /** WebSocket constructor; required on Node 20 (for example `import WebSocket from 'ws'`). */
-  WebSocket?: new (url: string) => WebSocket | any;
+  WebSocket?: new (url: string) => unknown;
   /** App-level ping interval (default 30000). */
   pingIntervalMs?: number;
   /** After a ping, nothing received within this time means the connection is dead (default 10000). */
