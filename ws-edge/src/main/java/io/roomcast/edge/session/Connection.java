@@ -49,7 +49,7 @@ public final class Connection extends AbstractReceiveListener {
     }
 
     @Override
-    protected void onFullPingMessage(WebSocketChannel channel, BufferedBinaryMessage message) {
+    protected void onFullPingMessage(WebSocketChannel channel, BufferedBinaryMessage message) throws IOException {
         session.touch();
         super.onFullPingMessage(channel, message);
     }

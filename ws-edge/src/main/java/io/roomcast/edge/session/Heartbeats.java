@@ -2,7 +2,6 @@ package io.roomcast.edge.session;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.roomcast.edge.EdgeConfig;
 import io.roomcast.edge.protocol.CloseCode;
@@ -11,7 +10,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The edge's periodic sweep over its connections, once a second on its own thread: sends
@@ -29,7 +27,6 @@ public final class Heartbeats implements Runnable {
     private final Counter timedOut;
     private final Counter stalled;
     private final DistributionSummary lag;
-    private final AtomicLong maxLag = new AtomicLong();
 
     public Heartbeats(Collection<Session> sessions, EdgeConfig config, MeterRegistry meters) {
         this.sessions = sessions;
@@ -39,16 +36,13 @@ public final class Heartbeats implements Runnable {
         this.timedOut = Counter.builder("roomcast.connections.closed").tag("reason", "heartbeat_timeout").register(meters);
         this.stalled = Counter.builder("roomcast.connections.closed").tag("reason", "stalled").register(meters);
         this.lag = DistributionSummary.builder("roomcast.subscriber.lag.offsets")
-                .description("subscriber lag behind the live position, sampled every second").publishPercentileHistogram().register(meters);
-        Gauge.builder("roomcast.subscriber.lag.offsets.max", maxLag, AtomicLong::get)
-                .description("largest subscriber lag in the last sample").register(meters);
+                .description("subscriber lag behind the live position in partition offsets, sampled every second (the _max series is the maximum)").publishPercentileHistogram().register(meters);
     }
 
     @Override
     public void run() {
         try {
             long now = System.nanoTime();
-            long max = 0;
             for (Session s : sessions) {
                 if (now - s.lastReceivedNanos() > timeoutNanos) {
                     timedOut.increment();
@@ -69,10 +63,8 @@ public final class Heartbeats implements Runnable {
                 }
                 for (SubscriptionStatus st : s.status().subscriptions()) {
                     lag.record(st.lagOffsets());
-                    max = Math.max(max, st.lagOffsets());
                 }
             }
-            maxLag.set(max);
         } catch (RuntimeException e) {
             log.atError().setCause(e).log("heartbeat sweep failed");
         }
