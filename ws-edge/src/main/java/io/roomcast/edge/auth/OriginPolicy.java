@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  */
 public final class OriginPolicy {
     private static final Pattern ORIGIN = Pattern.compile(
-            "([a-z][a-z0-9+.-]{0,15})://(\\*\\.)?(\\[[0-9a-f:.]{2,45}]|[a-z0-9._~%!$&'()+,;=-]{1,253})(?::([0-9]{1,5}))?/?");
+            "([a-z][a-z0-9+.-]{0,15})://(\\*\\.)?(\\[[0-9a-f:.]{2,45}]|[a-z0-9.-]{1,253})(?::([0-9]{1,5}))?/?");
     private static final int MAX_ORIGIN_LENGTH = 300;
 
     private final List<Entry> entries;
@@ -82,7 +82,12 @@ public final class OriginPolicy {
             return null;
         }
         Matcher m = ORIGIN.matcher(s.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches() || (m.group(2) != null && !wildcardAllowed)) {
+        if (!m.matches()) {
+            return null;
+        }
+        boolean wildcard = m.group(2) != null;
+        // A wildcard needs a registrable domain under it: *.com would admit the whole TLD.
+        if (wildcard && (!wildcardAllowed || m.group(3).indexOf('.') <= 0)) {
             return null;
         }
         String scheme = m.group(1);
@@ -95,7 +100,7 @@ public final class OriginPolicy {
                 return null;
             }
         }
-        return new Entry(scheme, m.group(2) != null, m.group(3), port);
+        return new Entry(scheme, wildcard, m.group(3), port);
     }
 
     private static int defaultPort(String scheme) {

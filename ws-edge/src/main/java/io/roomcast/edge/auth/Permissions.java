@@ -69,7 +69,11 @@ public record Permissions(List<RoomPattern> subscribe, List<RoomPattern> publish
             if (!(item instanceof String s)) {
                 throw new IllegalArgumentException("rooms." + field + " must contain only strings");
             }
-            out.add(RoomPattern.of(s));
+            try {
+                out.add(RoomPattern.of(s));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("rooms." + field + ": " + e.getMessage());
+            }
         }
         return out;
     }
