@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 
@@ -46,8 +47,11 @@ import java.util.Set;
  * whether it can. Close it when the edge stops.
  */
 public final class Authenticator implements AutoCloseable {
-    /** Besides a missing {@code typ}: plain JWTs and RFC 9068 OAuth access tokens. */
-    private static final Set<JOSEObjectType> ACCEPTED_TYPES = Set.of(JOSEObjectType.JWT, new JOSEObjectType("at+jwt"));
+    /**
+     * Besides a missing {@code typ}: plain JWTs and RFC 9068 OAuth access tokens, with or without
+     * the {@code application/} prefix, compared ignoring case as media types are (RFC 7515 4.1.9).
+     */
+    private static final Set<String> ACCEPTED_TYPES = Set.of("jwt", "at+jwt", "application/jwt", "application/at+jwt");
 
     private final AuthConfig config;
     private final Clock clock;
@@ -111,7 +115,7 @@ public final class Authenticator implements AutoCloseable {
         }
         SignedJWT jwt = parse(token);
         JOSEObjectType typ = jwt.getHeader().getType();
-        if (typ != null && !ACCEPTED_TYPES.contains(typ)) {
+        if (typ != null && !ACCEPTED_TYPES.contains(typ.getType().toLowerCase(Locale.ROOT))) {
             throw new AuthException(Reason.MALFORMED, "the token's typ header is not JWT or at+jwt");
         }
         JWSAlgorithm alg = jwt.getHeader().getAlgorithm();

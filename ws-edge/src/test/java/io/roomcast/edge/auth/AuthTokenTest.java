@@ -84,7 +84,9 @@ class AuthTokenTest {
         assertThat(HMAC.authenticate(hs256(SECRET, claims().subject(null).build())).subject()).isEmpty();
         assertThat(HMAC.authenticate(hs256(SECRET, claims().claim("rooms", Map.of()).build())).permissions())
                 .isEqualTo(Permissions.none());
-        assertThat(HMAC.authenticate(TestTokens.hs256Typed(SECRET, new JOSEObjectType("at+jwt"), claims().build()))).isNotNull();
+        for (String typ : List.of("JWT", "jwt", "at+jwt", "application/at+JWT")) {
+            assertThat(HMAC.authenticate(TestTokens.hs256Typed(SECRET, new JOSEObjectType(typ), claims().build()))).isNotNull();
+        }
         assertThat(HMAC.authenticate(" " + hs256(SECRET, claims().build()) + "\n")).isNotNull();
     }
 
