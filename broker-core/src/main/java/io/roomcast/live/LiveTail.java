@@ -63,6 +63,7 @@ public final class LiveTail implements AutoCloseable {
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "roomcast-live-" + Integer.toHexString(System.identityHashCode(this)));
         props.putAll(consumerOverrides);
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(consumer).bindTo(meters);
         this.idleRoomsPerPartition = idleRoomsPerPartition;
         Gauge.builder("roomcast.live.partitions", partitions, Map::size)
                 .description("partitions tailed by the live consumer").register(meters);

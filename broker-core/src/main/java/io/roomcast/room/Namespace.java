@@ -13,8 +13,10 @@ import java.util.regex.Pattern;
  * @param partitions  partitions of the topic when Roomcast creates it
  * @param retention   {@code retention.ms} of the topic when Roomcast creates it
  * @param historySize events per room kept in an edge's history cache
+ * @param policy      what edges do with subscribers that cannot keep up
  */
-public record Namespace(String name, String topic, int partitions, Duration retention, int historySize) {
+public record Namespace(String name, String topic, int partitions, Duration retention, int historySize,
+                        BackpressurePolicy policy) {
     public static final String DEFAULT_NAME = "";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._@/-]{0,64}");
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
@@ -23,6 +25,7 @@ public record Namespace(String name, String topic, int partitions, Duration rete
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(retention, "retention");
+        Objects.requireNonNull(policy, "policy");
         if (!NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("invalid namespace name \"" + name + "\"");
         }
@@ -40,19 +43,28 @@ public record Namespace(String name, String topic, int partitions, Duration rete
         }
     }
 
+    /** A lossless namespace. */
+    public Namespace(String name, String topic, int partitions, Duration retention, int historySize) {
+        this(name, topic, partitions, retention, historySize, BackpressurePolicy.LOSSLESS);
+    }
+
     public Namespace withTopic(String newTopic) {
-        return new Namespace(name, newTopic, partitions, retention, historySize);
+        return new Namespace(name, newTopic, partitions, retention, historySize, policy);
     }
 
     public Namespace withPartitions(int newPartitions) {
-        return new Namespace(name, topic, newPartitions, retention, historySize);
+        return new Namespace(name, topic, newPartitions, retention, historySize, policy);
     }
 
     public Namespace withRetention(Duration newRetention) {
-        return new Namespace(name, topic, partitions, newRetention, historySize);
+        return new Namespace(name, topic, partitions, newRetention, historySize, policy);
     }
 
     public Namespace withHistorySize(int newHistorySize) {
-        return new Namespace(name, topic, partitions, retention, newHistorySize);
+        return new Namespace(name, topic, partitions, retention, newHistorySize, policy);
+    }
+
+    public Namespace withPolicy(BackpressurePolicy newPolicy) {
+        return new Namespace(name, topic, partitions, retention, historySize, newPolicy);
     }
 }

@@ -29,6 +29,17 @@ public record EdgeConfig(
         int workerQueueLimit,
         Duration topicCacheTtl,
         Duration drainDelay,
+        int dropWindow,
+        Duration pingInterval,
+        Duration heartbeatTimeout,
+        Duration writeTimeout,
+        int maxConnections,
+        int maxConnectionsPerIp,
+        int connectAttemptsPerIpPerSecond,
+        int framesPerSecond,
+        int publishesPerSecond,
+        int rateLimitStrikes,
+        String adminToken,
         Map<String, Object> producerOverrides,
         Map<String, Object> consumerOverrides) {
 
@@ -53,8 +64,31 @@ public record EdgeConfig(
         range("workerQueueLimit", workerQueueLimit, 1, 10_000_000);
         Objects.requireNonNull(topicCacheTtl, "topicCacheTtl");
         Objects.requireNonNull(drainDelay, "drainDelay");
+        range("dropWindow", dropWindow, 1, 1_000_000);
+        positive("pingInterval", pingInterval);
+        positive("heartbeatTimeout", heartbeatTimeout);
+        positive("writeTimeout", writeTimeout);
+        if (heartbeatTimeout.compareTo(pingInterval) <= 0) {
+            throw new IllegalArgumentException("heartbeatTimeout must be longer than pingInterval");
+        }
+        range("maxConnections", maxConnections, 1, 10_000_000);
+        range("maxConnectionsPerIp", maxConnectionsPerIp, 1, 10_000_000);
+        range("connectAttemptsPerIpPerSecond", connectAttemptsPerIpPerSecond, 1, 1_000_000);
+        range("framesPerSecond", framesPerSecond, 1, 1_000_000);
+        range("publishesPerSecond", publishesPerSecond, 1, 1_000_000);
+        range("rateLimitStrikes", rateLimitStrikes, 1, 1_000_000);
+        if (adminToken != null && adminToken.length() < 16) {
+            throw new IllegalArgumentException("adminToken must have at least 16 characters");
+        }
         producerOverrides = Map.copyOf(producerOverrides);
         consumerOverrides = Map.copyOf(consumerOverrides);
+    }
+
+    private static void positive(String name, Duration d) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive, was " + d);
+        }
     }
 
     private static void range(String name, long value, long min, long max) {
@@ -87,6 +121,17 @@ public record EdgeConfig(
         private int workerQueueLimit = 10_000;
         private Duration topicCacheTtl = Duration.ofSeconds(30);
         private Duration drainDelay = Duration.ofSeconds(5);
+        private int dropWindow = 100;
+        private Duration pingInterval = Duration.ofSeconds(30);
+        private Duration heartbeatTimeout = Duration.ofSeconds(75);
+        private Duration writeTimeout = Duration.ofSeconds(30);
+        private int maxConnections = 100_000;
+        private int maxConnectionsPerIp = 10_000;
+        private int connectAttemptsPerIpPerSecond = 1_000;
+        private int framesPerSecond = 200;
+        private int publishesPerSecond = 100;
+        private int rateLimitStrikes = 100;
+        private String adminToken;
         private Map<String, Object> producerOverrides = Map.of();
         private Map<String, Object> consumerOverrides = Map.of();
 
@@ -111,6 +156,17 @@ public record EdgeConfig(
         public Builder workerQueueLimit(int v) { workerQueueLimit = v; return this; }
         public Builder topicCacheTtl(Duration v) { topicCacheTtl = v; return this; }
         public Builder drainDelay(Duration v) { drainDelay = v; return this; }
+        public Builder dropWindow(int v) { dropWindow = v; return this; }
+        public Builder pingInterval(Duration v) { pingInterval = v; return this; }
+        public Builder heartbeatTimeout(Duration v) { heartbeatTimeout = v; return this; }
+        public Builder writeTimeout(Duration v) { writeTimeout = v; return this; }
+        public Builder maxConnections(int v) { maxConnections = v; return this; }
+        public Builder maxConnectionsPerIp(int v) { maxConnectionsPerIp = v; return this; }
+        public Builder connectAttemptsPerIpPerSecond(int v) { connectAttemptsPerIpPerSecond = v; return this; }
+        public Builder framesPerSecond(int v) { framesPerSecond = v; return this; }
+        public Builder publishesPerSecond(int v) { publishesPerSecond = v; return this; }
+        public Builder rateLimitStrikes(int v) { rateLimitStrikes = v; return this; }
+        public Builder adminToken(String v) { adminToken = v; return this; }
         public Builder producerOverrides(Map<String, Object> v) { producerOverrides = v; return this; }
         public Builder consumerOverrides(Map<String, Object> v) { consumerOverrides = v; return this; }
 
@@ -118,6 +174,8 @@ public record EdgeConfig(
             return new EdgeConfig(host, port, kafkaBootstrap, namespaces, replicationFactor, outboundLimit, handoverBufferLimit,
                     historyReaders, historyQueueLimit, historyReadAttempts, idleRoomsPerPartition, maxSubscriptionsPerConnection,
                     maxFrameBytes, maxPayloadBytes, workerThreads, workerQueueLimit, topicCacheTtl, drainDelay,
+                    dropWindow, pingInterval, heartbeatTimeout, writeTimeout, maxConnections, maxConnectionsPerIp,
+                    connectAttemptsPerIpPerSecond, framesPerSecond, publishesPerSecond, rateLimitStrikes, adminToken,
                     producerOverrides, consumerOverrides);
         }
     }

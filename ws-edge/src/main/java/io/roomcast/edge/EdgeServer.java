@@ -7,12 +7,16 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.roomcast.edge.http.AdminHandler;
+import io.roomcast.edge.http.ConnectionCounts;
+import io.roomcast.edge.http.ConnectionGate;
 import io.roomcast.edge.http.HealthHandler;
 import io.roomcast.edge.http.MetricsHandler;
 import io.roomcast.edge.protocol.CloseCode;
 import io.roomcast.edge.protocol.FrameParser;
 import io.roomcast.edge.protocol.ServerFrames;
 import io.roomcast.edge.session.Connection;
+import io.roomcast.edge.session.Heartbeats;
 import io.roomcast.edge.session.OutboundMetrics;
 import io.roomcast.edge.session.Session;
 import io.roomcast.edge.session.SessionMetrics;
@@ -55,6 +59,7 @@ public final class EdgeServer implements AutoCloseable {
     private final PrometheusMeterRegistry meters;
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicLong connectionIds = new AtomicLong();
+    private final java.util.concurrent.ScheduledExecutorService sweeper;
     private volatile boolean draining;
     private volatile boolean closed;
 
@@ -83,6 +88,7 @@ public final class EdgeServer implements AutoCloseable {
         SessionMetrics sessionMetrics = new SessionMetrics(meters);
         OutboundMetrics outboundMetrics = new OutboundMetrics(meters);
         FrameParser parser = new FrameParser();
+        ConnectionCounts counts = new ConnectionCounts();
         WebSocketConnectionCallback onConnect = (WebSocketHttpExchange exchange, WebSocketChannel channel) -> {
             String id = Long.toString(connectionIds.incrementAndGet(), 36) + "-" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36);
             String remote = String.valueOf(channel.getSourceAddress());
@@ -92,7 +98,10 @@ public final class EdgeServer implements AutoCloseable {
                 return;
             }
             sessions.put(id, session);
+            Runnable uncount = counts.opened(channel.getSourceAddress() == null ? "unknown"
+                    : channel.getSourceAddress().getAddress().getHostAddress());
             channel.addCloseTask(ch -> {
+                uncount.run();
                 sessions.remove(id);
                 session.closed();
                 log.atDebug().addKeyValue("session", id).addKeyValue("remote", remote).log("connection closed");
@@ -102,10 +111,15 @@ public final class EdgeServer implements AutoCloseable {
             log.atDebug().addKeyValue("session", id).addKeyValue("remote", remote).log("connection opened");
         };
         HealthHandler health = new HealthHandler(this);
+        ConnectionGate gate = new ConnectionGate(Handlers.websocket(onConnect), counts, config, meters);
+        this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(namedThreads("roomcast-heartbeat"));
+        sweeper.scheduleWithFixedDelay(new Heartbeats(sessions.values(), config, meters),
+                Math.min(1000, config.pingInterval().toMillis()), Math.min(1000, config.pingInterval().toMillis()), TimeUnit.MILLISECONDS);
         this.undertow = Undertow.builder()
                 .addHttpListener(config.port(), config.host())
                 .setHandler(Handlers.path()
-                        .addExactPath("/ws", Handlers.websocket(onConnect))
+                        .addExactPath("/ws", gate)
+                        .addExactPath("/admin/connections", new AdminHandler(sessions.values(), config.adminToken()))
                         .addExactPath("/healthz", health::live)
                         .addExactPath("/readyz", health::ready)
                         .addExactPath("/metrics", new MetricsHandler(meters))
@@ -201,6 +215,7 @@ public final class EdgeServer implements AutoCloseable {
         closed = true;
         draining = true;
         undertow.stop();
+        sweeper.shutdownNow();
         backbone.worker().shutdownNow();
         backbone.live().close();
         backbone.history().close();

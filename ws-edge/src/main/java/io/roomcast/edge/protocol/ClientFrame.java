@@ -2,13 +2,19 @@ package io.roomcast.edge.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.roomcast.position.StartPoint;
+import io.roomcast.room.BackpressurePolicy;
 import io.roomcast.room.RoomName;
 
 /** A valid request from a client; {@code id} is the client's request id (number, string or null), echoed back. */
 public sealed interface ClientFrame {
     JsonNode id();
 
-    record Subscribe(JsonNode id, RoomName room, StartPoint from) implements ClientFrame {
+    /** {@code policy} is null when the namespace's policy applies. */
+    record Subscribe(JsonNode id, RoomName room, StartPoint from, BackpressurePolicy policy) implements ClientFrame {
+    }
+
+    /** A token for an anonymous connection, or a fresh one before the current token expires. */
+    record Auth(JsonNode id, String token) implements ClientFrame {
     }
 
     record Unsubscribe(JsonNode id, RoomName room) implements ClientFrame {

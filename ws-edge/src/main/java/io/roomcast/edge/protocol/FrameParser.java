@@ -10,6 +10,7 @@ import io.roomcast.event.RecordLayout;
 import io.roomcast.event.RoomEvent;
 import io.roomcast.position.Epoch;
 import io.roomcast.position.StartPoint;
+import io.roomcast.room.BackpressurePolicy;
 import io.roomcast.room.RoomName;
 
 import java.util.ArrayList;
@@ -67,16 +68,35 @@ public final class FrameParser {
             case "unsubscribe" -> withRoom(id, node, room -> new ClientFrame.Unsubscribe(id, room));
             case "publish" -> publish(id, node);
             case "ping" -> new ClientFrame.Ping(id);
+            case "auth" -> {
+                JsonNode token = node.get("token");
+                yield token != null && token.isTextual() && !token.textValue().isEmpty() && token.textValue().length() <= 8192
+                        ? new ClientFrame.Auth(id, token.textValue())
+                        : invalid(id, null, "auth needs a token of at most 8192 characters");
+            }
             default -> invalid(id, null, "unknown op \"" + abbreviate(op.textValue()) + "\"");
         };
     }
 
     private ClientFrame subscribe(JsonNode id, JsonNode node) {
         return withRoom(id, node, room -> {
+            StartPoint start;
             try {
-                return new ClientFrame.Subscribe(id, room, startPoint(node.get("from")));
+                start = startPoint(node.get("from"));
             } catch (IllegalArgumentException e) {
                 return invalid(id, room.value(), "invalid from: " + e.getMessage());
+            }
+            JsonNode policy = node.get("policy");
+            if (policy == null || policy.isNull()) {
+                return new ClientFrame.Subscribe(id, room, start, null);
+            }
+            try {
+                if (!policy.isTextual()) {
+                    throw new IllegalArgumentException("policy must be a string");
+                }
+                return new ClientFrame.Subscribe(id, room, start, BackpressurePolicy.fromWire(policy.textValue()));
+            } catch (IllegalArgumentException e) {
+                return invalid(id, room.value(), e.getMessage());
             }
         });
     }

@@ -95,6 +95,19 @@ public final class ServerFrames {
         });
     }
 
+    public static ByteBuffer dropped(RoomName room, long count, long first, long last) {
+        return frame("dropped", null, g -> {
+            g.writeStringField("room", room.value());
+            g.writeNumberField("count", count);
+            g.writeNumberField("first", first);
+            g.writeNumberField("last", last);
+        });
+    }
+
+    public static ByteBuffer authed(JsonNode id, long expiresAt) {
+        return frame("authed", id, g -> g.writeNumberField("expiresAt", expiresAt));
+    }
+
     public static ByteBuffer reconnect(String reason, long delayMs) {
         return frame("reconnect", null, g -> {
             g.writeStringField("reason", reason);

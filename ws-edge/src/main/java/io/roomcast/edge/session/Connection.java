@@ -32,6 +32,7 @@ public final class Connection extends AbstractReceiveListener {
 
     @Override
     protected void onFullTextMessage(WebSocketChannel channel, BufferedTextMessage message) {
+        session.touch();
         parser.parse(message.getData()).forEach(session::handle);
     }
 
@@ -39,6 +40,18 @@ public final class Connection extends AbstractReceiveListener {
     protected void onFullBinaryMessage(WebSocketChannel channel, BufferedBinaryMessage message) {
         message.getData().free();
         session.close(CloseCode.UNSUPPORTED_DATA);
+    }
+
+    @Override
+    protected void onFullPongMessage(WebSocketChannel channel, BufferedBinaryMessage message) {
+        session.touch();
+        message.getData().free();
+    }
+
+    @Override
+    protected void onFullPingMessage(WebSocketChannel channel, BufferedBinaryMessage message) throws IOException {
+        session.touch();
+        super.onFullPingMessage(channel, message);
     }
 
     @Override

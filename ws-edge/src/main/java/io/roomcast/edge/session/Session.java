@@ -12,11 +12,17 @@ import io.roomcast.room.RoomName;
 import io.roomcast.room.UnknownNamespaceException;
 import io.roomcast.topic.KafkaUnavailableException;
 import io.roomcast.topic.RoomLocation;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.roomcast.edge.subscription.SubscriptionStatus;
+import io.roomcast.event.RoomEvent;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +45,11 @@ public final class Session {
     private final Backbone backbone;
     private final SessionMetrics metrics;
     private final Map<RoomName, Slot> subscriptions = new ConcurrentHashMap<>();
+    private final RateLimiter frameLimit;
+    private final RateLimiter publishLimit;
+    private final java.util.concurrent.atomic.AtomicInteger strikes = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile long lastReceivedNanos = System.nanoTime();
+    private volatile long lastPingNanos = System.nanoTime();
     private volatile boolean closed;
 
     public Session(String id, String remote, WebSocketChannel channel, Backbone backbone, SessionMetrics metrics,
@@ -49,6 +60,41 @@ public final class Session {
         this.backbone = backbone;
         this.metrics = metrics;
         this.outbound = new Outbound(channel, backbone.config().outboundLimit(), outboundMetrics);
+        this.frameLimit = limiter("frames-" + id, backbone.config().framesPerSecond());
+        this.publishLimit = limiter("publishes-" + id, backbone.config().publishesPerSecond());
+    }
+
+    private static RateLimiter limiter(String name, int perSecond) {
+        return RateLimiter.of(name, RateLimiterConfig.custom().limitForPeriod(perSecond)
+                .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ZERO).build());
+    }
+
+    public String remote() {
+        return remote;
+    }
+
+    /** Records that the client sent something (a frame or a pong): it is alive. */
+    public void touch() {
+        lastReceivedNanos = System.nanoTime();
+    }
+
+    public long lastReceivedNanos() {
+        return lastReceivedNanos;
+    }
+
+    public long lastPingNanos() {
+        return lastPingNanos;
+    }
+
+    /** Sends a WebSocket ping control frame. */
+    public void ping() {
+        lastPingNanos = System.nanoTime();
+        WebSockets.sendPing(java.nio.ByteBuffer.allocate(0), channel, null);
+    }
+
+    public SessionStatus status() {
+        List<SubscriptionStatus> subs = subscriptions.values().stream().map(Slot::status).filter(java.util.Objects::nonNull).toList();
+        return new SessionStatus(id, remote, outbound.queued(), outbound.queuedBytes(), subs);
     }
 
     public String id() {
@@ -67,6 +113,10 @@ public final class Session {
         if (closed) {
             return;
         }
+        if (!frameLimit.acquirePermission()) {
+            rateLimited(frame.id(), "too many requests; slow down");
+            return;
+        }
         if (frame instanceof ClientFrame.Ping ping) {
             outbound.force(ServerFrames.pong(ping.id()));
         } else if (frame instanceof ClientFrame.Subscribe s) {
@@ -78,6 +128,16 @@ public final class Session {
         } else if (frame instanceof ClientFrame.Invalid bad) {
             error(bad.id(), bad.room(), bad.code(), bad.message());
         }
+    }
+
+    private void rateLimited(com.fasterxml.jackson.databind.JsonNode requestId, String message) {
+        if (strikes.incrementAndGet() > backbone.config().rateLimitStrikes()) {
+            log.atWarn().addKeyValue("session", id).addKeyValue("remote", remote).log("closing a connection that keeps exceeding its rate limit");
+            close(CloseCode.RATE_LIMITED);
+            closed = true;
+            return;
+        }
+        error(requestId, null, ErrorCode.RATE_LIMITED, message);
     }
 
     private void subscribe(ClientFrame.Subscribe s) {
@@ -106,7 +166,8 @@ public final class Session {
                 error(s.id(), s.room().value(), ErrorCode.UNAVAILABLE, "Kafka is unavailable; retry");
                 return;
             }
-            Subscription sub = new Subscription(backbone, outbound, location, s.from(), s.id(), new Events(s, slot));
+            Subscription sub = new Subscription(backbone, outbound, location, s.from(), s.id(),
+                    s.policy() != null ? s.policy() : location.namespace().policy(), new Events(s, slot));
             if (!slot.fill(sub) || closed) {
                 sub.close();
                 return;
@@ -127,6 +188,10 @@ public final class Session {
     }
 
     private void publish(ClientFrame.Publish p) {
+        if (!publishLimit.acquirePermission()) {
+            rateLimited(p.id(), "too many publishes; slow down");
+            return;
+        }
         if (p.data().length > backbone.config().maxPayloadBytes()) {
             error(p.id(), p.room().value(), ErrorCode.TOO_LARGE, "data is larger than " + backbone.config().maxPayloadBytes() + " bytes");
             return;
@@ -174,6 +239,16 @@ public final class Session {
         WebSockets.sendClose(code.code(), code.reason(), channel, null);
     }
 
+    /**
+     * Closes a connection whose peer may not read anything any more: sends the close frame, then
+     * drops the TCP connection after a grace period whatever the peer does.
+     */
+    public void abandon(CloseCode code) {
+        closed = true;
+        close(code);
+        channel.getIoThread().executeAfter(() -> org.xnio.IoUtils.safeClose(channel), 2, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     /** Called once when the connection is gone: ends every subscription. */
     public void closed() {
         closed = true;
@@ -198,6 +273,16 @@ public final class Session {
         @Override
         public void replayed(int count, boolean fromCache) {
             metrics.replayed(count, fromCache);
+        }
+
+        @Override
+        public void deliveredLive(RoomEvent event) {
+            metrics.deliveredLive(event);
+        }
+
+        @Override
+        public void dropped(int count) {
+            metrics.dropped(count);
         }
 
         @Override
@@ -235,6 +320,10 @@ public final class Session {
             }
             subscription = s;
             return true;
+        }
+
+        synchronized SubscriptionStatus status() {
+            return subscription == null || ended ? null : subscription.status();
         }
 
         synchronized void end() {

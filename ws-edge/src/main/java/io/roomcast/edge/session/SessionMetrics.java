@@ -2,6 +2,7 @@ package io.roomcast.edge.session;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.roomcast.edge.protocol.ErrorCode;
 
 import java.util.EnumMap;
@@ -17,6 +18,9 @@ public final class SessionMetrics {
     private final Counter lagging;
     private final Counter handoverOverflows;
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
+    private final Counter dropped;
+    private final Counter liveEvents;
+    private final Timer latency;
 
     public SessionMetrics(MeterRegistry meters) {
         subscribed = Counter.builder("roomcast.subscriptions.started").register(meters);
@@ -28,6 +32,13 @@ public final class SessionMetrics {
                 .description("times a subscriber fell behind live and was switched to catch-up").register(meters);
         handoverOverflows = Counter.builder("roomcast.handover.overflows")
                 .description("hand-over buffers that overflowed during a catch-up").register(meters);
+        dropped = Counter.builder("roomcast.events.dropped")
+                .description("live events dropped for slow subscribers under drop-oldest or latest-only").register(meters);
+        liveEvents = Counter.builder("roomcast.events.out").description("live events handed to subscribers").register(meters);
+        latency = Timer.builder("roomcast.delivery.latency")
+                .description("event time (Kafka record timestamp) to hand-over to the subscriber's connection")
+                .publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofMillis(1))
+                .maximumExpectedValue(java.time.Duration.ofSeconds(30)).register(meters);
         for (ErrorCode code : ErrorCode.values()) {
             errors.put(code, Counter.builder("roomcast.errors").tag("code", code.wire()).register(meters));
         }
@@ -55,6 +66,15 @@ public final class SessionMetrics {
 
     void handoverOverflowed() {
         handoverOverflows.increment();
+    }
+
+    void deliveredLive(io.roomcast.event.RoomEvent event) {
+        liveEvents.increment();
+        latency.record(Math.max(0, System.currentTimeMillis() - event.timestamp()), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    void dropped(int count) {
+        dropped.increment(count);
     }
 
     void error(ErrorCode code) {

@@ -14,10 +14,12 @@ import io.roomcast.position.LogBounds;
 import io.roomcast.position.ResumePlan;
 import io.roomcast.position.ResumePlanner;
 import io.roomcast.position.StartPoint;
+import io.roomcast.room.BackpressurePolicy;
 import io.roomcast.topic.RoomLocation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -32,6 +34,11 @@ import java.util.concurrent.CompletionException;
  * cannot take live events fast enough (lossless backpressure), the subscription falls back to
  * catching up again from its last delivered offset up to a new hand-over offset. Events are
  * delivered in offset order and never twice.
+ *
+ * <p>With the {@code drop-oldest} and {@code latest-only} policies, live events that do not fit
+ * wait in a small bounded window instead (one event for {@code latest-only}); when it is full the
+ * oldest is dropped, and the client gets a {@code dropped} frame naming the count and the offset
+ * range before the next event it receives. History is always delivered losslessly.
  *
  * <p>Threading: {@link #onLive} runs on the live tail's thread; the catch-up runs on the
  * backbone's worker executor; state is guarded by one lock. Frames are handed to the connection
@@ -49,6 +56,7 @@ public final class Subscription implements LiveListener {
     private final StartPoint from;
     private final JsonNode requestId;
     private final SubscriptionEvents events;
+    private final BackpressurePolicy policy;
     private final Object lock = new Object();
 
     private State state = State.STARTING;
@@ -61,9 +69,17 @@ public final class Subscription implements LiveListener {
     private int readFailures;
     /** For {@code from: time}: history events older than this are skipped until the first newer one. */
     private long notBefore = Long.MIN_VALUE;
+    private final ArrayDeque<RoomEvent> pending = new ArrayDeque<>();
+    private final int pendingLimit;
+    private boolean pumpScheduled;
+    private long droppedCount;
+    private long droppedFirst;
+    private long droppedLast;
 
     public Subscription(Backbone backbone, Outbound outbound, RoomLocation location, StartPoint from, JsonNode requestId,
-                        SubscriptionEvents events) {
+                        BackpressurePolicy policy, SubscriptionEvents events) {
+        this.policy = policy;
+        this.pendingLimit = policy == BackpressurePolicy.LATEST_ONLY ? 1 : backbone.config().dropWindow();
         this.backbone = backbone;
         this.outbound = outbound;
         this.location = location;
@@ -121,14 +137,68 @@ public final class Subscription implements LiveListener {
                     if (event.offset() <= lastDelivered) {
                         return;
                     }
-                    if (outbound.offer(EventFrames.encode(event))) {
-                        lastDelivered = event.offset();
+                    if (policy == BackpressurePolicy.LOSSLESS) {
+                        if (outbound.offer(EventFrames.encode(event))) {
+                            deliveredLive(event);
+                        } else {
+                            fallBehind();
+                        }
+                    } else if (pending.isEmpty() && droppedCount == 0 && outbound.offer(EventFrames.encode(event))) {
+                        deliveredLive(event);
                     } else {
-                        fallBehind();
+                        hold(event);
                     }
                 }
                 default -> {
                 }
+            }
+        }
+    }
+
+    private void deliveredLive(RoomEvent event) {
+        lastDelivered = event.offset();
+        events.deliveredLive(event);
+    }
+
+    /** Drop policies: keep the event in the bounded window, dropping the oldest when it is full. */
+    private void hold(RoomEvent event) {
+        if (pending.size() >= pendingLimit) {
+            RoomEvent dropped = pending.pollFirst();
+            if (droppedCount == 0) {
+                droppedFirst = dropped.offset();
+            }
+            droppedCount++;
+            droppedLast = dropped.offset();
+            events.dropped(1);
+        }
+        pending.addLast(event);
+        if (!pumpScheduled) {
+            pumpScheduled = true;
+            outbound.whenDrained(() -> backbone.worker().execute(this::pump));
+        }
+    }
+
+    private void pump() {
+        synchronized (lock) {
+            pumpScheduled = false;
+            if (state != State.LIVE) {
+                return;
+            }
+            if (droppedCount > 0) {
+                outbound.force(ServerFrames.dropped(location.room(), droppedCount, droppedFirst, droppedLast));
+                droppedCount = 0;
+            }
+            while (!pending.isEmpty()) {
+                RoomEvent next = pending.peekFirst();
+                if (!outbound.offer(EventFrames.encode(next))) {
+                    break;
+                }
+                pending.pollFirst();
+                deliveredLive(next);
+            }
+            if (!pending.isEmpty()) {
+                pumpScheduled = true;
+                outbound.whenDrained(() -> backbone.worker().execute(this::pump));
             }
         }
     }
@@ -290,15 +360,19 @@ public final class Subscription implements LiveListener {
                     outbound.force(ServerFrames.live(location.room(), Math.max(handover - 1, lastDelivered)));
                     liveSent = true;
                 }
-                for (RoomEvent e : buffer.drainAbove(lastDelivered)) {
-                    if (!outbound.offer(EventFrames.encode(e))) {
+                List<RoomEvent> buffered = buffer.drainAbove(lastDelivered);
+                buffer = null;
+                state = State.LIVE;
+                for (RoomEvent e : buffered) {
+                    if (policy != BackpressurePolicy.LOSSLESS) {
+                        onLive(e);
+                    } else if (outbound.offer(EventFrames.encode(e))) {
+                        lastDelivered = e.offset();
+                    } else {
                         fallBehind();
                         return;
                     }
-                    lastDelivered = e.offset();
                 }
-                buffer = null;
-                state = State.LIVE;
                 return;
             }
         }
@@ -346,10 +420,13 @@ public final class Subscription implements LiveListener {
         return e;
     }
 
-    /** The highest offset delivered so far (for diagnostics). */
-    public long lastDelivered() {
+    /** What this subscription is doing, for the admin endpoint and lag metrics. */
+    public SubscriptionStatus status() {
         synchronized (lock) {
-            return lastDelivered;
+            long next = backbone.live().position(location.partition());
+            long lag = next < 0 || lastDelivered < 0 && state == State.STARTING ? 0 : Math.max(0, next - 1 - lastDelivered);
+            return new SubscriptionStatus(location.room().value(), state.name().toLowerCase(java.util.Locale.ROOT),
+                    policy.wire(), lastDelivered, lag, pending.size());
         }
     }
 

@@ -10,6 +10,12 @@ public interface SubscriptionEvents {
     /** {@code count} history events delivered, from the edge's cache or from Kafka. */
     void replayed(int count, boolean fromCache);
 
+    /** A live event was handed to the connection. */
+    void deliveredLive(io.roomcast.event.RoomEvent event);
+
+    /** Drop policies: {@code count} live events were dropped for a slow client. */
+    void dropped(int count);
+
     /** Live delivery stopped because the client is slow; it will catch up at its own pace. */
     void lagging(Subscription s);
 
