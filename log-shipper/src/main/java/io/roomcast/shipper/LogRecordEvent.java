@@ -2,7 +2,9 @@ package io.roomcast.shipper;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,7 +42,9 @@ public record LogRecordEvent(String line, String level, String time, String logg
     /** The value of the record header {@code type}. */
     public static final String TYPE = "log";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Writes characters outside the BMP as 4-byte UTF-8 rather than as pairs of {@code \\u} escapes. */
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8).build();
 
     public LogRecordEvent {
         Objects.requireNonNull(line, "line");

@@ -89,12 +89,12 @@ final class Tail {
     }
 
     /**
-     * Reads at most {@code scratch.length} bytes and ships what they complete.
+     * Reads at most {@code maxBytes} bytes and ships what they complete.
      *
      * @return the number of bytes read
      */
-    int read(byte[] scratch, long nowNanos, RecordSink sink) throws IOException {
-        int n = input.read(lines.position(), scratch, scratch.length);
+    int read(byte[] scratch, int maxBytes, long nowNanos, RecordSink sink) throws IOException {
+        int n = input.read(lines.position(), scratch, Math.min(scratch.length, maxBytes));
         if (n > 0) {
             lastDataNanos = nowNanos;
             lines.feed(scratch, 0, n, line -> accept(line, nowNanos, sink));
