@@ -5,6 +5,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.util.HashMap;
 import java.util.List;
@@ -48,9 +49,20 @@ final class TopicAdmin implements AutoCloseable {
                 throw e;
             }
         }
-        TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                .get(timeoutMillis, TimeUnit.MILLISECONDS).get(topic);
-        return description.partitions().size();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        while (true) {
+            try {
+                TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
+                        .get(timeoutMillis, TimeUnit.MILLISECONDS).get(topic);
+                return description.partitions().size();
+            } catch (ExecutionException e) {
+                // A topic just created may not be known to the broker answering yet.
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+        }
     }
 
     @Override
