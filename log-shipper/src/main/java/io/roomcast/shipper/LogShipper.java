@@ -45,7 +45,8 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class LogShipper implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LogShipper.class);
-    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(15);
+    /** How long one attempt to reach Kafka may take before it is retried (and before close() is noticed). */
+    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(5);
 
     private final ShipperConfig config;
     private final ShipperMetrics metrics;
@@ -201,7 +202,7 @@ public final class LogShipper implements AutoCloseable {
         for (Map.Entry<String, Set<FileIdentity>> e : byRoom.entrySet()) {
             Target target = targets.get(e.getKey());
             Map<FileIdentity, ShippedPosition> positions =
-                    recovery.recover(target.topicPartition(), target.room(), e.getValue(), KAFKA_TIMEOUT.multipliedBy(4));
+                    recovery.recover(target.topicPartition(), target.room(), e.getValue(), KAFKA_TIMEOUT, () -> running);
             log.atInfo().addKeyValue("room", target.room()).addKeyValue("inputs", e.getValue().size())
                     .addKeyValue("shipped", positions.size()).log("read shipped positions back from Kafka");
             result.put(e.getKey(), positions);

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 
 /**
  * Finds where shipping stands by reading the room's partition backwards: the latest record (by
@@ -37,10 +38,10 @@ final class PositionRecovery {
     /**
      * The shipped positions of {@code wanted} inputs of {@code room} in {@code partition}.
      *
-     * @throws TimeoutException if Kafka does not answer within {@code timeout}
+     * @throws TimeoutException if Kafka makes no progress for {@code timeout}, or {@code running} turns false
      */
     Map<FileIdentity, ShippedPosition> recover(TopicPartition partition, String room, Set<FileIdentity> wanted,
-                                                Duration timeout) throws TimeoutException {
+                                                Duration timeout, BooleanSupplier running) throws TimeoutException {
         if (wanted.isEmpty()) {
             return Map.of();
         }
@@ -66,10 +67,14 @@ final class PositionRecovery {
                 Map<FileIdentity, ShippedPosition> latest = new HashMap<>();
                 consumer.seek(partition, from);
                 while (consumer.position(partition, timeout) < windowEnd) {
-                    if (System.nanoTime() > deadline) {
-                        throw new TimeoutException("reading " + partition + " back took longer than " + timeout);
+                    if (System.nanoTime() > deadline || !running.getAsBoolean()) {
+                        throw new TimeoutException("reading " + partition + " back made no progress for " + timeout);
                     }
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200)).records(partition)) {
+                    List<ConsumerRecord<byte[], byte[]>> records = consumer.poll(Duration.ofMillis(200)).records(partition);
+                    if (!records.isEmpty()) {
+                        deadline = System.nanoTime() + timeout.toNanos(); // a long partition is slow, not stuck
+                    }
+                    for (ConsumerRecord<byte[], byte[]> r : records) {
                         if (r.offset() >= windowEnd) {
                             break;
                         }
