@@ -181,7 +181,7 @@ public record ConfigFile(String kafka, String host, List<SourceConfig> sources, 
                 problem(field, "must be an object of strings");
                 return map;
             }
-            node.fields().forEachRemaining(e -> {
+            node.properties().forEach(e -> {
                 if (e.getValue().isTextual()) {
                     map.put(e.getKey(), e.getValue().asText());
                 } else {

@@ -296,8 +296,7 @@ public final class LogShipper implements AutoCloseable {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(target.topic(), target.partition(), null,
                 target.key(), encoded.value(), headers);
         long end = raw.end();
-        long lineNo = raw.lastLineNo();
-        sender.send(record, () -> tail.acknowledged(generation, end, lineNo));
+        sender.send(record, () -> tail.acknowledged(generation, end));
     }
 
     private static byte[] bytes(String s) {

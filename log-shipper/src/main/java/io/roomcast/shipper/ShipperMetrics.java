@@ -49,10 +49,6 @@ final class ShipperMetrics {
         return Counter.builder(name).description(description).register(registry);
     }
 
-    MeterRegistry registry() {
-        return registry;
-    }
-
     void gaugeInFlight(Supplier<Number> records, Supplier<Number> bytes) {
         io.micrometer.core.instrument.Gauge.builder("roomcast.shipper.inflight.records", records).register(registry);
         io.micrometer.core.instrument.Gauge.builder("roomcast.shipper.inflight.bytes", bytes).register(registry);

@@ -81,11 +81,6 @@ public record ShipperSettings(Duration pollInterval, Duration scanInterval, Dura
                 maxEventBytes, maxInFlightRecords, maxInFlightBytes, maxOpenFiles, d, retryBackoff);
     }
 
-    public ShipperSettings withMaxOpenFiles(int n) {
-        return new ShipperSettings(pollInterval, scanInterval, rotateWait, partialLineTimeout, multilineTimeout, maxLineBytes,
-                maxEventBytes, maxInFlightRecords, maxInFlightBytes, n, deliveryTimeout, retryBackoff);
-    }
-
     private static void positive(String name, Duration d) {
         Objects.requireNonNull(d, name);
         if (d.isNegative() || d.isZero()) {

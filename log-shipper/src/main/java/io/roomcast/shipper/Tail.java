@@ -32,7 +32,6 @@ final class Tail {
     private HeadFingerprint fullHead;
     private volatile int generation;
     private volatile long acknowledgedPosition;
-    private volatile long acknowledgedLineNo;
 
     Tail(FileIdentity identity, String name, ByteInput input, ShipperSettings settings, MultilineRule rule,
          ShipperMetrics metrics, long position, long lineNo, long nowNanos) {
@@ -74,18 +73,9 @@ final class Tail {
         return acknowledgedPosition;
     }
 
-    long acknowledgedLineNo() {
-        return acknowledgedLineNo;
-    }
-
     /** Whether every record read so far has been acknowledged and nothing is pending. */
     boolean drained() {
         return !records.hasPending() && !lines.hasPartial() && acknowledgedPosition >= lines.position();
-    }
-
-    /** Whether anything read waits for a line end or for more lines of its record. */
-    boolean holdsPending() {
-        return records.hasPending() || lines.hasPartial();
     }
 
     /**
@@ -126,7 +116,6 @@ final class Tail {
         lineNo = lineNoAtPosition;
         lineNoKnown = lineNoAtPosition > 0 || position == 0;
         acknowledgedPosition = position;
-        acknowledgedLineNo = lineNoAtPosition;
         if (fullHead != null && position < HeadFingerprint.MAX_LENGTH) {
             fullHead = null;
         }
@@ -142,12 +131,11 @@ final class Tail {
     }
 
     /** Called once Kafka has acknowledged a record that ends at {@code position}. */
-    void acknowledged(int recordGeneration, long position, long lineNoAtPosition) {
+    void acknowledged(int recordGeneration, long position) {
         if (recordGeneration != generation) {
             return;
         }
         acknowledgedPosition = position;
-        acknowledgedLineNo = lineNoAtPosition;
         input.acknowledged(position);
     }
 

@@ -41,10 +41,6 @@ public final class TopicLayout {
         return namespace.isEmpty() ? "roomcast.events" : "roomcast." + namespace.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
-    Map<String, String> overrides() {
-        return overrides;
-    }
-
     static void validateTopic(String topic) {
         if (topic == null || !TOPIC.matcher(topic).matches() || topic.equals(".") || topic.equals("..")) {
             throw new IllegalArgumentException("invalid topic name '" + topic + "': use 1-249 characters of A-Z a-z 0-9 . _ -");
