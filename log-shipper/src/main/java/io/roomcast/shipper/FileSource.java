@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,7 @@ final class FileSource implements LogSource {
     private final ShipperSettings settings;
     private final ShipperMetrics metrics;
     private final Map<FileIdentity, TrackedFile> files = new LinkedHashMap<>();
+    private final Set<FileIdentity> unreadable = new HashSet<>();
     private Map<FileIdentity, Path> discovered = Map.of();
     private boolean missing;
     private boolean overLimit;
@@ -213,11 +215,17 @@ final class FileSource implements LogSource {
                 return; // replaced between listing and opening; the next scan sees the new file
             }
         } catch (IOException e) {
-            metrics.readError();
-            log.atWarn().addKeyValue("room", config.room()).addKeyValue("file", path).addKeyValue("error", e.toString())
-                    .log("cannot open file");
+            if (unreadable.size() >= settings.maxOpenFiles()) {
+                unreadable.clear();
+            }
+            if (unreadable.add(id)) { // report once, retry quietly at every scan
+                metrics.readError();
+                log.atWarn().addKeyValue("room", config.room()).addKeyValue("file", path).addKeyValue("error", e.toString())
+                        .log("cannot open file; retrying at every scan");
+            }
             return;
         }
+        unreadable.remove(id);
         try {
             long position = 0;
             long lineNo = 0;
