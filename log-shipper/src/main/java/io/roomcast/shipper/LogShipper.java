@@ -51,7 +51,8 @@ public final class LogShipper implements AutoCloseable {
     private final ShipperConfig config;
     private final ShipperMetrics metrics;
     private final List<LogSource> sources = new ArrayList<>();
-    private final Map<String, Target> targets = new HashMap<>();
+    /** Keyed by source: two sources may share a room, or name the same room in different topics. */
+    private final Map<LogSource, Target> targets = new HashMap<>();
     private final LogLineParser parser;
     private final EventEncoder encoder;
     private final PositionRecovery recovery;
@@ -63,9 +64,13 @@ public final class LogShipper implements AutoCloseable {
     private volatile Throwable fatal;
 
     /** Where a room's records go: topic, partition (as the default partitioner would pick it) and key. */
-    private record Target(String room, String topic, int partition, byte[] key) {
+    private record Target(String room, String topic, int partition) {
         TopicPartition topicPartition() {
             return new TopicPartition(topic, partition);
+        }
+
+        byte[] key() {
+            return room.getBytes(StandardCharsets.UTF_8);
         }
     }
 
@@ -163,19 +168,20 @@ public final class LogShipper implements AutoCloseable {
     private boolean prepare() {
         while (running) {
             try (TopicAdmin admin = new TopicAdmin(config, KAFKA_TIMEOUT.toMillis())) {
-                for (SourceConfig source : config.sources()) {
-                    String topic = config.topicFor(source);
+                for (LogSource source : sources) {
+                    String room = source.config().room();
+                    String topic = config.topicFor(source.config());
                     int partitions = admin.ensure(topic);
-                    byte[] key = source.room().getBytes(StandardCharsets.UTF_8);
+                    byte[] key = room.getBytes(StandardCharsets.UTF_8);
                     int partition = Utils.toPositive(Utils.murmur2(key)) % partitions;
-                    targets.put(source.room(), new Target(source.room(), topic, partition, key));
+                    targets.put(source, new Target(room, topic, partition));
                 }
                 Map<LogSource, Set<FileIdentity>> found = new LinkedHashMap<>();
                 sources.forEach(s -> found.put(s, s.discover()));
-                Map<String, Map<FileIdentity, ShippedPosition>> shipped = recoverAll(found);
+                Map<Target, Map<FileIdentity, ShippedPosition>> shipped = recoverAll(found);
                 sender = new RecordSender(config, metrics, () -> LockSupport.unpark(thread));
                 long now = System.nanoTime();
-                sources.forEach(s -> s.start(shipped.getOrDefault(s.config().room(), Map.of()), now));
+                sources.forEach(s -> s.start(shipped.getOrDefault(targets.get(s), Map.of()), now));
                 log.atInfo().addKeyValue("sources", config.sources().size()).addKeyValue("kafka", config.kafka())
                         .log("log shipper started");
                 return true;
@@ -194,13 +200,14 @@ public final class LogShipper implements AutoCloseable {
         return false;
     }
 
-    private Map<String, Map<FileIdentity, ShippedPosition>> recoverAll(Map<LogSource, Set<FileIdentity>> identities)
+    /** The shipped positions of the given inputs, per target (one read-back per room partition). */
+    private Map<Target, Map<FileIdentity, ShippedPosition>> recoverAll(Map<LogSource, Set<FileIdentity>> identities)
             throws java.util.concurrent.TimeoutException {
-        Map<String, Set<FileIdentity>> byRoom = new HashMap<>();
-        identities.forEach((s, ids) -> byRoom.computeIfAbsent(s.config().room(), r -> new HashSet<>()).addAll(ids));
-        Map<String, Map<FileIdentity, ShippedPosition>> result = new HashMap<>();
-        for (Map.Entry<String, Set<FileIdentity>> e : byRoom.entrySet()) {
-            Target target = targets.get(e.getKey());
+        Map<Target, Set<FileIdentity>> byTarget = new HashMap<>();
+        identities.forEach((s, ids) -> byTarget.computeIfAbsent(targets.get(s), t -> new HashSet<>()).addAll(ids));
+        Map<Target, Map<FileIdentity, ShippedPosition>> result = new HashMap<>();
+        for (Map.Entry<Target, Set<FileIdentity>> e : byTarget.entrySet()) {
+            Target target = e.getKey();
             Map<FileIdentity, ShippedPosition> positions =
                     recovery.recover(target.topicPartition(), target.room(), e.getValue(), KAFKA_TIMEOUT, () -> running);
             log.atInfo().addKeyValue("room", target.room()).addKeyValue("inputs", e.getValue().size())
@@ -254,8 +261,8 @@ public final class LogShipper implements AutoCloseable {
                     source.tails().forEach(t -> ids.add(t.identity()));
                     identities.put(source, ids);
                 }
-                Map<String, Map<FileIdentity, ShippedPosition>> shipped = recoverAll(identities);
-                sources.forEach(s -> s.resync(shipped.getOrDefault(s.config().room(), Map.of())));
+                Map<Target, Map<FileIdentity, ShippedPosition>> shipped = recoverAll(identities);
+                sources.forEach(s -> s.resync(shipped.getOrDefault(targets.get(s), Map.of())));
                 sender = new RecordSender(config, metrics, () -> LockSupport.unpark(thread));
                 log.atInfo().log("re-synchronised; shipping again");
                 return;
@@ -267,7 +274,7 @@ public final class LogShipper implements AutoCloseable {
     }
 
     private Tail.RecordSink sinkFor(LogSource source) {
-        Target target = targets.get(source.config().room());
+        Target target = targets.get(source);
         return (tail, generation, record, head) -> ship(target, tail, generation, record, head);
     }
 
