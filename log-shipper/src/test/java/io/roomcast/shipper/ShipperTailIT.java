@@ -144,22 +144,27 @@ class ShipperTailIT {
     }
 
     @Test
-    void shouldContinueExactlyWhereItStoppedAfterARestart() throws Exception {
+    void shouldContinueExactlyWhereItStoppedAfterARestartWithTwoSourcesInOneRoom() throws Exception {
         Path log = dir.resolve("app.log");
+        Path other = dir.resolve("other.txt");
         append(log, numbered("line-", 1, 50));
-        LogShipper first = fixture.start(source("app.log"));
+        append(other, numbered("other-", 1, 5));
+        LogShipper first = fixture.start(source("app.log"), source("*.txt"));
         ShippedRoom room = fixture.room();
-        room.awaitAtLeast(50, WAIT);
+        room.awaitAtLeast(55, WAIT);
         first.close();
 
         append(log, numbered("line-", 51, 100));
-        fixture.start(source("app.log"));
-        room.awaitAtLeast(100, WAIT);
+        append(other, numbered("other-", 6, 10));
+        fixture.start(source("app.log"), source("*.txt"));
+        room.awaitAtLeast(110, WAIT);
         fixture.stopShippers();
 
         List<ShippedRoom.Shipped> all = room.readToEnd();
-        assertThat(lines(all)).containsExactly(numbered("line-", 1, 100));
-        assertThat(all.get(99).event().source().lineNo()).isEqualTo(100L);
+        assertThat(lines(all).stream().filter(l -> l.startsWith("line-"))).containsExactly(numbered("line-", 1, 100));
+        assertThat(lines(all).stream().filter(l -> l.startsWith("other-"))).containsExactly(numbered("other-", 1, 10));
+        assertThat(all).filteredOn(r -> r.line().equals("line-100")).singleElement()
+                .satisfies(r -> assertThat(r.event().source().lineNo()).isEqualTo(100L));
     }
 
     @Test
