@@ -158,6 +158,7 @@ public final class LogShipper implements AutoCloseable {
                 s.close(Duration.ofSeconds(5));
             }
             sources.forEach(LogSource::close);
+            metrics.close();
             started.countDown();
             stopped.countDown();
             log.atInfo().log("log shipper stopped");

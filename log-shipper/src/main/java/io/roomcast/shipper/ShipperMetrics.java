@@ -1,8 +1,12 @@
 package io.roomcast.shipper;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -26,6 +30,7 @@ final class ShipperMetrics {
     private final Counter sourcesMissing;
     private final Counter readErrors;
     private final AtomicInteger openFiles = new AtomicInteger();
+    private final List<Meter> gauges = new ArrayList<>();
 
     ShipperMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -42,7 +47,8 @@ final class ShipperMetrics {
         filesSkipped = counter("roomcast.shipper.files.skipped", "files not followed because of maxOpenFiles");
         sourcesMissing = counter("roomcast.shipper.sources.missing", "times a pattern's directory was found missing");
         readErrors = counter("roomcast.shipper.read.errors", "errors reading files or listing directories");
-        registry.gauge("roomcast.shipper.files.open", openFiles);
+        gauges.add(Gauge.builder("roomcast.shipper.files.open", openFiles, AtomicInteger::get)
+                .description("files followed now").register(registry));
     }
 
     private Counter counter(String name, String description) {
@@ -50,8 +56,15 @@ final class ShipperMetrics {
     }
 
     void gaugeInFlight(Supplier<Number> records, Supplier<Number> bytes) {
-        io.micrometer.core.instrument.Gauge.builder("roomcast.shipper.inflight.records", records).register(registry);
-        io.micrometer.core.instrument.Gauge.builder("roomcast.shipper.inflight.bytes", bytes).register(registry);
+        gauges.add(Gauge.builder("roomcast.shipper.inflight.records", records)
+                .description("records sent and not yet acknowledged").register(registry));
+        gauges.add(Gauge.builder("roomcast.shipper.inflight.bytes", bytes)
+                .description("bytes sent and not yet acknowledged").register(registry));
+    }
+
+    /** Removes the gauges, which point at this shipper, so that a later shipper can register its own. */
+    void close() {
+        gauges.forEach(registry::remove);
     }
 
     void lineRead(Line line) {
