@@ -140,7 +140,7 @@ final class FileSource implements LogSource {
         }
         boolean progress = false;
         for (int i = 0; i < READS_PER_POLL && !file.finished && window.hasRoom(); i++) {
-            int n = tail.read(scratch, LogSource.readSize(window), nowNanos, sink);
+            int n = tail.read(scratch, window, nowNanos, sink);
             if (n <= 0) {
                 break;
             }

@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Bounds what is sent to Kafka but not yet acknowledged. The shipper thread reads new bytes only
  * while {@link #hasRoom()}; while Kafka is away the window fills, reading pauses and the files
- * themselves hold the backlog. A read is sized to the bytes that still fit, so the window overshoots by at most one small
- * read and one record.
+ * themselves hold the backlog. Reading stops after the line that fills the window, so it overshoots by at most the
+ * records that line completes (one, or two when it also ends a pending multiline record).
  * Thread-safe: acquired by the shipper thread, released by the producer's callback thread.
  */
 final class InFlightWindow {
@@ -39,11 +39,6 @@ final class InFlightWindow {
         if (wasFull && hasRoom()) {
             onRoom.run();
         }
-    }
-
-    /** How many more bytes fit (at least 0). */
-    long roomBytes() {
-        return Math.max(0, maxBytes - bytes.get());
     }
 
     int records() {

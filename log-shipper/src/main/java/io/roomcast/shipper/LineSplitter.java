@@ -1,6 +1,7 @@
 package io.roomcast.shipper;
 
 import java.util.Arrays;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -46,6 +47,16 @@ final class LineSplitter {
 
     /** Feeds {@code count} bytes that continue the input at {@link #position()}. */
     void feed(byte[] data, int offset, int count, Consumer<Line> out) {
+        feed(data, offset, count, out, () -> true);
+    }
+
+    /**
+     * Feeds bytes that continue the input at {@link #position()}, but stops after a line once
+     * {@code more} turns false; the bytes after that line are not consumed.
+     *
+     * @return how many bytes were consumed
+     */
+    int feed(byte[] data, int offset, int count, Consumer<Line> out, BooleanSupplier more) {
         int i = offset;
         int end = offset + count;
         while (i < end) {
@@ -56,12 +67,18 @@ final class LineSplitter {
             int segmentEnd = newline < 0 ? end : newline;
             append(data, i, segmentEnd - i);
             if (newline < 0) {
+                i = end;
                 break;
             }
             emit(position + (newline - offset) + 1, out);
             i = newline + 1;
+            if (!more.getAsBoolean()) {
+                break;
+            }
         }
-        position += count;
+        int consumed = i - offset;
+        position += consumed;
+        return consumed;
     }
 
     /** Emits the partial line, if any, as a complete line ending at {@link #position()}. */

@@ -38,9 +38,4 @@ interface LogSource extends AutoCloseable {
 
     @Override
     void close();
-
-    /** How many bytes one read may take: what still fits into the window, at least 4 KiB. */
-    static int readSize(InFlightWindow window) {
-        return (int) Math.max(4096, Math.min(64 * 1024, window.roomBytes()));
-    }
 }

@@ -64,7 +64,7 @@ final class StdinSource implements LogSource {
         boolean progress = false;
         try {
             while (window.hasRoom()) {
-                int n = tail.read(scratch, LogSource.readSize(window), nowNanos, sink);
+                int n = tail.read(scratch, window, nowNanos, sink);
                 if (n <= 0) {
                     break;
                 }

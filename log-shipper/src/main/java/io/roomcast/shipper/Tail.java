@@ -79,17 +79,18 @@ final class Tail {
     }
 
     /**
-     * Reads at most {@code maxBytes} bytes and ships what they complete.
+     * Reads and ships what the bytes complete, stopping after the line that fills the window;
+     * bytes after it are read again next time.
      *
-     * @return the number of bytes read
+     * @return the number of bytes consumed
      */
-    int read(byte[] scratch, int maxBytes, long nowNanos, RecordSink sink) throws IOException {
-        int n = input.read(lines.position(), scratch, Math.min(scratch.length, maxBytes));
-        if (n > 0) {
-            lastDataNanos = nowNanos;
-            lines.feed(scratch, 0, n, line -> accept(line, nowNanos, sink));
+    int read(byte[] scratch, InFlightWindow window, long nowNanos, RecordSink sink) throws IOException {
+        int n = input.read(lines.position(), scratch, scratch.length);
+        if (n <= 0) {
+            return 0;
         }
-        return n;
+        lastDataNanos = nowNanos;
+        return lines.feed(scratch, 0, n, line -> accept(line, nowNanos, sink), window::hasRoom);
     }
 
     /** Ships what has waited longer than its timeout. */

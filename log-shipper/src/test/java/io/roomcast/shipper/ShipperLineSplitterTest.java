@@ -94,6 +94,18 @@ class ShipperLineSplitterTest {
     }
 
     @Test
+    void shouldStopAfterTheLineThatFillsTheWindowAndLeaveTheRestUnconsumed() {
+        LineSplitter splitter = new LineSplitter(1024, 0);
+        byte[] bytes = utf8("a\nb\nc\n");
+
+        int consumed = splitter.feed(bytes, 0, bytes.length, lines::add, () -> lines.size() < 2);
+
+        assertThat(consumed).isEqualTo(4);
+        assertThat(splitter.position()).isEqualTo(4);
+        assertThat(lines).extracting(Line::text).containsExactly("a", "b");
+    }
+
+    @Test
     void shouldContinueAtAResetPosition() {
         LineSplitter splitter = new LineSplitter(1024, 0);
         feed(splitter, utf8("abc"));
