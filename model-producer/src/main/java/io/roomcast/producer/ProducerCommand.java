@@ -1,0 +1,135 @@
+package io.roomcast.producer;
+
+import io.roomcast.producer.backend.ResilienceSettings;
+import io.roomcast.producer.openai.OpenAiSettings;
+import io.roomcast.producer.sim.SimSettings;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code roomcast producer}: runs a model producer until SIGTERM or Ctrl-C. Flags fall back to
+ * {@code ROOMCAST_*} environment variables; the API key is read only from the environment or
+ * a flag, and never printed.
+ */
+@Command(name = "producer", mixinStandardHelpOptions = true,
+        description = "Answer prompt events in chat rooms with a model, token by token.")
+public final class ProducerCommand implements Callable<Integer> {
+
+    @Option(names = "--kafka", defaultValue = "${env:ROOMCAST_KAFKA:-localhost:9092}", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
+    String kafka;
+
+    @Option(names = "--group", defaultValue = "${env:ROOMCAST_PRODUCER_GROUP:-roomcast-model-producer}", description = "consumer group shared by all producers (default: ${DEFAULT-VALUE})")
+    String group;
+
+    @Option(names = "--namespace", split = ",", defaultValue = "${env:ROOMCAST_PRODUCER_NAMESPACES:-chat}",
+            description = "namespaces with generation enabled, NAME or NAME=TOPIC (default: ${DEFAULT-VALUE})")
+    List<String> namespaces;
+
+    @Option(names = "--partitions", defaultValue = "12", description = "partitions of topics created when missing (default: ${DEFAULT-VALUE})")
+    int partitions;
+
+    @Option(names = "--backend", defaultValue = "${env:ROOMCAST_BACKEND:-sim}", description = "sim or openai (default: ${DEFAULT-VALUE})")
+    String backend;
+
+    @Option(names = "--base-url", defaultValue = "${env:ROOMCAST_OPENAI_BASE_URL:-http://localhost:8000/v1}",
+            description = "OpenAI-compatible API root (default: ${DEFAULT-VALUE})")
+    String baseUrl;
+
+    @Option(names = "--model", defaultValue = "${env:ROOMCAST_MODEL}", description = "model name (default: sim for sim; required for openai)")
+    String model;
+
+    @Option(names = "--api-key", defaultValue = "${env:ROOMCAST_OPENAI_API_KEY}", description = "API key (default: $ROOMCAST_OPENAI_API_KEY)", arity = "0..1", interactive = false)
+    String apiKey;
+
+    @Option(names = "--allow-model", split = ",", description = "further models a prompt may ask for")
+    Set<String> allowedModels = Set.of();
+
+    @Option(names = "--system-prompt", defaultValue = "", description = "system message before every conversation")
+    String systemPrompt;
+
+    @Option(names = "--max-turns", defaultValue = "10", description = "earlier turns of the room sent as context (default: ${DEFAULT-VALUE})")
+    int maxTurns;
+
+    @Option(names = "--max-concurrent", defaultValue = "8", description = "generations at once in this process (default: ${DEFAULT-VALUE})")
+    int maxConcurrent;
+
+    @Option(names = "--first-token-timeout", defaultValue = "PT30S", description = "ISO-8601 duration (default: ${DEFAULT-VALUE})")
+    Duration firstTokenTimeout;
+
+    @Option(names = "--token-timeout", defaultValue = "PT20S", description = "max wait between tokens, ISO-8601 (default: ${DEFAULT-VALUE})")
+    Duration tokenTimeout;
+
+    @Option(names = "--sim-seed", defaultValue = "42", description = "seed of the simulated model (default: ${DEFAULT-VALUE})")
+    long simSeed;
+
+    @Option(names = "--sim-delay-ms", defaultValue = "10-50", description = "delay range between simulated tokens, MIN-MAX ms (default: ${DEFAULT-VALUE})")
+    String simDelay;
+
+    @Option(names = "--no-log-events", description = "do not publish operational log events to logs:model-producer")
+    boolean noLogEvents;
+
+    @Override
+    public Integer call() throws Exception {
+        ModelProducerConfig config = config();
+        CountDownLatch stopped = new CountDownLatch(1);
+        ModelProducer producer = ModelProducer.start(config);
+        Thread hook = new Thread(() -> {
+            producer.close();
+            stopped.countDown();
+        }, "model-producer-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        stopped.await();
+        return 0;
+    }
+
+    ModelProducerConfig config() {
+        Map<String, String> topics = new LinkedHashMap<>();
+        for (String entry : namespaces) {
+            String[] parts = entry.strip().split("=", 2);
+            topics.put(parts[0], parts.length == 2 ? parts[1] : ModelProducerConfig.defaultTopic(parts[0]));
+        }
+        ModelProducerConfig.Builder builder = ModelProducerConfig.builder(kafka)
+                .groupId(group)
+                .namespaceTopics(topics)
+                .partitions(partitions)
+                .allowedModels(allowedModels)
+                .systemPrompt(systemPrompt)
+                .maxTurns(maxTurns)
+                .resilience(ResilienceSettings.defaults().withTimeouts(firstTokenTimeout, tokenTimeout)
+                        .withBulkhead(maxConcurrent, ResilienceSettings.defaults().bulkheadMaxWait()))
+                .logs(ModelProducerConfig.defaultTopic("logs"), "logs:model-producer", !noLogEvents);
+        switch (backend) {
+            case ModelProducerConfig.SIM -> {
+                String[] range = simDelay.split("-", 2);
+                long min = Long.parseLong(range[0].strip());
+                long max = range.length == 2 ? Long.parseLong(range[1].strip()) : min;
+                SimSettings defaults = SimSettings.defaults();
+                builder.sim(new SimSettings(model == null ? defaults.model() : model, simSeed, Duration.ofMillis(min),
+                        Duration.ofMillis(max), defaults.minWords(), defaults.maxWords()));
+            }
+            case ModelProducerConfig.OPENAI -> {
+                if (model == null || model.isBlank()) {
+                    throw new CommandLine.ParameterException(new CommandLine(this), "--model is required with --backend openai");
+                }
+                OpenAiSettings defaults = OpenAiSettings.of(baseUrl, model, apiKey);
+                builder.openAi(new OpenAiSettings(URI.create(baseUrl), model, apiKey, defaults.connectTimeout(), defaults.responseTimeout()));
+            }
+            default -> throw new CommandLine.ParameterException(new CommandLine(this), "--backend must be sim or openai");
+        }
+        return builder.build();
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ProducerCommand()).execute(args));
+    }
+}

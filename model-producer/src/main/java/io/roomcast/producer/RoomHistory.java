@@ -1,0 +1,209 @@
+package io.roomcast.producer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Reads a room's own log with separate consumers (assigned, never in a group) — the room is the
+ * source of truth for the conversation and for what earlier producers did:
+ * <ul>
+ * <li>{@link #recentTurns} reads backwards from a prompt in growing windows until it has the
+ * last N prompts, or hits the start of the partition or the scan budget;</li>
+ * <li>{@link #priorAttempt} reads forwards from a prompt to see whether a previous owner
+ * started or finished its generation.</li>
+ * </ul>
+ * Every read is bounded by a record budget and a deadline. Thread-safe: each call borrows one
+ * of at most {@code poolSize} consumers (callers hold a bulkhead slot, so they rarely wait).
+ */
+final class RoomHistory implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RoomHistory.class);
+    private static final int FIRST_WINDOW = 256;
+
+    private final Supplier<Consumer<byte[], byte[]>> consumers;
+    private final BlockingQueue<Consumer<byte[], byte[]>> idle;
+    private final List<Consumer<byte[], byte[]>> all = new ArrayList<>();
+    private final int poolSize;
+    private final ObjectMapper json;
+    private final PromptParser prompts;
+    private final int maxScanRecords;
+    private final int maxAnswerChars;
+    private final Duration readTimeout;
+    private boolean closed;
+
+    RoomHistory(Supplier<Consumer<byte[], byte[]>> consumers, int poolSize, ObjectMapper json, PromptParser prompts,
+                int maxScanRecords, int maxAnswerChars, Duration readTimeout) {
+        this.consumers = consumers;
+        this.idle = new ArrayBlockingQueue<>(poolSize);
+        this.poolSize = poolSize;
+        this.json = json;
+        this.prompts = prompts;
+        this.maxScanRecords = maxScanRecords;
+        this.maxAnswerChars = maxAnswerChars;
+        this.readTimeout = readTimeout;
+    }
+
+    /** The last {@code maxTurns} turns of the prompt's room before the prompt, oldest first. */
+    List<Turn> recentTurns(RoomEvent prompt, int maxTurns) throws InterruptedException {
+        if (maxTurns == 0 || prompt.offset() == 0) {
+            return List.of();
+        }
+        Consumer<byte[], byte[]> consumer = borrow();
+        try {
+            TopicPartition tp = prompt.partition();
+            long begin = consumer.beginningOffsets(List.of(tp), readTimeout).getOrDefault(tp, 0L);
+            long deadline = System.nanoTime() + readTimeout.toNanos();
+            List<List<RoomEvent>> segments = new ArrayList<>();
+            long start = prompt.offset();
+            long window = FIRST_WINDOW;
+            long scanned = 0;
+            int promptsSeen = 0;
+            while (start > begin && scanned < maxScanRecords && promptsSeen < maxTurns && System.nanoTime() < deadline) {
+                long from = Math.max(begin, start - Math.min(window, maxScanRecords - scanned));
+                List<RoomEvent> segment = read(consumer, tp, from, start, prompt.room(), deadline);
+                promptsSeen += (int) segment.stream().filter(e -> EventTypes.PROMPT.equals(e.type())).count();
+                segments.add(0, segment);
+                scanned += start - from;
+                start = from;
+                window *= 4;
+            }
+            ConversationAssembler assembler = new ConversationAssembler(json, prompts, maxAnswerChars);
+            segments.forEach(segment -> segment.forEach(assembler::add));
+            return assembler.lastTurns(maxTurns);
+        } catch (KafkaException e) {
+            log.atWarn().addKeyValue("room", prompt.room()).addKeyValue("reason", e.getMessage()).log("cannot read the room's history; answering without context");
+            return List.of();
+        } finally {
+            giveBack(consumer);
+        }
+    }
+
+    /**
+     * Whether events of the prompt's generation exist in {@code (prompt, scanEnd)}. A log that
+     * cannot be read is reported as {@link PriorAttempt#UNFINISHED}: a superfluous restart
+     * marker is harmless, a silent duplicate answer is not.
+     */
+    PriorAttempt priorAttempt(RoomEvent prompt, long scanEnd) throws InterruptedException {
+        Consumer<byte[], byte[]> consumer = borrow();
+        String id = prompt.generationId().value();
+        try {
+            long deadline = System.nanoTime() + readTimeout.toNanos();
+            long from = prompt.offset() + 1;
+            PriorAttempt result = PriorAttempt.NONE;
+            while (from < scanEnd) {
+                long to = Math.min(scanEnd, from + maxScanRecords);
+                for (RoomEvent event : read(consumer, prompt.partition(), from, to, prompt.room(), deadline)) {
+                    if (EventTypes.TERMINAL.contains(event.type()) && belongsTo(event, id)) {
+                        return PriorAttempt.FINISHED;
+                    }
+                    if ((EventTypes.STARTED.equals(event.type()) || EventTypes.RESTARTED.equals(event.type())) && belongsTo(event, id)) {
+                        result = PriorAttempt.UNFINISHED;
+                    }
+                }
+                if (System.nanoTime() >= deadline) {
+                    log.atWarn().addKeyValue("generationId", id).log("room log scan timed out; assuming an unfinished earlier attempt");
+                    return PriorAttempt.UNFINISHED;
+                }
+                from = to;
+            }
+            return result;
+        } catch (KafkaException e) {
+            log.atWarn().addKeyValue("generationId", id).addKeyValue("reason", e.getMessage()).log("cannot read the room log; assuming an unfinished earlier attempt");
+            return PriorAttempt.UNFINISHED;
+        } finally {
+            giveBack(consumer);
+        }
+    }
+
+    private boolean belongsTo(RoomEvent event, String generationId) {
+        if (event.value() == null) {
+            return false;
+        }
+        try {
+            JsonNode data = json.readTree(event.value());
+            return data != null && generationId.equals(data.path("generationId").asText(null));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The room's events in {@code [from, to)} of the partition, read until {@code deadline}. */
+    private static List<RoomEvent> read(Consumer<byte[], byte[]> consumer, TopicPartition tp, long from, long to, String room,
+                                        long deadline) {
+        List<RoomEvent> events = new ArrayList<>();
+        consumer.assign(List.of(tp));
+        consumer.seek(tp, from);
+        while (consumer.position(tp) < to && System.nanoTime() < deadline) {
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100)).records(tp)) {
+                if (record.offset() >= to) {
+                    return events;
+                }
+                RoomEvent event = RoomEvent.of(record);
+                if (Objects.equals(room, event.room())) {
+                    events.add(event);
+                }
+            }
+        }
+        return events;
+    }
+
+    private Consumer<byte[], byte[]> borrow() throws InterruptedException {
+        Consumer<byte[], byte[]> consumer = idle.poll();
+        if (consumer != null) {
+            return consumer;
+        }
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("room history is closed");
+            }
+            if (all.size() < poolSize) {
+                consumer = consumers.get();
+                all.add(consumer);
+                return consumer;
+            }
+        }
+        consumer = idle.poll(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (consumer == null) {
+            throw new IllegalStateException("no room history reader free");
+        }
+        return consumer;
+    }
+
+    private void giveBack(Consumer<byte[], byte[]> consumer) {
+        consumer.unsubscribe();
+        synchronized (this) {
+            if (closed) {
+                consumer.close(Duration.ZERO);
+                return;
+            }
+        }
+        idle.offer(consumer);
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+        }
+        // consumers in use are closed by giveBack; the idle ones here
+        Consumer<byte[], byte[]> consumer;
+        while ((consumer = idle.poll()) != null) {
+            consumer.close(Duration.ZERO);
+        }
+    }
+}
