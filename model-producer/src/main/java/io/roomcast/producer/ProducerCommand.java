@@ -75,6 +75,12 @@ public final class ProducerCommand implements Callable<Integer> {
     @Option(names = "--sim-delay-ms", defaultValue = "10-50", description = "delay range between simulated tokens, MIN-MAX ms (default: ${DEFAULT-VALUE})")
     String simDelay;
 
+    @Option(names = "--sim-words", defaultValue = "20-80", description = "length range of simulated answers, MIN-MAX words (default: ${DEFAULT-VALUE})")
+    String simWords;
+
+    @Option(names = "--kafka-property", description = "extra Kafka client setting KEY=VALUE (security, timeouts), repeatable")
+    Map<String, String> kafkaProperties = new LinkedHashMap<>();
+
     @Option(names = "--no-log-events", description = "do not publish operational log events to logs:model-producer")
     boolean noLogEvents;
 
@@ -107,15 +113,14 @@ public final class ProducerCommand implements Callable<Integer> {
                 .maxTurns(maxTurns)
                 .resilience(ResilienceSettings.defaults().withTimeouts(firstTokenTimeout, tokenTimeout)
                         .withBulkhead(maxConcurrent, ResilienceSettings.defaults().bulkheadMaxWait()))
+                .kafkaOverrides(kafkaProperties)
                 .logs(ModelProducerConfig.defaultTopic("logs"), "logs:model-producer", !noLogEvents);
         switch (backend) {
             case ModelProducerConfig.SIM -> {
-                String[] range = simDelay.split("-", 2);
-                long min = Long.parseLong(range[0].strip());
-                long max = range.length == 2 ? Long.parseLong(range[1].strip()) : min;
-                SimSettings defaults = SimSettings.defaults();
-                builder.sim(new SimSettings(model == null ? defaults.model() : model, simSeed, Duration.ofMillis(min),
-                        Duration.ofMillis(max), defaults.minWords(), defaults.maxWords()));
+                long[] delay = range(simDelay, "--sim-delay-ms");
+                long[] words = range(simWords, "--sim-words");
+                builder.sim(new SimSettings(model == null ? SimSettings.defaults().model() : model, simSeed, Duration.ofMillis(delay[0]),
+                        Duration.ofMillis(delay[1]), (int) words[0], (int) words[1]));
             }
             case ModelProducerConfig.OPENAI -> {
                 if (model == null || model.isBlank()) {
@@ -127,6 +132,16 @@ public final class ProducerCommand implements Callable<Integer> {
             default -> throw new CommandLine.ParameterException(new CommandLine(this), "--backend must be sim or openai");
         }
         return builder.build();
+    }
+
+    private long[] range(String text, String option) {
+        try {
+            String[] parts = text.split("-", 2);
+            long min = Long.parseLong(parts[0].strip());
+            return new long[] {min, parts.length == 2 ? Long.parseLong(parts[1].strip()) : min};
+        } catch (NumberFormatException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), option + " must be MIN-MAX, was " + text);
+        }
     }
 
     public static void main(String[] args) {

@@ -58,7 +58,12 @@ final class RoomHistory implements AutoCloseable {
         this.readTimeout = readTimeout;
     }
 
-    /** The last {@code maxTurns} turns of the prompt's room before the prompt, oldest first. */
+    /**
+     * The last {@code maxTurns} turns of the prompt's room before the prompt, oldest first.
+     * Answers to those prompts may lie after the prompt in the log (prompts published while an
+     * earlier one was being answered), so the log after the prompt is read too, up to its current
+     * end, for answers only.
+     */
     List<Turn> recentTurns(RoomEvent prompt, int maxTurns) throws InterruptedException {
         if (maxTurns == 0 || prompt.offset() == 0) {
             return List.of();
@@ -66,12 +71,18 @@ final class RoomHistory implements AutoCloseable {
         Consumer<byte[], byte[]> consumer = borrow();
         try {
             TopicPartition tp = prompt.partition();
-            long begin = consumer.beginningOffsets(List.of(tp), readTimeout).getOrDefault(tp, 0L);
             long deadline = System.nanoTime() + readTimeout.toNanos();
+            long begin = consumer.beginningOffsets(List.of(tp), readTimeout).getOrDefault(tp, 0L);
+            long end = consumer.endOffsets(List.of(tp), readTimeout).getOrDefault(tp, 0L);
+            long afterEnd = Math.min(end, prompt.offset() + 1 + maxScanRecords / 2);
+            List<RoomEvent> after = afterEnd > prompt.offset() + 1
+                    ? read(consumer, tp, prompt.offset() + 1, afterEnd, prompt.room(), deadline).stream()
+                            .filter(e -> !EventTypes.PROMPT.equals(e.type())).toList()
+                    : List.of();
+            long scanned = Math.max(0, afterEnd - prompt.offset() - 1);
             List<List<RoomEvent>> segments = new ArrayList<>();
             long start = prompt.offset();
             long window = FIRST_WINDOW;
-            long scanned = 0;
             int promptsSeen = 0;
             while (start > begin && scanned < maxScanRecords && promptsSeen < maxTurns && System.nanoTime() < deadline) {
                 long from = Math.max(begin, start - Math.min(window, maxScanRecords - scanned));
@@ -82,6 +93,7 @@ final class RoomHistory implements AutoCloseable {
                 start = from;
                 window *= 4;
             }
+            segments.add(after);
             ConversationAssembler assembler = new ConversationAssembler(json, prompts, maxAnswerChars);
             segments.forEach(segment -> segment.forEach(assembler::add));
             return assembler.lastTurns(maxTurns);
