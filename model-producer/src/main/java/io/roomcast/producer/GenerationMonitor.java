@@ -86,6 +86,7 @@ final class GenerationMonitor {
     }
 
     void publishFailed(GenerationId id, String room, String reason) {
+        registry.counter("roomcast.producer.publish.failures", "backend", backend).increment();
         log.atWarn().addKeyValue("generationId", id).addKeyValue("room", room).addKeyValue("reason", reason).log("cannot publish to Kafka");
     }
 

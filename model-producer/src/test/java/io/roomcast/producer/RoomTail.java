@@ -30,6 +30,7 @@ final class RoomTail implements AutoCloseable {
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<String, List<Event>> rooms = new ConcurrentHashMap<>();
+    private long lastPoll = System.nanoTime() - 1_000_000_000L;
 
     RoomTail(String bootstrap, String topic) {
         Properties props = new Properties();
@@ -46,6 +47,11 @@ final class RoomTail implements AutoCloseable {
 
     /** The room's events so far (after reading what is new), in offset order. */
     synchronized List<Event> events(String room) {
+        // many rooms are checked in a row: read Kafka at most every 50 ms
+        if (System.nanoTime() - lastPoll < 50_000_000L) {
+            return List.copyOf(rooms.getOrDefault(room, List.of()));
+        }
+        lastPoll = System.nanoTime();
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
             RoomEvent event = RoomEvent.of(record);
             rooms.computeIfAbsent(String.valueOf(event.room()), r -> new ArrayList<>())
