@@ -3,8 +3,6 @@ package io.roomcast.producer;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.roomcast.producer.backend.GuardedBackend;
 
-import java.time.Clock;
-
 /** What every generation shares within one producer process. */
 record GenerationServices(
         ModelProducerConfig config,
@@ -14,6 +12,5 @@ record GenerationServices(
         GenerationEvents events,
         PromptParser prompts,
         RoomHistory history,
-        GenerationMonitor monitor,
-        Clock clock) {
+        GenerationMonitor monitor) {
 }

@@ -7,6 +7,7 @@ import io.roomcast.producer.backend.OpenedStream;
 import io.roomcast.producer.backend.StreamChunk;
 import io.roomcast.producer.backend.StreamHandle;
 import io.roomcast.producer.backend.TokenStream;
+import io.roomcast.producer.backend.Usage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -160,7 +161,7 @@ final class GenerationTask {
                     return done(finish.finishReason(), finish.usage().orCounted(seq), seq, toFirstToken);
                 }
                 if (seq == services.config().maxAnswerTokens()) {
-                    return done("length", io.roomcast.producer.backend.Usage.unknown().orCounted(seq), seq, toFirstToken);
+                    return done("length", Usage.unknown().orCounted(seq), seq, toFirstToken);
                 }
                 send(EventTypes.TOKEN, services.events().token(id, seq++, ((StreamChunk.Token) chunk).text()));
                 services.monitor().token();
@@ -177,7 +178,7 @@ final class GenerationTask {
         }
     }
 
-    private Outcome done(String finishReason, io.roomcast.producer.backend.Usage usage, int tokens, Duration toFirstToken) throws InterruptedException {
+    private Outcome done(String finishReason, Usage usage, int tokens, Duration toFirstToken) throws InterruptedException {
         Duration elapsed = elapsed();
         if (publish(EventTypes.DONE, services.events().done(id, finishReason, usage, elapsed.toMillis()))) {
             services.monitor().done(id, prompt.room(), finishReason, tokens, elapsed, toFirstToken);

@@ -90,7 +90,7 @@ public final class ModelProducer implements AutoCloseable {
         Bulkhead bulkhead = Bulkhead.of("generations", BulkheadConfig.custom()
                 .maxConcurrentCalls(slots).maxWaitDuration(slotWait).build());
         GenerationServices services = new GenerationServices(config, guarded, bulkhead, publisher, new GenerationEvents(json), prompts,
-                history, new GenerationMonitor(opsLog, registry, backend.name()), Clock.systemUTC());
+                history, new GenerationMonitor(opsLog, registry, backend.name()));
         this.loop = new PromptLoop(new KafkaConsumer<>(groupProperties()), config.namespaceTopics().values(), services, workers);
         this.loopThread = new Thread(loop, "model-producer-consumer");
     }
@@ -178,6 +178,9 @@ public final class ModelProducer implements AutoCloseable {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        // a reader stops at a fixed offset, often the end of the log: a fetch parked at the broker
+        // waiting for more data would delay the reader's next use by fetch.max.wait.ms (500 ms)
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "roomcast-model-producer-history");
         props.putAll(config.kafkaOverrides());
         return props;

@@ -52,7 +52,7 @@ final class RoomTail implements AutoCloseable {
             return List.copyOf(rooms.getOrDefault(room, List.of()));
         }
         lastPoll = System.nanoTime();
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
             RoomEvent event = RoomEvent.of(record);
             rooms.computeIfAbsent(String.valueOf(event.room()), r -> new ArrayList<>())
                     .add(new Event(record.offset(), event.type(), parse(record.value())));
