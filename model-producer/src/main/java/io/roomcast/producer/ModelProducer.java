@@ -127,6 +127,16 @@ public final class ModelProducer implements AutoCloseable {
         return loop.assignment();
     }
 
+    /** Whether the producer is consuming; {@code false} after {@link #close()} or a fatal Kafka error. */
+    public boolean isRunning() {
+        return loopThread.isAlive();
+    }
+
+    /** Blocks until the producer has stopped, by {@link #close()} or by a fatal error (which is logged). */
+    public void awaitStopped() throws InterruptedException {
+        loopThread.join();
+    }
+
     public ModelProducerConfig config() {
         return config;
     }

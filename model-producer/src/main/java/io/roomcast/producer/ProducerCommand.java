@@ -5,7 +5,9 @@ import io.roomcast.producer.openai.OpenAiSettings;
 import io.roomcast.producer.sim.SimSettings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.net.URI;
 import java.time.Duration;
@@ -14,7 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code roomcast producer}: runs a model producer until SIGTERM or Ctrl-C. Flags fall back to
@@ -24,6 +26,9 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "producer", mixinStandardHelpOptions = true,
         description = "Answer prompt events in chat rooms with a model, token by token.")
 public final class ProducerCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = "--kafka", defaultValue = "${env:ROOMCAST_KAFKA:-localhost:9092}", description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE})")
     String kafka;
@@ -48,7 +53,7 @@ public final class ProducerCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = "${env:ROOMCAST_MODEL}", description = "model name (default: sim for sim; required for openai)")
     String model;
 
-    @Option(names = "--api-key", defaultValue = "${env:ROOMCAST_OPENAI_API_KEY}", description = "API key (default: $ROOMCAST_OPENAI_API_KEY)", arity = "0..1", interactive = false)
+    @Option(names = "--api-key", defaultValue = "${env:ROOMCAST_OPENAI_API_KEY}", description = "API key (default: $ROOMCAST_OPENAI_API_KEY)")
     String apiKey;
 
     @Option(names = "--allow-model", split = ",", description = "further models a prompt may ask for")
@@ -86,19 +91,26 @@ public final class ProducerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelProducerConfig config = config();
-        CountDownLatch stopped = new CountDownLatch(1);
-        ModelProducer producer = ModelProducer.start(config);
-        Thread hook = new Thread(() -> {
+        ModelProducer producer = ModelProducer.start(config());
+        AtomicBoolean stopRequested = new AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopRequested.set(true);
             producer.close();
-            stopped.countDown();
-        }, "model-producer-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        stopped.await();
-        return 0;
+        }, "model-producer-shutdown"));
+        producer.awaitStopped();
+        // stopped without a signal: the consumer hit a fatal error (logged); let a supervisor restart us
+        return stopRequested.get() ? 0 : 1;
     }
 
     ModelProducerConfig config() {
+        try {
+            return buildConfig();
+        } catch (IllegalArgumentException e) {
+            throw invalid(e.getMessage());
+        }
+    }
+
+    private ModelProducerConfig buildConfig() {
         Map<String, String> topics = new LinkedHashMap<>();
         for (String entry : namespaces) {
             String[] parts = entry.strip().split("=", 2);
@@ -124,12 +136,12 @@ public final class ProducerCommand implements Callable<Integer> {
             }
             case ModelProducerConfig.OPENAI -> {
                 if (model == null || model.isBlank()) {
-                    throw new CommandLine.ParameterException(new CommandLine(this), "--model is required with --backend openai");
+                    throw invalid("--model is required with --backend openai");
                 }
                 OpenAiSettings defaults = OpenAiSettings.of(baseUrl, model, apiKey);
                 builder.openAi(new OpenAiSettings(URI.create(baseUrl), model, apiKey, defaults.connectTimeout(), defaults.responseTimeout()));
             }
-            default -> throw new CommandLine.ParameterException(new CommandLine(this), "--backend must be sim or openai");
+            default -> throw invalid("--backend must be sim or openai");
         }
         return builder.build();
     }
@@ -140,8 +152,12 @@ public final class ProducerCommand implements Callable<Integer> {
             long min = Long.parseLong(parts[0].strip());
             return new long[] {min, parts.length == 2 ? Long.parseLong(parts[1].strip()) : min};
         } catch (NumberFormatException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this), option + " must be MIN-MAX, was " + text);
+            throw invalid(option + " must be MIN-MAX, was " + text);
         }
+    }
+
+    private CommandLine.ParameterException invalid(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
     }
 
     public static void main(String[] args) {

@@ -200,9 +200,11 @@ final class PromptLoop implements Runnable {
     private void stopAll(Collection<TopicPartition> tps, boolean commit) {
         List<TopicPartition> stopping = new ArrayList<>(tps);
         stopping.forEach(tp -> partitions.get(tp).worker.abandon());
+        long deadline = System.nanoTime() + STOP_WAIT.toNanos();
         try {
             for (TopicPartition tp : stopping) {
-                if (!partitions.get(tp).worker.awaitStopped(STOP_WAIT)) {
+                Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+                if (!partitions.get(tp).worker.awaitStopped(left)) {
                     log.atWarn().addKeyValue("partition", tp).log("partition worker did not stop in time");
                 }
             }
