@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -28,7 +29,7 @@ import java.util.function.Supplier;
  * <li>{@link #priorAttempt} reads forwards from a prompt to see whether a previous owner
  * started or finished its generation.</li>
  * </ul>
- * Every read is bounded by a record budget and a deadline. Thread-safe: each call borrows one
+ * Every read is bounded by a deadline, the context read also by a record budget. Thread-safe: each call borrows one
  * of at most {@code poolSize} consumers (callers hold a bulkhead slot, so they rarely wait).
  */
 final class RoomHistory implements AutoCloseable {
@@ -106,34 +107,41 @@ final class RoomHistory implements AutoCloseable {
     }
 
     /**
-     * Whether events of the prompt's generation exist in {@code (prompt, scanEnd)}. A log that
-     * cannot be read is reported as {@link PriorAttempt#UNFINISHED}: a superfluous restart
-     * marker is harmless, a silent duplicate answer is not.
+     * Whether events of the prompt's generation exist in {@code (prompt, scanEnd)}. Every owner
+     * answers a partition's prompts in offset order, so the first generation event of a later
+     * prompt of the partition (of any room) ends the search: nothing of this prompt follows it.
+     * A log that cannot be read is reported as {@link PriorAttempt#UNFINISHED}: a superfluous
+     * restart marker is harmless, a silent duplicate answer is not.
      */
     PriorAttempt priorAttempt(RoomEvent prompt, long scanEnd) throws InterruptedException {
         Consumer<byte[], byte[]> consumer = borrow();
         String id = prompt.generationId().value();
         try {
             long deadline = System.nanoTime() + readTimeout.toNanos();
-            long from = prompt.offset() + 1;
-            PriorAttempt result = PriorAttempt.NONE;
-            while (from < scanEnd) {
-                long to = Math.min(scanEnd, from + maxScanRecords);
-                for (RoomEvent event : read(consumer, prompt.partition(), from, to, prompt.room(), deadline)) {
-                    if (EventTypes.TERMINAL.contains(event.type()) && belongsTo(event, id)) {
-                        return PriorAttempt.FINISHED;
-                    }
-                    if ((EventTypes.STARTED.equals(event.type()) || EventTypes.RESTARTED.equals(event.type())) && belongsTo(event, id)) {
-                        result = PriorAttempt.UNFINISHED;
-                    }
+            PriorAttempt[] result = {PriorAttempt.NONE};
+            boolean complete = scan(consumer, prompt.partition(), prompt.offset() + 1, scanEnd, deadline, event -> {
+                if (!EventTypes.TERMINAL.contains(event.type()) && !EventTypes.STARTED.equals(event.type())
+                        && !EventTypes.RESTARTED.equals(event.type())) {
+                    return true;
                 }
-                if (System.nanoTime() >= deadline) {
-                    log.atWarn().addKeyValue("generationId", id).log("room log scan timed out; assuming an unfinished earlier attempt");
-                    return PriorAttempt.UNFINISHED;
+                GenerationId owner = generationOf(event);
+                if (owner == null || !owner.topicPartition().equals(prompt.partition())) {
+                    return true;
                 }
-                from = to;
+                if (owner.offset() > prompt.offset()) {
+                    return false;
+                }
+                if (owner.offset() == prompt.offset() && Objects.equals(event.room(), prompt.room())) {
+                    result[0] = EventTypes.TERMINAL.contains(event.type()) ? PriorAttempt.FINISHED : PriorAttempt.UNFINISHED;
+                    return result[0] != PriorAttempt.FINISHED;
+                }
+                return true;
+            });
+            if (!complete) {
+                log.atWarn().addKeyValue("generationId", id).log("room log scan timed out; assuming an unfinished earlier attempt");
+                return result[0] == PriorAttempt.FINISHED ? PriorAttempt.FINISHED : PriorAttempt.UNFINISHED;
             }
-            return result;
+            return result[0];
         } catch (KafkaException e) {
             log.atWarn().addKeyValue("generationId", id).addKeyValue("reason", e.getMessage()).log("cannot read the room log; assuming an unfinished earlier attempt");
             return PriorAttempt.UNFINISHED;
@@ -142,15 +150,15 @@ final class RoomHistory implements AutoCloseable {
         }
     }
 
-    private boolean belongsTo(RoomEvent event, String generationId) {
+    private GenerationId generationOf(RoomEvent event) {
         if (event.value() == null) {
-            return false;
+            return null;
         }
         try {
             JsonNode data = json.readTree(event.value());
-            return data != null && generationId.equals(data.path("generationId").asText(null));
+            return data == null ? null : GenerationId.parse(data.path("generationId").asText(null)).orElse(null);
         } catch (IOException e) {
-            return false;
+            return null;
         }
     }
 
@@ -158,20 +166,34 @@ final class RoomHistory implements AutoCloseable {
     private static List<RoomEvent> read(Consumer<byte[], byte[]> consumer, TopicPartition tp, long from, long to, String room,
                                         long deadline) {
         List<RoomEvent> events = new ArrayList<>();
+        scan(consumer, tp, from, to, deadline, event -> {
+            if (Objects.equals(room, event.room())) {
+                events.add(event);
+            }
+            return true;
+        });
+        return events;
+    }
+
+    /**
+     * Shows every record in {@code [from, to)} to {@code visitor} until it returns {@code false};
+     * returns {@code false} only if the deadline passed first.
+     */
+    private static boolean scan(Consumer<byte[], byte[]> consumer, TopicPartition tp, long from, long to, long deadline,
+                                Predicate<RoomEvent> visitor) {
         consumer.assign(List.of(tp));
         consumer.seek(tp, from);
-        while (consumer.position(tp) < to && System.nanoTime() < deadline) {
+        while (consumer.position(tp) < to) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100)).records(tp)) {
-                if (record.offset() >= to) {
-                    return events;
-                }
-                RoomEvent event = RoomEvent.of(record);
-                if (Objects.equals(room, event.room())) {
-                    events.add(event);
+                if (record.offset() >= to || !visitor.test(RoomEvent.of(record))) {
+                    return true;
                 }
             }
         }
-        return events;
+        return true;
     }
 
     private Consumer<byte[], byte[]> borrow() throws InterruptedException {
