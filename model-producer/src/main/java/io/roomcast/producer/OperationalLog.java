@@ -43,7 +43,7 @@ public final class OperationalLog {
         for (int i = 0; i + 1 < keyValues.length; i += 2) {
             line.append(' ').append(keyValues[i]).append('=').append(keyValues[i + 1]);
         }
-        LogEvent event = new LogEvent(line.toString(), level, clock.instant(), logger, source);
+        LogEvent event = new LogEvent(line.toString(), level, clock.instant(), logger, Thread.currentThread().getName(), source);
         if (!publisher.tryPublish(topic, room, EventTypes.LOG, event.toJson(json))) {
             dropped.increment();
         }

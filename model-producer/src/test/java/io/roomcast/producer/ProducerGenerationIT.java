@@ -96,6 +96,8 @@ class ProducerGenerationIT {
             assertThat(line.data().path("time").asText()).isNotEmpty();
             assertThat(line.data().path("logger").asText()).isNotEmpty();
             assertThat(line.data().path("source").path("host").asText()).isNotEmpty();
+            assertThat(line.data().path("source").path("file").asText()).isEqualTo("<model-producer>");
+            assertThat(line.data().path("thread").asText()).isNotEmpty();
         }
     }
 
