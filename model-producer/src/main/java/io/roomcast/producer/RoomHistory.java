@@ -2,6 +2,7 @@ package io.roomcast.producer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -222,7 +223,7 @@ final class RoomHistory implements AutoCloseable {
         consumer.unsubscribe();
         synchronized (this) {
             if (closed) {
-                consumer.close(Duration.ZERO);
+                consumer.close(CloseOptions.timeout(Duration.ZERO));
                 return;
             }
         }
@@ -237,7 +238,7 @@ final class RoomHistory implements AutoCloseable {
         // consumers in use are closed by giveBack; the idle ones here
         Consumer<byte[], byte[]> consumer;
         while ((consumer = idle.poll()) != null) {
-            consumer.close(Duration.ZERO);
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
         }
     }
 }

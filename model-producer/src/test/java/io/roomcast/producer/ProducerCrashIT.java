@@ -68,6 +68,7 @@ class ProducerCrashIT {
                     .build();
             try (ModelProducer successor = ModelProducer.start(config)) {
                 await().atMost(WAIT).until(() -> tail.ended(room, id));
+                assertThat(successor.isRunning()).isTrue();
             }
 
             List<Event> events = tail.events(room).stream().filter(e -> id.equals(e.generationId())).toList();

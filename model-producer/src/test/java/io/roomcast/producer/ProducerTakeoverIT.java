@@ -64,6 +64,7 @@ class ProducerTakeoverIT {
         try (ModelProducer producer = ModelProducer.start(config);
              RoomTail tail = new RoomTail(TestKafka.bootstrapServers(), topic)) {
             await().atMost(WAIT).until(() -> tail.ended(roomB, unfinished) && tail.events(roomA, EventTypes.DONE).size() == 2);
+            assertThat(producer.isRunning()).isTrue();
 
             assertThat(ofGeneration(tail.events(roomA), answered)).extracting(Event::type)
                     .containsExactly(EventTypes.STARTED, EventTypes.TOKEN, EventTypes.DONE);
