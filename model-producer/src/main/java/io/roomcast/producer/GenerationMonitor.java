@@ -1,10 +1,14 @@
 package io.roomcast.producer;
 
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 import java.time.Duration;
 
@@ -33,6 +37,24 @@ final class GenerationMonitor {
         this.duration = Timer.builder("roomcast.producer.generation.duration").description("time from the start of a generation to its end")
                 .tag("backend", backend).register(registry);
         this.tokens = Counter.builder("roomcast.producer.tokens").description("tokens published").tag("backend", backend).register(registry);
+    }
+
+    /** Reports the backend's circuit breaker transitions and exposes it and the bulkhead as gauges. */
+    void watch(CircuitBreaker breaker, Bulkhead bulkhead) {
+        Gauge.builder("roomcast.producer.circuit.state", breaker, b -> b.getState().getOrder())
+                .description("circuit breaker state of the backend (0 closed, 1 open, 2 half open, ...)")
+                .tag("backend", backend).register(registry);
+        Gauge.builder("roomcast.producer.generations.active", bulkhead,
+                b -> b.getBulkheadConfig().getMaxConcurrentCalls() - b.getMetrics().getAvailableConcurrentCalls())
+                .description("generations running now").tag("backend", backend).register(registry);
+        breaker.getEventPublisher().onStateTransition(event -> {
+            String transition = event.getStateTransition().toString();
+            boolean opened = event.getStateTransition().getToState() == CircuitBreaker.State.OPEN;
+            log.atLevel(opened ? Level.WARN : Level.INFO).addKeyValue("backend", backend)
+                    .addKeyValue("transition", transition).log("backend circuit breaker changed state");
+            opsLog.log(opened ? LogEvent.WARN : LogEvent.INFO, LOGGER, "backend circuit breaker changed state",
+                    "backend", backend, "transition", transition);
+        });
     }
 
     void started(GenerationId id, String room, String model, boolean restarted) {
@@ -69,7 +91,7 @@ final class GenerationMonitor {
     void failed(GenerationId id, String room, GenerationFailure failure, Duration elapsed) {
         record("error", elapsed);
         boolean ours = GenerationFailure.INTERNAL.equals(failure.code());
-        log.atLevel(ours ? org.slf4j.event.Level.ERROR : org.slf4j.event.Level.WARN).addKeyValue("generationId", id).addKeyValue("room", room)
+        log.atLevel(ours ? Level.ERROR : Level.WARN).addKeyValue("generationId", id).addKeyValue("room", room)
                 .addKeyValue("code", failure.code()).addKeyValue("message", failure.message()).log("generation failed");
         opsLog.log(ours ? LogEvent.ERROR : LogEvent.WARN, LOGGER, "generation failed", "generationId", id, "room", room,
                 "code", failure.code(), "message", failure.message(), "backend", backend);

@@ -89,8 +89,10 @@ public final class ModelProducer implements AutoCloseable {
                 ? config.resilience().bulkheadMaxWait() : Duration.ofMillis(100);
         Bulkhead bulkhead = Bulkhead.of("generations", BulkheadConfig.custom()
                 .maxConcurrentCalls(slots).maxWaitDuration(slotWait).build());
+        GenerationMonitor monitor = new GenerationMonitor(opsLog, registry, backend.name());
+        monitor.watch(guarded.circuitBreaker(), bulkhead);
         GenerationServices services = new GenerationServices(config, guarded, bulkhead, publisher, new GenerationEvents(json), prompts,
-                history, new GenerationMonitor(opsLog, registry, backend.name()));
+                history, monitor);
         this.loop = new PromptLoop(new KafkaConsumer<>(groupProperties()), config.namespaceTopics().values(), services, workers);
         this.loopThread = new Thread(loop, "model-producer-consumer");
     }

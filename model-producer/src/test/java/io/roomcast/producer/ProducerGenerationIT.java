@@ -1,9 +1,11 @@
 package io.roomcast.producer;
 
 import io.roomcast.producer.RoomTail.Event;
+import io.roomcast.producer.backend.ResilienceSettings;
 import io.roomcast.producer.sim.SimSettings;
 import io.roomcast.testkit.TestKafka;
 import io.roomcast.testkit.TestNames;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +34,7 @@ class ProducerGenerationIT {
     void stop() {
         if (producer != null) {
             producer.close();
+            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.isAlive() && t.getName().startsWith("model-producer-"));
         }
         if (writer != null) {
             writer.close();
@@ -42,7 +45,12 @@ class ProducerGenerationIT {
     }
 
     private void start(SimSettings sim) throws InterruptedException {
+        start(sim, ResilienceSettings.defaults());
+    }
+
+    private void start(SimSettings sim, ResilienceSettings resilience) throws InterruptedException {
         producer = ModelProducer.start(ModelProducerConfig.builder(TestKafka.bootstrapServers())
+                .resilience(resilience)
                 .groupId(TestNames.unique("producers"))
                 .namespace(namespace)
                 .partitions(3)
@@ -175,6 +183,24 @@ class ProducerGenerationIT {
         assertThat(tail.events(room, EventTypes.STARTED)).extracting(Event::generationId).containsExactly(otherModel, valid);
         assertThat(tail.events(room, EventTypes.STARTED).get(0).data().path("model").asText()).isEqualTo("sim-large");
         assertThat(tail.events(room, EventTypes.DONE)).extracting(Event::generationId).containsExactly(otherModel, valid);
+    }
+
+    @Test
+    void shouldAnswerOverloadedWhenEveryGenerationSlotStaysBusy() throws InterruptedException {
+        start(SimSettings.defaults().withDelay(Duration.ofMillis(30), Duration.ofMillis(30)).withWords(60, 60),
+                ResilienceSettings.defaults().withBulkhead(1, Duration.ofMillis(300)));
+        String other = IntStream.range(0, 100).mapToObj(i -> namespace + ":other-" + i)
+                .filter(r -> partitionOf(r) != partitionOf(room)).findFirst().orElseThrow();
+        String running = writer.prompt(room, "slow one");
+        await().atMost(WAIT).until(() -> !tail.events(room, EventTypes.STARTED).isEmpty());
+        String waiting = writer.prompt(other, "no slot for me");
+        await().atMost(WAIT).until(() -> tail.ended(other, waiting) && tail.ended(room, running));
+        assertThat(tail.events(other, EventTypes.ERROR)).extracting(e -> e.data().path("code").asText()).containsExactly("overloaded");
+        assertThat(tail.events(room, EventTypes.DONE)).hasSize(1);
+    }
+
+    private static int partitionOf(String room) {
+        return Utils.toPositive(Utils.murmur2(room.getBytes(StandardCharsets.UTF_8))) % 3;
     }
 
     private String errorCode(String id) {
