@@ -212,6 +212,13 @@ final class PromptLoop implements Runnable {
             Thread.currentThread().interrupt();
         }
         applyCompletions();
+        try {
+            // events of abandoned generations still in the producer's buffer must land before the
+            // next owner looks at the room log, or it would miss them and not announce a restart
+            services.publisher().flush();
+        } catch (KafkaException e) {
+            log.atWarn().addKeyValue("reason", e.getMessage()).log("flushing events before giving partitions up failed");
+        }
         if (commit) {
             Map<TopicPartition, OffsetAndMetadata> offsets = positions(stopping);
             if (!offsets.isEmpty()) {

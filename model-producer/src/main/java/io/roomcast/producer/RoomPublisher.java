@@ -107,7 +107,7 @@ public final class RoomPublisher implements AutoCloseable {
         return result;
     }
 
-    /** Waits up to {@code timeout} for every queued send to complete. */
+    /** Waits until every queued send has completed or failed (at most the send timeout, Kafka's delivery timeout). */
     public void flush() {
         producer.flush();
     }
