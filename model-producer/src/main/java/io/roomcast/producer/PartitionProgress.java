@@ -13,6 +13,7 @@ final class PartitionProgress {
     private final TreeSet<Long> open = new TreeSet<>();
     private long consumed = -1;
     private long committed = -1;
+    private long requested = -1;
 
     /** A prompt at {@code offset} was handed to the worker. */
     void dispatched(long offset) {
@@ -29,16 +30,27 @@ final class PartitionProgress {
         open.remove(offset);
     }
 
-    /** The position to commit, if it moved since the last commit. */
+    /** The position to commit, if it moved beyond what was last committed or is being committed. */
     OptionalLong commitPosition() {
         if (consumed < 0) {
             return OptionalLong.empty();
         }
         long position = open.isEmpty() ? consumed : open.first();
-        return position > committed ? OptionalLong.of(position) : OptionalLong.empty();
+        return position > requested ? OptionalLong.of(position) : OptionalLong.empty();
     }
 
-    void committed(long position) {
+    /** A commit of {@code position} was sent. */
+    void commitRequested(long position) {
+        requested = Math.max(requested, position);
+    }
+
+    /** Kafka confirmed the commit of {@code position}. */
+    void commitSucceeded(long position) {
         committed = Math.max(committed, position);
+    }
+
+    /** A commit failed: the position is offered again. */
+    void commitFailed() {
+        requested = committed;
     }
 }

@@ -171,15 +171,17 @@ final class PromptLoop implements Runnable {
     private void commit() {
         Map<TopicPartition, OffsetAndMetadata> offsets = positions(partitions.keySet());
         if (!offsets.isEmpty()) {
+            // the callback runs on this thread, inside a later poll()
             consumer.commitAsync(offsets, (committed, failure) -> {
                 if (failure != null) {
-                    // a later commit carries the same or a newer position
-                    log.atWarn().addKeyValue("reason", failure.getMessage()).log("offset commit failed");
+                    log.atWarn().addKeyValue("reason", failure.getMessage()).log("offset commit failed; retrying with the next commit");
                 }
+                settled(offsets, failure == null);
             });
         }
     }
 
+    /** Positions to commit; they are marked as being committed. */
     private Map<TopicPartition, OffsetAndMetadata> positions(Collection<TopicPartition> tps) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition tp : tps) {
@@ -190,10 +192,23 @@ final class PromptLoop implements Runnable {
             OptionalLong position = state.progress.commitPosition();
             if (position.isPresent()) {
                 offsets.put(tp, new OffsetAndMetadata(position.getAsLong()));
-                state.progress.committed(position.getAsLong());
+                state.progress.commitRequested(position.getAsLong());
             }
         }
         return offsets;
+    }
+
+    private void settled(Map<TopicPartition, OffsetAndMetadata> offsets, boolean success) {
+        offsets.forEach((tp, offset) -> {
+            PartitionState state = partitions.get(tp);
+            if (state != null) {
+                if (success) {
+                    state.progress.commitSucceeded(offset.offset());
+                } else {
+                    state.progress.commitFailed();
+                }
+            }
+        });
     }
 
     /** Abandons the partitions' workers, waits for them, and commits what ended (if {@code commit}). */
@@ -224,6 +239,7 @@ final class PromptLoop implements Runnable {
             if (!offsets.isEmpty()) {
                 try {
                     consumer.commitSync(offsets, Duration.ofSeconds(10));
+                    settled(offsets, true);
                 } catch (KafkaException e) {
                     log.atWarn().addKeyValue("reason", e.getMessage()).log("final offset commit failed; those prompts will be re-read and recognised");
                 }
