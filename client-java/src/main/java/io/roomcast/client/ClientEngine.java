@@ -65,6 +65,7 @@ final class ClientEngine {
         this.edges = new EdgeRotation(edgeUris);
         this.codec = new FrameCodec(options.objectMapper());
         this.stateListeners = new StateListeners(threads.callbacks());
+        options.stateListeners().forEach(stateListeners::add);
         this.subscriptions = new SubscriptionTable(options.maxSubscriptions());
         this.publishes = new PublishQueue(options.publishQueueLimit());
         this.budget = new DeliveryBudget(options.maxBufferedEvents(), () -> threads.loop().execute(this::resumeReading));

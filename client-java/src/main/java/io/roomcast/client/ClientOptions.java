@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
@@ -36,6 +38,7 @@ public final class ClientOptions {
     private final RandomGenerator random;
     private final HttpClient httpClient;
     private final ObjectMapper objectMapper;
+    private final List<StateListener> stateListeners;
 
     private ClientOptions(Builder b) {
         this.tokenSupplier = b.tokenSupplier;
@@ -55,6 +58,7 @@ public final class ClientOptions {
         this.random = b.random;
         this.httpClient = b.httpClient;
         this.objectMapper = b.objectMapper;
+        this.stateListeners = List.copyOf(b.stateListeners);
     }
 
     /** No token, default backoff, ping every 30 s, pong within 10 s, 1000 queued publishes for at most 10 s. */
@@ -86,6 +90,7 @@ public final class ClientOptions {
         b.random = random;
         b.httpClient = httpClient;
         b.objectMapper = objectMapper;
+        b.stateListeners.addAll(stateListeners);
         return b;
     }
 
@@ -172,6 +177,11 @@ public final class ClientOptions {
         return objectMapper;
     }
 
+    /** State listeners registered before the client starts, so they also hear the first transition. */
+    public List<StateListener> stateListeners() {
+        return stateListeners;
+    }
+
     /** Builds {@link ClientOptions}; every setter validates its argument, so a built instance is always valid. */
     public static final class Builder {
         private Supplier<String> tokenSupplier;
@@ -191,6 +201,7 @@ public final class ClientOptions {
         private RandomGenerator random = RandomGenerator.getDefault();
         private HttpClient httpClient;
         private ObjectMapper objectMapper = new ObjectMapper();
+        private final List<StateListener> stateListeners = new ArrayList<>();
 
         private Builder() {
         }
@@ -296,6 +307,15 @@ public final class ClientOptions {
 
         public Builder objectMapper(ObjectMapper mapper) {
             this.objectMapper = Objects.requireNonNull(mapper, "objectMapper");
+            return this;
+        }
+
+        /**
+         * Adds a state listener that is registered before the client connects, so it hears every transition including
+         * the first ({@link RoomcastClient#addStateListener} may miss a fast first {@code OPEN}).
+         */
+        public Builder stateListener(StateListener listener) {
+            stateListeners.add(Objects.requireNonNull(listener, "stateListener"));
             return this;
         }
 

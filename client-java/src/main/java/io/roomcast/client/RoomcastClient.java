@@ -121,7 +121,10 @@ public final class RoomcastClient implements AutoCloseable {
         return engine.opened();
     }
 
-    /** Adds a listener of state changes; it hears about the changes that happen after this call. */
+    /**
+     * Adds a listener of state changes; it hears about the changes that happen after this call (a listener that must
+     * hear the first {@code OPEN} goes into {@link ClientOptions.Builder#stateListener}).
+     */
     public void addStateListener(StateListener listener) {
         engine.stateListeners().add(listener);
     }
