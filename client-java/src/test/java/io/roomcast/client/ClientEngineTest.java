@@ -15,7 +15,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -31,6 +34,18 @@ class ClientEngineTest {
     private final MutableClock clock = new MutableClock();
     private final List<String> states = new CopyOnWriteArrayList<>();
     private RoomcastClient client;
+
+    @BeforeAll
+    static void pollFast() {
+        // the scripted edge waits for the client at every step; the default 100 ms polling would dominate the run
+        Awaitility.setDefaultPollDelay(Duration.ZERO);
+        Awaitility.setDefaultPollInterval(Duration.ofMillis(5));
+    }
+
+    @AfterAll
+    static void pollNormally() {
+        Awaitility.reset();
+    }
 
     @AfterEach
     void closeClient() {
