@@ -18,6 +18,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +46,8 @@ final class ClientEngine {
     private final PublishQueue publishes;
     private final DeliveryBudget budget;
     private final CompletableFuture<Void> opened = new CompletableFuture<>();
+    /** The transport waits for {@code request()} because the delivery budget was spent. */
+    private final AtomicBoolean readingPaused = new AtomicBoolean();
 
     // loop-owned
     private final EdgeRotation edges;
@@ -52,7 +55,6 @@ final class ClientEngine {
     private final Heartbeat heartbeat;
     private Transport.Connection connection;
     private long generation;
-    private boolean readingPaused;
     private ScheduledFuture<?> reconnectTimer;
     private ScheduledFuture<?> tickTimer;
 
@@ -226,7 +228,11 @@ final class ClientEngine {
             }
         }
         flushPublishes();
-        requestNext();
+        if (budget.spent()) {
+            readingPaused.set(true); // the budget's relief will request
+        } else {
+            c.request();
+        }
     }
 
     private static ClientError connectError(URI edge, Throwable error) {
@@ -281,7 +287,6 @@ final class ClientEngine {
         }
         connection = null;
         connectedEdge = null;
-        readingPaused = false;
         heartbeat.stopped();
     }
 
@@ -324,7 +329,7 @@ final class ClientEngine {
         if (connection == null) {
             return;
         }
-        switch (heartbeat.tick(now, readingPaused)) {
+        switch (heartbeat.tick(now, readingPaused.get())) {
             case SEND_PING -> {
                 long id = ids.incrementAndGet();
                 connection.send(codec.ping(id));
@@ -336,21 +341,11 @@ final class ClientEngine {
         }
     }
 
-    private void requestNext() {
-        if (connection == null) {
-            return;
-        }
-        if (budget.spent()) {
-            readingPaused = true;
-        } else {
-            connection.request();
-        }
-    }
-
+    /** The delivery backlog is down to half: the transport that waits for a request gets it. */
     private void resumeReading() {
-        if (readingPaused && connection != null) {
-            readingPaused = false;
-            requestNext();
+        readingPaused.set(false);
+        if (connection != null) {
+            connection.request();
         }
     }
 
@@ -372,7 +367,6 @@ final class ClientEngine {
             }
             dispatch(frame);
         }
-        requestNext();
     }
 
     private void dispatch(InboundFrame frame) {
@@ -537,13 +531,27 @@ final class ClientEngine {
             this.gen = gen;
         }
 
+        /**
+         * Runs on the transport's thread: queues the message for the loop, counted against the delivery budget until
+         * the loop has handled it, and keeps reading unless the budget is spent.
+         */
         @Override
-        public void onText(String message) {
+        public boolean onText(String message) {
+            budget.take();
             threads.loop().execute(() -> {
-                if (gen == generation && connection != null) {
-                    onMessage(message);
+                try {
+                    if (gen == generation && connection != null) {
+                        onMessage(message);
+                    }
+                } finally {
+                    budget.release();
                 }
             });
+            if (budget.spent()) {
+                readingPaused.set(true);
+                return false;
+            }
+            return true;
         }
 
         @Override

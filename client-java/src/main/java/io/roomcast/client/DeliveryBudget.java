@@ -4,9 +4,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Bounds the listener callbacks a client has queued but not run. The loop {@link #take takes} one unit per queued
- * callback and stops reading the socket when the budget is spent; each finished callback {@link #release releases}
- * its unit and, once the backlog is down to half, signals the loop to read again. So slow listeners push back on the
+ * Bounds the work a client has queued but not done: received messages the loop has not handled yet and listener
+ * callbacks not run yet, one unit each. The transport stops reading the socket when the budget is spent; each
+ * finished unit is {@link #release released} and, once the backlog is down to half, the loop is signalled to read
+ * again. So slow listeners push back on the
  * edge (whose own buffer and lossless policy take over) instead of growing memory. Thread-safe.
  */
 final class DeliveryBudget {

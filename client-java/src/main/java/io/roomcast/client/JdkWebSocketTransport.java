@@ -78,7 +78,12 @@ final class JdkWebSocketTransport implements Transport {
             }
             String complete = message.toString();
             message.setLength(0);
-            handler.onText(complete);
+            // asking for the next message here, before the JDK's demand drops to zero, matters: the JDK reads the
+            // socket ahead, and an end of stream it reads while the demand is zero is never reported (the connection
+            // then hangs half-closed until the heartbeat notices)
+            if (handler.onText(complete)) {
+                ws.request(1);
+            }
             return null;
         }
 

@@ -5,9 +5,10 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The seam between the client's protocol logic and a WebSocket implementation. Reads are pulled: the transport
- * delivers one complete text message and then waits for {@link Connection#request()}, which is how the client applies
- * backpressure. Implementations: {@link JdkWebSocketTransport}; tests may use their own.
+ * The seam between the client's protocol logic and a WebSocket implementation. Reads are pulled: after each complete
+ * text message the handler says whether it wants the next one now; if not, the transport waits for
+ * {@link Connection#request()}, which is how the client applies backpressure. Implementations:
+ * {@link JdkWebSocketTransport}; tests may use their own.
  */
 interface Transport {
 
@@ -16,8 +17,11 @@ interface Transport {
 
     /** Receives what happens on one connection; calls for one connection never overlap. */
     interface Handler {
-        /** One complete text message; no further message comes before {@link Connection#request()}. */
-        void onText(String message);
+        /**
+         * One complete text message. Returns true to receive the next message when it comes; false to receive nothing
+         * more until {@link Connection#request()}.
+         */
+        boolean onText(String message);
 
         /** The edge closed the connection with a close frame. */
         void onClosed(int code, String reason);
@@ -31,7 +35,7 @@ interface Transport {
         /** Queues one frame object for sending; queued objects may leave together as a batch. */
         void send(String frame);
 
-        /** Allows the next message to be delivered to the handler. */
+        /** Allows the next message to be delivered, after {@link Handler#onText} returned false. */
         void request();
 
         /** Closes politely with a close frame, then drops the connection. */

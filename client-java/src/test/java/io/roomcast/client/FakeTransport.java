@@ -51,7 +51,8 @@ final class FakeTransport implements Transport {
         final Transport.Handler handler;
         final CompletableFuture<Connection> future = new CompletableFuture<>();
         final List<String> sent = new CopyOnWriteArrayList<>();
-        final AtomicInteger requests = new AtomicInteger();
+        /** Messages the client is ready for: +1 per request(), +1 when onText asks for more, -1 per push. */
+        final AtomicInteger credits = new AtomicInteger();
         final AtomicInteger pushed = new AtomicInteger();
         volatile int closedWith;
         volatile boolean aborted;
@@ -68,7 +69,7 @@ final class FakeTransport implements Transport {
 
         @Override
         public void request() {
-            requests.incrementAndGet();
+            credits.incrementAndGet();
         }
 
         @Override
@@ -85,11 +86,14 @@ final class FakeTransport implements Transport {
             return aborted || closedWith != 0;
         }
 
-        /** Sends a frame as the edge, once the client asked for the next one (as a real transport would). */
+        /** Sends a frame as the edge, once the client is ready for the next one (as a real transport would). */
         void push(String json) {
-            await().atMost(10, TimeUnit.SECONDS).until(() -> requests.get() > pushed.get());
+            await().atMost(10, TimeUnit.SECONDS).until(() -> credits.get() > 0);
+            credits.decrementAndGet();
             pushed.incrementAndGet();
-            handler.onText(json);
+            if (handler.onText(json)) {
+                credits.incrementAndGet();
+            }
         }
 
         /** The first sent frame with this op (waits for it), parsed. */
