@@ -17,6 +17,13 @@ import org.slf4j.LoggerFactory;
  * {@link Transport} on the JDK's {@code java.net.http} WebSocket. The JDK allows one outstanding send at a time, so
  * frames queue here and whatever queued while a send was in progress leaves as one batch (a JSON array) within
  * {@code maxFrameBytes}. WebSocket ping control frames are answered by the JDK itself.
+ *
+ * <p>A limit of the JDK (seen on 17, and the code is unchanged in 25): its transport reads the socket ahead of the
+ * listener's demand, and an end of stream it reads in the short moment after a frame was taken and before the next
+ * one is requested is lost ({@code acknowledgeReception} fails on a zero demand), so neither {@code onClose} nor
+ * {@code onError} ever comes and the socket sits in CLOSE_WAIT. Asking for the next message inside {@code onText}
+ * shrinks that moment but cannot close it; the client's app-level heartbeat (ping interval + pong timeout) is what
+ * detects such a connection and replaces it.
  */
 final class JdkWebSocketTransport implements Transport {
 

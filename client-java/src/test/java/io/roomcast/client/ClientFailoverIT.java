@@ -43,6 +43,9 @@ class ClientFailoverIT {
     private ClientOptions.Builder options() {
         return ClientOptions.builder()
                 .backoff(new BackoffPolicy(Duration.ofMillis(50), Duration.ofMillis(500), Duration.ofSeconds(1)))
+                // the JDK may miss a peer's close (see JdkWebSocketTransport); the heartbeat is what catches that
+                .pingInterval(Duration.ofMillis(500))
+                .pongTimeout(Duration.ofSeconds(1))
                 .stateListener(changes::add);
     }
 

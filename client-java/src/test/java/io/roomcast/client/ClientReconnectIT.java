@@ -27,6 +27,9 @@ class ClientReconnectIT {
         edge = new FakeEdge("a", log).start(0);
         client = RoomcastClient.connect(edge.uri(), ClientOptions.builder()
                 .backoff(new BackoffPolicy(Duration.ofMillis(50), Duration.ofMillis(300), Duration.ofSeconds(1)))
+                // the JDK may miss a peer's close (see JdkWebSocketTransport); the heartbeat is what catches that
+                .pingInterval(Duration.ofMillis(500))
+                .pongTimeout(Duration.ofSeconds(1))
                 .stateListener(changes::add)
                 .build());
     }
