@@ -57,6 +57,10 @@ final class ClientEngine {
     private long generation;
     private ScheduledFuture<?> reconnectTimer;
     private ScheduledFuture<?> tickTimer;
+    private ScheduledFuture<?> refreshTimer;
+    /** The token of the current connection (attempt), for refresh and for judging a 4401. */
+    private String connectionToken;
+    private long authRequestId = -1;
 
     private volatile URI connectedEdge;
 
@@ -187,6 +191,7 @@ final class ClientEngine {
         long gen = ++generation;
         try {
             String token = options.tokenSupplier().map(s -> s.get()).orElse(null);
+            connectionToken = token;
             URI uri = EdgeRotation.withToken(edge, token);
             log.atDebug().addKeyValue("edge", edge).log("connecting");
             transport.connect(uri, options.connectTimeout(), new ConnectionHandler(gen))
@@ -206,7 +211,9 @@ final class ClientEngine {
         }
         if (error != null) {
             ClientError cause = connectError(edge, error);
-            if (cause.code() == ErrorCode.UNAUTHORIZED || cause.code() == ErrorCode.FORBIDDEN) {
+            if (cause.code() == ErrorCode.UNAUTHORIZED) {
+                unauthorized(cause);
+            } else if (cause.code() == ErrorCode.FORBIDDEN) {
                 shutdown(cause);
             } else {
                 connectionLost(cause, null, false);
@@ -228,6 +235,9 @@ final class ClientEngine {
             }
         }
         flushPublishes();
+        if (connectionToken != null) {
+            sendAuth(connectionToken); // the answer tells when the token expires, so it can be refreshed in time
+        }
         if (budget.spent()) {
             readingPaused.set(true); // the budget's relief will request
         } else {
@@ -249,6 +259,52 @@ final class ClientEngine {
             return new ClientError(ErrorCode.CONNECTION_LOST, text, null);
         }
         return new ClientError(ErrorCode.CONNECTION_LOST, "could not connect to " + edge + ": " + cause, null);
+    }
+
+    /**
+     * The edge refused the token. With a token supplier that now gives a different token the client reconnects
+     * with it (and resumes); otherwise retrying would be refused the same way, so the client closes.
+     */
+    private void unauthorized(ClientError cause) {
+        String fresh = null;
+        try {
+            fresh = options.tokenSupplier().map(s -> s.get()).orElse(null);
+        } catch (RuntimeException e) {
+            log.atWarn().setCause(e).log("token supplier failed");
+        }
+        if (fresh != null && !fresh.equals(connectionToken)) {
+            connectionLost(cause, null, false);
+        } else {
+            shutdown(cause);
+        }
+    }
+
+    private void sendAuth(String token) {
+        authRequestId = ids.incrementAndGet();
+        connection.send(codec.auth(authRequestId, token));
+    }
+
+    private void onAuthed(InboundFrame.AuthedFrame a) {
+        if (a.id() == null || a.id() != authRequestId || a.expiresAt() == null) {
+            return; // an open edge does not expire tokens
+        }
+        cancel(refreshTimer);
+        Duration delay = TokenRefresh.delay(options.clock().instant(), a.expiresAt());
+        long gen = generation;
+        refreshTimer = schedule(delay, () -> {
+            if (gen != generation || connection == null) {
+                return;
+            }
+            try {
+                String token = options.tokenSupplier().map(s -> s.get()).orElse(null);
+                if (token != null) {
+                    connectionToken = token;
+                    sendAuth(token);
+                }
+            } catch (RuntimeException e) {
+                log.atWarn().setCause(e).log("token supplier failed; the edge will close at the token's expiry");
+            }
+        });
     }
 
     /**
@@ -278,6 +334,7 @@ final class ClientEngine {
 
     private void dropConnection(int closeCode) {
         generation++;
+        cancel(refreshTimer);
         if (connection != null) {
             if (closeCode > 0) {
                 connection.close(closeCode, "client going");
@@ -389,6 +446,8 @@ final class ClientEngine {
             heartbeat.pong(p.id());
         } else if (frame instanceof ErrorFrame e) {
             onError(e);
+        } else if (frame instanceof InboundFrame.AuthedFrame a) {
+            onAuthed(a);
         } else if (frame instanceof ReconnectFrame r) {
             Duration delay = Duration.ofMillis(Math.max(r.delayMs(), options.backoff().initialDelay().toMillis()));
             connectionLost(new ClientError(ErrorCode.CONNECTION_LOST, "edge asked to reconnect (" + r.reason() + ")",
@@ -446,8 +505,21 @@ final class ClientEngine {
             subscriptionRefused(sub, new ClientError(code, message, sub.room()));
             return;
         }
+        if (e.id() != null && e.id() == authRequestId) {
+            // the current token stays in force until its expiry; then the edge closes with 4401 and the client
+            // reconnects if its supplier has a new token by then
+            log.atWarn().addKeyValue("code", e.code()).addKeyValue("message", e.message()).log("token refresh refused");
+            return;
+        }
         if (e.id() == null && code == ErrorCode.UNAUTHORIZED) {
-            shutdown(error);
+            unauthorized(error);
+            return;
+        }
+        RoomSubscription ended = e.id() == null && e.room() != null ? activeSubscription(e.room()) : null;
+        if (ended != null) {
+            // an error about a room without a request id ends that room's subscription (for example a refreshed
+            // token that no longer allows it)
+            subscriptionRefused(ended, error);
             return;
         }
         log.atWarn().addKeyValue("edge", connectedEdge).addKeyValue("code", e.code()).addKeyValue("id", e.id())
@@ -561,7 +633,9 @@ final class ClientEngine {
                     return;
                 }
                 ClientError cause = CloseCodes.error(code, reason);
-                if (CloseCodes.classify(code) == CloseCodes.Action.STOP) {
+                if (cause.code() == ErrorCode.UNAUTHORIZED) {
+                    unauthorized(cause);
+                } else if (CloseCodes.classify(code) == CloseCodes.Action.STOP) {
                     shutdown(cause);
                 } else {
                     connectionLost(cause, null, false);

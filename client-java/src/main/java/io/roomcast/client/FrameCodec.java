@@ -104,6 +104,7 @@ final class FrameCodec {
             case "pong" -> new PongFrame(f.id());
             case "error" -> new ErrorFrame(f.id(), f.optionalText("room", null), f.text("code"),
                     f.optionalText("message", ""));
+            case "authed" -> new InboundFrame.AuthedFrame(f.id(), f.optionalLongOrNull("expiresAt"));
             case "reconnect" -> new ReconnectFrame(f.optionalText("reason", ""),
                     Math.max(0, f.optionalLong("delayMs", 0)));
             default -> null;
@@ -152,6 +153,10 @@ final class FrameCodec {
         }
         o.set("data", data == null ? NullNode.getInstance() : data);
         return write(o);
+    }
+
+    String auth(long id, String token) {
+        return write(request("auth", id).put("token", token));
     }
 
     String ping(long id) {
@@ -224,6 +229,11 @@ final class FrameCodec {
                 throw bad(name, "must be an integer");
             }
             return v.asLong();
+        }
+
+        Long optionalLongOrNull(String name) {
+            JsonNode v = node.get(name);
+            return v == null || v.isNull() ? null : optionalLong(name, 0);
         }
 
         Boolean optionalBoolean(String name) {

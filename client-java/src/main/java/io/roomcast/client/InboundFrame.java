@@ -38,6 +38,10 @@ sealed interface InboundFrame {
     record ErrorFrame(Long id, String room, String code, String message) implements InboundFrame {
     }
 
+    /** {@code authed}: a token refresh was accepted; {@code expiresAt} (ms) is null on an edge without auth. */
+    record AuthedFrame(Long id, Long expiresAt) implements InboundFrame {
+    }
+
     /** {@code reconnect}: the edge is going away; reconnect after {@code delayMs} (0 when absent). */
     record ReconnectFrame(String reason, long delayMs) implements InboundFrame {
     }

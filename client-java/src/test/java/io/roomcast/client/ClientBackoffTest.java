@@ -97,6 +97,13 @@ class ClientBackoffTest {
         assertThat(schedule.nextDelay(t.plusMillis(openMs))).isEqualTo(Duration.ofMillis(expectedMs));
     }
 
+    @ParameterizedTest(name = "{0} ms left -> refresh in {1} ms")
+    @CsvSource({"3600000, 2880000", "10000, 8000", "1200, 1000", "500, 500", "0, 0", "-5000, 0"})
+    void shouldRefreshATokenAfter80PercentOfItsRemainingLife(long leftMs, long expectedMs) {
+        Instant now = Instant.parse("2025-01-01T00:00:00Z");
+        assertThat(TokenRefresh.delay(now, now.toEpochMilli() + leftMs)).isEqualTo(Duration.ofMillis(expectedMs));
+    }
+
     @Test
     void shouldNotResetOnAFailedAttemptAfterAnEarlierStableConnection() {
         ReconnectSchedule schedule = new ReconnectSchedule(BackoffPolicy.ofDefaults(), extreme(true));

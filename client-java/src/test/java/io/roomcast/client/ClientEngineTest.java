@@ -440,6 +440,55 @@ class ClientEngineTest {
                 URI.create("ws://edge-b:8080/ws?token=t2"));
     }
 
+    @Test
+    void shouldRefreshTheTokenBeforeItExpires() {
+        int[] n = {0};
+        connect(options().tokenSupplier(() -> "t" + (++n[0])).build());
+        FakeTransport.FakeConnection a = transport.nextAttempt();
+        JsonNode first = a.awaitSent("auth");
+        assertThat(first.get("token").asText()).isEqualTo("t1");
+        long expiresAt = clock.instant().toEpochMilli() + 1_500; // refreshed after 80 %: 1.2 s
+        a.push("{\"op\":\"authed\",\"id\":" + first.get("id") + ",\"expiresAt\":" + expiresAt + "}");
+        JsonNode refresh = a.awaitSent("auth", 2);
+        assertThat(refresh.get("token").asText()).isEqualTo("t2");
+        // an open edge answers without expiresAt: nothing more is scheduled
+        a.push("{\"op\":\"authed\",\"id\":" + refresh.get("id") + "}");
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> a.countSent("auth") == 2);
+    }
+
+    @Test
+    void shouldReconnectAfter4401WhenTheSupplierHasANewToken() {
+        String[] token = {"old"};
+        connect(options().tokenSupplier(() -> token[0]).build());
+        FakeTransport.FakeConnection a = transport.nextAttempt();
+        await().until(() -> client.state() == ConnectionState.OPEN);
+        token[0] = "new";
+        a.handler.onClosed(4401, "unauthorized: expired");
+        FakeTransport.FakeConnection b = transport.nextAttempt();
+        assertThat(b.uri.getQuery()).isEqualTo("token=new");
+        await().until(() -> client.state() == ConnectionState.OPEN);
+
+        // the same token again would be refused the same way: the client stops
+        b.handler.onClosed(4401, "unauthorized: expired");
+        await().until(() -> client.state() == ConnectionState.CLOSED);
+    }
+
+    @Test
+    void shouldEndASubscriptionTheEdgeEndsWithARoomError() {
+        connect(options().build());
+        FakeTransport.FakeConnection a = transport.nextAttempt();
+        RecordingListener rec = new RecordingListener();
+        Subscription sub = client.subscribe(ROOM, From.earliest(), rec);
+        JsonNode s = a.awaitSent("subscribe");
+        a.push(subscribed(s, "E", ",\"recovered\":true"));
+        a.push("{\"op\":\"error\",\"room\":\"" + ROOM + "\",\"code\":\"forbidden\",\"message\":\"token no longer allows it\"}");
+        await().until(() -> rec.log.contains("error:forbidden"));
+        assertThat(sub.isActive()).isFalse();
+        a.push(event(5));
+        await().until(() -> a.credits.get() > 0);
+        assertThat(rec.log).containsExactly("subscribed:E:true", "error:forbidden");
+    }
+
     private static ErrorCode codeOf(CompletableFuture<Long> f) {
         try {
             f.get(5, TimeUnit.SECONDS);

@@ -56,6 +56,9 @@ class ClientFrameCodecTest {
                         new ErrorFrame(null, null, "bad_request", "frame is not valid JSON")),
                 Arguments.of("{\"op\":\"reconnect\",\"reason\":\"drain\",\"delayMs\":2350}", new ReconnectFrame("drain", 2350)),
                 Arguments.of("{\"op\":\"reconnect\"}", new ReconnectFrame("", 0)),
+                Arguments.of("{\"op\":\"authed\",\"id\":7,\"expiresAt\":1764007200000}",
+                        new InboundFrame.AuthedFrame(7L, 1764007200000L)),
+                Arguments.of("{\"op\":\"authed\",\"id\":7}", new InboundFrame.AuthedFrame(7L, null)),
                 Arguments.of("{\"op\":\"ack\",\"id\":3,\"offset\":57,\"future\":{\"x\":[1,2]}}", new AckFrame(3L, null, 57)));
     }
 
@@ -96,6 +99,7 @@ class ClientFrameCodecTest {
     void shouldWriteTheOtherRequests() {
         assertThat(codec.unsubscribe(2, "chat:lobby")).isEqualTo("{\"op\":\"unsubscribe\",\"id\":2,\"room\":\"chat:lobby\"}");
         assertThat(codec.ping(4)).isEqualTo("{\"op\":\"ping\",\"id\":4}");
+        assertThat(codec.auth(7, "eyJ")).isEqualTo("{\"op\":\"auth\",\"id\":7,\"token\":\"eyJ\"}");
         assertThat(codec.publish(3, "chat:lobby", PublishOptions.ofDefaults(), codec.toJson(Map.of("text", "hi"))))
                 .isEqualTo("{\"op\":\"publish\",\"id\":3,\"room\":\"chat:lobby\",\"type\":\"message\",\"data\":{\"text\":\"hi\"}}");
         assertThat(codec.publish(4, "r", PublishOptions.ofType("prompt").withEventId("c1-000017"), codec.toJson("plain")))
