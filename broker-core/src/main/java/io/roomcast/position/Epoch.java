@@ -1,0 +1,28 @@
+package io.roomcast.position;
+
+import org.apache.kafka.common.Uuid;
+
+import java.util.Objects;
+
+/**
+ * The name of one history of a room: derived from the topic id and the partition count, so it
+ * changes when the topic is re-created (new id) or re-partitioned (rooms move partitions). A
+ * position of another epoch cannot be resumed.
+ */
+public record Epoch(String value) {
+    public Epoch {
+        Objects.requireNonNull(value, "value");
+        if (value.isEmpty() || value.length() > 64) {
+            throw new IllegalArgumentException("epoch must be 1..64 characters");
+        }
+    }
+
+    public static Epoch of(Uuid topicId, int partitions) {
+        return new Epoch(topicId + "." + partitions);
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

@@ -1,0 +1,48 @@
+package io.roomcast.handover;
+
+import io.roomcast.event.RoomEvent;
+import io.roomcast.room.RoomName;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class HandoverBufferTest {
+    private static final RoomName ROOM = RoomName.of("chat:x");
+
+    private static RoomEvent at(long offset) {
+        return new RoomEvent(ROOM, offset, null, 0, new byte[0], null);
+    }
+
+    @Test
+    void shouldYieldOnlyBufferedEventsAboveTheLastDeliveredOffset() {
+        HandoverBuffer buffer = new HandoverBuffer(10);
+        List.of(10L, 11L, 13L, 17L).forEach(o -> buffer.offer(at(o)));
+
+        assertThat(buffer.drainAbove(11)).extracting(RoomEvent::offset).containsExactly(13L, 17L);
+        assertThat(buffer.size()).isZero();
+    }
+
+    @Test
+    void shouldNeverYieldADuplicateEvenIfLiveRepeatsAnOffset() {
+        HandoverBuffer buffer = new HandoverBuffer(10);
+        List.of(10L, 10L, 12L, 11L, 13L).forEach(o -> buffer.offer(at(o)));
+
+        assertThat(buffer.drainAbove(9)).extracting(RoomEvent::offset).containsExactly(10L, 12L, 13L);
+    }
+
+    @Test
+    void shouldDropEverythingAndRefuseToDrainWhenItOverflows() {
+        HandoverBuffer buffer = new HandoverBuffer(2);
+        assertThat(buffer.offer(at(1))).isTrue();
+        assertThat(buffer.offer(at(2))).isTrue();
+        assertThat(buffer.offer(at(3))).isFalse();
+        assertThat(buffer.offer(at(4))).isFalse();
+
+        assertThat(buffer.overflowed()).isTrue();
+        assertThat(buffer.size()).isZero();
+        assertThatThrownBy(() -> buffer.drainAbove(0)).isInstanceOf(IllegalStateException.class);
+    }
+}

@@ -1,0 +1,202 @@
+// Type declarations for roomcast.js, the Roomcast JavaScript client. See docs/clients.md.
+
+/** Connection states: connecting (first connection), open, reconnecting (after a loss), closed (final). */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+export declare const State: Readonly<{
+  CONNECTING: 'connecting';
+  OPEN: 'open';
+  RECONNECTING: 'reconnecting';
+  CLOSED: 'closed';
+}>;
+
+/** Where a subscription starts (docs/protocol.md, subscribe). */
+export type From =
+  | 'latest'
+  | 'earliest'
+  | { after: number; epoch: string }
+  | { last: number }
+  | { time: number };
+
+/** A resume position: the last offset delivered or confirmed by `live`, in its epoch. */
+export interface Position {
+  offset: number;
+  epoch: string;
+}
+
+export interface RoomEvent<T = unknown> {
+  room: string;
+  /** Kafka offset in the room's partition: strictly increasing per room, never repeated. */
+  offset: number;
+  /** Event type; `message` when the record had none. */
+  type: string;
+  /** Event time (the Kafka record timestamp), ms since the epoch. */
+  ts: number;
+  /** The record value: any JSON value, a string for non-JSON text, base64 when `encoding` is `base64`. */
+  data: T;
+  /** The publisher's idempotency id, when it set one. */
+  eventId?: string;
+  encoding?: 'base64';
+  /** The epoch the offset belongs to. */
+  epoch: string | null;
+}
+
+/** Why and where a subscription lost its position (`recovered: false`). */
+export interface GapInfo {
+  room: string;
+  /** `retention` | `epoch` | `unknown_position` (or `unknown` if the edge gave none). */
+  reason: string;
+  /** The offset the client asked to resume after. */
+  after?: number;
+  /** Delivery is complete again from this offset on. */
+  resumeAt?: number;
+  epoch: string | null;
+  previousEpoch: string | null;
+}
+
+export interface LiveInfo {
+  room: string;
+  /** History up to and including this offset is delivered; -1 for an empty partition. */
+  offset: number;
+  epoch: string | null;
+}
+
+export type ErrorCode =
+  // protocol error codes sent by the edge
+  | 'bad_request' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'too_large'
+  | 'limit_exceeded' | 'unavailable' | 'internal'
+  // produced by the client
+  | 'timeout' | 'queue_full' | 'disconnected' | 'closed'
+  | 'bad_frame' | 'listener' | 'token' | 'connect' | 'send'
+  | (string & {});
+
+export declare class RoomcastError extends Error {
+  constructor(code: ErrorCode, message?: string, details?: Record<string, unknown>);
+  readonly name: 'RoomcastError';
+  code: ErrorCode;
+  room?: string;
+  /** The request id the edge's error answered. */
+  requestId?: number | string;
+  /** For a final close: the WebSocket close code. */
+  closeCode?: number;
+  /** For a subscription error: whether the client retries it with backoff. */
+  retrying?: boolean;
+  cause?: unknown;
+}
+
+export interface BackoffOptions {
+  /** Floor of every retry delay (default 500). */
+  minMs?: number;
+  /** Ceiling of the first retry delay (default 1000); the ceiling doubles per attempt. */
+  initialMs?: number;
+  /** Cap of the ceiling (default 30000). */
+  maxMs?: number;
+  /** Growth of the ceiling per attempt (default 2). */
+  factor?: number;
+  /** A connection open this long resets the attempt count (default 10000). */
+  resetAfterMs?: number;
+  /** Random source in [0, 1) for the jitter (default Math.random); for tests. */
+  random?: () => number;
+}
+
+/** Timer source; for tests. */
+export interface Clock {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  now(): number;
+}
+
+export interface ConnectOptions {
+  /** A token sent as `?token=`; a function is called before every connection attempt. */
+  token?: string | (() => string | Promise<string>);
+  /** WebSocket constructor; required on Node 20 (for example `import WebSocket from 'ws'`). */
+  WebSocket?: new (url: string) => unknown;
+  /** App-level ping interval (default 30000). */
+  pingIntervalMs?: number;
+  /** After a ping, nothing received within this time means the connection is dead (default 10000). */
+  pongTimeoutMs?: number;
+  /** A WebSocket handshake that takes longer is given up and retried (default 10000). */
+  connectTimeoutMs?: number;
+  /** Publishes that may wait for a connection at once (default 1000). */
+  publishQueueLimit?: number;
+  /** Time from publish() to ack before it fails with `timeout` (default 30000). */
+  publishTimeoutMs?: number;
+  backoff?: BackoffOptions;
+  clock?: Partial<Clock>;
+}
+
+export interface SubscribeOptions {
+  /** Where the first subscription starts; reconnects always resume from the position. Default: live only. */
+  from?: From;
+  /** Called when the edge answers `recovered: false`: reset the room's view. */
+  onGap?: (gap: GapInfo) => void;
+  /** Called when the requested history is delivered and live events follow. */
+  onLive?: (live: LiveInfo) => void;
+  /** Called when the edge refuses the subscription (`retrying` tells whether it is retried) or the client closes for good. */
+  onError?: (error: RoomcastError) => void;
+}
+
+export type SubscriptionState = 'pending' | 'subscribing' | 'active' | 'failed' | 'closed';
+
+export declare class Subscription<T = unknown> {
+  readonly room: string;
+  readonly state: SubscriptionState;
+  /** The resume position, or null before the subscription has one. */
+  position(): Position | null;
+  /** Stops delivery at once; idempotent. */
+  unsubscribe(): void;
+}
+
+export interface PublishOptions {
+  /** Event type (default `message`). */
+  type?: string;
+  /** Idempotency id stored with the event; also makes an in-flight publish safe to resend after a disconnect. */
+  eventId?: string;
+}
+
+export interface StateInfo {
+  /** WebSocket close code of the connection that ended (reconnecting, closed). */
+  code?: number;
+  reason?: string;
+  /** Reconnect attempt number since the last stable connection (reconnecting). */
+  attempt?: number;
+  /** Delay before the next attempt (reconnecting). */
+  delayMs?: number;
+  /** Why the client closed for good (closed after a final close code). */
+  error?: RoomcastError;
+}
+
+export interface ClientEvents {
+  state: (state: ConnectionState, info: StateInfo) => void;
+  gap: (gap: GapInfo) => void;
+  error: (error: RoomcastError) => void;
+}
+
+export declare class RoomcastClient {
+  constructor(url: string, options?: ConnectOptions);
+  readonly state: ConnectionState;
+  subscribe<T = unknown>(room: string, onEvent: (event: RoomEvent<T>) => void): Subscription<T>;
+  subscribe<T = unknown>(room: string, options: SubscribeOptions, onEvent: (event: RoomEvent<T>) => void): Subscription<T>;
+  /** Resolves with the offset Kafka acknowledged; rejects with a RoomcastError. */
+  publish(room: string, data: unknown, options?: PublishOptions): Promise<number>;
+  /** Adds a listener; returns a function that removes it. */
+  on<K extends keyof ClientEvents>(event: K, fn: ClientEvents[K]): () => void;
+  off<K extends keyof ClientEvents>(event: K, fn: ClientEvents[K]): void;
+  /** Closes for good: no reconnect, pending publishes fail with `closed`, every timer and listener is released. */
+  close(): void;
+}
+
+export declare const DEFAULTS: Readonly<{
+  pingIntervalMs: number;
+  pongTimeoutMs: number;
+  connectTimeoutMs: number;
+  publishQueueLimit: number;
+  publishTimeoutMs: number;
+  backoff: Readonly<Required<Omit<BackoffOptions, 'random'>>>;
+}>;
+
+/** Connects to `ws(s)://host:port/ws`, or to an `http(s)://host:port` base (the `/ws` path is added). */
+export declare function connect(url: string, options?: ConnectOptions): RoomcastClient;
+export declare function backoffDelay(attempt: number, backoff?: BackoffOptions, random?: () => number): number;
+export declare function shouldReconnect(closeCode: number): boolean;
+export declare function endpointUrl(url: string): URL;

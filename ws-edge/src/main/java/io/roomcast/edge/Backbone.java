@@ -1,0 +1,18 @@
+package io.roomcast.edge;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.roomcast.edge.auth.EdgeSecurity;
+import io.roomcast.history.HistoryReader;
+import io.roomcast.live.LiveTail;
+import io.roomcast.publish.Publisher;
+import io.roomcast.topic.TopicRegistry;
+
+import java.util.concurrent.ExecutorService;
+
+/**
+ * The Kafka-side services one edge shares among its sessions, and the executor that runs
+ * everything that may wait (topic lookups, catch-ups, publishes) off Undertow's IO threads.
+ */
+public record Backbone(TopicRegistry topics, LiveTail live, HistoryReader history, Publisher publisher,
+                       ExecutorService worker, EdgeSecurity security, EdgeConfig config, MeterRegistry meters) {
+}

@@ -1,0 +1,255 @@
+package io.roomcast.edge;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.roomcast.edge.auth.AuthException;
+import io.roomcast.edge.auth.EdgeSecurity;
+import io.roomcast.edge.http.AdminHandler;
+import io.roomcast.edge.http.AuthHandshake;
+import io.roomcast.edge.http.ConnectionCounts;
+import io.roomcast.edge.http.ConnectionGate;
+import io.roomcast.edge.http.HealthHandler;
+import io.roomcast.edge.http.MetricsHandler;
+import io.roomcast.edge.protocol.CloseCode;
+import io.roomcast.edge.protocol.FrameParser;
+import io.roomcast.edge.protocol.ServerFrames;
+import io.roomcast.edge.session.Connection;
+import io.roomcast.edge.session.Heartbeats;
+import io.roomcast.edge.session.OutboundMetrics;
+import io.roomcast.edge.session.Session;
+import io.roomcast.edge.session.SessionMetrics;
+import io.roomcast.history.KafkaHistoryReader;
+import io.roomcast.live.LiveTail;
+import io.roomcast.publish.KafkaPublisher;
+import io.roomcast.topic.TopicRegistry;
+import io.undertow.Handlers;
+import io.undertow.Undertow;
+import io.undertow.server.handlers.resource.ClassPathResourceManager;
+import io.undertow.websockets.WebSocketConnectionCallback;
+import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.spi.WebSocketHttpExchange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One Roomcast edge: an Undertow server with the WebSocket endpoint {@code /ws}, health, readiness
+ * and metrics endpoints and the static web UI, backed by Kafka through a {@link Backbone}.
+ * Stateless: everything it holds is soft and rebuilt from Kafka.
+ */
+public final class EdgeServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EdgeServer.class);
+
+    private final EdgeConfig config;
+    private final Backbone backbone;
+    private final Undertow undertow;
+    private final PrometheusMeterRegistry meters;
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final AtomicLong connectionIds = new AtomicLong();
+    private final java.util.concurrent.ScheduledExecutorService sweeper;
+    private volatile boolean draining;
+    private volatile boolean closed;
+
+    private EdgeServer(EdgeConfig config) {
+        this.config = config;
+        this.meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(meters);
+        new JvmThreadMetrics().bindTo(meters);
+        new ProcessorMetrics().bindTo(meters);
+        new JvmGcMetrics().bindTo(meters);
+        TopicRegistry topics = new TopicRegistry(config.kafkaBootstrap(), config.namespaces(), config.replicationFactor(),
+                config.topicCacheTtl(), Clock.systemUTC());
+        LiveTail live = new LiveTail(config.kafkaBootstrap(), config.consumerOverrides(), config.idleRoomsPerPartition(), meters);
+        KafkaHistoryReader history = new KafkaHistoryReader(config.kafkaBootstrap(), config.consumerOverrides(),
+                config.historyReaders(), config.historyQueueLimit(), meters);
+        KafkaPublisher publisher = new KafkaPublisher(config.kafkaBootstrap(), config.namespaces(), config.producerOverrides(), meters);
+        ThreadPoolExecutor worker = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(config.workerQueueLimit()), namedThreads("roomcast-worker"));
+        Gauge.builder("roomcast.worker.queue", worker, w -> w.getQueue().size())
+                .description("tasks waiting for a worker thread (limit " + config.workerQueueLimit() + ")").register(meters);
+        EdgeSecurity security = EdgeSecurity.of(config.auth());
+        if (security.open()) {
+            log.atWarn().log("no authentication configured: every namespace is open to anyone who can reach this edge");
+        } else {
+            log.atInfo().addKeyValue("auth", config.auth().describe()).log("authentication configured");
+        }
+        this.backbone = new Backbone(topics, live, history, publisher, worker, security, config, meters);
+        Gauge.builder("roomcast.connections", sessions, Map::size).description("open WebSocket connections").register(meters);
+        Gauge.builder("roomcast.subscriptions", sessions, s -> s.values().stream().mapToInt(Session::subscriptionCount).sum())
+                .description("active subscriptions").register(meters);
+
+        SessionMetrics sessionMetrics = new SessionMetrics(meters);
+        OutboundMetrics outboundMetrics = new OutboundMetrics(meters);
+        FrameParser parser = new FrameParser();
+        ConnectionCounts counts = new ConnectionCounts();
+        WebSocketConnectionCallback onConnect = (WebSocketHttpExchange exchange, WebSocketChannel channel) -> {
+            String id = Long.toString(connectionIds.incrementAndGet(), 36) + "-" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36);
+            String remote = String.valueOf(channel.getSourceAddress());
+            Session session = new Session(id, remote, channel, backbone, sessionMetrics, outboundMetrics);
+            if (draining) {
+                session.close(CloseCode.GOING_AWAY);
+                return;
+            }
+            AuthException refusal = exchange.getAttachment(AuthHandshake.REFUSAL);
+            if (refusal != null) {
+                log.atInfo().addKeyValue("session", id).addKeyValue("remote", remote).addKeyValue("reason", refusal.reason().wire())
+                        .log("token refused at connect");
+                session.close(refusal.closeCode(), "unauthorized: " + refusal.reason().wire());
+                return;
+            }
+            session.authenticated(exchange.getAttachment(AuthHandshake.PRINCIPAL));
+            sessions.put(id, session);
+            Runnable uncount = counts.opened(channel.getSourceAddress() == null ? "unknown"
+                    : channel.getSourceAddress().getAddress().getHostAddress());
+            channel.addCloseTask(ch -> {
+                uncount.run();
+                sessions.remove(id);
+                session.closed();
+                log.atDebug().addKeyValue("session", id).addKeyValue("remote", remote).log("connection closed");
+            });
+            channel.getReceiveSetter().set(new Connection(session, parser, config.maxFrameBytes()));
+            channel.resumeReceives();
+            log.atDebug().addKeyValue("session", id).addKeyValue("remote", remote).log("connection opened");
+        };
+        HealthHandler health = new HealthHandler(this);
+        ConnectionGate gate = new ConnectionGate(new AuthHandshake(Handlers.websocket(onConnect), security, worker), counts, config, meters);
+        this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(namedThreads("roomcast-heartbeat"));
+        sweeper.scheduleWithFixedDelay(new Heartbeats(sessions.values(), config, meters),
+                Math.min(1000, config.pingInterval().toMillis()), Math.min(1000, config.pingInterval().toMillis()), TimeUnit.MILLISECONDS);
+        this.undertow = Undertow.builder()
+                .addHttpListener(config.port(), config.host())
+                .setHandler(Handlers.path()
+                        .addExactPath("/ws", gate)
+                        .addExactPath("/admin/connections", new AdminHandler(sessions.values(), config.adminToken()))
+                        .addExactPath("/healthz", health::live)
+                        .addExactPath("/readyz", health::ready)
+                        .addExactPath("/metrics", new MetricsHandler(meters))
+                        .addPrefixPath("/", Handlers.resource(new ClassPathResourceManager(EdgeServer.class.getClassLoader(), "web"))
+                                .setWelcomeFiles("index.html")))
+                .build();
+    }
+
+    /** Creates the namespace topics if needed and starts serving. */
+    public static EdgeServer start(EdgeConfig config) {
+        EdgeServer server = new EdgeServer(config);
+        try {
+            server.backbone.topics().ensureAll();
+        } catch (RuntimeException e) {
+            log.atWarn().setCause(e).log("could not ensure namespace topics at start-up; they are created on first use");
+        }
+        server.undertow.start();
+        log.atInfo().addKeyValue("url", server.url()).addKeyValue("kafka", config.kafkaBootstrap()).log("edge started");
+        return server;
+    }
+
+    public int port() {
+        return ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    }
+
+    /** The http base URL, with a loopback host when bound to all interfaces. */
+    public String url() {
+        String host = config.host().equals("0.0.0.0") ? "127.0.0.1" : config.host();
+        return "http://" + host + ":" + port();
+    }
+
+    public String wsUrl() {
+        return url().replace("http://", "ws://") + "/ws";
+    }
+
+    public EdgeConfig config() {
+        return config;
+    }
+
+    public Backbone backbone() {
+        return backbone;
+    }
+
+    public PrometheusMeterRegistry meters() {
+        return meters;
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    public int connections() {
+        return sessions.size();
+    }
+
+    /**
+     * Graceful drain: readiness turns false, every client is told to reconnect elsewhere after a
+     * jittered delay and closed with 1001, so it resumes on another edge and loses nothing.
+     */
+    public void drain() {
+        draining = true;
+        long spread = Math.max(1, config.drainDelay().toMillis());
+        sessions.values().forEach(s -> {
+            s.outbound().force(ServerFrames.reconnect("drain", ThreadLocalRandom.current().nextLong(spread)));
+            s.close(CloseCode.GOING_AWAY);
+        });
+    }
+
+    /**
+     * Drains (see {@link #drain()}), waits up to {@code timeout} for clients to leave, then closes.
+     * This is what SIGTERM does.
+     */
+    public void shutdownGracefully(Duration timeout) {
+        log.atInfo().addKeyValue("connections", connections()).log("draining");
+        drain();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (connections() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        close();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        draining = true;
+        undertow.stop();
+        sweeper.shutdownNow();
+        backbone.worker().shutdownNow();
+        backbone.live().close();
+        backbone.history().close();
+        backbone.publisher().close();
+        backbone.topics().close();
+        backbone.security().close();
+        meters.close();
+        log.atInfo().addKeyValue("port", config.port()).log("edge stopped");
+    }
+
+    private static java.util.concurrent.ThreadFactory namedThreads(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+}

@@ -1,0 +1,80 @@
+package io.roomcast.edge.http;
+
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.roomcast.edge.EdgeConfig;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.StatusCodes;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Admission to {@code /ws}, before the WebSocket handshake: refuses with HTTP 429 an address that
+ * opens connections faster than allowed, and with HTTP 503 when the edge or the address already
+ * holds its maximum of connections. Cheap and non-blocking: runs on the IO thread.
+ */
+public final class ConnectionGate implements HttpHandler {
+    private static final int TRACKED_ADDRESSES = 100_000;
+
+    private final HttpHandler next;
+    private final EdgeConfig config;
+    private final ConnectionCounts counts;
+    private final Map<String, RateLimiter> attempts;
+    private final RateLimiterConfig attemptLimit;
+    private final Counter refused;
+    private final Counter throttled;
+
+    public ConnectionGate(HttpHandler next, ConnectionCounts counts, EdgeConfig config, MeterRegistry meters) {
+        this.next = next;
+        this.counts = counts;
+        this.config = config;
+        this.attemptLimit = RateLimiterConfig.custom().limitForPeriod(config.connectAttemptsPerIpPerSecond())
+                .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ZERO).build();
+        this.attempts = java.util.Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, RateLimiter> eldest) {
+                return size() > TRACKED_ADDRESSES;
+            }
+        });
+        this.refused = Counter.builder("roomcast.connections.refused").tag("reason", "limit").register(meters);
+        this.throttled = Counter.builder("roomcast.connections.refused").tag("reason", "rate_limited").register(meters);
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        String address = address(exchange);
+        RateLimiter limiter = attempts.computeIfAbsent(address, a -> RateLimiter.of("connect-" + a, attemptLimit));
+        if (!limiter.acquirePermission()) {
+            throttled.increment();
+            refuse(exchange, StatusCodes.TOO_MANY_REQUESTS, "too many connection attempts from " + address);
+            return;
+        }
+        if (counts.total() >= config.maxConnections()) {
+            refused.increment();
+            refuse(exchange, StatusCodes.SERVICE_UNAVAILABLE, "edge is full");
+            return;
+        }
+        if (counts.of(address) >= config.maxConnectionsPerIp()) {
+            refused.increment();
+            refuse(exchange, StatusCodes.SERVICE_UNAVAILABLE, "too many connections from " + address);
+            return;
+        }
+        next.handleRequest(exchange);
+    }
+
+    public static String address(HttpServerExchange exchange) {
+        InetSocketAddress peer = exchange.getSourceAddress();
+        return peer == null || peer.getAddress() == null ? "unknown" : peer.getAddress().getHostAddress();
+    }
+
+    private static void refuse(HttpServerExchange exchange, int status, String message) {
+        exchange.setStatusCode(status);
+        exchange.getResponseSender().send(message);
+    }
+}

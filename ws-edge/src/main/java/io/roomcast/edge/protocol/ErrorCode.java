@@ -1,0 +1,23 @@
+package io.roomcast.edge.protocol;
+
+/** The catalogue of error codes sent in {@code error} frames; documented in docs/protocol.md. */
+public enum ErrorCode {
+    BAD_REQUEST("bad_request"),
+    UNAUTHORIZED("unauthorized"),
+    FORBIDDEN("forbidden"),
+    RATE_LIMITED("rate_limited"),
+    TOO_LARGE("too_large"),
+    LIMIT_EXCEEDED("limit_exceeded"),
+    UNAVAILABLE("unavailable"),
+    INTERNAL("internal");
+
+    private final String wire;
+
+    ErrorCode(String wire) {
+        this.wire = wire;
+    }
+
+    public String wire() {
+        return wire;
+    }
+}

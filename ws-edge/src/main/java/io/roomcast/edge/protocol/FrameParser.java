@@ -1,0 +1,194 @@
+package io.roomcast.edge.protocol;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.roomcast.event.RecordLayout;
+import io.roomcast.event.RoomEvent;
+import io.roomcast.position.Epoch;
+import io.roomcast.position.StartPoint;
+import io.roomcast.room.BackpressurePolicy;
+import io.roomcast.room.RoomName;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns a client's text frame into requests: one JSON object, or an array of them (a batch).
+ * Never throws on input: anything malformed becomes a {@link ClientFrame.Invalid} that names
+ * what is wrong. Stateless and thread-safe.
+ */
+public final class FrameParser {
+    public static final int MAX_BATCH = 100;
+    private static final int MAX_ID_LENGTH = 64;
+
+    private final ObjectMapper mapper = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+                    .build())
+            .build();
+
+    public List<ClientFrame> parse(String text) {
+        JsonNode root;
+        try {
+            root = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            return List.of(invalid(null, null, "frame is not valid JSON"));
+        }
+        if (root == null || root.isMissingNode()) {
+            return List.of(invalid(null, null, "frame is empty"));
+        }
+        if (root.isArray()) {
+            if (root.size() > MAX_BATCH) {
+                return List.of(invalid(null, null, "batch has " + root.size() + " requests; the limit is " + MAX_BATCH));
+            }
+            List<ClientFrame> frames = new ArrayList<>(root.size());
+            root.forEach(node -> frames.add(parseOne(node)));
+            return frames;
+        }
+        return List.of(parseOne(root));
+    }
+
+    private ClientFrame parseOne(JsonNode node) {
+        if (!node.isObject()) {
+            return invalid(null, null, "a request must be a JSON object");
+        }
+        JsonNode id = node.get("id");
+        if (id != null && !(id.isIntegralNumber() || (id.isTextual() && id.textValue().length() <= MAX_ID_LENGTH) || id.isNull())) {
+            return invalid(null, null, "id must be an integer or a string of at most " + MAX_ID_LENGTH + " characters");
+        }
+        JsonNode op = node.get("op");
+        if (op == null || !op.isTextual()) {
+            return invalid(id, null, "missing op");
+        }
+        return switch (op.textValue()) {
+            case "subscribe" -> subscribe(id, node);
+            case "unsubscribe" -> withRoom(id, node, room -> new ClientFrame.Unsubscribe(id, room));
+            case "publish" -> publish(id, node);
+            case "ping" -> new ClientFrame.Ping(id);
+            case "auth" -> {
+                JsonNode token = node.get("token");
+                yield token != null && token.isTextual() && !token.textValue().isEmpty() && token.textValue().length() <= 8192
+                        ? new ClientFrame.Auth(id, token.textValue())
+                        : invalid(id, null, "auth needs a token of at most 8192 characters");
+            }
+            default -> invalid(id, null, "unknown op \"" + abbreviate(op.textValue()) + "\"");
+        };
+    }
+
+    private ClientFrame subscribe(JsonNode id, JsonNode node) {
+        return withRoom(id, node, room -> {
+            StartPoint start;
+            try {
+                start = startPoint(node.get("from"));
+            } catch (IllegalArgumentException e) {
+                return invalid(id, room.value(), "invalid from: " + e.getMessage());
+            }
+            JsonNode policy = node.get("policy");
+            if (policy == null || policy.isNull()) {
+                return new ClientFrame.Subscribe(id, room, start, null);
+            }
+            try {
+                if (!policy.isTextual()) {
+                    throw new IllegalArgumentException("policy must be a string");
+                }
+                return new ClientFrame.Subscribe(id, room, start, BackpressurePolicy.fromWire(policy.textValue()));
+            } catch (IllegalArgumentException e) {
+                return invalid(id, room.value(), e.getMessage());
+            }
+        });
+    }
+
+    private ClientFrame publish(JsonNode id, JsonNode node) {
+        return withRoom(id, node, room -> {
+            JsonNode type = node.get("type");
+            String typeName = RoomEvent.DEFAULT_TYPE;
+            if (type != null && !type.isNull()) {
+                if (!type.isTextual() || !RecordLayout.isValidType(type.textValue())) {
+                    return invalid(id, room.value(), "type must be 1-64 characters of A-Z a-z 0-9 . _ : -");
+                }
+                typeName = type.textValue();
+            }
+            if (!node.has("data")) {
+                return invalid(id, room.value(), "publish needs data");
+            }
+            JsonNode eventId = node.get("eventId");
+            String eventIdValue = null;
+            if (eventId != null && !eventId.isNull()) {
+                if (!eventId.isTextual() || !RecordLayout.isValidEventId(eventId.textValue())) {
+                    return invalid(id, room.value(), "eventId must be 1-128 printable ASCII characters");
+                }
+                eventIdValue = eventId.textValue();
+            }
+            try {
+                return new ClientFrame.Publish(id, room, typeName, mapper.writeValueAsBytes(node.get("data")), eventIdValue);
+            } catch (JsonProcessingException e) {
+                return invalid(id, room.value(), "data cannot be encoded");
+            }
+        });
+    }
+
+    private static StartPoint startPoint(JsonNode from) {
+        if (from == null || from.isNull()) {
+            return StartPoint.LATEST;
+        }
+        if (from.isTextual()) {
+            return switch (from.textValue()) {
+                case "latest" -> StartPoint.LATEST;
+                case "earliest" -> StartPoint.EARLIEST;
+                default -> throw new IllegalArgumentException("expected \"latest\", \"earliest\" or an object");
+            };
+        }
+        if (!from.isObject() || from.size() == 0) {
+            throw new IllegalArgumentException("expected \"latest\", \"earliest\" or an object");
+        }
+        if (from.has("after")) {
+            JsonNode after = from.get("after");
+            JsonNode epoch = from.get("epoch");
+            if (!after.canConvertToLong() || !after.isIntegralNumber()) {
+                throw new IllegalArgumentException("after must be an integer offset");
+            }
+            if (epoch == null || !epoch.isTextual()) {
+                throw new IllegalArgumentException("after needs the epoch it belongs to");
+            }
+            return new StartPoint.After(after.longValue(), new Epoch(epoch.textValue()));
+        }
+        if (from.has("last")) {
+            JsonNode last = from.get("last");
+            if (!last.isIntegralNumber() || !last.canConvertToInt()) {
+                throw new IllegalArgumentException("last must be an integer");
+            }
+            return new StartPoint.Last(last.intValue());
+        }
+        if (from.has("time")) {
+            JsonNode time = from.get("time");
+            if (!time.isIntegralNumber() || !time.canConvertToLong()) {
+                throw new IllegalArgumentException("time must be an integer (ms since the epoch)");
+            }
+            return new StartPoint.Time(time.longValue());
+        }
+        throw new IllegalArgumentException("expected one of after, last, time");
+    }
+
+    private ClientFrame withRoom(JsonNode id, JsonNode node, java.util.function.Function<RoomName, ClientFrame> then) {
+        JsonNode room = node.get("room");
+        if (room == null || !room.isTextual()) {
+            return invalid(id, null, "missing room");
+        }
+        if (!RoomName.isValid(room.textValue())) {
+            return invalid(id, abbreviate(room.textValue()),
+                    "invalid room name: use 1-" + RoomName.MAX_LENGTH + " characters of A-Z a-z 0-9 . _ : @ / -");
+        }
+        return then.apply(RoomName.of(room.textValue()));
+    }
+
+    private static ClientFrame.Invalid invalid(JsonNode id, String room, String message) {
+        return new ClientFrame.Invalid(id, room, ErrorCode.BAD_REQUEST, message);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "..." : s;
+    }
+}

@@ -1,0 +1,87 @@
+package io.roomcast.edge.session;
+
+import io.roomcast.edge.protocol.CloseCode;
+import io.roomcast.edge.protocol.FrameParser;
+import io.undertow.websockets.core.AbstractReceiveListener;
+import io.undertow.websockets.core.BufferedBinaryMessage;
+import io.undertow.websockets.core.BufferedTextMessage;
+import io.undertow.websockets.core.CloseMessage;
+import io.undertow.websockets.core.WebSocketChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+
+/**
+ * Undertow's receive side of one connection: reads whole text frames (bounded by the edge's
+ * frame limit), parses them and hands the requests to the {@link Session}. Runs on the
+ * connection's IO thread.
+ */
+public final class Connection extends AbstractReceiveListener {
+    private static final Logger log = LoggerFactory.getLogger(Connection.class);
+
+    private final Session session;
+    private final FrameParser parser;
+    private final long maxFrameBytes;
+
+    public Connection(Session session, FrameParser parser, long maxFrameBytes) {
+        this.session = session;
+        this.parser = parser;
+        this.maxFrameBytes = maxFrameBytes;
+    }
+
+    @Override
+    protected void onFullTextMessage(WebSocketChannel channel, BufferedTextMessage message) {
+        session.touch();
+        parser.parse(message.getData()).forEach(session::handle);
+    }
+
+    @Override
+    protected void onFullBinaryMessage(WebSocketChannel channel, BufferedBinaryMessage message) {
+        message.getData().free();
+        session.close(CloseCode.UNSUPPORTED_DATA);
+    }
+
+    @Override
+    protected void onFullPongMessage(WebSocketChannel channel, BufferedBinaryMessage message) {
+        session.touch();
+        message.getData().free();
+    }
+
+    @Override
+    protected void onFullPingMessage(WebSocketChannel channel, BufferedBinaryMessage message) throws IOException {
+        session.touch();
+        super.onFullPingMessage(channel, message);
+    }
+
+    @Override
+    protected void onCloseMessage(CloseMessage cm, WebSocketChannel channel) {
+        log.atDebug().addKeyValue("session", session.id()).addKeyValue("code", cm.getCode()).log("client closed");
+    }
+
+    @Override
+    protected void onError(WebSocketChannel channel, Throwable error) {
+        String message = String.valueOf(error.getMessage());
+        if (error instanceof IOException && message.contains("UT002003")) {
+            // Undertow's "message too big" for a frame above getMaxTextBufferSize().
+            session.close(CloseCode.TOO_BIG);
+            return;
+        }
+        if (message.contains("UTF") || message.contains("UT002018")) {
+            session.close(CloseCode.INVALID_PAYLOAD);
+            return;
+        }
+        log.atDebug().addKeyValue("session", session.id()).setCause(error).log("connection error");
+        super.onError(channel, error);
+    }
+
+    @Override
+    protected long getMaxTextBufferSize() {
+        return maxFrameBytes;
+    }
+
+    @Override
+    protected long getMaxBinaryBufferSize() {
+        return 1024;
+    }
+}

@@ -1,0 +1,123 @@
+package io.roomcast.edge.session;
+
+import io.undertow.websockets.core.WebSocketCallback;
+import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.core.WebSockets;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The bounded outbound buffer of one connection. Undertow queues frames on the heap without any
+ * limit, so every frame is charged here before it is handed to Undertow and released in the send
+ * callback: the bound is real. Events are refused when the buffer is full (the subscription then
+ * falls back to catching up at the client's pace); control frames are always accepted, since they
+ * are few and bounded by the request rate.
+ *
+ * <p>Thread-safety: safe for concurrent use. Frames handed over by one thread keep their order.
+ */
+public final class Outbound {
+    private final WebSocketChannel channel;
+    private final int limit;
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final OutboundMetrics metrics;
+    private final List<Runnable> drainWaiters = new ArrayList<>();
+    private volatile long lastProgressNanos = System.nanoTime();
+
+    public Outbound(WebSocketChannel channel, int limit, OutboundMetrics metrics) {
+        this.channel = channel;
+        this.limit = limit;
+        this.metrics = metrics;
+    }
+
+    /** Sends an event frame if the buffer has room; false when it is full. */
+    public boolean offer(ByteBuffer frame) {
+        int now = queued.incrementAndGet();
+        if (now > limit) {
+            queued.decrementAndGet();
+            return false;
+        }
+        write(frame);
+        return true;
+    }
+
+    /** Sends a control frame regardless of the limit. */
+    public void force(ByteBuffer frame) {
+        queued.incrementAndGet();
+        write(frame);
+    }
+
+    /** How many more event frames fit right now. */
+    public int free() {
+        return Math.max(0, limit - queued.get());
+    }
+
+    public int queued() {
+        return queued.get();
+    }
+
+    public long queuedBytes() {
+        return queuedBytes.get();
+    }
+
+    /** Nanotime of the last completed write, or of creation. */
+    public long lastProgressNanos() {
+        return lastProgressNanos;
+    }
+
+    /**
+     * Runs {@code task} once the buffer has drained to half its limit (at once if it already has).
+     * The task runs on whichever thread completes a write, usually an IO thread: it must not block.
+     */
+    public void whenDrained(Runnable task) {
+        boolean runNow;
+        synchronized (drainWaiters) {
+            runNow = queued.get() <= limit / 2;
+            if (!runNow) {
+                drainWaiters.add(task);
+            }
+        }
+        if (runNow) {
+            task.run();
+        }
+    }
+
+    private void write(ByteBuffer frame) {
+        int size = frame.remaining();
+        queuedBytes.addAndGet(size);
+        metrics.charged(size);
+        WebSockets.sendText(frame.duplicate(), channel, new WebSocketCallback<Void>() {
+            @Override
+            public void complete(WebSocketChannel ch, Void context) {
+                released(size, true);
+            }
+
+            @Override
+            public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
+                released(size, false);
+            }
+        });
+    }
+
+    private void released(int size, boolean written) {
+        queuedBytes.addAndGet(-size);
+        metrics.released(size, written);
+        lastProgressNanos = System.nanoTime();
+        int now = queued.decrementAndGet();
+        if (now <= limit / 2) {
+            List<Runnable> ready;
+            synchronized (drainWaiters) {
+                if (drainWaiters.isEmpty()) {
+                    return;
+                }
+                ready = new ArrayList<>(drainWaiters);
+                drainWaiters.clear();
+            }
+            ready.forEach(Runnable::run);
+        }
+    }
+}

@@ -1,0 +1,413 @@
+package io.roomcast.edge.session;
+
+import io.roomcast.edge.Backbone;
+import io.roomcast.edge.protocol.ClientFrame;
+import io.roomcast.edge.protocol.CloseCode;
+import io.roomcast.edge.protocol.ErrorCode;
+import io.roomcast.edge.protocol.ServerFrames;
+import io.roomcast.edge.subscription.Subscription;
+import io.roomcast.edge.subscription.SubscriptionEvents;
+import io.roomcast.publish.PublishException;
+import io.roomcast.room.RoomName;
+import io.roomcast.room.UnknownNamespaceException;
+import io.roomcast.topic.KafkaUnavailableException;
+import io.roomcast.topic.RoomLocation;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.roomcast.edge.subscription.SubscriptionStatus;
+import io.roomcast.event.RoomEvent;
+import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.core.WebSockets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * One WebSocket connection: its requests, its subscriptions (at most one per room, bounded in
+ * number) and its bounded outbound buffer.
+ *
+ * <p>Threading: {@link #handle} runs on the connection's IO thread and never blocks: anything
+ * that may wait (topic lookups, publishes, catch-ups) goes to the backbone's worker executor.
+ */
+public final class Session {
+    private static final Logger log = LoggerFactory.getLogger(Session.class);
+
+    private final String id;
+    private final String remote;
+    private final WebSocketChannel channel;
+    private final Outbound outbound;
+    private final Backbone backbone;
+    private final SessionMetrics metrics;
+    private final Map<RoomName, Slot> subscriptions = new ConcurrentHashMap<>();
+    private final RateLimiter frameLimit;
+    private final RateLimiter publishLimit;
+    private final java.util.concurrent.atomic.AtomicInteger strikes = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile long lastReceivedNanos = System.nanoTime();
+    private volatile long lastPingNanos = System.nanoTime();
+    private volatile io.roomcast.edge.auth.Principal principal;
+    private volatile long authDeadlineMillis = Long.MAX_VALUE;
+    private volatile boolean closed;
+
+    public Session(String id, String remote, WebSocketChannel channel, Backbone backbone, SessionMetrics metrics,
+                   OutboundMetrics outboundMetrics) {
+        this.id = id;
+        this.remote = remote;
+        this.channel = channel;
+        this.backbone = backbone;
+        this.metrics = metrics;
+        this.outbound = new Outbound(channel, backbone.config().outboundLimit(), outboundMetrics);
+        this.frameLimit = limiter("frames-" + id, backbone.config().framesPerSecond());
+        this.publishLimit = limiter("publishes-" + id, backbone.config().publishesPerSecond());
+    }
+
+    private static RateLimiter limiter(String name, int perSecond) {
+        return RateLimiter.of(name, RateLimiterConfig.custom().limitForPeriod(perSecond)
+                .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ZERO).build());
+    }
+
+    /**
+     * Sets who this connection speaks for ({@code null}: anonymous) and when it must be closed
+     * unless it refreshes its token: the token's expiry, or a short grace for an anonymous
+     * connection on an edge that admits no anonymous clients.
+     */
+    public void authenticated(io.roomcast.edge.auth.Principal p) {
+        var security = backbone.security();
+        principal = p;
+        if (p != null) {
+            authDeadlineMillis = security.access().deadline(p).toEpochMilli();
+        } else if (!security.access().mayConnect(null)) {
+            authDeadlineMillis = System.currentTimeMillis() + security.authGrace().toMillis();
+        } else {
+            authDeadlineMillis = Long.MAX_VALUE;
+        }
+    }
+
+    /** Epoch ms after which the connection is closed with 4401 unless it authenticates again. */
+    public long authDeadlineMillis() {
+        return authDeadlineMillis;
+    }
+
+    public String remote() {
+        return remote;
+    }
+
+    /** Records that the client sent something (a frame or a pong): it is alive. */
+    public void touch() {
+        lastReceivedNanos = System.nanoTime();
+    }
+
+    public long lastReceivedNanos() {
+        return lastReceivedNanos;
+    }
+
+    public long lastPingNanos() {
+        return lastPingNanos;
+    }
+
+    /** Sends a WebSocket ping control frame. */
+    public void ping() {
+        lastPingNanos = System.nanoTime();
+        WebSockets.sendPing(java.nio.ByteBuffer.allocate(0), channel, null);
+    }
+
+    public SessionStatus status() {
+        List<SubscriptionStatus> subs = subscriptions.values().stream().map(Slot::status).filter(java.util.Objects::nonNull).toList();
+        return new SessionStatus(id, remote, outbound.queued(), outbound.queuedBytes(), subs);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Outbound outbound() {
+        return outbound;
+    }
+
+    public int subscriptionCount() {
+        return subscriptions.size();
+    }
+
+    public void handle(ClientFrame frame) {
+        if (closed) {
+            return;
+        }
+        if (!frameLimit.acquirePermission()) {
+            rateLimited(frame.id(), "too many requests; slow down");
+            return;
+        }
+        if (frame instanceof ClientFrame.Ping ping) {
+            outbound.force(ServerFrames.pong(ping.id()));
+        } else if (frame instanceof ClientFrame.Subscribe s) {
+            subscribe(s);
+        } else if (frame instanceof ClientFrame.Unsubscribe u) {
+            unsubscribe(u);
+        } else if (frame instanceof ClientFrame.Publish p) {
+            publish(p);
+        } else if (frame instanceof ClientFrame.Auth auth) {
+            authenticate(auth);
+        } else if (frame instanceof ClientFrame.Invalid bad) {
+            error(bad.id(), bad.room(), bad.code(), bad.message());
+        }
+    }
+
+    private void rateLimited(com.fasterxml.jackson.databind.JsonNode requestId, String message) {
+        if (strikes.incrementAndGet() > backbone.config().rateLimitStrikes()) {
+            log.atWarn().addKeyValue("session", id).addKeyValue("remote", remote).log("closing a connection that keeps exceeding its rate limit");
+            close(CloseCode.RATE_LIMITED);
+            closed = true;
+            return;
+        }
+        error(requestId, null, ErrorCode.RATE_LIMITED, message);
+    }
+
+    private void authenticate(ClientFrame.Auth auth) {
+        var security = backbone.security();
+        if (security.open()) {
+            outbound.force(ServerFrames.authed(auth.id(), -1));
+            return;
+        }
+        Runnable verify = () -> {
+            io.roomcast.edge.auth.Principal next;
+            try {
+                next = security.authenticator().authenticate(auth.token());
+            } catch (io.roomcast.edge.auth.AuthException e) {
+                error(auth.id(), null, e.errorCode(), "token refused: " + e.reason().wire());
+                return;
+            }
+            var decision = security.access().refresh(principal, next);
+            if (!decision.allowed()) {
+                error(auth.id(), null, decision.code(), decision.message());
+                return;
+            }
+            authenticated(next);
+            outbound.force(ServerFrames.authed(auth.id(), next.expiresAt().toEpochMilli()));
+            subscriptions.forEach((room, slot) -> {
+                var still = security.access().subscribe(next, room);
+                if (!still.allowed() && subscriptions.remove(room, slot)) {
+                    slot.end();
+                    error(null, room.value(), still.code(), still.message());
+                }
+            });
+        };
+        if (security.authenticator().mayBlock()) {
+            execute(auth.id(), null, null, verify);
+        } else {
+            verify.run();
+        }
+    }
+
+    private void subscribe(ClientFrame.Subscribe s) {
+        var access = backbone.security().access().subscribe(principal, s.room());
+        if (!access.allowed()) {
+            error(s.id(), s.room().value(), access.code(), access.message());
+            return;
+        }
+        if (subscriptions.containsKey(s.room())) {
+            error(s.id(), s.room().value(), ErrorCode.BAD_REQUEST, "already subscribed to " + s.room());
+            return;
+        }
+        if (subscriptions.size() >= backbone.config().maxSubscriptionsPerConnection()) {
+            error(s.id(), s.room().value(), ErrorCode.LIMIT_EXCEEDED,
+                    "at most " + backbone.config().maxSubscriptionsPerConnection() + " subscriptions per connection");
+            return;
+        }
+        // The slot reserves the room at once, so a second subscribe in the same batch is refused.
+        Slot slot = new Slot();
+        subscriptions.put(s.room(), slot);
+        execute(s.id(), s.room(), slot, () -> {
+            RoomLocation location;
+            try {
+                location = backbone.topics().locate(s.room());
+            } catch (UnknownNamespaceException e) {
+                subscriptions.remove(s.room(), slot);
+                error(s.id(), s.room().value(), ErrorCode.BAD_REQUEST, e.getMessage());
+                return;
+            } catch (KafkaUnavailableException e) {
+                subscriptions.remove(s.room(), slot);
+                error(s.id(), s.room().value(), ErrorCode.UNAVAILABLE, "Kafka is unavailable; retry");
+                return;
+            }
+            Subscription sub = new Subscription(backbone, outbound, location, s.from(), s.id(),
+                    s.policy() != null ? s.policy() : location.namespace().policy(), new Events(s, slot));
+            if (!slot.fill(sub) || closed) {
+                sub.close();
+                return;
+            }
+            sub.start();
+        });
+    }
+
+    private void unsubscribe(ClientFrame.Unsubscribe u) {
+        Slot slot = subscriptions.remove(u.room());
+        if (slot == null) {
+            error(u.id(), u.room().value(), ErrorCode.BAD_REQUEST, "not subscribed to " + u.room());
+            return;
+        }
+        slot.end();
+        metrics.unsubscribed();
+        outbound.force(ServerFrames.unsubscribed(u.id(), u.room()));
+    }
+
+    private void publish(ClientFrame.Publish p) {
+        if (!publishLimit.acquirePermission()) {
+            rateLimited(p.id(), "too many publishes; slow down");
+            return;
+        }
+        var access = backbone.security().access().publish(principal, p.room());
+        if (!access.allowed()) {
+            error(p.id(), p.room().value(), access.code(), access.message());
+            return;
+        }
+        if (p.data().length > backbone.config().maxPayloadBytes()) {
+            error(p.id(), p.room().value(), ErrorCode.TOO_LARGE, "data is larger than " + backbone.config().maxPayloadBytes() + " bytes");
+            return;
+        }
+        execute(p.id(), p.room(), null, () -> backbone.publisher().publish(p.room(), p.type(), p.data(), p.eventId())
+                .whenComplete((offset, failure) -> {
+                    if (failure == null) {
+                        metrics.published();
+                        outbound.force(ServerFrames.ack(p.id(), p.room(), offset));
+                        return;
+                    }
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                    if (cause instanceof PublishException pe) {
+                        ErrorCode code = switch (pe.reason()) {
+                            case UNAVAILABLE -> ErrorCode.UNAVAILABLE;
+                            case TOO_LARGE -> ErrorCode.TOO_LARGE;
+                            case INVALID -> ErrorCode.BAD_REQUEST;
+                        };
+                        error(p.id(), p.room().value(), code, pe.getMessage());
+                    } else {
+                        log.atError().addKeyValue("session", id).addKeyValue("room", p.room()).setCause(cause).log("publish failed");
+                        error(p.id(), p.room().value(), ErrorCode.INTERNAL, "publish failed");
+                    }
+                }));
+    }
+
+    private void execute(com.fasterxml.jackson.databind.JsonNode requestId, RoomName room, Slot slot, Runnable work) {
+        try {
+            backbone.worker().execute(work);
+        } catch (RejectedExecutionException e) {
+            if (slot != null) {
+                subscriptions.remove(room, slot);
+            }
+            error(requestId, room == null ? null : room.value(), ErrorCode.UNAVAILABLE, "edge is overloaded; retry");
+        }
+    }
+
+    private void error(com.fasterxml.jackson.databind.JsonNode requestId, String room, ErrorCode code, String message) {
+        metrics.error(code);
+        outbound.force(ServerFrames.error(requestId, room, code, message));
+    }
+
+    /** Closes the connection with a catalogued code. */
+    public void close(CloseCode code) {
+        close(code, code.reason());
+    }
+
+    /** Closes the connection with a catalogued code and a specific reason text. */
+    public void close(CloseCode code, String reason) {
+        WebSockets.sendClose(code.code(), reason, channel, null);
+    }
+
+    /**
+     * Closes a connection whose peer may not read anything any more: sends the close frame, then
+     * drops the TCP connection after a grace period whatever the peer does.
+     */
+    public void abandon(CloseCode code) {
+        closed = true;
+        close(code);
+        channel.getIoThread().executeAfter(() -> org.xnio.IoUtils.safeClose(channel), 2, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    /** Called once when the connection is gone: ends every subscription. */
+    public void closed() {
+        closed = true;
+        subscriptions.values().forEach(Slot::end);
+        subscriptions.clear();
+    }
+
+    private final class Events implements SubscriptionEvents {
+        private final ClientFrame.Subscribe request;
+        private final Slot slot;
+
+        Events(ClientFrame.Subscribe request, Slot slot) {
+            this.request = request;
+            this.slot = slot;
+        }
+
+        @Override
+        public void subscribed(Subscription s) {
+            metrics.subscribed();
+        }
+
+        @Override
+        public void replayed(int count, boolean fromCache) {
+            metrics.replayed(count, fromCache);
+        }
+
+        @Override
+        public void deliveredLive(RoomEvent event) {
+            metrics.deliveredLive(event);
+        }
+
+        @Override
+        public void dropped(int count) {
+            metrics.dropped(count);
+        }
+
+        @Override
+        public void lagging(Subscription s) {
+            metrics.lagging();
+        }
+
+        @Override
+        public void handoverOverflowed(Subscription s) {
+            metrics.handoverOverflowed();
+        }
+
+        @Override
+        public void failed(Subscription s, Throwable cause) {
+            subscriptions.remove(request.room(), slot);
+            boolean kafka = cause instanceof KafkaUnavailableException || cause instanceof org.apache.kafka.common.KafkaException
+                    || cause instanceof RejectedExecutionException;
+            if (!kafka) {
+                log.atError().addKeyValue("session", id).addKeyValue("remote", remote).addKeyValue("room", request.room())
+                        .setCause(cause).log("subscription failed");
+            }
+            error(request.id(), request.room().value(), kafka ? ErrorCode.UNAVAILABLE : ErrorCode.INTERNAL,
+                    kafka ? "Kafka is unavailable; resubscribe to resume" : "subscription failed");
+        }
+    }
+
+    /** A room's place in this session: reserved at subscribe, filled once the room is located. */
+    private static final class Slot {
+        private Subscription subscription;
+        private boolean ended;
+
+        synchronized boolean fill(Subscription s) {
+            if (ended) {
+                return false;
+            }
+            subscription = s;
+            return true;
+        }
+
+        synchronized SubscriptionStatus status() {
+            return subscription == null || ended ? null : subscription.status();
+        }
+
+        synchronized void end() {
+            ended = true;
+            if (subscription != null) {
+                subscription.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.roomcast.edge.session;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.roomcast.edge.protocol.ErrorCode;
+
+import java.util.EnumMap;
+import java.util.Map;
+
+/** Edge-wide counters of what sessions do. Thread-safe. */
+public final class SessionMetrics {
+    private final Counter subscribed;
+    private final Counter unsubscribed;
+    private final Counter published;
+    private final Counter replayedFromCache;
+    private final Counter replayedFromKafka;
+    private final Counter lagging;
+    private final Counter handoverOverflows;
+    private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
+    private final Counter dropped;
+    private final Counter liveEvents;
+    private final Timer latency;
+
+    public SessionMetrics(MeterRegistry meters) {
+        subscribed = Counter.builder("roomcast.subscriptions.started").register(meters);
+        unsubscribed = Counter.builder("roomcast.subscriptions.ended").register(meters);
+        published = Counter.builder("roomcast.publish.acked").description("publishes acknowledged by Kafka").register(meters);
+        replayedFromCache = Counter.builder("roomcast.replay.events").tag("source", "cache").register(meters);
+        replayedFromKafka = Counter.builder("roomcast.replay.events").tag("source", "kafka").register(meters);
+        lagging = Counter.builder("roomcast.subscriptions.lagging")
+                .description("times a subscriber fell behind live and was switched to catch-up").register(meters);
+        handoverOverflows = Counter.builder("roomcast.handover.overflows")
+                .description("hand-over buffers that overflowed during a catch-up").register(meters);
+        dropped = Counter.builder("roomcast.events.dropped")
+                .description("live events dropped for slow subscribers under drop-oldest or latest-only").register(meters);
+        liveEvents = Counter.builder("roomcast.events.out").description("live events handed to subscribers").register(meters);
+        latency = Timer.builder("roomcast.delivery.latency")
+                .description("event time (Kafka record timestamp) to hand-over to the subscriber's connection")
+                .publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofMillis(1))
+                .maximumExpectedValue(java.time.Duration.ofSeconds(30)).register(meters);
+        for (ErrorCode code : ErrorCode.values()) {
+            errors.put(code, Counter.builder("roomcast.errors").tag("code", code.wire()).register(meters));
+        }
+    }
+
+    void subscribed() {
+        subscribed.increment();
+    }
+
+    void unsubscribed() {
+        unsubscribed.increment();
+    }
+
+    void published() {
+        published.increment();
+    }
+
+    void replayed(int count, boolean fromCache) {
+        (fromCache ? replayedFromCache : replayedFromKafka).increment(count);
+    }
+
+    void lagging() {
+        lagging.increment();
+    }
+
+    void handoverOverflowed() {
+        handoverOverflows.increment();
+    }
+
+    void deliveredLive(io.roomcast.event.RoomEvent event) {
+        liveEvents.increment();
+        latency.record(Math.max(0, System.currentTimeMillis() - event.timestamp()), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    void dropped(int count) {
+        dropped.increment(count);
+    }
+
+    void error(ErrorCode code) {
+        errors.get(code).increment();
+    }
+}

@@ -1,0 +1,441 @@
+package io.roomcast.edge.subscription;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.roomcast.edge.Backbone;
+import io.roomcast.edge.protocol.EventFrames;
+import io.roomcast.edge.protocol.ServerFrames;
+import io.roomcast.edge.session.Outbound;
+import io.roomcast.event.RoomEvent;
+import io.roomcast.handover.HandoverBuffer;
+import io.roomcast.history.HistoryChunk;
+import io.roomcast.live.Handover;
+import io.roomcast.live.LiveListener;
+import io.roomcast.position.LogBounds;
+import io.roomcast.position.ResumePlan;
+import io.roomcast.position.ResumePlanner;
+import io.roomcast.position.StartPoint;
+import io.roomcast.room.BackpressurePolicy;
+import io.roomcast.topic.RoomLocation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * One room subscribed on one connection, and its exact hand-over from history to live.
+ *
+ * <p>Lifecycle: registered for live dispatch first, in the catching-up state that buffers live
+ * events; the hand-over offset L is fixed at that instant under the live dispatch lock. History
+ * below L is delivered from the edge's cache or from Kafka, at the client's pace; then buffered
+ * live events above the last delivered offset; then live. If the buffer overflows, or the client
+ * cannot take live events fast enough (lossless backpressure), the subscription falls back to
+ * catching up again from its last delivered offset up to a new hand-over offset. Events are
+ * delivered in offset order and never twice.
+ *
+ * <p>With the {@code drop-oldest} and {@code latest-only} policies, live events that do not fit
+ * wait in a small bounded window instead (one event for {@code latest-only}); when it is full the
+ * oldest is dropped, and the client gets a {@code dropped} frame naming the count and the offset
+ * range before the next event it receives. History is always delivered losslessly.
+ *
+ * <p>Threading: {@link #onLive} runs on the live tail's thread; the catch-up runs on the
+ * backbone's worker executor; state is guarded by one lock. Frames are handed to the connection
+ * while holding it, so their order is the delivery order. Lock order: the live tail's partition
+ * lock is taken before this lock, never while holding it.
+ */
+public final class Subscription implements LiveListener {
+    private static final Logger log = LoggerFactory.getLogger(Subscription.class);
+    private static final int MAX_READ_CHUNK = 500;
+
+    enum State { STARTING, CATCHING_UP, LIVE, LAGGING, CLOSED }
+
+    private final Backbone backbone;
+    private final Outbound outbound;
+    private final RoomLocation location;
+    private final StartPoint from;
+    private final JsonNode requestId;
+    private final SubscriptionEvents events;
+    private final BackpressurePolicy policy;
+    private final Object lock = new Object();
+
+    private State state = State.STARTING;
+    private HandoverBuffer buffer;
+    private long handover;
+    private Handover cacheView;
+    private long lastDelivered = -1;
+    private long cursor;
+    private boolean liveSent;
+    private int readFailures;
+    /** For {@code from: time}: history events older than this are skipped until the first newer one. */
+    private long notBefore = Long.MIN_VALUE;
+    private final ArrayDeque<RoomEvent> pending = new ArrayDeque<>();
+    private final int pendingLimit;
+    private boolean pumpScheduled;
+    private long droppedCount;
+    private long droppedFirst;
+    private long droppedLast;
+
+    public Subscription(Backbone backbone, Outbound outbound, RoomLocation location, StartPoint from, JsonNode requestId,
+                        BackpressurePolicy policy, SubscriptionEvents events) {
+        this.policy = policy;
+        this.pendingLimit = policy == BackpressurePolicy.LATEST_ONLY ? 1 : backbone.config().dropWindow();
+        this.backbone = backbone;
+        this.outbound = outbound;
+        this.location = location;
+        this.from = from;
+        this.requestId = requestId;
+        this.events = events;
+    }
+
+    public RoomLocation location() {
+        return location;
+    }
+
+    /** Registers for live dispatch and starts the catch-up; returns at once. */
+    public void start() {
+        backbone.live().register(location.room(), location.partition(), location.namespace().historySize(), this, this::atHandover)
+                .thenComposeAsync(this::plan, backbone.worker())
+                .thenAcceptAsync(this::begin, backbone.worker())
+                .exceptionally(e -> {
+                    failBeforeSubscribed(unwrap(e));
+                    return null;
+                });
+    }
+
+    /** Stops delivery; no event is handed to the connection after this returns. */
+    public void close() {
+        synchronized (lock) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            state = State.CLOSED;
+            buffer = null;
+            cacheView = null;
+        }
+        backbone.live().unregister(location.room(), location.partition(), this);
+    }
+
+    /** Called under the live dispatch lock when L is fixed, before any event at or above L is dispatched to us. */
+    private void atHandover(long offset) {
+        synchronized (lock) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            handover = offset;
+            buffer = new HandoverBuffer(backbone.config().handoverBufferLimit());
+            state = State.CATCHING_UP;
+        }
+    }
+
+    @Override
+    public void onLive(RoomEvent event) {
+        synchronized (lock) {
+            switch (state) {
+                case CATCHING_UP -> buffer.offer(event);
+                case LIVE -> {
+                    if (event.offset() <= lastDelivered) {
+                        return;
+                    }
+                    if (policy == BackpressurePolicy.LOSSLESS) {
+                        if (outbound.offer(EventFrames.encode(event))) {
+                            deliveredLive(event);
+                        } else {
+                            fallBehind();
+                        }
+                    } else if (pending.isEmpty() && droppedCount == 0 && outbound.offer(EventFrames.encode(event))) {
+                        deliveredLive(event);
+                    } else {
+                        hold(event);
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+    }
+
+    private void deliveredLive(RoomEvent event) {
+        lastDelivered = event.offset();
+        events.deliveredLive(event);
+    }
+
+    /** Drop policies: keep the event in the bounded window, dropping the oldest when it is full. */
+    private void hold(RoomEvent event) {
+        if (pending.size() >= pendingLimit) {
+            RoomEvent dropped = pending.pollFirst();
+            if (droppedCount == 0) {
+                droppedFirst = dropped.offset();
+            }
+            droppedCount++;
+            droppedLast = dropped.offset();
+            events.dropped(1);
+        }
+        pending.addLast(event);
+        if (!pumpScheduled) {
+            pumpScheduled = true;
+            outbound.whenDrained(() -> backbone.worker().execute(this::pump));
+        }
+    }
+
+    private void pump() {
+        synchronized (lock) {
+            pumpScheduled = false;
+            if (state != State.LIVE) {
+                return;
+            }
+            if (droppedCount > 0) {
+                outbound.force(ServerFrames.dropped(location.room(), droppedCount, droppedFirst, droppedLast));
+                droppedCount = 0;
+            }
+            while (!pending.isEmpty()) {
+                RoomEvent next = pending.peekFirst();
+                if (!outbound.offer(EventFrames.encode(next))) {
+                    break;
+                }
+                pending.pollFirst();
+                deliveredLive(next);
+            }
+            if (!pending.isEmpty()) {
+                pumpScheduled = true;
+                outbound.whenDrained(() -> backbone.worker().execute(this::pump));
+            }
+        }
+    }
+
+    private CompletableFuture<ResumePlan> plan(Handover h) {
+        boolean closedMeanwhile;
+        synchronized (lock) {
+            closedMeanwhile = state == State.CLOSED;
+            cacheView = h;
+        }
+        if (closedMeanwhile) {
+            // close() ran before the registration completed; undo it (outside our lock: lock order).
+            backbone.live().unregister(location.room(), location.partition(), this);
+            throw new SubscriptionClosedException();
+        }
+        long l = h.offset();
+        var history = backbone.history();
+        var tp = location.partition();
+        if (from instanceof StartPoint.Latest) {
+            return CompletableFuture.completedFuture(ResumePlan.live(l));
+        }
+        if (from instanceof StartPoint.After after) {
+            if (ResumePlanner.servableFromCache(after, location.epoch(), h.cacheCoversFrom(), l)) {
+                return CompletableFuture.completedFuture(ResumePlan.complete(after.offset() + 1));
+            }
+            return history.bounds(tp).thenApply(b -> ResumePlanner.after(after, location.epoch(), new LogBounds(Math.min(b.logStart(), l), l)));
+        }
+        if (from instanceof StartPoint.Earliest) {
+            return history.bounds(tp).thenApply(b -> ResumePlan.complete(Math.min(b.logStart(), l)));
+        }
+        if (from instanceof StartPoint.Last last) {
+            List<RoomEvent> cached = h.cached();
+            if (cached.size() >= last.count()) {
+                return CompletableFuture.completedFuture(ResumePlan.complete(cached.get(cached.size() - last.count()).offset()));
+            }
+            return history.startOfLast(tp, location.room(), last.count(), l).thenApply(ResumePlan::complete);
+        }
+        StartPoint.Time time = (StartPoint.Time) from;
+        synchronized (lock) {
+            // Other rooms share the partition, and Kafka finds the first record of any room at or
+            // after the time; this room's older events after it are skipped.
+            notBefore = time.timestamp();
+        }
+        return history.offsetForTime(tp, time.timestamp()).thenApply(o -> ResumePlan.complete(Math.min(o, l)));
+    }
+
+    private void begin(ResumePlan plan) {
+        synchronized (lock) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            cursor = plan.readFrom();
+            lastDelivered = plan.readFrom() - 1;
+            outbound.force(ServerFrames.subscribed(requestId, location.room(), location.epoch(), plan.recovered(), plan.gap()));
+        }
+        if (plan.gap() != null) {
+            log.atInfo().addKeyValue("room", location.room()).addKeyValue("reason", plan.gap().reason().wire())
+                    .addKeyValue("after", plan.gap().after()).addKeyValue("resumeAt", plan.gap().resumeAt())
+                    .log("resume with a gap");
+        }
+        events.subscribed(this);
+        catchUp();
+    }
+
+    /** Delivers history from the cursor up to the hand-over offset, as fast as the client takes it. */
+    private void catchUp() {
+        while (true) {
+            long from;
+            long until;
+            Handover view;
+            synchronized (lock) {
+                if (state != State.CATCHING_UP) {
+                    return;
+                }
+                from = cursor;
+                until = handover;
+                view = cacheView;
+            }
+            if (from >= until) {
+                switchToLive();
+                return;
+            }
+            int free = outbound.free();
+            if (free == 0) {
+                outbound.whenDrained(() -> backbone.worker().execute(this::catchUp));
+                return;
+            }
+            if (view.cacheCoversFrom() <= from) {
+                deliverFromCache(view, from, until, free);
+                continue;
+            }
+            backbone.history().read(location.partition(), location.room(), from, until, Math.min(free, MAX_READ_CHUNK))
+                    .whenCompleteAsync(this::deliverChunk, backbone.worker());
+            return;
+        }
+    }
+
+    private void deliverFromCache(Handover view, long from, long until, int free) {
+        int sent = 0;
+        long next = until;
+        for (RoomEvent e : view.cached()) {
+            if (e.offset() < from || e.offset() >= until) {
+                continue;
+            }
+            if (sent == free) {
+                next = e.offset();
+                break;
+            }
+            deliverHistory(e);
+            sent++;
+        }
+        synchronized (lock) {
+            cursor = Math.max(cursor, next);
+        }
+        events.replayed(sent, true);
+    }
+
+    private void deliverChunk(HistoryChunk chunk, Throwable error) {
+        if (error != null) {
+            retryRead(unwrap(error));
+            return;
+        }
+        readFailures = 0;
+        chunk.events().forEach(this::deliverHistory);
+        synchronized (lock) {
+            cursor = Math.max(cursor, chunk.next());
+        }
+        events.replayed(chunk.events().size(), false);
+        catchUp();
+    }
+
+    private void deliverHistory(RoomEvent e) {
+        synchronized (lock) {
+            if (state != State.CATCHING_UP || e.offset() <= lastDelivered || e.timestamp() < notBefore) {
+                return;
+            }
+            notBefore = Long.MIN_VALUE;
+            outbound.force(EventFrames.encode(e));
+            lastDelivered = e.offset();
+        }
+    }
+
+    private void retryRead(Throwable error) {
+        readFailures++;
+        if (readFailures > backbone.config().historyReadAttempts()) {
+            log.atWarn().addKeyValue("room", location.room()).addKeyValue("offset", cursor).setCause(error)
+                    .log("history read failed; ending the subscription");
+            events.failed(this, error);
+            return;
+        }
+        CompletableFuture.delayedExecutor(readFailures * 500L, java.util.concurrent.TimeUnit.MILLISECONDS, backbone.worker())
+                .execute(this::catchUp);
+    }
+
+    private void switchToLive() {
+        synchronized (lock) {
+            if (state != State.CATCHING_UP) {
+                return;
+            }
+            if (!buffer.overflowed()) {
+                if (!liveSent) {
+                    outbound.force(ServerFrames.live(location.room(), Math.max(handover - 1, lastDelivered)));
+                    liveSent = true;
+                }
+                List<RoomEvent> buffered = buffer.drainAbove(lastDelivered);
+                buffer = null;
+                state = State.LIVE;
+                for (RoomEvent e : buffered) {
+                    if (policy != BackpressurePolicy.LOSSLESS) {
+                        onLive(e);
+                    } else if (outbound.offer(EventFrames.encode(e))) {
+                        lastDelivered = e.offset();
+                    } else {
+                        fallBehind();
+                        return;
+                    }
+                }
+                return;
+            }
+        }
+        events.handoverOverflowed(this);
+        recapture();
+    }
+
+    /** Lossless backpressure: stop live delivery and catch up from the last delivered offset once the client drains. */
+    private void fallBehind() {
+        state = State.LAGGING;
+        buffer = null;
+        cursor = lastDelivered + 1;
+        events.lagging(this);
+        outbound.whenDrained(() -> backbone.worker().execute(this::recapture));
+    }
+
+    private void recapture() {
+        Handover h;
+        try {
+            h = backbone.live().recapture(location.room(), location.partition(), this, this::atHandover);
+        } catch (IllegalStateException e) {
+            return; // closed meanwhile
+        }
+        synchronized (lock) {
+            if (state != State.CATCHING_UP) {
+                return;
+            }
+            cacheView = h;
+        }
+        catchUp();
+    }
+
+    private void failBeforeSubscribed(Throwable e) {
+        if (e instanceof SubscriptionClosedException) {
+            return;
+        }
+        close();
+        events.failed(this, e);
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        while (e instanceof CompletionException && e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    /** What this subscription is doing, for the admin endpoint and lag metrics. */
+    public SubscriptionStatus status() {
+        // Read before taking our lock: live dispatch holds the partition lock, then ours.
+        long next = backbone.live().position(location.partition());
+        synchronized (lock) {
+            long lag = next < 0 || lastDelivered < 0 && state == State.STARTING ? 0 : Math.max(0, next - 1 - lastDelivered);
+            return new SubscriptionStatus(location.room().value(), state.name().toLowerCase(java.util.Locale.ROOT),
+                    policy.wire(), lastDelivered, lag, pending.size());
+        }
+    }
+
+    public JsonNode requestId() {
+        return requestId;
+    }
+}

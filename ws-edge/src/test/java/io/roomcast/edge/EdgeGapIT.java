@@ -1,0 +1,102 @@
+package io.roomcast.edge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.roomcast.room.Namespaces;
+import io.roomcast.room.RoomName;
+import io.roomcast.room.RoomPartitioner;
+import io.roomcast.testkit.TestKafka;
+import io.roomcast.testkit.TestNames;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Positions that cannot be resumed get recovered:false with a gap that says why — never a silent reset. */
+class EdgeGapIT {
+    private static Namespaces namespaces;
+    private static EdgeServer edge;
+    private static KafkaRoom kafka;
+
+    @BeforeAll
+    static void start() {
+        namespaces = EdgeFixture.isolatedNamespaces();
+        edge = EdgeFixture.start(namespaces);
+        kafka = new KafkaRoom(namespaces);
+    }
+
+    @AfterAll
+    static void stop() {
+        kafka.close();
+        edge.close();
+    }
+
+    private static String epochOf(RoomName room) {
+        try (WsClient c = WsClient.connect(edge.wsUrl())) {
+            c.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\"}");
+            return c.nextOp("subscribed").path("epoch").asText();
+        }
+    }
+
+    private static JsonNode resume(WsClient c, RoomName room, long after, String epoch) {
+        c.send("{\"op\":\"subscribe\",\"id\":9,\"room\":\"" + room + "\",\"from\":{\"after\":" + after + ",\"epoch\":\"" + epoch + "\"}}");
+        return c.nextOp("subscribed");
+    }
+
+    @Test
+    void shouldReportAnEpochGapAndRedeliverTheCurrentHistory() {
+        RoomName room = RoomName.of("chat:" + TestNames.unique("epoch"));
+        List<Long> offsets = kafka.messages(room, 5);
+        try (WsClient c = WsClient.connect(edge.wsUrl())) {
+            JsonNode subscribed = resume(c, room, offsets.get(2), "some-other-epoch.4");
+
+            assertThat(subscribed.path("recovered").asBoolean()).isFalse();
+            assertThat(subscribed.path("gap").path("reason").asText()).isEqualTo("epoch");
+            assertThat(subscribed.path("gap").path("after").asLong()).isEqualTo(offsets.get(2));
+            assertThat(subscribed.path("gap").path("resumeAt").asLong()).isZero();
+            assertThat(c.events(5)).extracting(e -> e.path("offset").asLong()).containsExactlyElementsOf(offsets);
+        }
+    }
+
+    @Test
+    void shouldReportARetentionGapWhenTheHistoryWasDeleted() throws Exception {
+        RoomName room = RoomName.of("chat:" + TestNames.unique("retention"));
+        List<Long> offsets = kafka.messages(room, 20);
+        String epoch = epochOf(room);
+        TopicPartition tp = new TopicPartition(namespaces.of(room).topic(), RoomPartitioner.partition(room, 4));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
+            admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(offsets.get(10)))).all().get();
+        }
+        // another edge, whose cache cannot hide the deletion
+        try (EdgeServer fresh = EdgeFixture.start(namespaces); WsClient c = WsClient.connect(fresh.wsUrl())) {
+            JsonNode subscribed = resume(c, room, offsets.get(2), epoch);
+
+            assertThat(subscribed.path("recovered").asBoolean()).isFalse();
+            assertThat(subscribed.path("gap").path("reason").asText()).isEqualTo("retention");
+            assertThat(subscribed.path("gap").path("after").asLong()).isEqualTo(offsets.get(2));
+            assertThat(subscribed.path("gap").path("resumeAt").asLong()).isEqualTo(offsets.get(10));
+            assertThat(c.events(10)).extracting(e -> e.path("offset").asLong()).containsExactlyElementsOf(offsets.subList(10, 20));
+        }
+    }
+
+    @Test
+    void shouldReportAPositionBeyondTheEndAsUnknown() {
+        RoomName room = RoomName.of("chat:" + TestNames.unique("ahead"));
+        kafka.messages(room, 3);
+        String epoch = epochOf(room);
+        try (WsClient c = WsClient.connect(edge.wsUrl())) {
+            JsonNode subscribed = resume(c, room, 1_000_000_000L, epoch);
+
+            assertThat(subscribed.path("recovered").asBoolean()).isFalse();
+            assertThat(subscribed.path("gap").path("reason").asText()).isEqualTo("unknown_position");
+            assertThat(c.next().path("op").asText()).isEqualTo("live");
+        }
+    }
+}

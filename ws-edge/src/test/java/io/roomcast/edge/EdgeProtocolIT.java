@@ -1,0 +1,117 @@
+package io.roomcast.edge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.roomcast.room.Namespaces;
+import io.roomcast.testkit.TestNames;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Garbage on the wire gets a clear error or close code, never a crash or a hang; the edge keeps serving. */
+class EdgeProtocolIT {
+    private static EdgeServer edge;
+
+    @BeforeAll
+    static void start() {
+        Namespaces namespaces = EdgeFixture.isolatedNamespaces();
+        edge = EdgeFixture.start(namespaces, b -> b.maxFrameBytes(4096).maxSubscriptionsPerConnection(2));
+    }
+
+    @AfterAll
+    static void stop() {
+        edge.close();
+    }
+
+    @Test
+    void shouldAnswerMalformedRequestsWithBadRequestAndKeepTheConnection() {
+        try (WsClient c = WsClient.connect(edge.wsUrl())) {
+            c.send("this is not json");
+            assertThat(c.nextOp("error").path("code").asText()).isEqualTo("bad_request");
+            c.send("{\"op\":\"teleport\",\"id\":5}");
+            JsonNode unknown = c.nextOp("error");
+            assertThat(unknown.path("id").asInt()).isEqualTo(5);
+            assertThat(unknown.path("message").asText()).contains("unknown op");
+            c.send("{\"op\":\"subscribe\",\"id\":6,\"room\":\"chat:<script>\"}");
+            assertThat(c.nextOp("error").path("message").asText()).contains("invalid room name");
+            c.send("{\"op\":\"subscribe\",\"id\":7,\"room\":\"nowhere:x\"}");
+            JsonNode unknownNamespace = c.nextOp("error");
+            assertThat(unknownNamespace.path("code").asText()).isEqualTo("bad_request");
+            assertThat(unknownNamespace.path("message").asText()).contains("not configured");
+            c.send("{\"op\":\"publish\",\"id\":8,\"room\":\"nowhere:x\",\"data\":1}");
+            assertThat(c.nextOp("error").path("code").asText()).isEqualTo("bad_request");
+
+            c.send("{\"op\":\"ping\",\"id\":9}");
+            assertThat(c.nextOp("pong").path("id").asInt()).isEqualTo(9);
+        }
+    }
+
+    @Test
+    void shouldRefuseDuplicateAndTooManySubscriptionsAndUnknownUnsubscribes() {
+        String room = "chat:" + TestNames.unique("dup");
+        try (WsClient c = WsClient.connect(edge.wsUrl())) {
+            c.send("[{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\"},{\"op\":\"subscribe\",\"id\":2,\"room\":\"" + room + "\"}]");
+            JsonNode dup = c.nextOp("error");
+            assertThat(dup.path("id").asInt()).isEqualTo(2);
+            assertThat(dup.path("message").asText()).contains("already subscribed");
+            c.send("{\"op\":\"subscribe\",\"id\":3,\"room\":\"chat:" + TestNames.unique() + "\"}");
+            c.send("{\"op\":\"subscribe\",\"id\":4,\"room\":\"chat:" + TestNames.unique() + "\"}");
+            JsonNode limit = c.nextOp("error");
+            assertThat(limit.path("id").asInt()).isEqualTo(4);
+            assertThat(limit.path("code").asText()).isEqualTo("limit_exceeded");
+            c.send("{\"op\":\"unsubscribe\",\"id\":5,\"room\":\"chat:never\"}");
+            assertThat(c.nextOp("error").path("id").asInt()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void shouldRefuseOversizedPublishesWithTooLarge() {
+        try (WsClient c = WsClient.connect(edge.wsUrl())) {
+            c.send("{\"op\":\"publish\",\"id\":1,\"room\":\"chat:x\",\"data\":\"" + "x".repeat(5000) + "\"}");
+            assertThat(c.awaitClose()).isEqualTo(1009);
+        }
+    }
+
+    @Test
+    void shouldCloseWith1007OnInvalidUtf8() throws Exception {
+        try (RawSocket raw = new RawSocket(edge.wsUrl())) {
+            raw.frame(0x1, new byte[]{'{', '"', (byte) 0xc3, 0x28, '"', '}'});
+            assertThat(raw.awaitCloseCode()).isEqualTo(1007);
+        }
+    }
+
+    @Test
+    void shouldCloseWith1009OnAFrameAboveTheLimit() throws Exception {
+        try (RawSocket raw = new RawSocket(edge.wsUrl())) {
+            raw.frame(0x1, ("{\"op\":\"ping\",\"pad\":\"" + "x".repeat(10_000) + "\"}").getBytes(StandardCharsets.UTF_8));
+            assertThat(raw.awaitCloseCode()).isEqualTo(1009);
+        }
+    }
+
+    @Test
+    void shouldCloseWith1003OnBinaryFrames() {
+        try (WsClient c = WsClient.connect(edge.wsUrl())) {
+            c.sendBinary(new byte[]{1, 2, 3});
+            assertThat(c.awaitClose()).isEqualTo(1003);
+        }
+    }
+
+    @Test
+    void shouldReportHealthAndReadiness() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(edge.url() + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(edge.url() + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(edge.url() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("roomcast_connections");
+    }
+}

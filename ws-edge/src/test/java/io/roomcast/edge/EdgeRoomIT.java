@@ -1,0 +1,152 @@
+package io.roomcast.edge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.roomcast.room.Namespaces;
+import io.roomcast.room.RoomName;
+import io.roomcast.testkit.TestNames;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Subscribing, receiving and publishing through one edge on a real Kafka broker. */
+class EdgeRoomIT {
+    private static Namespaces namespaces;
+    private static EdgeServer edge;
+    private static KafkaRoom kafka;
+
+    @BeforeAll
+    static void start() {
+        namespaces = EdgeFixture.isolatedNamespaces();
+        edge = EdgeFixture.start(namespaces);
+        kafka = new KafkaRoom(namespaces);
+    }
+
+    @AfterAll
+    static void stop() {
+        kafka.close();
+        edge.close();
+    }
+
+    private static RoomName room() {
+        return RoomName.of("chat:" + TestNames.unique("room"));
+    }
+
+    private static WsClient subscribed(RoomName room) {
+        WsClient c = WsClient.connect(edge.wsUrl());
+        c.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\"}");
+        JsonNode subscribed = c.nextOp("subscribed");
+        assertThat(subscribed.path("room").asText()).isEqualTo(room.value());
+        assertThat(subscribed.has("recovered")).isFalse();
+        c.nextOp("live");
+        return c;
+    }
+
+    @Test
+    void shouldDeliverARecordWrittenByAPlainKafkaProducer() {
+        RoomName room = room();
+        try (WsClient c = subscribed(room)) {
+            long offset = kafka.write(room, "note", "{\"text\":\"hello\"}".getBytes(StandardCharsets.UTF_8), 1764000000123L);
+
+            JsonNode event = c.nextOp("event");
+
+            assertThat(event.path("room").asText()).isEqualTo(room.value());
+            assertThat(event.path("offset").asLong()).isEqualTo(offset);
+            assertThat(event.path("type").asText()).isEqualTo("note");
+            assertThat(event.path("ts").asLong()).isEqualTo(1764000000123L);
+            assertThat(event.path("data").path("text").asText()).isEqualTo("hello");
+        }
+    }
+
+    @Test
+    void shouldAckAPublishWithTheOffsetOtherSubscribersSee() {
+        RoomName room = room();
+        try (WsClient reader = subscribed(room); WsClient writer = WsClient.connect(edge.wsUrl())) {
+            writer.send("{\"op\":\"publish\",\"id\":\"p1\",\"room\":\"" + room + "\",\"type\":\"message\",\"data\":{\"text\":\"hi\"},\"eventId\":\"c1-1\"}");
+
+            JsonNode ack = writer.nextOp("ack");
+            JsonNode event = reader.nextOp("event");
+
+            assertThat(ack.path("id").asText()).isEqualTo("p1");
+            assertThat(ack.path("room").asText()).isEqualTo(room.value());
+            assertThat(event.path("offset").asLong()).isEqualTo(ack.path("offset").asLong());
+            assertThat(event.path("data").path("text").asText()).isEqualTo("hi");
+            assertThat(event.path("eventId").asText()).isEqualTo("c1-1");
+            assertThat(event.path("type").asText()).isEqualTo("message");
+        }
+    }
+
+    @Test
+    void shouldStopDeliveringAfterUnsubscribed() throws Exception {
+        RoomName room = room();
+        RoomName marker = room();
+        try (WsClient c = subscribed(room)) {
+            c.send("{\"op\":\"subscribe\",\"id\":2,\"room\":\"" + marker + "\"}");
+            c.nextOp("live");
+            c.send("{\"op\":\"unsubscribe\",\"id\":3,\"room\":\"" + room + "\"}");
+            assertThat(c.nextOp("unsubscribed").path("id").asInt()).isEqualTo(3);
+
+            kafka.messages(room, 3);
+            long markerOffset = kafka.json(marker, "{}");
+
+            JsonNode next = c.next();
+            assertThat(next.path("room").asText()).isEqualTo(marker.value());
+            assertThat(next.path("offset").asLong()).isEqualTo(markerOffset);
+        }
+    }
+
+    @Test
+    void shouldServeSeveralRoomsOnOneConnectionAndAnswerBatchesInOrder() {
+        RoomName a = room();
+        RoomName b = room();
+        try (WsClient c = WsClient.connect(edge.wsUrl())) {
+            c.send("[{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + a + "\"},{\"op\":\"subscribe\",\"id\":2,\"room\":\"" + b
+                    + "\"},{\"op\":\"ping\",\"id\":3}]");
+            java.util.Set<String> live = new java.util.HashSet<>();
+            List<JsonNode> frames = c.until(n -> n.path("op").asText().equals("live") && live.add(n.path("room").asText()) && live.size() == 2);
+            assertThat(frames).anyMatch(n -> n.path("op").asText().equals("pong") && n.path("id").asInt() == 3);
+            long offsetA = kafka.json(a, "{\"to\":\"a\"}");
+            long offsetB = kafka.json(b, "{\"to\":\"b\"}");
+
+            List<JsonNode> events = c.events(2);
+
+            assertThat(events).extracting(n -> n.path("room").asText() + "@" + n.path("offset").asLong())
+                    .containsExactlyInAnyOrder(a + "@" + offsetA, b + "@" + offsetB);
+        }
+    }
+
+    @Test
+    void shouldPassStrangersRecordsThroughSafely() {
+        RoomName room = room();
+        try (WsClient c = subscribed(room)) {
+            String topic = namespaces.of(room).topic();
+            kafka.write(topic, null, null, "{\"no\":\"key\"}".getBytes(StandardCharsets.UTF_8), null);
+            kafka.write(topic, new byte[]{(byte) 0xff, (byte) 0xfe}, null, "{}".getBytes(StandardCharsets.UTF_8), null);
+            kafka.write(room, null, "plain text, not JSON".getBytes(StandardCharsets.UTF_8), null);
+            kafka.write(room, "bad type with spaces", new byte[]{0, 1, 2, (byte) 0xff}, null);
+            kafka.write(room, null, null, null);
+            kafka.write(room, null, "{\"truncated\":".getBytes(StandardCharsets.UTF_8), null);
+
+            List<JsonNode> events = c.events(4);
+
+            assertThat(events.get(0).path("data").asText()).isEqualTo("plain text, not JSON");
+            assertThat(events.get(1).path("encoding").asText()).isEqualTo("base64");
+            assertThat(events.get(1).path("data").asText()).isEqualTo("AAEC/w==");
+            assertThat(events.get(1).path("type").asText()).isEqualTo("message");
+            assertThat(events.get(2).path("data").isNull()).isTrue();
+            assertThat(events.get(3).path("data").asText()).isEqualTo("{\"truncated\":");
+        }
+    }
+
+    @Test
+    void shouldAnswerPingWithPong() {
+        try (WsClient c = WsClient.connect(edge.wsUrl())) {
+            c.send("{\"op\":\"ping\",\"id\":4}");
+            assertThat(c.nextOp("pong").path("id").asInt()).isEqualTo(4);
+        }
+    }
+}

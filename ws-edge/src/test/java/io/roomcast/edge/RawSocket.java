@@ -1,0 +1,97 @@
+package io.roomcast.edge;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * A bare WebSocket client that writes frames byte by byte, for feeding the edge what no proper
+ * client library would send (invalid UTF-8, oversized frames).
+ */
+final class RawSocket implements AutoCloseable {
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    RawSocket(String wsUrl) throws IOException {
+        URI uri = URI.create(wsUrl);
+        socket = new Socket(uri.getHost(), uri.getPort());
+        socket.setSoTimeout(30_000);
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+        String key = Base64.getEncoder().encodeToString("roomcast-test-key".getBytes(StandardCharsets.US_ASCII)).substring(0, 22) + "==";
+        out.write(("GET " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
+                + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("connection closed during handshake: " + head);
+            }
+            head.write(b);
+        }
+        if (!head.toString(StandardCharsets.US_ASCII).startsWith("HTTP/1.1 101")) {
+            throw new IOException("handshake refused: " + head);
+        }
+    }
+
+    /** Sends one masked frame with the given opcode and payload. */
+    void frame(int opcode, byte[] payload) throws IOException {
+        ByteArrayOutputStream f = new ByteArrayOutputStream();
+        f.write(0x80 | opcode);
+        if (payload.length < 126) {
+            f.write(0x80 | payload.length);
+        } else if (payload.length < 65536) {
+            f.write(0x80 | 126);
+            f.write(payload.length >>> 8);
+            f.write(payload.length & 0xff);
+        } else {
+            f.write(0x80 | 127);
+            for (int i = 7; i >= 0; i--) {
+                f.write((int) ((long) payload.length >>> (8 * i)) & 0xff);
+            }
+        }
+        byte[] mask = {1, 2, 3, 4};
+        f.write(mask);
+        for (int i = 0; i < payload.length; i++) {
+            f.write(payload[i] ^ mask[i % 4]);
+        }
+        out.write(f.toByteArray());
+        out.flush();
+    }
+
+    /** Reads frames until a close frame and returns its status code (-1 if the connection just ended). */
+    int awaitCloseCode() throws IOException {
+        while (true) {
+            int b0 = in.read();
+            if (b0 < 0) {
+                return -1;
+            }
+            int b1 = in.read();
+            long len = b1 & 0x7f;
+            if (len == 126) {
+                len = (in.read() << 8) | in.read();
+            } else if (len == 127) {
+                len = 0;
+                for (int i = 0; i < 8; i++) {
+                    len = (len << 8) | in.read();
+                }
+            }
+            byte[] payload = in.readNBytes((int) len);
+            if ((b0 & 0x0f) == 0x8) {
+                return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

@@ -1,0 +1,96 @@
+package io.roomcast.edge.protocol;
+
+import io.roomcast.position.StartPoint;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FrameParserTest {
+    private final FrameParser parser = new FrameParser();
+
+    private ClientFrame one(String text) {
+        List<ClientFrame> frames = parser.parse(text);
+        assertThat(frames).hasSize(1);
+        return frames.get(0);
+    }
+
+    @Test
+    void shouldParseEveryFromForm() {
+        assertThat(((ClientFrame.Subscribe) one("{\"op\":\"subscribe\",\"id\":1,\"room\":\"chat:a\"}")).from()).isEqualTo(StartPoint.LATEST);
+        assertThat(((ClientFrame.Subscribe) one("{\"op\":\"subscribe\",\"room\":\"chat:a\",\"from\":\"latest\"}")).from()).isEqualTo(StartPoint.LATEST);
+        assertThat(((ClientFrame.Subscribe) one("{\"op\":\"subscribe\",\"room\":\"chat:a\",\"from\":\"earliest\"}")).from()).isEqualTo(StartPoint.EARLIEST);
+        assertThat(((ClientFrame.Subscribe) one("{\"op\":\"subscribe\",\"room\":\"chat:a\",\"from\":{\"after\":41,\"epoch\":\"E\"}}")).from())
+                .isEqualTo(new StartPoint.After(41, new io.roomcast.position.Epoch("E")));
+        assertThat(((ClientFrame.Subscribe) one("{\"op\":\"subscribe\",\"room\":\"chat:a\",\"from\":{\"last\":100}}")).from())
+                .isEqualTo(new StartPoint.Last(100));
+        assertThat(((ClientFrame.Subscribe) one("{\"op\":\"subscribe\",\"room\":\"chat:a\",\"from\":{\"time\":1764000000000}}")).from())
+                .isEqualTo(new StartPoint.Time(1764000000000L));
+    }
+
+    @Test
+    void shouldKeepPublishedDataAsCompactJsonAndDefaultTheType() {
+        ClientFrame.Publish p = (ClientFrame.Publish) one("{\"op\":\"publish\",\"id\":\"x\",\"room\":\"chat:a\",\"data\":{ \"text\" : \"hi\" }}");
+        assertThat(new String(p.data(), StandardCharsets.UTF_8)).isEqualTo("{\"text\":\"hi\"}");
+        assertThat(p.type()).isEqualTo("message");
+        assertThat(p.id().asText()).isEqualTo("x");
+        assertThat(new String(((ClientFrame.Publish) one("{\"op\":\"publish\",\"room\":\"chat:a\",\"data\":null}")).data(),
+                StandardCharsets.UTF_8)).isEqualTo("null");
+    }
+
+    @ParameterizedTest(name = "[{index}] {1}")
+    @CsvSource(delimiter = '|', value = {
+            "not json at all                                                   | not valid JSON",
+            "{\"op\":\"subscribe\"                                              | not valid JSON",
+            "''                                                                | empty",
+            "42                                                                | JSON object",
+            "\"subscribe\"                                                     | JSON object",
+            "{}                                                                | missing op",
+            "{\"op\":7}                                                        | missing op",
+            "{\"op\":\"explode\",\"id\":1}                                     | unknown op",
+            "{\"op\":\"subscribe\",\"id\":1}                                   | missing room",
+            "{\"op\":\"subscribe\",\"id\":1,\"room\":\"chat:a b\"}             | invalid room name",
+            "{\"op\":\"subscribe\",\"id\":1,\"room\":[]}                       | missing room",
+            "{\"op\":\"subscribe\",\"id\":{},\"room\":\"chat:a\"}              | id must be",
+            "{\"op\":\"subscribe\",\"room\":\"chat:a\",\"from\":\"yesterday\"} | invalid from",
+            "{\"op\":\"subscribe\",\"room\":\"chat:a\",\"from\":{\"after\":1}} | needs the epoch",
+            "{\"op\":\"subscribe\",\"room\":\"chat:a\",\"from\":{\"after\":\"x\",\"epoch\":\"E\"}} | integer offset",
+            "{\"op\":\"subscribe\",\"room\":\"chat:a\",\"from\":{\"after\":-5,\"epoch\":\"E\"}} | after must be",
+            "{\"op\":\"subscribe\",\"room\":\"chat:a\",\"from\":{\"last\":0}}  | last must be",
+            "{\"op\":\"subscribe\",\"room\":\"chat:a\",\"from\":{\"last\":99999999}} | last must be",
+            "{\"op\":\"subscribe\",\"room\":\"chat:a\",\"from\":{\"time\":-1}} | time must be",
+            "{\"op\":\"subscribe\",\"room\":\"chat:a\",\"from\":{\"nope\":1}}  | expected one of",
+            "{\"op\":\"publish\",\"room\":\"chat:a\"}                          | needs data",
+            "{\"op\":\"publish\",\"room\":\"chat:a\",\"data\":1,\"type\":\"a b\"} | type must be",
+            "{\"op\":\"publish\",\"room\":\"chat:a\",\"data\":1,\"eventId\":\"\"} | eventId must be",
+    })
+    void shouldTurnGarbageIntoAClearBadRequest(String text, String message) {
+        ClientFrame frame = one(text);
+        assertThat(frame).isInstanceOf(ClientFrame.Invalid.class);
+        ClientFrame.Invalid invalid = (ClientFrame.Invalid) frame;
+        assertThat(invalid.code()).isEqualTo(ErrorCode.BAD_REQUEST);
+        assertThat(invalid.message()).contains(message);
+    }
+
+    @Test
+    void shouldAnswerEachElementOfABatchAndRefuseHugeBatches() {
+        List<ClientFrame> frames = parser.parse("[{\"op\":\"ping\",\"id\":1}, 5, {\"op\":\"nope\"}]");
+        assertThat(frames).hasSize(3);
+        assertThat(frames.get(0)).isInstanceOf(ClientFrame.Ping.class);
+        assertThat(frames.get(1)).isInstanceOf(ClientFrame.Invalid.class);
+        assertThat(frames.get(2)).isInstanceOf(ClientFrame.Invalid.class);
+
+        String huge = "[" + "{\"op\":\"ping\"},".repeat(FrameParser.MAX_BATCH) + "{\"op\":\"ping\"}]";
+        assertThat(parser.parse(huge)).singleElement().isInstanceOf(ClientFrame.Invalid.class);
+    }
+
+    @Test
+    void shouldRefuseAbsurdNesting() {
+        String deep = "{\"op\":\"publish\",\"room\":\"chat:a\",\"data\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
+        assertThat(one(deep)).isInstanceOf(ClientFrame.Invalid.class);
+    }
+}
