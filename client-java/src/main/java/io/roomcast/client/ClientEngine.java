@@ -285,8 +285,8 @@ final class ClientEngine {
     }
 
     private void onAuthed(InboundFrame.AuthedFrame a) {
-        if (a.id() == null || a.id() != authRequestId || a.expiresAt() == null) {
-            return; // an open edge does not expire tokens
+        if (a.id() == null || a.id() != authRequestId || a.expiresAt() == null || a.expiresAt() < 0) {
+            return; // an edge without authentication answers -1: the token never expires there
         }
         cancel(refreshTimer);
         Duration delay = TokenRefresh.delay(options.clock().instant(), a.expiresAt());
@@ -446,6 +446,13 @@ final class ClientEngine {
             heartbeat.pong(p.id());
         } else if (frame instanceof ErrorFrame e) {
             onError(e);
+        } else if (frame instanceof InboundFrame.DroppedFrame d) {
+            RoomSubscription sub = activeSubscription(d.room());
+            if (sub != null) {
+                log.atInfo().addKeyValue("room", d.room()).addKeyValue("count", d.count())
+                        .addKeyValue("first", d.first()).addKeyValue("last", d.last()).log("edge dropped live events");
+                sub.deliverGap(sub.cursor().onDropped(d.first(), d.last()));
+            }
         } else if (frame instanceof InboundFrame.AuthedFrame a) {
             onAuthed(a);
         } else if (frame instanceof ReconnectFrame r) {

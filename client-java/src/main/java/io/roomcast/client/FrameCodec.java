@@ -104,6 +104,8 @@ final class FrameCodec {
             case "pong" -> new PongFrame(f.id());
             case "error" -> new ErrorFrame(f.id(), f.optionalText("room", null), f.text("code"),
                     f.optionalText("message", ""));
+            case "dropped" -> new InboundFrame.DroppedFrame(f.text("room"), f.optionalLong("count", 0),
+                    f.offset("first"), f.offset("last"));
             case "authed" -> new InboundFrame.AuthedFrame(f.id(), f.optionalLongOrNull("expiresAt"));
             case "reconnect" -> new ReconnectFrame(f.optionalText("reason", ""),
                     Math.max(0, f.optionalLong("delayMs", 0)));

@@ -8,7 +8,9 @@ import java.util.Objects;
  * {@link #resumeAt()}.
  *
  * @param room     the room
- * @param reason   {@code retention}, {@code epoch}, {@code unknown_position}, or another reason the edge gave
+ * @param reason   {@code retention}, {@code epoch}, {@code unknown_position}, or another reason the edge gave;
+ *                 {@code dropped} when a lossy subscription ({@code drop-oldest}, {@code latest-only}) skipped live
+ *                 events from {@code after + 1} to {@code resumeAt - 1}
  * @param after    the offset the client asked to resume after ({@code -1} when unknown)
  * @param resumeAt the first offset delivered again ({@code -1} when the edge did not say)
  * @param epoch    the epoch delivery continues in

@@ -38,6 +38,10 @@ sealed interface InboundFrame {
     record ErrorFrame(Long id, String room, String code, String message) implements InboundFrame {
     }
 
+    /** {@code dropped}: a lossy subscription skipped {@code count} live events with offsets {@code first..last}. */
+    record DroppedFrame(String room, long count, long first, long last) implements InboundFrame {
+    }
+
     /** {@code authed}: a token refresh was accepted; {@code expiresAt} (ms) is null on an edge without auth. */
     record AuthedFrame(Long id, Long expiresAt) implements InboundFrame {
     }

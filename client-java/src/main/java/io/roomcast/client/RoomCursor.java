@@ -76,6 +76,15 @@ final class RoomCursor {
         lastOffset = lastOffset == null ? offset : Math.max(lastOffset, offset);
     }
 
+    /**
+     * Applies {@code dropped}: the edge skipped live events up to {@code last} for a lossy subscription; they are not
+     * fetched again on a resume. Returns the gap to report.
+     */
+    Gap onDropped(long first, long last) {
+        onLive(last);
+        return new Gap(room, "dropped", first - 1, last + 1, epoch);
+    }
+
     /** The resumable position, once both an epoch and an offset are known. */
     Optional<Position> position() {
         return epoch != null && lastOffset != null ? Optional.of(new Position(lastOffset, epoch)) : Optional.empty();

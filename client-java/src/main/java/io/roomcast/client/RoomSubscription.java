@@ -128,6 +128,11 @@ final class RoomSubscription implements Subscription {
         deliver(() -> listener.onLive(offset), at);
     }
 
+    void deliverGap(Gap gap) {
+        Position at = cursor.position().orElse(null);
+        deliver(() -> listener.onGap(gap), at);
+    }
+
     void deliverError(ClientError error) {
         deliver(() -> listener.onError(error), null);
     }

@@ -29,7 +29,8 @@ public interface SubscriptionListener {
 
     /**
      * History was lost ({@code recovered:false}): the application must reset its view of the room. Events from
-     * {@link Gap#resumeAt()} on follow.
+     * {@link Gap#resumeAt()} on follow. Also called with reason {@code dropped} when the edge skipped live events of a
+     * lossy subscription ({@code dropped} frame).
      */
     default void onGap(Gap gap) {
     }

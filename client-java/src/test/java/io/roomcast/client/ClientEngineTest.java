@@ -451,8 +451,8 @@ class ClientEngineTest {
         a.push("{\"op\":\"authed\",\"id\":" + first.get("id") + ",\"expiresAt\":" + expiresAt + "}");
         JsonNode refresh = a.awaitSent("auth", 2);
         assertThat(refresh.get("token").asText()).isEqualTo("t2");
-        // an open edge answers without expiresAt: nothing more is scheduled
-        a.push("{\"op\":\"authed\",\"id\":" + refresh.get("id") + "}");
+        // an edge without authentication answers -1: nothing more is scheduled
+        a.push("{\"op\":\"authed\",\"id\":" + refresh.get("id") + ",\"expiresAt\":-1}");
         await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> a.countSent("auth") == 2);
     }
 
@@ -471,6 +471,21 @@ class ClientEngineTest {
         // the same token again would be refused the same way: the client stops
         b.handler.onClosed(4401, "unauthorized: expired");
         await().until(() -> client.state() == ConnectionState.CLOSED);
+    }
+
+    @Test
+    void shouldReportDroppedLiveEventsAsAGap() {
+        connect(options().build());
+        FakeTransport.FakeConnection a = transport.nextAttempt();
+        RecordingListener rec = new RecordingListener();
+        Subscription sub = client.subscribe(ROOM, From.latest(), rec);
+        JsonNode s = a.awaitSent("subscribe");
+        a.push(subscribed(s, "E", ""));
+        a.push("[{\"op\":\"live\",\"room\":\"" + ROOM + "\",\"offset\":10}," + event(11)
+                + ",{\"op\":\"dropped\",\"room\":\"" + ROOM + "\",\"count\":17,\"first\":12,\"last\":40}," + event(41) + "]");
+        await().until(() -> rec.log.contains("event:41"));
+        assertThat(rec.log).containsExactly("subscribed:E:true", "live:10", "event:11", "gap:dropped:11:41", "event:41");
+        assertThat(sub.position()).contains(new Position(41, "E"));
     }
 
     @Test

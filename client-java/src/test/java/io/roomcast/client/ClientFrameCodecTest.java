@@ -59,6 +59,8 @@ class ClientFrameCodecTest {
                 Arguments.of("{\"op\":\"authed\",\"id\":7,\"expiresAt\":1764007200000}",
                         new InboundFrame.AuthedFrame(7L, 1764007200000L)),
                 Arguments.of("{\"op\":\"authed\",\"id\":7}", new InboundFrame.AuthedFrame(7L, null)),
+                Arguments.of("{\"op\":\"dropped\",\"room\":\"logs:api\",\"count\":17,\"first\":4211,\"last\":4290}",
+                        new InboundFrame.DroppedFrame("logs:api", 17, 4211, 4290)),
                 Arguments.of("{\"op\":\"ack\",\"id\":3,\"offset\":57,\"future\":{\"x\":[1,2]}}", new AckFrame(3L, null, 57)));
     }
 

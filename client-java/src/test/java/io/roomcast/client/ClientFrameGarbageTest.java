@@ -58,7 +58,8 @@ class ClientFrameGarbageTest {
             "{\"op\":\"error\",\"id\":1,\"message\":\"m\"}                | 'code' must be a string",
             "{\"op\":\"error\",\"code\":[],\"message\":\"m\"}             | 'code' must be a string",
             "{\"op\":\"reconnect\",\"delayMs\":\"soon\"}                  | 'delayMs' must be an integer",
-            "{\"op\":\"authed\",\"id\":7,\"expiresAt\":\"tomorrow\"}     | 'expiresAt' must be an integer"})
+            "{\"op\":\"authed\",\"id\":7,\"expiresAt\":\"tomorrow\"}     | 'expiresAt' must be an integer",
+            "{\"op\":\"dropped\",\"room\":\"r\",\"first\":\"a\",\"last\":3} | 'first' must be an integer"})
     void shouldReportGarbageClearly(String frame, String expectedProblem) {
         FrameCodec.Parsed parsed = codec.parse(frame);
         assertThat(parsed.frames()).isEmpty();
