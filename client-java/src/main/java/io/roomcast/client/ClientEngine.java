@@ -90,13 +90,13 @@ final class ClientEngine {
 
     // ---- application calls (any thread) ----
 
-    Subscription subscribe(String room, From from, SubscriptionListener listener) {
+    Subscription subscribe(String room, From from, DeliveryPolicy policy, SubscriptionListener listener) {
         RoomNames.requireValid(room);
         if (from == null || listener == null) {
             throw new NullPointerException("from and listener are required");
         }
         requireNotClosed();
-        RoomSubscription sub = new RoomSubscription(room, from, listener, threads.listenerExecutor(), budget,
+        RoomSubscription sub = new RoomSubscription(room, from, policy, listener, threads.listenerExecutor(), budget,
                 this::unsubscribed);
         subscriptions.add(sub);
         threads.loop().execute(() -> {
@@ -564,7 +564,7 @@ final class ClientEngine {
         long id = ids.incrementAndGet();
         From from = sub.cursor().nextFrom();
         subscriptions.pending(sub, id);
-        connection.send(codec.subscribe(id, sub.room(), from));
+        connection.send(codec.subscribe(id, sub.room(), from, sub.policy()));
     }
 
     private void flushPublishes() {

@@ -130,7 +130,15 @@ final class FrameCodec {
     }
 
     String subscribe(long id, String room, From from) {
+        return subscribe(id, room, from, null);
+    }
+
+    /** A subscribe; {@code policy} null leaves the namespace's backpressure policy. */
+    String subscribe(long id, String room, From from, DeliveryPolicy policy) {
         ObjectNode o = request("subscribe", id).put("room", room);
+        if (policy != null) {
+            o.put("policy", policy.wireName());
+        }
         // Java 17 has no pattern matching for switch; "latest" is sent as an absent from
         if (from instanceof From.Earliest) {
             o.put("from", "earliest");

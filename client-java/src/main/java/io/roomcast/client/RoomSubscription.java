@@ -21,6 +21,7 @@ final class RoomSubscription implements Subscription {
 
     private final String room;
     private final SubscriptionListener listener;
+    private final DeliveryPolicy policy;
     private final RoomCursor cursor;
     private final SerialExecutor delivery;
     private final DeliveryBudget budget;
@@ -35,9 +36,10 @@ final class RoomSubscription implements Subscription {
     private long requestId;
     private int retries;
 
-    RoomSubscription(String room, From from, SubscriptionListener listener, Executor listenerExecutor,
-                     DeliveryBudget budget, Consumer<RoomSubscription> onUnsubscribe) {
+    RoomSubscription(String room, From from, DeliveryPolicy policy, SubscriptionListener listener,
+                     Executor listenerExecutor, DeliveryBudget budget, Consumer<RoomSubscription> onUnsubscribe) {
         this.room = room;
+        this.policy = policy;
         this.listener = listener;
         this.cursor = new RoomCursor(room, from);
         this.delivery = new SerialExecutor(listenerExecutor, "subscription " + room);
@@ -76,6 +78,11 @@ final class RoomSubscription implements Subscription {
     /** The subscription has ended for a reason other than {@link #unsubscribe()}; its final error still reaches it. */
     void end() {
         ended = true;
+    }
+
+    /** The policy asked for, or null for the namespace's. */
+    DeliveryPolicy policy() {
+        return policy;
     }
 
     RoomCursor cursor() {

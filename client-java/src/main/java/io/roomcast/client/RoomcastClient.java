@@ -81,7 +81,15 @@ public final class RoomcastClient implements AutoCloseable {
      *                                  {@link ClientOptions#maxSubscriptions()}
      */
     public Subscription subscribe(String room, From from, SubscriptionListener listener) {
-        return engine.subscribe(room, from, listener);
+        return engine.subscribe(room, from, null, listener);
+    }
+
+    /**
+     * Subscribes with a backpressure policy for this subscription instead of the namespace's; with a lossy policy,
+     * skipped live events are reported through {@link SubscriptionListener#onGap(Gap)} (reason {@code dropped}).
+     */
+    public Subscription subscribe(String room, From from, DeliveryPolicy policy, SubscriptionListener listener) {
+        return engine.subscribe(room, from, policy, listener);
     }
 
     /** Subscribes to live events only. */

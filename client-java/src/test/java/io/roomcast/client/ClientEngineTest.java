@@ -478,8 +478,9 @@ class ClientEngineTest {
         connect(options().build());
         FakeTransport.FakeConnection a = transport.nextAttempt();
         RecordingListener rec = new RecordingListener();
-        Subscription sub = client.subscribe(ROOM, From.latest(), rec);
+        Subscription sub = client.subscribe(ROOM, From.latest(), DeliveryPolicy.LATEST_ONLY, rec);
         JsonNode s = a.awaitSent("subscribe");
+        assertThat(s.get("policy").asText()).isEqualTo("latest-only");
         a.push(subscribed(s, "E", ""));
         a.push("[{\"op\":\"live\",\"room\":\"" + ROOM + "\",\"offset\":10}," + event(11)
                 + ",{\"op\":\"dropped\",\"room\":\"" + ROOM + "\",\"count\":17,\"first\":12,\"last\":40}," + event(41) + "]");

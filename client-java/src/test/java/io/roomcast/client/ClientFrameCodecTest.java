@@ -99,6 +99,8 @@ class ClientFrameCodecTest {
 
     @Test
     void shouldWriteTheOtherRequests() {
+        assertThat(codec.subscribe(1, "logs:api", From.latest(), DeliveryPolicy.DROP_OLDEST))
+                .isEqualTo("{\"op\":\"subscribe\",\"id\":1,\"room\":\"logs:api\",\"policy\":\"drop-oldest\"}");
         assertThat(codec.unsubscribe(2, "chat:lobby")).isEqualTo("{\"op\":\"unsubscribe\",\"id\":2,\"room\":\"chat:lobby\"}");
         assertThat(codec.ping(4)).isEqualTo("{\"op\":\"ping\",\"id\":4}");
         assertThat(codec.auth(7, "eyJ")).isEqualTo("{\"op\":\"auth\",\"id\":7,\"token\":\"eyJ\"}");
