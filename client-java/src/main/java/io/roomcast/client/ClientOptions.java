@@ -94,7 +94,11 @@ public final class ClientOptions {
         return b;
     }
 
-    /** The token sent as {@code ?token=} on each connection attempt; asked again before every attempt. */
+    /**
+     * The token sent as {@code ?token=}: asked before every connection attempt, before every refresh on an open
+     * connection ({@code auth} frame at 80 % of the token's lifetime), and after a 4401 (a different token means the
+     * client reconnects with it instead of closing). It runs on the client's loop thread: keep it fast.
+     */
     public Optional<Supplier<String>> tokenSupplier() {
         return Optional.ofNullable(tokenSupplier);
     }
