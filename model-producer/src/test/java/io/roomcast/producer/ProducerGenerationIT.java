@@ -34,7 +34,10 @@ class ProducerGenerationIT {
     void stop() {
         if (producer != null) {
             producer.close();
-            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.isAlive() && t.getName().startsWith("model-producer-"));
+            // Generation threads finish their current token and exit; none may outlive the close for long.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).untilAsserted(() ->
+                    assertThat(Thread.getAllStackTraces().keySet()).filteredOn(t -> t.isAlive() && t.getName().startsWith("model-producer-"))
+                            .extracting(Thread::getName).isEmpty());
         }
         if (writer != null) {
             writer.close();
