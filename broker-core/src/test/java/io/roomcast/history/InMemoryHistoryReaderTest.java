@@ -1,0 +1,23 @@
+package io.roomcast.history;
+
+import io.roomcast.room.RoomName;
+import org.apache.kafka.common.TopicPartition;
+
+class InMemoryHistoryReaderTest extends HistoryReaderContract {
+    private final InMemoryHistoryReader log = new InMemoryHistoryReader();
+
+    @Override
+    long append(RoomName room, long timestamp) {
+        return log.append(room, timestamp);
+    }
+
+    @Override
+    HistoryReader reader() {
+        return log;
+    }
+
+    @Override
+    TopicPartition partition() {
+        return new TopicPartition("memory", 0);
+    }
+}
