@@ -17,6 +17,11 @@ final class EdgeOptions {
             description = "replication factor of topics Roomcast creates; -1 = the broker's default")
     short replicationFactor;
 
+    @Option(names = "--namespace", paramLabel = "NAME=key:value,...",
+            description = "add or change a namespace, repeatable: e.g. chat=partitions:8,retention:P7D,history:1000,policy:lossless "
+                    + "or metrics=topic:roomcast.metrics,policy:latest-only (keys: topic, partitions, retention, history, policy)")
+    java.util.List<String> namespaceSpecs = new java.util.ArrayList<>();
+
     @Option(names = "--outbound-limit", defaultValue = "${env:ROOMCAST_OUTBOUND_LIMIT:-100}", description = "frames buffered per connection (default: ${DEFAULT-VALUE})")
     int outboundLimit;
 
@@ -80,9 +85,11 @@ final class EdgeOptions {
                 .replicationFactor(replicationFactor).outboundLimit(outboundLimit).maxFrameBytes(maxFrameBytes)
                 .maxPayloadBytes(Math.max(1, maxFrameBytes - 4096)).maxSubscriptionsPerConnection(maxSubscriptions)
                 .historyReaders(historyReaders).drainDelay(drainDelay).auth(auth()).adminToken(adminToken);
-        if (!topicPrefix.isEmpty()) {
-            b.namespaces(io.roomcast.room.Namespaces.ofDefaults().withTopicPrefix(topicPrefix));
+        io.roomcast.room.Namespaces namespaces = io.roomcast.room.Namespaces.ofDefaults();
+        for (String spec : namespaceSpecs) {
+            namespaces = namespaces.with(io.roomcast.room.NamespaceSpec.parse(spec, namespaces));
         }
+        b.namespaces(topicPrefix.isEmpty() ? namespaces : namespaces.withTopicPrefix(topicPrefix));
         return b.build();
     }
 }

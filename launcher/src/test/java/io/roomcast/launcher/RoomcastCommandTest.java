@@ -21,7 +21,8 @@ class RoomcastCommandTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"edge --port notanumber", "edge --port 70000 --kafka x:1", "demo --bogus", "kafka --port -5 --data /nonexistent/\u0000",
-            "edge --kafka '' --port 1", "edge --drain-delay forever", "teleport"})
+            "edge --kafka '' --port 1", "edge --drain-delay forever", "teleport", "edge --namespace chat=policy:sometimes",
+            "edge --namespace chat=partitions:x", "edge --jwt-secret short"})
     void shouldRefuseGarbageArgumentsWithAClearMessage(String line) {
         StringWriter err = new StringWriter();
         int code = run(err, line.split(" "));
