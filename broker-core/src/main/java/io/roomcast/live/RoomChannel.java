@@ -11,6 +11,7 @@ import java.util.Arrays;
  * Guarded by the owning {@link PartitionTail}'s lock.
  */
 final class RoomChannel {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RoomChannel.class);
     private static final LiveListener[] NONE = new LiveListener[0];
 
     final RoomName room;
@@ -61,7 +62,12 @@ final class RoomChannel {
     void dispatch(RoomEvent event) {
         history.append(event);
         for (LiveListener l : listeners) {
-            l.onLive(event);
+            try {
+                l.onLive(event);
+            } catch (RuntimeException e) {
+                // One broken listener must not stop live delivery for every other subscriber.
+                log.atError().addKeyValue("room", room).addKeyValue("offset", event.offset()).setCause(e).log("live listener failed");
+            }
         }
     }
 }

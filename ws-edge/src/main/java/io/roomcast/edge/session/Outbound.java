@@ -20,6 +20,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safety: safe for concurrent use. Frames handed over by one thread keep their order.
  */
 public final class Outbound {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Outbound.class);
     private final WebSocketChannel channel;
     private final int limit;
     private final AtomicInteger queued = new AtomicInteger();
@@ -117,7 +118,13 @@ public final class Outbound {
                 ready = new ArrayList<>(drainWaiters);
                 drainWaiters.clear();
             }
-            ready.forEach(Runnable::run);
+            for (Runnable task : ready) {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    log.atError().setCause(e).log("drain callback failed");
+                }
+            }
         }
     }
 }
