@@ -22,6 +22,10 @@ public final class ControlLoop {
     public static void run(java.time.Duration stopGrace) throws IOException {
         try {
             readCommands();
+            System.err.println(java.time.LocalTime.now() + " control input ended; stopping");
+        } catch (IOException | RuntimeException e) {
+            System.err.println(java.time.LocalTime.now() + " control input failed (" + e + "); stopping");
+            throw e;
         } finally {
             Thread watchdog = new Thread(() -> {
                 try {
