@@ -7,14 +7,23 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import io.roomcast.producer.ModelProducer;
+import io.roomcast.producer.ModelProducerConfig;
+import io.roomcast.shipper.LogShipper;
+import io.roomcast.shipper.ShipperConfig;
+import io.roomcast.shipper.SourceConfig;
+
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code roomcast demo}: a complete local system on an embedded, real Kafka broker. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Run a complete local Roomcast: embedded Kafka (KRaft) and an edge with the web UI.")
+        description = "Run a complete local Roomcast: embedded Kafka (KRaft), an edge with the web UI, a simulated model answering prompts, and a log shipper for the demo's own logs.")
 final class DemoCommand implements Callable<Integer> {
+    static final String DEMO_LOG_ROOM = "logs:roomcast";
+
     @Option(names = "--port", defaultValue = "${env:ROOMCAST_PORT:-8080}", description = "edge HTTP/WebSocket port (default: ${DEFAULT-VALUE})")
     int port;
 
@@ -32,13 +41,19 @@ final class DemoCommand implements Callable<Integer> {
         Shutdown shutdown = new Shutdown();
         EmbeddedKafka kafka = shutdown.started(EmbeddedKafka.start(
                 new EmbeddedKafkaConfig("127.0.0.1", kafkaPort, data.toAbsolutePath().resolve("kafka"), 4, Map.of())));
+        Path logFile = DemoLogFile.attach(data.toAbsolutePath().resolve("logs").resolve("roomcast.log"));
         EdgeServer edge = EdgeServer.start(edgeOptions.toConfig(kafka.bootstrapServers(), port));
         shutdown.started(() -> edge.shutdownGracefully(edgeOptions.drainDelay.plusSeconds(5)));
+        shutdown.started(ModelProducer.start(ModelProducerConfig.builder(kafka.bootstrapServers()).partitions(4).build(), edge.meters()));
+        shutdown.started(LogShipper.start(ShipperConfig.of(kafka.bootstrapServers(),
+                List.of(SourceConfig.file(logFile.toString(), DEMO_LOG_ROOM))), edge.meters(), null));
         System.out.println();
         System.out.println("Roomcast demo is running.");
         System.out.println("  web UI     " + edge.url() + "/");
         System.out.println("  WebSocket  " + edge.wsUrl());
         System.out.println("  metrics    " + edge.url() + "/metrics");
+        System.out.println("  model      a simulated LLM answers every {\"op\":\"publish\",\"type\":\"prompt\",\"data\":{\"text\":\"...\"}} in chat:* rooms");
+        System.out.println("  logs       room " + DEMO_LOG_ROOM + " (this demo's own log, shipped from " + logFile + ")");
         System.out.println("  Kafka      " + kafka.bootstrapServers() + "  (data in " + data.toAbsolutePath() + ")");
         System.out.println("Ctrl-C stops everything.");
         return shutdown.await();

@@ -32,11 +32,54 @@ final class EdgeOptions {
     @Option(names = "--drain-delay", defaultValue = "${env:ROOMCAST_DRAIN_DELAY:-PT5S}", description = "spread of client reconnects on drain, ISO-8601 (default: ${DEFAULT-VALUE})")
     Duration drainDelay;
 
+    @Option(names = "--jwt-secret", defaultValue = "${env:ROOMCAST_JWT_SECRET}", description = "HS256 shared secret (32+ bytes); enables authentication")
+    String jwtSecret;
+
+    @Option(names = "--jwt-public-key", defaultValue = "${env:ROOMCAST_JWT_PUBLIC_KEY}", description = "PEM file with the RS256/ES256 public key; enables authentication")
+    java.nio.file.Path jwtPublicKey;
+
+    @Option(names = "--jwks-url", defaultValue = "${env:ROOMCAST_JWKS_URL}", description = "JWKS URL for RS256/ES256 keys; enables authentication")
+    String jwksUrl;
+
+    @Option(names = "--jwt-issuer", defaultValue = "${env:ROOMCAST_JWT_ISSUER}", description = "required iss claim")
+    String jwtIssuer;
+
+    @Option(names = "--jwt-audience", defaultValue = "${env:ROOMCAST_JWT_AUDIENCE}", description = "required aud claim")
+    String jwtAudience;
+
+    @Option(names = "--anonymous-subscribe", split = ",", defaultValue = "${env:ROOMCAST_ANONYMOUS_SUBSCRIBE}",
+            description = "namespaces anyone may subscribe to when authentication is on")
+    java.util.List<String> anonymousSubscribe;
+
+    @Option(names = "--anonymous-publish", split = ",", defaultValue = "${env:ROOMCAST_ANONYMOUS_PUBLISH}",
+            description = "namespaces anyone may publish into when authentication is on")
+    java.util.List<String> anonymousPublish;
+
+    @Option(names = "--allowed-origins", split = ",", defaultValue = "${env:ROOMCAST_ALLOWED_ORIGINS}",
+            description = "browser origins allowed to connect, e.g. https://app.example.com,https://*.example.com (default: all)")
+    java.util.List<String> allowedOrigins;
+
+    @Option(names = "--admin-token", defaultValue = "${env:ROOMCAST_ADMIN_TOKEN}", description = "enables /admin/connections with this bearer token (16+ characters)")
+    String adminToken;
+
+    private io.roomcast.edge.auth.AuthConfig auth() {
+        return io.roomcast.edge.auth.AuthConfig.builder()
+                .hs256Secret(jwtSecret)
+                .publicKeyFile(jwtPublicKey)
+                .jwksUrl(jwksUrl)
+                .issuer(jwtIssuer)
+                .audience(jwtAudience)
+                .anonymousSubscribe(anonymousSubscribe == null ? java.util.List.of() : anonymousSubscribe)
+                .anonymousPublish(anonymousPublish == null ? java.util.List.of() : anonymousPublish)
+                .allowedOrigins(allowedOrigins == null ? java.util.List.of() : allowedOrigins)
+                .build();
+    }
+
     EdgeConfig toConfig(String kafka, int port) {
         EdgeConfig.Builder b = EdgeConfig.builder(kafka).host(host).port(port)
                 .replicationFactor(replicationFactor).outboundLimit(outboundLimit).maxFrameBytes(maxFrameBytes)
                 .maxPayloadBytes(Math.max(1, maxFrameBytes - 4096)).maxSubscriptionsPerConnection(maxSubscriptions)
-                .historyReaders(historyReaders).drainDelay(drainDelay);
+                .historyReaders(historyReaders).drainDelay(drainDelay).auth(auth()).adminToken(adminToken);
         if (!topicPrefix.isEmpty()) {
             b.namespaces(io.roomcast.room.Namespaces.ofDefaults().withTopicPrefix(topicPrefix));
         }

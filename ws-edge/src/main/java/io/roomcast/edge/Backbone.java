@@ -1,6 +1,7 @@
 package io.roomcast.edge;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.roomcast.edge.auth.EdgeSecurity;
 import io.roomcast.history.HistoryReader;
 import io.roomcast.live.LiveTail;
 import io.roomcast.publish.Publisher;
@@ -13,5 +14,5 @@ import java.util.concurrent.ExecutorService;
  * everything that may wait (topic lookups, catch-ups, publishes) off Undertow's IO threads.
  */
 public record Backbone(TopicRegistry topics, LiveTail live, HistoryReader history, Publisher publisher,
-                       ExecutorService worker, EdgeConfig config, MeterRegistry meters) {
+                       ExecutorService worker, EdgeSecurity security, EdgeConfig config, MeterRegistry meters) {
 }

@@ -1,5 +1,6 @@
 package io.roomcast.edge;
 
+import io.roomcast.edge.auth.AuthConfig;
 import io.roomcast.room.Namespaces;
 
 import java.time.Duration;
@@ -40,6 +41,7 @@ public record EdgeConfig(
         int publishesPerSecond,
         int rateLimitStrikes,
         String adminToken,
+        AuthConfig auth,
         Map<String, Object> producerOverrides,
         Map<String, Object> consumerOverrides) {
 
@@ -80,6 +82,7 @@ public record EdgeConfig(
         if (adminToken != null && adminToken.length() < 16) {
             throw new IllegalArgumentException("adminToken must have at least 16 characters");
         }
+        Objects.requireNonNull(auth, "auth");
         producerOverrides = Map.copyOf(producerOverrides);
         consumerOverrides = Map.copyOf(consumerOverrides);
     }
@@ -132,6 +135,7 @@ public record EdgeConfig(
         private int publishesPerSecond = 100;
         private int rateLimitStrikes = 100;
         private String adminToken;
+        private AuthConfig auth = AuthConfig.ofDefaults();
         private Map<String, Object> producerOverrides = Map.of();
         private Map<String, Object> consumerOverrides = Map.of();
 
@@ -167,6 +171,7 @@ public record EdgeConfig(
         public Builder publishesPerSecond(int v) { publishesPerSecond = v; return this; }
         public Builder rateLimitStrikes(int v) { rateLimitStrikes = v; return this; }
         public Builder adminToken(String v) { adminToken = v; return this; }
+        public Builder auth(AuthConfig v) { auth = v; return this; }
         public Builder producerOverrides(Map<String, Object> v) { producerOverrides = v; return this; }
         public Builder consumerOverrides(Map<String, Object> v) { consumerOverrides = v; return this; }
 
@@ -175,7 +180,7 @@ public record EdgeConfig(
                     historyReaders, historyQueueLimit, historyReadAttempts, idleRoomsPerPartition, maxSubscriptionsPerConnection,
                     maxFrameBytes, maxPayloadBytes, workerThreads, workerQueueLimit, topicCacheTtl, drainDelay,
                     dropWindow, pingInterval, heartbeatTimeout, writeTimeout, maxConnections, maxConnectionsPerIp,
-                    connectAttemptsPerIpPerSecond, framesPerSecond, publishesPerSecond, rateLimitStrikes, adminToken,
+                    connectAttemptsPerIpPerSecond, framesPerSecond, publishesPerSecond, rateLimitStrikes, adminToken, auth,
                     producerOverrides, consumerOverrides);
         }
     }

@@ -7,7 +7,10 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.roomcast.edge.auth.AuthException;
+import io.roomcast.edge.auth.EdgeSecurity;
 import io.roomcast.edge.http.AdminHandler;
+import io.roomcast.edge.http.AuthHandshake;
 import io.roomcast.edge.http.ConnectionCounts;
 import io.roomcast.edge.http.ConnectionGate;
 import io.roomcast.edge.http.HealthHandler;
@@ -80,7 +83,13 @@ public final class EdgeServer implements AutoCloseable {
                 new ArrayBlockingQueue<>(config.workerQueueLimit()), namedThreads("roomcast-worker"));
         Gauge.builder("roomcast.worker.queue", worker, w -> w.getQueue().size())
                 .description("tasks waiting for a worker thread (limit " + config.workerQueueLimit() + ")").register(meters);
-        this.backbone = new Backbone(topics, live, history, publisher, worker, config, meters);
+        EdgeSecurity security = EdgeSecurity.of(config.auth());
+        if (security.open()) {
+            log.atWarn().log("no authentication configured: every namespace is open to anyone who can reach this edge");
+        } else {
+            log.atInfo().addKeyValue("auth", config.auth().describe()).log("authentication configured");
+        }
+        this.backbone = new Backbone(topics, live, history, publisher, worker, security, config, meters);
         Gauge.builder("roomcast.connections", sessions, Map::size).description("open WebSocket connections").register(meters);
         Gauge.builder("roomcast.subscriptions", sessions, s -> s.values().stream().mapToInt(Session::subscriptionCount).sum())
                 .description("active subscriptions").register(meters);
@@ -97,6 +106,14 @@ public final class EdgeServer implements AutoCloseable {
                 session.close(CloseCode.GOING_AWAY);
                 return;
             }
+            AuthException refusal = exchange.getAttachment(AuthHandshake.REFUSAL);
+            if (refusal != null) {
+                log.atInfo().addKeyValue("session", id).addKeyValue("remote", remote).addKeyValue("reason", refusal.reason().wire())
+                        .log("token refused at connect");
+                session.close(refusal.closeCode(), "unauthorized: " + refusal.reason().wire());
+                return;
+            }
+            session.authenticated(exchange.getAttachment(AuthHandshake.PRINCIPAL));
             sessions.put(id, session);
             Runnable uncount = counts.opened(channel.getSourceAddress() == null ? "unknown"
                     : channel.getSourceAddress().getAddress().getHostAddress());
@@ -111,7 +128,7 @@ public final class EdgeServer implements AutoCloseable {
             log.atDebug().addKeyValue("session", id).addKeyValue("remote", remote).log("connection opened");
         };
         HealthHandler health = new HealthHandler(this);
-        ConnectionGate gate = new ConnectionGate(Handlers.websocket(onConnect), counts, config, meters);
+        ConnectionGate gate = new ConnectionGate(new AuthHandshake(Handlers.websocket(onConnect), security, worker), counts, config, meters);
         this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(namedThreads("roomcast-heartbeat"));
         sweeper.scheduleWithFixedDelay(new Heartbeats(sessions.values(), config, meters),
                 Math.min(1000, config.pingInterval().toMillis()), Math.min(1000, config.pingInterval().toMillis()), TimeUnit.MILLISECONDS);
@@ -221,6 +238,7 @@ public final class EdgeServer implements AutoCloseable {
         backbone.history().close();
         backbone.publisher().close();
         backbone.topics().close();
+        backbone.security().close();
         meters.close();
         log.atInfo().addKeyValue("port", config.port()).log("edge stopped");
     }

@@ -31,7 +31,11 @@ final class EdgeFixture {
     }
 
     static EdgeServer start(Namespaces namespaces, UnaryOperator<EdgeConfig.Builder> customize) {
-        EdgeConfig.Builder builder = EdgeConfig.builder(TestKafka.bootstrapServers())
+        return start(TestKafka.bootstrapServers(), namespaces, customize);
+    }
+
+    static EdgeServer start(String bootstrap, Namespaces namespaces, UnaryOperator<EdgeConfig.Builder> customize) {
+        EdgeConfig.Builder builder = EdgeConfig.builder(bootstrap)
                 .host("127.0.0.1").port(0).namespaces(namespaces);
         return EdgeServer.start(customize.apply(builder).build());
     }

@@ -38,8 +38,8 @@ class EdgeGapIT {
         edge.close();
     }
 
-    private static String epochOf(RoomName room) {
-        try (WsClient c = WsClient.connect(edge.wsUrl())) {
+    private static String epochOf(EdgeServer server, RoomName room) {
+        try (WsClient c = WsClient.connect(server.wsUrl())) {
             c.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\"}");
             return c.nextOp("subscribed").path("epoch").asText();
         }
@@ -67,15 +67,21 @@ class EdgeGapIT {
 
     @Test
     void shouldReportARetentionGapWhenTheHistoryWasDeleted() throws Exception {
+        // Namespaces of its own: deleting records moves the log start of every room in the partition.
+        Namespaces own = EdgeFixture.isolatedNamespaces();
         RoomName room = RoomName.of("chat:" + TestNames.unique("retention"));
-        List<Long> offsets = kafka.messages(room, 20);
-        String epoch = epochOf(room);
-        TopicPartition tp = new TopicPartition(namespaces.of(room).topic(), RoomPartitioner.partition(room, 4));
+        List<Long> offsets;
+        String epoch;
+        try (EdgeServer first = EdgeFixture.start(own); KafkaRoom ownKafka = new KafkaRoom(own)) {
+            offsets = ownKafka.messages(room, 20);
+            epoch = epochOf(first, room);
+        }
+        TopicPartition tp = new TopicPartition(own.of(room).topic(), RoomPartitioner.partition(room, 4));
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
             admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(offsets.get(10)))).all().get();
         }
-        // another edge, whose cache cannot hide the deletion
-        try (EdgeServer fresh = EdgeFixture.start(namespaces); WsClient c = WsClient.connect(fresh.wsUrl())) {
+        // a new edge, whose cache cannot hide the deletion
+        try (EdgeServer fresh = EdgeFixture.start(own); WsClient c = WsClient.connect(fresh.wsUrl())) {
             JsonNode subscribed = resume(c, room, offsets.get(2), epoch);
 
             assertThat(subscribed.path("recovered").asBoolean()).isFalse();
@@ -90,7 +96,7 @@ class EdgeGapIT {
     void shouldReportAPositionBeyondTheEndAsUnknown() {
         RoomName room = RoomName.of("chat:" + TestNames.unique("ahead"));
         kafka.messages(room, 3);
-        String epoch = epochOf(room);
+        String epoch = epochOf(edge, room);
         try (WsClient c = WsClient.connect(edge.wsUrl())) {
             JsonNode subscribed = resume(c, room, 1_000_000_000L, epoch);
 

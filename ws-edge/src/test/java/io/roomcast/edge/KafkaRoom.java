@@ -17,13 +17,17 @@ import java.util.concurrent.ExecutionException;
 
 /** Writes records the way any plain Kafka producer would, for tests. */
 final class KafkaRoom implements AutoCloseable {
-    private final KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
-            ProducerConfig.LINGER_MS_CONFIG, 0), new ByteArraySerializer(), new ByteArraySerializer());
+    private final KafkaProducer<byte[], byte[]> producer;
     private final Namespaces namespaces;
 
     KafkaRoom(Namespaces namespaces) {
+        this(namespaces, TestKafka.bootstrapServers());
+    }
+
+    KafkaRoom(Namespaces namespaces, String bootstrap) {
         this.namespaces = namespaces;
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 0),
+                new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** Writes one record and returns its offset. */
@@ -52,6 +56,25 @@ final class KafkaRoom implements AutoCloseable {
         List<Long> offsets = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             offsets.add(json(room, "{\"n\":" + i + "}"));
+        }
+        return offsets;
+    }
+
+    /** Writes {@code count} messages {"i":n,"pad":...} without waiting for each ack; returns their offsets in order. */
+    List<Long> bulk(RoomName room, int count, int padding) {
+        String pad = "x".repeat(padding);
+        List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> sent = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            byte[] value = ("{\"i\":" + i + ",\"pad\":\"" + pad + "\"}").getBytes(StandardCharsets.UTF_8);
+            sent.add(producer.send(new ProducerRecord<>(namespaces.of(room).topic(), room.keyBytes(), value)));
+        }
+        List<Long> offsets = new ArrayList<>(count);
+        for (var f : sent) {
+            try {
+                offsets.add(f.get().offset());
+            } catch (InterruptedException | ExecutionException e) {
+                throw new IllegalStateException(e);
+            }
         }
         return offsets;
     }

@@ -24,6 +24,8 @@ final class WsClient implements AutoCloseable {
     private final LinkedBlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
     private final WebSocket socket;
+    private volatile boolean paused;
+    private volatile boolean demandHeld;
 
     private WsClient(String url) {
         this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
@@ -46,6 +48,12 @@ final class WsClient implements AutoCloseable {
                             }
                             text.setLength(0);
                         }
+                        synchronized (frames) {
+                            if (paused) {
+                                demandHeld = true;
+                                return null;
+                            }
+                        }
                         ws.request(1);
                         return null;
                     }
@@ -61,6 +69,24 @@ final class WsClient implements AutoCloseable {
                         closeCode.complete(-1);
                     }
                 }).join();
+    }
+
+    /** Stops reading from the socket (after the frame in progress): the edge sees a stalled client. */
+    void pause() {
+        synchronized (frames) {
+            paused = true;
+        }
+    }
+
+    /** Reads again. */
+    void resume() {
+        synchronized (frames) {
+            paused = false;
+            if (demandHeld) {
+                demandHeld = false;
+                socket.request(1);
+            }
+        }
     }
 
     static WsClient connect(String url) {

@@ -13,7 +13,7 @@ import java.util.Collection;
 
 /**
  * The edge's periodic sweep over its connections, once a second on its own thread: sends
- * WebSocket pings, closes connections that sent nothing (not even a pong) within the heartbeat
+ * WebSocket pings, closes connections whose token expired without a refresh (4401), connections that sent nothing (not even a pong) within the heartbeat
  * timeout (4001) and connections whose client has accepted no byte for the write timeout while
  * frames wait (4000), and samples subscriber lag for the metrics.
  */
@@ -26,6 +26,7 @@ public final class Heartbeats implements Runnable {
     private final long writeTimeoutNanos;
     private final Counter timedOut;
     private final Counter stalled;
+    private final Counter expired;
     private final DistributionSummary lag;
 
     public Heartbeats(Collection<Session> sessions, EdgeConfig config, MeterRegistry meters) {
@@ -34,6 +35,7 @@ public final class Heartbeats implements Runnable {
         this.timeoutNanos = config.heartbeatTimeout().toNanos();
         this.writeTimeoutNanos = config.writeTimeout().toNanos();
         this.timedOut = Counter.builder("roomcast.connections.closed").tag("reason", "heartbeat_timeout").register(meters);
+        this.expired = Counter.builder("roomcast.connections.closed").tag("reason", "unauthorized").register(meters);
         this.stalled = Counter.builder("roomcast.connections.closed").tag("reason", "stalled").register(meters);
         this.lag = DistributionSummary.builder("roomcast.subscriber.lag.offsets")
                 .description("subscriber lag behind the live position in partition offsets, sampled every second (the _max series is the maximum)").publishPercentileHistogram().register(meters);
@@ -43,7 +45,14 @@ public final class Heartbeats implements Runnable {
     public void run() {
         try {
             long now = System.nanoTime();
+            long wallNow = System.currentTimeMillis();
             for (Session s : sessions) {
+                if (wallNow > s.authDeadlineMillis()) {
+                    expired.increment();
+                    log.atInfo().addKeyValue("session", s.id()).addKeyValue("remote", s.remote()).addKeyValue("reason", "token_expired").log("closing connection");
+                    s.abandon(CloseCode.UNAUTHORIZED);
+                    continue;
+                }
                 if (now - s.lastReceivedNanos() > timeoutNanos) {
                     timedOut.increment();
                     log.atInfo().addKeyValue("session", s.id()).addKeyValue("remote", s.remote()).addKeyValue("reason", "heartbeat_timeout").log("closing connection");

@@ -50,6 +50,8 @@ public final class Session {
     private final java.util.concurrent.atomic.AtomicInteger strikes = new java.util.concurrent.atomic.AtomicInteger();
     private volatile long lastReceivedNanos = System.nanoTime();
     private volatile long lastPingNanos = System.nanoTime();
+    private volatile io.roomcast.edge.auth.Principal principal;
+    private volatile long authDeadlineMillis = Long.MAX_VALUE;
     private volatile boolean closed;
 
     public Session(String id, String remote, WebSocketChannel channel, Backbone backbone, SessionMetrics metrics,
@@ -67,6 +69,28 @@ public final class Session {
     private static RateLimiter limiter(String name, int perSecond) {
         return RateLimiter.of(name, RateLimiterConfig.custom().limitForPeriod(perSecond)
                 .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ZERO).build());
+    }
+
+    /**
+     * Sets who this connection speaks for ({@code null}: anonymous) and when it must be closed
+     * unless it refreshes its token: the token's expiry, or a short grace for an anonymous
+     * connection on an edge that admits no anonymous clients.
+     */
+    public void authenticated(io.roomcast.edge.auth.Principal p) {
+        var security = backbone.security();
+        principal = p;
+        if (p != null) {
+            authDeadlineMillis = security.access().deadline(p).toEpochMilli();
+        } else if (!security.access().mayConnect(null)) {
+            authDeadlineMillis = System.currentTimeMillis() + security.authGrace().toMillis();
+        } else {
+            authDeadlineMillis = Long.MAX_VALUE;
+        }
+    }
+
+    /** Epoch ms after which the connection is closed with 4401 unless it authenticates again. */
+    public long authDeadlineMillis() {
+        return authDeadlineMillis;
     }
 
     public String remote() {
@@ -125,6 +149,8 @@ public final class Session {
             unsubscribe(u);
         } else if (frame instanceof ClientFrame.Publish p) {
             publish(p);
+        } else if (frame instanceof ClientFrame.Auth auth) {
+            authenticate(auth);
         } else if (frame instanceof ClientFrame.Invalid bad) {
             error(bad.id(), bad.room(), bad.code(), bad.message());
         }
@@ -140,7 +166,48 @@ public final class Session {
         error(requestId, null, ErrorCode.RATE_LIMITED, message);
     }
 
+    private void authenticate(ClientFrame.Auth auth) {
+        var security = backbone.security();
+        if (security.open()) {
+            outbound.force(ServerFrames.authed(auth.id(), -1));
+            return;
+        }
+        Runnable verify = () -> {
+            io.roomcast.edge.auth.Principal next;
+            try {
+                next = security.authenticator().authenticate(auth.token());
+            } catch (io.roomcast.edge.auth.AuthException e) {
+                error(auth.id(), null, e.errorCode(), "token refused: " + e.reason().wire());
+                return;
+            }
+            var decision = security.access().refresh(principal, next);
+            if (!decision.allowed()) {
+                error(auth.id(), null, decision.code(), decision.message());
+                return;
+            }
+            authenticated(next);
+            outbound.force(ServerFrames.authed(auth.id(), next.expiresAt().toEpochMilli()));
+            subscriptions.forEach((room, slot) -> {
+                var still = security.access().subscribe(next, room);
+                if (!still.allowed() && subscriptions.remove(room, slot)) {
+                    slot.end();
+                    error(null, room.value(), still.code(), still.message());
+                }
+            });
+        };
+        if (security.authenticator().mayBlock()) {
+            execute(auth.id(), null, null, verify);
+        } else {
+            verify.run();
+        }
+    }
+
     private void subscribe(ClientFrame.Subscribe s) {
+        var access = backbone.security().access().subscribe(principal, s.room());
+        if (!access.allowed()) {
+            error(s.id(), s.room().value(), access.code(), access.message());
+            return;
+        }
         if (subscriptions.containsKey(s.room())) {
             error(s.id(), s.room().value(), ErrorCode.BAD_REQUEST, "already subscribed to " + s.room());
             return;
@@ -192,6 +259,11 @@ public final class Session {
             rateLimited(p.id(), "too many publishes; slow down");
             return;
         }
+        var access = backbone.security().access().publish(principal, p.room());
+        if (!access.allowed()) {
+            error(p.id(), p.room().value(), access.code(), access.message());
+            return;
+        }
         if (p.data().length > backbone.config().maxPayloadBytes()) {
             error(p.id(), p.room().value(), ErrorCode.TOO_LARGE, "data is larger than " + backbone.config().maxPayloadBytes() + " bytes");
             return;
@@ -225,7 +297,7 @@ public final class Session {
             if (slot != null) {
                 subscriptions.remove(room, slot);
             }
-            error(requestId, room.value(), ErrorCode.UNAVAILABLE, "edge is overloaded; retry");
+            error(requestId, room == null ? null : room.value(), ErrorCode.UNAVAILABLE, "edge is overloaded; retry");
         }
     }
 
@@ -236,7 +308,12 @@ public final class Session {
 
     /** Closes the connection with a catalogued code. */
     public void close(CloseCode code) {
-        WebSockets.sendClose(code.code(), code.reason(), channel, null);
+        close(code, code.reason());
+    }
+
+    /** Closes the connection with a catalogued code and a specific reason text. */
+    public void close(CloseCode code, String reason) {
+        WebSockets.sendClose(code.code(), reason, channel, null);
     }
 
     /**

@@ -42,7 +42,8 @@ import java.util.concurrent.CompletionException;
  *
  * <p>Threading: {@link #onLive} runs on the live tail's thread; the catch-up runs on the
  * backbone's worker executor; state is guarded by one lock. Frames are handed to the connection
- * while holding it, so their order is the delivery order.
+ * while holding it, so their order is the delivery order. Lock order: the live tail's partition
+ * lock is taken before this lock, never while holding it.
  */
 public final class Subscription implements LiveListener {
     private static final Logger log = LoggerFactory.getLogger(Subscription.class);
@@ -204,12 +205,15 @@ public final class Subscription implements LiveListener {
     }
 
     private CompletableFuture<ResumePlan> plan(Handover h) {
+        boolean closedMeanwhile;
         synchronized (lock) {
-            if (state == State.CLOSED) {
-                backbone.live().unregister(location.room(), location.partition(), this);
-                throw new SubscriptionClosedException();
-            }
+            closedMeanwhile = state == State.CLOSED;
             cacheView = h;
+        }
+        if (closedMeanwhile) {
+            // close() ran before the registration completed; undo it (outside our lock: lock order).
+            backbone.live().unregister(location.room(), location.partition(), this);
+            throw new SubscriptionClosedException();
         }
         long l = h.offset();
         var history = backbone.history();
@@ -422,8 +426,9 @@ public final class Subscription implements LiveListener {
 
     /** What this subscription is doing, for the admin endpoint and lag metrics. */
     public SubscriptionStatus status() {
+        // Read before taking our lock: live dispatch holds the partition lock, then ours.
+        long next = backbone.live().position(location.partition());
         synchronized (lock) {
-            long next = backbone.live().position(location.partition());
             long lag = next < 0 || lastDelivered < 0 && state == State.STARTING ? 0 : Math.max(0, next - 1 - lastDelivered);
             return new SubscriptionStatus(location.room().value(), state.name().toLowerCase(java.util.Locale.ROOT),
                     policy.wire(), lastDelivered, lag, pending.size());

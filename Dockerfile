@@ -1,0 +1,10 @@
+# The Roomcast image: one runnable jar with every component (./roomcast SUBCOMMAND).
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY . .
+RUN mvn -q -B -DskipTests package -pl launcher -am
+
+FROM eclipse-temurin:17-jre
+COPY --from=build /src/launcher/target/roomcast.jar /opt/roomcast/roomcast.jar
+ENTRYPOINT ["java", "-jar", "/opt/roomcast/roomcast.jar"]
+CMD ["--help"]

@@ -1,0 +1,668 @@
+package io.roomcast.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.roomcast.client.InboundFrame.AckFrame;
+import io.roomcast.client.InboundFrame.ErrorFrame;
+import io.roomcast.client.InboundFrame.EventFrame;
+import io.roomcast.client.InboundFrame.LiveFrame;
+import io.roomcast.client.InboundFrame.PongFrame;
+import io.roomcast.client.InboundFrame.ReconnectFrame;
+import io.roomcast.client.InboundFrame.SubscribedFrame;
+import java.net.URI;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The protocol logic of one client: the connection's life (attempts round-robin over the edges with backoff,
+ * heartbeat, close codes), subscriptions that resume exactly after every reconnect, and publishes with acks. All its
+ * state is owned by one loop (a {@link SerialExecutor} over the scheduler); transport callbacks, timers and
+ * application calls reach it as tasks, so there are no locks. Callbacks to the application leave through
+ * {@link ClientThreads}' listener executor.
+ */
+final class ClientEngine {
+
+    private static final Logger log = LoggerFactory.getLogger(ClientEngine.class);
+    private static final int MAX_LOGGED_PROBLEMS = 5;
+
+    private final ClientOptions options;
+    private final Transport transport;
+    private final ClientThreads threads;
+    private final FrameCodec codec;
+    private final ConnectionStateMachine states = new ConnectionStateMachine();
+    private final StateListeners stateListeners;
+    private final AtomicLong ids = new AtomicLong();
+    private final SubscriptionTable subscriptions;
+    private final PublishQueue publishes;
+    private final DeliveryBudget budget;
+    private final CompletableFuture<Void> opened = new CompletableFuture<>();
+    /** The transport waits for {@code request()} because the delivery budget was spent. */
+    private final AtomicBoolean readingPaused = new AtomicBoolean();
+
+    // loop-owned
+    private final EdgeRotation edges;
+    private final ReconnectSchedule reconnects;
+    private final Heartbeat heartbeat;
+    private Transport.Connection connection;
+    private long generation;
+    private ScheduledFuture<?> reconnectTimer;
+    private ScheduledFuture<?> tickTimer;
+    private ScheduledFuture<?> refreshTimer;
+    /** The token of the current connection (attempt), for refresh and for judging a 4401. */
+    private String connectionToken;
+    private long authRequestId = -1;
+
+    private volatile URI connectedEdge;
+
+    ClientEngine(List<URI> edgeUris, ClientOptions options, Transport transport, ClientThreads threads) {
+        this.options = options;
+        this.transport = transport;
+        this.threads = threads;
+        this.edges = new EdgeRotation(edgeUris);
+        this.codec = new FrameCodec(options.objectMapper());
+        this.stateListeners = new StateListeners(threads.callbacks());
+        options.stateListeners().forEach(stateListeners::add);
+        this.subscriptions = new SubscriptionTable(options.maxSubscriptions());
+        this.publishes = new PublishQueue(options.publishQueueLimit());
+        this.budget = new DeliveryBudget(options.maxBufferedEvents(), () -> threads.loop().execute(this::resumeReading));
+        this.reconnects = new ReconnectSchedule(options.backoff(), options.random());
+        this.heartbeat = new Heartbeat(options.pingInterval(), options.pongTimeout());
+    }
+
+    void start() {
+        Duration period = Heartbeat.tickPeriod(options.pingInterval(), options.pongTimeout(), options.publishTimeout());
+        threads.loop().execute(() -> {
+            tickTimer = threads.scheduler().scheduleAtFixedRate(() -> threads.loop().execute(this::tick),
+                    period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+            attemptConnect();
+        });
+    }
+
+    // ---- application calls (any thread) ----
+
+    Subscription subscribe(String room, From from, DeliveryPolicy policy, SubscriptionListener listener) {
+        RoomNames.requireValid(room);
+        if (from == null || listener == null) {
+            throw new NullPointerException("from and listener are required");
+        }
+        requireNotClosed();
+        RoomSubscription sub = new RoomSubscription(room, from, policy, listener, threads.listenerExecutor(), budget,
+                this::unsubscribed);
+        subscriptions.add(sub);
+        threads.loop().execute(() -> {
+            if (states.current() == ConnectionState.CLOSED) {
+                subscriptions.remove(sub);
+                sub.end();
+                sub.deliverError(new ClientError(ErrorCode.CLOSED, "client closed", room));
+            } else if (connection != null && sub.status() == RoomSubscription.Status.NEW && !sub.isUnsubscribed()) {
+                sendSubscribe(sub);
+            }
+        });
+        return sub;
+    }
+
+    CompletableFuture<Long> publish(String room, Object data, PublishOptions publishOptions) {
+        RoomNames.requireValid(room);
+        if (publishOptions == null) {
+            throw new NullPointerException("publishOptions");
+        }
+        if (states.current() == ConnectionState.CLOSED) {
+            return failed(ErrorCode.CLOSED, "client closed", room);
+        }
+        JsonNode json = codec.toJson(data);
+        if (!publishes.tryReserve()) {
+            return failed(ErrorCode.QUEUE_FULL, "publish queue full (" + options.publishQueueLimit() + " unfinished)", room);
+        }
+        long id = ids.incrementAndGet();
+        String frame = codec.publish(id, room, publishOptions, json);
+        if (FrameBatcher.utf8Length(frame) > options.maxFrameBytes()) {
+            publishes.unreserve();
+            return failed(ErrorCode.TOO_LARGE, "publish frame above maxFrameBytes " + options.maxFrameBytes(), room);
+        }
+        PendingPublish pending = new PendingPublish(id, room, frame, new CompletableFuture<>(),
+                options.clock().instant().plus(options.publishTimeout()));
+        threads.loop().execute(() -> {
+            if (states.current() == ConnectionState.CLOSED) {
+                publishes.unreserve();
+                fail(pending, new ClientError(ErrorCode.CLOSED, "client closed", room));
+                return;
+            }
+            publishes.enqueue(pending);
+            if (connection != null) {
+                flushPublishes();
+            }
+        });
+        return pending.result();
+    }
+
+    void close() {
+        threads.loop().execute(() -> shutdown(null));
+        threads.awaitTermination();
+    }
+
+    ConnectionState state() {
+        return states.current();
+    }
+
+    URI connectedEdge() {
+        return connectedEdge;
+    }
+
+    List<URI> edges() {
+        return edges.edges();
+    }
+
+    CompletableFuture<Void> opened() {
+        return opened;
+    }
+
+    StateListeners stateListeners() {
+        return stateListeners;
+    }
+
+    private void unsubscribed(RoomSubscription sub) {
+        subscriptions.remove(sub);
+        threads.loop().execute(() -> {
+            if (connection != null && sub.status() != RoomSubscription.Status.NEW) {
+                connection.send(codec.unsubscribe(ids.incrementAndGet(), sub.room()));
+            }
+            subscriptions.forget(sub);
+        });
+    }
+
+    // ---- connection life (loop) ----
+
+    private void attemptConnect() {
+        reconnectTimer = null;
+        if (states.current() == ConnectionState.CLOSED) {
+            return;
+        }
+        URI edge = edges.next();
+        long gen = ++generation;
+        try {
+            String token = options.tokenSupplier().map(s -> s.get()).orElse(null);
+            connectionToken = token;
+            URI uri = EdgeRotation.withToken(edge, token);
+            log.atDebug().addKeyValue("edge", edge).log("connecting");
+            transport.connect(uri, options.connectTimeout(), new ConnectionHandler(gen))
+                    .whenComplete((c, error) -> threads.loop().execute(() -> connected(gen, edge, c, error)));
+        } catch (RuntimeException e) {
+            connectionLost(new ClientError(ErrorCode.CONNECTION_LOST, "could not connect to " + edge + ": " + e, null),
+                    null, false);
+        }
+    }
+
+    private void connected(long gen, URI edge, Transport.Connection c, Throwable error) {
+        if (gen != generation || states.current() == ConnectionState.CLOSED) {
+            if (c != null) {
+                c.abort();
+            }
+            return;
+        }
+        if (error != null) {
+            ClientError cause = connectError(edge, error);
+            if (cause.code() == ErrorCode.UNAUTHORIZED) {
+                unauthorized(cause);
+            } else if (cause.code() == ErrorCode.FORBIDDEN) {
+                shutdown(cause);
+            } else {
+                connectionLost(cause, null, false);
+            }
+            return;
+        }
+        Instant now = options.clock().instant();
+        connection = c;
+        connectedEdge = edge;
+        reconnects.opened(now);
+        heartbeat.opened(now);
+        log.atInfo().addKeyValue("edge", edge).addKeyValue("subscriptions", subscriptions.all().size())
+                .log("connected");
+        stateListeners.publish(states.moveTo(ConnectionState.OPEN, edge, null));
+        threads.callbacks().execute(() -> opened.complete(null));
+        for (RoomSubscription sub : subscriptions.all()) {
+            if (!sub.isUnsubscribed()) {
+                sendSubscribe(sub);
+            }
+        }
+        flushPublishes();
+        if (connectionToken != null) {
+            sendAuth(connectionToken); // the answer tells when the token expires, so it can be refreshed in time
+        }
+        if (budget.spent()) {
+            readingPaused.set(true); // the budget's relief will request
+        } else {
+            c.request();
+        }
+    }
+
+    private static ClientError connectError(URI edge, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof WebSocketHandshakeException handshake) {
+            int status = handshake.getResponse().statusCode();
+            String text = "edge " + edge + " refused the WebSocket handshake with HTTP " + status;
+            if (status == 401) {
+                return new ClientError(ErrorCode.UNAUTHORIZED, text, null);
+            }
+            if (status == 403) {
+                return new ClientError(ErrorCode.FORBIDDEN, text, null);
+            }
+            return new ClientError(ErrorCode.CONNECTION_LOST, text, null);
+        }
+        return new ClientError(ErrorCode.CONNECTION_LOST, "could not connect to " + edge + ": " + cause, null);
+    }
+
+    /**
+     * The edge refused the token. With a token supplier that now gives a different token the client reconnects
+     * with it (and resumes); otherwise retrying would be refused the same way, so the client closes.
+     */
+    private void unauthorized(ClientError cause) {
+        String fresh = null;
+        try {
+            fresh = options.tokenSupplier().map(s -> s.get()).orElse(null);
+        } catch (RuntimeException e) {
+            log.atWarn().setCause(e).log("token supplier failed");
+        }
+        if (fresh != null && !fresh.equals(connectionToken)) {
+            connectionLost(cause, null, false);
+        } else {
+            shutdown(cause);
+        }
+    }
+
+    private void sendAuth(String token) {
+        authRequestId = ids.incrementAndGet();
+        connection.send(codec.auth(authRequestId, token));
+    }
+
+    private void onAuthed(InboundFrame.AuthedFrame a) {
+        if (a.id() == null || a.id() != authRequestId || a.expiresAt() == null || a.expiresAt() < 0) {
+            return; // an edge without authentication answers -1: the token never expires there
+        }
+        cancel(refreshTimer);
+        Duration delay = TokenRefresh.delay(options.clock().instant(), a.expiresAt());
+        long gen = generation;
+        refreshTimer = schedule(delay, () -> {
+            if (gen != generation || connection == null) {
+                return;
+            }
+            try {
+                String token = options.tokenSupplier().map(s -> s.get()).orElse(null);
+                if (token != null) {
+                    connectionToken = token;
+                    sendAuth(token);
+                }
+            } catch (RuntimeException e) {
+                log.atWarn().setCause(e).log("token supplier failed; the edge will close at the token's expiry");
+            }
+        });
+    }
+
+    /**
+     * The connection is gone or must go: drop it, fail in-flight publishes (they may or may not be written), and try
+     * again after {@code delay} (null: the backoff schedule's next delay) on the next edge.
+     */
+    private void connectionLost(ClientError cause, Duration delay, boolean polite) {
+        if (states.current() == ConnectionState.CLOSED) {
+            return;
+        }
+        URI edge = connectedEdge;
+        dropConnection(polite ? CloseCodes.NORMAL : -1);
+        for (PendingPublish p : publishes.lostInFlight()) {
+            fail(p, new ClientError(ErrorCode.CONNECTION_LOST,
+                    "connection lost before the ack; the event may have been written (eventId recognises it)", p.room()));
+        }
+        subscriptions.connectionLost();
+        if (states.current() == ConnectionState.OPEN) {
+            stateListeners.publish(states.moveTo(ConnectionState.RECONNECTING, null, cause));
+        }
+        Duration wait = delay != null ? delay : reconnects.nextDelay(options.clock().instant());
+        log.atInfo().addKeyValue("edge", edge).addKeyValue("delayMs", wait.toMillis())
+                .addKeyValue("attempt", reconnects.attempt()).addKeyValue("cause", cause.message())
+                .log("connection lost; reconnecting");
+        reconnectTimer = schedule(wait, this::attemptConnect);
+    }
+
+    private void dropConnection(int closeCode) {
+        generation++;
+        cancel(refreshTimer);
+        if (connection != null) {
+            if (closeCode > 0) {
+                connection.close(closeCode, "client going");
+            } else {
+                connection.abort();
+            }
+        }
+        connection = null;
+        connectedEdge = null;
+        heartbeat.stopped();
+    }
+
+    /** Ends the client: by {@link #close()} ({@code cause} null) or a fatal error. */
+    private void shutdown(ClientError cause) {
+        StateChange change = states.moveTo(ConnectionState.CLOSED, null, cause);
+        if (change == null) {
+            return;
+        }
+        stateListeners.publish(change);
+        cancel(reconnectTimer);
+        cancel(tickTimer);
+        dropConnection(cause == null ? CloseCodes.NORMAL : -1);
+        ClientError ending = cause != null ? cause : new ClientError(ErrorCode.CLOSED, "client closed", null);
+        for (PendingPublish p : publishes.removeAll()) {
+            fail(p, new ClientError(ending.code(), ending.message(), p.room()));
+        }
+        for (RoomSubscription sub : subscriptions.removeAll()) {
+            sub.end();
+            if (cause != null) {
+                sub.deliverError(new ClientError(cause.code(), cause.message(), sub.room()));
+            }
+        }
+        threads.callbacks().execute(() -> opened.completeExceptionally(ending.toException()));
+        if (cause != null) {
+            log.atWarn().addKeyValue("code", cause.code().wireName()).addKeyValue("cause", cause.message())
+                    .log("client closed by a fatal error");
+        } else {
+            log.atDebug().log("client closed");
+        }
+        threads.shutdown();
+    }
+
+    private void tick() {
+        Instant now = options.clock().instant();
+        for (PendingPublish p : publishes.expired(now)) {
+            fail(p, new ClientError(ErrorCode.TIMEOUT,
+                    "no ack within " + options.publishTimeout().toMillis() + " ms; it may still be written", p.room()));
+        }
+        if (connection == null) {
+            return;
+        }
+        switch (heartbeat.tick(now, readingPaused.get())) {
+            case SEND_PING -> {
+                long id = ids.incrementAndGet();
+                connection.send(codec.ping(id));
+                heartbeat.pingSent(id, now);
+            }
+            case DEAD -> connectionLost(new ClientError(ErrorCode.CONNECTION_LOST,
+                    "no pong within " + options.pongTimeout().toMillis() + " ms from " + connectedEdge, null), null, false);
+            case NONE -> { }
+        }
+    }
+
+    /** The delivery backlog is down to half: the transport that waits for a request gets it. */
+    private void resumeReading() {
+        readingPaused.set(false);
+        if (connection != null) {
+            connection.request();
+        }
+    }
+
+    // ---- frames (loop) ----
+
+    private void onMessage(String text) {
+        FrameCodec.Parsed parsed = codec.parse(text);
+        int logged = 0;
+        for (String problem : parsed.problems()) {
+            if (logged++ < MAX_LOGGED_PROBLEMS) {
+                log.atWarn().addKeyValue("edge", connectedEdge).addKeyValue("problem", problem)
+                        .log("frame from edge ignored");
+            }
+        }
+        long gen = generation;
+        for (InboundFrame frame : parsed.frames()) {
+            if (gen != generation) {
+                return; // a frame of this batch ended the connection; the rest belongs to a dead connection
+            }
+            dispatch(frame);
+        }
+    }
+
+    private void dispatch(InboundFrame frame) {
+        if (frame instanceof EventFrame e) {
+            onEvent(e.event());
+        } else if (frame instanceof SubscribedFrame s) {
+            onSubscribed(s);
+        } else if (frame instanceof LiveFrame l) {
+            RoomSubscription sub = activeSubscription(l.room());
+            if (sub != null) {
+                sub.cursor().onLive(l.offset());
+                sub.deliverLive(l.offset());
+            }
+        } else if (frame instanceof AckFrame a) {
+            PendingPublish p = publishes.answered(a.id());
+            if (p != null) {
+                threads.callbacks().execute(() -> p.result().complete(a.offset()));
+            }
+        } else if (frame instanceof PongFrame p) {
+            heartbeat.pong(p.id());
+        } else if (frame instanceof ErrorFrame e) {
+            onError(e);
+        } else if (frame instanceof InboundFrame.DroppedFrame d) {
+            RoomSubscription sub = activeSubscription(d.room());
+            if (sub != null) {
+                log.atInfo().addKeyValue("room", d.room()).addKeyValue("count", d.count())
+                        .addKeyValue("first", d.first()).addKeyValue("last", d.last()).log("edge dropped live events");
+                sub.deliverGap(sub.cursor().onDropped(d.first(), d.last()));
+            }
+        } else if (frame instanceof InboundFrame.AuthedFrame a) {
+            onAuthed(a);
+        } else if (frame instanceof ReconnectFrame r) {
+            Duration delay = Duration.ofMillis(Math.max(r.delayMs(), options.backoff().initialDelay().toMillis()));
+            connectionLost(new ClientError(ErrorCode.CONNECTION_LOST, "edge asked to reconnect (" + r.reason() + ")",
+                    null), delay, true);
+        }
+        // unsubscribed needs nothing: the subscription was forgotten when the application unsubscribed
+    }
+
+    private void onSubscribed(SubscribedFrame s) {
+        RoomSubscription sub = subscriptions.answered(s.id());
+        if (sub == null || !sub.room().equals(s.room()) || sub.isUnsubscribed()) {
+            log.atDebug().addKeyValue("room", s.room()).addKeyValue("id", s.id()).log("stale subscribed ignored");
+            return;
+        }
+        RoomCursor.SubscribedOutcome outcome = sub.cursor().onSubscribed(s.epoch(), s.recovered(), s.gap());
+        sub.active();
+        if (outcome.gap() != null) {
+            log.atWarn().addKeyValue("room", sub.room()).addKeyValue("reason", outcome.gap().reason())
+                    .addKeyValue("after", outcome.gap().after()).addKeyValue("resumeAt", outcome.gap().resumeAt())
+                    .log("history lost; the subscription continues after a gap");
+        }
+        sub.deliverSubscribed(outcome.subscribed(), outcome.gap());
+    }
+
+    private void onEvent(RoomEvent event) {
+        RoomSubscription sub = activeSubscription(event.room());
+        if (sub == null) {
+            return;
+        }
+        if (sub.cursor().accept(event.offset())) {
+            sub.deliverEvent(event);
+        } else {
+            log.atDebug().addKeyValue("room", event.room()).addKeyValue("offset", event.offset())
+                    .log("duplicate event dropped");
+        }
+    }
+
+    private RoomSubscription activeSubscription(String room) {
+        RoomSubscription sub = subscriptions.get(room);
+        // before its subscribed frame a room's events belong to an earlier subscription of the same room
+        return sub != null && sub.status() == RoomSubscription.Status.ACTIVE && !sub.isUnsubscribed() ? sub : null;
+    }
+
+    private void onError(ErrorFrame e) {
+        ErrorCode code = ErrorCode.fromWire(e.code());
+        String message = code == ErrorCode.UNKNOWN ? "edge error '" + e.code() + "': " + e.message() : e.message();
+        ClientError error = new ClientError(code, message, e.room());
+        PendingPublish p = publishes.answered(e.id());
+        if (p != null) {
+            fail(p, error);
+            return;
+        }
+        RoomSubscription sub = subscriptions.answered(e.id());
+        if (sub != null) {
+            subscriptionRefused(sub, new ClientError(code, message, sub.room()));
+            return;
+        }
+        if (e.id() != null && e.id() == authRequestId) {
+            // the current token stays in force until its expiry; then the edge closes with 4401 and the client
+            // reconnects if its supplier has a new token by then
+            log.atWarn().addKeyValue("code", e.code()).addKeyValue("message", e.message()).log("token refresh refused");
+            return;
+        }
+        if (e.id() == null && code == ErrorCode.UNAUTHORIZED) {
+            unauthorized(error);
+            return;
+        }
+        RoomSubscription ended = e.id() == null && e.room() != null ? activeSubscription(e.room()) : null;
+        if (ended != null) {
+            // an error about a room without a request id ends that room's subscription (for example a refreshed
+            // token that no longer allows it)
+            subscriptionRefused(ended, error);
+            return;
+        }
+        log.atWarn().addKeyValue("edge", connectedEdge).addKeyValue("code", e.code()).addKeyValue("id", e.id())
+                .addKeyValue("message", e.message()).log("error from edge");
+    }
+
+    private void subscriptionRefused(RoomSubscription sub, ClientError error) {
+        if (sub.isUnsubscribed()) {
+            return;
+        }
+        sub.reset();
+        if (error.code().retryable()) {
+            Duration delay = options.backoff().delay(sub.nextRetry(), options.random());
+            log.atWarn().addKeyValue("room", sub.room()).addKeyValue("code", error.code().wireName())
+                    .addKeyValue("delayMs", delay.toMillis()).log("subscribe refused; retrying");
+            sub.deliverError(error);
+            schedule(delay, () -> {
+                if (connection != null && subscriptions.get(sub.room()) == sub
+                        && sub.status() == RoomSubscription.Status.NEW && !sub.isUnsubscribed()) {
+                    sendSubscribe(sub);
+                }
+            });
+        } else {
+            log.atWarn().addKeyValue("room", sub.room()).addKeyValue("code", error.code().wireName())
+                    .addKeyValue("message", error.message()).log("subscribe refused; subscription ended");
+            subscriptions.remove(sub);
+            sub.end();
+            sub.deliverError(error);
+        }
+    }
+
+    // ---- helpers (loop) ----
+
+    private void sendSubscribe(RoomSubscription sub) {
+        long id = ids.incrementAndGet();
+        From from = sub.cursor().nextFrom();
+        subscriptions.pending(sub, id);
+        connection.send(codec.subscribe(id, sub.room(), from, sub.policy()));
+    }
+
+    private void flushPublishes() {
+        for (PendingPublish p : publishes.drainForSending()) {
+            connection.send(p.frame());
+        }
+    }
+
+    private void fail(PendingPublish p, ClientError error) {
+        threads.callbacks().execute(() -> p.result().completeExceptionally(error.toException()));
+    }
+
+    private static CompletableFuture<Long> failed(ErrorCode code, String message, String room) {
+        return CompletableFuture.failedFuture(new ClientError(code, message, room).toException());
+    }
+
+    private void requireNotClosed() {
+        if (states.current() == ConnectionState.CLOSED) {
+            throw new RoomcastException(ErrorCode.CLOSED, "client closed");
+        }
+    }
+
+    private ScheduledFuture<?> schedule(Duration delay, Runnable task) {
+        ScheduledExecutorService scheduler = threads.scheduler();
+        try {
+            return scheduler.schedule(() -> threads.loop().execute(task), delay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            return null; // the client is closing
+        }
+    }
+
+    private static void cancel(ScheduledFuture<?> timer) {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    /** Hands one connection's callbacks to the loop; callbacks of a replaced connection are ignored there. */
+    private final class ConnectionHandler implements Transport.Handler {
+        private final long gen;
+
+        ConnectionHandler(long gen) {
+            this.gen = gen;
+        }
+
+        /**
+         * Runs on the transport's thread: queues the message for the loop, counted against the delivery budget until
+         * the loop has handled it, and keeps reading unless the budget is spent.
+         */
+        @Override
+        public boolean onText(String message) {
+            budget.take();
+            threads.loop().execute(() -> {
+                try {
+                    if (gen == generation && connection != null) {
+                        onMessage(message);
+                    }
+                } finally {
+                    budget.release();
+                }
+            });
+            if (budget.spent()) {
+                readingPaused.set(true);
+                return false;
+            }
+            return true;
+        }
+
+        @Override
+        public void onClosed(int code, String reason) {
+            threads.loop().execute(() -> {
+                if (gen != generation) {
+                    return;
+                }
+                ClientError cause = CloseCodes.error(code, reason);
+                if (cause.code() == ErrorCode.UNAUTHORIZED) {
+                    unauthorized(cause);
+                } else if (CloseCodes.classify(code) == CloseCodes.Action.STOP) {
+                    shutdown(cause);
+                } else {
+                    connectionLost(cause, null, false);
+                }
+            });
+        }
+
+        @Override
+        public void onFailure(Throwable error) {
+            threads.loop().execute(() -> {
+                if (gen != generation) {
+                    return;
+                }
+                if (error instanceof FrameTooLargeException) {
+                    shutdown(new ClientError(ErrorCode.TOO_LARGE, error.getMessage(), null));
+                } else {
+                    connectionLost(new ClientError(ErrorCode.CONNECTION_LOST,
+                            "connection to " + connectedEdge + " failed: " + error, null), null, false);
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.roomcast.client;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The publishes of one client that are not finished: queued (not sent yet, waiting for a connection) and in flight
+ * (sent, waiting for {@code ack}). Bounded: {@link #tryReserve()} takes one of {@code limit} slots before a publish is
+ * created, from any thread, so a burst of calls cannot grow anything beyond the limit; every way out of the queue
+ * gives the slot back. All other methods are owned by the client's loop.
+ */
+final class PublishQueue {
+
+    private final int limit;
+    private final AtomicInteger reserved = new AtomicInteger();
+    private final Deque<PendingPublish> queued = new ArrayDeque<>();
+    private final Map<Long, PendingPublish> inFlight = new LinkedHashMap<>();
+
+    PublishQueue(int limit) {
+        this.limit = limit;
+    }
+
+    /** Takes a slot; false when {@code limit} publishes are already unfinished. Thread-safe. */
+    boolean tryReserve() {
+        return reserved.getAndUpdate(n -> n < limit ? n + 1 : n) < limit;
+    }
+
+    /** Gives back a slot taken by {@link #tryReserve()} for a publish that was never enqueued. Thread-safe. */
+    void unreserve() {
+        reserved.decrementAndGet();
+    }
+
+    /** Slots taken. Thread-safe. */
+    int size() {
+        return reserved.get();
+    }
+
+    /** Adds a publish (its slot already reserved) behind the queued ones. */
+    void enqueue(PendingPublish publish) {
+        queued.addLast(publish);
+    }
+
+    /** Moves every queued publish to in flight and returns them in call order, to be sent now. */
+    List<PendingPublish> drainForSending() {
+        List<PendingPublish> out = new ArrayList<>(queued);
+        for (PendingPublish p : queued) {
+            inFlight.put(p.id(), p);
+        }
+        queued.clear();
+        return out;
+    }
+
+    /** The in-flight publish answered by {@code id} ({@code ack} or {@code error}), removed; null when unknown. */
+    PendingPublish answered(Long id) {
+        PendingPublish p = id == null ? null : inFlight.remove(id);
+        release(p);
+        return p;
+    }
+
+    /** The connection broke: in-flight publishes may or may not be written, so they are removed and returned. */
+    List<PendingPublish> lostInFlight() {
+        List<PendingPublish> out = new ArrayList<>(inFlight.values());
+        inFlight.clear();
+        out.forEach(this::release);
+        return out;
+    }
+
+    /** Publishes whose deadline is at or before {@code now}, removed. */
+    List<PendingPublish> expired(Instant now) {
+        List<PendingPublish> out = new ArrayList<>();
+        removeExpired(queued.iterator(), now, out);
+        removeExpired(inFlight.values().iterator(), now, out);
+        return out;
+    }
+
+    /** Everything unfinished, removed (the client closes). */
+    List<PendingPublish> removeAll() {
+        List<PendingPublish> out = new ArrayList<>(queued);
+        out.addAll(inFlight.values());
+        queued.clear();
+        inFlight.clear();
+        out.forEach(this::release);
+        return out;
+    }
+
+    int queuedCount() {
+        return queued.size();
+    }
+
+    int inFlightCount() {
+        return inFlight.size();
+    }
+
+    private void removeExpired(Iterator<PendingPublish> it, Instant now, List<PendingPublish> out) {
+        while (it.hasNext()) {
+            PendingPublish p = it.next();
+            if (!p.deadline().isAfter(now)) {
+                it.remove();
+                release(p);
+                out.add(p);
+            }
+        }
+    }
+
+    private void release(PendingPublish p) {
+        if (p != null) {
+            reserved.decrementAndGet();
+        }
+    }
+}

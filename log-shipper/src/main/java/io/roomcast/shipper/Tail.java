@@ -1,0 +1,167 @@
+package io.roomcast.shipper;
+
+import java.io.IOException;
+
+/**
+ * Follows one input (a file or stdin): reads bytes at its position, splits them into lines,
+ * joins lines into records and hands each record to a {@link RecordSink} together with the
+ * position after it. Flushes a pending multiline record after {@code multilineTimeout} without
+ * new bytes, and a partial last line after {@code partialLineTimeout}.
+ *
+ * <p>Threading: all methods run on the shipper thread except {@link #acknowledged}, which the
+ * Kafka producer's callback thread calls; positions acknowledged per input arrive in order.
+ */
+final class Tail {
+    /** Receives the records of a tail. */
+    interface RecordSink {
+        /** Ships a record; {@code generation} is passed back to {@link #acknowledged}. */
+        void ship(Tail tail, int generation, RawRecord record, HeadFingerprint head);
+    }
+
+    private final FileIdentity identity;
+    private final ByteInput input;
+    private final LineSplitter lines;
+    private final RecordAssembler records;
+    private final long multilineTimeoutNanos;
+    private final long partialLineTimeoutNanos;
+    private final ShipperMetrics metrics;
+    private volatile String name;
+    private long lineNo;
+    private boolean lineNoKnown;
+    private long lastDataNanos;
+    private HeadFingerprint fullHead;
+    private volatile int generation;
+    private volatile long acknowledgedPosition;
+
+    Tail(FileIdentity identity, String name, ByteInput input, ShipperSettings settings, MultilineRule rule,
+         ShipperMetrics metrics, long position, long lineNo, long nowNanos) {
+        this.identity = identity;
+        this.name = name;
+        this.input = input;
+        this.lines = new LineSplitter(settings.maxLineBytes(), position);
+        this.records = new RecordAssembler(rule, settings.maxEventBytes());
+        this.multilineTimeoutNanos = settings.multilineTimeout().toNanos();
+        this.partialLineTimeoutNanos = settings.partialLineTimeout().toNanos();
+        this.metrics = metrics;
+        this.lastDataNanos = nowNanos;
+        reposition(position, lineNo);
+    }
+
+    FileIdentity identity() {
+        return identity;
+    }
+
+    /** The path (or {@code <stdin>}) written into events. */
+    String name() {
+        return name;
+    }
+
+    void rename(String newName) {
+        this.name = newName;
+    }
+
+    ByteInput input() {
+        return input;
+    }
+
+    /** The position after the last byte read. */
+    long readPosition() {
+        return lines.position();
+    }
+
+    long acknowledgedPosition() {
+        return acknowledgedPosition;
+    }
+
+    /** Whether every record read so far has been acknowledged and nothing is pending. */
+    boolean drained() {
+        return !records.hasPending() && !lines.hasPartial() && acknowledgedPosition >= lines.position();
+    }
+
+    /**
+     * Reads and ships what the bytes complete, stopping after the line that fills the window;
+     * bytes after it are read again next time.
+     *
+     * @return the number of bytes consumed
+     */
+    int read(byte[] scratch, InFlightWindow window, long nowNanos, RecordSink sink) throws IOException {
+        int n = input.read(lines.position(), scratch, scratch.length);
+        if (n <= 0) {
+            return 0;
+        }
+        lastDataNanos = nowNanos;
+        return lines.feed(scratch, 0, n, line -> accept(line, nowNanos, sink), window::hasRoom);
+    }
+
+    /** Ships what has waited longer than its timeout. */
+    void flushIdle(long nowNanos, RecordSink sink) {
+        long idle = nowNanos - lastDataNanos;
+        if (lines.hasPartial() && idle >= partialLineTimeoutNanos) {
+            lines.flushPartial(line -> accept(line, nowNanos, sink));
+        }
+        if (records.hasPending() && idle >= multilineTimeoutNanos) {
+            flushRecords(sink);
+        }
+    }
+
+    /** Ships everything read, including a partial last line (the input has ended or was truncated). */
+    void flushAll(long nowNanos, RecordSink sink) {
+        lines.flushPartial(line -> accept(line, nowNanos, sink));
+        flushRecords(sink);
+    }
+
+    /** Forgets what was read but not shipped and continues at {@code position}. */
+    void reposition(long position, long lineNoAtPosition) {
+        lines.reset(position);
+        records.reset();
+        lineNo = lineNoAtPosition;
+        lineNoKnown = lineNoAtPosition > 0 || position == 0;
+        acknowledgedPosition = position;
+        if (fullHead != null && position < HeadFingerprint.MAX_LENGTH) {
+            fullHead = null;
+        }
+    }
+
+    /**
+     * Forgets what was read but not shipped after the input was truncated, and starts again at
+     * its beginning; acknowledgements of records read before are then ignored.
+     */
+    void restartFromBeginning() {
+        generation++;
+        reposition(0, 0);
+    }
+
+    /** Called once Kafka has acknowledged a record that ends at {@code position}. */
+    void acknowledged(int recordGeneration, long position) {
+        if (recordGeneration != generation) {
+            return;
+        }
+        acknowledgedPosition = position;
+        input.acknowledged(position);
+    }
+
+    private void flushRecords(RecordSink sink) {
+        records.flush(r -> ship(r, sink));
+    }
+
+    private void accept(Line line, long nowNanos, RecordSink sink) {
+        lineNo++;
+        metrics.lineRead(line);
+        records.accept(line, lineNoKnown ? lineNo : 0, nowNanos, r -> ship(r, sink));
+    }
+
+    private void ship(RawRecord record, RecordSink sink) {
+        HeadFingerprint head = fullHead;
+        if (head == null) {
+            try {
+                head = input.head(record.end());
+            } catch (IOException e) {
+                head = null; // shipped without a fingerprint; a restart then trusts the position alone
+            }
+            if (head != null && head.length() == HeadFingerprint.MAX_LENGTH) {
+                fullHead = head;
+            }
+        }
+        sink.ship(this, generation, record, head);
+    }
+}

@@ -1,0 +1,135 @@
+package io.roomcast.shipper;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ShipperConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void shouldReadAFullConfigFile() {
+        ConfigFile file = ConfigFile.parse("""
+                {
+                  "kafka": "k1:9092,k2:9092",
+                  "host": "web-1",
+                  "zone": "Europe/Berlin",
+                  "sources": [
+                    {"room": "logs:api", "file": "/var/log/api/*.log", "startAt": "end",
+                     "multiline": {"match": "start", "pattern": "^\\\\d{4}-", "maxLines": 50}},
+                    {"room": "logs:build", "stdin": true, "multiline": "none", "topic": "build.logs"}
+                  ],
+                  "topics": {"logs": "company.logs"},
+                  "settings": {"pollInterval": "100ms", "rotateWait": "2s", "maxLineBytes": 65536},
+                  "kafkaProperties": {"compression.type": "gzip"}
+                }
+                """, "test.json");
+
+        assertThat(file.kafka()).isEqualTo("k1:9092,k2:9092");
+        assertThat(file.host()).isEqualTo("web-1");
+        assertThat(file.zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+        assertThat(file.sources()).containsExactly(
+                new SourceConfig("logs:api", "/var/log/api/*.log", false, MultilineRule.of("^\\d{4}-", "start", 50),
+                        SourceConfig.StartAt.END, null),
+                new SourceConfig("logs:build", null, true, MultilineRule.none(), SourceConfig.StartAt.BEGINNING, "build.logs"));
+        assertThat(file.settings().pollInterval()).isEqualTo(Duration.ofMillis(100));
+        assertThat(file.settings().rotateWait()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(file.settings().maxLineBytes()).isEqualTo(65536);
+        assertThat(file.settings().scanInterval()).isEqualTo(ShipperSettings.defaults().scanInterval());
+        assertThat(TopicLayout.of(file.topics()).topicFor("logs:api")).isEqualTo("company.logs");
+        assertThat(file.kafkaProperties()).containsEntry("compression.type", "gzip");
+    }
+
+    @Test
+    void shouldReportEveryProblemOfAGarbageConfigWithItsPath() {
+        assertThatThrownBy(() -> ConfigFile.parse("""
+                {"kafak": "x", "sources": [
+                   {"room": "bad room!", "file": "/x/*.log"},
+                   {"file": "/y/*.log", "stdin": true},
+                   {"room": "logs:a", "file": "/z/*.log", "multiline": {"match": "start", "pattern": "(["}},
+                   "not an object"
+                 ],
+                 "settings": {"pollInterval": "soon", "maxLineBytes": 12, "colour": "blue"}}
+                """, "garbage.json"))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).anySatisfy(p ->
+                        assertThat(p).startsWith("kafak: unknown field")).anySatisfy(p ->
+                        assertThat(p).startsWith("sources[0]: invalid room name 'bad room!'")).anySatisfy(p ->
+                        assertThat(p).startsWith("sources[1].room: is required")).anySatisfy(p ->
+                        assertThat(p).startsWith("sources[1]: needs either \"file\" or \"stdin\"")).anySatisfy(p ->
+                        assertThat(p).startsWith("sources[2].multiline: invalid pattern")).anySatisfy(p ->
+                        assertThat(p).startsWith("sources[3]: must be an object")).anySatisfy(p ->
+                        assertThat(p).startsWith("settings.pollInterval: 'soon' is not a duration")).anySatisfy(p ->
+                        assertThat(p).startsWith("settings.colour: unknown field")))
+                .hasMessageStartingWith("garbage.json: ");
+    }
+
+    @Test
+    void shouldRefuseTextThatIsNotJson() {
+        assertThatThrownBy(() -> ConfigFile.parse("kafka = localhost\n", "c.properties"))
+                .hasMessageStartingWith("c.properties: not valid JSON");
+        assertThatThrownBy(() -> ConfigFile.parse("[1]", "c.json")).hasMessageContaining("one JSON object");
+        assertThatThrownBy(() -> ConfigFile.parse("{\"host\":\"a\",\"host\":\"b\"}", "c.json")).hasMessageContaining("Duplicate field");
+        assertThatThrownBy(() -> ConfigFile.parse("{} {}", "c.json")).hasMessageContaining("not valid JSON");
+        assertThatThrownBy(() -> ConfigFile.parse("{\"settings\":{\"maxOpenFiles\":99999999999}}", "c.json"))
+                .hasMessageContaining("settings.maxOpenFiles: is too large");
+    }
+
+    @Test
+    void shouldRefuseBinaryGarbageAndMissingFiles() throws Exception {
+        Path garbage = dir.resolve("garbage.json");
+        Files.write(garbage, new byte[]{(byte) 0xFF, (byte) 0xFE, 0, 1, 2, '{'});
+        assertThatThrownBy(() -> ConfigFile.load(garbage)).isInstanceOf(InvalidConfigException.class);
+        assertThatThrownBy(() -> ConfigFile.load(dir.resolve("missing.json")))
+                .isInstanceOf(InvalidConfigException.class).hasMessageContaining("cannot read");
+    }
+
+    @Test
+    void shouldExitWithUsageErrorsForBadCommandLines() throws Exception {
+        Path config = dir.resolve("bad.json");
+        Files.writeString(config, "{\"sources\": 3}");
+
+        assertThat(run("--file", "/tmp/*.log")).contains("--room is required");
+        assertThat(run("--room", "logs:x")).contains("--room needs --file or --stdin");
+        assertThat(run()).contains("nothing to ship");
+        assertThat(run("--file", "/tmp/*.log", "--room", "no spaces")).contains("invalid room name");
+        assertThat(run("--file", "/tmp/*.log", "--room", "logs:x", "--multiline", "sideways")).contains("--multiline must be");
+        assertThat(run("--config", config.toString())).contains("sources: must be an array");
+    }
+
+    @Test
+    void shouldCombineFlagsWithTheConfigFile() throws Exception {
+        Path config = dir.resolve("ok.json");
+        Files.writeString(config, "{\"kafka\":\"file:9092\",\"host\":\"h1\",\"sources\":[{\"room\":\"logs:a\",\"file\":\"/a/*.log\"}]}");
+        ShipperCommand command = new ShipperCommand();
+        new CommandLine(command).parseArgs("--config", config.toString(), "--file", "/b/x.log", "--room", "logs:b",
+                "--multiline", "start:^\\[", "--host", "h2");
+
+        ShipperConfig shipper = command.config();
+
+        assertThat(shipper.kafka()).isEqualTo("file:9092");
+        assertThat(shipper.host()).isEqualTo("h2");
+        assertThat(shipper.sources()).extracting(SourceConfig::describe).containsExactly("/a/*.log -> logs:a", "/b/x.log -> logs:b");
+        assertThat(shipper.sources().get(1).multiline().match()).isEqualTo(MultilineRule.Match.START);
+        assertThat(shipper.topicFor(shipper.sources().get(1))).isEqualTo("roomcast.logs");
+    }
+
+    private static String run(String... args) {
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new ShipperCommand());
+        cli.setErr(new PrintWriter(err));
+        int code = cli.execute(args);
+        assertThat(code).as("exit code for %s", String.join(" ", args)).isEqualTo(2);
+        return err.toString();
+    }
+}

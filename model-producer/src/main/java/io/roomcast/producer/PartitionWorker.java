@@ -1,0 +1,155 @@
+package io.roomcast.producer;
+
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Answers one partition's prompts one after the other, in offset order — so a room's prompts
+ * are answered in order — while the consumer thread keeps polling (and so sees cancels).
+ *
+ * <p>The consumer thread offers prompts into a bounded queue and pauses the partition when it
+ * is full. The worker occupies a thread of the shared executor only while it has prompts.
+ * Each finished prompt is reported to {@code completions}. {@link #cancel} and
+ * {@link #abandon} are called by the consumer thread; everything else runs on the worker.
+ */
+final class PartitionWorker {
+    private static final Logger log = LoggerFactory.getLogger(PartitionWorker.class);
+
+    /** A prompt of a worker ended; {@code outcome} says whether its offset may be committed. */
+    record Completion(PartitionWorker worker, long offset, GenerationTask.Outcome outcome) {
+    }
+
+    private final TopicPartition partition;
+    private final BlockingQueue<GenerationTask> queue;
+    private final Executor executor;
+    private final Consumer<Completion> completions;
+    private final Object lock = new Object();
+    private volatile GenerationTask current;
+    private boolean scheduled;
+    private volatile boolean stopped;
+
+    PartitionWorker(TopicPartition partition, int capacity, Executor executor, Consumer<Completion> completions) {
+        this.partition = partition;
+        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.executor = executor;
+        this.completions = completions;
+    }
+
+    TopicPartition partition() {
+        return partition;
+    }
+
+    /** Queues a prompt; {@code false} when the queue is full (the caller pauses the partition). */
+    boolean offer(GenerationTask task) {
+        if (stopped || !queue.offer(task)) {
+            return false;
+        }
+        schedule();
+        return true;
+    }
+
+    boolean hasRoom() {
+        return queue.remainingCapacity() > 0;
+    }
+
+    /** Cancels the queued or running generation the cancel event of {@code room} names. */
+    boolean cancel(String room, CancelTarget target) {
+        GenerationTask running = current;
+        if (running != null && matches(running, room, target)) {
+            running.cancel();
+            return true;
+        }
+        for (GenerationTask task : queue) {
+            if (matches(task, room, target)) {
+                task.cancel();
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean matches(GenerationTask task, String room, CancelTarget target) {
+        // a cancel only counts in the prompt's own room: generation ids are easy to guess
+        return Objects.equals(task.prompt().room(), room) && target.matches(task.id());
+    }
+
+    /** Stops at once: the running generation is abandoned, queued prompts are dropped uncommitted. */
+    void abandon() {
+        stopped = true;
+        queue.clear();
+        GenerationTask running = current;
+        if (running != null) {
+            running.abandon();
+        }
+    }
+
+    /** Waits until the worker thread has left; {@code false} if it did not within {@code timeout}. */
+    boolean awaitStopped(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (scheduled) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, left);
+            }
+        }
+        return true;
+    }
+
+    private void schedule() {
+        synchronized (lock) {
+            if (scheduled) {
+                return;
+            }
+            scheduled = true;
+        }
+        try {
+            executor.execute(this::drain);
+        } catch (RejectedExecutionException e) {
+            synchronized (lock) {
+                scheduled = false;
+                lock.notifyAll();
+            }
+        }
+    }
+
+    private void drain() {
+        try {
+            GenerationTask task;
+            while (!stopped && (task = queue.poll()) != null) {
+                current = task;
+                if (stopped) {
+                    task.abandon();
+                }
+                GenerationTask.Outcome outcome = task.call();
+                current = null;
+                completions.accept(new Completion(this, task.prompt().offset(), outcome));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.atError().setCause(e).addKeyValue("partition", partition).log("partition worker failed");
+        } finally {
+            current = null;
+            synchronized (lock) {
+                scheduled = false;
+                lock.notifyAll();
+            }
+            if (!stopped && !queue.isEmpty()) {
+                schedule();
+            }
+        }
+    }
+}

@@ -1,0 +1,244 @@
+package io.roomcast.producer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.KafkaException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * Reads a room's own log with separate consumers (assigned, never in a group) — the room is the
+ * source of truth for the conversation and for what earlier producers did:
+ * <ul>
+ * <li>{@link #recentTurns} reads backwards from a prompt in growing windows until it has the
+ * last N prompts, or hits the start of the partition or the scan budget;</li>
+ * <li>{@link #priorAttempt} reads forwards from a prompt to see whether a previous owner
+ * started or finished its generation.</li>
+ * </ul>
+ * Every read is bounded by a deadline, the context read also by a record budget. Thread-safe: each call borrows one
+ * of at most {@code poolSize} consumers (callers hold a bulkhead slot, so they rarely wait).
+ */
+final class RoomHistory implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RoomHistory.class);
+    private static final int FIRST_WINDOW = 256;
+
+    private final Supplier<Consumer<byte[], byte[]>> consumers;
+    private final BlockingQueue<Consumer<byte[], byte[]>> idle;
+    private final List<Consumer<byte[], byte[]>> all = new ArrayList<>();
+    private final int poolSize;
+    private final ObjectMapper json;
+    private final PromptParser prompts;
+    private final int maxScanRecords;
+    private final int maxAnswerChars;
+    private final Duration readTimeout;
+    private boolean closed;
+
+    RoomHistory(Supplier<Consumer<byte[], byte[]>> consumers, int poolSize, ObjectMapper json, PromptParser prompts,
+                int maxScanRecords, int maxAnswerChars, Duration readTimeout) {
+        this.consumers = consumers;
+        this.idle = new ArrayBlockingQueue<>(poolSize);
+        this.poolSize = poolSize;
+        this.json = json;
+        this.prompts = prompts;
+        this.maxScanRecords = maxScanRecords;
+        this.maxAnswerChars = maxAnswerChars;
+        this.readTimeout = readTimeout;
+    }
+
+    /**
+     * The last {@code maxTurns} turns of the prompt's room before the prompt, oldest first.
+     * Answers to those prompts may lie after the prompt in the log (prompts published while an
+     * earlier one was being answered), so the log after the prompt is read too, up to its current
+     * end, for answers only.
+     */
+    List<Turn> recentTurns(RoomEvent prompt, int maxTurns) throws InterruptedException {
+        if (maxTurns == 0 || prompt.offset() == 0) {
+            return List.of();
+        }
+        Consumer<byte[], byte[]> consumer = borrow();
+        try {
+            TopicPartition tp = prompt.partition();
+            long deadline = System.nanoTime() + readTimeout.toNanos();
+            long begin = consumer.beginningOffsets(List.of(tp), readTimeout).getOrDefault(tp, 0L);
+            long end = consumer.endOffsets(List.of(tp), readTimeout).getOrDefault(tp, 0L);
+            long afterEnd = Math.min(end, prompt.offset() + 1 + maxScanRecords / 2);
+            List<RoomEvent> after = afterEnd > prompt.offset() + 1
+                    ? read(consumer, tp, prompt.offset() + 1, afterEnd, prompt.room(), deadline).stream()
+                            .filter(e -> !EventTypes.PROMPT.equals(e.type())).toList()
+                    : List.of();
+            long scanned = Math.max(0, afterEnd - prompt.offset() - 1);
+            List<List<RoomEvent>> segments = new ArrayList<>();
+            long start = prompt.offset();
+            long window = FIRST_WINDOW;
+            int promptsSeen = 0;
+            while (start > begin && scanned < maxScanRecords && promptsSeen < maxTurns && System.nanoTime() < deadline) {
+                long from = Math.max(begin, start - Math.min(window, maxScanRecords - scanned));
+                List<RoomEvent> segment = read(consumer, tp, from, start, prompt.room(), deadline);
+                promptsSeen += (int) segment.stream().filter(e -> EventTypes.PROMPT.equals(e.type())).count();
+                segments.add(0, segment);
+                scanned += start - from;
+                start = from;
+                window *= 4;
+            }
+            segments.add(after);
+            ConversationAssembler assembler = new ConversationAssembler(json, prompts, maxAnswerChars);
+            segments.forEach(segment -> segment.forEach(assembler::add));
+            return assembler.lastTurns(maxTurns);
+        } catch (KafkaException e) {
+            log.atWarn().addKeyValue("room", prompt.room()).addKeyValue("reason", e.getMessage()).log("cannot read the room's history; answering without context");
+            return List.of();
+        } finally {
+            giveBack(consumer);
+        }
+    }
+
+    /**
+     * Whether events of the prompt's generation exist in {@code (prompt, scanEnd)}. Every owner
+     * answers a partition's prompts in offset order, so the first generation event of a later
+     * prompt of the partition (of any room) ends the search: nothing of this prompt follows it.
+     * A log that cannot be read is reported as {@link PriorAttempt#UNFINISHED}: a superfluous
+     * restart marker is harmless, a silent duplicate answer is not.
+     */
+    PriorAttempt priorAttempt(RoomEvent prompt, long scanEnd) throws InterruptedException {
+        Consumer<byte[], byte[]> consumer = borrow();
+        String id = prompt.generationId().value();
+        try {
+            long deadline = System.nanoTime() + readTimeout.toNanos();
+            PriorAttempt[] result = {PriorAttempt.NONE};
+            boolean complete = scan(consumer, prompt.partition(), prompt.offset() + 1, scanEnd, deadline, event -> {
+                if (!EventTypes.TERMINAL.contains(event.type()) && !EventTypes.STARTED.equals(event.type())
+                        && !EventTypes.RESTARTED.equals(event.type())) {
+                    return true;
+                }
+                GenerationId owner = generationOf(event);
+                if (owner == null || !owner.topicPartition().equals(prompt.partition())) {
+                    return true;
+                }
+                if (owner.offset() > prompt.offset()) {
+                    return false;
+                }
+                if (owner.offset() == prompt.offset() && Objects.equals(event.room(), prompt.room())) {
+                    result[0] = EventTypes.TERMINAL.contains(event.type()) ? PriorAttempt.FINISHED : PriorAttempt.UNFINISHED;
+                    return result[0] != PriorAttempt.FINISHED;
+                }
+                return true;
+            });
+            if (!complete) {
+                log.atWarn().addKeyValue("generationId", id).log("room log scan timed out; assuming an unfinished earlier attempt");
+                return result[0] == PriorAttempt.FINISHED ? PriorAttempt.FINISHED : PriorAttempt.UNFINISHED;
+            }
+            return result[0];
+        } catch (KafkaException e) {
+            log.atWarn().addKeyValue("generationId", id).addKeyValue("reason", e.getMessage()).log("cannot read the room log; assuming an unfinished earlier attempt");
+            return PriorAttempt.UNFINISHED;
+        } finally {
+            giveBack(consumer);
+        }
+    }
+
+    private GenerationId generationOf(RoomEvent event) {
+        if (event.value() == null) {
+            return null;
+        }
+        try {
+            JsonNode data = json.readTree(event.value());
+            return data == null ? null : GenerationId.parse(data.path("generationId").asText(null)).orElse(null);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The room's events in {@code [from, to)} of the partition, read until {@code deadline}. */
+    private static List<RoomEvent> read(Consumer<byte[], byte[]> consumer, TopicPartition tp, long from, long to, String room,
+                                        long deadline) {
+        List<RoomEvent> events = new ArrayList<>();
+        scan(consumer, tp, from, to, deadline, event -> {
+            if (Objects.equals(room, event.room())) {
+                events.add(event);
+            }
+            return true;
+        });
+        return events;
+    }
+
+    /**
+     * Shows every record in {@code [from, to)} to {@code visitor} until it returns {@code false};
+     * returns {@code false} only if the deadline passed first.
+     */
+    private static boolean scan(Consumer<byte[], byte[]> consumer, TopicPartition tp, long from, long to, long deadline,
+                                Predicate<RoomEvent> visitor) {
+        consumer.assign(List.of(tp));
+        consumer.seek(tp, from);
+        while (consumer.position(tp) < to) {
+            if (System.nanoTime() >= deadline) {
+                return false;
+            }
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100)).records(tp)) {
+                if (record.offset() >= to || !visitor.test(RoomEvent.of(record))) {
+                    return true;
+                }
+            }
+        }
+        return true;
+    }
+
+    private Consumer<byte[], byte[]> borrow() throws InterruptedException {
+        Consumer<byte[], byte[]> consumer = idle.poll();
+        if (consumer != null) {
+            return consumer;
+        }
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("room history is closed");
+            }
+            if (all.size() < poolSize) {
+                consumer = consumers.get();
+                all.add(consumer);
+                return consumer;
+            }
+        }
+        consumer = idle.poll(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (consumer == null) {
+            throw new IllegalStateException("no room history reader free");
+        }
+        return consumer;
+    }
+
+    private void giveBack(Consumer<byte[], byte[]> consumer) {
+        consumer.unsubscribe();
+        synchronized (this) {
+            if (closed) {
+                consumer.close(CloseOptions.timeout(Duration.ZERO));
+                return;
+            }
+        }
+        idle.offer(consumer);
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            closed = true;
+        }
+        // consumers in use are closed by giveBack; the idle ones here
+        Consumer<byte[], byte[]> consumer;
+        while ((consumer = idle.poll()) != null) {
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package io.roomcast.producer.backend;
+
+/**
+ * Token counts of one generation as the backend reported them; a count the backend did not
+ * report is {@link #UNKNOWN}.
+ */
+public record Usage(int promptTokens, int completionTokens) {
+    public static final int UNKNOWN = -1;
+
+    public static Usage unknown() {
+        return new Usage(UNKNOWN, UNKNOWN);
+    }
+
+    /** This usage with an unknown completion count replaced by {@code counted}. */
+    public Usage orCounted(int counted) {
+        return completionTokens >= 0 ? this : new Usage(promptTokens, counted);
+    }
+}

@@ -1,0 +1,68 @@
+package io.roomcast.edge.http;
+
+import io.roomcast.edge.auth.AuthException;
+import io.roomcast.edge.auth.EdgeSecurity;
+import io.roomcast.edge.auth.Principal;
+import io.roomcast.edge.auth.TokenSource;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.AttachmentKey;
+import io.undertow.util.Headers;
+import io.undertow.util.StatusCodes;
+
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+/**
+ * Checks the Origin (HTTP 403 when not allowed) and verifies a {@code ?token=} before the
+ * WebSocket handshake, attaching the principal — or the reason it was refused, which the edge
+ * turns into a 4401 close right after the handshake so that browsers can see it. Verification
+ * that may block (a JWKS fetch) moves to the worker executor.
+ */
+public final class AuthHandshake implements HttpHandler {
+    public static final AttachmentKey<Principal> PRINCIPAL = AttachmentKey.create(Principal.class);
+    public static final AttachmentKey<AuthException> REFUSAL = AttachmentKey.create(AuthException.class);
+
+    private final HttpHandler next;
+    private final EdgeSecurity security;
+    private final Executor worker;
+
+    public AuthHandshake(HttpHandler next, EdgeSecurity security, Executor worker) {
+        this.next = next;
+        this.security = security;
+        this.worker = worker;
+    }
+
+    @Override
+    public void handleRequest(HttpServerExchange exchange) throws Exception {
+        if (!security.origins().allows(exchange.getRequestHeaders().getFirst(Headers.ORIGIN))) {
+            exchange.setStatusCode(StatusCodes.FORBIDDEN);
+            exchange.getResponseSender().send("origin not allowed");
+            return;
+        }
+        if (security.open()) {
+            next.handleRequest(exchange);
+            return;
+        }
+        Optional<String> token;
+        try {
+            token = TokenSource.fromQuery(exchange.getQueryString());
+        } catch (AuthException e) {
+            exchange.putAttachment(REFUSAL, e);
+            next.handleRequest(exchange);
+            return;
+        }
+        if (token.isPresent()) {
+            if (security.authenticator().mayBlock() && exchange.isInIoThread()) {
+                exchange.dispatch(worker, this);
+                return;
+            }
+            try {
+                exchange.putAttachment(PRINCIPAL, security.authenticator().authenticate(token.get()));
+            } catch (AuthException e) {
+                exchange.putAttachment(REFUSAL, e);
+            }
+        }
+        next.handleRequest(exchange);
+    }
+}

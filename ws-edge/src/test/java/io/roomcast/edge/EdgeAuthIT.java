@@ -1,0 +1,124 @@
+package io.roomcast.edge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.roomcast.edge.auth.AuthConfig;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** JWT authentication end to end: tokens at connect and by frame, room permissions, expiry, Origin. */
+class EdgeAuthIT {
+    private static final String SECRET = "0123456789abcdef0123456789abcdef-test-secret";
+    private static EdgeServer edge;
+
+    @BeforeAll
+    static void start() {
+        AuthConfig auth = AuthConfig.builder().hs256Secret(SECRET).clockSkew(Duration.ZERO)
+                .anonymousSubscribe(List.of("logs")).allowedOrigins(List.of("https://app.example.com")).build();
+        edge = EdgeFixture.start(EdgeFixture.isolatedNamespaces(), b -> b.auth(auth).pingInterval(Duration.ofMillis(200)).heartbeatTimeout(Duration.ofSeconds(30)));
+    }
+
+    @AfterAll
+    static void stop() {
+        edge.close();
+    }
+
+    static String token(String secret, Instant expires, List<String> subscribe, List<String> publish) throws Exception {
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().subject("alice").expirationTime(Date.from(expires))
+                .claim("rooms", Map.of("subscribe", subscribe, "publish", publish)).build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+        jwt.sign(new MACSigner(secret));
+        return jwt.serialize();
+    }
+
+    private static String valid() throws Exception {
+        return token(SECRET, Instant.now().plusSeconds(600), List.of("chat:*"), List.of("chat:lobby"));
+    }
+
+    @Test
+    void shouldGrantWhatTheTokenAllowsAndForbidTheRest() throws Exception {
+        try (WsClient c = WsClient.connect(edge.wsUrl() + "?token=" + valid())) {
+            c.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"chat:lobby\"}");
+            assertThat(c.nextOp("subscribed").path("id").asInt()).isEqualTo(1);
+            c.send("{\"op\":\"subscribe\",\"id\":2,\"room\":\"nowhere:x\"}");
+            assertThat(c.nextOp("error").path("code").asText()).isEqualTo("forbidden");
+            c.send("{\"op\":\"publish\",\"id\":3,\"room\":\"chat:other\",\"data\":1}");
+            JsonNode refused = c.nextOp("error");
+            assertThat(refused.path("id").asInt()).isEqualTo(3);
+            assertThat(refused.path("code").asText()).isEqualTo("forbidden");
+            c.send("{\"op\":\"publish\",\"id\":4,\"room\":\"chat:lobby\",\"data\":1}");
+            assertThat(c.nextOp("ack").path("id").asInt()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void shouldLetAnonymousClientsOnlyIntoAnonymousNamespaces() {
+        try (WsClient c = WsClient.connect(edge.wsUrl())) {
+            c.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"logs:api\"}");
+            assertThat(c.nextOp("subscribed").path("room").asText()).isEqualTo("logs:api");
+            c.send("{\"op\":\"subscribe\",\"id\":2,\"room\":\"chat:lobby\"}");
+            assertThat(c.nextOp("error").path("code").asText()).isEqualTo("unauthorized");
+            c.send("{\"op\":\"publish\",\"id\":3,\"room\":\"logs:api\",\"data\":1}");
+            assertThat(c.nextOp("error").path("code").asText()).isEqualTo("unauthorized");
+        }
+    }
+
+    @Test
+    void shouldCloseWith4401ForForgedExpiredAndGarbageTokens() throws Exception {
+        for (String bad : List.of(
+                token("another-secret-another-secret-another-secret", Instant.now().plusSeconds(600), List.of("*"), List.of("*")),
+                token(SECRET, Instant.now().minusSeconds(5), List.of("*"), List.of("*")),
+                "not.a.jwt", "%00%01garbage")) {
+            try (WsClient c = WsClient.connect(edge.wsUrl() + "?token=" + bad)) {
+                assertThat(c.awaitClose()).as(bad).isEqualTo(4401);
+            }
+        }
+    }
+
+    @Test
+    void shouldCloseAtExpiryUnlessTheClientRefreshes() throws Exception {
+        String shortLived = token(SECRET, Instant.now().plusSeconds(2), List.of("chat:*"), List.of());
+        try (WsClient expiring = WsClient.connect(edge.wsUrl() + "?token=" + shortLived);
+             WsClient refreshing = WsClient.connect(edge.wsUrl() + "?token=" + shortLived)) {
+            refreshing.send("{\"op\":\"auth\",\"id\":9,\"token\":\"" + valid() + "\"}");
+            JsonNode authed = refreshing.nextOp("authed");
+            assertThat(authed.path("id").asInt()).isEqualTo(9);
+            assertThat(authed.path("expiresAt").asLong()).isGreaterThan(System.currentTimeMillis());
+
+            assertThat(expiring.awaitClose()).isEqualTo(4401);
+            refreshing.send("{\"op\":\"ping\",\"id\":10}");
+            assertThat(refreshing.nextOp("pong").path("id").asInt()).isEqualTo(10);
+        }
+    }
+
+    @Test
+    void shouldRefuseAForeignOriginAtTheHandshake() {
+        assertThatThrownBy(() -> HttpClient.newHttpClient().newWebSocketBuilder().header("Origin", "https://evil.example.org")
+                .buildAsync(URI.create(edge.wsUrl()), new WebSocket.Listener() {
+                }).join())
+                .isInstanceOf(CompletionException.class).hasCauseInstanceOf(WebSocketHandshakeException.class);
+        try (WsClient allowed = WsClient.connect(edge.wsUrl())) {
+            allowed.send("{\"op\":\"ping\",\"id\":1}");
+            assertThat(allowed.nextOp("pong").path("id").asInt()).isEqualTo(1);
+        }
+    }
+}

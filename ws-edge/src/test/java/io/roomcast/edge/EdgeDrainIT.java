@@ -1,0 +1,61 @@
+package io.roomcast.edge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.roomcast.room.Namespaces;
+import io.roomcast.room.RoomName;
+import io.roomcast.testkit.TestNames;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** SIGTERM's graceful drain: clients are told to reconnect, resume on another edge and lose nothing. */
+class EdgeDrainIT {
+
+    @Test
+    void shouldLetClientsResumeElsewhereWithNothingLost() {
+        Namespaces namespaces = EdgeFixture.isolatedNamespaces();
+        RoomName room = RoomName.of("chat:" + TestNames.unique("drain"));
+        try (KafkaRoom kafka = new KafkaRoom(namespaces);
+             EdgeServer leaving = EdgeFixture.start(namespaces, b -> b.drainDelay(Duration.ofMillis(500)));
+             EdgeServer staying = EdgeFixture.start(namespaces)) {
+            List<Long> received = new ArrayList<>();
+            String epoch;
+            List<Long> published = new ArrayList<>(kafka.messages(room, 50));
+            CompletableFuture<List<Long>> more;
+            try (WsClient c = WsClient.connect(leaving.wsUrl())) {
+                c.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"from\":\"earliest\"}");
+                epoch = c.nextOp("subscribed").path("epoch").asText();
+                more = CompletableFuture.supplyAsync(() -> kafka.messages(room, 300));
+                CompletableFuture.runAsync(() -> leaving.shutdownGracefully(Duration.ofSeconds(10)));
+                JsonNode reconnect = null;
+                while (reconnect == null) {
+                    JsonNode n = c.next();
+                    switch (n.path("op").asText()) {
+                        case "event" -> received.add(n.path("offset").asLong());
+                        case "reconnect" -> reconnect = n;
+                        case "live" -> { }
+                        default -> throw new AssertionError("unexpected " + n);
+                    }
+                }
+                assertThat(reconnect.path("reason").asText()).isEqualTo("drain");
+                assertThat(reconnect.path("delayMs").asLong()).isBetween(0L, 500L);
+                assertThat(c.awaitClose()).isEqualTo(1001);
+            }
+            published.addAll(more.join());
+            long after = received.isEmpty() ? -1 : received.get(received.size() - 1);
+            try (WsClient c = WsClient.connect(staying.wsUrl())) {
+                c.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"from\":{\"after\":" + after + ",\"epoch\":\"" + epoch + "\"}}");
+                assertThat(c.nextOp("subscribed").path("recovered").asBoolean()).isTrue();
+                while (received.size() < published.size()) {
+                    received.add(c.events(1).get(0).path("offset").asLong());
+                }
+            }
+            assertThat(received).containsExactlyElementsOf(published);
+        }
+    }
+}

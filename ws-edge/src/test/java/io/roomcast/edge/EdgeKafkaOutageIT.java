@@ -1,0 +1,76 @@
+package io.roomcast.edge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.roomcast.kafka.embedded.EmbeddedKafka;
+import io.roomcast.room.RoomName;
+import io.roomcast.testkit.TestKafka;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Kafka stopped and restarted under a running edge: no crash, publishes fail with unavailable
+ * meanwhile, and subscriptions continue afterwards without a gap and without reconnecting.
+ */
+class EdgeKafkaOutageIT {
+
+    private static JsonNode publish(WsClient c, int id) {
+        c.send("{\"op\":\"publish\",\"id\":" + id + ",\"room\":\"chat:outage\",\"data\":{\"n\":" + id + "}}");
+        while (true) {
+            JsonNode n = c.next();
+            if (n.path("id").asInt(-1) == id) {
+                return n;
+            }
+        }
+    }
+
+    @Test
+    void shouldFailPublishesFastAndResumeSubscriptionsWhenKafkaReturns(@TempDir Path dir) {
+        EmbeddedKafka kafka = TestKafka.startPrivate(dir);
+        try (EdgeServer edge = EdgeFixture.start(kafka.bootstrapServers(), EdgeFixture.isolatedNamespaces(), b -> b);
+             WsClient reader = WsClient.connect(edge.wsUrl());
+             WsClient writer = WsClient.connect(edge.wsUrl())) {
+            reader.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"chat:outage\"}");
+            reader.nextOp("live");
+            List<Long> acked = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                acked.add(publish(writer, i).path("offset").asLong());
+            }
+
+            kafka.close();
+
+            JsonNode failed = publish(writer, 100);
+            assertThat(failed.path("op").asText()).isEqualTo("error");
+            assertThat(failed.path("code").asText()).isEqualTo("unavailable");
+
+            kafka = TestKafka.startPrivate(dir);
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            int id = 200;
+            while (acked.size() < 6) {
+                assertThat(System.nanoTime()).as("publishes work again after Kafka returned").isLessThan(deadline);
+                JsonNode answer = publish(writer, id++);
+                if (answer.path("op").asText().equals("ack")) {
+                    acked.add(answer.path("offset").asLong());
+                } else {
+                    assertThat(answer.path("code").asText()).isEqualTo("unavailable");
+                }
+            }
+
+            List<Long> received = new ArrayList<>();
+            while (received.size() < acked.size() || received.get(received.size() - 1) < acked.get(acked.size() - 1)) {
+                JsonNode e = reader.nextOp("event");
+                received.add(e.path("offset").asLong());
+            }
+            assertThat(received).containsAll(acked).doesNotHaveDuplicates().isSorted();
+            assertThat(edge.backbone().live().isRunning()).isTrue();
+        } finally {
+            kafka.close();
+        }
+    }
+}
