@@ -106,6 +106,14 @@ public final class BenchRun implements AutoCloseable {
         return PeerTarget.start(system, peersDir(), logDir);
     }
 
+    Path workDir() {
+        return workDir;
+    }
+
+    Path logDir() {
+        return logDir;
+    }
+
     LoadFleet fleet(int clients) {
         return LoadFleet.create(clients, options.maxClientsPerProcess, options.loadThreads,
                 options.sourceAddresses == null ? List.of() : options.sourceAddresses, logDir);
