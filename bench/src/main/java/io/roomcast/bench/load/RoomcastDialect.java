@@ -37,7 +37,7 @@ public final class RoomcastDialect implements Dialect {
     @Override
     public void onOpen(WsConnection c) {
         ObjectNode sub = JSON.createObjectNode().put("op", "subscribe").put("id", 1).put("room", c.spec.room());
-        if (c.resuming && c.epoch != null && c.lastOffset >= 0) {
+        if (c.reconnecting && c.epoch != null && c.lastOffset >= 0) {
             sub.putObject("from").put("after", c.lastOffset).put("epoch", c.epoch);
         } else if (c.spec.earliest()) {
             sub.put("from", "earliest");

@@ -58,7 +58,7 @@ public final class SocketIoDialect implements Dialect {
     }
 
     private static String connectPacket(WsConnection c) {
-        if (c.resuming && c.sioPid != null && c.sioOffset != null) {
+        if (c.reconnecting && c.sioPid != null && c.sioOffset != null) {
             ObjectNode auth = JSON.createObjectNode().put("pid", c.sioPid).put("offset", c.sioOffset);
             return "40" + auth;
         }
@@ -74,7 +74,7 @@ public final class SocketIoDialect implements Dialect {
                 if (JsonScan.indexOf(b, off, Math.min(end, off + EVENT.length), EVENT) == off) {
                     event(c, b, off, end);
                 } else if (JsonScan.indexOf(b, off, Math.min(end, off + SUBSCRIBED.length), SUBSCRIBED) == off) {
-                    c.ready(!c.resuming);
+                    c.ready(!c.reconnecting);
                 }
             }
             case '0' -> connected(c, b, off + 2, end);
@@ -92,7 +92,7 @@ public final class SocketIoDialect implements Dialect {
             return;
         }
         String sid = ack.path("sid").asText(null);
-        boolean recovered = c.resuming && sid != null && sid.equals(c.sioSid);
+        boolean recovered = c.reconnecting && sid != null && sid.equals(c.sioSid);
         c.sioSid = sid;
         if (ack.hasNonNull("pid")) {
             c.sioPid = ack.get("pid").asText();

@@ -45,7 +45,9 @@ public final class WsConnection {
     String sioOffset;
     long events;
 
-    // resume bookkeeping
+    // resume bookkeeping: reconnecting lasts until the server answered the reconnect (ready),
+    // resuming until the client has every event it missed (which, with Socket.IO, may come first)
+    boolean reconnecting;
     boolean resuming;
     private long resumeStartNanos;
     private long expected;
@@ -102,6 +104,7 @@ public final class WsConnection {
 
     /** Starts a reconnect that asks for the events missed since the last one seen, expecting {@code expectedEvents}. */
     void resume(long expectedEvents) {
+        reconnecting = true;
         resuming = true;
         expected = expectedEvents;
         sinceResume = 0;
@@ -312,9 +315,10 @@ public final class WsConnection {
         }
         ready = true;
         listener.onReady(this);
-        if (resuming && !recovered) {
+        if (reconnecting && !recovered) {
             listener.onNotRecovered(this);
         }
+        reconnecting = false;
         if (resuming && expected <= 0) {
             caughtUp();
         }

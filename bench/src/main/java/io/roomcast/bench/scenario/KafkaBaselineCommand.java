@@ -43,6 +43,9 @@ public final class KafkaBaselineCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "500", description = "events per second in the latency phase (default: ${DEFAULT-VALUE}, as fanout)")
     int rate;
 
+    @Option(names = "--warmup", defaultValue = "PT10S", description = "publishing before the latency phase is recorded (default: ${DEFAULT-VALUE}, as fanout)")
+    Duration warmup;
+
     @Option(names = "--duration", defaultValue = "PT10S", description = "latency phase (default: ${DEFAULT-VALUE})")
     Duration duration;
 
@@ -52,7 +55,7 @@ public final class KafkaBaselineCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (BenchRun run = new BenchRun("kafka-baseline", common, System.out)) {
-            run.report.param("eventsPerSecond", rate).param("duration", duration.toString()).param("throughputEvents", events);
+            run.report.param("eventsPerSecond", rate).param("warmup", warmup.toString()).param("duration", duration.toString()).param("throughputEvents", events);
             run.report.metrics(Measures.latencyMetrics("latency", "producer-to-consumer"));
             run.report.metrics(
                     Metric.lower("latencyKafkaCpuS", "Kafka CPU in the latency phase", "s"),
@@ -91,6 +94,7 @@ public final class KafkaBaselineCommand implements Callable<Integer> {
         // latency at a steady rate, producer settings as the fan-out publisher
         Histogram latency = new Histogram(3);
         AtomicBoolean running = new AtomicBoolean(true);
+        AtomicBoolean recording = new AtomicBoolean(false);
         try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
             consumer.assign(parts);
             consumer.seekToEnd(parts);
@@ -100,15 +104,18 @@ public final class KafkaBaselineCommand implements Callable<Integer> {
                     for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
                         byte[] v = r.value();
                         int at = JsonScan.indexOf(v, 0, v.length, JsonScan.STAMP);
-                        if (at >= 0) {
+                        if (at >= 0 && recording.get()) {
                             latency.recordValue(Math.max(0, EpochMicros.now() - JsonScan.number(v, at + JsonScan.STAMP.length, v.length)));
                         }
                     }
                 }
             }, "baseline-consumer");
             reader.start();
-            double cpu0 = cpu(kafka);
+            double cpu0;
             try (KafkaSink sink = new KafkaSink(bootstrap, topic, 0); PacedPublisher pub = new PacedPublisher(sink, keys, rate, run.options.payloadBytes)) {
+                BenchRun.pause(warmup);
+                cpu0 = cpu(kafka);
+                recording.set(true);
                 BenchRun.pause(duration);
             }
             BenchRun.pause(Duration.ofSeconds(1));

@@ -89,7 +89,11 @@ public final class ReplayCommand implements Callable<Integer> {
             }
             run.report.put(system, "edgeSeconds", secs);
             run.report.put(system, "edgeCpuS", cpu.role("edge"));
-            run.report.put(system, "kafkaCpuS", cpu.role("kafka"));
+            if (Double.isNaN(cpu.role("kafka"))) {
+                run.report.text(system, "kafkaCpuS", "n/a (external broker)");
+            } else {
+                run.report.put(system, "kafkaCpuS", cpu.role("kafka"));
+            }
         }
         double kafka = kafkaConsumerRate(t, room);
         run.report.put(system, "kafkaEventsPerSec", kafka);
