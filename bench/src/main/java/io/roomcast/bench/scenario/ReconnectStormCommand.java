@@ -34,7 +34,7 @@ public final class ReconnectStormCommand implements Callable<Integer> {
     @Option(names = "--missed", defaultValue = "100", description = "events each room gets while its clients are away, inside the history cache (default: ${DEFAULT-VALUE})")
     int missed;
 
-    @Option(names = "--missed-beyond", defaultValue = "1200",
+    @Option(names = "--missed-beyond", defaultValue = "1100",
             description = "events each room gets while away in the second round, beyond the history cache (default: ${DEFAULT-VALUE}; history cache: --history-size)")
     int missedBeyond;
 
@@ -92,11 +92,12 @@ public final class ReconnectStormCommand implements Callable<Integer> {
                        String round, int perRoom) {
         fleet.disconnect();
         PacedPublisher.burst(sink, roomNames, perRoom, run.options.payloadBytes);
-        fleet.stats(); // start fresh histograms
+        long eventsBefore = fleet.stats().events(); // also starts fresh histograms
         CpuWindow cpu = CpuWindow.start(t, fleet);
         LoadFleet.Resumed r = fleet.resume(perRoom, timeout.toMillis());
         cpu.stop();
-        Histogram catchup = fleet.stats().catchup();
+        LoadFleet.Snapshot after = fleet.stats();
+        Histogram catchup = after.catchup();
         run.log(system + " " + round + ": " + r.caughtUp() + "/" + clients + " caught up in " + r.millis() + " ms, "
                 + r.notRecovered() + " not recovered, " + r.failed() + " failed");
         run.report.put(system, round + "Missed", perRoom);
@@ -111,7 +112,7 @@ public final class ReconnectStormCommand implements Callable<Integer> {
             run.report.put(system, round + "MaxMs", catchup.getMaxValue() / 1000.0);
         }
         run.report.put(system, round + "Recovered", clients - r.notRecovered() - r.failed());
-        run.report.put(system, round + "EventsPerSec", (double) r.caughtUp() * perRoom / (r.millis() / 1000.0));
+        run.report.put(system, round + "EventsPerSec", (after.events() - eventsBefore) / (r.millis() / 1000.0));
         run.report.put(system, round + "ServerCpuS", cpu.total());
     }
 }
