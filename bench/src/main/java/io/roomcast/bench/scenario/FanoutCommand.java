@@ -30,7 +30,7 @@ public final class FanoutCommand implements Callable<Integer> {
     @Option(names = "--subscribers", defaultValue = "100", description = "subscribers per room (default: ${DEFAULT-VALUE})")
     int subscribers;
 
-    @Option(names = "--rate", defaultValue = "250", description = "events published per second, over all rooms (default: ${DEFAULT-VALUE})")
+    @Option(names = "--rate", defaultValue = "100", description = "events published per second, over all rooms (default: ${DEFAULT-VALUE})")
     int rate;
 
     @Option(names = "--warmup", defaultValue = "PT10S", description = "publishing before measuring (default: ${DEFAULT-VALUE})")
