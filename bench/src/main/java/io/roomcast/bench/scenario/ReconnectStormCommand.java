@@ -38,6 +38,10 @@ public final class ReconnectStormCommand implements Callable<Integer> {
             description = "events each room gets while away in the second round, beyond the history cache (default: ${DEFAULT-VALUE}; history cache: --history-size)")
     int missedBeyond;
 
+    @Option(names = "--settle", defaultValue = "PT2S",
+            description = "wait after the clients dropped, so the server has seen them go before the events they miss (default: ${DEFAULT-VALUE})")
+    Duration settle;
+
     @Option(names = "--timeout", defaultValue = "PT60S", description = "give up on a round after (default: ${DEFAULT-VALUE})")
     Duration timeout;
 
@@ -91,6 +95,7 @@ public final class ReconnectStormCommand implements Callable<Integer> {
     private void round(BenchRun run, String system, Target t, LoadFleet fleet, EventSink sink, List<String> roomNames,
                        String round, int perRoom) {
         fleet.disconnect();
+        BenchRun.pause(settle);
         PacedPublisher.burst(sink, roomNames, perRoom, run.options.payloadBytes);
         long eventsBefore = fleet.stats().events(); // also starts fresh histograms
         CpuWindow cpu = CpuWindow.start(t, fleet);
