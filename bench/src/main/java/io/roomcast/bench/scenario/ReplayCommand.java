@@ -32,7 +32,7 @@ public final class ReplayCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--events", defaultValue = "100000", description = "events in the room (default: ${DEFAULT-VALUE})")
+    @Option(names = "--events", defaultValue = "20000", description = "events in the room (default: ${DEFAULT-VALUE})")
     int events;
 
     @Option(names = "--timeout", defaultValue = "PT120S", description = "give up after (default: ${DEFAULT-VALUE})")
