@@ -1,0 +1,30 @@
+package io.roomcast.bench.proc;
+
+import io.roomcast.kafka.embedded.EmbeddedKafka;
+import io.roomcast.kafka.embedded.EmbeddedKafkaConfig;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A benchmark's Kafka broker in its own JVM, so its CPU time can be read apart from the edge's.
+ * Arguments: DATA_DIR PARTITIONS. Prints {@code READY host:port}; stops when standard input ends.
+ */
+public final class KafkaMain {
+    private KafkaMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args[0]);
+        int partitions = Integer.parseInt(args[1]);
+        EmbeddedKafka kafka = EmbeddedKafka.start(new EmbeddedKafkaConfig("127.0.0.1", 0, dir, partitions, Map.of()));
+        System.out.println("READY " + kafka.bootstrapServers());
+        System.out.flush();
+        try {
+            ControlLoop.run(java.time.Duration.ofSeconds(10));
+        } finally {
+            kafka.close();
+            System.exit(0);
+        }
+    }
+}

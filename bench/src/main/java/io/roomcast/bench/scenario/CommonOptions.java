@@ -1,0 +1,56 @@
+package io.roomcast.bench.scenario;
+
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/** Options every scenario takes. */
+public final class CommonOptions {
+    @Option(names = "--peers", split = ",", defaultValue = "ws,bun,socketio",
+            description = "peer servers to measure beside Roomcast: ws, bun, socketio, or none (default: ${DEFAULT-VALUE})")
+    List<String> peers;
+
+    @Option(names = "--peers-dir", description = "directory with the peers' package.json (default: bench/peers, found from the working directory)")
+    Path peersDir;
+
+    @Option(names = "--no-npm-install", negatable = false,
+            description = "do not run 'npm ci' in the peers directory when node_modules is missing (skip the peers instead)")
+    boolean noNpmInstall;
+
+    @Option(names = "--only-roomcast", description = "measure Roomcast alone (same as --peers none)")
+    boolean onlyRoomcast;
+
+    @Option(names = "--kafka", description = "use this Kafka broker instead of starting one (its CPU is then not measured)")
+    String kafka;
+
+    @Option(names = "--out", defaultValue = "bench-results", description = "where JSON results and process logs go (default: ${DEFAULT-VALUE})")
+    Path out;
+
+    @Option(names = "--payload-bytes", defaultValue = "64", description = "size of each event's data (default: ${DEFAULT-VALUE})")
+    int payloadBytes;
+
+    @Option(names = "--load-threads", defaultValue = "2", description = "selector threads per load process (default: ${DEFAULT-VALUE})")
+    int loadThreads;
+
+    @Option(names = "--max-clients-per-process", defaultValue = "18000",
+            description = "clients per load process; more clients start child load processes (open files are capped at 20,000) (default: ${DEFAULT-VALUE})")
+    int maxClientsPerProcess;
+
+    @Option(names = "--source-addresses", split = ",",
+            description = "local addresses clients connect from, e.g. 127.0.0.1,127.0.0.2 (default: as many 127.0.0.x as needed at 20,000 clients each)")
+    List<String> sourceAddresses;
+
+    @Option(names = "--connect-concurrency", defaultValue = "256", description = "handshakes in flight per load process while opening (default: ${DEFAULT-VALUE})")
+    int connectConcurrency;
+
+    @Option(names = "--edge-jvm", split = " ", defaultValue = "-Xmx1g",
+            description = "JVM options of the edge process, space-separated (default: ${DEFAULT-VALUE})")
+    List<String> edgeJvm;
+
+    @Option(names = "--history-size", defaultValue = "1000", description = "events per room in the edge's history cache (default: ${DEFAULT-VALUE}, the edge's default)")
+    int historySize;
+
+    @Option(names = "--outbound-limit", defaultValue = "100", description = "the edge's outbound frames per connection (default: ${DEFAULT-VALUE}, the edge's default)")
+    int outboundLimit;
+}

@@ -1,0 +1,86 @@
+package io.roomcast.bench.scenario;
+
+import io.roomcast.bench.agent.LoadFleet;
+import io.roomcast.bench.report.Metric;
+import io.roomcast.bench.target.Target;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code connections}: N idle connections, each with one subscription → heap and RSS per
+ * connection (after a full GC, minus the idle server's), connect rate.
+ */
+@Command(name = "connections", mixinStandardHelpOptions = true,
+        description = "N idle subscribed connections: heap and RSS per connection, connect rate.")
+public final class ConnectionsCommand implements Callable<Integer> {
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--clients", defaultValue = "10000", description = "connections (default: ${DEFAULT-VALUE}; a server process is capped at 20,000 open files here)")
+    int clients;
+
+    @Option(names = "--rooms", defaultValue = "100", description = "rooms the connections subscribe to (default: ${DEFAULT-VALUE})")
+    int rooms;
+
+    @Option(names = "--settle", defaultValue = "PT2S", description = "wait after connecting before measuring memory (default: ${DEFAULT-VALUE})")
+    Duration settle;
+
+    @Override
+    public Integer call() {
+        try (BenchRun run = new BenchRun("connections", common, System.out)) {
+            run.report.param("clients", clients).param("rooms", rooms);
+            run.report.metrics(
+                    Metric.info("clients", "connections subscribed", ""),
+                    Metric.info("failed", "connections failed", ""),
+                    Metric.higher("connectRate", "connect + subscribe rate", "/s"),
+                    Metric.lower("connectCpuS", "server CPU while connecting", "s"),
+                    Metric.lower("heapPerConnKb", "heap per connection (JS heap for peers)", "KB"),
+                    Metric.lower("rssPerConnKb", "RSS per connection (edge / peer server)", "KB"),
+                    Metric.info("heapMb", "heap after GC with all connected", "MB"),
+                    Metric.info("rssMb", "RSS with all connected", "MB"),
+                    Metric.info("loadCpuS", "load generator CPU while connecting", "s"));
+            for (String system : run.systems(true)) {
+                run.measure(system, t -> measure(run, system, t));
+            }
+            run.report.note("per-connection figures are (with all connected - idle server) / connections, heap after a full GC");
+            return run.finish();
+        }
+    }
+
+    private void measure(BenchRun run, String system, Target t) {
+        long heap0 = t.heapAfterGc();
+        long rss0 = rss(t);
+        try (LoadFleet fleet = run.fleet(clients)) {
+            CpuWindow cpu = CpuWindow.start(t, fleet);
+            LoadFleet.Opened opened = fleet.open(run.openCommand(t, t.rooms(rooms)), clients);
+            cpu.stop();
+            run.log(system + ": " + opened.ready() + " subscribed, " + opened.failed() + " failed in " + opened.millis() + " ms");
+            BenchRun.pause(settle);
+            long heap1 = t.heapAfterGc();
+            long rss1 = rss(t);
+            int n = Math.max(1, opened.ready());
+            run.report.put(system, "clients", opened.ready());
+            run.report.put(system, "failed", opened.failed());
+            run.report.put(system, "connectRate", opened.ready() / (opened.millis() / 1000.0));
+            run.report.put(system, "connectCpuS", cpu.total());
+            run.report.put(system, "heapPerConnKb", (heap1 - heap0) / 1024.0 / n);
+            run.report.put(system, "rssPerConnKb", (rss1 - rss0) / 1024.0 / n);
+            run.report.put(system, "heapMb", heap1 / 1e6);
+            run.report.put(system, "rssMb", rss1 / 1e6);
+            run.report.put(system, "loadCpuS", cpu.load());
+            LoadFleet.Snapshot s = fleet.stats();
+            if (opened.failed() > 0 || s.closedByServer() > 0) {
+                run.report.note(system + ": " + opened.failed() + " failed, " + s.closedByServer() + " closed by the server: " + s.reasons());
+            }
+        }
+    }
+
+    private static long rss(Target t) {
+        var rss = t.rssBytes();
+        return rss.getOrDefault("edge", rss.getOrDefault("server", 0L));
+    }
+}

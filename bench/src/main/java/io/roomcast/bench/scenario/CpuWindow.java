@@ -1,0 +1,62 @@
+package io.roomcast.bench.scenario;
+
+import io.roomcast.bench.agent.LoadFleet;
+import io.roomcast.bench.target.Target;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** CPU seconds used by each server process and by the load generator over a stretch of wall time. */
+final class CpuWindow {
+    private final Target target;
+    private final LoadFleet fleet;
+    private final Map<String, Double> serverStart;
+    private final double loadStart;
+    private final long startNanos;
+    private Map<String, Double> server;
+    private double load;
+    private double seconds;
+
+    private CpuWindow(Target target, LoadFleet fleet) {
+        this.target = target;
+        this.fleet = fleet;
+        this.serverStart = target.cpuSeconds();
+        this.loadStart = fleet == null ? 0 : fleet.cpuSeconds();
+        this.startNanos = System.nanoTime();
+    }
+
+    static CpuWindow start(Target target, LoadFleet fleet) {
+        return new CpuWindow(target, fleet);
+    }
+
+    CpuWindow stop() {
+        seconds = (System.nanoTime() - startNanos) / 1e9;
+        Map<String, Double> end = target.cpuSeconds();
+        server = new LinkedHashMap<>();
+        end.forEach((role, v) -> server.put(role, v - serverStart.getOrDefault(role, 0.0)));
+        load = fleet == null ? 0 : fleet.cpuSeconds() - loadStart;
+        return this;
+    }
+
+    double seconds() {
+        return seconds;
+    }
+
+    /** CPU seconds of one role ({@code edge}, {@code kafka}, {@code server}), NaN when the system has no such process. */
+    double role(String role) {
+        return server.getOrDefault(role, Double.NaN);
+    }
+
+    /** The process serving WebSockets: the edge, or the peer's server. */
+    double front() {
+        return server.containsKey("edge") ? server.get("edge") : server.getOrDefault("server", Double.NaN);
+    }
+
+    double total() {
+        return server.values().stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    double load() {
+        return load;
+    }
+}

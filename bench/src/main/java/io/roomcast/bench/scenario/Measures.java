@@ -1,0 +1,73 @@
+package io.roomcast.bench.scenario;
+
+import io.roomcast.bench.report.Metric;
+import io.roomcast.bench.report.Report;
+import io.roomcast.bench.target.Target;
+import org.HdrHistogram.Histogram;
+
+/** Metric rows several scenarios share: latency percentiles, server CPU and memory. */
+final class Measures {
+    static final String NO_KAFKA = "n/a (no Kafka)";
+
+    private Measures() {
+    }
+
+    static Metric[] latencyMetrics(String prefix, String what) {
+        return new Metric[]{
+                Metric.lower(prefix + "P50Ms", what + " p50", "ms"),
+                Metric.lower(prefix + "P99Ms", what + " p99", "ms"),
+                Metric.lower(prefix + "P999Ms", what + " p99.9", "ms"),
+                Metric.lower(prefix + "MaxMs", what + " max", "ms")};
+    }
+
+    /** Percentiles of a histogram of microseconds, in milliseconds. */
+    static void latency(Report r, String system, String prefix, Histogram h) {
+        if (h.getTotalCount() == 0) {
+            for (String p : new String[]{"P50Ms", "P99Ms", "P999Ms", "MaxMs"}) {
+                r.text(system, prefix + p, "no samples");
+            }
+            return;
+        }
+        r.put(system, prefix + "P50Ms", h.getValueAtPercentile(50) / 1000.0);
+        r.put(system, prefix + "P99Ms", h.getValueAtPercentile(99) / 1000.0);
+        r.put(system, prefix + "P999Ms", h.getValueAtPercentile(99.9) / 1000.0);
+        r.put(system, prefix + "MaxMs", h.getMaxValue() / 1000.0);
+    }
+
+    static Metric[] cpuMetrics() {
+        return new Metric[]{
+                Metric.lower("frontCpuS", "edge / peer server CPU", "s"),
+                Metric.lower("kafkaCpuS", "Kafka broker CPU", "s"),
+                Metric.lower("serverCpuS", "server CPU total", "s"),
+                Metric.info("loadCpuS", "load generator CPU", "s")};
+    }
+
+    static void cpu(Report r, String system, CpuWindow w) {
+        r.put(system, "frontCpuS", w.front());
+        if (Double.isNaN(w.role("kafka"))) {
+            r.text(system, "kafkaCpuS", system.equals("roomcast") ? "n/a (external broker)" : NO_KAFKA);
+        } else {
+            r.put(system, "kafkaCpuS", w.role("kafka"));
+        }
+        r.put(system, "serverCpuS", w.total());
+        r.put(system, "loadCpuS", w.load());
+    }
+
+    static Metric[] memoryMetrics() {
+        return new Metric[]{
+                Metric.lower("heapMb", "edge heap after GC (JS heap for peers)", "MB"),
+                Metric.lower("rssMb", "edge / peer server RSS", "MB"),
+                Metric.info("kafkaRssMb", "Kafka broker RSS", "MB")};
+    }
+
+    static void memory(Report r, String system, Target t) {
+        r.put(system, "heapMb", t.heapAfterGc() / 1e6);
+        var rss = t.rssBytes();
+        r.put(system, "rssMb", rss.getOrDefault("edge", rss.getOrDefault("server", 0L)) / 1e6);
+        if (rss.containsKey("kafka")) {
+            r.put(system, "kafkaRssMb", rss.get("kafka") / 1e6);
+        } else {
+            r.text(system, "kafkaRssMb", system.equals("roomcast") ? "n/a (external broker)" : NO_KAFKA);
+        }
+    }
+}
