@@ -39,7 +39,7 @@ public final class SlowConsumerCommand implements Callable<Integer> {
     @Option(names = "--stalled-share", defaultValue = "0.05", description = "share of subscribers not reading at all (default: ${DEFAULT-VALUE})")
     double stalledShare;
 
-    @Option(names = "--slow-bytes-per-second", defaultValue = "2048", description = "what a slow subscriber reads per second (default: ${DEFAULT-VALUE})")
+    @Option(names = "--slow-bytes-per-second", defaultValue = "256", description = "what a slow subscriber reads per second (default: ${DEFAULT-VALUE})")
     int slowBytesPerSecond;
 
     @Option(names = "--warmup", defaultValue = "PT10S", description = "publishing before measuring (default: ${DEFAULT-VALUE})")
