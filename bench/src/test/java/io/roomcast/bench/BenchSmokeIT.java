@@ -64,8 +64,9 @@ class BenchSmokeIT {
     }
 
     @Test
-    void connectionsMeasuresMemoryPerConnection() throws IOException {
-        JsonNode r = run("connections", sharedKafka(peers("ws")), "--clients", "50", "--rooms", "5", "--settle", "PT0.2S");
+    void connectionsSpreadOverLoadProcessesAndSourceAddressesMeasureMemoryPerConnection() throws IOException {
+        JsonNode r = run("connections", sharedKafka(peers("ws")), "--clients", "50", "--rooms", "5", "--settle", "PT0.2S",
+                "--max-clients-per-process", "25", "--source-addresses", "127.0.0.1,127.0.0.2");
         JsonNode rc = r.path("results").path("roomcast");
         assertThat(rc.path("clients").asDouble()).isEqualTo(50);
         assertThat(rc.path("connectRate").asDouble()).isPositive();

@@ -106,10 +106,16 @@ final class LoadLoop implements AutoCloseable {
         while (running) {
             try {
                 selector.select(20);
-                for (SelectionKey key : selector.selectedKeys()) {
-                    handle(key);
+                var keys = selector.selectedKeys().iterator();
+                while (keys.hasNext()) {
+                    SelectionKey key = keys.next();
+                    keys.remove();
+                    try {
+                        handle(key);
+                    } catch (java.nio.channels.CancelledKeyException e) {
+                        // the connection closed while its events were being handled
+                    }
                 }
-                selector.selectedKeys().clear();
                 Runnable task;
                 while ((task = tasks.poll()) != null) {
                     task.run();

@@ -27,10 +27,10 @@ public final class SlowConsumerCommand implements Callable<Integer> {
     @Option(names = "--rooms", defaultValue = "20", description = "rooms (default: ${DEFAULT-VALUE})")
     int rooms;
 
-    @Option(names = "--subscribers", defaultValue = "50", description = "subscribers per room (default: ${DEFAULT-VALUE})")
+    @Option(names = "--subscribers", defaultValue = "100", description = "subscribers per room (default: ${DEFAULT-VALUE})")
     int subscribers;
 
-    @Option(names = "--rate", defaultValue = "500", description = "events published per second (default: ${DEFAULT-VALUE})")
+    @Option(names = "--rate", defaultValue = "100", description = "events published per second (default: ${DEFAULT-VALUE})")
     int rate;
 
     @Option(names = "--slow-share", defaultValue = "0.05", description = "share of subscribers reading slowly (default: ${DEFAULT-VALUE})")
@@ -39,13 +39,13 @@ public final class SlowConsumerCommand implements Callable<Integer> {
     @Option(names = "--stalled-share", defaultValue = "0.05", description = "share of subscribers not reading at all (default: ${DEFAULT-VALUE})")
     double stalledShare;
 
-    @Option(names = "--slow-bytes-per-second", defaultValue = "2048", description = "what a slow subscriber reads per second (default: ${DEFAULT-VALUE})")
+    @Option(names = "--slow-bytes-per-second", defaultValue = "256", description = "what a slow subscriber reads per second (default: ${DEFAULT-VALUE})")
     int slowBytesPerSecond;
 
-    @Option(names = "--warmup", defaultValue = "PT3S", description = "publishing before measuring (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "PT10S", description = "publishing before measuring (default: ${DEFAULT-VALUE})")
     Duration warmup;
 
-    @Option(names = "--duration", defaultValue = "PT20S", description = "measured time (default: ${DEFAULT-VALUE})")
+    @Option(names = "--duration", defaultValue = "PT15S", description = "measured time (default: ${DEFAULT-VALUE})")
     Duration duration;
 
     @Override
