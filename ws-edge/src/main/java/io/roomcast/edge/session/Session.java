@@ -249,9 +249,13 @@ public final class Session {
             error(u.id(), u.room().value(), ErrorCode.BAD_REQUEST, "not subscribed to " + u.room());
             return;
         }
-        slot.end();
-        metrics.unsubscribed();
-        outbound.force(ServerFrames.unsubscribed(u.id(), u.room()));
+        // Ending a subscription takes its lock, which live dispatch may hold while it waits on this
+        // connection's channel: never on the IO thread.
+        offIoThread(() -> {
+            slot.end();
+            metrics.unsubscribed();
+            outbound.force(ServerFrames.unsubscribed(u.id(), u.room()));
+        });
     }
 
     private void publish(ClientFrame.Publish p) {
@@ -306,6 +310,17 @@ public final class Session {
         outbound.force(ServerFrames.error(requestId, room, code, message));
     }
 
+    private void offIoThread(Runnable work) {
+        try {
+            backbone.worker().execute(work);
+        } catch (RejectedExecutionException e) {
+            // Worker saturated or stopped: a dedicated short-lived thread still keeps the IO thread free.
+            Thread t = new Thread(work, "roomcast-session-close");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
     /** Closes the connection with a catalogued code. */
     public void close(CloseCode code) {
         close(code, code.reason());
@@ -329,8 +344,11 @@ public final class Session {
     /** Called once when the connection is gone: ends every subscription. */
     public void closed() {
         closed = true;
-        subscriptions.values().forEach(Slot::end);
+        List<Slot> slots = List.copyOf(subscriptions.values());
         subscriptions.clear();
+        // Runs in Undertow's close task, which holds the channel's lock: a live dispatch holding a
+        // subscription's lock may be waiting for it, so the subscriptions end on a worker thread.
+        offIoThread(() -> slots.forEach(Slot::end));
     }
 
     private final class Events implements SubscriptionEvents {
