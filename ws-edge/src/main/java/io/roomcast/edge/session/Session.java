@@ -1,6 +1,8 @@
 package io.roomcast.edge.session;
 
 import io.roomcast.edge.Backbone;
+import io.roomcast.edge.auth.AuthException;
+import io.roomcast.edge.auth.Principal;
 import io.roomcast.edge.protocol.ClientFrame;
 import io.roomcast.edge.protocol.CloseCode;
 import io.roomcast.edge.protocol.ErrorCode;
@@ -12,6 +14,7 @@ import io.roomcast.room.RoomName;
 import io.roomcast.room.UnknownNamespaceException;
 import io.roomcast.topic.KafkaUnavailableException;
 import io.roomcast.topic.RoomLocation;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.roomcast.edge.subscription.SubscriptionStatus;
@@ -27,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One WebSocket connection: its requests, its subscriptions (at most one per room, bounded in
@@ -47,10 +51,10 @@ public final class Session {
     private final Map<RoomName, Slot> subscriptions = new ConcurrentHashMap<>();
     private final RateLimiter frameLimit;
     private final RateLimiter publishLimit;
-    private final java.util.concurrent.atomic.AtomicInteger strikes = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger strikes = new AtomicInteger();
     private volatile long lastReceivedNanos = System.nanoTime();
     private volatile long lastPingNanos = System.nanoTime();
-    private volatile io.roomcast.edge.auth.Principal principal;
+    private volatile Principal principal;
     private volatile long authDeadlineMillis = Long.MAX_VALUE;
     private volatile boolean closed;
 
@@ -76,7 +80,7 @@ public final class Session {
      * unless it refreshes its token: the token's expiry, or a short grace for an anonymous
      * connection on an edge that admits no anonymous clients.
      */
-    public void authenticated(io.roomcast.edge.auth.Principal p) {
+    public void authenticated(Principal p) {
         var security = backbone.security();
         principal = p;
         if (p != null) {
@@ -156,7 +160,7 @@ public final class Session {
         }
     }
 
-    private void rateLimited(com.fasterxml.jackson.databind.JsonNode requestId, String message) {
+    private void rateLimited(JsonNode requestId, String message) {
         if (strikes.incrementAndGet() > backbone.config().rateLimitStrikes()) {
             log.atWarn().addKeyValue("session", id).addKeyValue("remote", remote).log("closing a connection that keeps exceeding its rate limit");
             close(CloseCode.RATE_LIMITED);
@@ -173,10 +177,10 @@ public final class Session {
             return;
         }
         Runnable verify = () -> {
-            io.roomcast.edge.auth.Principal next;
+            Principal next;
             try {
                 next = security.authenticator().authenticate(auth.token());
-            } catch (io.roomcast.edge.auth.AuthException e) {
+            } catch (AuthException e) {
                 error(auth.id(), null, e.errorCode(), "token refused: " + e.reason().wire());
                 return;
             }
@@ -294,7 +298,7 @@ public final class Session {
                 }));
     }
 
-    private void execute(com.fasterxml.jackson.databind.JsonNode requestId, RoomName room, Slot slot, Runnable work) {
+    private void execute(JsonNode requestId, RoomName room, Slot slot, Runnable work) {
         try {
             backbone.worker().execute(work);
         } catch (RejectedExecutionException e) {
@@ -305,7 +309,7 @@ public final class Session {
         }
     }
 
-    private void error(com.fasterxml.jackson.databind.JsonNode requestId, String room, ErrorCode code, String message) {
+    private void error(JsonNode requestId, String room, ErrorCode code, String message) {
         metrics.error(code);
         outbound.force(ServerFrames.error(requestId, room, code, message));
     }
