@@ -267,7 +267,9 @@ class ClientEngineTest {
         c.future.complete(c);
         await().until(() -> client.state() == ConnectionState.OPEN);
         assertThat(client.connectedEdge()).isEqualTo(EDGE_A);
-        assertThat(client.opened()).isCompleted();
+        // opened() completes on the callback thread, so it may trail the state change by a moment
+        await().until(() -> client.opened().isDone());
+        assertThat(client.opened()).isCompletedWithValue(null);
     }
 
     @Test
