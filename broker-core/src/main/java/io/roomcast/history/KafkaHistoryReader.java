@@ -29,12 +29,15 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 
 /**
  * Reads history from Kafka with a small pool of reader threads, each the single owner of its own
- * {@link KafkaConsumer} (assigned, no group). Work waits in one bounded queue; when it is full,
- * requests fail at once instead of piling up.
+ * {@link KafkaConsumer} (assigned, no group) and of a bounded work queue. All work on one partition
+ * goes to the same reader, so a replay's consecutive chunks find the consumer where the previous
+ * chunk ended ({@link ReaderPosition}) and go on without another seek and fetch. When a reader's
+ * queue is full, requests fail at once instead of piling up.
  *
  * <p>A read scans the room's partition (other rooms share it) and stops after {@code maxEvents}
  * events of the room or a bounded number of scanned records, so one sparse room in a busy
@@ -46,50 +49,64 @@ public final class KafkaHistoryReader implements HistoryReader {
     private static final Duration API_TIMEOUT = Duration.ofSeconds(10);
     private static final int SCAN_LIMIT = 50_000;
 
-    private final BlockingQueue<Task> queue;
-    private final List<Thread> workers = new ArrayList<>();
+    private final List<Reader> readers = new ArrayList<>();
     private final Counter scanned;
     private final Counter delivered;
     private volatile boolean running = true;
 
+    /** One reader thread and its work queue. */
+    private record Reader(BlockingQueue<Task> queue, Thread thread) {
+    }
+
+    /**
+     * @param readers    reader threads, each with its own consumer
+     * @param queueLimit reads that may wait, spread over the readers
+     */
     public KafkaHistoryReader(String bootstrapServers, Map<String, Object> consumerOverrides, int readers, int queueLimit,
                               MeterRegistry meters) {
         if (readers < 1) {
             throw new IllegalArgumentException("readers must be >= 1");
         }
-        this.queue = new ArrayBlockingQueue<>(queueLimit);
         this.scanned = Counter.builder("roomcast.history.kafka.records.scanned")
                 .description("records read from Kafka for replays").register(meters);
         this.delivered = Counter.builder("roomcast.history.kafka.events")
                 .description("room events found by replays from Kafka").register(meters);
-        Gauge.builder("roomcast.history.kafka.queue", queue, BlockingQueue::size)
-                .description("replay reads waiting for a reader (limit " + queueLimit + ")").register(meters);
+        int perReader = Math.max(1, queueLimit / readers);
+        Gauge.builder("roomcast.history.kafka.queue", this, KafkaHistoryReader::waiting)
+                .description("replay reads waiting for a reader (limit " + perReader + " per reader)").register(meters);
         for (int i = 0; i < readers; i++) {
             Map<String, Object> props = new HashMap<>();
             props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
             props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-            props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+            // What one poll parses: a chunk uses about an outbound buffer's worth, the rest waits for the next chunk.
+            props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
             props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
             props.put(ConsumerConfig.CLIENT_ID_CONFIG, "roomcast-history-" + i + "-" + Integer.toHexString(System.identityHashCode(this)));
             props.putAll(consumerOverrides);
-            Thread t = new Thread(() -> work(props), "roomcast-history-" + i);
+            ReaderPosition position = new ReaderPosition();
+            BlockingQueue<Task> queue = new ArrayBlockingQueue<>(perReader);
+            Thread t = new Thread(() -> work(props, queue, position), "roomcast-history-" + i);
             t.setDaemon(true);
-            workers.add(t);
-            t.start();
+            this.readers.add(new Reader(queue, t));
         }
+        this.readers.forEach(r -> r.thread.start());
+    }
+
+    private int waiting() {
+        return readers.stream().mapToInt(r -> r.queue.size()).sum();
     }
 
     @Override
     public CompletableFuture<PartitionBounds> bounds(TopicPartition partition) {
-        return submit(c -> new PartitionBounds(
+        return submit(partition, (c, at) -> new PartitionBounds(
                 c.beginningOffsets(List.of(partition), API_TIMEOUT).get(partition),
                 c.endOffsets(List.of(partition), API_TIMEOUT).get(partition)));
     }
 
     @Override
     public CompletableFuture<Long> offsetForTime(TopicPartition partition, long timestamp) {
-        return submit(c -> {
+        return submit(partition, (c, at) -> {
             OffsetAndTimestamp found = c.offsetsForTimes(Map.of(partition, timestamp), API_TIMEOUT).get(partition);
             return found != null ? found.offset() : c.endOffsets(List.of(partition), API_TIMEOUT).get(partition);
         });
@@ -97,7 +114,7 @@ public final class KafkaHistoryReader implements HistoryReader {
 
     @Override
     public CompletableFuture<Long> startOfLast(TopicPartition partition, RoomName room, int count, long until) {
-        return submit(c -> {
+        return submit(partition, (c, at) -> {
             long logStart = c.beginningOffsets(List.of(partition), API_TIMEOUT).get(partition);
             long window = Math.max(1000, count * 4L);
             long windowEnd = until;
@@ -108,7 +125,7 @@ public final class KafkaHistoryReader implements HistoryReader {
                 List<Long> found = new ArrayList<>();
                 long pos = windowStart;
                 while (pos < windowEnd) {
-                    Scan scan = scan(c, partition, room, pos, windowEnd, Integer.MAX_VALUE);
+                    Scan scan = scan(c, at, partition, room, pos, windowEnd, Integer.MAX_VALUE);
                     scan.events.forEach(e -> found.add(e.offset()));
                     pos = scan.next;
                 }
@@ -127,8 +144,8 @@ public final class KafkaHistoryReader implements HistoryReader {
 
     @Override
     public CompletableFuture<HistoryChunk> read(TopicPartition partition, RoomName room, long from, long until, int maxEvents) {
-        return submit(c -> {
-            Scan scan = scan(c, partition, room, from, until, maxEvents);
+        return submit(partition, (c, at) -> {
+            Scan scan = scan(c, at, partition, room, from, until, maxEvents);
             return new HistoryChunk(scan.events, scan.next);
         });
     }
@@ -136,9 +153,9 @@ public final class KafkaHistoryReader implements HistoryReader {
     private record Scan(List<RoomEvent> events, long next) {
     }
 
-    private Scan scan(KafkaConsumer<byte[], byte[]> c, TopicPartition partition, RoomName room, long from, long until, int maxEvents) {
-        c.assign(List.of(partition));
-        c.seek(partition, from);
+    private Scan scan(KafkaConsumer<byte[], byte[]> c, ReaderPosition at, TopicPartition partition, RoomName room,
+                      long from, long until, int maxEvents) {
+        at.moveTo(c, partition, from);
         byte[] key = room.keyBytes();
         List<RoomEvent> events = new ArrayList<>();
         long position = from;
@@ -148,41 +165,43 @@ public final class KafkaHistoryReader implements HistoryReader {
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException("reading " + partition + " from " + position + " took too long");
             }
-            List<ConsumerRecord<byte[], byte[]>> records = c.poll(POLL).records(partition);
-            for (ConsumerRecord<byte[], byte[]> r : records) {
-                if (r.offset() >= until || events.size() >= maxEvents) {
-                    break;
-                }
-                scannedHere++;
-                position = r.offset() + 1;
-                if (Arrays.equals(key, r.key())) {
-                    events.add(RecordLayout.toEvent(room, r));
-                }
-            }
-            if (events.size() < maxEvents) {
+            ConsumerRecord<byte[], byte[]> r = at.peek(c, POLL);
+            if (r == null) {
                 // Offsets without records (deleted by retention, transaction markers) still advance the position.
                 position = Math.max(position, Math.min(until, c.position(partition)));
+                continue;
+            }
+            if (r.offset() >= until) {
+                break;
+            }
+            at.take();
+            scannedHere++;
+            position = r.offset() + 1;
+            if (Arrays.equals(key, r.key())) {
+                events.add(RecordLayout.toEvent(room, r));
             }
         }
+        at.endedAt(position);
         scanned.increment(scannedHere);
         delivered.increment(events.size());
         return new Scan(events, position);
     }
 
-    private <T> CompletableFuture<T> submit(Function<KafkaConsumer<byte[], byte[]>, T> work) {
+    private <T> CompletableFuture<T> submit(TopicPartition partition, BiFunction<KafkaConsumer<byte[], byte[]>, ReaderPosition, T> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
+        Reader reader = readers.get(Math.floorMod(partition.hashCode(), readers.size()));
         if (!running) {
             result.completeExceptionally(new RejectedExecutionException("history reader is closed"));
-        } else if (!queue.offer(new Task(c -> result.complete(work.apply(c)), result))) {
+        } else if (!reader.queue.offer(new Task((c, at) -> result.complete(work.apply(c, at)), result))) {
             result.completeExceptionally(new RejectedExecutionException("too many history reads waiting"));
         }
         return result;
     }
 
-    private record Task(java.util.function.Consumer<KafkaConsumer<byte[], byte[]>> work, CompletableFuture<?> result) {
+    private record Task(BiConsumer<KafkaConsumer<byte[], byte[]>, ReaderPosition> work, CompletableFuture<?> result) {
     }
 
-    private void work(Map<String, Object> props) {
+    private void work(Map<String, Object> props, BlockingQueue<Task> queue, ReaderPosition position) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             while (running) {
                 Task task = queue.poll(200, TimeUnit.MILLISECONDS);
@@ -190,9 +209,10 @@ public final class KafkaHistoryReader implements HistoryReader {
                     continue;
                 }
                 try {
-                    task.work.accept(consumer);
+                    task.work.accept(consumer, position);
                 } catch (RuntimeException e) {
                     log.atDebug().setCause(e).log("history read failed");
+                    position.forget();
                     task.result.completeExceptionally(e);
                 }
             }
@@ -209,9 +229,9 @@ public final class KafkaHistoryReader implements HistoryReader {
     @Override
     public void close() {
         running = false;
-        for (Thread t : workers) {
+        for (Reader r : readers) {
             try {
-                t.join(10_000);
+                r.thread.join(10_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;

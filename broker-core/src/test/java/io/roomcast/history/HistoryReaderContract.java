@@ -61,6 +61,34 @@ abstract class HistoryReaderContract {
     }
 
     @Test
+    void shouldKeepTwoInterleavedReplaysOfOnePartitionExact() throws Exception {
+        // Two subscriptions replaying the same partition, chunk by chunk, from different points and
+        // with different bounds: a reader that keeps its position between chunks must not mix them up.
+        List<Long> mine = new ArrayList<>();
+        List<Long> theirs = new ArrayList<>();
+        long until = roomOffsets.get(30);
+        long a = 0;
+        long b = roomOffsets.get(20);
+        while (a < end || b < until) {
+            if (a < end) {
+                HistoryChunk chunk = reader().read(partition(), ROOM, a, end, 5).get();
+                mine.addAll(offsets(chunk.events()));
+                a = chunk.next();
+            }
+            if (b < until) {
+                HistoryChunk chunk = reader().read(partition(), ROOM, b, until, 3).get();
+                theirs.addAll(offsets(chunk.events()));
+                b = chunk.next();
+            }
+        }
+        assertThat(mine).containsExactlyElementsOf(roomOffsets);
+        assertThat(theirs).containsExactlyElementsOf(roomOffsets.subList(20, 30));
+        // the same range again, after the reader has moved on
+        assertThat(offsets(reader().read(partition(), ROOM, 0, roomOffsets.get(3), 100).get().events()))
+                .containsExactlyElementsOf(roomOffsets.subList(0, 3));
+    }
+
+    @Test
     void shouldStopAtTheUpperBoundExclusive() throws Exception {
         long until = roomOffsets.get(10);
         HistoryChunk chunk = reader().read(partition(), ROOM, 0, until, 1000).get();

@@ -1,14 +1,13 @@
 package io.roomcast.edge.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.roomcast.event.RoomEvent;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -25,6 +24,15 @@ import java.util.Base64;
  */
 public final class EventFrames {
     private static final JsonFactory JSON = new JsonFactory();
+    private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
+    private static final byte[] OPEN = ascii("{\"op\":\"event\",\"room\":\"");
+    private static final byte[] OFFSET = ascii("\",\"offset\":");
+    private static final byte[] TYPE = ascii(",\"type\":\"");
+    private static final byte[] TS = ascii("\",\"ts\":");
+    private static final byte[] DATA = ascii(",\"data\":");
+    private static final byte[] NULL = ascii("null");
+    private static final byte[] BASE64 = ascii(",\"encoding\":\"base64\"");
+    private static final byte[] EVENT_ID = ascii(",\"eventId\":");
     private static final ThreadLocal<Memo> LAST = ThreadLocal.withInitial(Memo::new);
 
     private EventFrames() {
@@ -47,42 +55,52 @@ public final class EventFrames {
 
     static ByteBuffer encodeFresh(RoomEvent event) {
         byte[] data = event.data();
-        ByteArrayOutputStream out = new ByteArrayOutputStream(96 + data.length);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField("op", "event");
-            g.writeStringField("room", event.room().value());
-            g.writeNumberField("offset", event.offset());
-            g.writeStringField("type", event.type());
-            g.writeNumberField("ts", event.timestamp());
-            g.writeFieldName("data");
-            if (data.length == 0) {
-                g.writeNull();
-            } else if (isJson(data)) {
-                g.writeRawValue(new String(data, StandardCharsets.UTF_8));
-            } else {
-                String text = utf8(data);
-                if (text != null) {
-                    g.writeString(text);
-                } else {
-                    g.writeString(Base64.getEncoder().encodeToString(data));
-                    g.writeStringField("encoding", "base64");
-                }
-            }
-            if (event.eventId() != null) {
-                g.writeStringField("eventId", event.eventId());
-            }
-            g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        boolean text = isUtf8(data);
+        byte[] room = QUOTE.quoteAsUTF8(event.room().value());
+        byte[] type = QUOTE.quoteAsUTF8(event.type());
+        ByteArrayOutputStream out = new ByteArrayOutputStream(96 + room.length + data.length);
+        // Assembled by hand: room and type are quoted by Jackson, the data embedded without re-encoding.
+        out.writeBytes(OPEN);
+        out.writeBytes(room);
+        out.writeBytes(OFFSET);
+        out.writeBytes(ascii(Long.toString(event.offset())));
+        out.writeBytes(TYPE);
+        out.writeBytes(type);
+        out.writeBytes(TS);
+        out.writeBytes(ascii(Long.toString(event.timestamp())));
+        out.writeBytes(DATA);
+        if (data.length == 0) {
+            out.writeBytes(NULL);
+        } else if (text && isJsonValue(data)) {
+            out.writeBytes(data);
+        } else if (text) {
+            quoted(out, QUOTE.quoteAsUTF8(new String(data, StandardCharsets.UTF_8)));
+        } else {
+            quoted(out, ascii(Base64.getEncoder().encodeToString(data)));
+            out.writeBytes(BASE64);
         }
+        if (event.eventId() != null) {
+            out.writeBytes(EVENT_ID);
+            quoted(out, QUOTE.quoteAsUTF8(event.eventId()));
+        }
+        out.write('}');
         return ByteBuffer.wrap(out.toByteArray()).asReadOnlyBuffer();
     }
 
-    /** Whether {@code data} is exactly one well-formed JSON value in valid UTF-8. */
-    static boolean isJson(byte[] data) {
-        if (utf8(data) == null) {
-            return false;
+    private static void quoted(ByteArrayOutputStream out, byte[] escaped) {
+        out.write('"');
+        out.writeBytes(escaped);
+        out.write('"');
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Whether {@code data} (valid UTF-8) is exactly one well-formed JSON value. */
+    private static boolean isJsonValue(byte[] data) {
+        if (data.length >= 3 && data[0] == (byte) 0xEF && data[1] == (byte) 0xBB && data[2] == (byte) 0xBF) {
+            return false; // Jackson skips a byte-order mark, but embedded in the frame it would break the JSON
         }
         try (JsonParser p = JSON.createParser(data)) {
             JsonToken first = p.nextToken();
@@ -96,14 +114,21 @@ public final class EventFrames {
         }
     }
 
-    private static String utf8(byte[] data) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(data)).toString();
-        } catch (CharacterCodingException e) {
-            return null;
+    /** Whether {@code data} is valid UTF-8; ASCII, the common case, is checked without decoding. */
+    private static boolean isUtf8(byte[] data) {
+        for (byte b : data) {
+            if (b < 0) {
+                try {
+                    StandardCharsets.UTF_8.newDecoder()
+                            .onMalformedInput(CodingErrorAction.REPORT)
+                            .onUnmappableCharacter(CodingErrorAction.REPORT)
+                            .decode(ByteBuffer.wrap(data));
+                    return true;
+                } catch (CharacterCodingException e) {
+                    return false;
+                }
+            }
         }
+        return true;
     }
 }

@@ -1,8 +1,11 @@
 package io.roomcast.edge.session;
 
+import io.roomcast.edge.protocol.FrameBatch;
 import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -20,18 +23,24 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safety: safe for concurrent use. Frames handed over by one thread keep their order.
  */
 public final class Outbound {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Outbound.class);
+    private static final Logger log = LoggerFactory.getLogger(Outbound.class);
     private final WebSocketChannel channel;
     private final int limit;
+    private final int batchBytes;
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final OutboundMetrics metrics;
     private final List<Runnable> drainWaiters = new ArrayList<>();
     private volatile long lastProgressNanos = System.nanoTime();
 
-    public Outbound(WebSocketChannel channel, int limit, OutboundMetrics metrics) {
+    /**
+     * @param limit      event frames that may be queued at once (each event of a batch counts)
+     * @param batchBytes the largest WebSocket message {@link #forceBatch} builds from several events
+     */
+    public Outbound(WebSocketChannel channel, int limit, int batchBytes, OutboundMetrics metrics) {
         this.channel = channel;
         this.limit = limit;
+        this.batchBytes = batchBytes;
         this.metrics = metrics;
     }
 
@@ -42,14 +51,27 @@ public final class Outbound {
             queued.decrementAndGet();
             return false;
         }
-        write(frame);
+        write(frame, 1);
         return true;
     }
 
     /** Sends a control frame regardless of the limit. */
     public void force(ByteBuffer frame) {
         queued.incrementAndGet();
-        write(frame);
+        write(frame, 1);
+    }
+
+    /**
+     * Sends event frames regardless of the limit (the caller sized them by {@link #free()}), joined
+     * into as few WebSocket messages as fit {@code batchBytes} each: a JSON array per message, or the
+     * frame itself when it travels alone. Each event counts against the limit until its message is
+     * written. Replays use this: one write per batch instead of one per event.
+     */
+    public void forceBatch(List<ByteBuffer> frames) {
+        for (FrameBatch batch : FrameBatch.of(frames, batchBytes)) {
+            queued.addAndGet(batch.count());
+            write(batch.message(), batch.count());
+        }
     }
 
     /** How many more event frames fit right now. */
@@ -87,28 +109,29 @@ public final class Outbound {
         }
     }
 
-    private void write(ByteBuffer frame) {
+    /** Hands one WebSocket message carrying {@code count} frames to Undertow; they are released together. */
+    private void write(ByteBuffer frame, int count) {
         int size = frame.remaining();
         queuedBytes.addAndGet(size);
         metrics.charged(size);
         WebSockets.sendText(frame.duplicate(), channel, new WebSocketCallback<Void>() {
             @Override
             public void complete(WebSocketChannel ch, Void context) {
-                released(size, true);
+                released(size, count, true);
             }
 
             @Override
             public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
-                released(size, false);
+                released(size, count, false);
             }
         });
     }
 
-    private void released(int size, boolean written) {
+    private void released(int size, int count, boolean written) {
         queuedBytes.addAndGet(-size);
         metrics.released(size, written);
         lastProgressNanos = System.nanoTime();
-        int now = queued.decrementAndGet();
+        int now = queued.addAndGet(-count);
         if (now <= limit / 2) {
             List<Runnable> ready;
             synchronized (drainWaiters) {

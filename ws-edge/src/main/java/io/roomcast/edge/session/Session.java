@@ -65,7 +65,7 @@ public final class Session {
         this.channel = channel;
         this.backbone = backbone;
         this.metrics = metrics;
-        this.outbound = new Outbound(channel, backbone.config().outboundLimit(), outboundMetrics);
+        this.outbound = new Outbound(channel, backbone.config().outboundLimit(), backbone.config().maxFrameBytes(), outboundMetrics);
         this.frameLimit = limiter("frames-" + id, backbone.config().framesPerSecond());
         this.publishLimit = limiter("publishes-" + id, backbone.config().publishesPerSecond());
     }

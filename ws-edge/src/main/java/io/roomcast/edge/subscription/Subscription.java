@@ -19,7 +19,9 @@ import io.roomcast.topic.RoomLocation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -47,7 +49,6 @@ import java.util.concurrent.CompletionException;
  */
 public final class Subscription implements LiveListener {
     private static final Logger log = LoggerFactory.getLogger(Subscription.class);
-    private static final int MAX_READ_CHUNK = 500;
 
     enum State { STARTING, CATCHING_UP, LIVE, LAGGING, CLOSED }
 
@@ -71,6 +72,9 @@ public final class Subscription implements LiveListener {
     /** For {@code from: time}: history events older than this are skipped until the first newer one. */
     private long notBefore = Long.MIN_VALUE;
     private final ArrayDeque<RoomEvent> pending = new ArrayDeque<>();
+    /** History events read from Kafka and not yet sent: at most one read, {@link #readChunk} events. */
+    private final ArrayDeque<RoomEvent> readAhead = new ArrayDeque<>();
+    private final int readChunk;
     private final int pendingLimit;
     private boolean pumpScheduled;
     private long droppedCount;
@@ -81,6 +85,7 @@ public final class Subscription implements LiveListener {
                         BackpressurePolicy policy, SubscriptionEvents events) {
         this.policy = policy;
         this.pendingLimit = policy == BackpressurePolicy.LATEST_ONLY ? 1 : backbone.config().dropWindow();
+        this.readChunk = backbone.config().outboundLimit();
         this.backbone = backbone;
         this.outbound = outbound;
         this.location = location;
@@ -113,6 +118,7 @@ public final class Subscription implements LiveListener {
             state = State.CLOSED;
             buffer = null;
             cacheView = null;
+            readAhead.clear();
         }
         backbone.live().unregister(location.room(), location.partition(), this);
     }
@@ -264,12 +270,17 @@ public final class Subscription implements LiveListener {
         catchUp();
     }
 
-    /** Delivers history from the cursor up to the hand-over offset, as fast as the client takes it. */
+    /**
+     * Delivers history from the cursor up to the hand-over offset, as fast as the client takes it:
+     * each round sends what the outbound buffer has room for as batch messages, from the cache, from
+     * events already read, or from one Kafka read of up to an outbound buffer's worth.
+     */
     private void catchUp() {
         while (true) {
             long from;
             long until;
             Handover view;
+            boolean haveRead;
             synchronized (lock) {
                 if (state != State.CATCHING_UP) {
                     return;
@@ -277,8 +288,9 @@ public final class Subscription implements LiveListener {
                 from = cursor;
                 until = handover;
                 view = cacheView;
+                haveRead = !readAhead.isEmpty();
             }
-            if (from >= until) {
+            if (from >= until && !haveRead) {
                 switchToLive();
                 return;
             }
@@ -287,33 +299,32 @@ public final class Subscription implements LiveListener {
                 outbound.whenDrained(() -> backbone.worker().execute(this::catchUp));
                 return;
             }
-            if (view.cacheCoversFrom() <= from) {
+            if (haveRead) {
+                deliverReadAhead(free);
+            } else if (view.cacheCoversFrom() <= from) {
                 deliverFromCache(view, from, until, free);
-                continue;
+            } else {
+                backbone.history().read(location.partition(), location.room(), from, until, readChunk)
+                        .whenCompleteAsync(this::deliverChunk, backbone.worker());
+                return;
             }
-            backbone.history().read(location.partition(), location.room(), from, until, Math.min(free, MAX_READ_CHUNK))
-                    .whenCompleteAsync(this::deliverChunk, backbone.worker());
-            return;
         }
     }
 
     private void deliverFromCache(Handover view, long from, long until, int free) {
-        int sent = 0;
+        List<RoomEvent> batch = new ArrayList<>(Math.min(free, 64));
         long next = until;
         for (RoomEvent e : view.cached()) {
             if (e.offset() < from || e.offset() >= until) {
                 continue;
             }
-            if (sent == free) {
+            if (batch.size() == free) {
                 next = e.offset();
                 break;
             }
-            deliverHistory(e);
-            sent++;
+            batch.add(e);
         }
-        synchronized (lock) {
-            cursor = Math.max(cursor, next);
-        }
+        int sent = deliverHistory(batch, next);
         events.replayed(sent, true);
     }
 
@@ -323,22 +334,49 @@ public final class Subscription implements LiveListener {
             return;
         }
         readFailures = 0;
-        chunk.events().forEach(this::deliverHistory);
         synchronized (lock) {
+            if (state != State.CATCHING_UP) {
+                return;
+            }
+            readAhead.addAll(chunk.events());
             cursor = Math.max(cursor, chunk.next());
         }
-        events.replayed(chunk.events().size(), false);
         catchUp();
     }
 
-    private void deliverHistory(RoomEvent e) {
+    private void deliverReadAhead(int free) {
+        List<RoomEvent> batch;
         synchronized (lock) {
-            if (state != State.CATCHING_UP || e.offset() <= lastDelivered || e.timestamp() < notBefore) {
-                return;
+            batch = new ArrayList<>(Math.min(free, readAhead.size()));
+            while (batch.size() < free && !readAhead.isEmpty()) {
+                batch.add(readAhead.pollFirst());
             }
-            notBefore = Long.MIN_VALUE;
-            outbound.force(EventFrames.encode(e));
-            lastDelivered = e.offset();
+        }
+        events.replayed(deliverHistory(batch, Long.MIN_VALUE), false);
+    }
+
+    /**
+     * Sends history events in one go and moves the cursor to at least {@code next}; returns how many
+     * were sent (events at or below the last delivered offset, or older than a {@code from: time}
+     * start, are skipped).
+     */
+    private int deliverHistory(List<RoomEvent> batch, long next) {
+        synchronized (lock) {
+            if (state != State.CATCHING_UP) {
+                return 0;
+            }
+            List<ByteBuffer> frames = new ArrayList<>(batch.size());
+            for (RoomEvent e : batch) {
+                if (e.offset() <= lastDelivered || e.timestamp() < notBefore) {
+                    continue;
+                }
+                notBefore = Long.MIN_VALUE;
+                frames.add(EventFrames.encode(e));
+                lastDelivered = e.offset();
+            }
+            outbound.forceBatch(frames);
+            cursor = Math.max(cursor, next);
+            return frames.size();
         }
     }
 
@@ -388,6 +426,7 @@ public final class Subscription implements LiveListener {
     private void fallBehind() {
         state = State.LAGGING;
         buffer = null;
+        readAhead.clear();
         cursor = lastDelivered + 1;
         events.lagging(this);
         outbound.whenDrained(() -> backbone.worker().execute(this::recapture));

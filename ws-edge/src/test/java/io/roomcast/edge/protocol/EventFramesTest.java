@@ -15,10 +15,39 @@ class EventFramesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static JsonNode frame(byte[] data) throws Exception {
-        ByteBuffer b = EventFrames.encode(new RoomEvent(RoomName.of("chat:x"), 5, "t", 9, data, null)).duplicate();
+        return frame(new RoomEvent(RoomName.of("chat:x"), 5, "t", 9, data, null));
+    }
+
+    private static JsonNode frame(RoomEvent event) throws Exception {
+        ByteBuffer b = EventFrames.encode(event).duplicate();
         byte[] bytes = new byte[b.remaining()];
         b.get(bytes);
         return JSON.readTree(bytes);
+    }
+
+    @Test
+    void shouldCarryEveryFieldOfTheEvent() throws Exception {
+        JsonNode f = frame(new RoomEvent(RoomName.of("logs:api/v1@eu"), 1234567890123L, "token.delta", 1700000000000L,
+                "{\"text\":\"h\u00e9\"}".getBytes(StandardCharsets.UTF_8), "id-\"quoted\"\\x"));
+        assertThat(f.path("op").asText()).isEqualTo("event");
+        assertThat(f.path("room").asText()).isEqualTo("logs:api/v1@eu");
+        assertThat(f.path("offset").asLong()).isEqualTo(1234567890123L);
+        assertThat(f.path("type").asText()).isEqualTo("token.delta");
+        assertThat(f.path("ts").asLong()).isEqualTo(1700000000000L);
+        assertThat(f.path("data").path("text").asText()).isEqualTo("h\u00e9");
+        assertThat(f.path("eventId").asText()).isEqualTo("id-\"quoted\"\\x");
+        assertThat(f.has("encoding")).isFalse();
+    }
+
+    @Test
+    void shouldQuoteTextThatIsNotJsonWhateverItHolds() throws Exception {
+        String text = "line \"one\"\n\ttab \\ caf\u00e9 \u2603 \u0001";
+        assertThat(frame(text.getBytes(StandardCharsets.UTF_8)).path("data").asText()).isEqualTo(text);
+        byte[] bom = "\uFEFF{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+        assertThat(frame(bom).path("data").asText()).isEqualTo("\uFEFF{\"a\":1}");
+        assertThat(frame(" [1, 2] ".getBytes(StandardCharsets.UTF_8)).path("data").get(1).asInt()).isEqualTo(2);
+        assertThat(frame("{}]".getBytes(StandardCharsets.UTF_8)).path("data").asText()).isEqualTo("{}]");
+        assertThat(frame("NaN".getBytes(StandardCharsets.UTF_8)).path("data").asText()).isEqualTo("NaN");
     }
 
     @Test
