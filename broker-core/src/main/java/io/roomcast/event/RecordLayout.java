@@ -7,6 +7,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.regex.Pattern;
 
 /**
@@ -32,6 +33,16 @@ public final class RecordLayout {
     }
 
     public static ProducerRecord<byte[], byte[]> toRecord(String topic, RoomName room, String type, byte[] data, String eventId) {
+        return toRecord(topic, null, room, type, data, eventId, List.of());
+    }
+
+    /**
+     * As {@link #toRecord(String, RoomName, String, byte[], String)}, into {@code partition} (null:
+     * Kafka's partitioner chooses, as for every other writer) and with {@code extraHeaders} after
+     * {@code type} and {@code id}, for writers that keep state of their own in headers.
+     */
+    public static ProducerRecord<byte[], byte[]> toRecord(String topic, Integer partition, RoomName room, String type, byte[] data,
+                                                          String eventId, Iterable<Header> extraHeaders) {
         RecordHeaders headers = new RecordHeaders();
         if (type != null && !RoomEvent.DEFAULT_TYPE.equals(type)) {
             headers.add(TYPE_HEADER, type.getBytes(StandardCharsets.UTF_8));
@@ -39,7 +50,8 @@ public final class RecordLayout {
         if (eventId != null) {
             headers.add(ID_HEADER, eventId.getBytes(StandardCharsets.UTF_8));
         }
-        return new ProducerRecord<>(topic, null, null, room.keyBytes(), data, headers);
+        extraHeaders.forEach(headers::add);
+        return new ProducerRecord<>(topic, partition, null, room.keyBytes(), data, headers);
     }
 
     /**
@@ -55,12 +67,15 @@ public final class RecordLayout {
         return RoomName.isValid(name) ? new RoomName(name) : null;
     }
 
+    /** The event type of a record: its {@code type} header, or {@code message} when absent or invalid. */
+    public static String typeOf(ConsumerRecord<byte[], byte[]> record) {
+        String type = header(record.headers().lastHeader(TYPE_HEADER));
+        return type != null && isValidType(type) ? type : RoomEvent.DEFAULT_TYPE;
+    }
+
     /** The event of a record whose room is already known. */
     public static RoomEvent toEvent(RoomName room, ConsumerRecord<byte[], byte[]> record) {
-        String type = header(record.headers().lastHeader(TYPE_HEADER));
-        if (type != null && !isValidType(type)) {
-            type = RoomEvent.DEFAULT_TYPE;
-        }
+        String type = typeOf(record);
         String id = header(record.headers().lastHeader(ID_HEADER));
         if (id != null && !isValidEventId(id)) {
             id = null;

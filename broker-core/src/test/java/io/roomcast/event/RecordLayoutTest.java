@@ -56,4 +56,44 @@ class RecordLayoutTest {
         assertThat(event.type()).isEqualTo("message");
         assertThat(event.eventId()).isNull();
     }
+
+    @Test
+    void shouldWriteIntoAFixedPartitionWithExtraHeadersAfterTypeAndId() {
+        RecordHeaders extra = new RecordHeaders();
+        extra.add("pos", "42".getBytes(StandardCharsets.UTF_8));
+        extra.add("src", "1:2".getBytes(StandardCharsets.UTF_8));
+
+        var produced = RecordLayout.toRecord("t", 3, RoomName.of("logs:api"), "log", new byte[]{1}, "e-2", extra);
+
+        assertThat(produced.partition()).isEqualTo(3);
+        assertThat(produced.timestamp()).isNull();
+        assertThat(produced.key()).isEqualTo("logs:api".getBytes(StandardCharsets.UTF_8));
+        assertThat(produced.headers().toArray()).extracting(h -> h.key()).containsExactly("type", "id", "pos", "src");
+        var consumed = record(produced.key(), produced.value(), (RecordHeaders) produced.headers());
+        assertThat(RecordLayout.toEvent(RoomName.of("logs:api"), consumed).type()).isEqualTo("log");
+        assertThat(new String(consumed.headers().lastHeader("pos").value(), StandardCharsets.UTF_8)).isEqualTo("42");
+    }
+
+    @Test
+    void shouldLeaveThePartitionToKafkaAndOmitTheTypeOfMessagesWithExtraHeaders() {
+        RecordHeaders extra = new RecordHeaders();
+        extra.add("pos", "7".getBytes(StandardCharsets.UTF_8));
+
+        var produced = RecordLayout.toRecord("t", null, RoomName.of("chat:x"), "message", new byte[0], null, extra);
+
+        assertThat(produced.partition()).isNull();
+        assertThat(produced.headers().toArray()).extracting(h -> h.key()).containsExactly("pos");
+    }
+
+    @Test
+    void shouldReadTheTypeOfARecordDefaultingToMessage() {
+        RecordHeaders prompt = new RecordHeaders();
+        prompt.add("type", "prompt".getBytes(StandardCharsets.UTF_8));
+        RecordHeaders garbage = new RecordHeaders();
+        garbage.add("type", new byte[]{(byte) 0xc3, 0x28});
+
+        assertThat(RecordLayout.typeOf(record(null, null, prompt))).isEqualTo("prompt");
+        assertThat(RecordLayout.typeOf(record(null, null, new RecordHeaders()))).isEqualTo("message");
+        assertThat(RecordLayout.typeOf(record(null, null, garbage))).isEqualTo("message");
+    }
 }

@@ -2,11 +2,13 @@ package io.roomcast.shipper;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.roomcast.event.RecordLayout;
+import io.roomcast.room.RoomName;
+import io.roomcast.room.RoomPartitioner;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.utils.Utils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,14 +65,10 @@ public final class LogShipper implements AutoCloseable {
     private volatile RecordSender sender;
     private volatile Throwable fatal;
 
-    /** Where a room's records go: topic, partition (as the default partitioner would pick it) and key. */
-    private record Target(String room, String topic, int partition) {
+    /** Where a room's records go: topic and partition (as the default partitioner would pick it). */
+    private record Target(RoomName room, String topic, int partition) {
         TopicPartition topicPartition() {
             return new TopicPartition(topic, partition);
-        }
-
-        byte[] key() {
-            return room.getBytes(StandardCharsets.UTF_8);
         }
     }
 
@@ -170,11 +168,9 @@ public final class LogShipper implements AutoCloseable {
         while (running) {
             try (TopicAdmin admin = new TopicAdmin(config, KAFKA_TIMEOUT.toMillis())) {
                 for (LogSource source : sources) {
-                    String room = source.config().room();
+                    RoomName room = RoomName.of(source.config().room());
                     String topic = config.topicFor(source.config());
-                    int partitions = admin.ensure(topic);
-                    byte[] key = room.getBytes(StandardCharsets.UTF_8);
-                    int partition = Utils.toPositive(Utils.murmur2(key)) % partitions;
+                    int partition = RoomPartitioner.partition(room, admin.ensure(topic));
                     targets.put(source, new Target(room, topic, partition));
                 }
                 Map<LogSource, Set<FileIdentity>> found = new LinkedHashMap<>();
@@ -291,7 +287,6 @@ public final class LogShipper implements AutoCloseable {
                     .log("record larger than maxEventBytes; cut");
         }
         RecordHeaders headers = new RecordHeaders();
-        headers.add(ShipperHeaders.TYPE, bytes(LogRecordEvent.TYPE));
         headers.add(ShipperHeaders.HOST, bytes(config.host()));
         headers.add(ShipperHeaders.SOURCE, bytes(tail.identity().key()));
         headers.add(ShipperHeaders.POSITION, bytes(Long.toString(raw.end())));
@@ -301,8 +296,8 @@ public final class LogShipper implements AutoCloseable {
         if (head != null) {
             headers.add(ShipperHeaders.HEAD, bytes(head.header()));
         }
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(target.topic(), target.partition(), null,
-                target.key(), encoded.value(), headers);
+        ProducerRecord<byte[], byte[]> record = RecordLayout.toRecord(target.topic(), target.partition(), target.room(),
+                LogRecordEvent.TYPE, encoded.value(), null, headers);
         long end = raw.end();
         sender.send(record, () -> tail.acknowledged(generation, end));
     }

@@ -1,5 +1,6 @@
 package io.roomcast.shipper;
 
+import io.roomcast.room.RoomName;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -40,13 +41,13 @@ final class PositionRecovery {
      *
      * @throws TimeoutException if Kafka makes no progress for {@code timeout}, or {@code running} turns false
      */
-    Map<FileIdentity, ShippedPosition> recover(TopicPartition partition, String room, Set<FileIdentity> wanted,
+    Map<FileIdentity, ShippedPosition> recover(TopicPartition partition, RoomName room, Set<FileIdentity> wanted,
                                                 Duration timeout, BooleanSupplier running) throws TimeoutException {
         if (wanted.isEmpty()) {
             return Map.of();
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        byte[] key = room.getBytes(StandardCharsets.UTF_8);
+        byte[] key = room.keyBytes();
         byte[] host = config.host().getBytes(StandardCharsets.UTF_8);
         Map<FileIdentity, ShippedPosition> found = new HashMap<>();
         Set<FileIdentity> remaining = new HashSet<>(wanted);

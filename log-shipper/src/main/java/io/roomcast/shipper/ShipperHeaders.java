@@ -1,13 +1,12 @@
 package io.roomcast.shipper;
 
 /**
- * The Kafka record headers the shipper writes on every record. {@code type} is the event type of
- * the architecture; the others keep the read position with the data, so that a restarted
- * shipper finds where it stands by reading its latest records back (see docs/log-shipper.md).
+ * The Kafka record headers the shipper writes on every record besides broker-core's
+ * {@code type} ({@link io.roomcast.event.RecordLayout}): they keep the read position with the
+ * data, so that a restarted shipper finds where it stands by reading its latest records back
+ * (see docs/log-shipper.md).
  */
 final class ShipperHeaders {
-    /** The event type, {@value LogRecordEvent#TYPE}. */
-    static final String TYPE = "type";
     /** The shipper's host name, which scopes {@link #SOURCE}. */
     static final String HOST = "host";
     /** The input's identity: {@code dev:ino} of the file, or {@code stdin:<session>}. */

@@ -1,5 +1,7 @@
 package io.roomcast.shipper;
 
+import io.roomcast.room.RoomName;
+
 import java.util.Objects;
 
 /**
@@ -17,7 +19,10 @@ public record SourceConfig(String room, String file, boolean stdin, MultilineRul
     public enum StartAt { BEGINNING, END }
 
     public SourceConfig {
-        RoomNames.validate(room);
+        if (!RoomName.isValid(room)) {
+            throw new IllegalArgumentException("invalid room name '" + room
+                    + "': use 1-200 characters of A-Z a-z 0-9 . _ : @ / -, for example logs:api");
+        }
         Objects.requireNonNull(multiline, "multiline");
         Objects.requireNonNull(startAt, "startAt");
         if (stdin == (file != null)) {

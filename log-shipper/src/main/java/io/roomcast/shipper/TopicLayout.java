@@ -1,17 +1,22 @@
 package io.roomcast.shipper;
 
+import io.roomcast.room.Namespace;
+import io.roomcast.room.Namespaces;
+import io.roomcast.room.RoomName;
+
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Which Kafka topic holds a room: by the room's namespace, with the architecture's defaults
- * ({@code logs} -> {@code roomcast.logs}, {@code chat} -> {@code roomcast.chat}, the default
- * namespace -> {@code roomcast.events}), any other namespace {@code ns} -> {@code roomcast.ns},
- * and overrides from configuration. Immutable and thread-safe.
+ * Which Kafka topic holds a room: by the room's namespace, with broker-core's defaults
+ * ({@link Namespaces#ofDefaults()}: {@code logs} -> {@code roomcast.logs}, {@code chat} ->
+ * {@code roomcast.chat}, the default namespace -> {@code roomcast.events}), any other namespace
+ * {@code ns} -> {@code roomcast.ns}, and overrides from configuration. Immutable and thread-safe.
  */
 public final class TopicLayout {
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+    private static final Namespaces DEFAULTS = Namespaces.ofDefaults();
     private final Map<String, String> overrides;
 
     private TopicLayout(Map<String, String> overrides) {
@@ -33,12 +38,14 @@ public final class TopicLayout {
     }
 
     public String topicFor(String room) {
-        String namespace = RoomNames.namespace(room);
+        String namespace = RoomName.of(room).namespace();
         String topic = overrides.get(namespace);
         if (topic != null) {
             return topic;
         }
-        return namespace.isEmpty() ? "roomcast.events" : "roomcast." + namespace.replaceAll("[^A-Za-z0-9._-]", "_");
+        // a namespace may hold @ and /, which topic names may not
+        return DEFAULTS.find(namespace).map(Namespace::topic)
+                .orElseGet(() -> "roomcast." + namespace.replaceAll("[^A-Za-z0-9._-]", "_"));
     }
 
     static void validateTopic(String topic) {

@@ -20,11 +20,6 @@ public final class EventTypes {
     /** The types that end a generation: exactly one of them per generation id. */
     public static final Set<String> TERMINAL = Set.of(DONE, CANCELLED, ERROR);
 
-    /** The record header carrying the type; absent means {@code message}. */
-    public static final String TYPE_HEADER = "type";
-    public static final String ID_HEADER = "id";
-    public static final String DEFAULT_TYPE = "message";
-
     private EventTypes() {
     }
 }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.roomcast.room.RoomName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -57,7 +58,7 @@ final class GenerationMonitor {
         });
     }
 
-    void started(GenerationId id, String room, String model, boolean restarted) {
+    void started(GenerationId id, RoomName room, String model, boolean restarted) {
         log.atInfo().addKeyValue("generationId", id).addKeyValue("room", room).addKeyValue("model", model)
                 .addKeyValue("restarted", restarted).log("generation started");
         opsLog.log(LogEvent.INFO, LOGGER, restarted ? "generation restarted after takeover" : "generation started",
@@ -73,7 +74,7 @@ final class GenerationMonitor {
         tokens.increment();
     }
 
-    void done(GenerationId id, String room, String finishReason, int tokenCount, Duration elapsed, Duration toFirstToken) {
+    void done(GenerationId id, RoomName room, String finishReason, int tokenCount, Duration elapsed, Duration toFirstToken) {
         record("done", elapsed);
         log.atInfo().addKeyValue("generationId", id).addKeyValue("room", room).addKeyValue("finishReason", finishReason)
                 .addKeyValue("tokens", tokenCount).addKeyValue("durationMs", elapsed.toMillis())
@@ -82,13 +83,13 @@ final class GenerationMonitor {
                 "tokens", tokenCount, "durationMs", elapsed.toMillis(), "firstTokenMs", toFirstToken.toMillis());
     }
 
-    void cancelled(GenerationId id, String room, int tokenCount, Duration elapsed) {
+    void cancelled(GenerationId id, RoomName room, int tokenCount, Duration elapsed) {
         record("cancelled", elapsed);
         log.atInfo().addKeyValue("generationId", id).addKeyValue("room", room).addKeyValue("tokens", tokenCount).log("generation cancelled");
         opsLog.log(LogEvent.INFO, LOGGER, "generation cancelled", "generationId", id, "room", room, "tokens", tokenCount);
     }
 
-    void failed(GenerationId id, String room, GenerationFailure failure, Duration elapsed) {
+    void failed(GenerationId id, RoomName room, GenerationFailure failure, Duration elapsed) {
         record("error", elapsed);
         boolean ours = GenerationFailure.INTERNAL.equals(failure.code());
         log.atLevel(ours ? Level.ERROR : Level.WARN).addKeyValue("generationId", id).addKeyValue("room", room)
@@ -97,17 +98,17 @@ final class GenerationMonitor {
                 "code", failure.code(), "message", failure.message(), "backend", backend);
     }
 
-    void alreadyAnswered(GenerationId id, String room) {
+    void alreadyAnswered(GenerationId id, RoomName room) {
         registry.counter("roomcast.producer.generations", "backend", backend, "outcome", "skipped").increment();
         log.atInfo().addKeyValue("generationId", id).addKeyValue("room", room).log("prompt already answered before a takeover; skipped");
     }
 
-    void abandoned(GenerationId id, String room) {
+    void abandoned(GenerationId id, RoomName room) {
         registry.counter("roomcast.producer.generations", "backend", backend, "outcome", "abandoned").increment();
         log.atInfo().addKeyValue("generationId", id).addKeyValue("room", room).log("generation abandoned: partition revoked or producer closing");
     }
 
-    void publishFailed(GenerationId id, String room, String reason) {
+    void publishFailed(GenerationId id, RoomName room, String reason) {
         registry.counter("roomcast.producer.publish.failures", "backend", backend).increment();
         log.atWarn().addKeyValue("generationId", id).addKeyValue("room", room).addKeyValue("reason", reason).log("cannot publish to Kafka");
     }

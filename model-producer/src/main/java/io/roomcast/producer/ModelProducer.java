@@ -9,6 +9,7 @@ import io.roomcast.producer.backend.GuardedBackend;
 import io.roomcast.producer.backend.ModelBackend;
 import io.roomcast.producer.openai.OpenAiBackend;
 import io.roomcast.producer.sim.SimBackend;
+import io.roomcast.room.RoomName;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -78,7 +79,7 @@ public final class ModelProducer implements AutoCloseable {
         this.guarded = new GuardedBackend(backend, config.resilience(), timer);
         this.publisher = new RoomPublisher(new KafkaProducer<>(RoomPublisher.producerProperties(config.bootstrapServers(),
                 config.sendTimeout(), config.kafkaOverrides())), json, config.maxInFlightSends(), config.sendTimeout());
-        OperationalLog opsLog = new OperationalLog(publisher, json, config.logsTopic(), config.logRoom(),
+        OperationalLog opsLog = new OperationalLog(publisher, json, config.logsTopic(), RoomName.of(config.logRoom()),
                 new LogEvent.LogSource(hostName(), "model-producer", ProcessHandle.current().pid()), Clock.systemUTC(),
                 registry.counter("roomcast.producer.log.events.dropped"), config.publishLogs());
         PromptParser prompts = new PromptParser(json, config.maxPromptChars(), config.maxAnswerTokens());

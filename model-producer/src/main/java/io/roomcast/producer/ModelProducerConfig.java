@@ -3,6 +3,10 @@ package io.roomcast.producer;
 import io.roomcast.producer.backend.ResilienceSettings;
 import io.roomcast.producer.openai.OpenAiSettings;
 import io.roomcast.producer.sim.SimSettings;
+import io.roomcast.room.Namespace;
+import io.roomcast.room.NamespaceSpec;
+import io.roomcast.room.Namespaces;
+import io.roomcast.room.RoomName;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -18,6 +22,7 @@ import java.util.Set;
  * @param groupId the consumer group all producers of a deployment share
  * @param namespaceTopics the namespaces with generation enabled and their topics ({@code chat -> roomcast.chat})
  * @param partitions partition count for topics this producer creates when they are missing
+ *        (default: broker-core's namespace default, {@link #DEFAULT_PARTITIONS})
  * @param backend {@code sim} or {@code openai}
  * @param openAi the OpenAI-compatible server (required for {@code openai})
  * @param sim the simulated model
@@ -61,6 +66,8 @@ public record ModelProducerConfig(
 
     public static final String SIM = "sim";
     public static final String OPENAI = "openai";
+    /** Partitions of a created topic unless configured: as many as broker-core gives a namespace by default. */
+    public static final int DEFAULT_PARTITIONS = Namespaces.ofDefaults().find(Namespace.DEFAULT_NAME).orElseThrow().partitions();
 
     public ModelProducerConfig {
         Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -99,12 +106,12 @@ public record ModelProducerConfig(
         if (sendTimeout.toMillis() < 1000) {
             throw new IllegalArgumentException("sendTimeout must be at least 1 s");
         }
-        if (!logRoom.matches("[A-Za-z0-9._:@/-]{1,200}")) {
+        if (!RoomName.isValid(logRoom)) {
             throw new IllegalArgumentException("invalid log room: " + logRoom);
         }
     }
 
-    /** The defaults: generation in {@code chat}, simulated model, 12 partitions per created topic. */
+    /** The defaults: generation in {@code chat}, simulated model, {@link #DEFAULT_PARTITIONS} partitions per created topic. */
     public static Builder builder(String bootstrapServers) {
         return new Builder(bootstrapServers);
     }
@@ -134,9 +141,12 @@ public record ModelProducerConfig(
         return b;
     }
 
-    /** The default topic of a namespace: {@code roomcast.NAMESPACE}. */
+    /**
+     * The default topic of a namespace, as broker-core's namespaces define it: {@code chat} ->
+     * {@code roomcast.chat}, {@code logs} -> {@code roomcast.logs}, any other {@code roomcast.NAMESPACE}.
+     */
     public static String defaultTopic(String namespace) {
-        return "roomcast." + namespace;
+        return NamespaceSpec.parse(namespace, Namespaces.ofDefaults()).topic();
     }
 
     /** Builds a {@link ModelProducerConfig}; not thread-safe. */
@@ -144,7 +154,7 @@ public record ModelProducerConfig(
         private final String bootstrapServers;
         private String groupId = "roomcast-model-producer";
         private Map<String, String> namespaceTopics = new LinkedHashMap<>(Map.of("chat", defaultTopic("chat")));
-        private int partitions = 12;
+        private int partitions = DEFAULT_PARTITIONS;
         private String backend = SIM;
         private OpenAiSettings openAi;
         private SimSettings sim = SimSettings.defaults();

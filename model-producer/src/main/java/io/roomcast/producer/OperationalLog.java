@@ -2,6 +2,7 @@ package io.roomcast.producer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
+import io.roomcast.room.RoomName;
 
 import java.time.Clock;
 
@@ -16,13 +17,13 @@ public final class OperationalLog {
     private final RoomPublisher publisher;
     private final ObjectMapper json;
     private final String topic;
-    private final String room;
+    private final RoomName room;
     private final LogEvent.LogSource source;
     private final Clock clock;
     private final Counter dropped;
     private final boolean enabled;
 
-    public OperationalLog(RoomPublisher publisher, ObjectMapper json, String topic, String room, LogEvent.LogSource source,
+    public OperationalLog(RoomPublisher publisher, ObjectMapper json, String topic, RoomName room, LogEvent.LogSource source,
                           Clock clock, Counter dropped, boolean enabled) {
         this.publisher = publisher;
         this.json = json;

@@ -1,5 +1,6 @@
 package io.roomcast.producer;
 
+import io.roomcast.room.RoomName;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,7 +64,7 @@ final class PartitionWorker {
     }
 
     /** Cancels the queued or running generation the cancel event of {@code room} names. */
-    boolean cancel(String room, CancelTarget target) {
+    boolean cancel(RoomName room, CancelTarget target) {
         GenerationTask running = current;
         if (running != null && matches(running, room, target)) {
             running.cancel();
@@ -78,7 +79,7 @@ final class PartitionWorker {
         return false;
     }
 
-    private static boolean matches(GenerationTask task, String room, CancelTarget target) {
+    private static boolean matches(GenerationTask task, RoomName room, CancelTarget target) {
         // a cancel only counts in the prompt's own room: generation ids are easy to guess
         return Objects.equals(task.prompt().room(), room) && target.matches(task.id());
     }

@@ -40,8 +40,8 @@ public final class ProducerCommand implements Callable<Integer> {
             description = "namespaces with generation enabled, NAME or NAME=TOPIC (default: ${DEFAULT-VALUE})")
     List<String> namespaces;
 
-    @Option(names = "--partitions", defaultValue = "12", description = "partitions of topics created when missing (default: ${DEFAULT-VALUE})")
-    int partitions;
+    @Option(names = "--partitions", description = "partitions of topics created when missing (default: ${DEFAULT-VALUE}, as broker-core's namespaces)")
+    int partitions = ModelProducerConfig.DEFAULT_PARTITIONS;
 
     @Option(names = "--backend", defaultValue = "${env:ROOMCAST_BACKEND:-sim}", description = "sim or openai (default: ${DEFAULT-VALUE})")
     String backend;

@@ -22,7 +22,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
-import java.util.regex.Pattern;
 
 /**
  * The one thread that owns the group consumer over the generation topics. It never blocks on
@@ -36,7 +35,6 @@ import java.util.regex.Pattern;
  */
 final class PromptLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(PromptLoop.class);
-    private static final Pattern ROOM = Pattern.compile("[A-Za-z0-9._:@/-]{1,200}");
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration STOP_WAIT = Duration.ofSeconds(15);
 
@@ -125,7 +123,7 @@ final class PromptLoop implements Runnable {
         if (!prompt && !EventTypes.CANCEL.equals(event.type())) {
             return true; // messages, and our own output, are not for us
         }
-        if (event.room() == null || !ROOM.matcher(event.room()).matches()) {
+        if (event.room() == null) {
             services.monitor().ignored(event, "the record key is not a valid room name");
             return true;
         }

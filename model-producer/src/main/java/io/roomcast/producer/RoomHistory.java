@@ -2,6 +2,7 @@ package io.roomcast.producer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.roomcast.room.RoomName;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -164,7 +165,7 @@ final class RoomHistory implements AutoCloseable {
     }
 
     /** The room's events in {@code [from, to)} of the partition, read until {@code deadline}. */
-    private static List<RoomEvent> read(Consumer<byte[], byte[]> consumer, TopicPartition tp, long from, long to, String room,
+    private static List<RoomEvent> read(Consumer<byte[], byte[]> consumer, TopicPartition tp, long from, long to, RoomName room,
                                         long deadline) {
         List<RoomEvent> events = new ArrayList<>();
         scan(consumer, tp, from, to, deadline, event -> {

@@ -3,13 +3,13 @@ package io.roomcast.producer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.roomcast.event.RecordLayout;
+import io.roomcast.room.RoomName;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
@@ -18,8 +18,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Writes room events to Kafka in the fixed record layout (key = room, value = JSON, header
- * {@code type}) through one idempotent producer ({@code acks=all}), so events of one room
+ * Writes room events to Kafka in the fixed record layout of broker-core's {@link RecordLayout}
+ * (key = room, value = JSON, header {@code type}) through one idempotent producer ({@code acks=all}), so events of one room
  * written by this process keep their order.
  *
  * <p>Backpressure: at most {@code maxInFlight} sends are unacknowledged at any time; a caller
@@ -65,7 +65,7 @@ public final class RoomPublisher implements AutoCloseable {
     }
 
     /** Sends one event, waiting up to the send timeout for an in-flight slot. Never throws. */
-    public CompletableFuture<RecordMetadata> publish(String topic, String room, String type, JsonNode data) {
+    public CompletableFuture<RecordMetadata> publish(String topic, RoomName room, String type, JsonNode data) {
         try {
             if (!slots.tryAcquire(sendTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 return CompletableFuture.failedFuture(new PublishException("Kafka did not accept events within " + sendTimeout.toMillis() + " ms"));
@@ -78,7 +78,7 @@ public final class RoomPublisher implements AutoCloseable {
     }
 
     /** Sends one event only if a best-effort slot is free now; returns whether it was sent. */
-    public boolean tryPublish(String topic, String room, String type, JsonNode data) {
+    public boolean tryPublish(String topic, RoomName room, String type, JsonNode data) {
         if (!bestEffortSlots.tryAcquire()) {
             return false;
         }
@@ -86,12 +86,10 @@ public final class RoomPublisher implements AutoCloseable {
         return true;
     }
 
-    private CompletableFuture<RecordMetadata> send(String topic, String room, String type, JsonNode data, Semaphore budget) {
+    private CompletableFuture<RecordMetadata> send(String topic, RoomName room, String type, JsonNode data, Semaphore budget) {
         CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
         try {
-            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, room.getBytes(StandardCharsets.UTF_8), json.writeValueAsBytes(data));
-            record.headers().add(EventTypes.TYPE_HEADER, type.getBytes(StandardCharsets.UTF_8));
-            producer.send(record, (metadata, failure) -> {
+            producer.send(RecordLayout.toRecord(topic, room, type, json.writeValueAsBytes(data), null), (metadata, failure) -> {
                 budget.release();
                 if (failure != null) {
                     result.completeExceptionally(new PublishException("Kafka did not acknowledge the event: " + failure.getMessage(), failure));

@@ -29,6 +29,7 @@ class ProducerCommandTest {
         assertThat(config.sim().minDelay()).isEqualTo(Duration.ofMillis(10));
         assertThat(config.sim().maxDelay()).isEqualTo(Duration.ofMillis(50));
         assertThat(config.publishLogs()).isTrue();
+        assertThat(config.partitions()).isEqualTo(4); // as broker-core's Namespaces.ofDefaults()
     }
 
     @Test

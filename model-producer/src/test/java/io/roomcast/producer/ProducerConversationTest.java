@@ -1,6 +1,7 @@
 package io.roomcast.producer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.roomcast.room.RoomName;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +58,6 @@ class ProducerConversationTest {
     }
 
     private void add(long offset, String type, String data) {
-        assembler.add(new RoomEvent(TP, offset, "chat:a", type, data.getBytes(StandardCharsets.UTF_8), 0));
+        assembler.add(new RoomEvent(TP, offset, RoomName.of("chat:a"), type, data.getBytes(StandardCharsets.UTF_8), 0));
     }
 }

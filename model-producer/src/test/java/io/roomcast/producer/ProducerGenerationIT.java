@@ -3,9 +3,10 @@ package io.roomcast.producer;
 import io.roomcast.producer.RoomTail.Event;
 import io.roomcast.producer.backend.ResilienceSettings;
 import io.roomcast.producer.sim.SimSettings;
+import io.roomcast.room.RoomName;
+import io.roomcast.room.RoomPartitioner;
 import io.roomcast.testkit.TestKafka;
 import io.roomcast.testkit.TestNames;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -203,7 +204,7 @@ class ProducerGenerationIT {
     }
 
     private static int partitionOf(String room) {
-        return Utils.toPositive(Utils.murmur2(room.getBytes(StandardCharsets.UTF_8))) % 3;
+        return RoomPartitioner.partition(RoomName.of(room), 3);
     }
 
     private String errorCode(String id) {

@@ -1,5 +1,6 @@
 package io.roomcast.producer;
 
+import io.roomcast.event.RecordLayout;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -34,7 +35,7 @@ final class RoomWriter implements AutoCloseable {
     String publish(byte[] room, String type, byte[] value) {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, room, value);
         if (type != null) {
-            record.headers().add(EventTypes.TYPE_HEADER, type.getBytes(StandardCharsets.UTF_8));
+            record.headers().add(RecordLayout.TYPE_HEADER, type.getBytes(StandardCharsets.UTF_8));
         }
         try {
             var metadata = producer.send(record).get(30, TimeUnit.SECONDS);

@@ -1,0 +1,39 @@
+package io.roomcast.shipper;
+
+import io.roomcast.room.Namespaces;
+import io.roomcast.room.RoomName;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ShipperTopicLayoutTest {
+
+    @Test
+    void shouldMapTheDefaultNamespacesAsBrokerCoreDoes() {
+        TopicLayout layout = TopicLayout.defaults();
+        for (String room : new String[] {"logs:api", "chat:lobby", "lobby"}) {
+            assertThat(layout.topicFor(room)).as(room).isEqualTo(Namespaces.ofDefaults().of(RoomName.of(room)).topic());
+        }
+    }
+
+    @Test
+    void shouldGiveOtherNamespacesTheirOwnTopicAndPreferOverrides() {
+        TopicLayout layout = TopicLayout.of(Map.of("logs", "company.logs", "", "company.events"));
+
+        assertThat(layout.topicFor("logs:api")).isEqualTo("company.logs");
+        assertThat(layout.topicFor("lobby")).isEqualTo("company.events");
+        assertThat(layout.topicFor("audit:x")).isEqualTo("roomcast.audit");
+        // @ and / are allowed in namespaces but not in topic names
+        assertThat(layout.topicFor("team@a/b:x")).isEqualTo("roomcast.team_a_b");
+    }
+
+    @Test
+    void shouldRefuseGarbageRoomsAndTopics() {
+        assertThatThrownBy(() -> TopicLayout.defaults().topicFor("no spaces")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TopicLayout.of(Map.of("logs", "bad topic"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TopicLayout.of(Map.of("logs", ".."))).isInstanceOf(IllegalArgumentException.class);
+    }
+}
