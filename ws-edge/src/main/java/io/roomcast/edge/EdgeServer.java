@@ -20,7 +20,6 @@ import io.roomcast.edge.protocol.FrameParser;
 import io.roomcast.edge.protocol.ServerFrames;
 import io.roomcast.edge.session.Connection;
 import io.roomcast.edge.session.Heartbeats;
-import io.roomcast.edge.session.IoWriters;
 import io.roomcast.edge.session.OutboundMetrics;
 import io.roomcast.edge.session.Session;
 import io.roomcast.edge.session.SessionMetrics;
@@ -97,13 +96,12 @@ public final class EdgeServer implements AutoCloseable {
 
         SessionMetrics sessionMetrics = new SessionMetrics(meters);
         OutboundMetrics outboundMetrics = new OutboundMetrics(meters);
-        IoWriters writers = new IoWriters();
         FrameParser parser = new FrameParser();
         ConnectionCounts counts = new ConnectionCounts();
         WebSocketConnectionCallback onConnect = (WebSocketHttpExchange exchange, WebSocketChannel channel) -> {
             String id = Long.toString(connectionIds.incrementAndGet(), 36) + "-" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36);
             String remote = String.valueOf(channel.getSourceAddress());
-            Session session = new Session(id, remote, channel, backbone, sessionMetrics, outboundMetrics, writers);
+            Session session = new Session(id, remote, channel, backbone, sessionMetrics, outboundMetrics);
             if (draining) {
                 session.close(CloseCode.GOING_AWAY);
                 return;

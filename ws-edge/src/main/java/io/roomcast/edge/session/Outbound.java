@@ -6,38 +6,27 @@ import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xnio.XnioIoThread;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The bounded outbound buffer of one connection. Undertow queues frames on the heap without any
- * limit, so every frame is charged here when it is queued and released in the send callback: the
- * bound is real. Events are refused when the buffer is full (the subscription then falls back to
- * catching up at the client's pace); control frames are always accepted, since they are few and
- * bounded by the request rate.
+ * limit, so every frame is charged here before it is handed to Undertow and released in the send
+ * callback: the bound is real. Events are refused when the buffer is full (the subscription then
+ * falls back to catching up at the client's pace); control frames are always accepted, since they
+ * are few and bounded by the request rate.
  *
- * <p>Frames wait here until the connection's IO thread writes them ({@link IoWriters}); whatever
- * queued meanwhile leaves as one batch message (a JSON array), up to {@code batchBytes} each.
- *
- * <p>Thread-safety: safe for concurrent use. Frames handed over by one thread keep their order,
- * and a close goes out after every frame queued before it.
+ * <p>Thread-safety: safe for concurrent use. Frames handed over by one thread keep their order.
  */
 public final class Outbound {
     private static final Logger log = LoggerFactory.getLogger(Outbound.class);
     private final WebSocketChannel channel;
-    private final IoWriters writers;
     private final int limit;
     private final int batchBytes;
-    /** Frames not yet handed to Undertow; bounded by {@code limit} events plus rate-limited control frames. */
-    private final ConcurrentLinkedQueue<Pending> pending = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean flushScheduled = new AtomicBoolean();
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final OutboundMetrics metrics;
@@ -46,11 +35,10 @@ public final class Outbound {
 
     /**
      * @param limit      event frames that may be queued at once (each event of a batch counts)
-     * @param batchBytes the largest WebSocket message built from several frames
+     * @param batchBytes the largest WebSocket message {@link #forceBatch} builds from several events
      */
-    public Outbound(WebSocketChannel channel, IoWriters writers, int limit, int batchBytes, OutboundMetrics metrics) {
+    public Outbound(WebSocketChannel channel, int limit, int batchBytes, OutboundMetrics metrics) {
         this.channel = channel;
-        this.writers = writers;
         this.limit = limit;
         this.batchBytes = batchBytes;
         this.metrics = metrics;
@@ -63,28 +51,27 @@ public final class Outbound {
             queued.decrementAndGet();
             return false;
         }
-        enqueue(frame);
+        write(frame, 1);
         return true;
     }
 
     /** Sends a control frame regardless of the limit. */
     public void force(ByteBuffer frame) {
         queued.incrementAndGet();
-        enqueue(frame);
+        write(frame, 1);
     }
 
-    /** Sends event frames regardless of the limit (the caller sized them by {@link #free()}). */
+    /**
+     * Sends event frames regardless of the limit (the caller sized them by {@link #free()}), joined
+     * into as few WebSocket messages as fit {@code batchBytes} each: a JSON array per message, or the
+     * frame itself when it travels alone. Each event counts against the limit until its message is
+     * written. Replays use this: one write per batch instead of one per event.
+     */
     public void forceBatch(List<ByteBuffer> frames) {
-        queued.addAndGet(frames.size());
-        for (ByteBuffer frame : frames) {
-            enqueue(frame);
+        for (FrameBatch batch : FrameBatch.of(frames, batchBytes)) {
+            queued.addAndGet(batch.count());
+            write(batch.message(), batch.count());
         }
-    }
-
-    /** Closes the connection with {@code code} once every frame queued before has been handed over. */
-    public void close(int code, String reason) {
-        pending.add(new Pending(null, code, reason));
-        scheduleFlush();
     }
 
     /** How many more event frames fit right now. */
@@ -122,67 +109,22 @@ public final class Outbound {
         }
     }
 
-    private void enqueue(ByteBuffer frame) {
+    /** Hands one WebSocket message carrying {@code count} frames to Undertow; they are released together. */
+    private void write(ByteBuffer frame, int count) {
         int size = frame.remaining();
         queuedBytes.addAndGet(size);
         metrics.charged(size);
-        pending.add(new Pending(frame, 0, null));
-        scheduleFlush();
-    }
-
-    private void scheduleFlush() {
-        if (flushScheduled.compareAndSet(false, true)) {
-            writers.schedule(this);
-        }
-    }
-
-    XnioIoThread ioThread() {
-        return channel.getIoThread();
-    }
-
-    /** On the IO thread: hands everything queued to Undertow, joined into as few messages as fit. */
-    void flush() {
-        flushScheduled.set(false);
-        List<ByteBuffer> frames = new ArrayList<>();
-        Pending next;
-        while ((next = pending.poll()) != null) {
-            if (next.frame != null) {
-                frames.add(next.frame);
-            } else {
-                send(frames);
-                frames.clear();
-                WebSockets.sendClose(next.closeCode, next.closeReason, channel, null);
+        WebSockets.sendText(frame.duplicate(), channel, new WebSocketCallback<Void>() {
+            @Override
+            public void complete(WebSocketChannel ch, Void context) {
+                released(size, count, true);
             }
-        }
-        send(frames);
-    }
 
-    private void send(List<ByteBuffer> frames) {
-        int at = 0;
-        for (FrameBatch batch : FrameBatch.of(frames, batchBytes)) {
-            int charged = 0;
-            for (int i = at; i < at + batch.count(); i++) {
-                charged += frames.get(i).remaining();
+            @Override
+            public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
+                released(size, count, false);
             }
-            at += batch.count();
-            int size = charged;
-            int count = batch.count();
-            WebSockets.sendText(batch.message().duplicate(), channel, new WebSocketCallback<Void>() {
-                @Override
-                public void complete(WebSocketChannel ch, Void context) {
-                    released(size, count, true);
-                }
-
-                @Override
-                public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
-                    released(size, count, false);
-                }
-            });
-        }
-    }
-
-    /** A frame to send, or (frame null) a close to send after the frames before it. */
-    private record Pending(ByteBuffer frame, int closeCode, String closeReason) {
+        });
     }
 
     private void released(int size, int count, boolean written) {

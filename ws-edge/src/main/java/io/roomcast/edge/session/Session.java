@@ -59,13 +59,13 @@ public final class Session {
     private volatile boolean closed;
 
     public Session(String id, String remote, WebSocketChannel channel, Backbone backbone, SessionMetrics metrics,
-                   OutboundMetrics outboundMetrics, IoWriters writers) {
+                   OutboundMetrics outboundMetrics) {
         this.id = id;
         this.remote = remote;
         this.channel = channel;
         this.backbone = backbone;
         this.metrics = metrics;
-        this.outbound = new Outbound(channel, writers, backbone.config().outboundLimit(), backbone.config().maxFrameBytes(), outboundMetrics);
+        this.outbound = new Outbound(channel, backbone.config().outboundLimit(), backbone.config().maxFrameBytes(), outboundMetrics);
         this.frameLimit = limiter("frames-" + id, backbone.config().framesPerSecond());
         this.publishLimit = limiter("publishes-" + id, backbone.config().publishesPerSecond());
     }
@@ -332,7 +332,7 @@ public final class Session {
 
     /** Closes the connection with a catalogued code and a specific reason text. */
     public void close(CloseCode code, String reason) {
-        outbound.close(code.code(), reason);
+        WebSockets.sendClose(code.code(), reason, channel, null);
     }
 
     /**
