@@ -33,7 +33,8 @@ public final class FanoutCommand implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "100", description = "events published per second, over all rooms (default: ${DEFAULT-VALUE})")
     int rate;
 
-    @Option(names = "--warmup", defaultValue = "PT10S", description = "publishing before measuring (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "PT30S",
+            description = "publishing before measuring; the JVMs (edge, Kafka) compile their hot code meanwhile (default: ${DEFAULT-VALUE})")
     Duration warmup;
 
     @Option(names = "--duration", defaultValue = "PT15S", description = "measured time (default: ${DEFAULT-VALUE})")
