@@ -46,11 +46,17 @@ public final class TopicRegistry implements AutoCloseable {
     private record Cached(TopicInfo info, long expiresAtMillis) {
     }
 
-    public TopicRegistry(String bootstrapServers, Namespaces namespaces, short replicationFactor, Duration cacheTtl, Clock clock) {
+    /**
+     * @param clientSettings further admin client settings (security, SASL, TLS, timeouts); they win over
+     *                       Roomcast's defaults, but not over the bootstrap servers
+     */
+    public TopicRegistry(String bootstrapServers, Map<String, Object> clientSettings, Namespaces namespaces, short replicationFactor,
+                         Duration cacheTtl, Clock clock) {
         Map<String, Object> props = new HashMap<>();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+        props.putAll(clientSettings);
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         this.admin = Admin.create(props);
         this.namespaces = namespaces;
         this.replicationFactor = replicationFactor;

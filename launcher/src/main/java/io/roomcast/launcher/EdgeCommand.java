@@ -1,7 +1,12 @@
 package io.roomcast.launcher;
 
+import io.roomcast.edge.EdgeConfig;
 import io.roomcast.edge.EdgeServer;
+import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -19,10 +24,26 @@ final class EdgeCommand implements Callable<Integer> {
     @Mixin
     EdgeOptions options;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        EdgeConfig config;
+        try {
+            config = options.toConfig(kafka, port);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         Shutdown shutdown = new Shutdown();
-        EdgeServer edge = EdgeServer.start(options.toConfig(kafka, port));
+        EdgeServer edge;
+        try {
+            edge = EdgeServer.start(config);
+        } catch (KafkaException e) {
+            // Kafka's clients refuse unusable settings (bootstrap servers, security) when they are created.
+            String cause = e.getCause() == null ? "" : ": " + e.getCause().getMessage();
+            throw new ParameterException(spec.commandLine(), e.getMessage() + cause, e);
+        }
         shutdown.started(() -> edge.shutdownGracefully(options.drainDelay.plusSeconds(5)));
         System.out.println("Roomcast edge: " + edge.url() + "  (WebSocket " + edge.wsUrl() + "). Ctrl-C drains and stops it.");
         return shutdown.await();

@@ -1,6 +1,7 @@
 package io.roomcast.launcher;
 
 import io.roomcast.edge.EdgeConfig;
+import io.roomcast.edge.KafkaClientProperties;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -64,6 +65,14 @@ final class EdgeOptions {
             description = "browser origins allowed to connect, e.g. https://app.example.com,https://*.example.com (default: all)")
     java.util.List<String> allowedOrigins;
 
+    @Option(names = "--kafka-config", paramLabel = "FILE", defaultValue = "${env:ROOMCAST_KAFKA_CONFIG}",
+            description = "Java properties file with Kafka client settings for every client of the edge (security.protocol, sasl.*, ssl.*)")
+    java.nio.file.Path kafkaConfig;
+
+    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
+            description = "one more Kafka client setting, repeatable; wins over --kafka-config (keep secrets in the file)")
+    java.util.Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
+
     @Option(names = "--admin-token", defaultValue = "${env:ROOMCAST_ADMIN_TOKEN}", description = "enables /admin/connections with this bearer token (16+ characters)")
     String adminToken;
 
@@ -84,7 +93,9 @@ final class EdgeOptions {
         EdgeConfig.Builder b = EdgeConfig.builder(kafka).host(host).port(port)
                 .replicationFactor(replicationFactor).outboundLimit(outboundLimit).maxFrameBytes(maxFrameBytes)
                 .maxPayloadBytes(Math.max(1, maxFrameBytes - 4096)).maxSubscriptionsPerConnection(maxSubscriptions)
-                .historyReaders(historyReaders).drainDelay(drainDelay).auth(auth()).adminToken(adminToken);
+                .historyReaders(historyReaders).drainDelay(drainDelay).auth(auth()).adminToken(adminToken)
+                .kafkaProperties((kafkaConfig == null ? KafkaClientProperties.NONE : KafkaClientProperties.load(kafkaConfig))
+                        .with(kafkaProperties));
         io.roomcast.room.Namespaces namespaces = io.roomcast.room.Namespaces.ofDefaults();
         for (String spec : namespaceSpecs) {
             namespaces = namespaces.with(io.roomcast.room.NamespaceSpec.parse(spec, namespaces));

@@ -43,7 +43,8 @@ public record EdgeConfig(
         String adminToken,
         AuthConfig auth,
         Map<String, Object> producerOverrides,
-        Map<String, Object> consumerOverrides) {
+        Map<String, Object> consumerOverrides,
+        KafkaClientProperties kafkaProperties) {
 
     public EdgeConfig {
         Objects.requireNonNull(host, "host");
@@ -85,6 +86,22 @@ public record EdgeConfig(
         Objects.requireNonNull(auth, "auth");
         producerOverrides = Map.copyOf(producerOverrides);
         consumerOverrides = Map.copyOf(consumerOverrides);
+        Objects.requireNonNull(kafkaProperties, "kafkaProperties");
+    }
+
+    /** Settings of the edge's admin client: the operator's Kafka client settings. */
+    public Map<String, Object> adminSettings() {
+        return kafkaProperties.under(Map.of());
+    }
+
+    /** Settings of the edge's consumers: the operator's Kafka client settings under the consumer overrides. */
+    public Map<String, Object> consumerSettings() {
+        return kafkaProperties.under(consumerOverrides);
+    }
+
+    /** Settings of the edge's producer: the operator's Kafka client settings under the producer overrides. */
+    public Map<String, Object> producerSettings() {
+        return kafkaProperties.under(producerOverrides);
     }
 
     private static void positive(String name, Duration d) {
@@ -138,6 +155,7 @@ public record EdgeConfig(
         private AuthConfig auth = AuthConfig.ofDefaults();
         private Map<String, Object> producerOverrides = Map.of();
         private Map<String, Object> consumerOverrides = Map.of();
+        private KafkaClientProperties kafkaProperties = KafkaClientProperties.NONE;
 
         private Builder(String kafkaBootstrap) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -174,6 +192,7 @@ public record EdgeConfig(
         public Builder auth(AuthConfig v) { auth = v; return this; }
         public Builder producerOverrides(Map<String, Object> v) { producerOverrides = v; return this; }
         public Builder consumerOverrides(Map<String, Object> v) { consumerOverrides = v; return this; }
+        public Builder kafkaProperties(KafkaClientProperties v) { kafkaProperties = v; return this; }
 
         public EdgeConfig build() {
             return new EdgeConfig(host, port, kafkaBootstrap, namespaces, replicationFactor, outboundLimit, handoverBufferLimit,
@@ -181,7 +200,7 @@ public record EdgeConfig(
                     maxFrameBytes, maxPayloadBytes, workerThreads, workerQueueLimit, topicCacheTtl, drainDelay,
                     dropWindow, pingInterval, heartbeatTimeout, writeTimeout, maxConnections, maxConnectionsPerIp,
                     connectAttemptsPerIpPerSecond, framesPerSecond, publishesPerSecond, rateLimitStrikes, adminToken, auth,
-                    producerOverrides, consumerOverrides);
+                    producerOverrides, consumerOverrides, kafkaProperties);
         }
     }
 }

@@ -73,12 +73,12 @@ public final class EdgeServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(meters);
         new ProcessorMetrics().bindTo(meters);
         new JvmGcMetrics().bindTo(meters);
-        TopicRegistry topics = new TopicRegistry(config.kafkaBootstrap(), config.namespaces(), config.replicationFactor(),
-                config.topicCacheTtl(), Clock.systemUTC());
-        LiveTail live = new LiveTail(config.kafkaBootstrap(), config.consumerOverrides(), config.idleRoomsPerPartition(), meters);
-        KafkaHistoryReader history = new KafkaHistoryReader(config.kafkaBootstrap(), config.consumerOverrides(),
+        TopicRegistry topics = new TopicRegistry(config.kafkaBootstrap(), config.adminSettings(), config.namespaces(),
+                config.replicationFactor(), config.topicCacheTtl(), Clock.systemUTC());
+        LiveTail live = new LiveTail(config.kafkaBootstrap(), config.consumerSettings(), config.idleRoomsPerPartition(), meters);
+        KafkaHistoryReader history = new KafkaHistoryReader(config.kafkaBootstrap(), config.consumerSettings(),
                 config.historyReaders(), config.historyQueueLimit(), meters);
-        KafkaPublisher publisher = new KafkaPublisher(config.kafkaBootstrap(), config.namespaces(), config.producerOverrides(), meters);
+        KafkaPublisher publisher = new KafkaPublisher(config.kafkaBootstrap(), config.namespaces(), config.producerSettings(), meters);
         ThreadPoolExecutor worker = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.workerQueueLimit()), namedThreads("roomcast-worker"));
         Gauge.builder("roomcast.worker.queue", worker, w -> w.getQueue().size())
