@@ -7,9 +7,8 @@ import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.roomcast.edge.auth.AuthConfig;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,19 +27,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** JWT authentication end to end: tokens at connect and by frame, room permissions, expiry, Origin. */
 class EdgeAuthIT {
     private static final String SECRET = "0123456789abcdef0123456789abcdef-test-secret";
-    private static EdgeServer edge;
-
-    @BeforeAll
-    static void start() {
-        AuthConfig auth = AuthConfig.builder().hs256Secret(SECRET).clockSkew(Duration.ZERO)
-                .anonymousSubscribe(List.of("logs")).allowedOrigins(List.of("https://app.example.com")).build();
-        edge = EdgeFixture.start(EdgeFixture.isolatedNamespaces(), b -> b.auth(auth).pingInterval(Duration.ofMillis(200)).heartbeatTimeout(Duration.ofSeconds(30)));
-    }
-
-    @AfterAll
-    static void stop() {
-        edge.close();
-    }
+    private static final AuthConfig AUTH = AuthConfig.builder().hs256Secret(SECRET).clockSkew(Duration.ZERO)
+            .anonymousSubscribe(List.of("logs")).allowedOrigins(List.of("https://app.example.com")).build();
+    @RegisterExtension
+    static final SharedEdge SHARED = SharedEdge.with(
+            b -> b.auth(AUTH).pingInterval(Duration.ofMillis(200)).heartbeatTimeout(Duration.ofSeconds(30)));
 
     static String token(String secret, Instant expires, List<String> subscribe, List<String> publish) throws Exception {
         JWTClaimsSet claims = new JWTClaimsSet.Builder().subject("alice").expirationTime(Date.from(expires))
@@ -56,7 +47,7 @@ class EdgeAuthIT {
 
     @Test
     void shouldGrantWhatTheTokenAllowsAndForbidTheRest() throws Exception {
-        try (WsClient c = WsClient.connect(edge.wsUrl() + "?token=" + valid())) {
+        try (WsClient c = WsClient.connect(SHARED.edge().wsUrl() + "?token=" + valid())) {
             c.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"chat:lobby\"}");
             assertThat(c.nextOp("subscribed").path("id").asInt()).isEqualTo(1);
             c.send("{\"op\":\"subscribe\",\"id\":2,\"room\":\"nowhere:x\"}");
@@ -72,7 +63,7 @@ class EdgeAuthIT {
 
     @Test
     void shouldLetAnonymousClientsOnlyIntoAnonymousNamespaces() {
-        try (WsClient c = WsClient.connect(edge.wsUrl())) {
+        try (WsClient c = WsClient.connect(SHARED.edge().wsUrl())) {
             c.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"logs:api\"}");
             assertThat(c.nextOp("subscribed").path("room").asText()).isEqualTo("logs:api");
             c.send("{\"op\":\"subscribe\",\"id\":2,\"room\":\"chat:lobby\"}");
@@ -88,7 +79,7 @@ class EdgeAuthIT {
                 token("another-secret-another-secret-another-secret", Instant.now().plusSeconds(600), List.of("*"), List.of("*")),
                 token(SECRET, Instant.now().minusSeconds(5), List.of("*"), List.of("*")),
                 "not.a.jwt", "%00%01garbage")) {
-            try (WsClient c = WsClient.connect(edge.wsUrl() + "?token=" + bad)) {
+            try (WsClient c = WsClient.connect(SHARED.edge().wsUrl() + "?token=" + bad)) {
                 assertThat(c.awaitClose()).as(bad).isEqualTo(4401);
             }
         }
@@ -97,8 +88,8 @@ class EdgeAuthIT {
     @Test
     void shouldCloseAtExpiryUnlessTheClientRefreshes() throws Exception {
         String shortLived = token(SECRET, Instant.now().plusSeconds(2), List.of("chat:*"), List.of());
-        try (WsClient expiring = WsClient.connect(edge.wsUrl() + "?token=" + shortLived);
-             WsClient refreshing = WsClient.connect(edge.wsUrl() + "?token=" + shortLived)) {
+        try (WsClient expiring = WsClient.connect(SHARED.edge().wsUrl() + "?token=" + shortLived);
+             WsClient refreshing = WsClient.connect(SHARED.edge().wsUrl() + "?token=" + shortLived)) {
             refreshing.send("{\"op\":\"auth\",\"id\":9,\"token\":\"" + valid() + "\"}");
             JsonNode authed = refreshing.nextOp("authed");
             assertThat(authed.path("id").asInt()).isEqualTo(9);
@@ -113,10 +104,10 @@ class EdgeAuthIT {
     @Test
     void shouldRefuseAForeignOriginAtTheHandshake() {
         assertThatThrownBy(() -> HttpClient.newHttpClient().newWebSocketBuilder().header("Origin", "https://evil.example.org")
-                .buildAsync(URI.create(edge.wsUrl()), new WebSocket.Listener() {
+                .buildAsync(URI.create(SHARED.edge().wsUrl()), new WebSocket.Listener() {
                 }).join())
                 .isInstanceOf(CompletionException.class).hasCauseInstanceOf(WebSocketHandshakeException.class);
-        try (WsClient allowed = WsClient.connect(edge.wsUrl())) {
+        try (WsClient allowed = WsClient.connect(SHARED.edge().wsUrl())) {
             allowed.send("{\"op\":\"ping\",\"id\":1}");
             assertThat(allowed.nextOp("pong").path("id").asInt()).isEqualTo(1);
         }

@@ -2,12 +2,10 @@ package io.roomcast.edge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.roomcast.room.Namespaces;
 import io.roomcast.room.RoomName;
 import io.roomcast.testkit.TestNames;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -28,25 +26,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EdgeBackpressureIT {
     private static final String ADMIN = "admin-token-for-tests";
     private static final int EVENTS = 20_000;
-    private static Namespaces namespaces;
-    private static EdgeServer edge;
-    private static KafkaRoom kafka;
-
-    @BeforeAll
-    static void start() {
-        namespaces = EdgeFixture.isolatedNamespaces();
-        edge = EdgeFixture.start(namespaces, b -> b.outboundLimit(100).writeTimeout(Duration.ofMinutes(5)).adminToken(ADMIN));
-        kafka = new KafkaRoom(namespaces);
-    }
-
-    @AfterAll
-    static void stop() {
-        kafka.close();
-        edge.close();
-    }
+    @RegisterExtension
+    static final SharedEdge SHARED = SharedEdge.with(b -> b.outboundLimit(100).writeTimeout(Duration.ofMinutes(5)).adminToken(ADMIN));
 
     private static WsClient subscribe(RoomName room, String policy) {
-        WsClient c = WsClient.connect(edge.wsUrl());
+        WsClient c = WsClient.connect(SHARED.edge().wsUrl());
         c.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\"" + (policy == null ? "" : ",\"policy\":\"" + policy + "\"") + "}");
         c.nextOp("subscribed");
         c.nextOp("live");
@@ -54,7 +38,7 @@ class EdgeBackpressureIT {
     }
 
     private static int maxQueuedFrames() throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(edge.url() + "/admin/connections"))
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(SHARED.edge().url() + "/admin/connections"))
                 .header("Authorization", "Bearer " + ADMIN).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         int max = 0;
@@ -72,7 +56,7 @@ class EdgeBackpressureIT {
             List<Long> offsets = new ArrayList<>(EVENTS);
             int maxQueued = 0;
             for (int batch = 0; batch < 10; batch++) {
-                offsets.addAll(kafka.bulk(room, EVENTS / 10, 300));
+                offsets.addAll(SHARED.kafka().bulk(room, EVENTS / 10, 300));
                 maxQueued = Math.max(maxQueued, maxQueuedFrames());
             }
             assertThat(fast.events(EVENTS)).extracting(e -> e.path("offset").asLong()).containsExactlyElementsOf(offsets);
@@ -82,7 +66,7 @@ class EdgeBackpressureIT {
             slow.resume();
 
             assertThat(slow.events(EVENTS)).extracting(e -> e.path("offset").asLong()).containsExactlyElementsOf(offsets);
-            assertThat(edge.meters().counter("roomcast.subscriptions.lagging").count()).isPositive();
+            assertThat(SHARED.edge().meters().counter("roomcast.subscriptions.lagging").count()).isPositive();
         }
     }
 
@@ -102,7 +86,7 @@ class EdgeBackpressureIT {
         RoomName room = RoomName.of("chat:" + TestNames.unique(policy));
         try (WsClient slow = subscribe(room, policy); WsClient fast = subscribe(room, null)) {
             slow.pause();
-            List<Long> offsets = kafka.bulk(room, count, 500);
+            List<Long> offsets = SHARED.kafka().bulk(room, count, 500);
             fast.events(count);
             slow.resume();
 
@@ -129,7 +113,7 @@ class EdgeBackpressureIT {
             }
             assertThat(dropped).isPositive();
             assertThat(received.size() + dropped).isEqualTo(count);
-            assertThat(edge.meters().counter("roomcast.events.dropped").count()).isGreaterThanOrEqualTo(dropped);
+            assertThat(SHARED.edge().meters().counter("roomcast.events.dropped").count()).isGreaterThanOrEqualTo(dropped);
             return received;
         }
     }

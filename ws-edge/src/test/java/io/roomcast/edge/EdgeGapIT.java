@@ -10,9 +10,8 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 import java.util.Map;
@@ -21,22 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Positions that cannot be resumed get recovered:false with a gap that says why — never a silent reset. */
 class EdgeGapIT {
-    private static Namespaces namespaces;
-    private static EdgeServer edge;
-    private static KafkaRoom kafka;
-
-    @BeforeAll
-    static void start() {
-        namespaces = EdgeFixture.isolatedNamespaces();
-        edge = EdgeFixture.start(namespaces);
-        kafka = new KafkaRoom(namespaces);
-    }
-
-    @AfterAll
-    static void stop() {
-        kafka.close();
-        edge.close();
-    }
+    @RegisterExtension
+    static final SharedEdge SHARED = SharedEdge.withDefaults();
 
     private static String epochOf(EdgeServer server, RoomName room) {
         try (WsClient c = WsClient.connect(server.wsUrl())) {
@@ -53,8 +38,8 @@ class EdgeGapIT {
     @Test
     void shouldReportAnEpochGapAndRedeliverTheCurrentHistory() {
         RoomName room = RoomName.of("chat:" + TestNames.unique("epoch"));
-        List<Long> offsets = kafka.messages(room, 5);
-        try (WsClient c = WsClient.connect(edge.wsUrl())) {
+        List<Long> offsets = SHARED.kafka().messages(room, 5);
+        try (WsClient c = WsClient.connect(SHARED.edge().wsUrl())) {
             JsonNode subscribed = resume(c, room, offsets.get(2), "some-other-epoch.4");
 
             assertThat(subscribed.path("recovered").asBoolean()).isFalse();
@@ -95,9 +80,9 @@ class EdgeGapIT {
     @Test
     void shouldReportAPositionBeyondTheEndAsUnknown() {
         RoomName room = RoomName.of("chat:" + TestNames.unique("ahead"));
-        kafka.messages(room, 3);
-        String epoch = epochOf(edge, room);
-        try (WsClient c = WsClient.connect(edge.wsUrl())) {
+        SHARED.kafka().messages(room, 3);
+        String epoch = epochOf(SHARED.edge(), room);
+        try (WsClient c = WsClient.connect(SHARED.edge().wsUrl())) {
             JsonNode subscribed = resume(c, room, 1_000_000_000L, epoch);
 
             assertThat(subscribed.path("recovered").asBoolean()).isFalse();

@@ -1,11 +1,9 @@
 package io.roomcast.edge;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.roomcast.room.Namespaces;
 import io.roomcast.testkit.TestNames;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,22 +15,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Garbage on the wire gets a clear error or close code, never a crash or a hang; the edge keeps serving. */
 class EdgeProtocolIT {
-    private static EdgeServer edge;
-
-    @BeforeAll
-    static void start() {
-        Namespaces namespaces = EdgeFixture.isolatedNamespaces();
-        edge = EdgeFixture.start(namespaces, b -> b.maxFrameBytes(4096).maxSubscriptionsPerConnection(2));
-    }
-
-    @AfterAll
-    static void stop() {
-        edge.close();
-    }
+    @RegisterExtension
+    static final SharedEdge SHARED = SharedEdge.with(b -> b.maxFrameBytes(4096).maxSubscriptionsPerConnection(2));
 
     @Test
     void shouldAnswerMalformedRequestsWithBadRequestAndKeepTheConnection() {
-        try (WsClient c = WsClient.connect(edge.wsUrl())) {
+        try (WsClient c = WsClient.connect(SHARED.edge().wsUrl())) {
             c.send("this is not json");
             assertThat(c.nextOp("error").path("code").asText()).isEqualTo("bad_request");
             c.send("{\"op\":\"teleport\",\"id\":5}");
@@ -56,7 +44,7 @@ class EdgeProtocolIT {
     @Test
     void shouldRefuseDuplicateAndTooManySubscriptionsAndUnknownUnsubscribes() {
         String room = "chat:" + TestNames.unique("dup");
-        try (WsClient c = WsClient.connect(edge.wsUrl())) {
+        try (WsClient c = WsClient.connect(SHARED.edge().wsUrl())) {
             c.send("[{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\"},{\"op\":\"subscribe\",\"id\":2,\"room\":\"" + room + "\"}]");
             JsonNode dup = c.nextOp("error");
             assertThat(dup.path("id").asInt()).isEqualTo(2);
@@ -73,7 +61,7 @@ class EdgeProtocolIT {
 
     @Test
     void shouldRefuseOversizedPublishesWithTooLarge() {
-        try (WsClient c = WsClient.connect(edge.wsUrl())) {
+        try (WsClient c = WsClient.connect(SHARED.edge().wsUrl())) {
             c.send("{\"op\":\"publish\",\"id\":1,\"room\":\"chat:x\",\"data\":\"" + "x".repeat(5000) + "\"}");
             assertThat(c.awaitClose()).isEqualTo(1009);
         }
@@ -81,7 +69,7 @@ class EdgeProtocolIT {
 
     @Test
     void shouldCloseWith1007OnInvalidUtf8() throws Exception {
-        try (RawSocket raw = new RawSocket(edge.wsUrl())) {
+        try (RawSocket raw = new RawSocket(SHARED.edge().wsUrl())) {
             raw.frame(0x1, new byte[]{'{', '"', (byte) 0xc3, 0x28, '"', '}'});
             assertThat(raw.awaitCloseCode()).isEqualTo(1007);
         }
@@ -89,7 +77,7 @@ class EdgeProtocolIT {
 
     @Test
     void shouldCloseWith1009OnAFrameAboveTheLimit() throws Exception {
-        try (RawSocket raw = new RawSocket(edge.wsUrl())) {
+        try (RawSocket raw = new RawSocket(SHARED.edge().wsUrl())) {
             raw.frame(0x1, ("{\"op\":\"ping\",\"pad\":\"" + "x".repeat(10_000) + "\"}").getBytes(StandardCharsets.UTF_8));
             assertThat(raw.awaitCloseCode()).isEqualTo(1009);
         }
@@ -97,7 +85,7 @@ class EdgeProtocolIT {
 
     @Test
     void shouldCloseWith1003OnBinaryFrames() {
-        try (WsClient c = WsClient.connect(edge.wsUrl())) {
+        try (WsClient c = WsClient.connect(SHARED.edge().wsUrl())) {
             c.sendBinary(new byte[]{1, 2, 3});
             assertThat(c.awaitClose()).isEqualTo(1003);
         }
@@ -106,9 +94,9 @@ class EdgeProtocolIT {
     @Test
     void shouldReportHealthAndReadiness() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(edge.url() + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(edge.url() + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
-        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(edge.url() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(SHARED.edge().url() + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(SHARED.edge().url() + "/readyz")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> metrics = http.send(HttpRequest.newBuilder(URI.create(SHARED.edge().url() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString());
 
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(ready.statusCode()).isEqualTo(200);

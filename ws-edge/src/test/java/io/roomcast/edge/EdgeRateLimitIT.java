@@ -1,9 +1,8 @@
 package io.roomcast.edge;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,18 +16,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Rate limits (Resilience4j): excess gets rate_limited, the limit recovers, persistent abuse is closed with 4029. */
 class EdgeRateLimitIT {
-    private static EdgeServer edge;
-
-    @BeforeAll
-    static void start() {
-        edge = EdgeFixture.start(EdgeFixture.isolatedNamespaces(),
-                b -> b.framesPerSecond(20).rateLimitStrikes(100).connectAttemptsPerIpPerSecond(1000).maxConnectionsPerIp(5));
-    }
-
-    @AfterAll
-    static void stop() {
-        edge.close();
-    }
+    @RegisterExtension
+    static final SharedEdge SHARED = SharedEdge.with(
+            b -> b.framesPerSecond(20).rateLimitStrikes(100).connectAttemptsPerIpPerSecond(1000).maxConnectionsPerIp(5));
 
     private static String pings(int n) {
         StringBuilder b = new StringBuilder("[");
@@ -40,7 +30,7 @@ class EdgeRateLimitIT {
 
     @Test
     void shouldAnswerExcessWithRateLimitedAndRecover() throws Exception {
-        try (WsClient c = WsClient.connect(edge.wsUrl())) {
+        try (WsClient c = WsClient.connect(SHARED.edge().wsUrl())) {
             c.send(pings(40));
             List<JsonNode> answers = new java.util.ArrayList<>();
             for (int i = 0; i < 40; i++) {
@@ -64,7 +54,7 @@ class EdgeRateLimitIT {
 
     @Test
     void shouldCloseAPersistentAbuserWith4029() {
-        try (WsClient c = WsClient.connect(edge.wsUrl())) {
+        try (WsClient c = WsClient.connect(SHARED.edge().wsUrl())) {
             c.send(pings(100));
             c.send(pings(100));
             assertThat(c.awaitClose()).isEqualTo(4029);
@@ -76,10 +66,10 @@ class EdgeRateLimitIT {
         List<WsClient> open = new java.util.ArrayList<>();
         try {
             for (int i = 0; i < 5; i++) {
-                open.add(WsClient.connect(edge.wsUrl()));
+                open.add(WsClient.connect(SHARED.edge().wsUrl()));
             }
             assertThatThrownBy(() -> HttpClient.newHttpClient().newWebSocketBuilder()
-                    .buildAsync(URI.create(edge.wsUrl()), new WebSocket.Listener() {
+                    .buildAsync(URI.create(SHARED.edge().wsUrl()), new WebSocket.Listener() {
                     }).join())
                     .isInstanceOf(CompletionException.class)
                     .hasCauseInstanceOf(WebSocketHandshakeException.class);

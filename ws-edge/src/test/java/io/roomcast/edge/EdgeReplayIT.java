@@ -1,12 +1,10 @@
 package io.roomcast.edge;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.roomcast.room.Namespaces;
 import io.roomcast.room.RoomName;
 import io.roomcast.testkit.TestNames;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
@@ -26,22 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class EdgeReplayIT {
     private static final long BASE_TIME = 1_700_000_000_000L;
-    private static Namespaces namespaces;
-    private static EdgeServer edge;
-    private static KafkaRoom kafka;
-
-    @BeforeAll
-    static void start() {
-        namespaces = EdgeFixture.isolatedNamespaces();
-        edge = EdgeFixture.start(namespaces);
-        kafka = new KafkaRoom(namespaces);
-    }
-
-    @AfterAll
-    static void stop() {
-        kafka.close();
-        edge.close();
-    }
+    @RegisterExtension
+    static final SharedEdge SHARED = SharedEdge.withDefaults();
 
     @ParameterizedTest(name = "from {0}")
     @ValueSource(strings = {"\"earliest\"", "{\"last\":20}", "{\"last\":1000}", "{\"time\":" + (BASE_TIME + 150) + "}"})
@@ -51,13 +35,13 @@ class EdgeReplayIT {
         // offset -> timestamp of every event of the room
         Map<Long, Long> written = Collections.synchronizedMap(new TreeMap<>());
         for (int i = 0; i < 300; i++) {
-            kafka.json(neighbours.get(i % 2), "{}");
-            written.put(kafka.write(room, null, ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8), BASE_TIME + i), BASE_TIME + i);
+            SHARED.kafka().json(neighbours.get(i % 2), "{}");
+            written.put(SHARED.kafka().write(room, null, ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8), BASE_TIME + i), BASE_TIME + i);
         }
-        try (WsClient c = WsClient.connect(edge.wsUrl())) {
+        try (WsClient c = WsClient.connect(SHARED.edge().wsUrl())) {
             CompletableFuture<Void> during = CompletableFuture.runAsync(() -> {
                 for (int i = 300; i < 600; i++) {
-                    written.put(kafka.write(room, null, ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8), BASE_TIME + i), BASE_TIME + i);
+                    written.put(SHARED.kafka().write(room, null, ("{\"i\":" + i + "}").getBytes(StandardCharsets.UTF_8), BASE_TIME + i), BASE_TIME + i);
                 }
             });
             c.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"from\":" + from + "}");

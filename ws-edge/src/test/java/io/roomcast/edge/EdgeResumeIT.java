@@ -1,12 +1,10 @@
 package io.roomcast.edge;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.roomcast.room.Namespaces;
 import io.roomcast.room.RoomName;
 import io.roomcast.testkit.TestNames;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 
@@ -17,33 +15,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * history cache, from Kafka when the gap is larger than the cache, and on another edge.
  */
 class EdgeResumeIT {
-    private static Namespaces namespaces;
-    private static EdgeServer edge;
-    private static EdgeServer otherEdge;
-    private static KafkaRoom kafka;
-
-    @BeforeAll
-    static void start() {
-        namespaces = EdgeFixture.isolatedNamespaces(); // chat keeps 50 events per room in the cache
-        edge = EdgeFixture.start(namespaces);
-        otherEdge = EdgeFixture.start(namespaces);
-        kafka = new KafkaRoom(namespaces);
-    }
-
-    @AfterAll
-    static void stop() {
-        kafka.close();
-        edge.close();
-        otherEdge.close();
-    }
+    @RegisterExtension
+    static final SharedEdge SHARED = SharedEdge.twoEdges(); // chat keeps 50 events per room in the cache
 
     /** Subscribes live, reads {@code count} events, disconnects; returns the position {offset, epoch}. */
     private static Object[] readSomeThenDisconnect(RoomName room, int count) {
-        try (WsClient c = WsClient.connect(edge.wsUrl())) {
+        try (WsClient c = WsClient.connect(SHARED.edge().wsUrl())) {
             c.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\"}");
             String epoch = c.nextOp("subscribed").path("epoch").asText();
             c.nextOp("live");
-            List<Long> offsets = kafka.messages(room, count);
+            List<Long> offsets = SHARED.kafka().messages(room, count);
             List<JsonNode> events = c.events(count);
             assertThat(events).extracting(e -> e.path("offset").asLong()).containsExactlyElementsOf(offsets);
             return new Object[]{offsets.get(offsets.size() - 1), epoch};
@@ -55,16 +36,20 @@ class EdgeResumeIT {
         List<RoomName> neighbours = EdgeFixture.roomsSharingPartitionWith(room, 4, 3);
         List<Long> offsets = new java.util.ArrayList<>();
         for (int i = 0; i < missed; i++) {
-            kafka.json(neighbours.get(i % neighbours.size()), "{\"noise\":" + i + "}");
-            offsets.add(kafka.json(room, "{\"missed\":" + i + "}"));
+            SHARED.kafka().json(neighbours.get(i % neighbours.size()), "{\"noise\":" + i + "}");
+            offsets.add(SHARED.kafka().json(room, "{\"missed\":" + i + "}"));
         }
         return offsets;
     }
 
+    private static void subscribeFrom(WsClient c, RoomName room, Object[] position) {
+        c.send("{\"op\":\"subscribe\",\"id\":7,\"room\":\"" + room + "\",\"from\":{\"after\":" + position[0]
+                + ",\"epoch\":\"" + position[1] + "\"}}");
+    }
+
     private static void assertExactResume(EdgeServer server, RoomName room, Object[] position, List<Long> missed) {
         try (WsClient c = WsClient.connect(server.wsUrl())) {
-            c.send("{\"op\":\"subscribe\",\"id\":7,\"room\":\"" + room + "\",\"from\":{\"after\":" + position[0]
-                    + ",\"epoch\":\"" + position[1] + "\"}}");
+            subscribeFrom(c, room, position);
             JsonNode subscribed = c.nextOp("subscribed");
             assertThat(subscribed.path("recovered").asBoolean()).isTrue();
             assertThat(subscribed.has("gap")).isFalse();
@@ -76,7 +61,7 @@ class EdgeResumeIT {
             assertThat(history).allMatch(e -> e.path("room").asText().equals(room.value()));
             assertThat(live.path("offset").asLong()).isGreaterThanOrEqualTo(missed.get(missed.size() - 1));
 
-            long next = kafka.json(room, "{\"after\":\"resume\"}");
+            long next = SHARED.kafka().json(room, "{\"after\":\"resume\"}");
             assertThat(c.events(1).get(0).path("offset").asLong()).isEqualTo(next);
         }
     }
@@ -85,49 +70,45 @@ class EdgeResumeIT {
         return server.meters().counter("roomcast.replay.events", "source", source).count();
     }
 
+    /**
+     * Reads 10 events of a new room on the first edge, lets {@code missed} more pass while away, and
+     * resumes exactly on {@code server}; returns how many events {@code server} replayed from Kafka meanwhile.
+     */
+    private static double resumeAfterMissing(EdgeServer server, String label, int missed) {
+        RoomName room = RoomName.of("chat:" + TestNames.unique(label));
+        Object[] position = readSomeThenDisconnect(room, 10);
+        List<Long> missedOffsets = publishWhileAway(room, missed);
+        double fromKafkaBefore = replayed(server, "kafka");
+
+        assertExactResume(server, room, position, missedOffsets);
+
+        return replayed(server, "kafka") - fromKafkaBefore;
+    }
+
     @Test
     void shouldResumeExactlyFromTheHistoryCache() {
-        RoomName room = RoomName.of("chat:" + TestNames.unique("cached"));
-        Object[] position = readSomeThenDisconnect(room, 10);
-        List<Long> missed = publishWhileAway(room, 30);
-        double fromKafkaBefore = replayed(edge, "kafka");
-
-        assertExactResume(edge, room, position, missed);
-
-        assertThat(replayed(edge, "kafka")).isEqualTo(fromKafkaBefore);
+        assertThat(resumeAfterMissing(SHARED.edge(), "cached", 30)).as("events replayed from Kafka").isZero();
     }
 
     @Test
     void shouldResumeExactlyFromKafkaWhenTheGapIsLargerThanTheCache() {
-        RoomName room = RoomName.of("chat:" + TestNames.unique("deep"));
-        Object[] position = readSomeThenDisconnect(room, 10);
-        List<Long> missed = publishWhileAway(room, 400);
-        double fromKafkaBefore = replayed(edge, "kafka");
-
-        assertExactResume(edge, room, position, missed);
-
-        assertThat(replayed(edge, "kafka") - fromKafkaBefore).isGreaterThanOrEqualTo(350);
+        assertThat(resumeAfterMissing(SHARED.edge(), "deep", 400)).as("events replayed from Kafka").isGreaterThanOrEqualTo(350);
     }
 
     @Test
     void shouldResumeExactlyOnAnotherEdge() {
-        RoomName room = RoomName.of("chat:" + TestNames.unique("moved"));
-        Object[] position = readSomeThenDisconnect(room, 10);
-        List<Long> missed = publishWhileAway(room, 120);
-
-        assertExactResume(otherEdge, room, position, missed);
+        resumeAfterMissing(SHARED.otherEdge(), "moved", 120); // from cache or Kafka: either is exact
     }
 
     @Test
     void shouldResumeWithNothingMissedAndThenGoLive() {
         RoomName room = RoomName.of("chat:" + TestNames.unique("uptodate"));
         Object[] position = readSomeThenDisconnect(room, 3);
-        try (WsClient c = WsClient.connect(otherEdge.wsUrl())) {
-            c.send("{\"op\":\"subscribe\",\"id\":7,\"room\":\"" + room + "\",\"from\":{\"after\":" + position[0]
-                    + ",\"epoch\":\"" + position[1] + "\"}}");
+        try (WsClient c = WsClient.connect(SHARED.otherEdge().wsUrl())) {
+            subscribeFrom(c, room, position);
             assertThat(c.nextOp("subscribed").path("recovered").asBoolean()).isTrue();
             assertThat(c.next().path("op").asText()).isEqualTo("live");
-            long next = kafka.json(room, "{}");
+            long next = SHARED.kafka().json(room, "{}");
             assertThat(c.events(1).get(0).path("offset").asLong()).isEqualTo(next);
         }
     }

@@ -1,12 +1,10 @@
 package io.roomcast.edge;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.roomcast.room.Namespaces;
 import io.roomcast.room.RoomName;
 import io.roomcast.testkit.TestNames;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -15,29 +13,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** Subscribing, receiving and publishing through one edge on a real Kafka broker. */
 class EdgeRoomIT {
-    private static Namespaces namespaces;
-    private static EdgeServer edge;
-    private static KafkaRoom kafka;
-
-    @BeforeAll
-    static void start() {
-        namespaces = EdgeFixture.isolatedNamespaces();
-        edge = EdgeFixture.start(namespaces);
-        kafka = new KafkaRoom(namespaces);
-    }
-
-    @AfterAll
-    static void stop() {
-        kafka.close();
-        edge.close();
-    }
+    @RegisterExtension
+    static final SharedEdge SHARED = SharedEdge.withDefaults();
 
     private static RoomName room() {
         return RoomName.of("chat:" + TestNames.unique("room"));
     }
 
     private static WsClient subscribed(RoomName room) {
-        WsClient c = WsClient.connect(edge.wsUrl());
+        WsClient c = WsClient.connect(SHARED.edge().wsUrl());
         c.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\"}");
         JsonNode subscribed = c.nextOp("subscribed");
         assertThat(subscribed.path("room").asText()).isEqualTo(room.value());
@@ -50,7 +34,7 @@ class EdgeRoomIT {
     void shouldDeliverARecordWrittenByAPlainKafkaProducer() {
         RoomName room = room();
         try (WsClient c = subscribed(room)) {
-            long offset = kafka.write(room, "note", "{\"text\":\"hello\"}".getBytes(StandardCharsets.UTF_8), 1764000000123L);
+            long offset = SHARED.kafka().write(room, "note", "{\"text\":\"hello\"}".getBytes(StandardCharsets.UTF_8), 1764000000123L);
 
             JsonNode event = c.nextOp("event");
 
@@ -65,7 +49,7 @@ class EdgeRoomIT {
     @Test
     void shouldAckAPublishWithTheOffsetOtherSubscribersSee() {
         RoomName room = room();
-        try (WsClient reader = subscribed(room); WsClient writer = WsClient.connect(edge.wsUrl())) {
+        try (WsClient reader = subscribed(room); WsClient writer = WsClient.connect(SHARED.edge().wsUrl())) {
             writer.send("{\"op\":\"publish\",\"id\":\"p1\",\"room\":\"" + room + "\",\"type\":\"message\",\"data\":{\"text\":\"hi\"},\"eventId\":\"c1-1\"}");
 
             JsonNode ack = writer.nextOp("ack");
@@ -90,8 +74,8 @@ class EdgeRoomIT {
             c.send("{\"op\":\"unsubscribe\",\"id\":3,\"room\":\"" + room + "\"}");
             assertThat(c.nextOp("unsubscribed").path("id").asInt()).isEqualTo(3);
 
-            kafka.messages(room, 3);
-            long markerOffset = kafka.json(marker, "{}");
+            SHARED.kafka().messages(room, 3);
+            long markerOffset = SHARED.kafka().json(marker, "{}");
 
             JsonNode next = c.next();
             assertThat(next.path("room").asText()).isEqualTo(marker.value());
@@ -103,14 +87,14 @@ class EdgeRoomIT {
     void shouldServeSeveralRoomsOnOneConnectionAndAnswerBatchesInOrder() {
         RoomName a = room();
         RoomName b = room();
-        try (WsClient c = WsClient.connect(edge.wsUrl())) {
+        try (WsClient c = WsClient.connect(SHARED.edge().wsUrl())) {
             c.send("[{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + a + "\"},{\"op\":\"subscribe\",\"id\":2,\"room\":\"" + b
                     + "\"},{\"op\":\"ping\",\"id\":3}]");
             java.util.Set<String> live = new java.util.HashSet<>();
             List<JsonNode> frames = c.until(n -> n.path("op").asText().equals("live") && live.add(n.path("room").asText()) && live.size() == 2);
             assertThat(frames).anyMatch(n -> n.path("op").asText().equals("pong") && n.path("id").asInt() == 3);
-            long offsetA = kafka.json(a, "{\"to\":\"a\"}");
-            long offsetB = kafka.json(b, "{\"to\":\"b\"}");
+            long offsetA = SHARED.kafka().json(a, "{\"to\":\"a\"}");
+            long offsetB = SHARED.kafka().json(b, "{\"to\":\"b\"}");
 
             List<JsonNode> events = c.events(2);
 
@@ -123,13 +107,13 @@ class EdgeRoomIT {
     void shouldPassStrangersRecordsThroughSafely() {
         RoomName room = room();
         try (WsClient c = subscribed(room)) {
-            String topic = namespaces.of(room).topic();
-            kafka.write(topic, null, null, "{\"no\":\"key\"}".getBytes(StandardCharsets.UTF_8), null);
-            kafka.write(topic, new byte[]{(byte) 0xff, (byte) 0xfe}, null, "{}".getBytes(StandardCharsets.UTF_8), null);
-            kafka.write(room, null, "plain text, not JSON".getBytes(StandardCharsets.UTF_8), null);
-            kafka.write(room, "bad type with spaces", new byte[]{0, 1, 2, (byte) 0xff}, null);
-            kafka.write(room, null, null, null);
-            kafka.write(room, null, "{\"truncated\":".getBytes(StandardCharsets.UTF_8), null);
+            String topic = SHARED.namespaces().of(room).topic();
+            SHARED.kafka().write(topic, null, null, "{\"no\":\"key\"}".getBytes(StandardCharsets.UTF_8), null);
+            SHARED.kafka().write(topic, new byte[]{(byte) 0xff, (byte) 0xfe}, null, "{}".getBytes(StandardCharsets.UTF_8), null);
+            SHARED.kafka().write(room, null, "plain text, not JSON".getBytes(StandardCharsets.UTF_8), null);
+            SHARED.kafka().write(room, "bad type with spaces", new byte[]{0, 1, 2, (byte) 0xff}, null);
+            SHARED.kafka().write(room, null, null, null);
+            SHARED.kafka().write(room, null, "{\"truncated\":".getBytes(StandardCharsets.UTF_8), null);
 
             List<JsonNode> events = c.events(4);
 
@@ -144,7 +128,7 @@ class EdgeRoomIT {
 
     @Test
     void shouldAnswerPingWithPong() {
-        try (WsClient c = WsClient.connect(edge.wsUrl())) {
+        try (WsClient c = WsClient.connect(SHARED.edge().wsUrl())) {
             c.send("{\"op\":\"ping\",\"id\":4}");
             assertThat(c.nextOp("pong").path("id").asInt()).isEqualTo(4);
         }
