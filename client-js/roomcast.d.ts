@@ -150,7 +150,12 @@ export declare class Subscription<T = unknown> {
 export interface PublishOptions {
   /** Event type (default `message`). */
   type?: string;
-  /** Idempotency id stored with the event; also makes an in-flight publish safe to resend after a disconnect. */
+  /**
+   * Idempotency id stored with the event (1-128 printable ASCII characters, no spaces). An edge
+   * answers the same id in the same room within its window (default 5 min) with the first write's
+   * offset instead of writing again, and the client resends an in-flight publish with an id after a
+   * disconnect, marked `retry`, so it is written once whichever edge takes it.
+   */
   eventId?: string;
 }
 

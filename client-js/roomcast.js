@@ -500,6 +500,7 @@ export class RoomcastClient {
     const frame = { op: 'publish', id: p.id, room: p.room, data: p.data };
     if (p.type !== undefined) frame.type = p.type;
     if (p.eventId !== undefined) frame.eventId = p.eventId;
+    if (p.retry) frame.retry = true;
     this._inflight.set(p.id, p);
     if (!this._send(frame)) {
       this._inflight.delete(p.id);
@@ -511,14 +512,16 @@ export class RoomcastClient {
   /**
    * Publishes in flight when a socket dies may or may not have been written by the edge. Without an
    * eventId they fail with `disconnected` (a blind resend could write the event twice); with an
-   * eventId they are sent again on the next connection (at least once, and a duplicate carries the
-   * same eventId, so readers can recognise it).
+   * eventId they are sent again on the next connection marked `retry`, and whichever edge takes it
+   * looks the eventId up in the room and acks the first write instead of writing it twice.
    */
   _failInflight() {
     const resend = [];
     for (const p of this._inflight.values()) {
-      if (p.eventId !== undefined) resend.push(p);
-      else {
+      if (p.eventId !== undefined) {
+        p.retry = true;
+        resend.push(p);
+      } else {
         this._clearTimer(p.timer);
         p.reject(new RoomcastError('disconnected', 'the connection was lost before the ack; the event may or may not have been written', { room: p.room }));
       }

@@ -3,6 +3,7 @@ package io.roomcast.history;
 import io.roomcast.room.RoomName;
 import org.apache.kafka.common.TopicPartition;
 
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -24,6 +25,13 @@ public interface HistoryReader extends AutoCloseable {
      * or the log start when the room has fewer retained events.
      */
     CompletableFuture<Long> startOfLast(TopicPartition partition, RoomName room, int count, long until);
+
+    /**
+     * The offset of the event of {@code room} carrying {@code eventId} among the partition's records
+     * with timestamps at or after {@code since}, or empty when there is none (a publish retried with
+     * the same id is then written; otherwise it was written before and is acknowledged again).
+     */
+    CompletableFuture<OptionalLong> findEvent(TopicPartition partition, RoomName room, String eventId, long since);
 
     /** Up to {@code maxEvents} events of {@code room} with offsets in {@code [from, until)}. */
     CompletableFuture<HistoryChunk> read(TopicPartition partition, RoomName room, long from, long until, int maxEvents);

@@ -24,6 +24,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -139,6 +140,28 @@ public final class KafkaHistoryReader implements HistoryReader {
                 window *= 2;
             }
             return logStart;
+        });
+    }
+
+    @Override
+    public CompletableFuture<OptionalLong> findEvent(TopicPartition partition, RoomName room, String eventId, long since) {
+        return submit(partition, (c, at) -> {
+            OffsetAndTimestamp first = c.offsetsForTimes(Map.of(partition, since), API_TIMEOUT).get(partition);
+            if (first == null) {
+                return OptionalLong.empty();
+            }
+            long end = c.endOffsets(List.of(partition), API_TIMEOUT).get(partition);
+            long pos = first.offset();
+            while (pos < end) {
+                Scan scan = scan(c, at, partition, room, pos, end, Integer.MAX_VALUE);
+                for (RoomEvent e : scan.events) {
+                    if (eventId.equals(e.eventId())) {
+                        return OptionalLong.of(e.offset());
+                    }
+                }
+                pos = scan.next;
+            }
+            return OptionalLong.empty();
         });
     }
 

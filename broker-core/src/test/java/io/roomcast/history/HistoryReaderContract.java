@@ -22,7 +22,11 @@ abstract class HistoryReaderContract {
     static final long T0 = 1_700_000_000_000L;
 
     /** Appends one event to the partition under test and returns its offset. */
-    abstract long append(RoomName room, long timestamp);
+    abstract long append(RoomName room, long timestamp, String eventId);
+
+    long append(RoomName room, long timestamp) {
+        return append(room, timestamp, null);
+    }
 
     abstract HistoryReader reader();
 
@@ -86,6 +90,20 @@ abstract class HistoryReaderContract {
         // the same range again, after the reader has moved on
         assertThat(offsets(reader().read(partition(), ROOM, 0, roomOffsets.get(3), 100).get().events()))
                 .containsExactlyElementsOf(roomOffsets.subList(0, 3));
+    }
+
+    @Test
+    void shouldFindAnEventByItsIdInTheRoomWithinTheWindowOnly() throws Exception {
+        long mine = append(ROOM, T0 + 100, "evt-1");
+        append(OTHER, T0 + 101, "evt-2");
+        append(ROOM, T0 + 102, null);
+        assertThat(reader().findEvent(partition(), ROOM, "evt-1", T0).get()).hasValue(mine);
+        assertThat(reader().findEvent(partition(), ROOM, "evt-1", T0 + 100).get()).hasValue(mine);
+        assertThat(reader().findEvent(partition(), ROOM, "evt-1", T0 + 101).get()).isEmpty(); // older than the window
+        assertThat(reader().findEvent(partition(), ROOM, "evt-2", T0).get()).isEmpty();       // another room's id
+        assertThat(reader().findEvent(partition(), OTHER, "evt-2", T0).get()).isPresent();
+        assertThat(reader().findEvent(partition(), ROOM, "never", T0).get()).isEmpty();
+        assertThat(reader().findEvent(partition(), ROOM, "evt-1", T0 + 1_000_000).get()).isEmpty(); // after every record
     }
 
     @Test

@@ -6,16 +6,24 @@ import org.apache.kafka.common.TopicPartition;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 /** A one-partition event log in memory: the reference behaviour of {@link HistoryReader}. */
 final class InMemoryHistoryReader implements HistoryReader {
     private final List<RoomEvent> log = new ArrayList<>();
 
-    synchronized long append(RoomName room, long timestamp) {
+    synchronized long append(RoomName room, long timestamp, String eventId) {
         long offset = log.size();
-        log.add(new RoomEvent(room, offset, null, timestamp, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8), null));
+        log.add(new RoomEvent(room, offset, null, timestamp, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8), eventId));
         return offset;
+    }
+
+    @Override
+    public synchronized CompletableFuture<OptionalLong> findEvent(TopicPartition partition, RoomName room, String eventId, long since) {
+        return CompletableFuture.completedFuture(log.stream()
+                .filter(e -> e.timestamp() >= since && e.room().equals(room) && eventId.equals(e.eventId()))
+                .mapToLong(RoomEvent::offset).findFirst());
     }
 
     @Override

@@ -7,8 +7,8 @@ class InMemoryHistoryReaderTest extends HistoryReaderContract {
     private final InMemoryHistoryReader log = new InMemoryHistoryReader();
 
     @Override
-    long append(RoomName room, long timestamp) {
-        return log.append(room, timestamp);
+    long append(RoomName room, long timestamp, String eventId) {
+        return log.append(room, timestamp, eventId);
     }
 
     @Override

@@ -41,7 +41,7 @@ class KafkaHistoryReaderIT extends HistoryReaderContract {
     }
 
     @Override
-    long append(RoomName room, long timestamp) {
+    long append(RoomName room, long timestamp, String eventId) {
         if (partition == null) {
             partition = new TopicPartition(TestNames.unique("history"), 0);
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
@@ -50,7 +50,7 @@ class KafkaHistoryReaderIT extends HistoryReaderContract {
                 throw new IllegalStateException(e);
             }
         }
-        ProducerRecord<byte[], byte[]> r = RecordLayout.toRecord(partition.topic(), room, "message", "{}".getBytes(StandardCharsets.UTF_8), null);
+        ProducerRecord<byte[], byte[]> r = RecordLayout.toRecord(partition.topic(), room, "message", "{}".getBytes(StandardCharsets.UTF_8), eventId);
         try {
             return producer.send(new ProducerRecord<>(r.topic(), 0, timestamp, r.key(), r.value(), r.headers())).get().offset();
         } catch (Exception e) {

@@ -161,6 +161,9 @@ final class FrameCodec {
         if (options.eventId() != null) {
             o.put("eventId", options.eventId());
         }
+        if (options.retry()) {
+            o.put("retry", true);
+        }
         o.set("data", data == null ? NullNode.getInstance() : data);
         return write(o);
     }

@@ -108,6 +108,8 @@ class ClientFrameCodecTest {
                 .isEqualTo("{\"op\":\"publish\",\"id\":3,\"room\":\"chat:lobby\",\"type\":\"message\",\"data\":{\"text\":\"hi\"}}");
         assertThat(codec.publish(4, "r", PublishOptions.ofType("prompt").withEventId("c1-000017"), codec.toJson("plain")))
                 .isEqualTo("{\"op\":\"publish\",\"id\":4,\"room\":\"r\",\"type\":\"prompt\",\"eventId\":\"c1-000017\",\"data\":\"plain\"}");
+        assertThat(codec.publish(6, "r", PublishOptions.ofType("prompt").withEventId("c1-9").asRetry(), codec.toJson(1)))
+                .isEqualTo("{\"op\":\"publish\",\"id\":6,\"room\":\"r\",\"type\":\"prompt\",\"eventId\":\"c1-9\",\"retry\":true,\"data\":1}");
         assertThat(codec.publish(5, "r", PublishOptions.ofDefaults(), codec.toJson(null)))
                 .isEqualTo("{\"op\":\"publish\",\"id\":5,\"room\":\"r\",\"type\":\"message\",\"data\":null}");
     }

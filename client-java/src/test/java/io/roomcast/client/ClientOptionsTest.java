@@ -67,6 +67,9 @@ class ClientOptionsTest {
         assertThatThrownBy(() -> PublishOptions.ofType("x".repeat(65))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> PublishOptions.ofDefaults().withEventId("tab\there")).isInstanceOf(IllegalArgumentException.class);
         assertThat(PublishOptions.ofType("token").withEventId("c1-000017").eventId()).isEqualTo("c1-000017");
+        assertThatThrownBy(() -> PublishOptions.ofDefaults().withEventId("has space")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> PublishOptions.ofDefaults().asRetry()).hasMessageContaining("needs an eventId");
+        assertThat(PublishOptions.ofDefaults().withEventId("e-1").asRetry().retry()).isTrue();
         assertThatThrownBy(() -> From.last(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> From.last(10_001)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> From.after(-2, "E")).isInstanceOf(IllegalArgumentException.class);

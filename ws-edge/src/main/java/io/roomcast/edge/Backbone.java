@@ -2,6 +2,7 @@ package io.roomcast.edge;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.roomcast.edge.auth.EdgeSecurity;
+import io.roomcast.edge.publish.Publishing;
 import io.roomcast.history.HistoryReader;
 import io.roomcast.live.LiveTail;
 import io.roomcast.publish.Publisher;
@@ -13,6 +14,6 @@ import java.util.concurrent.ExecutorService;
  * The Kafka-side services one edge shares among its sessions, and the executor that runs
  * everything that may wait (topic lookups, catch-ups, publishes) off Undertow's IO threads.
  */
-public record Backbone(TopicRegistry topics, LiveTail live, HistoryReader history, Publisher publisher,
+public record Backbone(TopicRegistry topics, LiveTail live, HistoryReader history, Publisher publisher, Publishing publishing,
                        ExecutorService worker, EdgeSecurity security, EdgeConfig config, MeterRegistry meters) {
 }

@@ -44,7 +44,9 @@ public record EdgeConfig(
         AuthConfig auth,
         Map<String, Object> producerOverrides,
         Map<String, Object> consumerOverrides,
-        KafkaClientProperties kafkaProperties) {
+        KafkaClientProperties kafkaProperties,
+        Duration dedupeWindow,
+        int dedupeEntries) {
 
     public EdgeConfig {
         Objects.requireNonNull(host, "host");
@@ -87,6 +89,8 @@ public record EdgeConfig(
         producerOverrides = Map.copyOf(producerOverrides);
         consumerOverrides = Map.copyOf(consumerOverrides);
         Objects.requireNonNull(kafkaProperties, "kafkaProperties");
+        positive("dedupeWindow", dedupeWindow);
+        range("dedupeEntries", dedupeEntries, 1, 100_000_000);
     }
 
     /** Settings of the edge's admin client: the operator's Kafka client settings. */
@@ -156,6 +160,8 @@ public record EdgeConfig(
         private Map<String, Object> producerOverrides = Map.of();
         private Map<String, Object> consumerOverrides = Map.of();
         private KafkaClientProperties kafkaProperties = KafkaClientProperties.NONE;
+        private Duration dedupeWindow = Duration.ofMinutes(5);
+        private int dedupeEntries = 100_000;
 
         private Builder(String kafkaBootstrap) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -193,6 +199,8 @@ public record EdgeConfig(
         public Builder producerOverrides(Map<String, Object> v) { producerOverrides = v; return this; }
         public Builder consumerOverrides(Map<String, Object> v) { consumerOverrides = v; return this; }
         public Builder kafkaProperties(KafkaClientProperties v) { kafkaProperties = v; return this; }
+        public Builder dedupeWindow(Duration v) { dedupeWindow = v; return this; }
+        public Builder dedupeEntries(int v) { dedupeEntries = v; return this; }
 
         public EdgeConfig build() {
             return new EdgeConfig(host, port, kafkaBootstrap, namespaces, replicationFactor, outboundLimit, handoverBufferLimit,
@@ -200,7 +208,7 @@ public record EdgeConfig(
                     maxFrameBytes, maxPayloadBytes, workerThreads, workerQueueLimit, topicCacheTtl, drainDelay,
                     dropWindow, pingInterval, heartbeatTimeout, writeTimeout, maxConnections, maxConnectionsPerIp,
                     connectAttemptsPerIpPerSecond, framesPerSecond, publishesPerSecond, rateLimitStrikes, adminToken, auth,
-                    producerOverrides, consumerOverrides, kafkaProperties);
+                    producerOverrides, consumerOverrides, kafkaProperties, dedupeWindow, dedupeEntries);
         }
     }
 }

@@ -20,6 +20,8 @@ import io.roomcast.edge.protocol.FrameParser;
 import io.roomcast.edge.protocol.ServerFrames;
 import io.roomcast.edge.session.Connection;
 import io.roomcast.edge.session.Heartbeats;
+import io.roomcast.edge.publish.Publishing;
+import io.roomcast.edge.publish.RecentPublishes;
 import io.roomcast.edge.session.OutboundMetrics;
 import io.roomcast.edge.session.Session;
 import io.roomcast.edge.session.SessionMetrics;
@@ -89,7 +91,10 @@ public final class EdgeServer implements AutoCloseable {
         } else {
             log.atInfo().addKeyValue("auth", config.auth().describe()).log("authentication configured");
         }
-        this.backbone = new Backbone(topics, live, history, publisher, worker, security, config, meters);
+        Publishing publishing = new Publishing(publisher, topics, history,
+                new RecentPublishes(config.dedupeEntries(), config.dedupeWindow(), Clock.systemUTC(), meters), config.dedupeWindow(),
+                Clock.systemUTC());
+        this.backbone = new Backbone(topics, live, history, publisher, publishing, worker, security, config, meters);
         Gauge.builder("roomcast.connections", sessions, Map::size).description("open WebSocket connections").register(meters);
         Gauge.builder("roomcast.subscriptions", sessions, s -> s.values().stream().mapToInt(Session::subscriptionCount).sum())
                 .description("active subscriptions").register(meters);

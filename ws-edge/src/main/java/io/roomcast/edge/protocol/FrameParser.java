@@ -122,8 +122,16 @@ public final class FrameParser {
                 }
                 eventIdValue = eventId.textValue();
             }
+            JsonNode retry = node.get("retry");
+            if (retry != null && !retry.isNull() && !retry.isBoolean()) {
+                return invalid(id, room.value(), "retry must be true or false");
+            }
+            if (retry != null && retry.asBoolean() && eventIdValue == null) {
+                return invalid(id, room.value(), "retry needs an eventId");
+            }
             try {
-                return new ClientFrame.Publish(id, room, typeName, mapper.writeValueAsBytes(node.get("data")), eventIdValue);
+                return new ClientFrame.Publish(id, room, typeName, mapper.writeValueAsBytes(node.get("data")), eventIdValue,
+                        retry != null && retry.asBoolean());
             } catch (JsonProcessingException e) {
                 return invalid(id, room.value(), "data cannot be encoded");
             }

@@ -73,10 +73,14 @@ public final class ServerFrames {
         return frame("unsubscribed", id, g -> g.writeStringField("room", room.value()));
     }
 
-    public static ByteBuffer ack(JsonNode id, RoomName room, long offset) {
+    /** The answer to a publish; {@code duplicate}: the event was written before, under the same eventId, at this offset. */
+    public static ByteBuffer ack(JsonNode id, RoomName room, long offset, boolean duplicate) {
         return frame("ack", id, g -> {
             g.writeStringField("room", room.value());
             g.writeNumberField("offset", offset);
+            if (duplicate) {
+                g.writeBooleanField("duplicate", true);
+            }
         });
     }
 

@@ -276,11 +276,11 @@ public final class Session {
             error(p.id(), p.room().value(), ErrorCode.TOO_LARGE, "data is larger than " + backbone.config().maxPayloadBytes() + " bytes");
             return;
         }
-        execute(p.id(), p.room(), null, () -> backbone.publisher().publish(p.room(), p.type(), p.data(), p.eventId())
-                .whenComplete((offset, failure) -> {
+        execute(p.id(), p.room(), null, () -> backbone.publishing().publish(p.room(), p.type(), p.data(), p.eventId(), p.retry())
+                .whenComplete((outcome, failure) -> {
                     if (failure == null) {
-                        metrics.published();
-                        outbound.force(ServerFrames.ack(p.id(), p.room(), offset));
+                        metrics.published(outcome.duplicate());
+                        outbound.force(ServerFrames.ack(p.id(), p.room(), outcome.offset(), outcome.duplicate()));
                         return;
                     }
                     Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;

@@ -13,6 +13,7 @@ public final class SessionMetrics {
     private final Counter subscribed;
     private final Counter unsubscribed;
     private final Counter published;
+    private final Counter duplicates;
     private final Counter replayedFromCache;
     private final Counter replayedFromKafka;
     private final Counter lagging;
@@ -26,6 +27,8 @@ public final class SessionMetrics {
         subscribed = Counter.builder("roomcast.subscriptions.started").register(meters);
         unsubscribed = Counter.builder("roomcast.subscriptions.ended").register(meters);
         published = Counter.builder("roomcast.publish.acked").description("publishes acknowledged by Kafka").register(meters);
+        duplicates = Counter.builder("roomcast.publish.duplicates")
+                .description("publishes answered with an earlier offset of the same eventId instead of written again").register(meters);
         replayedFromCache = Counter.builder("roomcast.replay.events").tag("source", "cache").register(meters);
         replayedFromKafka = Counter.builder("roomcast.replay.events").tag("source", "kafka").register(meters);
         lagging = Counter.builder("roomcast.subscriptions.lagging")
@@ -52,8 +55,8 @@ public final class SessionMetrics {
         unsubscribed.increment();
     }
 
-    void published() {
-        published.increment();
+    void published(boolean duplicate) {
+        (duplicate ? duplicates : published).increment();
     }
 
     void replayed(int count, boolean fromCache) {
