@@ -51,7 +51,7 @@ class ProducerRoomIT {
             bob.subscribe(room, From.latest(), bobSees);
             await().atMost(Duration.ofSeconds(30)).until(() -> aliceSees.live && bobSees.live);
 
-            alice.publish(room, Map.of("text", "What is Roomcast?"), new PublishOptions("prompt", null)).get();
+            alice.publish(room, Map.of("text", "What is Roomcast?"), PublishOptions.ofType("prompt")).get();
 
             await().atMost(Duration.ofSeconds(60)).until(() -> aliceSees.types().contains("generation.done"));
             await().atMost(Duration.ofSeconds(60)).until(() -> bobSees.types().contains("generation.done"));
