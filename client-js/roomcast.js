@@ -447,6 +447,14 @@ export class RoomcastClient {
         this._unsubscribeAnswered(f.room);
         return;
       }
+    } else if (typeof f.room === 'string') {
+      // A notice about a room (its log was re-created, a refreshed token no longer allows it): the
+      // subscription ends, and resumes from its position when the code is retryable.
+      const sub = this._subs.get(f.room);
+      if (sub && (sub.state === 'active' || sub.state === 'subscribing')) {
+        sub._onSubscribeError(err);
+        return;
+      }
     }
     this._emit('error', err);
   }

@@ -207,3 +207,26 @@ test('a throwing onEvent is reported and does not stop delivery or the position'
   assert.equal(errors[0].code, 'listener');
   assert.equal(sub.position().offset, 2);
 });
+
+test('an active subscription the edge ends with unavailable resumes on the same connection and reports the gap', async (t) => {
+  const { edge, rc } = await setup(t);
+  const seen = [];
+  const gaps = [];
+  rc.subscribe('chat:a', { from: 'earliest', onGap: (g) => gaps.push(g) }, (e) => seen.push([e.offset, e.epoch]));
+  await waitUntil(() => edge.last && edge.last.framesWith('subscribe').length === 1, 'subscribe');
+  edge.last.send([ev('chat:a', 5), ev('chat:a', 9)]);
+  await waitUntil(() => seen.length === 2, 'two events');
+  edge.onFrame = (conn, f) => {
+    if (f.op !== 'subscribe') return false;
+    conn.send({ op: 'subscribed', id: f.id, room: f.room, epoch: 'E2', recovered: false, gap: { reason: 'epoch', after: 9, resumeAt: 0 } });
+    return true;
+  };
+  // what an edge sends when the room's topic was re-created under a live subscription
+  edge.last.send({ op: 'error', room: 'chat:a', code: 'unavailable', message: "the room's log was re-created" });
+  await waitUntil(() => gaps.length === 1, 'gap');
+  assert.equal(edge.connections.length, 1, 'same connection');
+  assert.deepEqual(edge.last.framesWith('subscribe')[1].from, { after: 9, epoch: 'E' });
+  edge.last.send(ev('chat:a', 0));
+  await waitUntil(() => seen.length === 3, 'event of the new epoch');
+  assert.deepEqual(seen[2], [0, 'E2']);
+});

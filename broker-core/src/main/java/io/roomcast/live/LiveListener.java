@@ -11,4 +11,13 @@ import io.roomcast.event.RoomEvent;
 @FunctionalInterface
 public interface LiveListener {
     void onLive(RoomEvent event);
+
+    /**
+     * The tail lost its place in the room's partition — the log was re-created (a new epoch) or
+     * truncated below it, or retention removed what it had not read — so no further live events
+     * will come to this listener, which is no longer registered. A subscriber must resume from its
+     * last position to learn what it lost. Called once, on the tail's thread, without its locks.
+     */
+    default void onLiveLost(String reason) {
+    }
 }

@@ -203,16 +203,42 @@ public final class LiveTail implements AutoCloseable {
         } catch (WakeupException e) {
             return;
         } catch (OffsetOutOfRangeException e) {
-            // Only when this edge lags a partition by more than its retention: continue from the
-            // start of what is left; subscribers' resumes will report the retention gap.
-            log.atWarn().addKeyValue("partitions", e.partitions()).log("live position fell out of retention; seeking to the log start");
-            consumer.seekToBeginning(e.partitions());
+            lose(e.partitions());
             return;
         }
         for (TopicPartition partition : records.partitions()) {
             PartitionTail tail = partitions.get(partition);
             if (tail != null) {
                 tail.dispatch(records.records(partition));
+            }
+        }
+    }
+
+    /**
+     * The consumer's position is not in the log any more: the topic was re-created (new epoch), the
+     * log truncated, or retention passed this edge. Seeking elsewhere would skip or repeat events
+     * under listeners that believe they are live, so the partition is dropped and every listener
+     * told; subscribers resume from their last position, and the resume reports the gap.
+     */
+    private void lose(Set<TopicPartition> lost) {
+        Set<TopicPartition> assignment = new HashSet<>(consumer.assignment());
+        assignment.removeAll(lost);
+        consumer.assign(assignment);
+        for (TopicPartition partition : lost) {
+            PartitionTail tail = partitions.remove(partition);
+            if (tail == null) {
+                continue;
+            }
+            List<LiveListener> listeners = tail.lose();
+            log.atWarn().addKeyValue("partition", partition).addKeyValue("offset", tail.next()).addKeyValue("listeners", listeners.size())
+                    .log("live position is no longer in the log (topic re-created, truncated or past retention); subscribers must resume");
+            String reason = "the live position " + tail.next() + " of " + partition + " is no longer in the log";
+            for (LiveListener listener : listeners) {
+                try {
+                    listener.onLiveLost(reason);
+                } catch (RuntimeException ex) {
+                    log.atError().addKeyValue("partition", partition).setCause(ex).log("live listener failed");
+                }
             }
         }
     }

@@ -8,6 +8,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,6 +91,17 @@ final class PartitionTail {
                 channel.dispatch(event);
             }
         }
+    }
+
+    /** Forgets every room of the partition and returns their listeners: the tail's position is lost. */
+    synchronized List<LiveListener> lose() {
+        List<LiveListener> all = new ArrayList<>();
+        for (RoomChannel channel : active.values()) {
+            all.addAll(Arrays.asList(channel.listeners()));
+        }
+        active.clear();
+        idle.clear();
+        return all;
     }
 
     synchronized long next() {

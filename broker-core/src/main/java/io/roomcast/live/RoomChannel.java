@@ -51,6 +51,10 @@ final class RoomChannel {
         return false;
     }
 
+    LiveListener[] listeners() {
+        return listeners;
+    }
+
     boolean idle() {
         return listeners.length == 0;
     }

@@ -8,15 +8,18 @@ import io.roomcast.testkit.TestKafka;
 import io.roomcast.testkit.TestNames;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Positions that cannot be resumed get recovered:false with a gap that says why — never a silent reset. */
 class EdgeGapIT {
@@ -74,6 +77,39 @@ class EdgeGapIT {
             assertThat(subscribed.path("gap").path("after").asLong()).isEqualTo(offsets.get(2));
             assertThat(subscribed.path("gap").path("resumeAt").asLong()).isEqualTo(offsets.get(10));
             assertThat(c.events(10)).extracting(e -> e.path("offset").asLong()).containsExactlyElementsOf(offsets.subList(10, 20));
+        }
+    }
+
+    @Test
+    void shouldEndALiveSubscriptionWhenItsTopicIsRecreatedAndReportTheEpochGapOnResume() throws Exception {
+        Namespaces own = EdgeFixture.isolatedNamespaces();
+        RoomName room = RoomName.of("chat:" + TestNames.unique("recreated"));
+        String topic = own.of(room).topic();
+        try (EdgeServer edge = EdgeFixture.start(own); KafkaRoom ownKafka = new KafkaRoom(own);
+             WsClient c = WsClient.connect(edge.wsUrl());
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
+            c.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\"}");
+            String oldEpoch = c.nextOp("subscribed").path("epoch").asText();
+            c.nextOp("live");
+            List<Long> before = ownKafka.messages(room, 5);
+            assertThat(c.events(5)).extracting(e -> e.path("offset").asLong()).containsExactlyElementsOf(before);
+
+            admin.deleteTopics(List.of(topic)).all().get();
+            await().atMost(Duration.ofSeconds(60)).until(() -> !admin.listTopics().names().get().contains(topic));
+            admin.createTopics(List.of(new NewTopic(topic, 4, (short) 1))).all().get();
+            List<Long> after = ownKafka.messages(room, 3);
+
+            // the live subscription is ended explicitly, never left silently waiting above the new offsets
+            JsonNode ended = c.nextOp("error");
+            assertThat(ended.has("id")).as("a notice about the room, not an answer").isFalse();
+            assertThat(ended.path("room").asText()).isEqualTo(room.value());
+            assertThat(ended.path("code").asText()).isEqualTo("unavailable");
+
+            JsonNode resumed = resume(c, room, before.get(4), oldEpoch);
+            assertThat(resumed.path("recovered").asBoolean()).isFalse();
+            assertThat(resumed.path("gap").path("reason").asText()).isEqualTo("epoch");
+            assertThat(resumed.path("epoch").asText()).isNotEqualTo(oldEpoch);
+            assertThat(c.events(3)).extracting(e -> e.path("offset").asLong()).containsExactlyElementsOf(after);
         }
     }
 

@@ -8,6 +8,7 @@ import io.roomcast.edge.protocol.CloseCode;
 import io.roomcast.edge.protocol.ErrorCode;
 import io.roomcast.edge.protocol.ServerFrames;
 import io.roomcast.edge.subscription.Subscription;
+import io.roomcast.live.LivePositionLostException;
 import io.roomcast.edge.subscription.SubscriptionEvents;
 import io.roomcast.publish.PublishException;
 import io.roomcast.room.RoomName;
@@ -397,6 +398,14 @@ public final class Session {
         @Override
         public void failed(Subscription s, Throwable cause) {
             subscriptions.remove(request.room(), slot);
+            if (cause instanceof LivePositionLostException) {
+                log.atInfo().addKeyValue("session", id).addKeyValue("room", request.room()).addKeyValue("reason", cause.getMessage())
+                        .log("subscription ended: live position lost");
+                // A notice about the room, not an answer to a request: no id.
+                error(null, request.room().value(), ErrorCode.UNAVAILABLE,
+                        "the room's log was re-created or truncated; subscribe again from your last position to learn what was lost");
+                return;
+            }
             boolean kafka = cause instanceof KafkaUnavailableException || cause instanceof org.apache.kafka.common.KafkaException
                     || cause instanceof RejectedExecutionException;
             if (!kafka) {

@@ -10,6 +10,7 @@ import io.roomcast.handover.HandoverBuffer;
 import io.roomcast.history.HistoryChunk;
 import io.roomcast.live.Handover;
 import io.roomcast.live.LiveListener;
+import io.roomcast.live.LivePositionLostException;
 import io.roomcast.position.LogBounds;
 import io.roomcast.position.ResumePlan;
 import io.roomcast.position.ResumePlanner;
@@ -160,6 +161,24 @@ public final class Subscription implements LiveListener {
                 }
             }
         }
+    }
+
+    @Override
+    public void onLiveLost(String reason) {
+        synchronized (lock) {
+            if (state == State.CLOSED) {
+                return;
+            }
+            state = State.CLOSED;
+            buffer = null;
+            cacheView = null;
+            readAhead.clear();
+        }
+        // Not registered any more; the topic may have a new id: the next subscribe must look it up again.
+        backbone.worker().execute(() -> {
+            backbone.topics().invalidate();
+            events.failed(this, new LivePositionLostException(reason));
+        });
     }
 
     private void deliveredLive(RoomEvent event) {
