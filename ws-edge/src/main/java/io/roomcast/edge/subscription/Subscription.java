@@ -112,16 +112,23 @@ public final class Subscription implements LiveListener {
 
     /** Stops delivery; no event is handed to the connection after this returns. */
     public void close() {
+        if (end()) {
+            backbone.live().unregister(location.room(), location.partition(), this);
+        }
+    }
+
+    /** Moves to CLOSED; false when it already was. */
+    private boolean end() {
         synchronized (lock) {
             if (state == State.CLOSED) {
-                return;
+                return false;
             }
             state = State.CLOSED;
             buffer = null;
             cacheView = null;
             readAhead.clear();
+            return true;
         }
-        backbone.live().unregister(location.room(), location.partition(), this);
     }
 
     /** Called under the live dispatch lock when L is fixed, before any event at or above L is dispatched to us. */
@@ -165,14 +172,8 @@ public final class Subscription implements LiveListener {
 
     @Override
     public void onLiveLost(String reason) {
-        synchronized (lock) {
-            if (state == State.CLOSED) {
-                return;
-            }
-            state = State.CLOSED;
-            buffer = null;
-            cacheView = null;
-            readAhead.clear();
+        if (!end()) {
+            return;
         }
         // Not registered any more; the topic may have a new id: the next subscribe must look it up again.
         backbone.worker().execute(() -> {
