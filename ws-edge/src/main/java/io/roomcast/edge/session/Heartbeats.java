@@ -2,6 +2,7 @@ package io.roomcast.edge.session;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.roomcast.edge.EdgeConfig;
 import io.roomcast.edge.protocol.CloseCode;
@@ -10,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Collection;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The edge's periodic sweep over its connections, once a second on its own thread: sends
@@ -28,6 +30,7 @@ public final class Heartbeats implements Runnable {
     private final Counter stalled;
     private final Counter expired;
     private final DistributionSummary lag;
+    private final AtomicLong readAhead = new AtomicLong();
 
     public Heartbeats(Collection<Session> sessions, EdgeConfig config, MeterRegistry meters) {
         this.sessions = sessions;
@@ -39,6 +42,9 @@ public final class Heartbeats implements Runnable {
         this.stalled = Counter.builder("roomcast.connections.closed").tag("reason", "stalled").register(meters);
         this.lag = DistributionSummary.builder("roomcast.subscriber.lag.offsets")
                 .description("subscriber lag behind the live position in partition offsets, sampled every second (the _max series is the maximum)").publishPercentileHistogram().register(meters);
+        Gauge.builder("roomcast.replay.read_ahead", readAhead, AtomicLong::get)
+                .description("history events read from Kafka and not yet sent, all subscriptions (at most outboundLimit each), sampled every second")
+                .register(meters);
     }
 
     @Override
@@ -46,6 +52,7 @@ public final class Heartbeats implements Runnable {
         try {
             long now = System.nanoTime();
             long wallNow = System.currentTimeMillis();
+            long readAheadNow = 0;
             for (Session s : sessions) {
                 if (wallNow > s.authDeadlineMillis()) {
                     expired.increment();
@@ -72,8 +79,10 @@ public final class Heartbeats implements Runnable {
                 }
                 for (SubscriptionStatus st : s.status().subscriptions()) {
                     lag.record(st.lagOffsets());
+                    readAheadNow += st.readAhead();
                 }
             }
+            readAhead.set(readAheadNow);
         } catch (RuntimeException e) {
             log.atError().setCause(e).log("heartbeat sweep failed");
         }

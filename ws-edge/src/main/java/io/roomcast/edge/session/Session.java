@@ -359,6 +359,8 @@ public final class Session {
     private final class Events implements SubscriptionEvents {
         private final ClientFrame.Subscribe request;
         private final Slot slot;
+        /** Once {@code subscribed} went out, a failure is a notice about the room, not an answer to the request. */
+        private volatile boolean answered;
 
         Events(ClientFrame.Subscribe request, Slot slot) {
             this.request = request;
@@ -367,6 +369,7 @@ public final class Session {
 
         @Override
         public void subscribed(Subscription s) {
+            answered = true;
             metrics.subscribed();
         }
 
@@ -401,7 +404,6 @@ public final class Session {
             if (cause instanceof LivePositionLostException) {
                 log.atInfo().addKeyValue("session", id).addKeyValue("room", request.room()).addKeyValue("reason", cause.getMessage())
                         .log("subscription ended: live position lost");
-                // A notice about the room, not an answer to a request: no id.
                 error(null, request.room().value(), ErrorCode.UNAVAILABLE,
                         "the room's log was re-created or truncated; subscribe again from your last position to learn what was lost");
                 return;
@@ -412,7 +414,7 @@ public final class Session {
                 log.atError().addKeyValue("session", id).addKeyValue("remote", remote).addKeyValue("room", request.room())
                         .setCause(cause).log("subscription failed");
             }
-            error(request.id(), request.room().value(), kafka ? ErrorCode.UNAVAILABLE : ErrorCode.INTERNAL,
+            error(answered ? null : request.id(), request.room().value(), kafka ? ErrorCode.UNAVAILABLE : ErrorCode.INTERNAL,
                     kafka ? "Kafka is unavailable; resubscribe to resume" : "subscription failed");
         }
     }

@@ -490,7 +490,7 @@ public final class Subscription implements LiveListener {
         synchronized (lock) {
             long lag = next < 0 || lastDelivered < 0 && state == State.STARTING ? 0 : Math.max(0, next - 1 - lastDelivered);
             return new SubscriptionStatus(location.room().value(), state.name().toLowerCase(java.util.Locale.ROOT),
-                    policy.wire(), lastDelivered, lag, pending.size());
+                    policy.wire(), lastDelivered, lag, pending.size(), readAhead.size());
         }
     }
 
