@@ -67,7 +67,7 @@ public record EdgeConfig(
         range("maxPayloadBytes", maxPayloadBytes, 1, 64 * 1024 * 1024);
         range("workerThreads", workerThreads, 1, 1024);
         range("workerQueueLimit", workerQueueLimit, 1, 10_000_000);
-        Objects.requireNonNull(topicCacheTtl, "topicCacheTtl");
+        positive("topicCacheTtl", topicCacheTtl);
         Objects.requireNonNull(drainDelay, "drainDelay");
         range("dropWindow", dropWindow, 1, 1_000_000);
         positive("pingInterval", pingInterval);

@@ -19,6 +19,7 @@ import io.roomcast.edge.protocol.CloseCode;
 import io.roomcast.edge.protocol.FrameParser;
 import io.roomcast.edge.protocol.ServerFrames;
 import io.roomcast.edge.session.Connection;
+import io.roomcast.edge.session.EpochWatch;
 import io.roomcast.edge.session.Heartbeats;
 import io.roomcast.edge.publish.Publishing;
 import io.roomcast.edge.publish.RecentPublishes;
@@ -137,6 +138,8 @@ public final class EdgeServer implements AutoCloseable {
         this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(namedThreads("roomcast-heartbeat"));
         sweeper.scheduleWithFixedDelay(new Heartbeats(sessions.values(), config, meters),
                 Math.min(1000, config.pingInterval().toMillis()), Math.min(1000, config.pingInterval().toMillis()), TimeUnit.MILLISECONDS);
+        sweeper.scheduleWithFixedDelay(new EpochWatch(sessions.values(), topics, worker),
+                config.topicCacheTtl().toMillis(), config.topicCacheTtl().toMillis(), TimeUnit.MILLISECONDS);
         this.undertow = Undertow.builder()
                 .addHttpListener(config.port(), config.host())
                 .setHandler(Handlers.path()

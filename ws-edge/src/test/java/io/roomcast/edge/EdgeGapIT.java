@@ -8,6 +8,7 @@ import io.roomcast.testkit.TestKafka;
 import io.roomcast.testkit.TestNames;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.common.TopicPartition;
@@ -110,6 +111,31 @@ class EdgeGapIT {
             assertThat(resumed.path("gap").path("reason").asText()).isEqualTo("epoch");
             assertThat(resumed.path("epoch").asText()).isNotEqualTo(oldEpoch);
             assertThat(c.events(3)).extracting(e -> e.path("offset").asLong()).containsExactlyElementsOf(after);
+        }
+    }
+
+    @Test
+    void shouldEndALiveSubscriptionWhenPartitionsAreAddedAndReportTheEpochGapOnResume() throws Exception {
+        Namespaces own = EdgeFixture.isolatedNamespaces();
+        RoomName room = RoomName.of("chat:" + TestNames.unique("grown"));
+        String topic = own.of(room).topic();
+        try (EdgeServer edge = EdgeFixture.start(own, b -> b.topicCacheTtl(Duration.ofMillis(500)));
+             WsClient c = WsClient.connect(edge.wsUrl());
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
+            c.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\"}");
+            String oldEpoch = c.nextOp("subscribed").path("epoch").asText();
+            c.nextOp("live");
+
+            admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(8))).all().get();
+
+            JsonNode ended = c.nextOp("error");
+            assertThat(ended.has("id")).isFalse();
+            assertThat(ended.path("room").asText()).isEqualTo(room.value());
+            assertThat(ended.path("code").asText()).isEqualTo("unavailable");
+            JsonNode resumed = resume(c, room, 0, oldEpoch);
+            assertThat(resumed.path("recovered").asBoolean()).isFalse();
+            assertThat(resumed.path("gap").path("reason").asText()).isEqualTo("epoch");
+            assertThat(resumed.path("epoch").asText()).isNotEqualTo(oldEpoch).endsWith(".8");
         }
     }
 

@@ -15,6 +15,7 @@ import io.roomcast.room.RoomName;
 import io.roomcast.room.UnknownNamespaceException;
 import io.roomcast.topic.KafkaUnavailableException;
 import io.roomcast.topic.RoomLocation;
+import io.roomcast.topic.TopicRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
@@ -132,6 +133,25 @@ public final class Session {
 
     public Outbound outbound() {
         return outbound;
+    }
+
+    /** Ends the subscriptions whose room's epoch is no longer the one they started in (see {@link EpochWatch}). */
+    void endSubscriptionsOfOldEpochs(TopicRegistry topics) {
+        for (Slot slot : subscriptions.values()) {
+            Subscription sub = slot.subscription();
+            if (sub == null) {
+                continue;
+            }
+            RoomLocation now;
+            try {
+                now = topics.locate(sub.location().room());
+            } catch (RuntimeException e) {
+                return; // Kafka unreachable: the next round checks again
+            }
+            if (!now.epoch().equals(sub.location().epoch())) {
+                sub.epochChanged(now.epoch());
+            }
+        }
     }
 
     public int subscriptionCount() {
@@ -430,6 +450,10 @@ public final class Session {
             }
             subscription = s;
             return true;
+        }
+
+        synchronized Subscription subscription() {
+            return ended ? null : subscription;
         }
 
         synchronized SubscriptionStatus status() {

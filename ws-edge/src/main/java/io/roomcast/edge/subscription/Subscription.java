@@ -11,6 +11,7 @@ import io.roomcast.history.HistoryChunk;
 import io.roomcast.live.Handover;
 import io.roomcast.live.LiveListener;
 import io.roomcast.live.LivePositionLostException;
+import io.roomcast.position.Epoch;
 import io.roomcast.position.LogBounds;
 import io.roomcast.position.ResumePlan;
 import io.roomcast.position.ResumePlanner;
@@ -180,6 +181,18 @@ public final class Subscription implements LiveListener {
             backbone.topics().invalidate();
             events.failed(this, new LivePositionLostException(reason));
         });
+    }
+
+    /** The room's epoch is not the one this subscription started in: end it so the client resumes and learns the gap. */
+    public void epochChanged(Epoch current) {
+        if (!end()) {
+            return;
+        }
+        backbone.live().unregister(location.room(), location.partition(), this);
+        log.atInfo().addKeyValue("room", location.room()).addKeyValue("epoch", location.epoch().value())
+                .addKeyValue("newEpoch", current.value()).log("room has a new epoch; ending the subscription");
+        events.failed(this, new LivePositionLostException("the room's epoch changed from " + location.epoch().value() + " to "
+                + current.value() + " (topic re-created or partitions added)"));
     }
 
     private void deliveredLive(RoomEvent event) {
