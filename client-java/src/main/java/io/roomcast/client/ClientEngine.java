@@ -124,13 +124,13 @@ final class ClientEngine {
             return failed(ErrorCode.QUEUE_FULL, "publish queue full (" + options.publishQueueLimit() + " unfinished)", room);
         }
         long id = ids.incrementAndGet();
-        String frame = codec.publish(id, room, publishOptions, json);
-        if (FrameBatcher.utf8Length(frame) > options.maxFrameBytes()) {
+        PendingPublish pending = new PendingPublish(id, room, publishOptions.eventId(), publishOptions.retry(),
+                codec.publish(id, room, publishOptions, json), new CompletableFuture<>(),
+                options.clock().instant().plus(options.publishTimeout()));
+        if (pending.largestFrameBytes() > options.maxFrameBytes()) {
             publishes.unreserve();
             return failed(ErrorCode.TOO_LARGE, "publish frame above maxFrameBytes " + options.maxFrameBytes(), room);
         }
-        PendingPublish pending = new PendingPublish(id, room, frame, new CompletableFuture<>(),
-                options.clock().instant().plus(options.publishTimeout()));
         threads.loop().execute(() -> {
             if (states.current() == ConnectionState.CLOSED) {
                 publishes.unreserve();
@@ -308,8 +308,9 @@ final class ClientEngine {
     }
 
     /**
-     * The connection is gone or must go: drop it, fail in-flight publishes (they may or may not be written), and try
-     * again after {@code delay} (null: the backoff schedule's next delay) on the next edge.
+     * The connection is gone or must go: drop it, queue in-flight publishes with an event id again (to be resent
+     * marked {@code retry}) and fail the others (they may or may not be written), and try again after {@code delay}
+     * (null: the backoff schedule's next delay) on the next edge.
      */
     private void connectionLost(ClientError cause, Duration delay, boolean polite) {
         if (states.current() == ConnectionState.CLOSED) {
@@ -317,9 +318,10 @@ final class ClientEngine {
         }
         URI edge = connectedEdge;
         dropConnection(polite ? CloseCodes.NORMAL : -1);
-        for (PendingPublish p : publishes.lostInFlight()) {
+        for (PendingPublish p : publishes.connectionLost()) {
             fail(p, new ClientError(ErrorCode.CONNECTION_LOST,
-                    "connection lost before the ack; the event may have been written (eventId recognises it)", p.room()));
+                    "connection lost before the ack; the event may have been written (without an eventId it is not"
+                            + " resent)", p.room()));
         }
         subscriptions.connectionLost();
         if (states.current() == ConnectionState.OPEN) {

@@ -142,7 +142,10 @@ public final class ClientOptions {
         return maxBufferedEvents;
     }
 
-    /** The largest frame the client sends (UTF-8 bytes); a larger publish fails with {@link ErrorCode#TOO_LARGE}. Default 1 MiB. */
+    /**
+     * The largest frame the client sends (UTF-8 bytes); a larger publish fails with {@link ErrorCode#TOO_LARGE}, one
+     * with an event id counted with the {@code "retry":true,} it may be resent with. Default 1 MiB.
+     */
     public int maxFrameBytes() {
         return maxFrameBytes;
     }

@@ -31,7 +31,10 @@ public enum ErrorCode {
     TIMEOUT("timeout", Origin.CLIENT, true),
     /** The bounded publish queue ({@link ClientOptions#publishQueueLimit()}) is full. */
     QUEUE_FULL("queue_full", Origin.CLIENT, true),
-    /** The connection broke after the publish was sent and before its ack; it may or may not have been written. */
+    /**
+     * The connection broke after a publish without event id was sent and before its ack; it may or may not have been
+     * written. (A publish with an event id is resent on the next connection instead.)
+     */
     CONNECTION_LOST("connection_lost", Origin.CLIENT, true),
     /** The client is closed (by {@link RoomcastClient#close()} or a fatal error). */
     CLOSED("closed", Origin.CLIENT, false),

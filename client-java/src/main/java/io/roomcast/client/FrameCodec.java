@@ -37,6 +37,9 @@ final class FrameCodec {
     }
 
     private static final int MAX_PROBLEM_CHARS = 200;
+    private static final String RETRY_MARK = "\"retry\":true,";
+    /** How many bytes {@link #markedRetry} adds to a frame. */
+    static final int RETRY_MARK_BYTES = RETRY_MARK.length();
 
     private final ObjectMapper mapper;
     private final ObjectReader reader;
@@ -166,6 +169,18 @@ final class FrameCodec {
         }
         o.set("data", data == null ? NullNode.getInstance() : data);
         return write(o);
+    }
+
+    /**
+     * The same {@code publish} frame marked {@code "retry":true}, for a resend after a lost connection. The mark goes
+     * in as text, so {@code data} goes out byte for byte as it was first sent (a re-parse through the application's
+     * {@code ObjectMapper} could change numbers); the frame grows by exactly {@link #RETRY_MARK_BYTES}.
+     */
+    static String markedRetry(String publishFrame) {
+        if (!publishFrame.startsWith("{")) {
+            throw new IllegalArgumentException("not a JSON object: " + shorten(publishFrame));
+        }
+        return "{" + RETRY_MARK + publishFrame.substring(1);
     }
 
     String auth(long id, String token) {

@@ -6,8 +6,9 @@ import java.util.regex.Pattern;
  * Options of one publish: the event type and an optional publisher-chosen event id (stored in the record's {@code id}
  * header; it comes back on the event so a publisher can recognise its own event). An edge answers a publish whose id it
  * (or, for a {@code retry}, the room's recent log) already holds with the first write's offset instead of writing it
- * again; publish again with {@link #asRetry()} after {@link ErrorCode#CONNECTION_LOST} or {@link ErrorCode#TIMEOUT}.
- * Immutable.
+ * again. With an event id, a publish in flight when the connection breaks is resent by the client itself, marked
+ * {@code retry}, and does not fail with {@link ErrorCode#CONNECTION_LOST} (only a publish without one does); after
+ * {@link ErrorCode#TIMEOUT} publish again yourself with the same event id and {@link #asRetry()}. Immutable.
  *
  * @param type    1-64 characters of {@code [A-Za-z0-9._:-]}
  * @param eventId null, or 1-128 printable ASCII characters without spaces

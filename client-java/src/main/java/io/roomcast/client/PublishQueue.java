@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The publishes of one client that are not finished: queued (not sent yet, waiting for a connection) and in flight
  * (sent, waiting for {@code ack}). Bounded: {@link #tryReserve()} takes one of {@code limit} slots before a publish is
  * created, from any thread, so a burst of calls cannot grow anything beyond the limit; every way out of the queue
- * gives the slot back. All other methods are owned by the client's loop.
+ * gives the slot back (a publish resent after a lost connection keeps its slot). All other methods are owned by the
+ * client's loop.
  */
 final class PublishQueue {
 
@@ -64,12 +65,28 @@ final class PublishQueue {
         return p;
     }
 
-    /** The connection broke: in-flight publishes may or may not be written, so they are removed and returned. */
-    List<PendingPublish> lostInFlight() {
-        List<PendingPublish> out = new ArrayList<>(inFlight.values());
+    /**
+     * The connection broke before the in-flight publishes were acked; each may or may not be written. Those with an
+     * event id go back to the front of the queue, in call order and marked {@code retry}, keeping their slots and
+     * deadlines: the edge that takes them acks an earlier write instead of writing again. The others cannot be told
+     * apart from a new event, so a resend could write them twice: they are removed and returned, to fail.
+     */
+    List<PendingPublish> connectionLost() {
+        List<PendingPublish> lost = new ArrayList<>();
+        List<PendingPublish> resend = new ArrayList<>();
+        for (PendingPublish p : inFlight.values()) {
+            if (p.resendable()) {
+                resend.add(p.asRetry());
+            } else {
+                lost.add(p);
+            }
+        }
         inFlight.clear();
-        out.forEach(this::release);
-        return out;
+        lost.forEach(this::release);
+        for (int i = resend.size() - 1; i >= 0; i--) {
+            queued.addFirst(resend.get(i)); // ahead of publishes made after them
+        }
+        return lost;
     }
 
     /** Publishes whose deadline is at or before {@code now}, removed. */

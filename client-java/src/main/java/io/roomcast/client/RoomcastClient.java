@@ -35,9 +35,13 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p><b>Publish.</b> {@link #publish} completes with the event's offset once the edge acked it (after Kafka did), or
  * fails with a {@link RoomcastException} carrying the {@link ErrorCode}. Publishes made while disconnected wait in a
- * bounded queue ({@link ClientOptions#publishQueueLimit()}) for at most {@link ClientOptions#publishTimeout()}; one
- * that was sent but not acked when the connection broke fails with {@link ErrorCode#CONNECTION_LOST} (it may have
- * been written: give it an {@code eventId} to recognise it). Futures complete on the listener executor.
+ * bounded queue ({@link ClientOptions#publishQueueLimit()}) for at most {@link ClientOptions#publishTimeout()}. One
+ * that was sent but not acked when the connection broke may or may not have been written: with an
+ * {@link PublishOptions#eventId() eventId} it goes back to the front of the queue (in call order, ahead of later
+ * publishes) and is sent again on the next connection marked {@code retry}, so the edge acks the first write's offset
+ * instead of writing it twice (within the edge's dedupe window); without one it fails with
+ * {@link ErrorCode#CONNECTION_LOST}. {@code publishTimeout} counts from the call across all attempts. Futures complete
+ * on the listener executor.
  *
  * <p>Thread-safe; every buffer is bounded. Threads: one loop thread and one listener thread per client (unless
  * injected), plus the JDK HTTP client's, shared by all clients of a JVM unless {@link ClientOptions#httpClient()} is set.
@@ -100,7 +104,8 @@ public final class RoomcastClient implements AutoCloseable {
     /**
      * Publishes {@code data} (a Jackson {@code JsonNode} or any object Jackson can convert; null is JSON null) to
      * {@code room}. The future completes with the event's offset or fails with a {@link RoomcastException}; it is
-     * never left pending longer than {@link ClientOptions#publishTimeout()}.
+     * never left pending longer than {@link ClientOptions#publishTimeout()}. A publish with an event id survives a lost
+     * connection (it is resent marked {@code retry}); one without fails with {@link ErrorCode#CONNECTION_LOST}.
      *
      * @throws IllegalArgumentException for an invalid room name or data Jackson cannot convert
      */

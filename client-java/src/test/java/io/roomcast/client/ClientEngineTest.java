@@ -182,19 +182,54 @@ class ClientEngineTest {
     }
 
     @Test
-    void shouldFailInFlightPublishesWithConnectionLostAndKeepQueuedOnes() {
+    void shouldResendInFlightPublishesWithAnEventIdAsRetryAndFailTheOthersWithConnectionLost() throws Exception {
         connect(options().build());
         FakeTransport.FakeConnection a = transport.nextAttempt();
-        CompletableFuture<Long> f = client.publish(ROOM, "x");
-        a.awaitSent("publish");
+        CompletableFuture<Long> keyed = client.publish(ROOM, "k", PublishOptions.ofDefaults().withEventId("c1-1"));
+        CompletableFuture<Long> plain = client.publish(ROOM, "p");
+        a.awaitSent("publish", 2);
+        assertThat(a.sent).as("a first attempt never carries retry").noneMatch(f -> f.contains("retry"));
+
         a.handler.onClosed(1006, "");
-        assertThat(codeOf(f)).isEqualTo(ErrorCode.CONNECTION_LOST);
+        assertThat(codeOf(plain)).isEqualTo(ErrorCode.CONNECTION_LOST);
+        assertThat(keyed).isNotDone();
+        CompletableFuture<Long> later = client.publish(ROOM, "l", PublishOptions.ofDefaults().withEventId("c1-2"));
+
         FakeTransport.FakeConnection b = transport.nextAttempt();
-        await().until(() -> client.state() == ConnectionState.OPEN);
-        CompletableFuture<Long> g = client.publish(ROOM, "y");
-        JsonNode p = b.awaitSent("publish");
-        b.push("{\"op\":\"ack\",\"id\":" + p.get("id") + ",\"offset\":9}");
-        assertThat(g.join()).isEqualTo(9L);
+        JsonNode resent = b.awaitSent("publish", 1);
+        JsonNode next = b.awaitSent("publish", 2);
+        assertThat(resent.get("eventId").asText()).isEqualTo("c1-1");
+        assertThat(resent.get("data").asText()).isEqualTo("k");
+        assertThat(resent.get("retry").asBoolean()).isTrue();
+        assertThat(next.get("eventId").asText()).as("queued later, sent after the resend").isEqualTo("c1-2");
+        assertThat(next.has("retry")).isFalse();
+        b.push("{\"op\":\"ack\",\"id\":" + resent.get("id") + ",\"room\":\"" + ROOM + "\",\"offset\":57,\"duplicate\":true}");
+        b.push("{\"op\":\"ack\",\"id\":" + next.get("id") + ",\"room\":\"" + ROOM + "\",\"offset\":58}");
+
+        assertThat(keyed.get(5, TimeUnit.SECONDS)).isEqualTo(57L);
+        assertThat(later.get(5, TimeUnit.SECONDS)).isEqualTo(58L);
+        assertThat(b.countSent("publish")).as("the publish without eventId is not resent").isEqualTo(2);
+    }
+
+    @Test
+    void shouldKeepThePublishTimeoutAndCloseForPublishesWaitingToBeResent() {
+        connect(options().publishTimeout(Duration.ofMillis(100)).build());
+        FakeTransport.FakeConnection a = transport.nextAttempt();
+        CompletableFuture<Long> early = client.publish(ROOM, 1, PublishOptions.ofDefaults().withEventId("c1-1"));
+        a.awaitSent("publish", 1);
+        clock.advance(Duration.ofMillis(60));
+        CompletableFuture<Long> late = client.publish(ROOM, 2, PublishOptions.ofDefaults().withEventId("c1-2"));
+        a.awaitSent("publish", 2);
+        transport.autoAccept = false;
+        a.handler.onClosed(1006, "");
+        FakeTransport.FakeConnection b = transport.nextAttempt();
+
+        clock.advance(Duration.ofMillis(40));
+        assertThat(codeOf(early)).as("the timeout counts from the call, not from the resend").isEqualTo(ErrorCode.TIMEOUT);
+        assertThat(late).isNotDone();
+        client.close();
+        assertThat(codeOf(late)).isEqualTo(ErrorCode.CLOSED);
+        assertThat(b.sent).isEmpty();
     }
 
     @ParameterizedTest(name = "close {0} reconnects")

@@ -2,6 +2,7 @@ package io.roomcast.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.roomcast.client.InboundFrame.AckFrame;
@@ -13,6 +14,7 @@ import io.roomcast.client.InboundFrame.PongFrame;
 import io.roomcast.client.InboundFrame.ReconnectFrame;
 import io.roomcast.client.InboundFrame.SubscribedFrame;
 import io.roomcast.client.InboundFrame.UnsubscribedFrame;
+import java.math.BigDecimal;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -112,5 +114,19 @@ class ClientFrameCodecTest {
                 .isEqualTo("{\"op\":\"publish\",\"id\":6,\"room\":\"r\",\"type\":\"prompt\",\"eventId\":\"c1-9\",\"retry\":true,\"data\":1}");
         assertThat(codec.publish(5, "r", PublishOptions.ofDefaults(), codec.toJson(null)))
                 .isEqualTo("{\"op\":\"publish\",\"id\":5,\"room\":\"r\",\"type\":\"message\",\"data\":null}");
+    }
+
+    @Test
+    void shouldMarkAPublishAsRetryWithoutTouchingItsData() throws Exception {
+        // a decimal a double cannot hold: a re-parse could round it, the text mark cannot
+        String frame = codec.publish(6, "r", PublishOptions.ofDefaults().withEventId("c1-9"),
+                codec.toJson(new BigDecimal("0.10000000000000000000001")));
+        String marked = FrameCodec.markedRetry(frame);
+        assertThat(marked).isEqualTo("{\"retry\":true,\"op\":\"publish\",\"id\":6,\"room\":\"r\",\"type\":\"message\","
+                + "\"eventId\":\"c1-9\",\"data\":0.10000000000000000000001}");
+        assertThat(marked).hasSize(frame.length() + FrameCodec.RETRY_MARK_BYTES);
+        JsonNode parsed = new ObjectMapper().readTree(marked);
+        assertThat(parsed.get("retry").asBoolean()).isTrue();
+        assertThat(parsed.get("op").asText()).isEqualTo("publish");
     }
 }
