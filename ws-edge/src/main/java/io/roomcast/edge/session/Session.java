@@ -425,7 +425,7 @@ public final class Session {
                 log.atInfo().addKeyValue("session", id).addKeyValue("room", request.room()).addKeyValue("reason", cause.getMessage())
                         .log("subscription ended: live position lost");
                 error(null, request.room().value(), ErrorCode.UNAVAILABLE,
-                        "the room's log was re-created or truncated; subscribe again from your last position to learn what was lost");
+                        cause.getMessage() + "; subscribe again from your last position to learn what was lost");
                 return;
             }
             boolean kafka = cause instanceof KafkaUnavailableException || cause instanceof org.apache.kafka.common.KafkaException

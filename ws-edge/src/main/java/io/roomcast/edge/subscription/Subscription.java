@@ -177,10 +177,9 @@ public final class Subscription implements LiveListener {
             return;
         }
         // Not registered any more; the topic may have a new id: the next subscribe must look it up again.
-        backbone.worker().execute(() -> {
-            backbone.topics().invalidate();
-            events.failed(this, new LivePositionLostException(reason));
-        });
+        // Both steps only clear a map and queue a frame, so they run here on the live thread.
+        backbone.topics().invalidate();
+        events.failed(this, new LivePositionLostException(reason));
     }
 
     /** The room's epoch is not the one this subscription started in: end it so the client resumes and learns the gap. */
@@ -189,8 +188,6 @@ public final class Subscription implements LiveListener {
             return;
         }
         backbone.live().unregister(location.room(), location.partition(), this);
-        log.atInfo().addKeyValue("room", location.room()).addKeyValue("epoch", location.epoch().value())
-                .addKeyValue("newEpoch", current.value()).log("room has a new epoch; ending the subscription");
         events.failed(this, new LivePositionLostException("the room's epoch changed from " + location.epoch().value() + " to "
                 + current.value() + " (topic re-created or partitions added)"));
     }
