@@ -1,6 +1,7 @@
 package io.roomcast.launcher;
 
 import io.roomcast.edge.EdgeServer;
+import io.roomcast.edge.KafkaClientProperties;
 import io.roomcast.kafka.embedded.EmbeddedKafka;
 import io.roomcast.kafka.embedded.EmbeddedKafkaConfig;
 import picocli.CommandLine.Command;
@@ -42,7 +43,7 @@ final class DemoCommand implements Callable<Integer> {
         EmbeddedKafka kafka = shutdown.started(EmbeddedKafka.start(
                 new EmbeddedKafkaConfig("127.0.0.1", kafkaPort, data.toAbsolutePath().resolve("kafka"), 4, Map.of())));
         Path logFile = DemoLogFile.attach(data.toAbsolutePath().resolve("logs").resolve("roomcast.log"));
-        EdgeServer edge = EdgeServer.start(edgeOptions.toConfig(kafka.bootstrapServers(), port));
+        EdgeServer edge = EdgeServer.start(edgeOptions.toConfig(kafka.bootstrapServers(), port, KafkaClientProperties.NONE));
         shutdown.started(() -> edge.shutdownGracefully(edgeOptions.drainDelay.plusSeconds(5)));
         shutdown.started(ModelProducer.start(ModelProducerConfig.builder(kafka.bootstrapServers()).partitions(4).build(), edge.meters()));
         shutdown.started(LogShipper.start(ShipperConfig.of(kafka.bootstrapServers(),

@@ -24,6 +24,9 @@ final class EdgeCommand implements Callable<Integer> {
     @Mixin
     EdgeOptions options;
 
+    @Mixin
+    KafkaClientOptions kafkaClient;
+
     @Spec
     CommandSpec spec;
 
@@ -31,7 +34,7 @@ final class EdgeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EdgeConfig config;
         try {
-            config = options.toConfig(kafka, port);
+            config = options.toConfig(kafka, port, kafkaClient.properties());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -65,13 +65,13 @@ final class EdgeOptions {
             description = "browser origins allowed to connect, e.g. https://app.example.com,https://*.example.com (default: all)")
     java.util.List<String> allowedOrigins;
 
-    @Option(names = "--kafka-config", paramLabel = "FILE", defaultValue = "${env:ROOMCAST_KAFKA_CONFIG}",
-            description = "Java properties file with Kafka client settings for every client of the edge (security.protocol, sasl.*, ssl.*)")
-    java.nio.file.Path kafkaConfig;
+    @Option(names = "--frames-per-second", defaultValue = "${env:ROOMCAST_FRAMES_PER_SECOND:-200}",
+            description = "frames a connection may send per second before rate_limited (default: ${DEFAULT-VALUE})")
+    int framesPerSecond;
 
-    @Option(names = "--kafka-property", paramLabel = "KEY=VALUE",
-            description = "one more Kafka client setting, repeatable; wins over --kafka-config (keep secrets in the file)")
-    java.util.Map<String, String> kafkaProperties = new java.util.LinkedHashMap<>();
+    @Option(names = "--publishes-per-second", defaultValue = "${env:ROOMCAST_PUBLISHES_PER_SECOND:-100}",
+            description = "publishes a connection may send per second before rate_limited; raise it for services streaming over the socket (default: ${DEFAULT-VALUE})")
+    int publishesPerSecond;
 
     @Option(names = "--admin-token", defaultValue = "${env:ROOMCAST_ADMIN_TOKEN}", description = "enables /admin/connections with this bearer token (16+ characters)")
     String adminToken;
@@ -89,13 +89,12 @@ final class EdgeOptions {
                 .build();
     }
 
-    EdgeConfig toConfig(String kafka, int port) {
+    EdgeConfig toConfig(String kafka, int port, KafkaClientProperties kafkaProperties) {
         EdgeConfig.Builder b = EdgeConfig.builder(kafka).host(host).port(port)
                 .replicationFactor(replicationFactor).outboundLimit(outboundLimit).maxFrameBytes(maxFrameBytes)
                 .maxPayloadBytes(Math.max(1, maxFrameBytes - 4096)).maxSubscriptionsPerConnection(maxSubscriptions)
                 .historyReaders(historyReaders).drainDelay(drainDelay).auth(auth()).adminToken(adminToken)
-                .kafkaProperties((kafkaConfig == null ? KafkaClientProperties.NONE : KafkaClientProperties.load(kafkaConfig))
-                        .with(kafkaProperties));
+                .framesPerSecond(framesPerSecond).publishesPerSecond(publishesPerSecond).kafkaProperties(kafkaProperties);
         io.roomcast.room.Namespaces namespaces = io.roomcast.room.Namespaces.ofDefaults();
         for (String spec : namespaceSpecs) {
             namespaces = namespaces.with(io.roomcast.room.NamespaceSpec.parse(spec, namespaces));

@@ -24,7 +24,8 @@ class RoomcastCommandTest {
             "edge --kafka '' --port 1", "edge --drain-delay forever", "teleport", "edge --namespace chat=policy:sometimes",
             "edge --namespace chat=partitions:x", "edge --jwt-secret short", "edge --kafka-property acks=0",
             "edge --kafka-property bootstrap.servers=elsewhere:9092", "edge --kafka-property noequals",
-            "edge --kafka-config /nonexistent/kafka.properties"})
+            "edge --kafka-config /nonexistent/kafka.properties", "edge --publishes-per-second 0", "edge --frames-per-second lots",
+            "demo --kafka-config /etc/kafka.properties"})
     void shouldRefuseGarbageArgumentsWithAClearMessage(String line) {
         StringWriter err = new StringWriter();
         int code = run(err, line.split(" "));
