@@ -66,4 +66,56 @@ class LiveTailIT {
             assertThat(second.cacheCoversFrom()).isEqualTo(5);
         }
     }
+
+    @Test
+    void shouldTellItsListenersOnceWhenThePartitionIsRecreatedAndTailTheNewLogAfterwards() throws Exception {
+        String topic = TestNames.unique("recreated");
+        TopicPartition tp = new TopicPartition(topic, 0);
+        RoomName room = RoomName.of("chat:recreated");
+        byte[] data = "{}".getBytes(StandardCharsets.UTF_8);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()));
+             var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),
+                     new ByteArraySerializer(), new ByteArraySerializer());
+             LiveTail tail = new LiveTail(TestKafka.bootstrapServers(), Map.of(), 10, new SimpleMeterRegistry())) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+            List<RoomEvent> received = new CopyOnWriteArrayList<>();
+            List<String> lost = new CopyOnWriteArrayList<>();
+            LiveListener listener = new LiveListener() {
+                @Override
+                public void onLive(RoomEvent event) {
+                    received.add(event);
+                }
+
+                @Override
+                public void onLiveLost(String reason) {
+                    lost.add(reason);
+                }
+            };
+            tail.register(room, tp, 100, listener, o -> { }).get();
+            for (int i = 0; i < 10; i++) {
+                producer.send(RecordLayout.toRecord(topic, room, "message", data, null)).get();
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == 10);
+
+            admin.deleteTopics(List.of(topic)).all().get();
+            await().atMost(Duration.ofSeconds(60)).until(() -> !admin.listTopics().names().get().contains(topic));
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+            producer.send(RecordLayout.toRecord(topic, room, "message", data, null)).get();
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> !lost.isEmpty());
+            assertThat(lost).hasSize(1);
+            assertThat(lost.get(0)).contains(tp.toString());
+            assertThat(tail.position(tp)).as("no longer tailed").isEqualTo(-1);
+            assertThat(received).hasSize(10); // nothing of the new log reached the old listener
+            assertThat(tail.isRunning()).isTrue();
+
+            // a new registration tails the new log from its end
+            List<RoomEvent> fresh = new CopyOnWriteArrayList<>();
+            Handover h = tail.register(room, tp, 100, fresh::add, o -> { }).get();
+            assertThat(h.offset()).isEqualTo(1);
+            long next = producer.send(RecordLayout.toRecord(topic, room, "message", data, null)).get().offset();
+            await().atMost(Duration.ofSeconds(30)).until(() -> fresh.size() == 1);
+            assertThat(fresh.get(0).offset()).isEqualTo(next);
+        }
+    }
 }
