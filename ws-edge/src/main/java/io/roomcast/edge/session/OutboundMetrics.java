@@ -4,29 +4,30 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /** Edge-wide counters of what sessions write: frames and bytes out, bytes buffered right now. */
 public final class OutboundMetrics {
     private final Counter frames;
     private final Counter bytes;
     private final Counter failed;
-    private final AtomicLong buffered = new AtomicLong();
+    /** Touched by the live thread and every IO thread for each frame: an adder, not one contended atomic. */
+    private final LongAdder buffered = new LongAdder();
 
     public OutboundMetrics(MeterRegistry meters) {
         this.frames = Counter.builder("roomcast.outbound.frames").description("frames written to clients").register(meters);
         this.bytes = Counter.builder("roomcast.outbound.bytes").baseUnit("bytes").description("bytes written to clients").register(meters);
         this.failed = Counter.builder("roomcast.outbound.failed").description("frames that could not be written (connection gone)").register(meters);
-        Gauge.builder("roomcast.outbound.buffered.bytes", buffered, AtomicLong::get).baseUnit("bytes")
+        Gauge.builder("roomcast.outbound.buffered.bytes", buffered, LongAdder::sum).baseUnit("bytes")
                 .description("bytes handed to Undertow and not yet written, all connections").register(meters);
     }
 
     void charged(int size) {
-        buffered.addAndGet(size);
+        buffered.add(size);
     }
 
     void released(int size, boolean written) {
-        buffered.addAndGet(-size);
+        buffered.add(-size);
         if (written) {
             frames.increment();
             bytes.increment(size);
