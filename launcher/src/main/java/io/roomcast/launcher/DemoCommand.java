@@ -6,7 +6,10 @@ import io.roomcast.kafka.embedded.EmbeddedKafka;
 import io.roomcast.kafka.embedded.EmbeddedKafkaConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import io.roomcast.producer.ModelProducer;
 import io.roomcast.producer.ModelProducerConfig;
@@ -37,8 +40,17 @@ final class DemoCommand implements Callable<Integer> {
     @Mixin
     EdgeOptions edgeOptions;
 
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        try {
+            // Checked before anything starts; the real configuration needs the broker's address.
+            edgeOptions.toConfig("127.0.0.1:" + kafkaPort, port, KafkaClientProperties.NONE);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         Shutdown shutdown = new Shutdown();
         EmbeddedKafka kafka = shutdown.started(EmbeddedKafka.start(
                 new EmbeddedKafkaConfig("127.0.0.1", kafkaPort, data.toAbsolutePath().resolve("kafka"), 4, Map.of())));
