@@ -49,6 +49,7 @@ public final class KafkaHistoryReader implements HistoryReader {
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration API_TIMEOUT = Duration.ofSeconds(10);
     private static final int SCAN_LIMIT = 50_000;
+    private static final int FIND_CHUNK = 500;
 
     private final List<Reader> readers = new ArrayList<>();
     private final Counter scanned;
@@ -153,7 +154,8 @@ public final class KafkaHistoryReader implements HistoryReader {
             long end = c.endOffsets(List.of(partition), API_TIMEOUT).get(partition);
             long pos = first.offset();
             while (pos < end) {
-                Scan scan = scan(c, at, partition, room, pos, end, Integer.MAX_VALUE);
+                // In chunks, so a match early in the window ends the read there.
+                Scan scan = scan(c, at, partition, room, pos, end, FIND_CHUNK);
                 for (RoomEvent e : scan.events) {
                     if (eventId.equals(e.eventId())) {
                         return OptionalLong.of(e.offset());

@@ -3,6 +3,8 @@ package io.roomcast.live;
 import io.roomcast.event.RoomEvent;
 import io.roomcast.history.RoomHistory;
 import io.roomcast.room.RoomName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
 
@@ -11,7 +13,7 @@ import java.util.Arrays;
  * Guarded by the owning {@link PartitionTail}'s lock.
  */
 final class RoomChannel {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RoomChannel.class);
+    private static final Logger log = LoggerFactory.getLogger(RoomChannel.class);
     private static final LiveListener[] NONE = new LiveListener[0];
 
     final RoomName room;

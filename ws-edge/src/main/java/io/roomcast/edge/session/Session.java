@@ -8,7 +8,6 @@ import io.roomcast.edge.protocol.CloseCode;
 import io.roomcast.edge.protocol.ErrorCode;
 import io.roomcast.edge.protocol.ServerFrames;
 import io.roomcast.edge.subscription.Subscription;
-import io.roomcast.live.LivePositionLostException;
 import io.roomcast.edge.subscription.SubscriptionEvents;
 import io.roomcast.publish.PublishException;
 import io.roomcast.room.RoomName;
@@ -21,8 +20,11 @@ import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.roomcast.edge.subscription.SubscriptionStatus;
 import io.roomcast.event.RoomEvent;
+import io.roomcast.live.LivePositionLostException;
+import io.roomcast.position.Epoch;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
+import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -142,14 +144,14 @@ public final class Session {
             if (sub == null) {
                 continue;
             }
-            RoomLocation now;
+            Epoch now;
             try {
-                now = topics.locate(sub.location().room());
+                now = topics.info(sub.location().namespace()).epoch(); // cached per namespace: no lookup per subscription
             } catch (RuntimeException e) {
                 return; // Kafka unreachable: the next round checks again
             }
-            if (!now.epoch().equals(sub.location().epoch())) {
-                sub.epochChanged(now.epoch());
+            if (!now.equals(sub.location().epoch())) {
+                sub.epochChanged(now);
             }
         }
     }
@@ -421,21 +423,21 @@ public final class Session {
         @Override
         public void failed(Subscription s, Throwable cause) {
             subscriptions.remove(request.room(), slot);
-            if (cause instanceof LivePositionLostException) {
+            boolean lost = cause instanceof LivePositionLostException;
+            boolean kafka = cause instanceof KafkaUnavailableException || cause instanceof KafkaException
+                    || cause instanceof RejectedExecutionException;
+            if (lost) {
                 log.atInfo().addKeyValue("session", id).addKeyValue("room", request.room()).addKeyValue("reason", cause.getMessage())
                         .log("subscription ended: live position lost");
-                error(null, request.room().value(), ErrorCode.UNAVAILABLE,
-                        cause.getMessage() + "; subscribe again from your last position to learn what was lost");
-                return;
-            }
-            boolean kafka = cause instanceof KafkaUnavailableException || cause instanceof org.apache.kafka.common.KafkaException
-                    || cause instanceof RejectedExecutionException;
-            if (!kafka) {
+            } else if (!kafka) {
                 log.atError().addKeyValue("session", id).addKeyValue("remote", remote).addKeyValue("room", request.room())
                         .setCause(cause).log("subscription failed");
             }
-            error(answered ? null : request.id(), request.room().value(), kafka ? ErrorCode.UNAVAILABLE : ErrorCode.INTERNAL,
-                    kafka ? "Kafka is unavailable; resubscribe to resume" : "subscription failed");
+            String message = lost ? cause.getMessage() + "; subscribe again from your last position to learn what was lost"
+                    : kafka ? "Kafka is unavailable; resubscribe to resume" : "subscription failed";
+            // Once answered, a failure is a notice about the room (no id), which makes clients resume.
+            error(answered ? null : request.id(), request.room().value(), lost || kafka ? ErrorCode.UNAVAILABLE : ErrorCode.INTERNAL,
+                    message);
         }
     }
 
