@@ -78,9 +78,10 @@ public final class EdgeServer implements AutoCloseable {
         new JvmGcMetrics().bindTo(meters);
         TopicRegistry topics = new TopicRegistry(config.kafkaBootstrap(), config.adminSettings(), config.namespaces(),
                 config.replicationFactor(), config.topicCacheTtl(), Clock.systemUTC());
-        LiveTail live = new LiveTail(config.kafkaBootstrap(), config.consumerSettings(), config.idleRoomsPerPartition(), meters);
+        LiveTail live = new LiveTail(config.kafkaBootstrap(), config.consumerSettings(), config.idleRoomsPerPartition(),
+                config.historyLimits().cacheBytes(), meters);
         KafkaHistoryReader history = new KafkaHistoryReader(config.kafkaBootstrap(), config.consumerSettings(),
-                config.historyReaders(), config.historyQueueLimit(), meters);
+                config.historyReaders(), config.historyQueueLimit(), config.historyLimits(), meters);
         KafkaPublisher publisher = new KafkaPublisher(config.kafkaBootstrap(), config.namespaces(), config.producerSettings(), meters);
         ThreadPoolExecutor worker = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.workerQueueLimit()), namedThreads("roomcast-worker"));

@@ -23,10 +23,12 @@ import java.util.List;
  */
 public final class FrameParser {
     public static final int MAX_BATCH = 100;
+    /** The protocol's one JSON nesting limit, for client frames and for the records the edge passes on. */
+    public static final int MAX_DEPTH = 64;
     private static final int MAX_ID_LENGTH = 64;
 
     private final ObjectMapper mapper = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
                     .build())
             .build();
 
@@ -56,8 +58,9 @@ public final class FrameParser {
             return invalid(null, null, "a request must be a JSON object");
         }
         JsonNode id = node.get("id");
-        if (id != null && !(id.isIntegralNumber() || (id.isTextual() && id.textValue().length() <= MAX_ID_LENGTH) || id.isNull())) {
-            return invalid(null, null, "id must be an integer or a string of at most " + MAX_ID_LENGTH + " characters");
+        if (id != null && !(safeInteger(id) || (id.isTextual() && id.textValue().length() <= MAX_ID_LENGTH) || id.isNull())) {
+            return invalid(null, null, "id must be an integer of at most 2^53-1 in size or a string of at most "
+                    + MAX_ID_LENGTH + " characters");
         }
         JsonNode op = node.get("op");
         if (op == null || !op.isTextual()) {
@@ -190,6 +193,11 @@ public final class FrameParser {
                     "invalid room name: use 1-" + RoomName.MAX_LENGTH + " characters of A-Z a-z 0-9 . _ : @ / -");
         }
         return then.apply(RoomName.of(room.textValue()));
+    }
+
+    /** An integer every client represents exactly (JavaScript's safe integers): bounded ids echo back unchanged. */
+    private static boolean safeInteger(JsonNode n) {
+        return n.isIntegralNumber() && n.canConvertToLong() && Math.abs(n.longValue()) <= StartPoint.MAX_POSITION;
     }
 
     private static ClientFrame.Invalid invalid(JsonNode id, String room, String message) {

@@ -7,6 +7,7 @@ import io.roomcast.edge.protocol.ClientFrame;
 import io.roomcast.edge.protocol.CloseCode;
 import io.roomcast.edge.protocol.ErrorCode;
 import io.roomcast.edge.protocol.ServerFrames;
+import io.roomcast.edge.subscription.ReadPermits;
 import io.roomcast.edge.subscription.Subscription;
 import io.roomcast.edge.subscription.SubscriptionEvents;
 import io.roomcast.publish.PublishException;
@@ -53,6 +54,7 @@ public final class Session {
     private final Backbone backbone;
     private final SessionMetrics metrics;
     private final Map<RoomName, Slot> subscriptions = new ConcurrentHashMap<>();
+    private final ReadPermits readPermits;
     private final RateLimiter frameLimit;
     private final RateLimiter publishLimit;
     private final AtomicInteger strikes = new AtomicInteger();
@@ -61,6 +63,7 @@ public final class Session {
     private volatile Principal principal;
     private volatile long authDeadlineMillis = Long.MAX_VALUE;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
 
     public Session(String id, String remote, WebSocketChannel channel, Backbone backbone, SessionMetrics metrics,
                    OutboundMetrics outboundMetrics) {
@@ -69,7 +72,9 @@ public final class Session {
         this.channel = channel;
         this.backbone = backbone;
         this.metrics = metrics;
-        this.outbound = new Outbound(channel, backbone.config().outboundLimit(), backbone.config().maxFrameBytes(), outboundMetrics);
+        this.outbound = new Outbound(channel, backbone.config().outboundLimit(), backbone.config().maxFrameBytes(), outboundMetrics,
+                this::flooded);
+        this.readPermits = new ReadPermits(backbone.config().historyLimits().readsPerConnection());
         this.frameLimit = limiter("frames-" + id, backbone.config().framesPerSecond());
         this.publishLimit = limiter("publishes-" + id, backbone.config().publishesPerSecond());
     }
@@ -261,7 +266,7 @@ public final class Session {
                 return;
             }
             Subscription sub = new Subscription(backbone, outbound, location, s.from(), s.id(),
-                    s.policy() != null ? s.policy() : location.namespace().policy(), new Events(s, slot));
+                    s.policy() != null ? s.policy() : location.namespace().policy(), readPermits, new Events(s, slot));
             if (!slot.fill(sub) || closed) {
                 sub.close();
                 return;
@@ -360,12 +365,26 @@ public final class Session {
 
     /**
      * Closes a connection whose peer may not read anything any more: sends the close frame, then
-     * drops the TCP connection after a grace period whatever the peer does.
+     * drops the TCP connection after a grace period whatever the peer does. Any thread; only the
+     * first call acts (the sweep sees the connection again until it is gone): true when this one did.
      */
-    public void abandon(CloseCode code) {
+    public boolean abandon(CloseCode code) {
+        if (!abandoned.compareAndSet(false, true)) {
+            return false;
+        }
         closed = true;
         close(code);
         channel.getIoThread().executeAfter(() -> org.xnio.IoUtils.safeClose(channel), 2, java.util.concurrent.TimeUnit.SECONDS);
+        return true;
+    }
+
+    /** The client keeps sending requests while reading none of the answers: closed as rate-limited. */
+    private void flooded() {
+        if (abandon(CloseCode.RATE_LIMITED)) {
+            metrics.flooded();
+            log.atWarn().addKeyValue("session", id).addKeyValue("remote", remote)
+                    .log("closing a connection whose unread answers exceed the control frame limit");
+        }
     }
 
     /** Called once when the connection is gone: ends every subscription. */
@@ -434,6 +453,7 @@ public final class Session {
                         .setCause(cause).log("subscription failed");
             }
             String message = lost ? cause.getMessage() + "; subscribe again from your last position to learn what was lost"
+                    : cause instanceof RejectedExecutionException ? "edge is overloaded (" + cause.getMessage() + "); resubscribe to resume"
                     : kafka ? "Kafka is unavailable; resubscribe to resume" : "subscription failed";
             // Once answered, a failure is a notice about the room (no id), which makes clients resume.
             error(answered ? null : request.id(), request.room().value(), lost || kafka ? ErrorCode.UNAVAILABLE : ErrorCode.INTERNAL,
