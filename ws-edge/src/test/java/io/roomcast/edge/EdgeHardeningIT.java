@@ -12,6 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -167,6 +172,37 @@ class EdgeHardeningIT {
                 // the edge may close the connection before the flood ends
             }
             assertThat(raw.awaitCloseCode()).isIn(4000, 4029);
+        }
+    }
+
+    /** Review item 7: records of an aborted transaction (a stranger's, or a fenced producer's) reach no subscriber, live or replayed. */
+    @Test
+    void shouldNeverDeliverAbortedTransactionalRecords() {
+        RoomName room = room("txn");
+        String topic = SHARED.namespaces().of(room).topic();
+        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, io.roomcast.testkit.TestKafka.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, TestNames.unique("txn"));
+        try (WsClient live = WsClient.connect(SHARED.edge().wsUrl());
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            live.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\"}");
+            live.nextOp("live");
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, room.keyBytes(), "{\"aborted\":true}".getBytes(StandardCharsets.UTF_8)));
+            producer.flush();
+            producer.abortTransaction();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(topic, room.keyBytes(), "{\"committed\":true}".getBytes(StandardCharsets.UTF_8)));
+            producer.commitTransaction();
+
+            assertThat(live.events(1).get(0).path("data").has("committed")).isTrue();
+            try (WsClient replay = WsClient.connect(SHARED.edge().wsUrl())) {
+                replay.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"from\":\"earliest\"}");
+                replay.nextOp("subscribed");
+                assertThat(replay.events(1).get(0).path("data").has("committed")).isTrue();
+                JsonNode next = replay.next();
+                assertThat(next.path("op").asText()).isEqualTo("live");
+            }
         }
     }
 
