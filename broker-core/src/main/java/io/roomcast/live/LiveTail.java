@@ -51,6 +51,7 @@ public final class LiveTail implements AutoCloseable {
     private final int idleRoomsPerPartition;
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile long lastLoopNanos = System.nanoTime();
 
     public LiveTail(String bootstrapServers, Map<String, Object> consumerOverrides, int idleRoomsPerPartition,
                     MeterRegistry meters) {
@@ -119,6 +120,11 @@ public final class LiveTail implements AutoCloseable {
         return tail == null ? -1 : tail.next();
     }
 
+    /** {@link System#nanoTime()} when the tail thread last went round its loop (at least every 200 ms while healthy). */
+    public long lastLoopNanos() {
+        return lastLoopNanos;
+    }
+
     public boolean isRunning() {
         return running && thread.isAlive();
     }
@@ -175,6 +181,7 @@ public final class LiveTail implements AutoCloseable {
     private void run() {
         try {
             while (running) {
+                lastLoopNanos = System.nanoTime();
                 runCommands();
                 if (partitions.isEmpty()) {
                     Command command = commands.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
