@@ -53,6 +53,7 @@ public final class LiveTail implements AutoCloseable {
     private final CacheBudget budget;
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile long lastLoopNanos = System.nanoTime();
 
     /**
      * @param cacheBytes bytes of events all room history caches may hold together (see {@link CacheBudget})
@@ -131,6 +132,11 @@ public final class LiveTail implements AutoCloseable {
         return tail == null ? -1 : tail.next();
     }
 
+    /** {@link System#nanoTime()} when the tail thread last went round its loop (at least every 200 ms while healthy). */
+    public long lastLoopNanos() {
+        return lastLoopNanos;
+    }
+
     public boolean isRunning() {
         return running && thread.isAlive();
     }
@@ -187,6 +193,7 @@ public final class LiveTail implements AutoCloseable {
     private void run() {
         try {
             while (running) {
+                lastLoopNanos = System.nanoTime();
                 runCommands();
                 if (partitions.isEmpty()) {
                     Command command = commands.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);

@@ -2,6 +2,7 @@ package io.roomcast.edge;
 
 import io.roomcast.edge.auth.AuthConfig;
 import io.roomcast.history.HistoryLimits;
+import io.roomcast.edge.http.HttpSettings;
 import io.roomcast.room.Namespaces;
 
 import java.time.Duration;
@@ -48,7 +49,8 @@ public record EdgeConfig(
         KafkaClientProperties kafkaProperties,
         Duration dedupeWindow,
         int dedupeEntries,
-        HistoryLimits historyLimits) {
+        HistoryLimits historyLimits,
+        HttpSettings http) {
 
     public EdgeConfig {
         Objects.requireNonNull(host, "host");
@@ -94,6 +96,7 @@ public record EdgeConfig(
         positive("dedupeWindow", dedupeWindow);
         range("dedupeEntries", dedupeEntries, 1, 100_000_000);
         Objects.requireNonNull(historyLimits, "historyLimits");
+        Objects.requireNonNull(http, "http");
     }
 
     /** Settings of the edge's admin client: the operator's Kafka client settings. */
@@ -166,6 +169,7 @@ public record EdgeConfig(
         private Duration dedupeWindow = Duration.ofMinutes(5);
         private int dedupeEntries = 100_000;
         private HistoryLimits historyLimits = HistoryLimits.DEFAULTS;
+        private HttpSettings http = HttpSettings.ofDefaults();
 
         private Builder(String kafkaBootstrap) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -209,6 +213,7 @@ public record EdgeConfig(
         public Builder historyScanRecords(int v) { historyLimits = historyLimits.withScanRecords(v); return this; }
         public Builder historyCacheBytes(long v) { historyLimits = historyLimits.withCacheBytes(v); return this; }
         public Builder historyReadsPerConnection(int v) { historyLimits = historyLimits.withReadsPerConnection(v); return this; }
+        public Builder http(HttpSettings v) { http = v; return this; }
 
         public EdgeConfig build() {
             return new EdgeConfig(host, port, kafkaBootstrap, namespaces, replicationFactor, outboundLimit, handoverBufferLimit,
@@ -216,7 +221,7 @@ public record EdgeConfig(
                     maxFrameBytes, maxPayloadBytes, workerThreads, workerQueueLimit, topicCacheTtl, drainDelay,
                     dropWindow, pingInterval, heartbeatTimeout, writeTimeout, maxConnections, maxConnectionsPerIp,
                     connectAttemptsPerIpPerSecond, framesPerSecond, publishesPerSecond, rateLimitStrikes, adminToken, auth,
-                    producerOverrides, consumerOverrides, kafkaProperties, dedupeWindow, dedupeEntries, historyLimits);
+                    producerOverrides, consumerOverrides, kafkaProperties, dedupeWindow, dedupeEntries, historyLimits, http);
         }
     }
 }

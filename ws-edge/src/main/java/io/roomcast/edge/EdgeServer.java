@@ -1,5 +1,6 @@
 package io.roomcast.edge;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -11,9 +12,13 @@ import io.roomcast.edge.auth.AuthException;
 import io.roomcast.edge.auth.EdgeSecurity;
 import io.roomcast.edge.http.AdminHandler;
 import io.roomcast.edge.http.AuthHandshake;
+import io.roomcast.edge.http.CachedProbe;
+import io.roomcast.edge.http.ClientAddress;
 import io.roomcast.edge.http.ConnectionCounts;
 import io.roomcast.edge.http.ConnectionGate;
 import io.roomcast.edge.http.HealthHandler;
+import io.roomcast.edge.http.Liveness;
+import io.roomcast.edge.http.ManagementGuard;
 import io.roomcast.edge.http.MetricsHandler;
 import io.roomcast.edge.protocol.CloseCode;
 import io.roomcast.edge.protocol.FrameParser;
@@ -32,11 +37,15 @@ import io.roomcast.publish.KafkaPublisher;
 import io.roomcast.topic.TopicRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.PathHandler;
 import io.undertow.server.handlers.resource.ClassPathResourceManager;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
 import org.slf4j.Logger;
+import org.xnio.XnioIoThread;
+import org.xnio.XnioWorker;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
@@ -66,6 +75,7 @@ public final class EdgeServer implements AutoCloseable {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicLong connectionIds = new AtomicLong();
     private final java.util.concurrent.ScheduledExecutorService sweeper;
+    private final Liveness liveness;
     private volatile boolean draining;
     private volatile boolean closed;
 
@@ -107,7 +117,10 @@ public final class EdgeServer implements AutoCloseable {
         ConnectionCounts counts = new ConnectionCounts();
         WebSocketConnectionCallback onConnect = (WebSocketHttpExchange exchange, WebSocketChannel channel) -> {
             String id = Long.toString(connectionIds.incrementAndGet(), 36) + "-" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36);
-            String remote = String.valueOf(channel.getSourceAddress());
+            ClientAddress client = exchange.getAttachment(ClientAddress.KEY);
+            String remote = client == null || channel.getSourceAddress() == null
+                    || client.address() == null || client.address().equals(channel.getSourceAddress().getAddress())
+                    ? String.valueOf(channel.getSourceAddress()) : client + " via " + channel.getSourceAddress();
             Session session = new Session(id, remote, channel, backbone, sessionMetrics, outboundMetrics);
             if (draining) {
                 session.close(CloseCode.GOING_AWAY);
@@ -122,8 +135,7 @@ public final class EdgeServer implements AutoCloseable {
             }
             session.authenticated(exchange.getAttachment(AuthHandshake.PRINCIPAL));
             sessions.put(id, session);
-            Runnable uncount = counts.opened(channel.getSourceAddress() == null ? "unknown"
-                    : channel.getSourceAddress().getAddress().getHostAddress());
+            Runnable uncount = counts.opened(client == null ? "unknown" : client.limitKey());
             channel.addCloseTask(ch -> {
                 uncount.run();
                 sessions.remove(id);
@@ -134,24 +146,48 @@ public final class EdgeServer implements AutoCloseable {
             channel.resumeReceives();
             log.atDebug().addKeyValue("session", id).addKeyValue("remote", remote).log("connection opened");
         };
-        HealthHandler health = new HealthHandler(this);
+        this.liveness = new Liveness(config.http().livenessTimeout(), System::nanoTime);
+        liveness.require("live tail stopped", live::isRunning);
+        liveness.watch("live tail loop", live::lastLoopNanos);
+        Counter probes = Counter.builder("roomcast.readiness.probes")
+                .description("Kafka probes made by /readyz (cached for readinessCacheTtl)").register(meters);
+        HealthHandler health = new HealthHandler(liveness, () -> draining, live::isRunning,
+                new CachedProbe(() -> topics.reachable(Duration.ofSeconds(2)), config.http().readinessCacheTtl(), System::nanoTime,
+                        probes::increment));
         ConnectionGate gate = new ConnectionGate(new AuthHandshake(Handlers.websocket(onConnect), security, worker), counts, config, meters);
         this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(namedThreads("roomcast-heartbeat"));
         sweeper.scheduleWithFixedDelay(new Heartbeats(sessions.values(), config, meters),
                 Math.min(1000, config.pingInterval().toMillis()), Math.min(1000, config.pingInterval().toMillis()), TimeUnit.MILLISECONDS);
         sweeper.scheduleWithFixedDelay(new EpochWatch(sessions.values(), topics, worker),
                 config.topicCacheTtl().toMillis(), config.topicCacheTtl().toMillis(), TimeUnit.MILLISECONDS);
-        this.undertow = Undertow.builder()
-                .addHttpListener(config.port(), config.host())
-                .setHandler(Handlers.path()
-                        .addExactPath("/ws", gate)
-                        .addExactPath("/admin/connections", new AdminHandler(sessions.values(), config.adminToken()))
-                        .addExactPath("/healthz", health::live)
-                        .addExactPath("/readyz", health::ready)
-                        .addExactPath("/metrics", new MetricsHandler(meters))
-                        .addPrefixPath("/", Handlers.resource(new ClassPathResourceManager(EdgeServer.class.getClassLoader(), "web"))
-                                .setWelcomeFiles("index.html")))
-                .build();
+        PathHandler main = Handlers.path()
+                .addExactPath("/ws", gate)
+                .addExactPath("/healthz", health::live)
+                .addExactPath("/readyz", health::ready)
+                .addPrefixPath("/", Handlers.resource(new ClassPathResourceManager(EdgeServer.class.getClassLoader(), "web"))
+                        .setWelcomeFiles("index.html"));
+        HttpHandler admin = new AdminHandler(sessions.values(), config.adminToken());
+        HttpHandler metrics = new MetricsHandler(meters);
+        Undertow.Builder listeners = Undertow.builder().addHttpListener(config.port(), config.host(), main);
+        if (config.http().separateManagement()) {
+            listeners.addHttpListener(config.http().managementPort(), config.http().managementHost(), Handlers.path()
+                    .addExactPath("/admin/connections", admin).addExactPath("/metrics", metrics)
+                    .addExactPath("/healthz", health::live).addExactPath("/readyz", health::ready));
+        } else {
+            main.addExactPath("/admin/connections", new ManagementGuard(admin, config.adminToken()))
+                    .addExactPath("/metrics", new ManagementGuard(metrics, config.adminToken()));
+        }
+        this.undertow = listeners.build();
+    }
+
+    /** Beats a heart on each IO thread every second, so that {@code /healthz} notices a stuck or dead one. */
+    private void watchIoThreads() {
+        XnioWorker worker = undertow.getWorker();
+        for (int i = 0; i < worker.getIoThreadCount(); i++) {
+            XnioIoThread thread = worker.getIoThread(i);
+            Runnable heart = liveness.heart("io thread " + i);
+            sweeper.scheduleWithFixedDelay(() -> thread.execute(heart), 1, 1, TimeUnit.SECONDS);
+        }
     }
 
     /** Creates the namespace topics if needed and starts serving. */
@@ -163,12 +199,22 @@ public final class EdgeServer implements AutoCloseable {
             log.atWarn().setCause(e).log("could not ensure namespace topics at start-up; they are created on first use");
         }
         server.undertow.start();
+        server.watchIoThreads();
         log.atInfo().addKeyValue("url", server.url()).addKeyValue("kafka", config.kafkaBootstrap()).log("edge started");
         return server;
     }
 
     public int port() {
         return ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    }
+
+    /** The base URL of the management listener, or of the main one when there is none. */
+    public String managementUrl() {
+        if (!config.http().separateManagement()) {
+            return url();
+        }
+        String host = config.http().managementHost().equals("0.0.0.0") ? "127.0.0.1" : config.http().managementHost();
+        return "http://" + host + ":" + ((InetSocketAddress) undertow.getListenerInfo().get(1).getAddress()).getPort();
     }
 
     /** The http base URL, with a loopback host when bound to all interfaces. */
