@@ -10,6 +10,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.roomcast.edge.auth.AuthException;
 import io.roomcast.edge.auth.EdgeSecurity;
 import io.roomcast.edge.http.AdminHandler;
+import io.roomcast.edge.http.AppPages;
 import io.roomcast.edge.http.AuthHandshake;
 import io.roomcast.edge.http.ConnectionCounts;
 import io.roomcast.edge.http.ConnectionGate;
@@ -32,6 +33,7 @@ import io.roomcast.publish.KafkaPublisher;
 import io.roomcast.topic.TopicRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
+import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.resource.ClassPathResourceManager;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.core.WebSocketChannel;
@@ -140,6 +142,7 @@ public final class EdgeServer implements AutoCloseable {
                 Math.min(1000, config.pingInterval().toMillis()), Math.min(1000, config.pingInterval().toMillis()), TimeUnit.MILLISECONDS);
         sweeper.scheduleWithFixedDelay(new EpochWatch(sessions.values(), topics, worker),
                 config.topicCacheTtl().toMillis(), config.topicCacheTtl().toMillis(), TimeUnit.MILLISECONDS);
+        HttpHandler web = Handlers.resource(new ClassPathResourceManager(EdgeServer.class.getClassLoader(), "web")).setWelcomeFiles("index.html");
         this.undertow = Undertow.builder()
                 .addHttpListener(config.port(), config.host())
                 .setHandler(Handlers.path()
@@ -148,8 +151,10 @@ public final class EdgeServer implements AutoCloseable {
                         .addExactPath("/healthz", health::live)
                         .addExactPath("/readyz", health::ready)
                         .addExactPath("/metrics", new MetricsHandler(meters))
-                        .addPrefixPath("/", Handlers.resource(new ClassPathResourceManager(EdgeServer.class.getClassLoader(), "web"))
-                                .setWelcomeFiles("index.html")))
+                        .addExactPath("/chat", AppPages.page("/chat.html", web))
+                        .addExactPath("/logs", AppPages.page("/logs.html", web))
+                        .addExactPath("/status", AppPages.page("/status.html", web))
+                        .addPrefixPath("/", web))
                 .build();
     }
 
