@@ -11,6 +11,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.roomcast.edge.auth.AuthException;
 import io.roomcast.edge.auth.EdgeSecurity;
 import io.roomcast.edge.http.AdminHandler;
+import io.roomcast.edge.http.AppPages;
 import io.roomcast.edge.http.AuthHandshake;
 import io.roomcast.edge.http.CachedProbe;
 import io.roomcast.edge.http.ClientAddress;
@@ -160,12 +161,15 @@ public final class EdgeServer implements AutoCloseable {
                 Math.min(1000, config.pingInterval().toMillis()), Math.min(1000, config.pingInterval().toMillis()), TimeUnit.MILLISECONDS);
         sweeper.scheduleWithFixedDelay(new EpochWatch(sessions.values(), topics, worker),
                 config.topicCacheTtl().toMillis(), config.topicCacheTtl().toMillis(), TimeUnit.MILLISECONDS);
+        HttpHandler web = Handlers.resource(new ClassPathResourceManager(EdgeServer.class.getClassLoader(), "web")).setWelcomeFiles("index.html");
         PathHandler main = Handlers.path()
                 .addExactPath("/ws", gate)
                 .addExactPath("/healthz", health::live)
                 .addExactPath("/readyz", health::ready)
-                .addPrefixPath("/", Handlers.resource(new ClassPathResourceManager(EdgeServer.class.getClassLoader(), "web"))
-                        .setWelcomeFiles("index.html"));
+                .addExactPath("/chat", AppPages.page("/chat.html", web))
+                .addExactPath("/logs", AppPages.page("/logs.html", web))
+                .addExactPath("/status", AppPages.page("/status.html", web))
+                .addPrefixPath("/", web);
         HttpHandler admin = new AdminHandler(sessions.values(), config.adminToken());
         HttpHandler metrics = new MetricsHandler(meters);
         Undertow.Builder listeners = Undertow.builder().addHttpListener(config.port(), config.host(), main);
