@@ -26,6 +26,7 @@ import io.roomcast.edge.publish.RecentPublishes;
 import io.roomcast.edge.session.OutboundMetrics;
 import io.roomcast.edge.session.Session;
 import io.roomcast.edge.session.SessionMetrics;
+import io.roomcast.edge.sse.SseTransport;
 import io.roomcast.history.KafkaHistoryReader;
 import io.roomcast.live.LiveTail;
 import io.roomcast.publish.KafkaPublisher;
@@ -66,6 +67,7 @@ public final class EdgeServer implements AutoCloseable {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicLong connectionIds = new AtomicLong();
     private final java.util.concurrent.ScheduledExecutorService sweeper;
+    private final SseTransport sse;
     private volatile boolean draining;
     private volatile boolean closed;
 
@@ -140,10 +142,12 @@ public final class EdgeServer implements AutoCloseable {
                 Math.min(1000, config.pingInterval().toMillis()), Math.min(1000, config.pingInterval().toMillis()), TimeUnit.MILLISECONDS);
         sweeper.scheduleWithFixedDelay(new EpochWatch(sessions.values(), topics, worker),
                 config.topicCacheTtl().toMillis(), config.topicCacheTtl().toMillis(), TimeUnit.MILLISECONDS);
+        this.sse = new SseTransport(backbone, counts, meters);
         this.undertow = Undertow.builder()
                 .addHttpListener(config.port(), config.host())
                 .setHandler(Handlers.path()
                         .addExactPath("/ws", gate)
+                        .addExactPath("/sse", new ConnectionGate(sse, counts, config, meters))
                         .addExactPath("/admin/connections", new AdminHandler(sessions.values(), config.adminToken()))
                         .addExactPath("/healthz", health::live)
                         .addExactPath("/readyz", health::ready)
@@ -206,6 +210,7 @@ public final class EdgeServer implements AutoCloseable {
      */
     public void drain() {
         draining = true;
+        sse.drain();
         long spread = Math.max(1, config.drainDelay().toMillis());
         sessions.values().forEach(s -> {
             s.outbound().force(ServerFrames.reconnect("drain", ThreadLocalRandom.current().nextLong(spread)));
@@ -239,6 +244,7 @@ public final class EdgeServer implements AutoCloseable {
         }
         closed = true;
         draining = true;
+        sse.close();
         undertow.stop();
         sweeper.shutdownNow();
         backbone.worker().shutdownNow();
