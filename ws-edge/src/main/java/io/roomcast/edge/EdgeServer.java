@@ -32,6 +32,7 @@ import io.roomcast.edge.publish.RecentPublishes;
 import io.roomcast.edge.session.OutboundMetrics;
 import io.roomcast.edge.session.Session;
 import io.roomcast.edge.session.SessionMetrics;
+import io.roomcast.edge.sse.SseTransport;
 import io.roomcast.history.KafkaHistoryReader;
 import io.roomcast.live.LiveTail;
 import io.roomcast.publish.KafkaPublisher;
@@ -77,6 +78,7 @@ public final class EdgeServer implements AutoCloseable {
     private final AtomicLong connectionIds = new AtomicLong();
     private final java.util.concurrent.ScheduledExecutorService sweeper;
     private final Liveness liveness;
+    private final SseTransport sse;
     private volatile boolean draining;
     private volatile boolean closed;
 
@@ -162,8 +164,10 @@ public final class EdgeServer implements AutoCloseable {
         sweeper.scheduleWithFixedDelay(new EpochWatch(sessions.values(), topics, worker),
                 config.topicCacheTtl().toMillis(), config.topicCacheTtl().toMillis(), TimeUnit.MILLISECONDS);
         HttpHandler web = Handlers.resource(new ClassPathResourceManager(EdgeServer.class.getClassLoader(), "web")).setWelcomeFiles("index.html");
+        this.sse = new SseTransport(backbone, counts, meters);
         PathHandler main = Handlers.path()
                 .addExactPath("/ws", gate)
+                .addExactPath("/sse", new ConnectionGate(sse, counts, config, meters))
                 .addExactPath("/healthz", health::live)
                 .addExactPath("/readyz", health::ready)
                 .addExactPath("/chat", AppPages.page("/chat.html", web))
@@ -257,6 +261,7 @@ public final class EdgeServer implements AutoCloseable {
      */
     public void drain() {
         draining = true;
+        sse.drain();
         long spread = Math.max(1, config.drainDelay().toMillis());
         sessions.values().forEach(s -> {
             s.outbound().force(ServerFrames.reconnect("drain", ThreadLocalRandom.current().nextLong(spread)));
@@ -290,6 +295,7 @@ public final class EdgeServer implements AutoCloseable {
         }
         closed = true;
         draining = true;
+        sse.close();
         undertow.stop();
         sweeper.shutdownNow();
         backbone.worker().shutdownNow();

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Thread-safety: safe for concurrent use. Frames handed over by one thread keep their order.
  */
-public final class Outbound {
+public final class Outbound implements FrameSink {
     private static final Logger log = LoggerFactory.getLogger(Outbound.class);
     private final WebSocketChannel channel;
     private final int limit;
@@ -52,6 +52,7 @@ public final class Outbound {
     }
 
     /** Sends an event frame if the buffer has room; false when it is full. */
+    @Override
     public boolean offer(ByteBuffer frame) {
         int now = queued.incrementAndGet();
         if (now > limit) {
@@ -63,6 +64,7 @@ public final class Outbound {
     }
 
     /** Sends a control frame regardless of the event limit (see {@link #CONTROL_LIMIT}). */
+    @Override
     public void force(ByteBuffer frame) {
         queued.incrementAndGet();
         if (controlQueued.incrementAndGet() > CONTROL_LIMIT && flooded.compareAndSet(false, true)) {
@@ -77,6 +79,7 @@ public final class Outbound {
      * frame itself when it travels alone. Each event counts against the limit until its message is
      * written. Replays use this: one write per batch instead of one per event.
      */
+    @Override
     public void forceBatch(List<ByteBuffer> frames) {
         for (FrameBatch batch : FrameBatch.of(frames, batchBytes)) {
             queued.addAndGet(batch.count());
@@ -85,6 +88,7 @@ public final class Outbound {
     }
 
     /** How many more event frames fit right now. */
+    @Override
     public int free() {
         return Math.max(0, limit - queued.get());
     }
@@ -106,6 +110,7 @@ public final class Outbound {
      * Runs {@code task} once the buffer has drained to half its limit (at once if it already has).
      * The task runs on whichever thread completes a write, usually an IO thread: it must not block.
      */
+    @Override
     public void whenDrained(Runnable task) {
         boolean runNow;
         synchronized (drainWaiters) {

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.roomcast.edge.Backbone;
 import io.roomcast.edge.protocol.EventFrames;
 import io.roomcast.edge.protocol.ServerFrames;
-import io.roomcast.edge.session.Outbound;
+import io.roomcast.edge.session.FrameSink;
 import io.roomcast.event.RoomEvent;
 import io.roomcast.handover.HandoverBuffer;
 import io.roomcast.history.HistoryChunk;
@@ -61,7 +61,7 @@ public final class Subscription implements LiveListener {
     enum State { STARTING, CATCHING_UP, LIVE, LAGGING, CLOSED }
 
     private final Backbone backbone;
-    private final Outbound outbound;
+    private final FrameSink outbound;
     private final RoomLocation location;
     private final StartPoint from;
     private final JsonNode requestId;
@@ -92,7 +92,7 @@ public final class Subscription implements LiveListener {
     private long droppedFirst;
     private long droppedLast;
 
-    public Subscription(Backbone backbone, Outbound outbound, RoomLocation location, StartPoint from, JsonNode requestId,
+    public Subscription(Backbone backbone, FrameSink outbound, RoomLocation location, StartPoint from, JsonNode requestId,
                         BackpressurePolicy policy, ReadPermits permits, SubscriptionEvents events) {
         this.policy = policy;
         this.permits = permits;
