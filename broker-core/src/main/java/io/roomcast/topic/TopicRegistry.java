@@ -97,6 +97,39 @@ public final class TopicRegistry implements AutoCloseable {
         return info;
     }
 
+    /**
+     * The description of a side topic, created with its configuration when missing. An existing
+     * topic is taken as it is (its partition count may differ from the spec's). Not cached: callers
+     * look it up once at start-up. May block on Kafka; never call it on an IO thread.
+     */
+    public TopicInfo ensure(SideTopic side) {
+        Optional<TopicInfo> existing = describe(side.name());
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        NewTopic topic = new NewTopic(side.name(), Optional.of(side.partitions()),
+                replicationFactor < 1 ? Optional.empty() : Optional.of(replicationFactor)).configs(side.configs());
+        create(topic);
+        log.atInfo().addKeyValue("topic", side.name()).addKeyValue("partitions", side.partitions())
+                .addKeyValue("configs", side.configs()).log("created side topic");
+        return awaitDescription(side.name());
+    }
+
+    private void create(NewTopic topic) {
+        try {
+            admin.createTopics(List.of(topic)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new KafkaUnavailableException("cannot create topic " + topic.name(), e.getCause());
+            }
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new KafkaUnavailableException("creating topic " + topic.name() + " timed out", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaUnavailableException("interrupted", e);
+        }
+    }
+
     private TopicInfo describeOrCreate(Namespace ns) {
         Optional<TopicInfo> existing = describe(ns.topic());
         if (existing.isPresent()) {

@@ -3,6 +3,8 @@ package io.roomcast.edge;
 import io.roomcast.edge.auth.AuthConfig;
 import io.roomcast.history.HistoryLimits;
 import io.roomcast.edge.http.HttpSettings;
+import io.roomcast.edge.ephemeral.EphemeralConfig;
+import io.roomcast.edge.presence.PresenceConfig;
 import io.roomcast.room.Namespaces;
 
 import java.time.Duration;
@@ -50,7 +52,9 @@ public record EdgeConfig(
         Duration dedupeWindow,
         int dedupeEntries,
         HistoryLimits historyLimits,
-        HttpSettings http) {
+        HttpSettings http,
+        PresenceConfig presence,
+        EphemeralConfig ephemeral) {
 
     public EdgeConfig {
         Objects.requireNonNull(host, "host");
@@ -97,6 +101,8 @@ public record EdgeConfig(
         range("dedupeEntries", dedupeEntries, 1, 100_000_000);
         Objects.requireNonNull(historyLimits, "historyLimits");
         Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(presence, "presence");
+        Objects.requireNonNull(ephemeral, "ephemeral");
     }
 
     /** Settings of the edge's admin client: the operator's Kafka client settings. */
@@ -170,6 +176,8 @@ public record EdgeConfig(
         private int dedupeEntries = 100_000;
         private HistoryLimits historyLimits = HistoryLimits.DEFAULTS;
         private HttpSettings http = HttpSettings.ofDefaults();
+        private PresenceConfig presence = PresenceConfig.ofDefaults();
+        private EphemeralConfig ephemeral = EphemeralConfig.ofDefaults();
 
         private Builder(String kafkaBootstrap) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -214,6 +222,8 @@ public record EdgeConfig(
         public Builder historyCacheBytes(long v) { historyLimits = historyLimits.withCacheBytes(v); return this; }
         public Builder historyReadsPerConnection(int v) { historyLimits = historyLimits.withReadsPerConnection(v); return this; }
         public Builder http(HttpSettings v) { http = v; return this; }
+        public Builder presence(PresenceConfig v) { presence = v; return this; }
+        public Builder ephemeral(EphemeralConfig v) { ephemeral = v; return this; }
 
         public EdgeConfig build() {
             return new EdgeConfig(host, port, kafkaBootstrap, namespaces, replicationFactor, outboundLimit, handoverBufferLimit,
@@ -221,7 +231,7 @@ public record EdgeConfig(
                     maxFrameBytes, maxPayloadBytes, workerThreads, workerQueueLimit, topicCacheTtl, drainDelay,
                     dropWindow, pingInterval, heartbeatTimeout, writeTimeout, maxConnections, maxConnectionsPerIp,
                     connectAttemptsPerIpPerSecond, framesPerSecond, publishesPerSecond, rateLimitStrikes, adminToken, auth,
-                    producerOverrides, consumerOverrides, kafkaProperties, dedupeWindow, dedupeEntries, historyLimits, http);
+                    producerOverrides, consumerOverrides, kafkaProperties, dedupeWindow, dedupeEntries, historyLimits, http, presence, ephemeral);
         }
     }
 }

@@ -10,6 +10,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.roomcast.edge.auth.AuthException;
 import io.roomcast.edge.auth.EdgeSecurity;
+import io.roomcast.edge.ephemeral.Ephemeral;
+import io.roomcast.edge.presence.Presence;
 import io.roomcast.edge.http.AdminHandler;
 import io.roomcast.edge.http.AppPages;
 import io.roomcast.edge.http.AuthHandshake;
@@ -109,7 +111,12 @@ public final class EdgeServer implements AutoCloseable {
         Publishing publishing = new Publishing(publisher, topics, history,
                 new RecentPublishes(config.dedupeEntries(), config.dedupeWindow(), Clock.systemUTC(), meters), config.dedupeWindow(),
                 Clock.systemUTC());
-        this.backbone = new Backbone(topics, live, history, publisher, publishing, worker, security, config, meters);
+        // Side topics are created (or found) now: a Kafka that is down here fails the start, as the first lookup would.
+        Presence presence = new Presence(config.presence(), topics, config.kafkaBootstrap(), config.consumerSettings(),
+                config.producerSettings(), Clock.systemUTC(), meters);
+        Ephemeral ephemeral = new Ephemeral(config.ephemeral(), topics, config.kafkaBootstrap(), config.consumerSettings(),
+                config.producerSettings(), Clock.systemUTC(), meters);
+        this.backbone = new Backbone(topics, live, history, publisher, publishing, worker, security, config, meters, presence, ephemeral);
         Gauge.builder("roomcast.connections", sessions, Map::size).description("open WebSocket connections").register(meters);
         Gauge.builder("roomcast.subscriptions", sessions, s -> s.values().stream().mapToInt(Session::subscriptionCount).sum())
                 .description("active subscriptions").register(meters);
@@ -299,6 +306,8 @@ public final class EdgeServer implements AutoCloseable {
         undertow.stop();
         sweeper.shutdownNow();
         backbone.worker().shutdownNow();
+        backbone.presence().close();
+        backbone.ephemeral().close();
         backbone.live().close();
         backbone.history().close();
         backbone.publisher().close();
