@@ -24,7 +24,7 @@ final class CloseCodes {
             return Action.STOP;
         }
         return switch (code) {
-            case NORMAL, 1003, 1007, 1008, 1009 -> Action.STOP;
+            case NORMAL, 1002, 1003, 1007, 1008, 1009 -> Action.STOP;
             default -> Action.RECONNECT;
         };
     }
@@ -37,7 +37,7 @@ final class CloseCodes {
             case 1008 -> ErrorCode.FORBIDDEN;
             case 1009 -> ErrorCode.TOO_LARGE;
             case 4029 -> ErrorCode.RATE_LIMITED;
-            case 1003, 1007 -> ErrorCode.PROTOCOL;
+            case 1002, 1003, 1007 -> ErrorCode.PROTOCOL;
             default -> classify(code) == Action.STOP ? ErrorCode.CLOSED : ErrorCode.CONNECTION_LOST;
         };
         return new ClientError(errorCode, text, null);

@@ -31,6 +31,7 @@ import io.roomcast.edge.session.EpochWatch;
 import io.roomcast.edge.session.Heartbeats;
 import io.roomcast.edge.publish.Publishing;
 import io.roomcast.edge.publish.RecentPublishes;
+import io.roomcast.edge.session.IoFlusher;
 import io.roomcast.edge.session.OutboundMetrics;
 import io.roomcast.edge.session.Session;
 import io.roomcast.edge.session.SessionMetrics;
@@ -123,6 +124,7 @@ public final class EdgeServer implements AutoCloseable {
 
         SessionMetrics sessionMetrics = new SessionMetrics(meters);
         OutboundMetrics outboundMetrics = new OutboundMetrics(meters);
+        IoFlusher.PerThread flushers = new IoFlusher.PerThread();
         FrameParser parser = new FrameParser();
         ConnectionCounts counts = new ConnectionCounts();
         WebSocketConnectionCallback onConnect = (WebSocketHttpExchange exchange, WebSocketChannel channel) -> {
@@ -131,7 +133,7 @@ public final class EdgeServer implements AutoCloseable {
             String remote = client == null || channel.getSourceAddress() == null
                     || client.address() == null || client.address().equals(channel.getSourceAddress().getAddress())
                     ? String.valueOf(channel.getSourceAddress()) : client + " via " + channel.getSourceAddress();
-            Session session = new Session(id, remote, channel, backbone, sessionMetrics, outboundMetrics);
+            Session session = new Session(id, remote, channel, backbone, sessionMetrics, outboundMetrics, flushers);
             if (draining) {
                 session.close(CloseCode.GOING_AWAY);
                 return;

@@ -71,14 +71,14 @@ public final class Session {
     private final java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
 
     public Session(String id, String remote, WebSocketChannel channel, Backbone backbone, SessionMetrics metrics,
-                   OutboundMetrics outboundMetrics) {
+                   OutboundMetrics outboundMetrics, IoFlusher.PerThread flushers) {
         this.id = id;
         this.remote = remote;
         this.channel = channel;
         this.backbone = backbone;
         this.metrics = metrics;
-        this.outbound = new Outbound(channel, backbone.config().outboundLimit(), backbone.config().maxFrameBytes(), outboundMetrics,
-                this::flooded);
+        this.outbound = new Outbound(channel, flushers.of(channel.getIoThread()), backbone.config().outboundLimit(),
+                backbone.config().maxFrameBytes(), outboundMetrics, this::flooded);
         this.readPermits = new ReadPermits(backbone.config().historyLimits().readsPerConnection());
         this.frameLimit = limiter("frames-" + id, backbone.config().framesPerSecond());
         this.publishLimit = limiter("publishes-" + id, backbone.config().publishesPerSecond());
