@@ -36,8 +36,14 @@ public final class Outbound implements FrameSink {
     /** Control frames that may wait unwritten before the client counts as flooding. */
     static final int CONTROL_LIMIT = 1_024;
 
-    /** A queued message: one frame that may be joined with its neighbours, or a prepared batch. */
-    private record Queued(ByteBuffer message, int count, boolean control, boolean joinable) {
+    /**
+     * A queued message: one frame that may be joined with its neighbours, a prepared batch, or
+     * (with {@code then}) an action to run once everything before it has been handed to Undertow.
+     */
+    private record Queued(ByteBuffer message, int count, boolean control, boolean joinable, Runnable then) {
+        Queued(ByteBuffer message, int count, boolean control, boolean joinable) {
+            this(message, count, control, joinable, null);
+        }
     }
 
     private final WebSocketChannel channel;
@@ -141,6 +147,17 @@ public final class Outbound implements FrameSink {
         }
     }
 
+    /**
+     * Runs {@code action} (a close frame) on the IO thread after every frame queued before it has
+     * been handed to Undertow, so a close never overtakes the frames that precede it. Any thread.
+     */
+    public void thenRun(Runnable action) {
+        pending.add(new Queued(null, 0, false, false, action));
+        if (dirty.compareAndSet(false, true)) {
+            flusher.dirty(this);
+        }
+    }
+
     private void enqueue(Queued message) {
         int size = message.message().remaining();
         queuedBytes.addAndGet(size);
@@ -162,9 +179,13 @@ public final class Outbound implements FrameSink {
         while ((next = pending.poll()) != null) {
             if (next.joinable()) {
                 run.add(next);
+                continue;
+            }
+            writeJoined(run);
+            run.clear();
+            if (next.then() != null) {
+                next.then().run();
             } else {
-                writeJoined(run);
-                run.clear();
                 write(next.message(), next.count(), next.control() ? 1 : 0);
             }
         }

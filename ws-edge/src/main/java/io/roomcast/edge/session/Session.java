@@ -464,9 +464,12 @@ public final class Session {
         close(code, code.reason());
     }
 
-    /** Closes the connection with a catalogued code and a specific reason text. */
+    /**
+     * Closes the connection with a catalogued code and a specific reason text, after the frames
+     * already queued for it (a drain's {@code reconnect}, an error). Any thread.
+     */
     public void close(CloseCode code, String reason) {
-        WebSockets.sendClose(code.code(), reason, channel, null);
+        outbound.thenRun(() -> WebSockets.sendClose(code.code(), reason, channel, null));
     }
 
     /**

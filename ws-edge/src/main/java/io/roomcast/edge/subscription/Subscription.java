@@ -12,7 +12,6 @@ import io.roomcast.live.Handover;
 import io.roomcast.live.LiveListener;
 import io.roomcast.live.LivePositionLostException;
 import io.roomcast.position.Epoch;
-import io.roomcast.position.LogBounds;
 import io.roomcast.position.ResumePlan;
 import io.roomcast.position.ResumePlanner;
 import io.roomcast.position.StartPoint;
@@ -82,21 +81,17 @@ public final class Subscription implements LiveListener {
     private int readFailures;
     /** For {@code from: time}: history events older than this are skipped until the first newer one. */
     private long notBefore = Long.MIN_VALUE;
-    private final ArrayDeque<RoomEvent> pending = new ArrayDeque<>();
+    private final DropWindow window;
     /** History events read from Kafka and not yet sent: at most one read, {@link #readChunk} events. */
     private final ArrayDeque<RoomEvent> readAhead = new ArrayDeque<>();
     private final int readChunk;
-    private final int pendingLimit;
     private boolean pumpScheduled;
-    private long droppedCount;
-    private long droppedFirst;
-    private long droppedLast;
 
     public Subscription(Backbone backbone, FrameSink outbound, RoomLocation location, StartPoint from, JsonNode requestId,
                         BackpressurePolicy policy, ReadPermits permits, SubscriptionEvents events) {
         this.policy = policy;
         this.permits = permits;
-        this.pendingLimit = policy == BackpressurePolicy.LATEST_ONLY ? 1 : backbone.config().dropWindow();
+        this.window = new DropWindow(policy == BackpressurePolicy.LATEST_ONLY ? 1 : backbone.config().dropWindow());
         this.readChunk = backbone.config().outboundLimit();
         this.backbone = backbone;
         this.outbound = outbound;
@@ -170,7 +165,7 @@ public final class Subscription implements LiveListener {
                         } else {
                             fallBehind();
                         }
-                    } else if (pending.isEmpty() && droppedCount == 0 && outbound.offer(EventFrames.encode(event))) {
+                    } else if (window.isClear() && outbound.offer(EventFrames.encode(event))) {
                         deliveredLive(event);
                     } else {
                         hold(event);
@@ -210,16 +205,9 @@ public final class Subscription implements LiveListener {
 
     /** Drop policies: keep the event in the bounded window, dropping the oldest when it is full. */
     private void hold(RoomEvent event) {
-        if (pending.size() >= pendingLimit) {
-            RoomEvent dropped = pending.pollFirst();
-            if (droppedCount == 0) {
-                droppedFirst = dropped.offset();
-            }
-            droppedCount++;
-            droppedLast = dropped.offset();
+        if (window.add(event)) {
             events.dropped(1);
         }
-        pending.addLast(event);
         if (!pumpScheduled) {
             pumpScheduled = true;
             outbound.whenDrained(() -> onWorker(this::pump));
@@ -261,19 +249,19 @@ public final class Subscription implements LiveListener {
             if (state != State.LIVE) {
                 return;
             }
-            if (droppedCount > 0) {
-                outbound.force(ServerFrames.dropped(location.room(), droppedCount, droppedFirst, droppedLast));
-                droppedCount = 0;
+            ByteBuffer notice = window.takeNotice(location.room());
+            if (notice != null) {
+                outbound.force(notice);
             }
-            while (!pending.isEmpty()) {
-                RoomEvent next = pending.peekFirst();
+            while (window.hasWaiting()) {
+                RoomEvent next = window.peek();
                 if (!outbound.offer(EventFrames.encode(next))) {
                     break;
                 }
-                pending.pollFirst();
+                window.poll();
                 deliveredLive(next);
             }
-            if (!pending.isEmpty()) {
+            if (window.hasWaiting()) {
                 pumpScheduled = true;
                 outbound.whenDrained(() -> onWorker(this::pump));
             }
@@ -294,34 +282,27 @@ public final class Subscription implements LiveListener {
         long l = h.offset();
         var history = backbone.history();
         var tp = location.partition();
-        if (from instanceof StartPoint.Latest) {
-            return CompletableFuture.completedFuture(ResumePlan.live(l));
+        List<Long> cachedOffsets = h.cached().stream().map(RoomEvent::offset).toList();
+        ResumePlanner.Lookup lookup = ResumePlanner.start(from, location.epoch(), l, h.cacheCoversFrom(), cachedOffsets);
+        if (lookup instanceof ResumePlanner.Lookup.Done done) {
+            return CompletableFuture.completedFuture(done.plan());
         }
-        if (from instanceof StartPoint.After after) {
-            if (ResumePlanner.servableFromCache(after, location.epoch(), h.cacheCoversFrom(), l)) {
-                return CompletableFuture.completedFuture(ResumePlan.complete(after.offset() + 1));
+        CompletableFuture<Long> answer;
+        if (lookup instanceof ResumePlanner.Lookup.LogStart) {
+            answer = permits.run(() -> history.bounds(tp)).thenApply(b -> b.logStart());
+        } else if (lookup instanceof ResumePlanner.Lookup.StartOfLast last) {
+            answer = permits.run(() -> history.startOfLast(tp, location.room(), last.count(), l));
+        } else {
+            long time = ((ResumePlanner.Lookup.OffsetForTime) lookup).timestamp();
+            synchronized (lock) {
+                // Other rooms share the partition, and Kafka finds the first record of any room at or
+                // after the time; this room's older events after it are skipped — in the first
+                // catch-up only (see switchToLive).
+                notBefore = time;
             }
-            return permits.run(() -> history.bounds(tp))
-                    .thenApply(b -> ResumePlanner.after(after, location.epoch(), new LogBounds(Math.min(b.logStart(), l), l)));
+            answer = permits.run(() -> history.offsetForTime(tp, time));
         }
-        if (from instanceof StartPoint.Earliest) {
-            return permits.run(() -> history.bounds(tp)).thenApply(b -> ResumePlan.complete(Math.min(b.logStart(), l)));
-        }
-        if (from instanceof StartPoint.Last last) {
-            List<RoomEvent> cached = h.cached();
-            if (cached.size() >= last.count()) {
-                return CompletableFuture.completedFuture(ResumePlan.complete(cached.get(cached.size() - last.count()).offset()));
-            }
-            return permits.run(() -> history.startOfLast(tp, location.room(), last.count(), l)).thenApply(ResumePlan::complete);
-        }
-        StartPoint.Time time = (StartPoint.Time) from;
-        synchronized (lock) {
-            // Other rooms share the partition, and Kafka finds the first record of any room at or
-            // after the time; this room's older events after it are skipped — in the first
-            // catch-up only (see switchToLive).
-            notBefore = time.timestamp();
-        }
-        return permits.run(() -> history.offsetForTime(tp, time.timestamp())).thenApply(o -> ResumePlan.complete(Math.min(o, l)));
+        return answer.thenApply(a -> ResumePlanner.withLookup(from, location.epoch(), l, a));
     }
 
     private void begin(ResumePlan plan) {
@@ -546,7 +527,7 @@ public final class Subscription implements LiveListener {
         synchronized (lock) {
             long lag = next < 0 || lastDelivered < 0 && state == State.STARTING ? 0 : Math.max(0, next - 1 - lastDelivered);
             return new SubscriptionStatus(location.room().value(), state.name().toLowerCase(java.util.Locale.ROOT),
-                    policy.wire(), lastDelivered, lag, pending.size(), readAhead.size());
+                    policy.wire(), lastDelivered, lag, window.size(), readAhead.size());
         }
     }
 
