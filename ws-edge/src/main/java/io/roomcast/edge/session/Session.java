@@ -425,6 +425,8 @@ public final class Session {
                             case INVALID -> ErrorCode.BAD_REQUEST;
                         };
                         error(p.id(), p.room().value(), code, pe.getMessage());
+                    } else if (cause instanceof UnknownNamespaceException) { // found by FuzzIT: was internal, with an ERROR log
+                        error(p.id(), p.room().value(), ErrorCode.BAD_REQUEST, cause.getMessage());
                     } else {
                         log.atError().addKeyValue("session", id).addKeyValue("room", p.room()).setCause(cause).log("publish failed");
                         error(p.id(), p.room().value(), ErrorCode.INTERNAL, "publish failed");
