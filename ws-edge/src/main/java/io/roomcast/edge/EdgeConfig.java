@@ -2,6 +2,7 @@ package io.roomcast.edge;
 
 import io.roomcast.edge.auth.AuthConfig;
 import io.roomcast.room.Namespaces;
+import io.roomcast.topic.TopicPolicy;
 
 import java.time.Duration;
 import java.util.Map;
@@ -16,7 +17,7 @@ public record EdgeConfig(
         int port,
         String kafkaBootstrap,
         Namespaces namespaces,
-        short replicationFactor,
+        TopicPolicy topicPolicy,
         int outboundLimit,
         int handoverBufferLimit,
         int historyReaders,
@@ -132,6 +133,7 @@ public record EdgeConfig(
         private final String kafkaBootstrap;
         private Namespaces namespaces = Namespaces.ofDefaults();
         private short replicationFactor = -1;
+        private int minInsyncReplicas = -1;
         private int outboundLimit = 100;
         private int handoverBufferLimit = 10_000;
         private int historyReaders = 2;
@@ -171,6 +173,7 @@ public record EdgeConfig(
         public Builder port(int v) { port = v; return this; }
         public Builder namespaces(Namespaces v) { namespaces = v; return this; }
         public Builder replicationFactor(short v) { replicationFactor = v; return this; }
+        public Builder minInsyncReplicas(int v) { minInsyncReplicas = v; return this; }
         public Builder outboundLimit(int v) { outboundLimit = v; return this; }
         public Builder handoverBufferLimit(int v) { handoverBufferLimit = v; return this; }
         public Builder historyReaders(int v) { historyReaders = v; return this; }
@@ -203,7 +206,7 @@ public record EdgeConfig(
         public Builder dedupeEntries(int v) { dedupeEntries = v; return this; }
 
         public EdgeConfig build() {
-            return new EdgeConfig(host, port, kafkaBootstrap, namespaces, replicationFactor, outboundLimit, handoverBufferLimit,
+            return new EdgeConfig(host, port, kafkaBootstrap, namespaces, new TopicPolicy(replicationFactor, minInsyncReplicas), outboundLimit, handoverBufferLimit,
                     historyReaders, historyQueueLimit, historyReadAttempts, idleRoomsPerPartition, maxSubscriptionsPerConnection,
                     maxFrameBytes, maxPayloadBytes, workerThreads, workerQueueLimit, topicCacheTtl, drainDelay,
                     dropWindow, pingInterval, heartbeatTimeout, writeTimeout, maxConnections, maxConnectionsPerIp,
