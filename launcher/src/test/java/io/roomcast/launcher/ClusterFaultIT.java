@@ -1,6 +1,8 @@
 package io.roomcast.launcher;
 
+import io.roomcast.client.ErrorCode;
 import io.roomcast.client.RoomcastClient;
+import io.roomcast.client.RoomcastException;
 import org.apache.kafka.clients.admin.NewPartitionReassignment;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
@@ -18,19 +20,25 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Roomcast on a replicated Kafka (three brokers in child JVMs, RF 3, min ISR 2, unclean election
  * off) under live load, through broker crashes, rolling edge restarts and leader moves. Small in
- * the suite; {@code -Droomcast.cluster.scale=N} runs N times the load (docs/operations.md has the
- * command and the figures). Each test prints one {@code FIGURES} line.
+ * the suite; {@code -Droomcast.cluster.scale=N} runs N times the load and
+ * {@code -Droomcast.cluster.kills=N} kills the leader N times (docs/operations.md has the command
+ * and the figures). Each test prints one {@code FIGURES} line.
  */
 class ClusterFaultIT {
     private static final long PACE_MILLIS = 10;
+    /** How often the busy partition's leader is killed and restarted ({@code -Droomcast.cluster.kills=N}). */
+    private static final int KILLS = Integer.getInteger("roomcast.cluster.kills", 1);
     private static ClusterRig rig;
 
     @TempDir
@@ -60,16 +68,18 @@ class ClusterFaultIT {
         awaitMoreAcks(load, 100);
 
         TopicPartition busy = rig.partitionOf(rooms.get(0));
-        int leader = rig.cluster.leader(busy);
-        rig.cluster.kill(leader);
-        awaitMoreAcks(load, 100);
-        assertThat(rig.cluster.leader(busy)).isNotEqualTo(leader);
-        rig.cluster.start(leader);
-        await().atMost(Duration.ofSeconds(90)).until(() -> rig.cluster.inSyncReplicas(busy).size() == 3);
-        awaitMoreAcks(load, 100);
+        for (int kill = 0; kill < KILLS; kill++) {
+            int leader = rig.cluster.leader(busy);
+            rig.cluster.kill(leader);
+            awaitMoreAcks(load, 100);
+            assertThat(rig.cluster.leader(busy)).isNotEqualTo(leader);
+            rig.cluster.start(leader);
+            await().atMost(Duration.ofSeconds(90)).until(() -> rig.cluster.inSyncReplicas(busy).size() == 3);
+            awaitMoreAcks(load, 100);
+        }
         load.close();
 
-        verify("broker-kill", rooms, load, readers, 1);
+        verify("broker-kill", rooms, load, readers, KILLS);
         assertThat(load.failureCounts().keySet()).as("edge publishes fail with unavailable or succeed, never hang")
                 .allMatch(k -> k.equals("ws-a:unavailable") || k.equals("ws-b:unavailable") || k.startsWith("kafka:"));
     }
@@ -130,6 +140,36 @@ class ClusterFaultIT {
         load.close();
 
         verify("leader-move", rooms, load, List.of(resuming), moves);
+    }
+
+    @Test
+    void shouldAnswerUnavailableInsteadOfHangingWhileTooFewReplicasAreInSync() throws Exception {
+        String room = ClusterRig.newRooms(1).get(0);
+        RoomcastClient client = rig.client(List.of(rig.uri(0)));
+        long before = client.publish(room, Map.of("n", 0)).get(PublishLoad.HANG_MILLIS, TimeUnit.MILLISECONDS);
+        TopicPartition tp = rig.partitionOf(room);
+        int leader = rig.cluster.leader(tp);
+        List<Integer> others = rig.cluster.nodeIds().stream().filter(id -> id != leader).toList();
+
+        others.forEach(rig.cluster::kill); // the leader alone is below min.insync.replicas 2
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> client.publish(room, Map.of("n", 1)).get(PublishLoad.HANG_MILLIS, TimeUnit.MILLISECONDS))
+                .cause().isInstanceOfSatisfying(RoomcastException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE));
+        long answeredMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+        others.forEach(rig.cluster::start);
+        await().atMost(Duration.ofSeconds(90)).until(() -> rig.cluster.inSyncReplicas(tp).size() == 3);
+        long[] after = {-1};
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            try {
+                after[0] = client.publish(room, Map.of("n", 2)).get(PublishLoad.HANG_MILLIS, TimeUnit.MILLISECONDS);
+                return true;
+            } catch (ExecutionException e) {
+                return false; // unavailable until the edge's circuit breaker lets publishes through again
+            }
+        });
+        System.out.printf("FIGURES test=min-isr faults=%d unavailableAfterMs=%d%n", others.size(), answeredMillis);
+        assertThat(after[0]).isGreaterThan(before);
     }
 
     private static Map<String, RoomReader> readers(List<String> rooms, RoomcastClient client) {
