@@ -65,7 +65,18 @@ public final class TopicMaker {
 
     /** Logs one warning naming every difference between the topic and its spec; returns them. */
     static List<String> warnIfDifferent(Admin admin, TopicSpec spec, TopicDescription actual, Duration timeout) {
-        List<String> differences = spec.differences(actual, configs(admin, spec.topic(), timeout));
+        Map<String, String> actualConfigs;
+        TopicSpec checked = spec;
+        try {
+            actualConfigs = configs(admin, spec.topic(), timeout);
+        } catch (KafkaUnavailableException e) {
+            // a client allowed to describe topics but not their configs (ACLs) still starts
+            log.atWarn().addKeyValue("topic", spec.topic()).addKeyValue("reason", String.valueOf(e.getCause()))
+                    .log("cannot read the topic's configs; checking only its partitions and replication");
+            actualConfigs = Map.of();
+            checked = new TopicSpec(spec.topic(), spec.partitions(), spec.replicationFactor(), Map.of());
+        }
+        List<String> differences = checked.differences(actual, actualConfigs);
         if (!differences.isEmpty()) {
             log.atWarn().addKeyValue("topic", spec.topic()).addKeyValue("differences", differences)
                     .log("topic " + spec.topic() + " exists with another shape than Roomcast's topic policy; left as it is: " + String.join("; ", differences));

@@ -3,7 +3,6 @@ package io.roomcast.topic;
 import io.roomcast.room.Namespace;
 import org.apache.kafka.common.config.TopicConfig;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -54,19 +53,15 @@ public record TopicPolicy(short replicationFactor, int minInsyncReplicas) {
         return new TopicSpec(ns.topic(), ns.partitions(), replicationFactor, configs);
     }
 
-    /** A compacted topic keyed by room or lease (presence, snapshots, the room directory): the latest value per key is kept. */
-    public TopicSpec compacted(String topic, int partitions) {
+    /**
+     * A topic beside the room topics (presence leases, ephemeral signals, snapshots): its own
+     * partitions and the configuration that gives it its meaning (compaction, short retention),
+     * with the deployment's replication.
+     */
+    public TopicSpec forSideTopic(SideTopic side) {
         Map<String, String> configs = base();
-        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-        return new TopicSpec(topic, partitions, replicationFactor, configs);
-    }
-
-    /** A short-lived topic (typing, cursors): deleted after {@code retention}. */
-    public TopicSpec ephemeral(String topic, int partitions, Duration retention) {
-        Map<String, String> configs = base();
-        configs.put(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE);
-        configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retention.toMillis()));
-        return new TopicSpec(topic, partitions, replicationFactor, configs);
+        configs.putAll(side.configs());
+        return new TopicSpec(side.name(), side.partitions(), replicationFactor, configs);
     }
 
     private Map<String, String> base() {

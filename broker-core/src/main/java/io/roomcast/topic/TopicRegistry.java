@@ -102,6 +102,17 @@ public final class TopicRegistry implements AutoCloseable {
         return new TopicInfo(ns.topic(), d.topicId(), d.partitions().size());
     }
 
+    /**
+     * The description of a side topic, created through the {@link TopicPolicy} with the
+     * configuration that gives it its meaning when missing; an existing one is taken as it is (its
+     * partition count may differ from the spec's) after a warning naming any difference. Not
+     * cached: callers look it up once at start-up. May block on Kafka; never call it on an IO thread.
+     */
+    public TopicInfo ensure(SideTopic side) {
+        TopicDescription d = TopicMaker.ensure(admin, policy.forSideTopic(side), TIMEOUT);
+        return new TopicInfo(side.name(), d.topicId(), d.partitions().size());
+    }
+
     /** Forgets cached descriptions, so the next lookup asks Kafka. */
     public void invalidate() {
         topics.clear();

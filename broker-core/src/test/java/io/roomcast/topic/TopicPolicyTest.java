@@ -39,8 +39,11 @@ class TopicPolicyTest {
 
     @Test
     void shouldCompactTheCompactedTopics() {
-        assertThat(TopicPolicy.replicated().compacted("roomcast.presence", 4).configs())
-                .containsEntry("cleanup.policy", "compact").doesNotContainKey("retention.ms");
+        TopicSpec spec = TopicPolicy.replicated().forSideTopic(SideTopic.compacted("roomcast.presence", 4, Duration.ofHours(1)));
+
+        assertThat(spec.configs()).containsEntry("cleanup.policy", "compact").containsEntry("min.insync.replicas", "2")
+                .containsEntry("unclean.leader.election.enable", "false").doesNotContainKey("retention.ms");
+        assertThat(spec.replicationFactor()).isEqualTo((short) 3);
     }
 
     @Test

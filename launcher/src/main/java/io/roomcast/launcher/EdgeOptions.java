@@ -39,6 +39,9 @@ final class EdgeOptions {
     @Option(names = "--history-readers", defaultValue = "${env:ROOMCAST_HISTORY_READERS:-2}", description = "Kafka reader threads for replays (default: ${DEFAULT-VALUE})")
     int historyReaders;
 
+    @Option(names = "--history-cache-bytes", defaultValue = "${env:ROOMCAST_HISTORY_CACHE_BYTES:-268435456}", description = "bytes of events all room history caches of the edge may hold (default: ${DEFAULT-VALUE})")
+    long historyCacheBytes;
+
     @Option(names = "--drain-delay", defaultValue = "${env:ROOMCAST_DRAIN_DELAY:-PT5S}", description = "spread of client reconnects on drain, ISO-8601 (default: ${DEFAULT-VALUE})")
     Duration drainDelay;
 
@@ -97,7 +100,7 @@ final class EdgeOptions {
         EdgeConfig.Builder b = EdgeConfig.builder(kafka).host(host).port(port)
                 .replicationFactor(replicationFactor).minInsyncReplicas(minInsyncReplicas).outboundLimit(outboundLimit).maxFrameBytes(maxFrameBytes)
                 .maxPayloadBytes(Math.max(1, maxFrameBytes - 4096)).maxSubscriptionsPerConnection(maxSubscriptions)
-                .historyReaders(historyReaders).drainDelay(drainDelay).auth(auth()).adminToken(adminToken)
+                .historyReaders(historyReaders).historyCacheBytes(historyCacheBytes).drainDelay(drainDelay).auth(auth()).adminToken(adminToken)
                 .framesPerSecond(framesPerSecond).publishesPerSecond(publishesPerSecond).kafkaProperties(kafkaProperties);
         io.roomcast.room.Namespaces namespaces = io.roomcast.room.Namespaces.ofDefaults();
         for (String spec : namespaceSpecs) {

@@ -1,6 +1,10 @@
 package io.roomcast.edge;
 
 import io.roomcast.edge.auth.AuthConfig;
+import io.roomcast.history.HistoryLimits;
+import io.roomcast.edge.http.HttpSettings;
+import io.roomcast.edge.ephemeral.EphemeralConfig;
+import io.roomcast.edge.presence.PresenceConfig;
 import io.roomcast.room.Namespaces;
 import io.roomcast.topic.TopicPolicy;
 
@@ -47,7 +51,11 @@ public record EdgeConfig(
         Map<String, Object> consumerOverrides,
         KafkaClientProperties kafkaProperties,
         Duration dedupeWindow,
-        int dedupeEntries) {
+        int dedupeEntries,
+        HistoryLimits historyLimits,
+        HttpSettings http,
+        PresenceConfig presence,
+        EphemeralConfig ephemeral) {
 
     public EdgeConfig {
         Objects.requireNonNull(host, "host");
@@ -92,6 +100,10 @@ public record EdgeConfig(
         Objects.requireNonNull(kafkaProperties, "kafkaProperties");
         positive("dedupeWindow", dedupeWindow);
         range("dedupeEntries", dedupeEntries, 1, 100_000_000);
+        Objects.requireNonNull(historyLimits, "historyLimits");
+        Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(presence, "presence");
+        Objects.requireNonNull(ephemeral, "ephemeral");
     }
 
     /** Settings of the edge's admin client: the operator's Kafka client settings. */
@@ -164,6 +176,10 @@ public record EdgeConfig(
         private KafkaClientProperties kafkaProperties = KafkaClientProperties.NONE;
         private Duration dedupeWindow = Duration.ofMinutes(5);
         private int dedupeEntries = 100_000;
+        private HistoryLimits historyLimits = HistoryLimits.DEFAULTS;
+        private HttpSettings http = HttpSettings.ofDefaults();
+        private PresenceConfig presence = PresenceConfig.ofDefaults();
+        private EphemeralConfig ephemeral = EphemeralConfig.ofDefaults();
 
         private Builder(String kafkaBootstrap) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -204,6 +220,13 @@ public record EdgeConfig(
         public Builder kafkaProperties(KafkaClientProperties v) { kafkaProperties = v; return this; }
         public Builder dedupeWindow(Duration v) { dedupeWindow = v; return this; }
         public Builder dedupeEntries(int v) { dedupeEntries = v; return this; }
+        public Builder historyReadTimeout(Duration v) { historyLimits = historyLimits.withReadTimeout(v); return this; }
+        public Builder historyScanRecords(int v) { historyLimits = historyLimits.withScanRecords(v); return this; }
+        public Builder historyCacheBytes(long v) { historyLimits = historyLimits.withCacheBytes(v); return this; }
+        public Builder historyReadsPerConnection(int v) { historyLimits = historyLimits.withReadsPerConnection(v); return this; }
+        public Builder http(HttpSettings v) { http = v; return this; }
+        public Builder presence(PresenceConfig v) { presence = v; return this; }
+        public Builder ephemeral(EphemeralConfig v) { ephemeral = v; return this; }
 
         public EdgeConfig build() {
             return new EdgeConfig(host, port, kafkaBootstrap, namespaces, new TopicPolicy(replicationFactor, minInsyncReplicas), outboundLimit, handoverBufferLimit,
@@ -211,7 +234,7 @@ public record EdgeConfig(
                     maxFrameBytes, maxPayloadBytes, workerThreads, workerQueueLimit, topicCacheTtl, drainDelay,
                     dropWindow, pingInterval, heartbeatTimeout, writeTimeout, maxConnections, maxConnectionsPerIp,
                     connectAttemptsPerIpPerSecond, framesPerSecond, publishesPerSecond, rateLimitStrikes, adminToken, auth,
-                    producerOverrides, consumerOverrides, kafkaProperties, dedupeWindow, dedupeEntries);
+                    producerOverrides, consumerOverrides, kafkaProperties, dedupeWindow, dedupeEntries, historyLimits, http, presence, ephemeral);
         }
     }
 }

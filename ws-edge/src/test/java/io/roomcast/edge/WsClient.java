@@ -23,6 +23,7 @@ final class WsClient implements AutoCloseable {
 
     private final LinkedBlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private volatile String closeReason;
     private final WebSocket socket;
     private volatile boolean paused;
     private volatile boolean demandHeld;
@@ -60,6 +61,7 @@ final class WsClient implements AutoCloseable {
 
                     @Override
                     public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+                        closeReason = reason;
                         closeCode.complete(statusCode);
                         return null;
                     }
@@ -160,6 +162,11 @@ final class WsClient implements AutoCloseable {
 
     int awaitClose() {
         return closeCode.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+    }
+
+    /** The reason of the close frame the edge sent; call after {@link #awaitClose()}. */
+    String closeReason() {
+        return closeReason;
     }
 
     void abort() {

@@ -17,12 +17,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * The bounded outbound buffer of one connection. Undertow queues frames on the heap without any
  * limit, so every frame is charged here before it is handed to Undertow and released in the send
  * callback: the bound is real. Events are refused when the buffer is full (the subscription then
- * falls back to catching up at the client's pace); control frames are always accepted, since they
- * are few and bounded by the request rate.
+ * falls back to catching up at the client's pace). Control frames (answers, notices, pongs) are
+ * accepted beyond the event limit but counted too: a client that keeps asking while reading
+ * nothing fills {@link #CONTROL_LIMIT}, and the owner is told once ({@code onFlood}) to close it.
  *
  * <p>Thread-safety: safe for concurrent use. Frames handed over by one thread keep their order.
  */
-public final class Outbound {
+public final class Outbound implements FrameSink {
     private static final Logger log = LoggerFactory.getLogger(Outbound.class);
     private final WebSocketChannel channel;
     private final int limit;
@@ -31,13 +32,19 @@ public final class Outbound {
     private final AtomicLong queuedBytes = new AtomicLong();
     private final OutboundMetrics metrics;
     private final List<Runnable> drainWaiters = new ArrayList<>();
+    /** Control frames that may wait unwritten before the client counts as flooding. */
+    static final int CONTROL_LIMIT = 1_024;
+    private final AtomicInteger controlQueued = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicBoolean flooded = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Runnable onFlood;
     private volatile long lastProgressNanos = System.nanoTime();
 
     /**
      * @param limit      event frames that may be queued at once (each event of a batch counts)
      * @param batchBytes the largest WebSocket message {@link #forceBatch} builds from several events
      */
-    public Outbound(WebSocketChannel channel, int limit, int batchBytes, OutboundMetrics metrics) {
+    public Outbound(WebSocketChannel channel, int limit, int batchBytes, OutboundMetrics metrics, Runnable onFlood) {
+        this.onFlood = onFlood;
         this.channel = channel;
         this.limit = limit;
         this.batchBytes = batchBytes;
@@ -45,20 +52,25 @@ public final class Outbound {
     }
 
     /** Sends an event frame if the buffer has room; false when it is full. */
+    @Override
     public boolean offer(ByteBuffer frame) {
         int now = queued.incrementAndGet();
         if (now > limit) {
             queued.decrementAndGet();
             return false;
         }
-        write(frame, 1);
+        write(frame, 1, false);
         return true;
     }
 
-    /** Sends a control frame regardless of the limit. */
+    /** Sends a control frame regardless of the event limit (see {@link #CONTROL_LIMIT}). */
+    @Override
     public void force(ByteBuffer frame) {
         queued.incrementAndGet();
-        write(frame, 1);
+        if (controlQueued.incrementAndGet() > CONTROL_LIMIT && flooded.compareAndSet(false, true)) {
+            onFlood.run();
+        }
+        write(frame, 1, true);
     }
 
     /**
@@ -67,14 +79,16 @@ public final class Outbound {
      * frame itself when it travels alone. Each event counts against the limit until its message is
      * written. Replays use this: one write per batch instead of one per event.
      */
+    @Override
     public void forceBatch(List<ByteBuffer> frames) {
         for (FrameBatch batch : FrameBatch.of(frames, batchBytes)) {
             queued.addAndGet(batch.count());
-            write(batch.message(), batch.count());
+            write(batch.message(), batch.count(), false);
         }
     }
 
     /** How many more event frames fit right now. */
+    @Override
     public int free() {
         return Math.max(0, limit - queued.get());
     }
@@ -96,6 +110,7 @@ public final class Outbound {
      * Runs {@code task} once the buffer has drained to half its limit (at once if it already has).
      * The task runs on whichever thread completes a write, usually an IO thread: it must not block.
      */
+    @Override
     public void whenDrained(Runnable task) {
         boolean runNow;
         synchronized (drainWaiters) {
@@ -109,25 +124,36 @@ public final class Outbound {
         }
     }
 
-    /** Hands one WebSocket message carrying {@code count} frames to Undertow; they are released together. */
-    private void write(ByteBuffer frame, int count) {
+    /**
+     * Hands one WebSocket message carrying {@code count} frames to Undertow; they are released
+     * together, once: Undertow may report a failed frame more than once while a channel closes.
+     */
+    private void write(ByteBuffer frame, int count, boolean control) {
         int size = frame.remaining();
         queuedBytes.addAndGet(size);
         metrics.charged(size);
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
         WebSockets.sendText(frame.duplicate(), channel, new WebSocketCallback<Void>() {
             @Override
             public void complete(WebSocketChannel ch, Void context) {
-                released(size, count, true);
+                if (done.compareAndSet(false, true)) {
+                    released(size, count, control, true);
+                }
             }
 
             @Override
             public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
-                released(size, count, false);
+                if (done.compareAndSet(false, true)) {
+                    released(size, count, control, false);
+                }
             }
         });
     }
 
-    private void released(int size, int count, boolean written) {
+    private void released(int size, int count, boolean control, boolean written) {
+        if (control) {
+            controlQueued.decrementAndGet();
+        }
         queuedBytes.addAndGet(-size);
         metrics.released(size, written);
         lastProgressNanos = System.nanoTime();

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.roomcast.edge.Backbone;
 import io.roomcast.edge.protocol.EventFrames;
 import io.roomcast.edge.protocol.ServerFrames;
-import io.roomcast.edge.session.Outbound;
+import io.roomcast.edge.session.FrameSink;
 import io.roomcast.event.RoomEvent;
 import io.roomcast.handover.HandoverBuffer;
 import io.roomcast.history.HistoryChunk;
@@ -27,6 +27,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One room subscribed on one connection, and its exact hand-over from history to live.
@@ -45,7 +48,10 @@ import java.util.concurrent.CompletionException;
  * range before the next event it receives. History is always delivered losslessly.
  *
  * <p>Threading: {@link #onLive} runs on the live tail's thread; the catch-up runs on the
- * backbone's worker executor; state is guarded by one lock. Frames are handed to the connection
+ * backbone's worker executor; state is guarded by one lock. Every continuation goes through
+ * {@link #onWorker}: when the worker refuses it (queue full), the subscription ends with a notice
+ * to the client and frees its room, instead of waiting forever. History reads take a permit of
+ * the connection's {@link ReadPermits}. Frames are handed to the connection
  * while holding it, so their order is the delivery order. Lock order: the live tail's partition
  * lock is taken before this lock, never while holding it.
  */
@@ -55,13 +61,16 @@ public final class Subscription implements LiveListener {
     enum State { STARTING, CATCHING_UP, LIVE, LAGGING, CLOSED }
 
     private final Backbone backbone;
-    private final Outbound outbound;
+    private final FrameSink outbound;
     private final RoomLocation location;
     private final StartPoint from;
     private final JsonNode requestId;
     private final SubscriptionEvents events;
     private final BackpressurePolicy policy;
+    private final ReadPermits permits;
     private final Object lock = new Object();
+    /** Set with CLOSED, readable without the lock by the live tail (see {@link LiveListener#ended()}). */
+    private volatile boolean ended;
 
     private State state = State.STARTING;
     private HandoverBuffer buffer;
@@ -83,9 +92,10 @@ public final class Subscription implements LiveListener {
     private long droppedFirst;
     private long droppedLast;
 
-    public Subscription(Backbone backbone, Outbound outbound, RoomLocation location, StartPoint from, JsonNode requestId,
-                        BackpressurePolicy policy, SubscriptionEvents events) {
+    public Subscription(Backbone backbone, FrameSink outbound, RoomLocation location, StartPoint from, JsonNode requestId,
+                        BackpressurePolicy policy, ReadPermits permits, SubscriptionEvents events) {
         this.policy = policy;
+        this.permits = permits;
         this.pendingLimit = policy == BackpressurePolicy.LATEST_ONLY ? 1 : backbone.config().dropWindow();
         this.readChunk = backbone.config().outboundLimit();
         this.backbone = backbone;
@@ -125,6 +135,7 @@ public final class Subscription implements LiveListener {
                 return false;
             }
             state = State.CLOSED;
+            ended = true;
             buffer = null;
             cacheView = null;
             readAhead.clear();
@@ -211,8 +222,37 @@ public final class Subscription implements LiveListener {
         pending.addLast(event);
         if (!pumpScheduled) {
             pumpScheduled = true;
-            outbound.whenDrained(() -> backbone.worker().execute(this::pump));
+            outbound.whenDrained(() -> onWorker(this::pump));
         }
+    }
+
+    @Override
+    public boolean ended() {
+        return ended;
+    }
+
+    /** Runs the next step on the worker; when the worker refuses it, the subscription ends with a notice. */
+    private void onWorker(Runnable step) {
+        try {
+            backbone.worker().execute(step);
+        } catch (RejectedExecutionException e) {
+            fail(e);
+        }
+    }
+
+    /**
+     * Ends the subscription and tells the session, which sends the room notice and frees the room.
+     * Under our lock the partition's lock must not be taken (lock order): the live tail then drops
+     * the ended listener itself at the room's next event.
+     */
+    private void fail(Throwable cause) {
+        if (!end()) {
+            return;
+        }
+        if (!Thread.holdsLock(lock)) {
+            backbone.live().unregister(location.room(), location.partition(), this);
+        }
+        events.failed(this, cause);
     }
 
     private void pump() {
@@ -235,7 +275,7 @@ public final class Subscription implements LiveListener {
             }
             if (!pending.isEmpty()) {
                 pumpScheduled = true;
-                outbound.whenDrained(() -> backbone.worker().execute(this::pump));
+                outbound.whenDrained(() -> onWorker(this::pump));
             }
         }
     }
@@ -261,25 +301,27 @@ public final class Subscription implements LiveListener {
             if (ResumePlanner.servableFromCache(after, location.epoch(), h.cacheCoversFrom(), l)) {
                 return CompletableFuture.completedFuture(ResumePlan.complete(after.offset() + 1));
             }
-            return history.bounds(tp).thenApply(b -> ResumePlanner.after(after, location.epoch(), new LogBounds(Math.min(b.logStart(), l), l)));
+            return permits.run(() -> history.bounds(tp))
+                    .thenApply(b -> ResumePlanner.after(after, location.epoch(), new LogBounds(Math.min(b.logStart(), l), l)));
         }
         if (from instanceof StartPoint.Earliest) {
-            return history.bounds(tp).thenApply(b -> ResumePlan.complete(Math.min(b.logStart(), l)));
+            return permits.run(() -> history.bounds(tp)).thenApply(b -> ResumePlan.complete(Math.min(b.logStart(), l)));
         }
         if (from instanceof StartPoint.Last last) {
             List<RoomEvent> cached = h.cached();
             if (cached.size() >= last.count()) {
                 return CompletableFuture.completedFuture(ResumePlan.complete(cached.get(cached.size() - last.count()).offset()));
             }
-            return history.startOfLast(tp, location.room(), last.count(), l).thenApply(ResumePlan::complete);
+            return permits.run(() -> history.startOfLast(tp, location.room(), last.count(), l)).thenApply(ResumePlan::complete);
         }
         StartPoint.Time time = (StartPoint.Time) from;
         synchronized (lock) {
             // Other rooms share the partition, and Kafka finds the first record of any room at or
-            // after the time; this room's older events after it are skipped.
+            // after the time; this room's older events after it are skipped — in the first
+            // catch-up only (see switchToLive).
             notBefore = time.timestamp();
         }
-        return history.offsetForTime(tp, time.timestamp()).thenApply(o -> ResumePlan.complete(Math.min(o, l)));
+        return permits.run(() -> history.offsetForTime(tp, time.timestamp())).thenApply(o -> ResumePlan.complete(Math.min(o, l)));
     }
 
     private void begin(ResumePlan plan) {
@@ -326,7 +368,7 @@ public final class Subscription implements LiveListener {
             }
             int free = outbound.free();
             if (free == 0) {
-                outbound.whenDrained(() -> backbone.worker().execute(this::catchUp));
+                outbound.whenDrained(() -> onWorker(this::catchUp));
                 return;
             }
             if (haveRead) {
@@ -334,8 +376,8 @@ public final class Subscription implements LiveListener {
             } else if (view.cacheCoversFrom() <= from) {
                 deliverFromCache(view, from, until, free);
             } else {
-                backbone.history().read(location.partition(), location.room(), from, until, readChunk)
-                        .whenCompleteAsync(this::deliverChunk, backbone.worker());
+                permits.run(() -> backbone.history().read(location.partition(), location.room(), from, until, readChunk))
+                        .whenComplete((chunk, error) -> onWorker(() -> deliverChunk(chunk, error)));
                 return;
             }
         }
@@ -415,11 +457,11 @@ public final class Subscription implements LiveListener {
         if (readFailures > backbone.config().historyReadAttempts()) {
             log.atWarn().addKeyValue("room", location.room()).addKeyValue("offset", cursor).setCause(error)
                     .log("history read failed; ending the subscription");
-            events.failed(this, error);
+            fail(error);
             return;
         }
-        CompletableFuture.delayedExecutor(readFailures * 500L, java.util.concurrent.TimeUnit.MILLISECONDS, backbone.worker())
-                .execute(this::catchUp);
+        Executor worker = this::onWorker;
+        CompletableFuture.delayedExecutor(readFailures * 500L, TimeUnit.MILLISECONDS, worker).execute(this::catchUp);
     }
 
     private void switchToLive() {
@@ -434,6 +476,10 @@ public final class Subscription implements LiveListener {
                 }
                 List<RoomEvent> buffered = buffer.drainAbove(lastDelivered);
                 buffer = null;
+                // What the catch-up needed is sent: the cache snapshot is released, and a time
+                // start's skip ends here, so a later lossless catch-up skips nothing.
+                cacheView = null;
+                notBefore = Long.MIN_VALUE;
                 state = State.LIVE;
                 for (RoomEvent e : buffered) {
                     if (policy != BackpressurePolicy.LOSSLESS) {
@@ -459,7 +505,7 @@ public final class Subscription implements LiveListener {
         readAhead.clear();
         cursor = lastDelivered + 1;
         events.lagging(this);
-        outbound.whenDrained(() -> backbone.worker().execute(this::recapture));
+        outbound.whenDrained(() -> onWorker(this::recapture));
     }
 
     private void recapture() {
