@@ -18,6 +18,10 @@ final class EdgeOptions {
             description = "replication factor of topics Roomcast creates; -1 = the broker's default")
     short replicationFactor;
 
+    @Option(names = "--min-insync-replicas", defaultValue = "${env:ROOMCAST_MIN_INSYNC_REPLICAS:--1}",
+            description = "min.insync.replicas of topics Roomcast creates (2 at replication factor 3); -1 = the broker's default")
+    int minInsyncReplicas;
+
     @Option(names = "--namespace", paramLabel = "NAME=key:value,...",
             description = "add or change a namespace, repeatable: e.g. chat=partitions:8,retention:P7D,history:1000,policy:lossless "
                     + "or metrics=topic:roomcast.metrics,policy:latest-only (keys: topic, partitions, retention, history, policy)")
@@ -111,7 +115,7 @@ final class EdgeOptions {
 
     EdgeConfig toConfig(String kafka, int port, KafkaClientProperties kafkaProperties) {
         EdgeConfig.Builder b = EdgeConfig.builder(kafka).host(host).port(port)
-                .replicationFactor(replicationFactor).outboundLimit(outboundLimit).maxFrameBytes(maxFrameBytes)
+                .replicationFactor(replicationFactor).minInsyncReplicas(minInsyncReplicas).outboundLimit(outboundLimit).maxFrameBytes(maxFrameBytes)
                 .maxPayloadBytes(Math.max(1, maxFrameBytes - 4096)).maxSubscriptionsPerConnection(maxSubscriptions)
                 .historyReaders(historyReaders).historyCacheBytes(historyCacheBytes).drainDelay(drainDelay).auth(auth()).adminToken(adminToken)
                 .framesPerSecond(framesPerSecond).publishesPerSecond(publishesPerSecond).kafkaProperties(kafkaProperties)

@@ -45,7 +45,7 @@ final class GenerationTask {
     private enum Abort { CANCEL, ABANDON }
 
     private final GenerationServices services;
-    private final RoomEvent prompt;
+    private final RoomRecord prompt;
     private final long replayEnd;
     private final GenerationId id;
     private final AtomicReference<Abort> abort = new AtomicReference<>();
@@ -63,7 +63,7 @@ final class GenerationTask {
      * @param replayEnd the partition's end offset when this process was assigned it: a prompt
      *                  below it may already have been (partly) answered by a previous owner
      */
-    GenerationTask(GenerationServices services, RoomEvent prompt, long replayEnd) {
+    GenerationTask(GenerationServices services, RoomRecord prompt, long replayEnd) {
         this.services = services;
         this.prompt = prompt;
         this.replayEnd = replayEnd;
@@ -74,7 +74,7 @@ final class GenerationTask {
         return id;
     }
 
-    RoomEvent prompt() {
+    RoomRecord prompt() {
         return prompt;
     }
 

@@ -53,7 +53,7 @@ final class RoomTail implements AutoCloseable {
         }
         lastPoll = System.nanoTime();
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
-            RoomEvent event = RoomEvent.of(record);
+            RoomRecord event = RoomRecord.of(record);
             rooms.computeIfAbsent(String.valueOf(event.room()), r -> new ArrayList<>())
                     .add(new Event(record.offset(), event.type(), parse(record.value())));
         }

@@ -6,6 +6,7 @@ import io.roomcast.edge.http.HttpSettings;
 import io.roomcast.edge.ephemeral.EphemeralConfig;
 import io.roomcast.edge.presence.PresenceConfig;
 import io.roomcast.room.Namespaces;
+import io.roomcast.topic.TopicPolicy;
 
 import java.time.Duration;
 import java.util.Map;
@@ -20,7 +21,7 @@ public record EdgeConfig(
         int port,
         String kafkaBootstrap,
         Namespaces namespaces,
-        short replicationFactor,
+        TopicPolicy topicPolicy,
         int outboundLimit,
         int handoverBufferLimit,
         int historyReaders,
@@ -144,6 +145,7 @@ public record EdgeConfig(
         private final String kafkaBootstrap;
         private Namespaces namespaces = Namespaces.ofDefaults();
         private short replicationFactor = -1;
+        private int minInsyncReplicas = -1;
         private int outboundLimit = 100;
         private int handoverBufferLimit = 10_000;
         private int historyReaders = 2;
@@ -187,6 +189,7 @@ public record EdgeConfig(
         public Builder port(int v) { port = v; return this; }
         public Builder namespaces(Namespaces v) { namespaces = v; return this; }
         public Builder replicationFactor(short v) { replicationFactor = v; return this; }
+        public Builder minInsyncReplicas(int v) { minInsyncReplicas = v; return this; }
         public Builder outboundLimit(int v) { outboundLimit = v; return this; }
         public Builder handoverBufferLimit(int v) { handoverBufferLimit = v; return this; }
         public Builder historyReaders(int v) { historyReaders = v; return this; }
@@ -226,7 +229,7 @@ public record EdgeConfig(
         public Builder ephemeral(EphemeralConfig v) { ephemeral = v; return this; }
 
         public EdgeConfig build() {
-            return new EdgeConfig(host, port, kafkaBootstrap, namespaces, replicationFactor, outboundLimit, handoverBufferLimit,
+            return new EdgeConfig(host, port, kafkaBootstrap, namespaces, new TopicPolicy(replicationFactor, minInsyncReplicas), outboundLimit, handoverBufferLimit,
                     historyReaders, historyQueueLimit, historyReadAttempts, idleRoomsPerPartition, maxSubscriptionsPerConnection,
                     maxFrameBytes, maxPayloadBytes, workerThreads, workerQueueLimit, topicCacheTtl, drainDelay,
                     dropWindow, pingInterval, heartbeatTimeout, writeTimeout, maxConnections, maxConnectionsPerIp,

@@ -93,7 +93,7 @@ public final class EdgeServer implements AutoCloseable {
         new ProcessorMetrics().bindTo(meters);
         new JvmGcMetrics().bindTo(meters);
         TopicRegistry topics = new TopicRegistry(config.kafkaBootstrap(), config.adminSettings(), config.namespaces(),
-                config.replicationFactor(), config.topicCacheTtl(), Clock.systemUTC());
+                config.topicPolicy(), config.topicCacheTtl(), Clock.systemUTC());
         LiveTail live = new LiveTail(config.kafkaBootstrap(), config.consumerSettings(), config.idleRoomsPerPartition(),
                 config.historyLimits().cacheBytes(), meters);
         KafkaHistoryReader history = new KafkaHistoryReader(config.kafkaBootstrap(), config.consumerSettings(),
