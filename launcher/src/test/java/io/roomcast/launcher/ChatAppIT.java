@@ -17,6 +17,9 @@ import io.roomcast.testkit.TestNames;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -50,6 +53,11 @@ class ChatAppIT {
             producer.awaitAssignment(Duration.ofSeconds(60));
 
             JsonNode result = AppBrowser.run("chat.mjs", Map.of("ROOMCAST_URL", edge.url(), "ROOMCAST_ROOM", room, "PHONE", "1"), 240);
+
+            // The room directory learned the room from the publishes and offers it to the apps.
+            HttpClient http = HttpClient.newHttpClient();
+            await().atMost(Duration.ofSeconds(30)).until(() -> http.send(HttpRequest.newBuilder(URI.create(edge.url() + "/rooms?namespace=chat")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body().contains("\"room\":\"" + room + "\""));
 
             JsonNode answers = result.path("answers");
             assertThat(answers.size()).isEqualTo(2);

@@ -46,7 +46,8 @@ public record EdgeConfig(
         Map<String, Object> consumerOverrides,
         KafkaClientProperties kafkaProperties,
         Duration dedupeWindow,
-        int dedupeEntries) {
+        int dedupeEntries,
+        Duration statusInterval) {
 
     public EdgeConfig {
         Objects.requireNonNull(host, "host");
@@ -91,6 +92,10 @@ public record EdgeConfig(
         Objects.requireNonNull(kafkaProperties, "kafkaProperties");
         positive("dedupeWindow", dedupeWindow);
         range("dedupeEntries", dedupeEntries, 1, 100_000_000);
+        Objects.requireNonNull(statusInterval, "statusInterval");
+        if (statusInterval.isNegative() || (!statusInterval.isZero() && statusInterval.toMillis() < 100)) {
+            throw new IllegalArgumentException("statusInterval must be 0 (off) or at least 100ms, was " + statusInterval);
+        }
     }
 
     /** Settings of the edge's admin client: the operator's Kafka client settings. */
@@ -162,6 +167,7 @@ public record EdgeConfig(
         private KafkaClientProperties kafkaProperties = KafkaClientProperties.NONE;
         private Duration dedupeWindow = Duration.ofMinutes(5);
         private int dedupeEntries = 100_000;
+        private Duration statusInterval = Duration.ofSeconds(5);
 
         private Builder(String kafkaBootstrap) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -201,6 +207,7 @@ public record EdgeConfig(
         public Builder kafkaProperties(KafkaClientProperties v) { kafkaProperties = v; return this; }
         public Builder dedupeWindow(Duration v) { dedupeWindow = v; return this; }
         public Builder dedupeEntries(int v) { dedupeEntries = v; return this; }
+        public Builder statusInterval(Duration v) { statusInterval = v; return this; }
 
         public EdgeConfig build() {
             return new EdgeConfig(host, port, kafkaBootstrap, namespaces, replicationFactor, outboundLimit, handoverBufferLimit,
@@ -208,7 +215,8 @@ public record EdgeConfig(
                     maxFrameBytes, maxPayloadBytes, workerThreads, workerQueueLimit, topicCacheTtl, drainDelay,
                     dropWindow, pingInterval, heartbeatTimeout, writeTimeout, maxConnections, maxConnectionsPerIp,
                     connectAttemptsPerIpPerSecond, framesPerSecond, publishesPerSecond, rateLimitStrikes, adminToken, auth,
-                    producerOverrides, consumerOverrides, kafkaProperties, dedupeWindow, dedupeEntries);
+                    producerOverrides, consumerOverrides, kafkaProperties, dedupeWindow, dedupeEntries,
+                    statusInterval);
         }
     }
 }

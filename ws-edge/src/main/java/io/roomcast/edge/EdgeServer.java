@@ -9,6 +9,9 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.roomcast.edge.auth.AuthException;
 import io.roomcast.edge.auth.EdgeSecurity;
+import io.roomcast.edge.directory.DirectoryHandler;
+import io.roomcast.edge.directory.RecordingPublisher;
+import io.roomcast.edge.directory.RoomDirectory;
 import io.roomcast.edge.http.AdminHandler;
 import io.roomcast.edge.http.AppPages;
 import io.roomcast.edge.http.AuthHandshake;
@@ -27,9 +30,13 @@ import io.roomcast.edge.publish.RecentPublishes;
 import io.roomcast.edge.session.OutboundMetrics;
 import io.roomcast.edge.session.Session;
 import io.roomcast.edge.session.SessionMetrics;
+import io.roomcast.edge.status.StatusReporter;
+import io.roomcast.edge.status.SystemRooms;
 import io.roomcast.history.KafkaHistoryReader;
 import io.roomcast.live.LiveTail;
 import io.roomcast.publish.KafkaPublisher;
+import io.roomcast.room.Namespace;
+import io.roomcast.room.Namespaces;
 import io.roomcast.topic.TopicRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
@@ -68,6 +75,8 @@ public final class EdgeServer implements AutoCloseable {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicLong connectionIds = new AtomicLong();
     private final java.util.concurrent.ScheduledExecutorService sweeper;
+    private volatile StatusReporter status;
+    private final RoomDirectory directory;
     private volatile boolean draining;
     private volatile boolean closed;
 
@@ -78,12 +87,13 @@ public final class EdgeServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(meters);
         new ProcessorMetrics().bindTo(meters);
         new JvmGcMetrics().bindTo(meters);
-        TopicRegistry topics = new TopicRegistry(config.kafkaBootstrap(), config.adminSettings(), config.namespaces(),
+        Namespaces namespaces = SystemRooms.including(config.namespaces());
+        TopicRegistry topics = new TopicRegistry(config.kafkaBootstrap(), config.adminSettings(), namespaces,
                 config.replicationFactor(), config.topicCacheTtl(), Clock.systemUTC());
         LiveTail live = new LiveTail(config.kafkaBootstrap(), config.consumerSettings(), config.idleRoomsPerPartition(), meters);
         KafkaHistoryReader history = new KafkaHistoryReader(config.kafkaBootstrap(), config.consumerSettings(),
                 config.historyReaders(), config.historyQueueLimit(), meters);
-        KafkaPublisher publisher = new KafkaPublisher(config.kafkaBootstrap(), config.namespaces(), config.producerSettings(), meters);
+        KafkaPublisher publisher = new KafkaPublisher(config.kafkaBootstrap(), namespaces, config.producerSettings(), meters);
         ThreadPoolExecutor worker = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.workerQueueLimit()), namedThreads("roomcast-worker"));
         Gauge.builder("roomcast.worker.queue", worker, w -> w.getQueue().size())
@@ -94,7 +104,10 @@ public final class EdgeServer implements AutoCloseable {
         } else {
             log.atInfo().addKeyValue("auth", config.auth().describe()).log("authentication configured");
         }
-        Publishing publishing = new Publishing(publisher, topics, history,
+        this.directory = new RoomDirectory(config.kafkaBootstrap(), config.adminSettings(), RoomDirectory.topicBeside(
+                namespaces.find(Namespace.DEFAULT_NAME).map(Namespace::topic).orElse("roomcast.events")), 10_000, Duration.ofMinutes(1),
+                Clock.systemUTC(), meters);
+        Publishing publishing = new Publishing(new RecordingPublisher(publisher, directory), topics, history,
                 new RecentPublishes(config.dedupeEntries(), config.dedupeWindow(), Clock.systemUTC(), meters), config.dedupeWindow(),
                 Clock.systemUTC());
         this.backbone = new Backbone(topics, live, history, publisher, publishing, worker, security, config, meters);
@@ -151,6 +164,8 @@ public final class EdgeServer implements AutoCloseable {
                         .addExactPath("/healthz", health::live)
                         .addExactPath("/readyz", health::ready)
                         .addExactPath("/metrics", new MetricsHandler(meters))
+                        .addExactPath("/rooms", new DirectoryHandler(directory,
+                                ns -> security.open() || config.auth().anonymousSubscribe().contains(ns)))
                         .addExactPath("/chat", AppPages.page("/chat.html", web))
                         .addExactPath("/logs", AppPages.page("/logs.html", web))
                         .addExactPath("/status", AppPages.page("/status.html", web))
@@ -167,6 +182,8 @@ public final class EdgeServer implements AutoCloseable {
             log.atWarn().setCause(e).log("could not ensure namespace topics at start-up; they are created on first use");
         }
         server.undertow.start();
+        server.status = new StatusReporter(server.meters, server.backbone.publisher(), server.backbone.live()::isRunning,
+                server::draining, StatusReporter.edgeName(server.port()), server.url(), config.statusInterval(), Clock.systemUTC());
         log.atInfo().addKeyValue("url", server.url()).addKeyValue("kafka", config.kafkaBootstrap()).log("edge started");
         return server;
     }
@@ -244,7 +261,11 @@ public final class EdgeServer implements AutoCloseable {
         }
         closed = true;
         draining = true;
+        if (status != null) {
+            status.close();
+        }
         undertow.stop();
+        directory.close();
         sweeper.shutdownNow();
         backbone.worker().shutdownNow();
         backbone.live().close();
