@@ -28,6 +28,10 @@ await run(async (browser) => {
   const refusal = await page.evaluate(() => window.__status.client.publish('sys:edges', { edge: 'fake' }, { type: 'edge.status' }).then(() => 'written', (e) => e.code));
   assert.equal(refusal, 'forbidden');
 
+  step('the model producer reports into sys:producers');
+  await page.waitForSelector('#producers .node[data-state="up"]', { timeout: 30000 });
+  assert.match(await page.textContent('#producers .node .sub'), /backend sim/);
+
   process.stdout.write(JSON.stringify({ step: 'two-up' }) + '\n');
   await stdin.next();
   step(`edge ${EDGE_B} stopped: it is shown as gone, the other stays up`);

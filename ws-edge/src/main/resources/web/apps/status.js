@@ -52,11 +52,10 @@ const EDGE_FIGURES = [
 ];
 const PRODUCER_FIGURES = [
   ['running', (d) => num(d.running), fmt, true],
-  ['queued', (d) => num(d.queued), fmt, true],
   ['tokens /s', (d) => num(d.tokensPerSec), fmt, true],
-  ['first token p50 (s)', (d) => num(d.firstTokenP50Seconds), (v) => fmt(v, 3), false],
-  ['first token p99 (s)', (d) => num(d.firstTokenP99Seconds), (v) => fmt(v, 3), true],
-  ['backend errors', (d) => num(d.backendErrors), fmt, false],
+  ['first token mean (s)', (d) => num(d.firstTokenMeanSeconds), (v) => fmt(v, 3), true],
+  ['first token max (s)', (d) => num(d.firstTokenMaxSeconds), (v) => fmt(v, 3), false],
+  ['failed generations', (d) => num(d.failedGenerations), fmt, false],
   ['uptime', (d) => num(d.uptimeMs), duration, false],
 ];
 

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.roomcast.edge.EdgeConfig;
 import io.roomcast.edge.EdgeServer;
 import io.roomcast.edge.status.StatusReporter;
+import io.roomcast.producer.ModelProducer;
+import io.roomcast.producer.ModelProducerConfig;
 import io.roomcast.room.Namespace;
 import io.roomcast.room.Namespaces;
 import io.roomcast.testkit.TestKafka;
@@ -25,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The status app in headless Chromium (client-js/test/apps/status.mjs): two edges report into
  * {@code sys:edges} and both show as up; one is stopped and shows as gone; publishing into the
- * system room is refused; the landing page at phone width.
+ * system room is refused; a model producer's card from {@code sys:producers}; the landing page at phone width.
  */
 class StatusAppIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,7 +43,10 @@ class StatusAppIT {
         String bootstrap = TestKafka.bootstrapServers();
         EdgeConfig.Builder config = EdgeConfig.builder(bootstrap).host("127.0.0.1").port(0).namespaces(namespaces)
                 .statusInterval(Duration.ofMillis(500));
-        try (EdgeServer a = EdgeServer.start(config.build())) {
+        try (EdgeServer a = EdgeServer.start(config.build());
+             ModelProducer producer = ModelProducer.start(ModelProducerConfig.builder(bootstrap)
+                     .namespaceTopics(Map.of("chat", prefix + "chat")).partitions(1)
+                     .logs(prefix + "logs", "logs:model-producer", true).groupId(TestNames.unique("group")).build())) {
             EdgeServer b = EdgeServer.start(config.build());
             Process node = null;
             try {
