@@ -45,6 +45,9 @@ final class EdgeOptions {
     @Option(names = "--drain-delay", defaultValue = "${env:ROOMCAST_DRAIN_DELAY:-PT5S}", description = "spread of client reconnects on drain, ISO-8601 (default: ${DEFAULT-VALUE})")
     Duration drainDelay;
 
+    @Option(names = "--status-interval", defaultValue = "${env:ROOMCAST_STATUS_INTERVAL:-PT5S}", description = "how often the edge reports into sys:edges, ISO-8601; PT0S turns it off (default: ${DEFAULT-VALUE})")
+    Duration statusInterval;
+
     @Option(names = "--jwt-secret", defaultValue = "${env:ROOMCAST_JWT_SECRET}", description = "HS256 shared secret (32+ bytes); enables authentication")
     String jwtSecret;
 
@@ -121,7 +124,8 @@ final class EdgeOptions {
                 .framesPerSecond(framesPerSecond).publishesPerSecond(publishesPerSecond).kafkaProperties(kafkaProperties)
                 .http(io.roomcast.edge.http.HttpSettings.ofDefaults()
                         .withTrustedProxies(io.roomcast.edge.http.TrustedProxies.parse(trustedProxies))
-                        .withManagement(managementHost, managementPort));
+                        .withManagement(managementHost, managementPort))
+                .statusInterval(statusInterval);
         io.roomcast.room.Namespaces namespaces = io.roomcast.room.Namespaces.ofDefaults();
         for (String spec : namespaceSpecs) {
             namespaces = namespaces.with(io.roomcast.room.NamespaceSpec.parse(spec, namespaces));

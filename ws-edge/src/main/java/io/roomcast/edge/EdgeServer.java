@@ -12,6 +12,9 @@ import io.roomcast.edge.auth.AuthException;
 import io.roomcast.edge.auth.EdgeSecurity;
 import io.roomcast.edge.ephemeral.Ephemeral;
 import io.roomcast.edge.presence.Presence;
+import io.roomcast.edge.directory.DirectoryHandler;
+import io.roomcast.edge.directory.RecordingPublisher;
+import io.roomcast.edge.directory.RoomDirectory;
 import io.roomcast.edge.http.AdminHandler;
 import io.roomcast.edge.http.AppPages;
 import io.roomcast.edge.http.AuthHandshake;
@@ -36,9 +39,13 @@ import io.roomcast.edge.session.OutboundMetrics;
 import io.roomcast.edge.session.Session;
 import io.roomcast.edge.session.SessionMetrics;
 import io.roomcast.edge.sse.SseTransport;
+import io.roomcast.edge.status.StatusReporter;
+import io.roomcast.edge.status.SystemRooms;
 import io.roomcast.history.KafkaHistoryReader;
 import io.roomcast.live.LiveTail;
 import io.roomcast.publish.KafkaPublisher;
+import io.roomcast.room.Namespace;
+import io.roomcast.room.Namespaces;
 import io.roomcast.topic.TopicRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
@@ -82,6 +89,8 @@ public final class EdgeServer implements AutoCloseable {
     private final java.util.concurrent.ScheduledExecutorService sweeper;
     private final Liveness liveness;
     private final SseTransport sse;
+    private volatile StatusReporter status;
+    private final RoomDirectory directory;
     private volatile boolean draining;
     private volatile boolean closed;
 
@@ -92,13 +101,14 @@ public final class EdgeServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(meters);
         new ProcessorMetrics().bindTo(meters);
         new JvmGcMetrics().bindTo(meters);
-        TopicRegistry topics = new TopicRegistry(config.kafkaBootstrap(), config.adminSettings(), config.namespaces(),
+        Namespaces namespaces = SystemRooms.including(config.namespaces());
+        TopicRegistry topics = new TopicRegistry(config.kafkaBootstrap(), config.adminSettings(), namespaces,
                 config.topicPolicy(), config.topicCacheTtl(), Clock.systemUTC());
         LiveTail live = new LiveTail(config.kafkaBootstrap(), config.consumerSettings(), config.idleRoomsPerPartition(),
                 config.historyLimits().cacheBytes(), meters);
         KafkaHistoryReader history = new KafkaHistoryReader(config.kafkaBootstrap(), config.consumerSettings(),
                 config.historyReaders(), config.historyQueueLimit(), config.historyLimits(), meters);
-        KafkaPublisher publisher = new KafkaPublisher(config.kafkaBootstrap(), config.namespaces(), config.producerSettings(), meters);
+        KafkaPublisher publisher = new KafkaPublisher(config.kafkaBootstrap(), namespaces, config.producerSettings(), meters);
         ThreadPoolExecutor worker = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.workerQueueLimit()), namedThreads("roomcast-worker"));
         Gauge.builder("roomcast.worker.queue", worker, w -> w.getQueue().size())
@@ -109,7 +119,10 @@ public final class EdgeServer implements AutoCloseable {
         } else {
             log.atInfo().addKeyValue("auth", config.auth().describe()).log("authentication configured");
         }
-        Publishing publishing = new Publishing(publisher, topics, history,
+        this.directory = new RoomDirectory(config.kafkaBootstrap(), config.adminSettings(), RoomDirectory.topicBeside(
+                namespaces.find(Namespace.DEFAULT_NAME).map(Namespace::topic).orElse("roomcast.events")), 10_000, Duration.ofMinutes(1),
+                Clock.systemUTC(), meters);
+        Publishing publishing = new Publishing(new RecordingPublisher(publisher, directory), topics, history,
                 new RecentPublishes(config.dedupeEntries(), config.dedupeWindow(), Clock.systemUTC(), meters), config.dedupeWindow(),
                 Clock.systemUTC());
         // Side topics are created (or found) now: a Kafka that is down here fails the start, as the first lookup would.
@@ -179,6 +192,8 @@ public final class EdgeServer implements AutoCloseable {
                 .addExactPath("/sse", new ConnectionGate(sse, counts, config, meters))
                 .addExactPath("/healthz", health::live)
                 .addExactPath("/readyz", health::ready)
+                .addExactPath("/rooms", new DirectoryHandler(directory,
+                        ns -> security.open() || config.auth().anonymousSubscribe().contains(ns)))
                 .addExactPath("/chat", AppPages.page("/chat.html", web))
                 .addExactPath("/logs", AppPages.page("/logs.html", web))
                 .addExactPath("/status", AppPages.page("/status.html", web))
@@ -217,6 +232,8 @@ public final class EdgeServer implements AutoCloseable {
         }
         server.undertow.start();
         server.watchIoThreads();
+        server.status = new StatusReporter(server.meters, server.backbone.publisher(), server.backbone.live()::isRunning,
+                server::draining, StatusReporter.edgeName(server.port()), server.url(), config.statusInterval(), Clock.systemUTC());
         log.atInfo().addKeyValue("url", server.url()).addKeyValue("kafka", config.kafkaBootstrap()).log("edge started");
         return server;
     }
@@ -305,7 +322,11 @@ public final class EdgeServer implements AutoCloseable {
         closed = true;
         draining = true;
         sse.close();
+        if (status != null) {
+            status.close();
+        }
         undertow.stop();
+        directory.close();
         sweeper.shutdownNow();
         backbone.worker().shutdownNow();
         backbone.presence().close();
