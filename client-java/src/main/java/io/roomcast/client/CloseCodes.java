@@ -9,7 +9,9 @@ package io.roomcast.client;
 final class CloseCodes {
 
     /** What the client does after a close. */
-    enum Action { RECONNECT, STOP }
+    enum Action { RECONNECT, STOP, RECONNECT_WITH_NEW_TOKEN }
+
+    static final int UNAUTHORIZED = 4401;
 
     static final int NORMAL = 1000;
 
@@ -17,6 +19,9 @@ final class CloseCodes {
     }
 
     static Action classify(int code) {
+        if (code == UNAUTHORIZED) {
+            return Action.RECONNECT_WITH_NEW_TOKEN;
+        }
         if (code >= 4000 && code <= 4399) {
             return Action.RECONNECT;
         }
