@@ -26,6 +26,7 @@ import io.roomcast.edge.publish.RecentPublishes;
 import io.roomcast.edge.session.OutboundMetrics;
 import io.roomcast.edge.session.Session;
 import io.roomcast.edge.session.SessionMetrics;
+import io.roomcast.edge.openai.ChatCompletions;
 import io.roomcast.edge.sse.SseTransport;
 import io.roomcast.history.KafkaHistoryReader;
 import io.roomcast.live.LiveTail;
@@ -148,6 +149,7 @@ public final class EdgeServer implements AutoCloseable {
                 .setHandler(Handlers.path()
                         .addExactPath("/ws", gate)
                         .addExactPath("/sse", new ConnectionGate(sse, counts, config, meters))
+                        .addPrefixPath("/v1/chat/completions", new ConnectionGate(new ChatCompletions(backbone, sse.metrics()), counts, config, meters))
                         .addExactPath("/admin/connections", new AdminHandler(sessions.values(), config.adminToken()))
                         .addExactPath("/healthz", health::live)
                         .addExactPath("/readyz", health::ready)
