@@ -38,6 +38,7 @@ import io.roomcast.edge.session.IoFlusher;
 import io.roomcast.edge.session.OutboundMetrics;
 import io.roomcast.edge.session.Session;
 import io.roomcast.edge.session.SessionMetrics;
+import io.roomcast.edge.openai.ChatCompletions;
 import io.roomcast.edge.sse.SseTransport;
 import io.roomcast.edge.status.StatusReporter;
 import io.roomcast.edge.status.SystemRooms;
@@ -190,6 +191,7 @@ public final class EdgeServer implements AutoCloseable {
         PathHandler main = Handlers.path()
                 .addExactPath("/ws", gate)
                 .addExactPath("/sse", new ConnectionGate(sse, counts, config, meters))
+                .addPrefixPath("/v1/chat/completions", new ConnectionGate(new ChatCompletions(backbone, sse.metrics()), counts, config, meters))
                 .addExactPath("/healthz", health::live)
                 .addExactPath("/readyz", health::ready)
                 .addExactPath("/rooms", new DirectoryHandler(directory,
