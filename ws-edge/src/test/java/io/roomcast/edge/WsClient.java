@@ -23,6 +23,8 @@ final class WsClient implements AutoCloseable {
 
     private final LinkedBlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    /** Characters of every complete text message received (bytes, for the ASCII the edge sends). */
+    private final java.util.concurrent.atomic.AtomicLong receivedChars = new java.util.concurrent.atomic.AtomicLong();
     private final WebSocket socket;
     private volatile boolean paused;
     private volatile boolean demandHeld;
@@ -36,6 +38,7 @@ final class WsClient implements AutoCloseable {
                     public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
                         text.append(data);
                         if (last) {
+                            receivedChars.addAndGet(text.length());
                             try {
                                 JsonNode node = JSON.readTree(text.toString());
                                 if (node.isArray()) {
@@ -87,6 +90,11 @@ final class WsClient implements AutoCloseable {
                 socket.request(1);
             }
         }
+    }
+
+    /** Characters received so far, in complete text messages. */
+    long receivedChars() {
+        return receivedChars.get();
     }
 
     static WsClient connect(String url) {
