@@ -300,6 +300,9 @@ public final class Session {
                 sub.close();
                 return;
             }
+            if (s.compact()) {
+                sub.compactHistory();
+            }
             sub.start();
         });
     }

@@ -1,7 +1,9 @@
 package io.roomcast.edge.subscription;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.roomcast.compact.AnswerCompactor;
 import io.roomcast.edge.Backbone;
+import io.roomcast.edge.compact.PartialFrames;
 import io.roomcast.edge.protocol.EventFrames;
 import io.roomcast.edge.protocol.ServerFrames;
 import io.roomcast.edge.session.FrameSink;
@@ -59,6 +61,10 @@ public final class Subscription implements LiveListener {
 
     enum State { STARTING, CATCHING_UP, LIVE, LAGGING, CLOSED }
 
+    /** Bounds of a compacted history's held-back answers: beyond them, held text goes out early as a partial. */
+    private static final int COMPACT_OPEN_ANSWERS = 64;
+    private static final int COMPACT_ANSWER_CHARS = 256 * 1024;
+
     private final Backbone backbone;
     private final FrameSink outbound;
     private final RoomLocation location;
@@ -86,6 +92,8 @@ public final class Subscription implements LiveListener {
     private final ArrayDeque<RoomEvent> readAhead = new ArrayDeque<>();
     private final int readChunk;
     private boolean pumpScheduled;
+    /** With {@code "compact":true}, until {@code live}: holds back the tokens of answers (see {@link #compactHistory()}). */
+    private AnswerCompactor compactor;
 
     public Subscription(Backbone backbone, FrameSink outbound, RoomLocation location, StartPoint from, JsonNode requestId,
                         BackpressurePolicy policy, ReadPermits permits, SubscriptionEvents events) {
@@ -103,6 +111,16 @@ public final class Subscription implements LiveListener {
 
     public RoomLocation location() {
         return location;
+    }
+
+    /**
+     * Delivers the history compacted: finished answers as their {@code generation.message}, the tokens
+     * of unfinished ones as one {@code partial} frame each just before {@code live}. Call before {@link #start()}.
+     */
+    public void compactHistory() {
+        synchronized (lock) {
+            compactor = new AnswerCompactor(COMPACT_OPEN_ANSWERS, COMPACT_ANSWER_CHARS);
+        }
     }
 
     /** Registers for live dispatch and starts the catch-up; returns at once. */
@@ -424,7 +442,15 @@ public final class Subscription implements LiveListener {
                     continue;
                 }
                 notBefore = Long.MIN_VALUE;
-                frames.add(EventFrames.encode(e));
+                if (compactor == null) {
+                    frames.add(EventFrames.encode(e));
+                } else {
+                    // a held token counts as delivered: it goes out in a partial before live
+                    for (AnswerCompactor.Output out : compactor.offer(e)) {
+                        frames.add(out instanceof AnswerCompactor.Pass pass ? EventFrames.encode(pass.event())
+                                : PartialFrames.encode(location.room(), (AnswerCompactor.Partial) out));
+                    }
+                }
                 lastDelivered = e.offset();
             }
             outbound.forceBatch(frames);
@@ -451,6 +477,11 @@ public final class Subscription implements LiveListener {
                 return;
             }
             if (!buffer.overflowed()) {
+                if (compactor != null) {
+                    // Exactly the tokens at or below lastDelivered: the buffered live events above it follow.
+                    compactor.finish().forEach(p -> outbound.force(PartialFrames.encode(location.room(), p)));
+                    compactor = null;
+                }
                 if (!liveSent) {
                     outbound.force(ServerFrames.live(location.room(), Math.max(handover - 1, lastDelivered)));
                     liveSent = true;
