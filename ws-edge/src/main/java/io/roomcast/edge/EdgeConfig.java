@@ -1,6 +1,7 @@
 package io.roomcast.edge;
 
 import io.roomcast.edge.auth.AuthConfig;
+import io.roomcast.edge.publish.PublishSettings;
 import io.roomcast.room.Namespaces;
 
 import java.time.Duration;
@@ -46,7 +47,8 @@ public record EdgeConfig(
         Map<String, Object> consumerOverrides,
         KafkaClientProperties kafkaProperties,
         Duration dedupeWindow,
-        int dedupeEntries) {
+        int dedupeEntries,
+        PublishSettings publish) {
 
     public EdgeConfig {
         Objects.requireNonNull(host, "host");
@@ -91,6 +93,7 @@ public record EdgeConfig(
         Objects.requireNonNull(kafkaProperties, "kafkaProperties");
         positive("dedupeWindow", dedupeWindow);
         range("dedupeEntries", dedupeEntries, 1, 100_000_000);
+        Objects.requireNonNull(publish, "publish");
     }
 
     /** Settings of the edge's admin client: the operator's Kafka client settings. */
@@ -162,6 +165,7 @@ public record EdgeConfig(
         private KafkaClientProperties kafkaProperties = KafkaClientProperties.NONE;
         private Duration dedupeWindow = Duration.ofMinutes(5);
         private int dedupeEntries = 100_000;
+        private PublishSettings publish = PublishSettings.defaults();
 
         private Builder(String kafkaBootstrap) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -201,6 +205,7 @@ public record EdgeConfig(
         public Builder kafkaProperties(KafkaClientProperties v) { kafkaProperties = v; return this; }
         public Builder dedupeWindow(Duration v) { dedupeWindow = v; return this; }
         public Builder dedupeEntries(int v) { dedupeEntries = v; return this; }
+        public Builder publish(PublishSettings v) { publish = v; return this; }
 
         public EdgeConfig build() {
             return new EdgeConfig(host, port, kafkaBootstrap, namespaces, replicationFactor, outboundLimit, handoverBufferLimit,
@@ -208,7 +213,7 @@ public record EdgeConfig(
                     maxFrameBytes, maxPayloadBytes, workerThreads, workerQueueLimit, topicCacheTtl, drainDelay,
                     dropWindow, pingInterval, heartbeatTimeout, writeTimeout, maxConnections, maxConnectionsPerIp,
                     connectAttemptsPerIpPerSecond, framesPerSecond, publishesPerSecond, rateLimitStrikes, adminToken, auth,
-                    producerOverrides, consumerOverrides, kafkaProperties, dedupeWindow, dedupeEntries);
+                    producerOverrides, consumerOverrides, kafkaProperties, dedupeWindow, dedupeEntries, publish);
         }
     }
 }

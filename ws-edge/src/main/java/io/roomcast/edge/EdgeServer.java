@@ -22,6 +22,7 @@ import io.roomcast.edge.session.Connection;
 import io.roomcast.edge.session.EpochWatch;
 import io.roomcast.edge.session.Heartbeats;
 import io.roomcast.edge.publish.Publishing;
+import io.roomcast.edge.publish.PublishSettings;
 import io.roomcast.edge.publish.RecentPublishes;
 import io.roomcast.edge.session.OutboundMetrics;
 import io.roomcast.edge.session.Session;
@@ -29,6 +30,7 @@ import io.roomcast.edge.session.SessionMetrics;
 import io.roomcast.history.KafkaHistoryReader;
 import io.roomcast.live.LiveTail;
 import io.roomcast.publish.KafkaPublisher;
+import io.roomcast.publish.PublishLookup;
 import io.roomcast.topic.TopicRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
@@ -92,9 +94,12 @@ public final class EdgeServer implements AutoCloseable {
         } else {
             log.atInfo().addKeyValue("auth", config.auth().describe()).log("authentication configured");
         }
-        Publishing publishing = new Publishing(publisher, topics, history,
-                new RecentPublishes(config.dedupeEntries(), config.dedupeWindow(), Clock.systemUTC(), meters), config.dedupeWindow(),
-                Clock.systemUTC());
+        PublishSettings publish = config.publish();
+        Publishing publishing = new Publishing(publisher, topics,
+                new PublishLookup(config.kafkaBootstrap(), config.consumerSettings(),
+                        new PublishLookup.Limits(publish.retryLookupRecords(), publish.retryLookupBytes(), publish.retryLookupQueue()), meters),
+                new RecentPublishes(config.dedupeEntries(), config.dedupeWindow(), Clock.systemUTC(), meters), publish,
+                config.dedupeWindow(), worker, Clock.systemUTC(), meters);
         this.backbone = new Backbone(topics, live, history, publisher, publishing, worker, security, config, meters);
         Gauge.builder("roomcast.connections", sessions, Map::size).description("open WebSocket connections").register(meters);
         Gauge.builder("roomcast.subscriptions", sessions, s -> s.values().stream().mapToInt(Session::subscriptionCount).sum())
@@ -244,6 +249,7 @@ public final class EdgeServer implements AutoCloseable {
         backbone.worker().shutdownNow();
         backbone.live().close();
         backbone.history().close();
+        backbone.publishing().close();
         backbone.publisher().close();
         backbone.topics().close();
         backbone.security().close();

@@ -2,6 +2,7 @@ package io.roomcast.edge.auth;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Who a verified token speaks for, until when, and what it grants. Only {@link Authenticator}
@@ -10,11 +11,18 @@ import java.util.Objects;
  * @param subject     the {@code sub} claim, or {@code ""} when the token has none
  * @param expiresAt   the {@code exp} claim; the connection must be refreshed before it (see {@link Access#deadline})
  * @param permissions the rooms the token grants
+ * @param roles       the {@code roles} claim (for example {@code producer}, which may publish reserved event types)
  */
-public record Principal(String subject, Instant expiresAt, Permissions permissions) {
+public record Principal(String subject, Instant expiresAt, Permissions permissions, Set<String> roles) {
     public Principal {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(permissions, "permissions");
+        roles = Set.copyOf(roles);
+    }
+
+    /** A principal without roles. */
+    public Principal(String subject, Instant expiresAt, Permissions permissions) {
+        this(subject, expiresAt, permissions, Set.of());
     }
 }

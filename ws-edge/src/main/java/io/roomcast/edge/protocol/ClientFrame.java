@@ -20,7 +20,8 @@ public sealed interface ClientFrame {
     record Unsubscribe(JsonNode id, RoomName room) implements ClientFrame {
     }
 
-    record Publish(JsonNode id, RoomName room, String type, byte[] data, String eventId, boolean retry) implements ClientFrame {
+    record Publish(JsonNode id, RoomName room, String type, byte[] data, String eventId, boolean retry, String publisherKey)
+            implements ClientFrame {
     }
 
     record Ping(JsonNode id) implements ClientFrame {
