@@ -25,10 +25,6 @@ public interface Publisher extends AutoCloseable {
      */
     CompletableFuture<Long> publish(RoomName room, String type, byte[] data, String eventId, String publisher);
 
-    default CompletableFuture<Long> publish(RoomName room, String type, byte[] data, String eventId) {
-        return publish(room, type, data, eventId, null);
-    }
-
     /**
      * How long after a publish began its outcome is settled: a write that was not acknowledged is
      * then either in the log or never will be (the producer's delivery timeout, plus the time the

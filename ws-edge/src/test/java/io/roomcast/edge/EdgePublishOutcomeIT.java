@@ -128,6 +128,22 @@ class EdgePublishOutcomeIT {
             c.send(publish(9, room, "u-9", false));
             JsonNode definite = answer(c, 9);
             assertThat(definite.path("code").asText()).as("circuit open: nothing was sent; " + definite).isEqualTo("unavailable");
+
+            // Kafka returns; the client resends the unknown publish as a retry until it is answered: written exactly once.
+            kafka = TestKafka.startPrivate(dir);
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            int id = 100;
+            JsonNode settled;
+            do {
+                assertThat(System.nanoTime()).as("the retry is answered once Kafka is back").isLessThan(deadline);
+                c.send(publish(id, room, "u-1", true));
+                settled = answer(c, id++);
+            } while (!settled.path("op").asText().equals("ack"));
+            c.send(publish(id, room, "u-1", true));
+            JsonNode again = answer(c, id);
+            assertThat(again.path("duplicate").asBoolean()).isTrue();
+            assertThat(again.path("offset").asLong()).isEqualTo(settled.path("offset").asLong());
+            assertThat(history(edge, room)).extracting(n -> n.path("eventId").asText()).containsExactly("u-0", "u-1");
         } finally {
             kafka.close();
         }

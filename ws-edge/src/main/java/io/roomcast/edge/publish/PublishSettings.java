@@ -49,11 +49,6 @@ public record PublishSettings(int promptsPerMinutePerRoom, int promptsPerMinuteP
                 retryLookupsPerPublisher, retrySettle);
     }
 
-    public PublishSettings withRetryLookupQueue(int queue, int perPublisher) {
-        return new PublishSettings(promptsPerMinutePerRoom, promptsPerMinutePerPrincipal, quotaKeys, retryLookupRecords,
-                retryLookupBytes, queue, perPublisher, retrySettle);
-    }
-
     public PublishSettings withRetrySettle(Duration settle) {
         return new PublishSettings(promptsPerMinutePerRoom, promptsPerMinutePerPrincipal, quotaKeys, retryLookupRecords,
                 retryLookupBytes, retryLookupQueue, retryLookupsPerPublisher, Objects.requireNonNull(settle, "settle"));

@@ -107,11 +107,8 @@ public final class Publishing implements AutoCloseable {
         Gauge.builder("roomcast.publish.retries", this, Publishing::retriesUnderWay)
                 .description("retries looking up or waiting for an earlier attempt (limit " + settings.retryLookupQueue() + ")")
                 .register(meters);
-    }
-
-    /** How long after a publish began its outcome is settled; a retry that finds nothing waits this long. */
-    public Duration settleTime() {
-        return settle;
+        Gauge.builder("roomcast.publish.settling", timer, t -> t.getQueue().size())
+                .description("retries and unknown outcomes waiting for their settle time").register(meters);
     }
 
     /**
