@@ -14,18 +14,28 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The Kafka publisher: an idempotent producer with {@code acks=all}, guarded by a Resilience4j
  * circuit breaker so that while Kafka is away publishes fail fast as {@code UNAVAILABLE}
  * instead of queueing.
+ *
+ * <p>Failures say whether the event may still be written. A record the producer refused before it
+ * was queued for sending (unknown metadata after {@code max.block.ms}, too large, circuit open) was
+ * certainly not written. Once queued, a failure (delivery timeout, a request that timed out, a
+ * leader change) leaves it open: the request may have reached the leader, so it is
+ * {@code OUTCOME_UNKNOWN} until {@link #settleTime()} has passed.
  *
  * <p>Threading: thread-safe. {@link #publish} may block for up to the producer's
  * {@code max.block.ms} when Kafka's metadata is unknown or the producer's buffer is full, so it
@@ -38,6 +48,7 @@ public final class KafkaPublisher implements Publisher {
     private final CircuitBreaker breaker;
     private final Timer ackLatency;
     private final Counter failures;
+    private final Duration settleTime;
 
     public KafkaPublisher(String bootstrapServers, Namespaces namespaces, Map<String, Object> producerOverrides,
                           MeterRegistry meters) {
@@ -52,6 +63,8 @@ public final class KafkaPublisher implements Publisher {
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 10_000);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "roomcast-publisher-" + Integer.toHexString(System.identityHashCode(this)));
         props.putAll(producerOverrides);
+        this.settleTime = Duration.ofMillis(millis(props, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG)
+                + millis(props, ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG));
         this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         this.namespaces = namespaces;
         this.breaker = CircuitBreaker.of("kafka-publish", CircuitBreakerConfig.custom()
@@ -62,7 +75,8 @@ public final class KafkaPublisher implements Publisher {
                 .waitDurationInOpenState(Duration.ofSeconds(5))
                 .permittedNumberOfCallsInHalfOpenState(3)
                 .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                .recordException(e -> !(unwrap(e) instanceof RecordTooLargeException))
+                .recordException(e -> !(unwrap(e) instanceof RecordTooLargeException)
+                        && !(unwrap(e) instanceof NotQueued nq && nq.getCause() instanceof RecordTooLargeException))
                 .build());
         this.ackLatency = Timer.builder("roomcast.publish.ack.latency")
                 .description("time from publish to Kafka's acknowledgement").publishPercentileHistogram().register(meters);
@@ -71,15 +85,29 @@ public final class KafkaPublisher implements Publisher {
                 b -> b.getState() == CircuitBreaker.State.OPEN ? 1 : 0).register(meters);
     }
 
+    private static long millis(Map<String, Object> props, String key) {
+        try {
+            return Long.parseLong(String.valueOf(props.get(key)).trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("producer setting " + key + " must be a number of milliseconds, was " + props.get(key));
+        }
+    }
+
     @Override
-    public CompletableFuture<Long> publish(RoomName room, String type, byte[] data, String eventId) {
+    public Duration settleTime() {
+        return settleTime;
+    }
+
+    @Override
+    public CompletableFuture<Long> publish(RoomName room, String type, byte[] data, String eventId, String publisher) {
         String topic;
         try {
             topic = namespaces.of(room).topic();
         } catch (UnknownNamespaceException e) {
             return CompletableFuture.failedFuture(new PublishException(PublishException.Reason.INVALID, e.getMessage(), e));
         }
-        ProducerRecord<byte[], byte[]> record = RecordLayout.toRecord(topic, room, type, data, eventId);
+        ProducerRecord<byte[], byte[]> record = RecordLayout.toRecord(topic, null, room, type, data, eventId, publisher == null
+                ? List.of() : List.of(new RecordHeader(PUBLISHER_HEADER, publisher.getBytes(StandardCharsets.UTF_8))));
         long start = System.nanoTime();
         CompletableFuture<Long> result = new CompletableFuture<>();
         try {
@@ -101,18 +129,31 @@ public final class KafkaPublisher implements Publisher {
 
     private CompletableFuture<Long> send(ProducerRecord<byte[], byte[]> record) {
         CompletableFuture<Long> sent = new CompletableFuture<>();
+        Thread caller = Thread.currentThread();
+        AtomicBoolean queued = new AtomicBoolean();
         try {
             producer.send(record, (metadata, error) -> {
-                if (error != null) {
-                    sent.completeExceptionally(error);
-                } else {
+                if (error == null) {
                     sent.complete(metadata.offset());
+                } else if (!queued.get() && Thread.currentThread() == caller) {
+                    // The producer calls back inside send() only when it refused the record before queueing it.
+                    sent.completeExceptionally(new NotQueued(error));
+                } else {
+                    sent.completeExceptionally(error);
                 }
             });
         } catch (RuntimeException e) {
-            sent.completeExceptionally(e);
+            sent.completeExceptionally(new NotQueued(e));
         }
+        queued.set(true);
         return sent;
+    }
+
+    /** A failure before the record was queued for sending: it was certainly not written. */
+    private static final class NotQueued extends RuntimeException {
+        NotQueued(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
     }
 
     public CircuitBreaker.State circuitState() {
@@ -130,13 +171,19 @@ public final class KafkaPublisher implements Publisher {
         if (e instanceof PublishException p) {
             return p;
         }
-        if (e instanceof RecordTooLargeException) {
-            return new PublishException(PublishException.Reason.TOO_LARGE, "event is larger than Kafka accepts", e);
+        Throwable cause = e instanceof NotQueued ? e.getCause() : e;
+        if (cause instanceof RecordTooLargeException) {
+            return new PublishException(PublishException.Reason.TOO_LARGE, "event is larger than Kafka accepts", cause);
         }
-        if (e instanceof CallNotPermittedException) {
-            return new PublishException(PublishException.Reason.UNAVAILABLE, "Kafka is unavailable (circuit open)", e);
+        if (cause instanceof CallNotPermittedException) {
+            return new PublishException(PublishException.Reason.UNAVAILABLE, "Kafka is unavailable (circuit open); nothing was written", cause);
         }
-        return new PublishException(PublishException.Reason.UNAVAILABLE, "Kafka did not acknowledge: " + e.getMessage(), e);
+        if (e instanceof NotQueued) {
+            return new PublishException(PublishException.Reason.UNAVAILABLE, "Kafka is unavailable; nothing was written: "
+                    + cause.getMessage(), cause);
+        }
+        return new PublishException(PublishException.Reason.OUTCOME_UNKNOWN, "Kafka did not acknowledge the write; it may still land: "
+                + cause.getMessage(), cause);
     }
 
     @Override

@@ -1,10 +1,15 @@
 package io.roomcast.publish;
 
-/** A publish that did not happen, with the reason a client can act on. */
+/** A publish that did not succeed, with the reason a client can act on. */
 public final class PublishException extends RuntimeException {
     public enum Reason {
-        /** Kafka is unreachable, did not acknowledge in time, or the circuit breaker is open. */
+        /** Nothing was written: Kafka is unreachable (the record never left this process) or the circuit breaker is open. */
         UNAVAILABLE,
+        /**
+         * Kafka did not acknowledge a write that was handed to the producer: it may still land (an
+         * in-flight request, a leader election). Only a lookup after the write has settled tells.
+         */
+        OUTCOME_UNKNOWN,
         /** The event is larger than Kafka accepts. */
         TOO_LARGE,
         /** The request itself is invalid (unknown namespace, bad type). */
@@ -20,5 +25,10 @@ public final class PublishException extends RuntimeException {
 
     public Reason reason() {
         return reason;
+    }
+
+    /** Whether the event was certainly not written by this attempt (every reason but {@link Reason#OUTCOME_UNKNOWN}). */
+    public boolean definite() {
+        return reason != Reason.OUTCOME_UNKNOWN;
     }
 }

@@ -33,7 +33,7 @@ final class DemoWelcome {
             boolean present = backbone.history().findEvent(partition, ROOM, EVENT_ID, 0L).get(10, TimeUnit.SECONDS).isPresent();
             if (!present) {
                 byte[] data = new ObjectMapper().writeValueAsBytes(Map.of("text", TEXT, "name", "roomcast"));
-                backbone.publisher().publish(ROOM, "message", data, EVENT_ID).get(10, TimeUnit.SECONDS);
+                backbone.publisher().publish(ROOM, "message", data, EVENT_ID, null).get(10, TimeUnit.SECONDS);
             }
         } catch (Exception e) {
             log.atWarn().addKeyValue("room", ROOM).addKeyValue("error", e.toString()).log("could not post the demo's welcome");

@@ -5,6 +5,7 @@ import io.roomcast.history.HistoryLimits;
 import io.roomcast.edge.http.HttpSettings;
 import io.roomcast.edge.ephemeral.EphemeralConfig;
 import io.roomcast.edge.presence.PresenceConfig;
+import io.roomcast.edge.publish.PublishSettings;
 import io.roomcast.room.Namespaces;
 import io.roomcast.topic.TopicPolicy;
 
@@ -56,7 +57,8 @@ public record EdgeConfig(
         HttpSettings http,
         PresenceConfig presence,
         EphemeralConfig ephemeral,
-        Duration statusInterval) {
+        Duration statusInterval,
+        PublishSettings publish) {
 
     public EdgeConfig {
         Objects.requireNonNull(host, "host");
@@ -186,6 +188,7 @@ public record EdgeConfig(
         private PresenceConfig presence = PresenceConfig.ofDefaults();
         private EphemeralConfig ephemeral = EphemeralConfig.ofDefaults();
         private Duration statusInterval = Duration.ofSeconds(5);
+        private PublishSettings publish = PublishSettings.defaults();
 
         private Builder(String kafkaBootstrap) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -234,6 +237,7 @@ public record EdgeConfig(
         public Builder presence(PresenceConfig v) { presence = v; return this; }
         public Builder ephemeral(EphemeralConfig v) { ephemeral = v; return this; }
         public Builder statusInterval(Duration v) { statusInterval = v; return this; }
+        public Builder publish(PublishSettings v) { publish = v; return this; }
 
         public EdgeConfig build() {
             return new EdgeConfig(host, port, kafkaBootstrap, namespaces, new TopicPolicy(replicationFactor, minInsyncReplicas), outboundLimit, handoverBufferLimit,
@@ -242,7 +246,7 @@ public record EdgeConfig(
                     dropWindow, pingInterval, heartbeatTimeout, writeTimeout, maxConnections, maxConnectionsPerIp,
                     connectAttemptsPerIpPerSecond, framesPerSecond, publishesPerSecond, rateLimitStrikes, adminToken, auth,
                     producerOverrides, consumerOverrides, kafkaProperties, dedupeWindow, dedupeEntries, historyLimits, http, presence, ephemeral,
-                    statusInterval);
+                    statusInterval, publish);
         }
     }
 }

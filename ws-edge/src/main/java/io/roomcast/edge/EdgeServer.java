@@ -33,6 +33,7 @@ import io.roomcast.edge.session.Connection;
 import io.roomcast.edge.session.EpochWatch;
 import io.roomcast.edge.session.Heartbeats;
 import io.roomcast.edge.publish.Publishing;
+import io.roomcast.edge.publish.PublishSettings;
 import io.roomcast.edge.publish.RecentPublishes;
 import io.roomcast.edge.session.IoFlusher;
 import io.roomcast.edge.session.OutboundMetrics;
@@ -47,6 +48,7 @@ import io.roomcast.live.LiveTail;
 import io.roomcast.publish.KafkaPublisher;
 import io.roomcast.room.Namespace;
 import io.roomcast.room.Namespaces;
+import io.roomcast.publish.PublishLookup;
 import io.roomcast.topic.TopicRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
@@ -123,9 +125,12 @@ public final class EdgeServer implements AutoCloseable {
         this.directory = new RoomDirectory(config.kafkaBootstrap(), config.adminSettings(), RoomDirectory.topicBeside(
                 namespaces.find(Namespace.DEFAULT_NAME).map(Namespace::topic).orElse("roomcast.events")), 10_000, Duration.ofMinutes(1),
                 Clock.systemUTC(), meters);
-        Publishing publishing = new Publishing(new RecordingPublisher(publisher, directory), topics, history,
-                new RecentPublishes(config.dedupeEntries(), config.dedupeWindow(), Clock.systemUTC(), meters), config.dedupeWindow(),
-                Clock.systemUTC());
+        PublishSettings publish = config.publish();
+        Publishing publishing = new Publishing(new RecordingPublisher(publisher, directory), topics,
+                new PublishLookup(config.kafkaBootstrap(), config.consumerSettings(),
+                        new PublishLookup.Limits(publish.retryLookupRecords(), publish.retryLookupBytes(), publish.retryLookupQueue()), meters),
+                new RecentPublishes(config.dedupeEntries(), config.dedupeWindow(), Clock.systemUTC(), meters), publish,
+                config.dedupeWindow(), worker, Clock.systemUTC(), meters);
         // Side topics are created (or found) now: a Kafka that is down here fails the start, as the first lookup would.
         Presence presence = new Presence(config.presence(), topics, config.kafkaBootstrap(), config.consumerSettings(),
                 config.producerSettings(), Clock.systemUTC(), meters);
@@ -335,6 +340,7 @@ public final class EdgeServer implements AutoCloseable {
         backbone.ephemeral().close();
         backbone.live().close();
         backbone.history().close();
+        backbone.publishing().close();
         backbone.publisher().close();
         backbone.topics().close();
         backbone.security().close();

@@ -1,11 +1,13 @@
 package io.roomcast.edge;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.roomcast.edge.publish.PublishSettings;
 import io.roomcast.room.RoomName;
 import io.roomcast.testkit.TestNames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,18 +16,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A publish sent again with the same eventId — the ack was lost with the connection, the client
  * resends on whichever edge it reaches — is acknowledged with the first offset and written once.
+ * These clients are anonymous, so they name themselves across connections with a publisherKey.
  */
 class EdgePublishDedupeIT {
     @RegisterExtension
-    static final SharedEdge SHARED = SharedEdge.twoEdges();
+    // A retry that finds nothing waits for the settle time before it writes: short here, as no write is in flight.
+    static final SharedEdge SHARED = SharedEdge.twoEdges(b -> b.publish(PublishSettings.defaults().withRetrySettle(Duration.ofMillis(500))));
 
     private static RoomName room() {
         return RoomName.of("chat:" + TestNames.unique("dedupe"));
     }
 
+    private static final String KEY = ",\"publisherKey\":\"client-key-0123456789\"";
+
     private static JsonNode publish(WsClient c, int id, RoomName room, String eventId, String extra) {
         c.send("{\"op\":\"publish\",\"id\":" + id + ",\"room\":\"" + room + "\",\"data\":{\"n\":" + id + "}"
-                + (eventId == null ? "" : ",\"eventId\":\"" + eventId + "\"") + extra + "}");
+                + (eventId == null ? "" : ",\"eventId\":\"" + eventId + "\"" + KEY) + extra + "}");
         while (true) {
             JsonNode n = c.next();
             if (n.path("id").asInt(-1) == id) {

@@ -45,6 +45,11 @@ final class SharedEdge implements BeforeAllCallback, AfterAllCallback {
         return new SharedEdge(2, b -> b);
     }
 
+    /** Two edges on the same namespaces whose configuration {@code customize} changes. */
+    static SharedEdge twoEdges(UnaryOperator<EdgeConfig.Builder> customize) {
+        return new SharedEdge(2, customize);
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) {
         namespaces = EdgeFixture.isolatedNamespaces();

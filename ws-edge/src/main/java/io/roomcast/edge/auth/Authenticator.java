@@ -29,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -194,7 +195,18 @@ public final class Authenticator implements AutoCloseable {
         // The display name is optional and only shown: a name claim of another type is ignored, not refused.
         Object name = claims.getClaim("name");
         return new Principal(sub == null ? "" : sub, exp.toInstant(), permissions,
-                name instanceof String s && !s.isBlank() ? s.strip() : null);
+                name instanceof String s && !s.isBlank() ? s.strip() : null, roles(claims.getClaim("roles")));
+    }
+
+    /** The optional {@code roles} claim: an array of at most 16 strings. */
+    private static Set<String> roles(Object claim) throws AuthException {
+        if (claim == null) {
+            return Set.of();
+        }
+        if (!(claim instanceof List<?> list) || list.size() > 16 || !list.stream().allMatch(String.class::isInstance)) {
+            throw new AuthException(Reason.MALFORMED, "the roles claim must be an array of at most 16 strings");
+        }
+        return list.stream().map(String.class::cast).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     private static Date dateClaim(JWTClaimsSet claims, String name) throws AuthException {

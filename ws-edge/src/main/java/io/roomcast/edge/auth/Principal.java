@@ -2,6 +2,7 @@ package io.roomcast.edge.auth;
 
 import java.time.Instant;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Who a verified token speaks for, until when, and what it grants. Only {@link Authenticator}
@@ -11,16 +12,28 @@ import java.util.Objects;
  * @param expiresAt   the {@code exp} claim; the connection must be refreshed before it (see {@link Access#deadline})
  * @param permissions the rooms the token grants
  * @param name        the {@code name} claim (a display name for presence), or null
+ * @param roles       the {@code roles} claim (for example {@code producer}, which may publish reserved event types)
  */
-public record Principal(String subject, Instant expiresAt, Permissions permissions, String name) {
+public record Principal(String subject, Instant expiresAt, Permissions permissions, String name, Set<String> roles) {
     public Principal {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(permissions, "permissions");
+        roles = Set.copyOf(roles);
+    }
+
+    /** A principal without a display name or roles. */
+    public Principal(String subject, Instant expiresAt, Permissions permissions) {
+        this(subject, expiresAt, permissions, null, Set.of());
     }
 
     /** A principal without a display name. */
-    public Principal(String subject, Instant expiresAt, Permissions permissions) {
-        this(subject, expiresAt, permissions, null);
+    public Principal(String subject, Instant expiresAt, Permissions permissions, Set<String> roles) {
+        this(subject, expiresAt, permissions, null, roles);
+    }
+
+    /** A principal without roles. */
+    public Principal(String subject, Instant expiresAt, Permissions permissions, String name) {
+        this(subject, expiresAt, permissions, name, Set.of());
     }
 }

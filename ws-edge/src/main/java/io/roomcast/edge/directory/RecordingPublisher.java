@@ -3,6 +3,7 @@ package io.roomcast.edge.directory;
 import io.roomcast.publish.Publisher;
 import io.roomcast.room.RoomName;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -19,10 +20,15 @@ public final class RecordingPublisher implements Publisher {
     }
 
     @Override
-    public CompletableFuture<Long> publish(RoomName room, String type, byte[] data, String eventId) {
-        CompletableFuture<Long> written = publisher.publish(room, type, data, eventId);
+    public CompletableFuture<Long> publish(RoomName room, String type, byte[] data, String eventId, String publisherScope) {
+        CompletableFuture<Long> written = publisher.publish(room, type, data, eventId, publisherScope);
         written.thenRun(() -> directory.touched(room, "edge"));
         return written;
+    }
+
+    @Override
+    public Duration settleTime() {
+        return publisher.settleTime();
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.roomcast.edge.http.ClientAddress;
 import io.roomcast.edge.protocol.ErrorCode;
 import io.roomcast.edge.sse.HttpPrincipal;
 import io.roomcast.edge.sse.SseMetrics;
+import io.roomcast.edge.publish.Publishing;
 import io.roomcast.edge.subscription.ReadPermits;
 import io.roomcast.edge.subscription.Subscription;
 import io.roomcast.edge.subscription.SubscriptionEvents;
@@ -152,7 +153,7 @@ public final class ChatCompletions implements HttpHandler {
             return;
         }
         exchange.dispatch(); // the answer is sent from other threads
-        backbone.publishing().publish(room, "prompt", data, null, false).whenComplete((outcome, failure) -> {
+        backbone.publishing().publish(new Publishing.Request(room, "prompt", data, null, false, null)).whenComplete((outcome, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                 OpenAiError error = cause instanceof PublishException pe && pe.reason() == PublishException.Reason.TOO_LARGE

@@ -33,11 +33,14 @@ public sealed interface ClientFrame {
     record Unsubscribe(JsonNode id, RoomName room) implements ClientFrame {
     }
 
-    /** {@code ephemeral}: a live-only signal (typing, cursor), never stored in the room's history. */
-    record Publish(JsonNode id, RoomName room, String type, byte[] data, String eventId, boolean retry, boolean ephemeral)
-            implements ClientFrame {
+    /**
+     * {@code ephemeral}: a live-only signal (typing, cursor), never stored in the room's history.
+     * {@code publisherKey}: an anonymous publisher's own dedupe scope (see Publishing), or null.
+     */
+    record Publish(JsonNode id, RoomName room, String type, byte[] data, String eventId, boolean retry, boolean ephemeral,
+                   String publisherKey) implements ClientFrame {
         public Publish(JsonNode id, RoomName room, String type, byte[] data, String eventId, boolean retry) {
-            this(id, room, type, data, eventId, retry, false);
+            this(id, room, type, data, eventId, retry, false, null);
         }
     }
 

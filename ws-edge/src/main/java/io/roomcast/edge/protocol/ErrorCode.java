@@ -9,6 +9,8 @@ public enum ErrorCode {
     TOO_LARGE("too_large"),
     LIMIT_EXCEEDED("limit_exceeded"),
     UNAVAILABLE("unavailable"),
+    /** A publish Kafka did not acknowledge may still be written: resend it with its eventId and {@code retry:true}. */
+    OUTCOME_UNKNOWN("outcome_unknown"),
     INTERNAL("internal");
 
     private final String wire;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.roomcast.edge.publish.PublisherScope;
 import io.roomcast.event.RecordLayout;
 import io.roomcast.event.RoomEvent;
 import io.roomcast.position.Epoch;
@@ -150,9 +151,15 @@ public final class FrameParser {
             if (ephemeral && eventIdValue != null) {
                 return invalid(id, room.value(), "an ephemeral publish takes no eventId: it is never stored");
             }
+            JsonNode publisherKey = node.get("publisherKey");
+            if (publisherKey != null && !publisherKey.isNull()
+                    && (!publisherKey.isTextual() || !PublisherScope.isValidKey(publisherKey.textValue()))) {
+                return invalid(id, room.value(), "publisherKey must be 16-128 printable ASCII characters");
+            }
             try {
                 return new ClientFrame.Publish(id, room, typeName, mapper.writeValueAsBytes(node.get("data")), eventIdValue,
-                        retry != null && retry.asBoolean(), ephemeral);
+                        retry != null && retry.asBoolean(), ephemeral,
+                        publisherKey == null || publisherKey.isNull() ? null : publisherKey.textValue());
             } catch (JsonProcessingException e) {
                 return invalid(id, room.value(), "data cannot be encoded");
             }

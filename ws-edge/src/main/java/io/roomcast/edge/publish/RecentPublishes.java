@@ -13,10 +13,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The publishes with an eventId this edge has under way or has written within the window, so a
- * client that sends the same event again — after a lost ack, or twice by mistake — gets the first
- * one's offset instead of a second copy. Bounded: the oldest entries go first once the limit is
- * reached (counted), and entries older than the window are forgotten.
+ * The publishes with an eventId this edge has under way, is settling, or has written within the
+ * window, per publisher, room and eventId — so a client that sends the same event again (after a
+ * lost ack, or twice by mistake) waits for the first attempt and gets its offset instead of a
+ * second copy. Bounded: the oldest entries go first once the limit is reached (counted), and
+ * entries older than the window are forgotten.
  *
  * <p>Thread-safety: safe for concurrent use; one lock around a small map.
  */
@@ -25,12 +26,29 @@ public final class RecentPublishes {
     private final Duration window;
     private final Clock clock;
     private final Counter evicted;
-    private final Map<Key, Entry> entries = new LinkedHashMap<>();
+    private final Map<Key, Attempt> entries = new LinkedHashMap<>();
 
-    private record Key(RoomName room, String eventId) {
+    /** Whose event: the publisher's scope, the room and the publisher's eventId. */
+    public record Key(PublisherScope publisher, RoomName room, String eventId) {
     }
 
-    private record Entry(CompletableFuture<Long> offset, long createdMillis) {
+    /**
+     * One attempt to write an event: when it began (edge clock, ms) and its settled outcome, which
+     * completes with the offset once the event is known to be in the log, or fails with
+     * {@link NotWritten} once it is known not to be (and may be attempted again), or with another
+     * exception when that could not be settled.
+     */
+    public record Attempt(long startedMillis, CompletableFuture<Long> settled) {
+        public static Attempt startingAt(long millis) {
+            return new Attempt(millis, new CompletableFuture<>());
+        }
+    }
+
+    /** The attempt's outcome is settled: the event was not written. */
+    public static final class NotWritten extends RuntimeException {
+        public NotWritten() {
+            super("not written", null, false, false);
+        }
     }
 
     public RecentPublishes(int limit, Duration window, Clock clock, MeterRegistry meters) {
@@ -44,40 +62,39 @@ public final class RecentPublishes {
     }
 
     /**
-     * The offset of the earlier publish of {@code eventId} in {@code room} when there is one within
-     * the window (maybe still under way); otherwise null, and {@code attempt} becomes that publish:
-     * the caller completes it with the offset Kafka acknowledged, or fails it (then it is forgotten).
+     * The earlier attempt of {@code key} when there is one within the window (maybe still under
+     * way); otherwise null, and {@code attempt} becomes the one: its owner settles it, and calls
+     * {@link #forget} before it fails it with {@link NotWritten} or leaves it unsettled.
      */
-    public CompletableFuture<Long> earlierOr(RoomName room, String eventId, CompletableFuture<Long> attempt) {
-        Key key = new Key(room, eventId);
+    public Attempt earlierOr(Key key, Attempt attempt) {
         long now = clock.millis();
         synchronized (entries) {
             expire(now);
-            Entry earlier = entries.get(key);
+            Attempt earlier = entries.get(key);
             if (earlier != null) {
-                return earlier.offset;
+                return earlier;
             }
-            entries.put(key, new Entry(attempt, now));
+            entries.put(key, attempt);
             if (entries.size() > limit) {
-                Iterator<Entry> oldest = entries.values().iterator();
+                Iterator<Attempt> oldest = entries.values().iterator();
                 oldest.next();
                 oldest.remove();
                 evicted.increment();
             }
         }
-        attempt.whenComplete((offset, failure) -> {
-            if (failure != null) {
-                synchronized (entries) {
-                    entries.remove(key, new Entry(attempt, now));
-                }
-            }
-        });
         return null;
     }
 
+    /** Forgets {@code attempt} if it is still the entry of {@code key}: the next publish of the key is a new attempt. */
+    public void forget(Key key, Attempt attempt) {
+        synchronized (entries) {
+            entries.remove(key, attempt);
+        }
+    }
+
     private void expire(long now) {
-        Iterator<Entry> it = entries.values().iterator();
-        while (it.hasNext() && now - it.next().createdMillis >= window.toMillis()) {
+        Iterator<Attempt> it = entries.values().iterator();
+        while (it.hasNext() && now - it.next().startedMillis() >= window.toMillis()) {
             it.remove();
         }
     }

@@ -13,7 +13,8 @@ import io.roomcast.edge.protocol.ServerFrames;
 import io.roomcast.edge.subscription.ReadPermits;
 import io.roomcast.edge.subscription.Subscription;
 import io.roomcast.edge.subscription.SubscriptionEvents;
-import io.roomcast.publish.PublishException;
+import io.roomcast.edge.publish.PublishRefusal;
+import io.roomcast.edge.publish.Publishing;
 import io.roomcast.room.RoomName;
 import io.roomcast.room.UnknownNamespaceException;
 import io.roomcast.topic.KafkaUnavailableException;
@@ -35,7 +36,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -413,27 +413,29 @@ public final class Session {
             error(p.id(), p.room().value(), ErrorCode.TOO_LARGE, "data is larger than " + backbone.config().maxPayloadBytes() + " bytes");
             return;
         }
-        execute(p.id(), p.room(), null, () -> backbone.publishing().publish(p.room(), p.type(), p.data(), p.eventId(), p.retry())
+        var publishing = backbone.publishing();
+        var admitted = publishing.admit(principal, remote, p.room(), p.type());
+        if (!admitted.allowed()) {
+            error(p.id(), p.room().value(), admitted.code(), admitted.message());
+            return;
+        }
+        var request = new Publishing.Request(p.room(), p.type(), p.data(), p.eventId(), p.retry(),
+                publishing.scope(principal, p.publisherKey(), id));
+        execute(p.id(), p.room(), null, () -> publishing.publish(request)
                 .whenComplete((outcome, failure) -> {
                     if (failure == null) {
                         metrics.published(outcome.duplicate());
                         outbound.force(ServerFrames.ack(p.id(), p.room(), outcome.offset(), outcome.duplicate()));
                         return;
                     }
-                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-                    if (cause instanceof PublishException pe) {
-                        ErrorCode code = switch (pe.reason()) {
-                            case UNAVAILABLE -> ErrorCode.UNAVAILABLE;
-                            case TOO_LARGE -> ErrorCode.TOO_LARGE;
-                            case INVALID -> ErrorCode.BAD_REQUEST;
-                        };
-                        error(p.id(), p.room().value(), code, pe.getMessage());
-                    } else if (cause instanceof UnknownNamespaceException) { // found by FuzzIT: was internal, with an ERROR log
-                        error(p.id(), p.room().value(), ErrorCode.BAD_REQUEST, cause.getMessage());
+                    PublishRefusal refusal = PublishRefusal.of(failure);
+                    if (refusal.expected()) {
+                        log.atDebug().addKeyValue("session", id).addKeyValue("room", p.room()).addKeyValue("code", refusal.code().wire())
+                                .addKeyValue("reason", refusal.message()).log("publish refused");
                     } else {
-                        log.atError().addKeyValue("session", id).addKeyValue("room", p.room()).setCause(cause).log("publish failed");
-                        error(p.id(), p.room().value(), ErrorCode.INTERNAL, "publish failed");
+                        log.atError().addKeyValue("session", id).addKeyValue("room", p.room()).setCause(failure).log("publish failed");
                     }
+                    error(p.id(), p.room().value(), refusal.code(), refusal.message());
                 }));
     }
 

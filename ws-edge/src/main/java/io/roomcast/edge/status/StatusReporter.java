@@ -112,7 +112,7 @@ public final class StatusReporter implements AutoCloseable {
     private void report() {
         try {
             byte[] data = JSON.writeValueAsBytes(sample());
-            publisher.publish(SystemRooms.EDGES, TYPE, data, null).whenComplete((offset, failure) -> {
+            publisher.publish(SystemRooms.EDGES, TYPE, data, null, null).whenComplete((offset, failure) -> {
                 lastReportAcked = failure == null;
                 if (failure != null) {
                     log.atDebug().addKeyValue("room", SystemRooms.EDGES).addKeyValue("error", failure.toString()).log("status report not written");

@@ -62,7 +62,10 @@ class AuthTokenTest {
         assertThat(p.permissions().maySubscribe(RoomName.of("chat:anything"))).isTrue();
         assertThat(p.permissions().mayPublish(RoomName.of("chat:team/x"))).isTrue();
         assertThat(p.permissions().mayPublish(RoomName.of("chat:other"))).isFalse();
+        assertThat(p.roles()).isEmpty();
         assertThat(HMAC.mayBlock()).isFalse();
+        assertThat(HMAC.authenticate(hs256(SECRET, claims().claim("roles", List.of("producer")).build())).roles())
+                .containsExactly("producer");
     }
 
     @Test
@@ -132,6 +135,9 @@ class AuthTokenTest {
                 row("wrong audience", STRICT, hs256(SECRET, claims().issuer("https://issuer.example").audience("someone-else").build()), Reason.WRONG_AUDIENCE),
                 row("no audience", STRICT, hs256(SECRET, claims().issuer("https://issuer.example").build()), Reason.WRONG_AUDIENCE),
                 row("aud an object", STRICT, hs256(SECRET, claims().issuer("https://issuer.example").claim("aud", Map.of("roomcast", true)).build()), Reason.WRONG_AUDIENCE),
+                row("roles a string", HMAC, hs256(SECRET, claims().claim("roles", "producer").build()), Reason.MALFORMED),
+                row("roles with a number", HMAC, hs256(SECRET, claims().claim("roles", List.of("producer", 7)).build()), Reason.MALFORMED),
+                row("17 roles", HMAC, hs256(SECRET, claims().claim("roles", Collections.nCopies(17, "r")).build()), Reason.MALFORMED),
                 row("no rooms claim", HMAC, hs256(SECRET, claims().claim("rooms", null).build()), Reason.NO_PERMISSIONS),
                 row("rooms a string", HMAC, hs256(SECRET, claims().claim("rooms", "chat:*").build()), Reason.NO_PERMISSIONS),
                 row("rooms.subscribe a string", HMAC, hs256(SECRET, claims().claim("rooms", Map.of("subscribe", "chat:*")).build()), Reason.NO_PERMISSIONS),

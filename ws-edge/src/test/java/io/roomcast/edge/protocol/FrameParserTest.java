@@ -67,6 +67,9 @@ class FrameParserTest {
             "{\"op\":\"publish\",\"room\":\"chat:a\"}                          | needs data",
             "{\"op\":\"publish\",\"room\":\"chat:a\",\"data\":1,\"type\":\"a b\"} | type must be",
             "{\"op\":\"publish\",\"room\":\"chat:a\",\"data\":1,\"eventId\":\"\"} | eventId must be",
+            "{\"op\":\"publish\",\"room\":\"chat:a\",\"data\":1,\"publisherKey\":\"short\"} | publisherKey must be",
+            "{\"op\":\"publish\",\"room\":\"chat:a\",\"data\":1,\"publisherKey\":42} | publisherKey must be",
+            "{\"op\":\"publish\",\"room\":\"chat:a\",\"data\":1,\"publisherKey\":\"has spaces in it, sixteen+\"} | publisherKey must be",
     })
     void shouldTurnGarbageIntoAClearBadRequest(String text, String message) {
         ClientFrame frame = one(text);

@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,47 +34,62 @@ class RecentPublishesTest {
         }
     };
 
+    private static final PublisherScope ALICE = PublisherScope.of(null, "alice-key-0123456789", "edge", "c1");
+    private static final PublisherScope BOB = PublisherScope.of(null, null, "edge", "c2");
+
     private RecentPublishes recent(int limit) {
         return new RecentPublishes(limit, Duration.ofSeconds(10), clock, meters);
     }
 
-    @Test
-    void shouldAnswerTheSameIdInTheSameRoomWithTheFirstAttempt() {
-        RecentPublishes recent = recent(10);
-        CompletableFuture<Long> first = new CompletableFuture<>();
-        assertThat(recent.earlierOr(ROOM, "e1", first)).isNull();
-        assertThat(recent.earlierOr(ROOM, "e1", new CompletableFuture<>())).isSameAs(first); // still under way
-        first.complete(42L);
-        assertThat(recent.earlierOr(ROOM, "e1", new CompletableFuture<>())).isCompletedWithValue(42L);
-        assertThat(recent.earlierOr(OTHER, "e1", new CompletableFuture<>())).as("ids are per room").isNull();
-        assertThat(recent.earlierOr(ROOM, "e2", new CompletableFuture<>())).isNull();
+    private static RecentPublishes.Key key(RoomName room, String id) {
+        return new RecentPublishes.Key(ALICE, room, id);
+    }
+
+    private RecentPublishes.Attempt attempt() {
+        return RecentPublishes.Attempt.startingAt(now.get());
     }
 
     @Test
-    void shouldForgetAFailedAttemptSoTheNextOneWrites() {
+    void shouldAnswerTheSameIdOfTheSamePublisherInTheSameRoomWithTheFirstAttempt() {
         RecentPublishes recent = recent(10);
-        CompletableFuture<Long> failed = new CompletableFuture<>();
-        recent.earlierOr(ROOM, "e1", failed);
-        failed.completeExceptionally(new IllegalStateException("kafka down"));
-        CompletableFuture<Long> next = new CompletableFuture<>();
-        assertThat(recent.earlierOr(ROOM, "e1", next)).isNull();
-        assertThat(recent.earlierOr(ROOM, "e1", new CompletableFuture<>())).isSameAs(next);
+        RecentPublishes.Attempt first = attempt();
+        assertThat(recent.earlierOr(key(ROOM, "e1"), first)).isNull();
+        assertThat(recent.earlierOr(key(ROOM, "e1"), attempt())).isSameAs(first); // still under way
+        first.settled().complete(42L);
+        assertThat(recent.earlierOr(key(ROOM, "e1"), attempt()).settled()).isCompletedWithValue(42L);
+        assertThat(recent.earlierOr(key(OTHER, "e1"), attempt())).as("ids are per room").isNull();
+        assertThat(recent.earlierOr(key(ROOM, "e2"), attempt())).isNull();
+        assertThat(recent.earlierOr(new RecentPublishes.Key(BOB, ROOM, "e1"), attempt())).as("ids are per publisher").isNull();
+    }
+
+    @Test
+    void shouldForgetAnAttemptItsOwnerForgetsSoTheNextOneWrites() {
+        RecentPublishes recent = recent(10);
+        RecentPublishes.Attempt failed = attempt();
+        recent.earlierOr(key(ROOM, "e1"), failed);
+        recent.forget(key(ROOM, "e1"), failed);
+        RecentPublishes.Attempt next = attempt();
+        assertThat(recent.earlierOr(key(ROOM, "e1"), next)).isNull();
+        recent.forget(key(ROOM, "e1"), failed); // no longer the entry: nothing happens
+        assertThat(recent.earlierOr(key(ROOM, "e1"), attempt())).isSameAs(next);
     }
 
     @Test
     void shouldForgetIdsAfterTheWindowAndTheOldestBeyondTheLimit() {
         RecentPublishes recent = recent(3);
         for (int i = 0; i < 5; i++) {
-            recent.earlierOr(ROOM, "e" + i, CompletableFuture.completedFuture((long) i));
+            RecentPublishes.Attempt a = attempt();
+            a.settled().complete((long) i);
+            recent.earlierOr(key(ROOM, "e" + i), a);
         }
         assertThat(recent.size()).isEqualTo(3);
         assertThat(meters.get("roomcast.publish.dedupe.evicted").counter().count()).isEqualTo(2);
         assertThat(meters.get("roomcast.publish.dedupe.entries").gauge().value()).isEqualTo(3);
-        assertThat(recent.earlierOr(ROOM, "e0", new CompletableFuture<>())).as("evicted").isNull();
-        assertThat(recent.earlierOr(ROOM, "e4", new CompletableFuture<>())).isCompletedWithValue(4L);
+        assertThat(recent.earlierOr(key(ROOM, "e0"), attempt())).as("evicted").isNull();
+        assertThat(recent.earlierOr(key(ROOM, "e4"), attempt()).settled()).isCompletedWithValue(4L);
 
         now.addAndGet(Duration.ofSeconds(10).toMillis());
-        assertThat(recent.earlierOr(ROOM, "e4", new CompletableFuture<>())).as("window over").isNull();
+        assertThat(recent.earlierOr(key(ROOM, "e4"), attempt())).as("window over").isNull();
         assertThat(recent.size()).isEqualTo(1);
     }
 }

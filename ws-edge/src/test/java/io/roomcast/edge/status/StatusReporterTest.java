@@ -20,8 +20,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StatusReporterTest {
     private static final Publisher NOTHING = new Publisher() {
         @Override
-        public CompletableFuture<Long> publish(RoomName room, String type, byte[] data, String eventId) {
+        public CompletableFuture<Long> publish(RoomName room, String type, byte[] data, String eventId, String publisher) {
             return CompletableFuture.completedFuture(0L);
+        }
+
+        @Override
+        public java.time.Duration settleTime() {
+            return java.time.Duration.ZERO;
         }
 
         @Override
