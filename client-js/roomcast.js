@@ -70,6 +70,7 @@ export const GapReason = Object.freeze({
 export const CloseCodes = Object.freeze({
   1000: 'stop',
   1001: 'reconnect',
+  1002: 'stop',
   1003: 'stop',
   1007: 'stop',
   1008: 'stop',

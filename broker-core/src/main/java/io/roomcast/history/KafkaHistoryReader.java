@@ -62,6 +62,8 @@ public final class KafkaHistoryReader implements HistoryReader {
     static final Duration MAX_WAIT = Duration.ofSeconds(10);
     private static final int SCAN_LIMIT = 50_000;
     private static final int FIND_CHUNK = 500;
+    /** Bytes of event data one replay chunk holds at most (at least one event): large records cannot fill the heap. */
+    static final long CHUNK_BYTES = 1024 * 1024;
 
     private enum Priority { SHORT, BULK }
 
@@ -198,7 +200,7 @@ public final class KafkaHistoryReader implements HistoryReader {
             List<Long> found = new ArrayList<>();
             long pos = windowStart;
             while (pos < windowEnd) {
-                pos = scan(c, at, partition, room, pos, windowEnd, Integer.MAX_VALUE, r -> found.add(r.offset())).next();
+                pos = scan(c, at, partition, room, pos, windowEnd, Integer.MAX_VALUE, Long.MAX_VALUE, r -> found.add(r.offset())).next();
             }
             scannedTotal += windowEnd - windowStart;
             for (int i = found.size() - 1; i >= 0 && newest.size() < count; i--) {
@@ -225,7 +227,7 @@ public final class KafkaHistoryReader implements HistoryReader {
             while (pos < end) {
                 // In chunks, so a match early in the window ends the read there.
                 List<RoomEvent> events = new ArrayList<>();
-                pos = scan(c, at, partition, room, pos, end, FIND_CHUNK, r -> events.add(RecordLayout.toEvent(room, r))).next();
+                pos = scan(c, at, partition, room, pos, end, FIND_CHUNK, CHUNK_BYTES, r -> events.add(RecordLayout.toEvent(room, r))).next();
                 for (RoomEvent e : events) {
                     if (eventId.equals(e.eventId())) {
                         return OptionalLong.of(e.offset());
@@ -240,7 +242,7 @@ public final class KafkaHistoryReader implements HistoryReader {
     public CompletableFuture<HistoryChunk> read(TopicPartition partition, RoomName room, long from, long until, int maxEvents) {
         return submit(partition, Priority.SHORT, (c, at) -> {
             List<RoomEvent> events = new ArrayList<>();
-            long next = scan(c, at, partition, room, from, until, maxEvents, r -> events.add(RecordLayout.toEvent(room, r))).next();
+            long next = scan(c, at, partition, room, from, until, maxEvents, CHUNK_BYTES, r -> events.add(RecordLayout.toEvent(room, r))).next();
             return new HistoryChunk(events, next);
         });
     }
@@ -251,20 +253,21 @@ public final class KafkaHistoryReader implements HistoryReader {
 
     /**
      * Reads {@code [from, until)} of the partition, handing each record of {@code room} to
-     * {@code onMatch}, until {@code maxMatches} matches, {@value #SCAN_LIMIT} records or the read's
-     * time share; returns where it stopped. Progress is never thrown away: only a scan that read
+     * {@code onMatch}, until {@code maxMatches} matches or {@code maxBytes} of their values,
+     * {@value #SCAN_LIMIT} records or the read's time share; returns where it stopped. Progress is never thrown away: only a scan that read
      * nothing at all within {@link #API_TIMEOUT} fails.
      */
     private Scanned scan(KafkaConsumer<byte[], byte[]> c, ReaderPosition at, TopicPartition partition, RoomName room,
-                         long from, long until, int maxMatches, Consumer<ConsumerRecord<byte[], byte[]>> onMatch) {
+                         long from, long until, int maxMatches, long maxBytes, Consumer<ConsumerRecord<byte[], byte[]>> onMatch) {
         at.moveTo(c, partition, from);
         byte[] key = room.keyBytes();
         int matches = 0;
+        long matchedBytes = 0;
         long position = from;
         int scannedHere = 0;
         long started = System.nanoTime();
         long share = limits.readTimeout().toNanos();
-        while (position < until && matches < maxMatches && scannedHere < SCAN_LIMIT) {
+        while (position < until && matches < maxMatches && matchedBytes < maxBytes && scannedHere < SCAN_LIMIT) {
             long elapsed = System.nanoTime() - started;
             if (elapsed > share && position > from) {
                 break; // out of time: the caller continues from here
@@ -286,6 +289,7 @@ public final class KafkaHistoryReader implements HistoryReader {
             position = r.offset() + 1;
             if (Arrays.equals(key, r.key())) {
                 matches++;
+                matchedBytes += Math.max(0, r.serializedValueSize());
                 onMatch.accept(r);
             }
         }

@@ -132,7 +132,7 @@ public final class LiveTail implements AutoCloseable {
         return tail == null ? -1 : tail.next();
     }
 
-    /** {@link System#nanoTime()} when the tail thread last went round its loop (at least every 200 ms while healthy). */
+    /** {@link System#nanoTime()} when the tail thread last went round its loop or finished a command (at least every 10 s while healthy). */
     public long lastLoopNanos() {
         return lastLoopNanos;
     }
@@ -271,6 +271,7 @@ public final class LiveTail implements AutoCloseable {
         Command command;
         while ((command = commands.poll()) != null) {
             command.run();
+            lastLoopNanos = System.nanoTime();
         }
     }
 

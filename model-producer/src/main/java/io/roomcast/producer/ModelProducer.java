@@ -66,6 +66,7 @@ public final class ModelProducer implements AutoCloseable {
     private final PromptLoop loop;
     private final Thread loopThread;
     private final GuardedBackend guarded;
+    private final ProducerStatus status;
 
     private ModelProducer(ModelProducerConfig config, MeterRegistry registry) {
         this.config = config;
@@ -96,6 +97,8 @@ public final class ModelProducer implements AutoCloseable {
                 history, monitor);
         this.loop = new PromptLoop(new KafkaConsumer<>(groupProperties()), config.namespaceTopics().values(), services, workers);
         this.loopThread = new Thread(loop, "model-producer-consumer");
+        this.status = config.publishLogs() ? new ProducerStatus(registry, publisher, json, ProducerStatus.topicBeside(config.logsTopic()),
+                hostName() + ":" + ProcessHandle.current().pid(), backend.name(), Duration.ofSeconds(5), Clock.systemUTC()) : null;
     }
 
     /** Creates missing topics and starts consuming. */
@@ -112,6 +115,11 @@ public final class ModelProducer implements AutoCloseable {
                 topics.putIfAbsent(config.logsTopic(), "logs");
             }
             TopicSetup.ensure(admin, topics, config.partitions(), config.topicPolicy(), Duration.ofSeconds(30));
+            if (config.publishLogs()) {
+                // The system room's topic, as edges create it (one partition, one day), for the status reports.
+                TopicSetup.ensure(admin, Map.of(ProducerStatus.topicBeside(config.logsTopic()), "sys=retention:P1D"), 1,
+                        config.topicPolicy(), Duration.ofSeconds(30));
+            }
         }
         ModelProducer producer = new ModelProducer(config, registry);
         producer.loopThread.start();
@@ -152,6 +160,9 @@ public final class ModelProducer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (status != null) {
+            status.close();
+        }
         loop.stop();
         try {
             loopThread.join(Duration.ofSeconds(30).toMillis());

@@ -55,7 +55,8 @@ public record EdgeConfig(
         HistoryLimits historyLimits,
         HttpSettings http,
         PresenceConfig presence,
-        EphemeralConfig ephemeral) {
+        EphemeralConfig ephemeral,
+        Duration statusInterval) {
 
     public EdgeConfig {
         Objects.requireNonNull(host, "host");
@@ -104,6 +105,10 @@ public record EdgeConfig(
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(presence, "presence");
         Objects.requireNonNull(ephemeral, "ephemeral");
+        Objects.requireNonNull(statusInterval, "statusInterval");
+        if (statusInterval.isNegative() || (!statusInterval.isZero() && statusInterval.toMillis() < 100)) {
+            throw new IllegalArgumentException("statusInterval must be 0 (off) or at least 100ms, was " + statusInterval);
+        }
     }
 
     /** Settings of the edge's admin client: the operator's Kafka client settings. */
@@ -180,6 +185,7 @@ public record EdgeConfig(
         private HttpSettings http = HttpSettings.ofDefaults();
         private PresenceConfig presence = PresenceConfig.ofDefaults();
         private EphemeralConfig ephemeral = EphemeralConfig.ofDefaults();
+        private Duration statusInterval = Duration.ofSeconds(5);
 
         private Builder(String kafkaBootstrap) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -227,6 +233,7 @@ public record EdgeConfig(
         public Builder http(HttpSettings v) { http = v; return this; }
         public Builder presence(PresenceConfig v) { presence = v; return this; }
         public Builder ephemeral(EphemeralConfig v) { ephemeral = v; return this; }
+        public Builder statusInterval(Duration v) { statusInterval = v; return this; }
 
         public EdgeConfig build() {
             return new EdgeConfig(host, port, kafkaBootstrap, namespaces, new TopicPolicy(replicationFactor, minInsyncReplicas), outboundLimit, handoverBufferLimit,
@@ -234,7 +241,8 @@ public record EdgeConfig(
                     maxFrameBytes, maxPayloadBytes, workerThreads, workerQueueLimit, topicCacheTtl, drainDelay,
                     dropWindow, pingInterval, heartbeatTimeout, writeTimeout, maxConnections, maxConnectionsPerIp,
                     connectAttemptsPerIpPerSecond, framesPerSecond, publishesPerSecond, rateLimitStrikes, adminToken, auth,
-                    producerOverrides, consumerOverrides, kafkaProperties, dedupeWindow, dedupeEntries, historyLimits, http, presence, ephemeral);
+                    producerOverrides, consumerOverrides, kafkaProperties, dedupeWindow, dedupeEntries, historyLimits, http, presence, ephemeral,
+                    statusInterval);
         }
     }
 }

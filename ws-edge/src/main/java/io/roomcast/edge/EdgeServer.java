@@ -12,6 +12,9 @@ import io.roomcast.edge.auth.AuthException;
 import io.roomcast.edge.auth.EdgeSecurity;
 import io.roomcast.edge.ephemeral.Ephemeral;
 import io.roomcast.edge.presence.Presence;
+import io.roomcast.edge.directory.DirectoryHandler;
+import io.roomcast.edge.directory.RecordingPublisher;
+import io.roomcast.edge.directory.RoomDirectory;
 import io.roomcast.edge.http.AdminHandler;
 import io.roomcast.edge.http.AppPages;
 import io.roomcast.edge.http.AuthHandshake;
@@ -31,13 +34,19 @@ import io.roomcast.edge.session.EpochWatch;
 import io.roomcast.edge.session.Heartbeats;
 import io.roomcast.edge.publish.Publishing;
 import io.roomcast.edge.publish.RecentPublishes;
+import io.roomcast.edge.session.IoFlusher;
 import io.roomcast.edge.session.OutboundMetrics;
 import io.roomcast.edge.session.Session;
 import io.roomcast.edge.session.SessionMetrics;
+import io.roomcast.edge.openai.ChatCompletions;
 import io.roomcast.edge.sse.SseTransport;
+import io.roomcast.edge.status.StatusReporter;
+import io.roomcast.edge.status.SystemRooms;
 import io.roomcast.history.KafkaHistoryReader;
 import io.roomcast.live.LiveTail;
 import io.roomcast.publish.KafkaPublisher;
+import io.roomcast.room.Namespace;
+import io.roomcast.room.Namespaces;
 import io.roomcast.topic.TopicRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
@@ -81,6 +90,8 @@ public final class EdgeServer implements AutoCloseable {
     private final java.util.concurrent.ScheduledExecutorService sweeper;
     private final Liveness liveness;
     private final SseTransport sse;
+    private volatile StatusReporter status;
+    private final RoomDirectory directory;
     private volatile boolean draining;
     private volatile boolean closed;
 
@@ -91,13 +102,14 @@ public final class EdgeServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(meters);
         new ProcessorMetrics().bindTo(meters);
         new JvmGcMetrics().bindTo(meters);
-        TopicRegistry topics = new TopicRegistry(config.kafkaBootstrap(), config.adminSettings(), config.namespaces(),
+        Namespaces namespaces = SystemRooms.including(config.namespaces());
+        TopicRegistry topics = new TopicRegistry(config.kafkaBootstrap(), config.adminSettings(), namespaces,
                 config.topicPolicy(), config.topicCacheTtl(), Clock.systemUTC());
         LiveTail live = new LiveTail(config.kafkaBootstrap(), config.consumerSettings(), config.idleRoomsPerPartition(),
                 config.historyLimits().cacheBytes(), meters);
         KafkaHistoryReader history = new KafkaHistoryReader(config.kafkaBootstrap(), config.consumerSettings(),
                 config.historyReaders(), config.historyQueueLimit(), config.historyLimits(), meters);
-        KafkaPublisher publisher = new KafkaPublisher(config.kafkaBootstrap(), config.namespaces(), config.producerSettings(), meters);
+        KafkaPublisher publisher = new KafkaPublisher(config.kafkaBootstrap(), namespaces, config.producerSettings(), meters);
         ThreadPoolExecutor worker = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.workerQueueLimit()), namedThreads("roomcast-worker"));
         Gauge.builder("roomcast.worker.queue", worker, w -> w.getQueue().size())
@@ -108,7 +120,10 @@ public final class EdgeServer implements AutoCloseable {
         } else {
             log.atInfo().addKeyValue("auth", config.auth().describe()).log("authentication configured");
         }
-        Publishing publishing = new Publishing(publisher, topics, history,
+        this.directory = new RoomDirectory(config.kafkaBootstrap(), config.adminSettings(), RoomDirectory.topicBeside(
+                namespaces.find(Namespace.DEFAULT_NAME).map(Namespace::topic).orElse("roomcast.events")), 10_000, Duration.ofMinutes(1),
+                Clock.systemUTC(), meters);
+        Publishing publishing = new Publishing(new RecordingPublisher(publisher, directory), topics, history,
                 new RecentPublishes(config.dedupeEntries(), config.dedupeWindow(), Clock.systemUTC(), meters), config.dedupeWindow(),
                 Clock.systemUTC());
         // Side topics are created (or found) now: a Kafka that is down here fails the start, as the first lookup would.
@@ -123,6 +138,7 @@ public final class EdgeServer implements AutoCloseable {
 
         SessionMetrics sessionMetrics = new SessionMetrics(meters);
         OutboundMetrics outboundMetrics = new OutboundMetrics(meters);
+        IoFlusher.PerThread flushers = new IoFlusher.PerThread();
         FrameParser parser = new FrameParser();
         ConnectionCounts counts = new ConnectionCounts();
         WebSocketConnectionCallback onConnect = (WebSocketHttpExchange exchange, WebSocketChannel channel) -> {
@@ -131,7 +147,7 @@ public final class EdgeServer implements AutoCloseable {
             String remote = client == null || channel.getSourceAddress() == null
                     || client.address() == null || client.address().equals(channel.getSourceAddress().getAddress())
                     ? String.valueOf(channel.getSourceAddress()) : client + " via " + channel.getSourceAddress();
-            Session session = new Session(id, remote, channel, backbone, sessionMetrics, outboundMetrics);
+            Session session = new Session(id, remote, channel, backbone, sessionMetrics, outboundMetrics, flushers);
             if (draining) {
                 session.close(CloseCode.GOING_AWAY);
                 return;
@@ -175,8 +191,11 @@ public final class EdgeServer implements AutoCloseable {
         PathHandler main = Handlers.path()
                 .addExactPath("/ws", gate)
                 .addExactPath("/sse", new ConnectionGate(sse, counts, config, meters))
+                .addPrefixPath("/v1/chat/completions", new ConnectionGate(new ChatCompletions(backbone, sse.metrics()), counts, config, meters))
                 .addExactPath("/healthz", health::live)
                 .addExactPath("/readyz", health::ready)
+                .addExactPath("/rooms", new DirectoryHandler(directory,
+                        ns -> security.open() || config.auth().anonymousSubscribe().contains(ns)))
                 .addExactPath("/chat", AppPages.page("/chat.html", web))
                 .addExactPath("/logs", AppPages.page("/logs.html", web))
                 .addExactPath("/status", AppPages.page("/status.html", web))
@@ -215,6 +234,8 @@ public final class EdgeServer implements AutoCloseable {
         }
         server.undertow.start();
         server.watchIoThreads();
+        server.status = new StatusReporter(server.meters, server.backbone.publisher(), server.backbone.live()::isRunning,
+                server::draining, StatusReporter.edgeName(server.port()), server.url(), config.statusInterval(), Clock.systemUTC());
         log.atInfo().addKeyValue("url", server.url()).addKeyValue("kafka", config.kafkaBootstrap()).log("edge started");
         return server;
     }
@@ -303,7 +324,11 @@ public final class EdgeServer implements AutoCloseable {
         closed = true;
         draining = true;
         sse.close();
+        if (status != null) {
+            status.close();
+        }
         undertow.stop();
+        directory.close();
         sweeper.shutdownNow();
         backbone.worker().shutdownNow();
         backbone.presence().close();

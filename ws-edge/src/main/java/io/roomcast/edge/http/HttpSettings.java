@@ -16,7 +16,9 @@ import java.util.Objects;
  * @param managementHost    the separate listener's address (default {@code 127.0.0.1})
  * @param readinessCacheTtl how long {@code /readyz} reuses its Kafka probe (default 1 s)
  * @param livenessTimeout   how long the live tail or an IO thread may go without a heartbeat before
- *                          {@code /healthz} answers 503 (default 15 s)
+ *                          {@code /healthz} answers 503 (default 30 s: longer than the live tail's
+ *                          10 s wait for a partition's position while Kafka is away, so that a Kafka
+ *                          outage does not get healthy edges restarted)
  */
 public record HttpSettings(TrustedProxies trustedProxies, int managementPort, String managementHost,
                            Duration readinessCacheTtl, Duration livenessTimeout) {
@@ -40,7 +42,7 @@ public record HttpSettings(TrustedProxies trustedProxies, int managementPort, St
     }
 
     public static HttpSettings ofDefaults() {
-        return new HttpSettings(TrustedProxies.NONE, -1, "127.0.0.1", Duration.ofSeconds(1), Duration.ofSeconds(15));
+        return new HttpSettings(TrustedProxies.NONE, -1, "127.0.0.1", Duration.ofSeconds(1), Duration.ofSeconds(30));
     }
 
     public HttpSettings withTrustedProxies(TrustedProxies v) {

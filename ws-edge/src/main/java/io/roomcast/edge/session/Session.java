@@ -71,14 +71,14 @@ public final class Session {
     private final java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
 
     public Session(String id, String remote, WebSocketChannel channel, Backbone backbone, SessionMetrics metrics,
-                   OutboundMetrics outboundMetrics) {
+                   OutboundMetrics outboundMetrics, IoFlusher.PerThread flushers) {
         this.id = id;
         this.remote = remote;
         this.channel = channel;
         this.backbone = backbone;
         this.metrics = metrics;
-        this.outbound = new Outbound(channel, backbone.config().outboundLimit(), backbone.config().maxFrameBytes(), outboundMetrics,
-                this::flooded);
+        this.outbound = new Outbound(channel, flushers.of(channel.getIoThread()), backbone.config().outboundLimit(),
+                backbone.config().maxFrameBytes(), outboundMetrics, this::flooded);
         this.readPermits = new ReadPermits(backbone.config().historyLimits().readsPerConnection());
         this.frameLimit = limiter("frames-" + id, backbone.config().framesPerSecond());
         this.publishLimit = limiter("publishes-" + id, backbone.config().publishesPerSecond());
@@ -300,6 +300,9 @@ public final class Session {
                 sub.close();
                 return;
             }
+            if (s.compact()) {
+                sub.compactHistory();
+            }
             sub.start();
         });
     }
@@ -425,6 +428,8 @@ public final class Session {
                             case INVALID -> ErrorCode.BAD_REQUEST;
                         };
                         error(p.id(), p.room().value(), code, pe.getMessage());
+                    } else if (cause instanceof UnknownNamespaceException) { // found by FuzzIT: was internal, with an ERROR log
+                        error(p.id(), p.room().value(), ErrorCode.BAD_REQUEST, cause.getMessage());
                     } else {
                         log.atError().addKeyValue("session", id).addKeyValue("room", p.room()).setCause(cause).log("publish failed");
                         error(p.id(), p.room().value(), ErrorCode.INTERNAL, "publish failed");
@@ -464,9 +469,12 @@ public final class Session {
         close(code, code.reason());
     }
 
-    /** Closes the connection with a catalogued code and a specific reason text. */
+    /**
+     * Closes the connection with a catalogued code and a specific reason text, after the frames
+     * already queued for it (a drain's {@code reconnect}, an error). Any thread.
+     */
     public void close(CloseCode code, String reason) {
-        WebSockets.sendClose(code.code(), reason, channel, null);
+        outbound.thenRun(() -> WebSockets.sendClose(code.code(), reason, channel, null));
     }
 
     /**

@@ -98,6 +98,11 @@ public final class SseChannel {
         }
     }
 
+    /** Ends the response once everything queued has been written. */
+    public void finish() {
+        connection.shutdown();
+    }
+
     public boolean isOpen() {
         return connection.isOpen();
     }

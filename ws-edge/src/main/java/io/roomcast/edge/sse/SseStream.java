@@ -62,6 +62,10 @@ final class SseStream {
         subscriptions.add(s);
     }
 
+    List<Subscription> subscriptions() {
+        return subscriptions;
+    }
+
     /** Starts every subscription; a worker thread. */
     void startSubscriptions() {
         subscriptions.forEach(Subscription::start);

@@ -62,6 +62,8 @@ public final class SseTransport implements HttpHandler, AutoCloseable {
     private final AtomicLong ids = new AtomicLong();
     private final ScheduledExecutorService sweeper;
     private volatile boolean draining;
+    /** Only touched by the sweeper thread. */
+    private long lastEpochCheckNanos = System.nanoTime();
 
     public SseTransport(Backbone backbone, ConnectionCounts counts, MeterRegistry meters) {
         this.backbone = backbone;
@@ -228,6 +230,10 @@ public final class SseTransport implements HttpHandler, AutoCloseable {
     private void sweep() {
         try {
             long now = System.nanoTime();
+            if (now - lastEpochCheckNanos >= backbone.config().topicCacheTtl().toNanos()) {
+                lastEpochCheckNanos = now;
+                streams.forEach(this::endSubscriptionsOfOldEpochs);
+            }
             long wallNow = System.currentTimeMillis();
             long writeTimeout = backbone.config().writeTimeout().toNanos();
             for (SseStream s : streams) {
@@ -239,6 +245,25 @@ public final class SseTransport implements HttpHandler, AutoCloseable {
             }
         } catch (RuntimeException e) {
             log.atError().setCause(e).log("SSE sweep failed");
+        }
+    }
+
+    /**
+     * As the WebSocket's {@code EpochWatch}: a subscription whose room's epoch changed (topic
+     * re-created, partitions added) ends, so the stream ends with a notice and the client resumes
+     * with its {@code Last-Event-ID} and learns of the gap. The epoch is cached per namespace.
+     */
+    private void endSubscriptionsOfOldEpochs(SseStream stream) {
+        for (Subscription sub : stream.subscriptions()) {
+            io.roomcast.position.Epoch now;
+            try {
+                now = backbone.topics().info(sub.location().namespace()).epoch();
+            } catch (RuntimeException e) {
+                return; // Kafka unreachable: the next round checks again
+            }
+            if (!now.equals(sub.location().epoch())) {
+                sub.epochChanged(now);
+            }
         }
     }
 

@@ -1,7 +1,9 @@
 package io.roomcast.edge.subscription;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.roomcast.compact.AnswerCompactor;
 import io.roomcast.edge.Backbone;
+import io.roomcast.edge.compact.PartialFrames;
 import io.roomcast.edge.protocol.EventFrames;
 import io.roomcast.edge.protocol.ServerFrames;
 import io.roomcast.edge.session.FrameSink;
@@ -12,7 +14,6 @@ import io.roomcast.live.Handover;
 import io.roomcast.live.LiveListener;
 import io.roomcast.live.LivePositionLostException;
 import io.roomcast.position.Epoch;
-import io.roomcast.position.LogBounds;
 import io.roomcast.position.ResumePlan;
 import io.roomcast.position.ResumePlanner;
 import io.roomcast.position.StartPoint;
@@ -60,6 +61,10 @@ public final class Subscription implements LiveListener {
 
     enum State { STARTING, CATCHING_UP, LIVE, LAGGING, CLOSED }
 
+    /** Bounds of a compacted history's held-back answers: beyond them, held text goes out early as a partial. */
+    private static final int COMPACT_OPEN_ANSWERS = 64;
+    private static final int COMPACT_ANSWER_CHARS = 256 * 1024;
+
     private final Backbone backbone;
     private final FrameSink outbound;
     private final RoomLocation location;
@@ -82,21 +87,19 @@ public final class Subscription implements LiveListener {
     private int readFailures;
     /** For {@code from: time}: history events older than this are skipped until the first newer one. */
     private long notBefore = Long.MIN_VALUE;
-    private final ArrayDeque<RoomEvent> pending = new ArrayDeque<>();
+    private final DropWindow window;
     /** History events read from Kafka and not yet sent: at most one read, {@link #readChunk} events. */
     private final ArrayDeque<RoomEvent> readAhead = new ArrayDeque<>();
     private final int readChunk;
-    private final int pendingLimit;
     private boolean pumpScheduled;
-    private long droppedCount;
-    private long droppedFirst;
-    private long droppedLast;
+    /** With {@code "compact":true}, until {@code live}: holds back the tokens of answers (see {@link #compactHistory()}). */
+    private AnswerCompactor compactor;
 
     public Subscription(Backbone backbone, FrameSink outbound, RoomLocation location, StartPoint from, JsonNode requestId,
                         BackpressurePolicy policy, ReadPermits permits, SubscriptionEvents events) {
         this.policy = policy;
         this.permits = permits;
-        this.pendingLimit = policy == BackpressurePolicy.LATEST_ONLY ? 1 : backbone.config().dropWindow();
+        this.window = new DropWindow(policy == BackpressurePolicy.LATEST_ONLY ? 1 : backbone.config().dropWindow());
         this.readChunk = backbone.config().outboundLimit();
         this.backbone = backbone;
         this.outbound = outbound;
@@ -108,6 +111,16 @@ public final class Subscription implements LiveListener {
 
     public RoomLocation location() {
         return location;
+    }
+
+    /**
+     * Delivers the history compacted: finished answers as their {@code generation.message}, the tokens
+     * of unfinished ones as one {@code partial} frame each just before {@code live}. Call before {@link #start()}.
+     */
+    public void compactHistory() {
+        synchronized (lock) {
+            compactor = new AnswerCompactor(COMPACT_OPEN_ANSWERS, COMPACT_ANSWER_CHARS);
+        }
     }
 
     /** Registers for live dispatch and starts the catch-up; returns at once. */
@@ -170,7 +183,7 @@ public final class Subscription implements LiveListener {
                         } else {
                             fallBehind();
                         }
-                    } else if (pending.isEmpty() && droppedCount == 0 && outbound.offer(EventFrames.encode(event))) {
+                    } else if (window.isClear() && outbound.offer(EventFrames.encode(event))) {
                         deliveredLive(event);
                     } else {
                         hold(event);
@@ -210,16 +223,9 @@ public final class Subscription implements LiveListener {
 
     /** Drop policies: keep the event in the bounded window, dropping the oldest when it is full. */
     private void hold(RoomEvent event) {
-        if (pending.size() >= pendingLimit) {
-            RoomEvent dropped = pending.pollFirst();
-            if (droppedCount == 0) {
-                droppedFirst = dropped.offset();
-            }
-            droppedCount++;
-            droppedLast = dropped.offset();
+        if (window.add(event)) {
             events.dropped(1);
         }
-        pending.addLast(event);
         if (!pumpScheduled) {
             pumpScheduled = true;
             outbound.whenDrained(() -> onWorker(this::pump));
@@ -261,19 +267,19 @@ public final class Subscription implements LiveListener {
             if (state != State.LIVE) {
                 return;
             }
-            if (droppedCount > 0) {
-                outbound.force(ServerFrames.dropped(location.room(), droppedCount, droppedFirst, droppedLast));
-                droppedCount = 0;
+            ByteBuffer notice = window.takeNotice(location.room());
+            if (notice != null) {
+                outbound.force(notice);
             }
-            while (!pending.isEmpty()) {
-                RoomEvent next = pending.peekFirst();
+            while (window.hasWaiting()) {
+                RoomEvent next = window.peek();
                 if (!outbound.offer(EventFrames.encode(next))) {
                     break;
                 }
-                pending.pollFirst();
+                window.poll();
                 deliveredLive(next);
             }
-            if (!pending.isEmpty()) {
+            if (window.hasWaiting()) {
                 pumpScheduled = true;
                 outbound.whenDrained(() -> onWorker(this::pump));
             }
@@ -294,34 +300,27 @@ public final class Subscription implements LiveListener {
         long l = h.offset();
         var history = backbone.history();
         var tp = location.partition();
-        if (from instanceof StartPoint.Latest) {
-            return CompletableFuture.completedFuture(ResumePlan.live(l));
+        List<Long> cachedOffsets = h.cached().stream().map(RoomEvent::offset).toList();
+        ResumePlanner.Lookup lookup = ResumePlanner.start(from, location.epoch(), l, h.cacheCoversFrom(), cachedOffsets);
+        if (lookup instanceof ResumePlanner.Lookup.Done done) {
+            return CompletableFuture.completedFuture(done.plan());
         }
-        if (from instanceof StartPoint.After after) {
-            if (ResumePlanner.servableFromCache(after, location.epoch(), h.cacheCoversFrom(), l)) {
-                return CompletableFuture.completedFuture(ResumePlan.complete(after.offset() + 1));
+        CompletableFuture<Long> answer;
+        if (lookup instanceof ResumePlanner.Lookup.LogStart) {
+            answer = permits.run(() -> history.bounds(tp)).thenApply(b -> b.logStart());
+        } else if (lookup instanceof ResumePlanner.Lookup.StartOfLast last) {
+            answer = permits.run(() -> history.startOfLast(tp, location.room(), last.count(), l));
+        } else {
+            long time = ((ResumePlanner.Lookup.OffsetForTime) lookup).timestamp();
+            synchronized (lock) {
+                // Other rooms share the partition, and Kafka finds the first record of any room at or
+                // after the time; this room's older events after it are skipped — in the first
+                // catch-up only (see switchToLive).
+                notBefore = time;
             }
-            return permits.run(() -> history.bounds(tp))
-                    .thenApply(b -> ResumePlanner.after(after, location.epoch(), new LogBounds(Math.min(b.logStart(), l), l)));
+            answer = permits.run(() -> history.offsetForTime(tp, time));
         }
-        if (from instanceof StartPoint.Earliest) {
-            return permits.run(() -> history.bounds(tp)).thenApply(b -> ResumePlan.complete(Math.min(b.logStart(), l)));
-        }
-        if (from instanceof StartPoint.Last last) {
-            List<RoomEvent> cached = h.cached();
-            if (cached.size() >= last.count()) {
-                return CompletableFuture.completedFuture(ResumePlan.complete(cached.get(cached.size() - last.count()).offset()));
-            }
-            return permits.run(() -> history.startOfLast(tp, location.room(), last.count(), l)).thenApply(ResumePlan::complete);
-        }
-        StartPoint.Time time = (StartPoint.Time) from;
-        synchronized (lock) {
-            // Other rooms share the partition, and Kafka finds the first record of any room at or
-            // after the time; this room's older events after it are skipped — in the first
-            // catch-up only (see switchToLive).
-            notBefore = time.timestamp();
-        }
-        return permits.run(() -> history.offsetForTime(tp, time.timestamp())).thenApply(o -> ResumePlan.complete(Math.min(o, l)));
+        return answer.thenApply(a -> ResumePlanner.withLookup(from, location.epoch(), l, a));
     }
 
     private void begin(ResumePlan plan) {
@@ -443,7 +442,15 @@ public final class Subscription implements LiveListener {
                     continue;
                 }
                 notBefore = Long.MIN_VALUE;
-                frames.add(EventFrames.encode(e));
+                if (compactor == null) {
+                    frames.add(EventFrames.encode(e));
+                } else {
+                    // a held token counts as delivered: it goes out in a partial before live
+                    for (AnswerCompactor.Output out : compactor.offer(e)) {
+                        frames.add(out instanceof AnswerCompactor.Pass pass ? EventFrames.encode(pass.event())
+                                : PartialFrames.encode(location.room(), (AnswerCompactor.Partial) out));
+                    }
+                }
                 lastDelivered = e.offset();
             }
             outbound.forceBatch(frames);
@@ -470,6 +477,11 @@ public final class Subscription implements LiveListener {
                 return;
             }
             if (!buffer.overflowed()) {
+                if (compactor != null) {
+                    // Exactly the tokens at or below lastDelivered: the buffered live events above it follow.
+                    compactor.finish().forEach(p -> outbound.force(PartialFrames.encode(location.room(), p)));
+                    compactor = null;
+                }
                 if (!liveSent) {
                     outbound.force(ServerFrames.live(location.room(), Math.max(handover - 1, lastDelivered)));
                     liveSent = true;
@@ -546,7 +558,7 @@ public final class Subscription implements LiveListener {
         synchronized (lock) {
             long lag = next < 0 || lastDelivered < 0 && state == State.STARTING ? 0 : Math.max(0, next - 1 - lastDelivered);
             return new SubscriptionStatus(location.room().value(), state.name().toLowerCase(java.util.Locale.ROOT),
-                    policy.wire(), lastDelivered, lag, pending.size(), readAhead.size());
+                    policy.wire(), lastDelivered, lag, window.size(), readAhead.size());
         }
     }
 
