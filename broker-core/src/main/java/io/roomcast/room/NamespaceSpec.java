@@ -8,8 +8,8 @@ import java.time.format.DateTimeParseException;
  * {@code NAME=key:value,key:value,...}, for example
  * {@code chat=topic:roomcast.chat,partitions:8,retention:P7D,history:1000,policy:drop-oldest}.
  * {@code NAME} {@code default} is the default namespace. Keys left out keep the values of
- * {@code base} (the configured namespace of that name), or else: topic {@code roomcast.NAME},
- * 4 partitions, 7 days, 1000 events, lossless. Garbage gets an {@link IllegalArgumentException}
+ * {@code base} (the configured namespace of that name), or else the standard namespace
+ * ({@link Namespaces#orStandard}: topic {@code roomcast.NAME}, 4 partitions, 7 days, 1000 events, lossless). Garbage gets an {@link IllegalArgumentException}
  * that names the part at fault.
  */
 public final class NamespaceSpec {
@@ -23,8 +23,7 @@ public final class NamespaceSpec {
         int eq = spec.indexOf('=');
         String name = (eq < 0 ? spec : spec.substring(0, eq)).trim();
         String ns = name.equals("default") ? Namespace.DEFAULT_NAME : name;
-        Namespace current = base.find(ns).orElseGet(() ->
-                new Namespace(ns, "roomcast." + (ns.isEmpty() ? "events" : ns), 4, Duration.ofDays(7), 1000));
+        Namespace current = base.orStandard(ns);
         if (eq < 0 || eq == spec.length() - 1) {
             return current;
         }

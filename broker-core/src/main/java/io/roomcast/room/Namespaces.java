@@ -49,6 +49,21 @@ public final class Namespaces {
         return new Namespaces(map);
     }
 
+    /**
+     * The configured namespace of that name, or else the standard one: topic {@code roomcast.NAME}
+     * ({@code roomcast.events} for the default namespace; characters topic names may not hold,
+     * such as {@code @} and {@code /}, become {@code _}), 4 partitions, 7 days, 1000 events,
+     * lossless. The one namespace-to-topic mapping for every Roomcast process.
+     */
+    public Namespace orStandard(String name) {
+        Namespace ns = byName.get(name);
+        if (ns != null) {
+            return ns;
+        }
+        String topic = "roomcast." + (name.isEmpty() ? "events" : name.replaceAll("[^A-Za-z0-9._-]", "_"));
+        return new Namespace(name, topic, 4, Duration.ofDays(7), 1000);
+    }
+
     public Optional<Namespace> find(String name) {
         return Optional.ofNullable(byName.get(name));
     }

@@ -5,6 +5,7 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -77,11 +78,23 @@ public final class TopicMaker {
             checked = new TopicSpec(spec.topic(), spec.partitions(), spec.replicationFactor(), Map.of());
         }
         List<String> differences = checked.differences(actual, actualConfigs);
+        warnIfUnwritable(spec.topic(), actual, actualConfigs);
         if (!differences.isEmpty()) {
             log.atWarn().addKeyValue("topic", spec.topic()).addKeyValue("differences", differences)
                     .log("topic " + spec.topic() + " exists with another shape than Roomcast's topic policy; left as it is: " + String.join("; ", differences));
         }
         return differences;
+    }
+
+    /** A topic with fewer replicas than {@code min.insync.replicas} refuses every acknowledged write. */
+    private static void warnIfUnwritable(String topic, TopicDescription actual, Map<String, String> configs) {
+        String minIsr = configs.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
+        int replicas = actual.partitions().isEmpty() ? 0 : actual.partitions().get(0).replicas().size();
+        if (minIsr != null && minIsr.matches("\\d+") && Integer.parseInt(minIsr) > replicas) {
+            log.atWarn().addKeyValue("topic", topic).addKeyValue("replicas", replicas).addKeyValue("minInsyncReplicas", minIsr)
+                    .log("topic " + topic + " has " + replicas + " replicas but min.insync.replicas " + minIsr
+                            + ": Kafka will refuse every publish to it");
+        }
     }
 
     private static Map<String, String> configs(Admin admin, String topic, Duration timeout) {

@@ -22,6 +22,14 @@ class NamespaceSpecTest {
     }
 
     @Test
+    void shouldMapEveryNamespaceToOneTopicWhetherConfiguredOrNot() {
+        assertThat(defaults.orStandard("logs")).isSameAs(defaults.find("logs").orElseThrow());
+        assertThat(defaults.orStandard("audit").topic()).isEqualTo("roomcast.audit");
+        assertThat(defaults.orStandard("team@a/b").topic()).isEqualTo("roomcast.team_a_b");
+        assertThat(NamespaceSpec.parse("team@a/b", defaults).topic()).isEqualTo("roomcast.team_a_b");
+    }
+
+    @Test
     void shouldCreateNewNamespacesWithDefaults() {
         Namespace metrics = NamespaceSpec.parse("metrics=policy:latest-only,retention:PT6H,history:10,topic:m.v1", defaults);
         assertThat(metrics).isEqualTo(new Namespace("metrics", "m.v1", 4, Duration.ofHours(6), 10, BackpressurePolicy.LATEST_ONLY));

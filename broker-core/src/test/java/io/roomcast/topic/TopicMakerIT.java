@@ -47,4 +47,23 @@ class TopicMakerIT {
             logger.detachAppender(appender);
         }
     }
+
+    @Test
+    void shouldWarnWhenTheBrokersReplicationCannotMeetMinInsyncReplicas() {
+        Logger logger = (Logger) LoggerFactory.getLogger(TopicMaker.class);
+        ListAppender<ILoggingEvent> appender = new ListAppender<>();
+        appender.start();
+        logger.addAppender(appender);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
+            // the test broker's default replication factor is 1
+            TopicPolicy policy = new TopicPolicy((short) -1, 2);
+            TopicMaker.ensure(admin, policy.forNamespace(new Namespace("chat", TestNames.unique("policy"), 1, Duration.ofHours(1), 10)),
+                    Duration.ofSeconds(10));
+
+            assertThat(appender.list).filteredOn(e -> e.getLevel() == Level.WARN).singleElement()
+                    .satisfies(e -> assertThat(e.getFormattedMessage()).contains("1 replicas but min.insync.replicas 2", "refuse every publish"));
+        } finally {
+            logger.detachAppender(appender);
+        }
+    }
 }

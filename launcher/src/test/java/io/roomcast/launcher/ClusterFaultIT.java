@@ -8,6 +8,7 @@ import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,6 +50,11 @@ class ClusterFaultIT {
         rig = new ClusterRig(dir, 2, 2);
     }
 
+    @BeforeEach
+    void everyReplicaInSync() {
+        rig.awaitAllInSync();
+    }
+
     @AfterAll
     static void stopCluster() {
         if (rig != null) {
@@ -74,7 +80,7 @@ class ClusterFaultIT {
             awaitMoreAcks(load, 100);
             assertThat(rig.cluster.leader(busy)).isNotEqualTo(leader);
             rig.cluster.start(leader);
-            await().atMost(Duration.ofSeconds(90)).until(() -> rig.cluster.inSyncReplicas(busy).size() == 3);
+            await().ignoreExceptions().atMost(Duration.ofSeconds(90)).until(() -> rig.cluster.inSyncReplicas(busy).size() == 3);
             awaitMoreAcks(load, 100);
         }
         load.close();
@@ -124,16 +130,17 @@ class ClusterFaultIT {
             List<Integer> replicas = new ArrayList<>(rig.cluster.nodeIds());
             replicas.remove(Integer.valueOf(leader));
             replicas.add(leader); // the old leader last: another replica becomes the preferred leader
+            await().ignoreExceptions().atMost(Duration.ofSeconds(60)).until(() -> rig.cluster.inSyncReplicas(busy).size() == 3);
             rig.cluster.admin().alterPartitionReassignments(Map.of(busy, Optional.of(new NewPartitionReassignment(replicas))))
                     .all().get();
-            await().atMost(Duration.ofSeconds(30)).until(() -> rig.cluster.admin().listPartitionReassignments().reassignments().get().isEmpty());
+            await().ignoreExceptions().atMost(Duration.ofSeconds(30)).until(() -> rig.cluster.admin().listPartitionReassignments().reassignments().get().isEmpty());
             rig.cluster.admin().electLeaders(ElectionType.PREFERRED, Set.of(busy)).partitions().get();
             // subscribers resume on the other edge while the leadership moves
             RoomcastClient next = rig.client(List.of(rig.uri(round % 2 == 0 ? 1 : 0)));
             resuming.values().forEach(r -> r.resumeOn(next));
             current.close();
             current = next;
-            await().atMost(Duration.ofSeconds(30)).until(() -> rig.cluster.leader(busy) == replicas.get(0));
+            await().ignoreExceptions().atMost(Duration.ofSeconds(30)).until(() -> rig.cluster.leader(busy) == replicas.get(0));
             moves++;
             awaitMoreAcks(load, 30);
         }
@@ -158,9 +165,9 @@ class ClusterFaultIT {
         long answeredMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 
         others.forEach(rig.cluster::start);
-        await().atMost(Duration.ofSeconds(90)).until(() -> rig.cluster.inSyncReplicas(tp).size() == 3);
+        await().ignoreExceptions().atMost(Duration.ofSeconds(90)).until(() -> rig.cluster.inSyncReplicas(tp).size() == 3);
         long[] after = {-1};
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
+        await().ignoreExceptions().atMost(Duration.ofSeconds(60)).until(() -> {
             try {
                 after[0] = client.publish(room, Map.of("n", 2)).get(PublishLoad.HANG_MILLIS, TimeUnit.MILLISECONDS);
                 return true;
@@ -184,7 +191,7 @@ class ClusterFaultIT {
 
     private static void awaitMoreAcks(PublishLoad load, int more) {
         long target = load.ackedCount() + (long) more * ClusterRig.SCALE;
-        await().atMost(Duration.ofSeconds(120)).until(() -> load.ackedCount() >= target);
+        await().ignoreExceptions().atMost(Duration.ofSeconds(120)).until(() -> load.ackedCount() >= target);
     }
 
     /** Every subscriber holds exactly what Kafka holds for its room, in order, and that includes every acknowledged publish. */
@@ -192,7 +199,7 @@ class ClusterFaultIT {
         Map<String, List<Long>> truth = rig.kafkaLog(rooms);
         BooleanSupplier caughtUp = () -> readers.stream().allMatch(m -> m.values().stream()
                 .allMatch(r -> r.offsets().size() >= truth.get(r.room).size()));
-        await().atMost(Duration.ofSeconds(60)).until(caughtUp::getAsBoolean);
+        await().ignoreExceptions().atMost(Duration.ofSeconds(60)).until(caughtUp::getAsBoolean);
         long lost = 0;
         long duplicated = 0;
         long delivered = 0;

@@ -97,6 +97,13 @@ final class ClusterRig implements AutoCloseable {
         return p;
     }
 
+    /** Waits until every partition of the topic has all three replicas in sync again (after an earlier test's faults). */
+    void awaitAllInSync() {
+        int partitions = namespaces.find("chat").orElseThrow().partitions();
+        org.awaitility.Awaitility.await().ignoreExceptions().atMost(Duration.ofSeconds(120)).until(() -> IntStream.range(0, partitions)
+                .allMatch(p -> cluster.inSyncReplicas(new TopicPartition(topic, p)).size() == 3));
+    }
+
     TopicPartition partitionOf(String room) {
         int partitions = namespaces.find("chat").orElseThrow().partitions();
         return new TopicPartition(topic, RoomPartitioner.partition(RoomName.of(room), partitions));

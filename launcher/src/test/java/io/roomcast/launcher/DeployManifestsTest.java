@@ -88,7 +88,13 @@ class DeployManifestsTest {
         assertThat(map(map(container, "readinessProbe"), "httpGet")).containsEntry("path", "/readyz").containsEntry("port", portName);
         assertThat(map(map(container, "livenessProbe"), "httpGet")).containsEntry("path", "/healthz").containsEntry("port", portName);
         assertThat(String.valueOf(map(map(container, "lifecycle"), "preStop"))).contains("kill -TERM 1");
-        assertThat(map(pod, "metadata").get("annotations")).asString().contains("prometheus.io/path=/metrics", "prometheus.io/port=" + port);
+        // /metrics answers other hosts only with the admin token: Prometheus scrapes with the Secret the edge reads it from
+        Map<String, Object> tokenRef = map(map(cast(list(container, "env").stream()
+                .filter(e -> "ROOMCAST_ADMIN_TOKEN".equals(cast(e).get("name"))).findFirst().orElseThrow()), "valueFrom"), "secretKeyRef");
+        Map<String, Object> scrape = cast(list(map(find(docs, "ServiceMonitor", "roomcast-edge"), "spec"), "endpoints").get(0));
+        assertThat(scrape).containsEntry("path", "/metrics").containsEntry("port", portName);
+        assertThat(map(scrape, "bearerTokenSecret")).isEqualTo(tokenRef);
+        assertThat(map(find(docs, "Secret", (String) tokenRef.get("name")), "stringData")).containsKey((String) tokenRef.get("key"));
 
         // the drain: the edge waits drain-delay + 5 s for clients to leave (EdgeCommand), then stops
         Map<String, Object> config = map(find(docs, "ConfigMap", "roomcast"), "data");
@@ -100,6 +106,8 @@ class DeployManifestsTest {
         Map<String, Object> service = map(find(docs, "Service", "roomcast-edge"), "spec");
         assertThat(service.get("selector")).isEqualTo(labels);
         assertThat(service).containsEntry("sessionAffinity", "None");
+        assertThat(map(find(docs, "Service", "roomcast-edge"), "metadata").get("labels"))
+                .isEqualTo(map(map(find(docs, "ServiceMonitor", "roomcast-edge"), "spec"), "selector").get("matchLabels"));
         assertThat(cast(list(service, "ports").get(0))).containsEntry("targetPort", portName);
         assertThat(map(map(find(docs, "PodDisruptionBudget", "roomcast-edge"), "spec"), "selector").get("matchLabels")).isEqualTo(labels);
 

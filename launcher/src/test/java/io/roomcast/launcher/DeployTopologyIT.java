@@ -73,6 +73,7 @@ class DeployTopologyIT {
             String bootstrap = kafka.bootstrapServers();
             Path logs = Files.createDirectories(dir.resolve("nginx-logs"));
             int[] edgePorts = {FreePort.find(), FreePort.find()};
+            int[] managementPorts = {FreePort.find(), FreePort.find()};
             int lbPort = FreePort.find();
 
             for (int i = 0; i < 2; i++) {
@@ -80,14 +81,20 @@ class DeployTopologyIT {
                 List<String> cmd = rewrite(DeployManifestsTest.strings(edge.get("command")), bootstrap, logs);
                 cmd.set(cmd.indexOf("--port") + 1, Integer.toString(edgePorts[i]));
                 @SuppressWarnings("unchecked")
-                Map<String, String> env = (Map<String, String>) edge.get("environment");
+                Map<String, String> env = new java.util.HashMap<>((Map<String, String>) edge.get("environment"));
+                // one host instead of a network per container: each edge its own management port, on loopback
+                env.put("ROOMCAST_MANAGEMENT_HOST", "127.0.0.1");
+                env.put("ROOMCAST_MANAGEMENT_PORT", Integer.toString(managementPorts[i]));
                 startRoomcast("edge-" + (i + 1), cmd, env);
             }
-            for (int port : edgePorts) {
+            for (int i = 0; i < 2; i++) {
+                int port = edgePorts[i];
+                int management = managementPorts[i];
                 await().atMost(Duration.ofSeconds(90)).until(() -> status("http://127.0.0.1:" + port + "/readyz") == 200);
+                assertThat(connections(management)).isZero();
                 // the probe paths and the HPA metric of deploy/k8s/edge.yaml are served
                 assertThat(status("http://127.0.0.1:" + port + "/healthz")).isEqualTo(200);
-                assertThat(connections(port)).isZero();
+                assertThat(status("http://127.0.0.1:" + port + "/readyz")).isEqualTo(200);
             }
             startNginx(edgePorts, lbPort, logs);
             startRoomcast("model-producer", rewrite(DeployManifestsTest.strings(DeployManifestsTest.map(services, "model-producer").get("command")), bootstrap, logs), Map.of());
@@ -112,8 +119,8 @@ class DeployTopologyIT {
                 }
 
                 // kill -9 the edge the client is on; it reconnects through the balancer to the other one
-                int on = connections(edgePorts[0]) > 0 ? 0 : 1;
-                assertThat(connections(edgePorts[on])).isPositive();
+                int on = connections(managementPorts[0]) > 0 ? 0 : 1;
+                assertThat(connections(managementPorts[on])).isPositive();
                 processes.get(on).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
                 for (int i = 20; i < 40; i++) {
                     acked.add(publishUntilAcked(client, room, i));
@@ -123,7 +130,7 @@ class DeployTopologyIT {
                 assertThat(new HashSet<>(offsets)).hasSize(offsets.size());
                 assertThat(offsets).isSorted();
                 assertThat(seen.gaps).isEmpty();
-                assertThat(connections(edgePorts[1 - on])).isPositive();
+                assertThat(connections(managementPorts[1 - on])).isPositive();
 
             }
             // the shipper ships nginx's access log; it holds the path but never the query string
@@ -199,6 +206,7 @@ class DeployTopologyIT {
         }
     }
 
+    /** The open-connections gauge (what the HPA in deploy/k8s scales on) from an edge's management listener. */
     private double connections(int port) throws IOException, InterruptedException {
         String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();

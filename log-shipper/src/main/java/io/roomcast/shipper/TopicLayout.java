@@ -1,6 +1,5 @@
 package io.roomcast.shipper;
 
-import io.roomcast.room.Namespace;
 import io.roomcast.room.Namespaces;
 import io.roomcast.room.RoomName;
 import io.roomcast.topic.TopicPolicy;
@@ -11,12 +10,12 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Which Kafka topic holds a room: by the room's namespace, with broker-core's defaults
- * ({@link Namespaces#ofDefaults()}: {@code logs} -> {@code roomcast.logs}, {@code chat} ->
- * {@code roomcast.chat}, the default namespace -> {@code roomcast.events}), any other namespace
- * {@code ns} -> {@code roomcast.ns}, and overrides from configuration. The topics are created through
- * broker-core's one {@link TopicPolicy}, with the namespace's partitions and retention (the
- * default namespace's for a namespace broker-core does not define). Immutable and thread-safe.
+ * Which Kafka topic holds a room: broker-core's namespace-to-topic mapping
+ * ({@link Namespaces#orStandard}: {@code logs} -> {@code roomcast.logs}, {@code chat} ->
+ * {@code roomcast.chat}, the default namespace -> {@code roomcast.events}, any other namespace
+ * {@code ns} -> {@code roomcast.ns}), with overrides from configuration. The topics are created
+ * through broker-core's one {@link TopicPolicy}, with the namespace's partitions and retention.
+ * Immutable and thread-safe.
  */
 public final class TopicLayout {
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
@@ -40,9 +39,7 @@ public final class TopicLayout {
 
     /** How {@code topic}, holding {@code room}, is created when missing. */
     public TopicSpec specFor(String room, String topic) {
-        String namespace = RoomName.of(room).namespace();
-        Namespace shape = DEFAULTS.find(namespace).orElseGet(() -> DEFAULTS.find(Namespace.DEFAULT_NAME).orElseThrow());
-        return policy.forNamespace(shape.withTopic(topic));
+        return policy.forNamespace(DEFAULTS.orStandard(RoomName.of(room).namespace()).withTopic(topic));
     }
 
     /** The defaults with {@code namespace -> topic} overrides ({@code ""} is the default namespace). */
@@ -61,9 +58,7 @@ public final class TopicLayout {
         if (topic != null) {
             return topic;
         }
-        // a namespace may hold @ and /, which topic names may not
-        return DEFAULTS.find(namespace).map(Namespace::topic)
-                .orElseGet(() -> "roomcast." + namespace.replaceAll("[^A-Za-z0-9._-]", "_"));
+        return DEFAULTS.orStandard(namespace).topic();
     }
 
     static void validateTopic(String topic) {

@@ -122,7 +122,7 @@ public final class EdgeServer implements AutoCloseable {
         } else {
             log.atInfo().addKeyValue("auth", config.auth().describe()).log("authentication configured");
         }
-        this.directory = new RoomDirectory(config.kafkaBootstrap(), config.adminSettings(), RoomDirectory.topicBeside(
+        this.directory = new RoomDirectory(topics, config.kafkaBootstrap(), config.adminSettings(), RoomDirectory.topicBeside(
                 namespaces.find(Namespace.DEFAULT_NAME).map(Namespace::topic).orElse("roomcast.events")), 10_000, Duration.ofMinutes(1),
                 Clock.systemUTC(), meters);
         PublishSettings publish = config.publish();

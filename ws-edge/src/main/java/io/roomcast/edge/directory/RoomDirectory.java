@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.roomcast.room.RoomName;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
+import io.roomcast.topic.KafkaUnavailableException;
+import io.roomcast.topic.SideTopic;
+import io.roomcast.topic.TopicRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -15,7 +16,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -28,12 +28,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The edge's view of the room directory topic (compacted, key = room name): one thread reads it
@@ -52,6 +50,7 @@ public final class RoomDirectory implements AutoCloseable {
     private final int limit;
     private final Duration refresh;
     private final Clock clock;
+    private final TopicRegistry topics;
     private final Map<String, DirectoryEntry> entries = new ConcurrentHashMap<>();
     private final Map<String, Long> lastWritten = new ConcurrentHashMap<>();
     private final KafkaConsumer<String, byte[]> consumer;
@@ -59,8 +58,9 @@ public final class RoomDirectory implements AutoCloseable {
     private final Thread reader;
     private volatile boolean closed;
 
-    public RoomDirectory(String bootstrap, Map<String, Object> clientSettings, String topic, int limit, Duration refresh,
+    public RoomDirectory(TopicRegistry topics, String bootstrap, Map<String, Object> clientSettings, String topic, int limit, Duration refresh,
                          Clock clock, MeterRegistry meters) {
+        this.topics = topics;
         this.topic = topic;
         this.limit = limit;
         this.refresh = refresh;
@@ -77,7 +77,7 @@ public final class RoomDirectory implements AutoCloseable {
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         Gauge.builder("roomcast.directory.rooms", entries, Map::size).description("rooms in the edge's directory view (limit " + limit + ")")
                 .register(meters);
-        this.reader = new Thread(() -> run(bootstrap, clientSettings), "roomcast-directory");
+        this.reader = new Thread(this::run, "roomcast-directory");
         reader.setDaemon(true);
         reader.start();
     }
@@ -115,11 +115,11 @@ public final class RoomDirectory implements AutoCloseable {
         }
     }
 
-    private void run(String bootstrap, Map<String, Object> clientSettings) {
+    private void run() {
         try {
             List<TopicPartition> partitions = List.of();
             while (!closed && partitions.isEmpty()) {
-                ensureTopic(bootstrap, clientSettings);
+                ensureTopic();
                 try {
                     List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
                     partitions = infos == null ? List.of() : infos.stream().map(i -> new TopicPartition(i.topic(), i.partition())).toList();
@@ -168,23 +168,13 @@ public final class RoomDirectory implements AutoCloseable {
         });
     }
 
-    private void ensureTopic(String bootstrap, Map<String, Object> clientSettings) {
-        Map<String, Object> a = new LinkedHashMap<>(clientSettings);
-        a.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        a.keySet().retainAll(org.apache.kafka.clients.admin.AdminClientConfig.configNames());
-        try (Admin admin = Admin.create(a)) {
-            NewTopic compacted = new NewTopic(topic, Optional.of(1), Optional.empty())
-                    .configs(Map.of("cleanup.policy", "compact"));
-            admin.createTopics(List.of(compacted)).all().get();
-            log.atInfo().addKeyValue("topic", topic).log("created room directory topic");
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                log.atWarn().addKeyValue("topic", topic).addKeyValue("error", String.valueOf(e.getCause())).log("could not create the room directory topic; retrying");
-                pause();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closed = true;
+    /** Through broker-core's one topic policy (the deployment's replication), compacted: the latest entry per room. */
+    private void ensureTopic() {
+        try {
+            topics.ensure(new SideTopic(topic, 1, Map.of("cleanup.policy", "compact")));
+        } catch (KafkaUnavailableException e) {
+            log.atWarn().addKeyValue("topic", topic).addKeyValue("error", String.valueOf(e.getCause())).log("could not create the room directory topic; retrying");
+            pause();
         }
     }
 
