@@ -1,8 +1,8 @@
 // React bindings for the Roomcast client: `roomcast-client/react`. React is a peer dependency; no JSX,
-// no build step. Every hook subscribes in an effect and releases its subscription, timers and
-// listeners in the effect's cleanup, so StrictMode's mount-unmount-mount and real unmounts leave
-// nothing behind. A room's position survives re-renders, remounts and reconnects, so a remount
-// resumes exactly where it was and never shows an event twice.
+// no build step. Hooks of one room share one subscription (a feed, see RoomFeed), joined in an
+// effect and left in its cleanup; the last hook to leave releases it, so unmounts leave no
+// subscription, timer or listener behind. The client resumes the subscription after reconnects,
+// and StrictMode's unmount-remount keeps it, so no event is shown twice.
 import {
   createContext, createElement, useCallback, useContext, useEffect, useMemo, useReducer, useRef, useState,
 } from 'react';
@@ -64,43 +64,107 @@ function describe(state, details) {
 // ---- rooms ------------------------------------------------------------------------------------
 
 /**
- * Subscribes to a room for the component's lifetime: an effect that takes a room, a `from`, and
- * callbacks, keeping the position in a ref so that a new effect (StrictMode, a new client, a
- * remount of the same hook) resumes `after` it instead of starting over.
+ * One subscription per client and room, shared by every hook that shows the room: the JS client
+ * holds at most one subscription per room, and several components (a message list, the answers of
+ * the model) usually show the same room. The feed keeps the room's recent items (events, gaps,
+ * `live`) so a hook that joins later sees them too; the first hook's `from` and `policy` apply. A
+ * feed whose last hook leaves is released on the next tick, so StrictMode's unmount-remount keeps
+ * the subscription (and its position) instead of resubscribing.
  */
-function useRoomSubscription(room, { from, policy, onEvent, onGap, onLive, onError }) {
+class RoomFeed {
+  constructor(client, room, { from, policy }, limit, onEmpty) {
+    this.items = []; // {kind: 'event'|'gap'|'live'|'error', value}, oldest first
+    this.limit = limit;
+    this.hooks = new Set();
+    this.releaseTimer = null;
+    this.onEmpty = onEmpty;
+    const options = {
+      onGap: (g) => {
+        // a lost position resets the view: what came before it is not shown again
+        if (g.reason !== GapReason.DROPPED) this.items = [];
+        this.push('gap', g);
+      },
+      onLive: (l) => this.push('live', l),
+      onError: (e) => this.push('error', e),
+    };
+    if (policy !== undefined) options.policy = policy;
+    if (from !== undefined && from !== null) options.from = from;
+    this.sub = client.subscribe(room, options, (e) => this.push('event', e));
+  }
+
+  push(kind, value) {
+    const item = { kind, value };
+    this.items.push(item);
+    if (this.items.length > this.limit) this.items.splice(0, this.items.length - this.limit);
+    for (const hook of [...this.hooks]) hook(item);
+  }
+
+  join(hook) {
+    if (this.releaseTimer !== null) clearTimeout(this.releaseTimer);
+    this.releaseTimer = null;
+    this.hooks.add(hook);
+    for (const item of this.items) hook(item);
+  }
+
+  leave(hook) {
+    this.hooks.delete(hook);
+    if (this.hooks.size > 0 || this.releaseTimer !== null) return;
+    this.releaseTimer = setTimeout(() => {
+      this.releaseTimer = null;
+      if (this.hooks.size > 0) return;
+      this.sub.unsubscribe();
+      this.onEmpty();
+    }, 0);
+  }
+}
+
+const feedsByClient = new WeakMap();
+
+function feedFor(client, room, options, limit) {
+  let feeds = feedsByClient.get(client);
+  if (!feeds) feedsByClient.set(client, (feeds = new Map()));
+  let feed = feeds.get(room);
+  if (!feed || feed.sub.state === 'closed' || feed.sub.state === 'failed') {
+    feed = new RoomFeed(client, room, options, limit, () => {
+      if (feeds.get(room) === feed) feeds.delete(room);
+    });
+    feeds.set(room, feed);
+  }
+  feed.limit = Math.max(feed.limit, limit);
+  return feed;
+}
+
+/**
+ * Follows a room for the component's lifetime through the room's shared feed. Each item reaches
+ * the hook once, also when StrictMode runs the effect twice or the hook rejoins the feed.
+ */
+function useRoomSubscription(room, { from, policy, limit = 1000, onEvent, onGap, onLive, onError }) {
   const client = useRoomcast();
   const handlers = useRef(null);
   handlers.current = { onEvent, onGap, onLive, onError };
-  const position = useRef({ room: null, value: null });
-  if (position.current.room !== room) position.current = { room, value: null };
+  const delivered = useRef(new WeakSet());
   const fromKey = JSON.stringify(from ?? null);
   useEffect(() => {
     if (!client || !room || client.state === 'closed') return undefined;
-    const resume = position.current.room === room ? position.current.value : null;
-    const start = resume ? { after: resume.offset, epoch: resume.epoch } : from;
-    const options = {
-      policy,
-      onGap: (g) => handlers.current.onGap && handlers.current.onGap(g),
-      onLive: (l) => handlers.current.onLive && handlers.current.onLive(l),
-      onError: (e) => handlers.current.onError && handlers.current.onError(e),
-    };
-    if (start !== undefined && start !== null) options.from = start;
-    let sub;
+    let feed;
     try {
-      sub = client.subscribe(room, options, (e) => handlers.current.onEvent && handlers.current.onEvent(e));
+      feed = feedFor(client, room, { from, policy }, limit);
     } catch (e) {
       if (handlers.current.onError) handlers.current.onError(e);
       return undefined;
     }
-    return () => {
-      const p = sub.position();
-      if (p && position.current.room === room) position.current.value = p;
-      sub.unsubscribe();
+    const hook = (item) => {
+      if (delivered.current.has(item)) return;
+      delivered.current.add(item);
+      const h = handlers.current;
+      const fn = item.kind === 'event' ? h.onEvent : item.kind === 'gap' ? h.onGap : item.kind === 'live' ? h.onLive : h.onError;
+      if (fn) fn(item.value);
     };
+    feed.join(hook);
+    return () => feed.leave(hook);
     // `from` only matters for the first subscription of a room; later ones resume from the position
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [client, room, policy, fromKey]);
+  }, [client, room, policy, fromKey, limit]);
 }
 
 function roomReducer(state, action) {
@@ -143,6 +207,7 @@ export function useRoom(room, { from, policy, limit = 1000 } = {}) {
   useRoomSubscription(room, {
     from,
     policy,
+    limit,
     onEvent: (event) => dispatch({ type: 'event', event, limit }),
     onLive: (l) => dispatch({ type: 'live', offset: l.offset, epoch: l.epoch }),
     onGap: (gap) => dispatch({ type: 'gap', gap }),
@@ -257,6 +322,7 @@ export function useGeneration(room, { history = 500, model, params } = {}) {
   }
   useRoomSubscription(room, {
     from: { last: history },
+    limit: Math.max(history, 1000),
     onEvent: (event) => dispatch({ type: 'event', event }),
     onLive: () => setMeta((m) => ({ ...m, live: true })),
     onGap: (gap) => {

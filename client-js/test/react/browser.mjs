@@ -159,6 +159,24 @@ await scenario('the dropped gap reaches useRoom with its count and offsets; publ
   assert.equal(await seen('ack'), 100);
 });
 
+await scenario('useRoom and useGeneration of one room share one subscription and both see its history', async ({ edge, page, seen, until, url }) => {
+  await page.evaluate((u) => window.__mount({ url: u, room: 'chat:s', from: { last: 50 }, generationRoom: 'chat:s' }), url);
+  await until(() => seen('connection.state').then((s) => s === 'open'), 'open');
+  await waitUntil(() => edge.last && edge.last.framesWith('subscribe').length >= 1, 'subscribe');
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(edge.last.framesWith('subscribe').length, 1, JSON.stringify(edge.last.received));
+  const gid = 'roomcast.chat:0:30';
+  edge.last.send([
+    ev('chat:s', 29, 'message', { name: 'ann', text: 'hi' }),
+    ev('chat:s', 30, 'prompt', { text: 'q' }),
+    ev('chat:s', 31, 'token', { generationId: gid, seq: 0, text: 'A' }),
+    { op: 'live', room: 'chat:s', offset: 31 },
+  ]);
+  await until(() => seen('generations').then((g) => g && g[0] && g[0].text === 'A'), 'answer');
+  await until(() => seen('room.offsets').then((o) => o && o.length === 3), 'events');
+  assert.deepEqual(await seen('room.offsets'), [29, 30, 31]);
+});
+
 await browser.close();
 http.close();
 rmSync(out, { recursive: true, force: true });
