@@ -28,6 +28,8 @@ export interface ConnectionInfo {
   closeCode: number | null;
   /** Why the client closed for good. */
   error: RoomcastError | null;
+  /** Each room's resume position when the state last changed (where a reconnect resumes). */
+  positions: Record<string, Position>;
 }
 export declare function useConnectionState(): ConnectionInfo;
 

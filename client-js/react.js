@@ -37,21 +37,23 @@ export function useRoomcast() {
 
 /**
  * The connection: `state` (connecting, open, reconnecting, closed), `retryInMs` and `attempt` while
- * reconnecting, `error` once closed for good.
+ * reconnecting, `error` once closed for good, and `positions` (each room's resume position when the
+ * state last changed: where a reconnect resumes).
  */
 export function useConnectionState() {
   const client = useRoomcast();
   const [info, setInfo] = useState(() => describe(client ? client.state : 'connecting', {}));
   useEffect(() => {
     if (!client) return undefined;
-    setInfo(describe(client.state, {}));
-    return client.on('state', (state, details) => setInfo(describe(state, details || {})));
+    setInfo(describe(client.state, {}, client.positions()));
+    return client.on('state', (state, details) => setInfo(describe(state, details || {}, client.positions())));
   }, [client]);
   return info;
 }
 
-function describe(state, details) {
+function describe(state, details, positions = {}) {
   return {
+    positions,
     state,
     retryInMs: state === 'reconnecting' && typeof details.delayMs === 'number' ? details.delayMs : null,
     retryAt: state === 'reconnecting' && typeof details.delayMs === 'number' ? Date.now() + details.delayMs : null,
