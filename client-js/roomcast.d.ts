@@ -219,6 +219,8 @@ export interface ClientEvents {
 export declare class RoomcastClient {
   constructor(url: string, options?: ConnectOptions);
   readonly state: ConnectionState;
+  /** Every subscription's resume position, by room; rooms without a position yet are left out. */
+  positions(): Record<string, Position>;
   subscribe<T = unknown>(room: string, onEvent: (event: RoomEvent<T>) => void): Subscription<T>;
   subscribe<T = unknown>(room: string, options: SubscribeOptions, onEvent: (event: RoomEvent<T>) => void): Subscription<T>;
   /** Resolves with the offset Kafka acknowledged; rejects with a RoomcastError. */

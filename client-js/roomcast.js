@@ -195,6 +195,16 @@ export class RoomcastClient {
     return this._state;
   }
 
+  /** Every subscription's resume position, by room ({offset, epoch}); rooms without one are left out. */
+  positions() {
+    const out = {};
+    for (const [room, sub] of this._subs) {
+      const p = sub.position();
+      if (p) out[room] = p;
+    }
+    return out;
+  }
+
   on(event, fn) {
     if (typeof fn !== 'function') throw new TypeError('listener must be a function');
     if (!this._listeners.has(event)) this._listeners.set(event, new Set());

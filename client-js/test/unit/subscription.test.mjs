@@ -230,3 +230,13 @@ test('an active subscription the edge ends with unavailable resumes on the same 
   await waitUntil(() => seen.length === 3, 'event of the new epoch');
   assert.deepEqual(seen[2], [0, 'E2']);
 });
+
+test('positions() lists every subscription that has a position', async (t) => {
+  const { edge, rc } = await setup(t);
+  rc.subscribe('chat:a', { from: 'earliest' }, () => {});
+  rc.subscribe('chat:b', () => {});
+  await waitUntil(() => edge.last && edge.last.framesWith('subscribe').length === 2, 'subscribes');
+  edge.last.send([ev('chat:a', 5), { op: 'live', room: 'chat:a', offset: 6 }]);
+  await waitUntil(() => rc.positions()['chat:a'] && rc.positions()['chat:a'].offset === 6, 'position');
+  assert.deepEqual(rc.positions(), { 'chat:a': { offset: 6, epoch: 'E' } });
+});

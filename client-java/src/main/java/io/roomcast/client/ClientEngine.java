@@ -102,7 +102,7 @@ final class ClientEngine {
         }
         requireNotClosed();
         RoomSubscription sub = new RoomSubscription(room, from, policy, listener, threads.listenerExecutor(), budget,
-                this::unsubscribed);
+                this::unsubscribed, this::reportError);
         subscriptions.add(sub);
         threads.loop().execute(() -> {
             if (states.current() == ConnectionState.CLOSED) {

@@ -25,6 +25,7 @@ final class RoomSubscription implements Subscription {
     private final RoomCursor cursor;
     private final SerialExecutor delivery;
     private final DeliveryBudget budget;
+    private final Consumer<ClientError> onListenerFailure;
     private final Consumer<RoomSubscription> onUnsubscribe;
 
     private volatile boolean unsubscribed;
@@ -37,7 +38,8 @@ final class RoomSubscription implements Subscription {
     private int retries;
 
     RoomSubscription(String room, From from, DeliveryPolicy policy, SubscriptionListener listener,
-                     Executor listenerExecutor, DeliveryBudget budget, Consumer<RoomSubscription> onUnsubscribe) {
+                     Executor listenerExecutor, DeliveryBudget budget, Consumer<RoomSubscription> onUnsubscribe,
+                     Consumer<ClientError> onListenerFailure) {
         this.room = room;
         this.policy = policy;
         this.listener = listener;
@@ -45,6 +47,7 @@ final class RoomSubscription implements Subscription {
         this.delivery = new SerialExecutor(listenerExecutor, "subscription " + room);
         this.budget = budget;
         this.onUnsubscribe = onUnsubscribe;
+        this.onListenerFailure = onListenerFailure;
         this.delivered = cursor.position().orElse(null);
     }
 
@@ -154,6 +157,7 @@ final class RoomSubscription implements Subscription {
             } catch (RuntimeException e) {
                 // the callback was handed its event: it counts as delivered and is not repeated
                 log.atError().setCause(e).addKeyValue("room", room).log("subscription listener threw; delivery goes on");
+                onListenerFailure.accept(new ClientError(ErrorCode.LISTENER, "a listener of " + room + " threw: " + e, room));
             } finally {
                 if (at != null && !unsubscribed) {
                     delivered = at;

@@ -550,6 +550,26 @@ class ClientEngineTest {
     }
 
     @Test
+    void shouldReportAListenerThatThrowsAndGoOnDelivering() {
+        List<ClientError> errors = new CopyOnWriteArrayList<>();
+        connect(options().errorListener(errors::add).build());
+        FakeTransport.FakeConnection a = transport.nextAttempt();
+        List<Long> seen = new CopyOnWriteArrayList<>();
+        client.subscribe(ROOM, From.latest(), e -> {
+            seen.add(e.offset());
+            if (e.offset() == 11) {
+                throw new IllegalStateException("app bug");
+            }
+        });
+        JsonNode s = a.awaitSent("subscribe");
+        a.push(subscribed(s, "E", ""));
+        a.push("[" + event(11) + "," + event(12) + "]");
+        await().until(() -> seen.size() == 2 && errors.size() == 1);
+        assertThat(errors.get(0).code()).isEqualTo(ErrorCode.LISTENER);
+        assertThat(errors.get(0).message()).contains("app bug");
+    }
+
+    @Test
     void shouldEndASubscriptionTheEdgeEndsWithARoomError() {
         connect(options().build());
         FakeTransport.FakeConnection a = transport.nextAttempt();

@@ -1,0 +1,359 @@
+// React bindings for the Roomcast client: `roomcast-client/react`. React is a peer dependency; no JSX,
+// no build step. Hooks of one room share one subscription (a feed, see RoomFeed), joined in an
+// effect and left in its cleanup; the last hook to leave releases it, so unmounts leave no
+// subscription, timer or listener behind. The client resumes the subscription after reconnects,
+// and StrictMode's unmount-remount keeps it, so no event is shown twice.
+import {
+  createContext, createElement, useCallback, useContext, useEffect, useMemo, useReducer, useRef, useState,
+} from 'react';
+import { connect, GapReason } from './roomcast.js';
+
+const RoomcastContext = createContext(null);
+
+/**
+ * Provides a client to the hooks below. Pass an existing `client` (you own it and close it), or a
+ * `url` and `options`: the provider then connects on mount and closes on unmount.
+ */
+export function RoomcastProvider({ client, url, options, children }) {
+  const [owned, setOwned] = useState(null);
+  const optionsRef = useRef(options);
+  optionsRef.current = options;
+  useEffect(() => {
+    if (client || !url) return undefined;
+    const c = connect(url, optionsRef.current || {});
+    setOwned(c);
+    return () => {
+      c.close();
+      setOwned((current) => (current === c ? null : current));
+    };
+  }, [client, url]);
+  return createElement(RoomcastContext.Provider, { value: client || owned }, children);
+}
+
+/** The client of the nearest RoomcastProvider (null until the provider has connected). */
+export function useRoomcast() {
+  return useContext(RoomcastContext);
+}
+
+/**
+ * The connection: `state` (connecting, open, reconnecting, closed), `retryInMs` and `attempt` while
+ * reconnecting, `error` once closed for good, and `positions` (each room's resume position when the
+ * state last changed: where a reconnect resumes).
+ */
+export function useConnectionState() {
+  const client = useRoomcast();
+  const [info, setInfo] = useState(() => describe(client ? client.state : 'connecting', {}));
+  useEffect(() => {
+    if (!client) return undefined;
+    setInfo(describe(client.state, {}, client.positions()));
+    return client.on('state', (state, details) => setInfo(describe(state, details || {}, client.positions())));
+  }, [client]);
+  return info;
+}
+
+function describe(state, details, positions = {}) {
+  return {
+    positions,
+    state,
+    retryInMs: state === 'reconnecting' && typeof details.delayMs === 'number' ? details.delayMs : null,
+    retryAt: state === 'reconnecting' && typeof details.delayMs === 'number' ? Date.now() + details.delayMs : null,
+    attempt: details.attempt ?? 0,
+    closeCode: details.code ?? null,
+    error: details.error ?? null,
+  };
+}
+
+// ---- rooms ------------------------------------------------------------------------------------
+
+/**
+ * One subscription per client and room, shared by every hook that shows the room: the JS client
+ * holds at most one subscription per room, and several components (a message list, the answers of
+ * the model) usually show the same room. The feed keeps the room's recent items (events, gaps,
+ * `live`) so a hook that joins later sees them too; the first hook's `from` and `policy` apply. A
+ * feed whose last hook leaves is released on the next tick, so StrictMode's unmount-remount keeps
+ * the subscription (and its position) instead of resubscribing.
+ */
+class RoomFeed {
+  constructor(client, room, { from, policy }, limit, onEmpty) {
+    this.items = []; // {kind: 'event'|'gap'|'live'|'error', value}, oldest first
+    this.limit = limit;
+    this.hooks = new Set();
+    this.releaseTimer = null;
+    this.onEmpty = onEmpty;
+    const options = {
+      onGap: (g) => {
+        // a lost position resets the view: what came before it is not shown again
+        if (g.reason !== GapReason.DROPPED) this.items = [];
+        this.push('gap', g);
+      },
+      onLive: (l) => this.push('live', l),
+      onError: (e) => this.push('error', e),
+    };
+    if (policy !== undefined) options.policy = policy;
+    if (from !== undefined && from !== null) options.from = from;
+    this.sub = client.subscribe(room, options, (e) => this.push('event', e));
+  }
+
+  push(kind, value) {
+    const item = { kind, value };
+    this.items.push(item);
+    if (this.items.length > this.limit) this.items.splice(0, this.items.length - this.limit);
+    for (const hook of [...this.hooks]) hook(item);
+  }
+
+  join(hook) {
+    if (this.releaseTimer !== null) clearTimeout(this.releaseTimer);
+    this.releaseTimer = null;
+    this.hooks.add(hook);
+    for (const item of this.items) hook(item);
+  }
+
+  leave(hook) {
+    this.hooks.delete(hook);
+    if (this.hooks.size > 0 || this.releaseTimer !== null) return;
+    this.releaseTimer = setTimeout(() => {
+      this.releaseTimer = null;
+      if (this.hooks.size > 0) return;
+      this.sub.unsubscribe();
+      this.onEmpty();
+    }, 0);
+  }
+}
+
+const feedsByClient = new WeakMap();
+
+function feedFor(client, room, options, limit) {
+  let feeds = feedsByClient.get(client);
+  if (!feeds) feedsByClient.set(client, (feeds = new Map()));
+  let feed = feeds.get(room);
+  if (!feed || feed.sub.state === 'closed' || feed.sub.state === 'failed') {
+    feed = new RoomFeed(client, room, options, limit, () => {
+      if (feeds.get(room) === feed) feeds.delete(room);
+    });
+    feeds.set(room, feed);
+  }
+  feed.limit = Math.max(feed.limit, limit);
+  return feed;
+}
+
+/**
+ * Follows a room for the component's lifetime through the room's shared feed. Each item reaches
+ * the hook once, also when StrictMode runs the effect twice or the hook rejoins the feed.
+ */
+function useRoomSubscription(room, { from, policy, limit = 1000, onEvent, onGap, onLive, onError }) {
+  const client = useRoomcast();
+  const handlers = useRef(null);
+  handlers.current = { onEvent, onGap, onLive, onError };
+  const delivered = useRef(new WeakSet());
+  const fromKey = JSON.stringify(from ?? null);
+  useEffect(() => {
+    if (!client || !room || client.state === 'closed') return undefined;
+    let feed;
+    try {
+      feed = feedFor(client, room, { from, policy }, limit);
+    } catch (e) {
+      if (handlers.current.onError) handlers.current.onError(e);
+      return undefined;
+    }
+    const hook = (item) => {
+      if (delivered.current.has(item)) return;
+      delivered.current.add(item);
+      const h = handlers.current;
+      const fn = item.kind === 'event' ? h.onEvent : item.kind === 'gap' ? h.onGap : item.kind === 'live' ? h.onLive : h.onError;
+      if (fn) fn(item.value);
+    };
+    feed.join(hook);
+    return () => feed.leave(hook);
+    // `from` only matters for the first subscription of a room; later ones resume from the position
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [client, room, policy, fromKey, limit]);
+}
+
+function roomReducer(state, action) {
+  switch (action.type) {
+    case 'reset':
+      return { events: [], live: false, gaps: [], error: null, position: null };
+    case 'event': {
+      const events = state.events.length >= action.limit
+        ? state.events.slice(state.events.length - action.limit + 1).concat(action.event)
+        : state.events.concat(action.event);
+      return { ...state, events, position: { offset: action.event.offset, epoch: action.event.epoch } };
+    }
+    case 'live':
+      return { ...state, live: true, position: { offset: action.offset, epoch: action.epoch } };
+    case 'gap': {
+      // A lost position (recovered:false) means: reset the view, the room is delivered again from
+      // resumeAt. Dropped events are only a hole: what was shown stays.
+      const reset = action.gap.reason !== GapReason.DROPPED;
+      return { ...state, events: reset ? [] : state.events, live: reset ? false : state.live, gaps: state.gaps.concat(action.gap) };
+    }
+    case 'error':
+      return { ...state, error: action.error };
+    default:
+      return state;
+  }
+}
+
+/**
+ * The events of a room so far (at most `limit`, default 1000, the newest kept), whether `live`
+ * was reached, the `gaps` (with reason, count and offsets), the last subscription `error`, and the
+ * `position`. Resumes across re-renders, StrictMode and reconnects without showing an event twice.
+ */
+export function useRoom(room, { from, policy, limit = 1000 } = {}) {
+  const [state, dispatch] = useReducer(roomReducer, undefined, () => roomReducer(null, { type: 'reset' }));
+  const shownRoom = useRef(room);
+  if (shownRoom.current !== room) {
+    shownRoom.current = room;
+    dispatch({ type: 'reset' });
+  }
+  useRoomSubscription(room, {
+    from,
+    policy,
+    limit,
+    onEvent: (event) => dispatch({ type: 'event', event, limit }),
+    onLive: (l) => dispatch({ type: 'live', offset: l.offset, epoch: l.epoch }),
+    onGap: (gap) => dispatch({ type: 'gap', gap }),
+    onError: (error) => dispatch({ type: 'error', error }),
+  });
+  return state;
+}
+
+/**
+ * A stable `publish(room, data, options)`: a promise of the offset Kafka acknowledged, rejected with
+ * a RoomcastError whose `code` is one of the catalogue's error codes.
+ */
+export function usePublish() {
+  const client = useRoomcast();
+  const ref = useRef(client);
+  ref.current = client;
+  return useCallback((room, data, options) => {
+    const c = ref.current;
+    if (!c) return Promise.reject(Object.assign(new Error('no Roomcast client yet'), { code: 'closed' }));
+    return c.publish(room, data, options);
+  }, []);
+}
+
+// ---- generations ------------------------------------------------------------------------------
+
+const FINAL = { 'generation.done': 'done', 'generation.cancelled': 'cancelled', 'generation.error': 'error' };
+
+function generationsReducer(state, action) {
+  if (action.type === 'reset') return { order: [], byKey: {} };
+  const e = action.event;
+  const data = e.data && typeof e.data === 'object' ? e.data : {};
+  const put = (key, update) => {
+    const old = state.byKey[key];
+    const next = update(old || { key, generationId: null, promptOffset: null, prompt: null, tokens: [], text: '', status: 'waiting', error: null, finishReason: null, usage: null });
+    return { order: old ? state.order : state.order.concat(key), byKey: { ...state.byKey, [key]: next } };
+  };
+  const keyOf = () => {
+    if (typeof data.promptOffset === 'number') return `p${data.promptOffset}`;
+    if (typeof data.generationId === 'string') {
+      const known = state.order.find((k) => state.byKey[k].generationId === data.generationId);
+      if (known) return known;
+      const m = /:(\d+)$/.exec(data.generationId);
+      return m ? `p${m[1]}` : `g${data.generationId}`;
+    }
+    return null;
+  };
+  switch (e.type) {
+    case 'prompt':
+      return put(`p${e.offset}`, (g) => ({ ...g, promptOffset: e.offset, prompt: data.text ?? null }));
+    case 'generation.started':
+    case 'generation.restarted': {
+      const key = keyOf();
+      if (!key) return state;
+      return put(key, (g) => ({
+        ...g,
+        generationId: data.generationId ?? g.generationId,
+        promptOffset: data.promptOffset ?? g.promptOffset,
+        // a takeover streams the answer again from seq 0: what was shown is discarded
+        tokens: e.type === 'generation.restarted' ? [] : g.tokens,
+        text: e.type === 'generation.restarted' ? '' : g.text,
+        status: e.type === 'generation.restarted' ? 'restarted' : (g.status === 'waiting' ? 'streaming' : g.status),
+      }));
+    }
+    case 'token': {
+      const key = keyOf();
+      if (!key || !Number.isInteger(data.seq) || data.seq < 0) return state;
+      return put(key, (g) => {
+        if (g.tokens[data.seq] !== undefined || FINAL[g.status]) return g; // a duplicate seq changes nothing
+        const tokens = g.tokens.slice();
+        tokens[data.seq] = typeof data.text === 'string' ? data.text : '';
+        return { ...g, generationId: data.generationId ?? g.generationId, tokens, text: contiguousText(tokens), status: 'streaming' };
+      });
+    }
+    default: {
+      if (!FINAL[e.type]) return state;
+      const key = keyOf();
+      if (!key) return state;
+      return put(key, (g) => ({
+        ...g,
+        generationId: data.generationId ?? g.generationId,
+        status: FINAL[e.type],
+        finishReason: data.finishReason ?? null,
+        usage: data.usage ?? null,
+        error: e.type === 'generation.error' ? { code: data.code ?? 'internal', message: data.message ?? '' } : null,
+      }));
+    }
+  }
+}
+
+/** The text of the tokens in seq order, up to the first missing seq (later ones wait for it). */
+function contiguousText(tokens) {
+  let text = '';
+  for (let i = 0; i < tokens.length && tokens[i] !== undefined; i++) text += tokens[i];
+  return text;
+}
+
+/**
+ * Follows the LLM generations of a room (docs/protocol.md, Generation events). Returns
+ * `generations` in prompt order, each with `prompt`, `text` (tokens in seq order, each seq once),
+ * `status` (waiting, streaming, done, cancelled, error, restarted), `error`, `finishReason`,
+ * `usage` and `cancel()`; `latest`; `prompt(text, data)` to ask; and the room's `live` and `gaps`.
+ * Reads the room's last `history` events (default 500) so answers already under way are rebuilt.
+ */
+export function useGeneration(room, { history = 500, model, params } = {}) {
+  const [state, dispatch] = useReducer(generationsReducer, undefined, () => generationsReducer(null, { type: 'reset' }));
+  const [meta, setMeta] = useState({ live: false, gaps: [], error: null });
+  const publish = usePublish();
+  const shownRoom = useRef(room);
+  if (shownRoom.current !== room) {
+    shownRoom.current = room;
+    dispatch({ type: 'reset' });
+  }
+  useRoomSubscription(room, {
+    from: { last: history },
+    limit: Math.max(history, 1000),
+    onEvent: (event) => dispatch({ type: 'event', event }),
+    onLive: () => setMeta((m) => ({ ...m, live: true })),
+    onGap: (gap) => {
+      if (gap.reason !== GapReason.DROPPED) dispatch({ type: 'reset' });
+      setMeta((m) => ({ ...m, gaps: m.gaps.concat(gap) }));
+    },
+    onError: (error) => setMeta((m) => ({ ...m, error })),
+  });
+  const generations = useMemo(() => state.order.map((key) => {
+    const g = state.byKey[key];
+    const cancel = () => publish(room, g.generationId ? { generationId: g.generationId } : { promptOffset: g.promptOffset }, { type: 'cancel' });
+    return { ...g, cancel };
+  }), [state, publish, room]);
+  const prompt = useCallback((text, extra = {}) => {
+    const data = { text, ...extra };
+    if (model !== undefined && data.model === undefined) data.model = model;
+    if (params !== undefined && data.params === undefined) data.params = params;
+    return publish(room, data, { type: 'prompt' });
+  }, [publish, room, model, params]);
+  return { generations, latest: generations[generations.length - 1] || null, prompt, ...meta };
+}
+
+// ---- presence ---------------------------------------------------------------------------------
+
+/**
+ * Who is in a room. Presence (a compacted topic of leases per connection and room) has not landed
+ * in the edge yet; until it does this hook returns `{ available: false, members: [] }`, so apps can
+ * be written against it now. It will subscribe to the room's presence once the protocol has it.
+ */
+export function usePresence(room) {
+  return useMemo(() => ({ available: false, room, members: [] }), [room]);
+}

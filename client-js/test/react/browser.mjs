@@ -1,0 +1,184 @@
+#!/usr/bin/env node
+// The React bindings in real headless Chromium: React from npm, bundled for the test by the pinned
+// esbuild; a scripted fake edge (test/support/fake-edge.mjs) plays the edge. Covers StrictMode,
+// unmount cleanup (no timer or socket left), a reconnect in the middle of a generation (no token
+// twice), the dropped gap, publish and cancel. Prints one line per scenario; exit code 0 = all pass.
+// Run by ws-edge's JsReactBrowserIT under `mvn verify`, or by hand: node test/react/browser.mjs
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+import { createServer } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import assert from 'node:assert/strict';
+import { startFakeEdge, waitUntil } from '../support/fake-edge.mjs';
+
+const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+  '--disable-sync', '--no-first-run', '--disable-quic'];
+
+const out = mkdtempSync(join(tmpdir(), 'roomcast-react-'));
+await build({
+  entryPoints: [new URL('./app.mjs', import.meta.url).pathname],
+  bundle: true, format: 'esm', outfile: join(out, 'app.js'), logLevel: 'warning',
+  define: { 'process.env.NODE_ENV': '"development"' },
+});
+const page$ = { '/': ['text/html', '<!doctype html><div id="root"></div><script type="module" src="/app.js"></script>'],
+  '/app.js': ['text/javascript', readFileSync(join(out, 'app.js'))] };
+const http = createServer((req, res) => {
+  const e = page$[req.url];
+  if (!e) return res.writeHead(404).end();
+  res.writeHead(200, { 'content-type': e[0] }).end(e[1]);
+});
+await new Promise((r) => http.listen(0, '127.0.0.1', r));
+const base = `http://127.0.0.1:${http.address().port}/`;
+const browser = await chromium.launch({ executablePath: process.env.ROOMCAST_CHROMIUM || '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+
+const ev = (room, offset, type = 'message', data = { n: offset }) => ({ op: 'event', room, offset, type, ts: 1764000000000 + offset, data });
+let failures = 0;
+
+async function scenario(name, fn) {
+  const edge = await startFakeEdge();
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => console.error(`[page error] ${e.message}`));
+  await page.goto(base);
+  await page.waitForFunction(() => typeof window.__mount === 'function');
+  const seen = (path) => page.evaluate((p) => p.split('.').reduce((o, k) => (o == null ? o : o[k]), window.__seen), path);
+  const until = async (fnc, what, ms = 10000) => {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const v = await fnc();
+      if (v) return v;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; seen ${JSON.stringify(await page.evaluate(() => window.__seen))}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  try {
+    await fn({ edge, page, seen, until, url: edge.url });
+    console.log(`ok - ${name}`);
+  } catch (e) {
+    failures++;
+    console.log(`not ok - ${name}: ${e && e.stack}`);
+  } finally {
+    await page.close();
+    await edge.close();
+  }
+}
+
+await scenario('StrictMode double mounting: one live subscription, every event once', async ({ edge, page, seen, until, url }) => {
+  await page.evaluate((u) => window.__mount({ url: u, room: 'chat:a', from: 'earliest' }), url);
+  await until(() => seen('connection.state').then((s) => s === 'open'), 'open');
+  await waitUntil(() => edge.last && edge.last.framesWith('subscribe').length - edge.last.framesWith('unsubscribe').length === 1
+    && edge.last.framesWith('subscribe').length >= 1, 'one subscription left');
+  await new Promise((r) => setTimeout(r, 100));
+  const c = edge.last;
+  assert.equal(c.framesWith('subscribe').length - c.framesWith('unsubscribe').length, 1, `subscribes ${JSON.stringify(c.received)}`);
+  c.send([ev('chat:a', 1), ev('chat:a', 2), { op: 'live', room: 'chat:a', offset: 2 }, ev('chat:a', 3)]);
+  await until(() => seen('room.offsets').then((o) => o && o.length === 3), 'three events');
+  assert.deepEqual(await seen('room.offsets'), [1, 2, 3]);
+  assert.equal(await seen('room.live'), true);
+  assert.deepEqual(await seen('presence'), { available: false, room: 'chat:a', members: [] });
+});
+
+await scenario('unmount cleanup: the subscription, the socket and every timer are released', async ({ edge, page, seen, until, url }) => {
+  await page.evaluate((u) => window.__mount({ url: u, room: 'chat:a' }), url);
+  await until(() => seen('connection.state').then((s) => s === 'open'), 'open');
+  await waitUntil(() => edge.last && edge.last.framesWith('subscribe').length >= 1, 'subscribe');
+  await page.evaluate(() => window.__unmount());
+  await waitUntil(() => edge.connections.every((c) => c.closed), 'every socket closed');
+  const left = await page.evaluate(() => ({ state: window.__client.state, timers: window.__client._timers.size, ws: window.__client._ws, subs: window.__client._subs.size, listeners: window.__client._listeners.size }));
+  assert.deepEqual(left, { state: 'closed', timers: 0, ws: null, subs: 0, listeners: 0 });
+});
+
+await scenario('reconnect in the middle of a generation: the answer resumes, no token twice', async ({ edge, page, seen, until, url }) => {
+  await page.evaluate((u) => window.__mount({ url: u, generationRoom: 'chat:g' }), url);
+  await waitUntil(() => edge.last && edge.last.framesWith('subscribe').length >= 1, 'subscribe');
+  const first = edge.last;
+  assert.deepEqual(first.framesWith('subscribe').at(-1).from, { last: 500 });
+  const gid = 'roomcast.chat:0:10';
+  first.send([
+    ev('chat:g', 10, 'prompt', { text: 'hi?' }),
+    { op: 'live', room: 'chat:g', offset: 10 },
+    ev('chat:g', 11, 'generation.started', { generationId: gid, promptOffset: 10, model: 'sim' }),
+    ev('chat:g', 12, 'token', { generationId: gid, seq: 0, text: 'Hello' }),
+    ev('chat:g', 13, 'token', { generationId: gid, seq: 1, text: ' world' }),
+  ]);
+  await until(() => seen('generations').then((g) => g && g[0] && g[0].text === 'Hello world'), 'two tokens');
+  assert.equal((await seen('generations'))[0].status, 'streaming');
+  first.kill();
+  await waitUntil(() => edge.connections.length === 2 && edge.last.framesWith('subscribe').length >= 1, 'resubscribed');
+  assert.deepEqual(edge.last.framesWith('subscribe').at(-1).from, { after: 13, epoch: 'E' });
+  edge.last.send([
+    ev('chat:g', 13, 'token', { generationId: gid, seq: 1, text: ' world' }), // an overlapping replay
+    ev('chat:g', 14, 'token', { generationId: gid, seq: 2, text: '!' }),
+    ev('chat:g', 15, 'generation.done', { generationId: gid, finishReason: 'stop', usage: { promptTokens: 2, completionTokens: 3 } }),
+  ]);
+  await until(() => seen('generations').then((g) => g[0].status === 'done'), 'done');
+  const g = (await seen('generations'))[0];
+  assert.equal(g.text, 'Hello world!');
+  assert.equal(g.prompt, 'hi?');
+  assert.equal(g.finishReason, 'stop');
+  assert.equal((await seen('generations')).length, 1);
+});
+
+await scenario('generation restarted by a takeover, then cancelled through cancel()', async ({ edge, page, seen, until, url }) => {
+  await page.evaluate((u) => window.__mount({ url: u, generationRoom: 'chat:g' }), url);
+  await waitUntil(() => edge.last && edge.last.framesWith('subscribe').length >= 1, 'subscribe');
+  const gid = 'roomcast.chat:0:20';
+  edge.last.send([
+    ev('chat:g', 20, 'prompt', { text: 'again?' }),
+    ev('chat:g', 21, 'generation.started', { generationId: gid, promptOffset: 20, model: 'sim' }),
+    ev('chat:g', 22, 'token', { generationId: gid, seq: 0, text: 'Lost' }),
+    ev('chat:g', 23, 'generation.restarted', { generationId: gid, promptOffset: 20, model: 'sim', reason: 'takeover' }),
+  ]);
+  await until(() => seen('generations').then((g) => g && g[0] && g[0].status === 'restarted'), 'restarted');
+  assert.equal((await seen('generations'))[0].text, '');
+  edge.last.send(ev('chat:g', 24, 'token', { generationId: gid, seq: 0, text: 'Found' }));
+  await until(() => seen('generations').then((g) => g[0].text === 'Found' && g[0].status === 'streaming'), 'streamed again');
+  await page.evaluate(() => window.__cancelLatest());
+  await waitUntil(() => edge.last.framesWith('publish').length === 1, 'cancel published');
+  const cancel = edge.last.framesWith('publish')[0];
+  assert.equal(cancel.type, 'cancel');
+  assert.deepEqual(cancel.data, { generationId: gid });
+  edge.last.send(ev('chat:g', 25, 'generation.cancelled', { generationId: gid, tokens: 1, durationMs: 5 }));
+  await until(() => seen('generations').then((g) => g[0].status === 'cancelled'), 'cancelled');
+});
+
+await scenario('the dropped gap reaches useRoom with its count and offsets; publish resolves with the ack', async ({ edge, page, seen, until, url }) => {
+  await page.evaluate((u) => window.__mount({ url: u, room: 'logs:api', policy: 'drop-oldest' }), url);
+  await waitUntil(() => edge.last && edge.last.framesWith('subscribe').length >= 1, 'subscribe');
+  await until(() => seen('connection.state').then((s) => s === 'open'), 'open');
+  assert.equal(edge.last.framesWith('subscribe').at(-1).policy, 'drop-oldest');
+  edge.last.send([ev('logs:api', 1), { op: 'dropped', room: 'logs:api', count: 5, first: 2, last: 6 }, ev('logs:api', 7)]);
+  await until(() => seen('room.offsets').then((o) => o && o.length === 2), 'two events');
+  assert.deepEqual(await seen('room.offsets'), [1, 7]);
+  const gaps = await seen('room.gaps');
+  assert.equal(gaps.length, 1);
+  assert.deepEqual({ reason: gaps[0].reason, count: gaps[0].count, first: gaps[0].first, last: gaps[0].last }, { reason: 'dropped', count: 5, first: 2, last: 6 });
+  await page.evaluate(() => window.__publish({ text: 'hi' }));
+  await until(() => seen('ack'), 'ack');
+  assert.equal(await seen('ack'), 100);
+});
+
+await scenario('useRoom and useGeneration of one room share one subscription and both see its history', async ({ edge, page, seen, until, url }) => {
+  await page.evaluate((u) => window.__mount({ url: u, room: 'chat:s', from: { last: 50 }, generationRoom: 'chat:s' }), url);
+  await until(() => seen('connection.state').then((s) => s === 'open'), 'open');
+  await waitUntil(() => edge.last && edge.last.framesWith('subscribe').length >= 1, 'subscribe');
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(edge.last.framesWith('subscribe').length, 1, JSON.stringify(edge.last.received));
+  const gid = 'roomcast.chat:0:30';
+  edge.last.send([
+    ev('chat:s', 29, 'message', { name: 'ann', text: 'hi' }),
+    ev('chat:s', 30, 'prompt', { text: 'q' }),
+    ev('chat:s', 31, 'token', { generationId: gid, seq: 0, text: 'A' }),
+    { op: 'live', room: 'chat:s', offset: 31 },
+  ]);
+  await until(() => seen('generations').then((g) => g && g[0] && g[0].text === 'A'), 'answer');
+  await until(() => seen('room.offsets').then((o) => o && o.length === 3), 'events');
+  assert.deepEqual(await seen('room.offsets'), [29, 30, 31]);
+});
+
+await browser.close();
+http.close();
+rmSync(out, { recursive: true, force: true });
+console.log(failures === 0 ? '# all passed' : `# ${failures} failed`);
+process.exit(failures === 0 ? 0 : 1);
