@@ -66,7 +66,7 @@ class BenchSmokeIT {
     @Test
     void tokensRepeatsFromFreshStartsSettlesItsWarmUpAndProfilesTheEdge() throws IOException {
         JsonNode r = run("tokens", sharedKafka(peers("ws")), "--rooms", "4", "--subscribers", "3", "--rate", "40",
-                "--warmup", "PT1S", "--warmup-max", "PT3S", "--settle-window", "PT1S", "--duration", "PT1S",
+                "--warmup", "PT1S", "--warmup-max", "PT4S", "--settle-window", "PT1S", "--duration", "PT1S",
                 "--repeat", "2", "--profile");
         assertThat(r.path("params").path("payloadBytes").asInt()).as("token-sized").isEqualTo(48);
         assertThat(r.path("runCount").asInt()).isEqualTo(2);

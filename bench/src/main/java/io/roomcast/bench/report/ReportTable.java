@@ -65,7 +65,7 @@ public final class ReportTable {
         return b.toString();
     }
 
-    /** A value, its range over the runs when there were several ({@code [min..max]}) and its ratio to Roomcast's. */
+    /** A value, its range over the runs when they differed ({@code [min..max]}) and its ratio to Roomcast's. */
     static String cell(Object v, List<Double> range, Object base) {
         if (v == null) {
             return "";
@@ -74,7 +74,7 @@ public final class ReportTable {
             return v.toString();
         }
         String s = number(d);
-        if (range != null) {
+        if (range != null && !range.get(0).equals(range.get(1))) {
             s += " [" + number(range.get(0)) + ".." + number(range.get(1)) + "]";
         }
         if (base instanceof Double b && b != 0 && !Double.isNaN(d)) {

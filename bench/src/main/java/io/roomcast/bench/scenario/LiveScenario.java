@@ -9,6 +9,7 @@ import io.roomcast.bench.target.Target;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.time.Duration;
@@ -48,8 +49,8 @@ abstract class LiveScenario implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (rooms < 1 || subscribers < 1 || rate < 1) {
-            throw new IllegalArgumentException("--rooms, --subscribers and --rate must be at least 1");
+        if (rooms < 1 || subscribers < 1 || rate < 1 || common.repeat < 1) {
+            throw new ParameterException(spec.commandLine(), "--rooms, --subscribers, --rate and --repeat must be at least 1");
         }
         try (BenchRun run = new BenchRun(spec.name(), common, System.out)) {
             run.report.param("rooms", rooms).param("subscribersPerRoom", subscribers).param("eventsPerSecond", rate)
@@ -120,8 +121,9 @@ abstract class LiveScenario implements Callable<Integer> {
         WarmUp.Outcome w = WarmUp.run(warmUp, t, fleet);
         run.report.put(system, "warmupS", w.seconds());
         String windows = w.cpuPerDelivery().stream().map(ReportTable::number).collect(Collectors.joining(", "));
-        run.log(system + ": warmed up for " + ReportTable.number(w.seconds()) + " s, " + (w.settled() ? "settled" : "not settled")
-                + (windows.isEmpty() ? "" : "; CPU per delivery by " + warmUp.settleWindow + " window [µs]: " + windows));
+        run.log(system + ": warmed up for " + ReportTable.number(w.seconds()) + " s, "
+                + (windows.isEmpty() ? "fixed" : (w.settled() ? "settled" : "not settled") + "; CPU per delivery by "
+                + warmUp.settleWindow + " window [µs]: " + windows));
         if (!w.settled() && w.cpuPerDelivery().size() > 1) {
             run.report.note(system + ": CPU per delivery had not settled within " + warmUp.warmupMax + " (windows [µs]: " + windows + ")");
         }

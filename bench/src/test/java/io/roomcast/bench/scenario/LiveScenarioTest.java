@@ -49,4 +49,11 @@ class LiveScenarioTest {
         new CommandLine(command).parseArgs(args);
         return command;
     }
+
+    @Test
+    void shouldRefuseEmptyShapesAndZeroRepeatsBeforeStartingAnything() {
+        assertThat(new CommandLine(new TokensCommand()).execute("--rooms", "0")).isNotZero();
+        assertThat(new CommandLine(new BroadcastCommand()).execute("--repeat", "0")).isNotZero();
+        assertThat(new CommandLine(new FanoutCommand()).execute("--rate", "lots")).isNotZero();
+    }
 }
