@@ -129,14 +129,13 @@ public final class BenchRun implements AutoCloseable {
             report.note("profile not taken: " + started);
             return CpuWindow.start(t, fleet);
         }
-        profilesTaken++;
-        Path base = options.out.resolve(report.scenario() + "-" + STAMP.format(report.started()) + "-edge-" + profilesTaken)
-                .toAbsolutePath();
+        int n = ++profilesTaken;
+        Path base = options.out.resolve(report.scenario() + "-" + STAMP.format(report.started()) + "-edge-" + n).toAbsolutePath();
         return CpuWindow.start(t, fleet, () -> {
             String done = edge.request("profile-stop " + base, "profile", PROFILER_TIMEOUT);
             log("profile of the edge: " + done);
-            report.note(done.startsWith("ok") ? "edge profile " + profilesTaken + " (" + options.profileArgs + "): "
-                    + base.getFileName() + ".html, .collapsed" : "profile " + profilesTaken + " not written: " + done);
+            report.note(done.startsWith("ok") ? "edge profile " + n + " (" + options.profileArgs + "): "
+                    + base.getFileName() + ".html, .collapsed" : "profile " + n + " not written: " + done);
         });
     }
 
