@@ -1,5 +1,6 @@
 package io.roomcast.bench;
 
+import io.roomcast.bench.scenario.BroadcastCommand;
 import io.roomcast.bench.scenario.ConnectionsCommand;
 import io.roomcast.bench.scenario.FanoutCommand;
 import io.roomcast.bench.scenario.FuzzCommand;
@@ -7,6 +8,7 @@ import io.roomcast.bench.scenario.KafkaBaselineCommand;
 import io.roomcast.bench.scenario.ReconnectStormCommand;
 import io.roomcast.bench.scenario.ReplayCommand;
 import io.roomcast.bench.scenario.SlowConsumerCommand;
+import io.roomcast.bench.scenario.TokensCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -16,7 +18,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: Roomcast beside Node ws, Bun pub/sub and Socket.IO on the same load (docs/benchmarks.md).",
-        subcommands = {FanoutCommand.class, ConnectionsCommand.class, ReconnectStormCommand.class, ReplayCommand.class,
+        subcommands = {FanoutCommand.class, TokensCommand.class, BroadcastCommand.class, ConnectionsCommand.class, ReconnectStormCommand.class, ReplayCommand.class,
                 KafkaBaselineCommand.class, SlowConsumerCommand.class, FuzzCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec

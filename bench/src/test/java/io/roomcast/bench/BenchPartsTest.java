@@ -5,6 +5,7 @@ import io.roomcast.bench.agent.Histograms;
 import io.roomcast.bench.load.ClientMode;
 import io.roomcast.bench.load.JsonScan;
 import io.roomcast.bench.report.Metric;
+import io.roomcast.bench.report.Repeats;
 import io.roomcast.bench.report.Report;
 import io.roomcast.bench.report.ReportTable;
 import io.roomcast.bench.target.PacedPublisher;
@@ -12,6 +13,8 @@ import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -74,5 +77,33 @@ class BenchPartsTest {
         r.text("ws", "kafka", "n/a (no Kafka)");
         String table = ReportTable.render(r);
         assertThat(table).contains("500 (0.50x)").contains("n/a (no Kafka)").contains("1,000");
+    }
+
+    @Test
+    void shouldTakeTheMedianAndRangeOfRepeatedRunsAndKeepTextWhereNoRunHasANumber() {
+        Report r = new Report("fanout").metrics(Metric.higher("dps", "deliveries", "/s"), Metric.lower("kafka", "Kafka CPU", "s"));
+        for (double dps : new double[]{900, 1200, 1000}) {
+            r.put("roomcast", "dps", dps);
+            r.put("roomcast", "kafka", 2);
+            r.endRun("roomcast");
+            r.put("ws", "dps", dps / 2);
+            r.text("ws", "kafka", "n/a (no Kafka)");
+            r.endRun("ws");
+        }
+        r.summarize();
+        assertThat(r.values().get("roomcast")).containsEntry("dps", 1000.0).containsEntry("kafka", 2.0);
+        assertThat(r.values().get("ws")).containsEntry("dps", 500.0).containsEntry("kafka", "n/a (no Kafka)");
+        assertThat(r.ranges().get("roomcast").get("dps")).containsExactly(900.0, 1200.0);
+        assertThat(r.runs().get("ws")).hasSize(3);
+        assertThat(ReportTable.render(r)).contains("median of 3 runs").contains("1,000 [900..1,200]").contains("500 [450..600] (0.50x)");
+    }
+
+    @Test
+    void shouldSayWhichMetricsSomeRunsHadNoNumberFor() {
+        Repeats.Summary s = Repeats.of(List.of(Map.of("p99", 3.0), Map.of("p99", "no samples"), Map.of("p99", 5.0, "x", "failed")));
+        assertThat(s.medians()).containsEntry("p99", 4.0).containsEntry("x", "failed");
+        assertThat(s.gaps()).containsExactly("p99: 2 of 3 runs (no samples)");
+        assertThat(Repeats.median(List.of(5.0, 1.0, 3.0))).isEqualTo(3.0);
+        assertThatThrownBy(() -> Repeats.median(List.of())).isInstanceOf(IllegalArgumentException.class);
     }
 }

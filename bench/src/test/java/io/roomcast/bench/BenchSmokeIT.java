@@ -49,7 +49,7 @@ class BenchSmokeIT {
     @Test
     void fanoutMeasuresDeliveriesLatencyAndCpuOnItsOwnBroker() throws IOException {
         JsonNode r = run("fanout", peers("ws,bun,socketio"), "--rooms", "2", "--subscribers", "5", "--rate", "50",
-                "--warmup", "PT1S", "--duration", "PT2S");
+                "--warmup", "PT1S", "--warmup-max", "PT1S", "--duration", "PT2S");
         JsonNode rc = r.path("results").path("roomcast");
         assertThat(rc.path("clients").asDouble()).isEqualTo(10);
         assertThat(rc.path("deliveriesPerSec").asDouble()).isPositive();
@@ -60,6 +60,50 @@ class BenchSmokeIT {
             for (String peer : List.of("ws", "bun", "socketio")) {
                 assertThat(r.path("results").path(peer).path("deliveriesPerSec").asDouble()).as(peer).isPositive();
             }
+        }
+    }
+
+    @Test
+    void tokensRepeatsFromFreshStartsSettlesItsWarmUpAndProfilesTheEdge() throws IOException {
+        JsonNode r = run("tokens", sharedKafka(peers("ws")), "--rooms", "4", "--subscribers", "3", "--rate", "40",
+                "--warmup", "PT1S", "--warmup-max", "PT4S", "--settle-window", "PT1S", "--duration", "PT1S",
+                "--repeat", "2", "--profile");
+        assertThat(r.path("params").path("payloadBytes").asInt()).as("token-sized").isEqualTo(48);
+        assertThat(r.path("runCount").asInt()).isEqualTo(2);
+        JsonNode rc = r.path("results").path("roomcast");
+        assertThat(rc.path("clients").asDouble()).isEqualTo(12);
+        assertThat(rc.path("deliveriesPerSec").asDouble()).isPositive();
+        assertThat(rc.path("warmupS").asDouble()).isBetween(1.0, 10.0);
+        assertThat(r.path("runs").path("roomcast")).hasSize(2);
+        assertThat(r.path("ranges").path("roomcast").path("deliveriesPerSec")).hasSize(2);
+        try (Stream<Path> files = Files.list(out)) {
+            List<Path> profiles = files.filter(p -> p.getFileName().toString().matches("tokens-.*-edge-\\d+\\.(html|collapsed)")).toList();
+            assertThat(profiles).as("a flame graph and collapsed stacks per measured window").hasSize(4);
+            for (Path p : profiles) {
+                assertThat(Files.size(p)).as(p.toString()).isPositive();
+            }
+        }
+        if (peersInstalled) {
+            assertThat(r.path("runs").path("ws")).hasSize(2);
+            assertThat(r.path("results").path("ws").path("deliveriesPerSec").asDouble()).isPositive();
+        }
+    }
+
+    @Test
+    void broadcastReportsKafkaCpuPerEventsAndMemoryUnderLoad() throws IOException {
+        JsonNode r = run("broadcast", peers("bun"), "--subscribers", "20", "--rate", "20",
+                "--warmup", "PT1S", "--warmup-max", "PT1S", "--duration", "PT2S");
+        assertThat(r.path("params").path("rooms").asInt()).isEqualTo(1);
+        JsonNode rc = r.path("results").path("roomcast");
+        assertThat(rc.path("clients").asDouble()).isEqualTo(20);
+        assertThat(rc.path("deliveriesPerFrontCpuS").isNumber()).isTrue();
+        assertThat(rc.path("kafkaCpuMsPer1kEvents").isNumber()).as("Kafka runs as its own process here").isTrue();
+        assertThat(rc.path("rssMb").asDouble()).isPositive();
+        assertThat(rc.path("heapMb").asDouble()).isPositive();
+        if (peersInstalled) {
+            JsonNode bun = r.path("results").path("bun");
+            assertThat(bun.path("deliveriesPerSec").asDouble()).isPositive();
+            assertThat(bun.path("kafkaCpuMsPer1kEvents").asText()).startsWith("n/a");
         }
     }
 

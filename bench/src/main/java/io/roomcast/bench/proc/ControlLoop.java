@@ -9,7 +9,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The standard-input protocol of a benchmark server child: {@code heap} answers
- * {@code heap USED COMMITTED} (bytes, after a full GC); end of input means stop.
+ * {@code heap USED COMMITTED} (bytes, after a full GC); {@code profile-start ARGS} and
+ * {@code profile-stop PATH_BASE} drive async-profiler ({@link ProfilerControl}); end of input means stop.
  */
 public final class ControlLoop {
     private ControlLoop() {
@@ -45,13 +46,24 @@ public final class ControlLoop {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {
-            if (line.trim().equals("heap")) {
+            String cmd = line.trim();
+            if (cmd.startsWith("profile-start")) {
+                reply(ProfilerControl.start(cmd.substring("profile-start".length()).trim()));
+            } else if (cmd.startsWith("profile-stop")) {
+                reply(ProfilerControl.stop(cmd.substring("profile-stop".length()).trim()));
+            } else if (cmd.equals("heap")) {
                 System.gc();
                 System.gc();
                 MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
-                System.out.println("heap " + heap.getUsed() + " " + heap.getCommitted());
-                System.out.flush();
+                reply("heap " + heap.getUsed() + " " + heap.getCommitted());
+            } else if (!cmd.isEmpty()) {
+                reply("error unknown command \"" + cmd + "\" (heap, profile-start ARGS, profile-stop PATH_BASE)");
             }
         }
+    }
+
+    private static void reply(String line) {
+        System.out.println(line);
+        System.out.flush();
     }
 }

@@ -21,6 +21,8 @@ public final class Report {
     private final List<Metric> metrics = new ArrayList<>();
     private final Map<String, Map<String, Object>> values = new LinkedHashMap<>();
     private final List<String> notes = new ArrayList<>();
+    private final Map<String, List<Map<String, Object>>> runs = new LinkedHashMap<>();
+    private final Map<String, Map<String, List<Double>>> ranges = new LinkedHashMap<>();
 
     public Report(String scenario) {
         this.scenario = scenario;
@@ -81,8 +83,49 @@ public final class Report {
         return values;
     }
 
+    /** Closes one run of {@code system}: the values put so far become that run's, and the next run starts empty. */
+    public void endRun(String system) {
+        Map<String, Object> v = values.computeIfAbsent(system, s -> new LinkedHashMap<>());
+        runs.computeIfAbsent(system, s -> new ArrayList<>()).add(new LinkedHashMap<>(v));
+        v.clear();
+    }
+
+    /**
+     * Replaces the values of every system with closed runs by the median over its runs, keeping
+     * each metric's range; called once, when the scenario is done.
+     */
+    public void summarize() {
+        runs.forEach((system, list) -> {
+            Repeats.Summary s = Repeats.of(list);
+            Map<String, Object> v = values.get(system);
+            v.putAll(s.medians());
+            ranges.put(system, s.ranges());
+            if (list.size() > 1) {
+                s.gaps().forEach(g -> note(system + ": no number in every run for " + g));
+            }
+        });
+    }
+
+    /** Each closed run's values, per system (one entry per run). */
+    public Map<String, List<Map<String, Object>>> runs() {
+        return runs;
+    }
+
+    /** Per system and metric {@code [min, max]} over its runs, once {@link #summarize()} ran. */
+    public Map<String, Map<String, List<Double>>> ranges() {
+        return ranges;
+    }
+
+    /** The most runs any system had. */
+    public int runCount() {
+        return runs.values().stream().mapToInt(List::size).max().orElse(1);
+    }
+
+    /** Adds a note unless the same note is there already (repeated runs tend to say the same thing). */
     public void note(String note) {
-        notes.add(note);
+        if (!notes.contains(note)) {
+            notes.add(note);
+        }
     }
 
     public List<String> notes() {

@@ -31,7 +31,9 @@ public final class ReportTable {
             Object base = r.values().getOrDefault(BASE, Map.of()).get(m.key());
             for (int i = 0; i < systems.size(); i++) {
                 Object v = r.values().get(systems.get(i)).get(m.key());
-                row[i + 1] = cell(v, systems.get(i).equals(BASE) ? null : base);
+                List<Double> range = r.runCount() > 1
+                        ? r.ranges().getOrDefault(systems.get(i), Map.of()).get(m.key()) : null;
+                row[i + 1] = cell(v, range, systems.get(i).equals(BASE) ? null : base);
             }
             rows.add(row);
         }
@@ -43,6 +45,9 @@ public final class ReportTable {
         }
         StringBuilder b = new StringBuilder();
         b.append("== ").append(r.scenario()).append(" ").append(r.params()).append('\n');
+        if (r.runCount() > 1) {
+            b.append("median of ").append(r.runCount()).append(" runs [min..max]\n");
+        }
         for (int k = 0; k < rows.size(); k++) {
             String[] row = rows.get(k);
             for (int i = 0; i < row.length; i++) {
@@ -60,7 +65,8 @@ public final class ReportTable {
         return b.toString();
     }
 
-    static String cell(Object v, Object base) {
+    /** A value, its range over the runs when they differed ({@code [min..max]}) and its ratio to Roomcast's. */
+    static String cell(Object v, List<Double> range, Object base) {
         if (v == null) {
             return "";
         }
@@ -68,6 +74,9 @@ public final class ReportTable {
             return v.toString();
         }
         String s = number(d);
+        if (range != null && !range.get(0).equals(range.get(1))) {
+            s += " [" + number(range.get(0)) + ".." + number(range.get(1)) + "]";
+        }
         if (base instanceof Double b && b != 0 && !Double.isNaN(d)) {
             s += String.format(Locale.ROOT, " (%.2fx)", d / b);
         }

@@ -27,6 +27,9 @@ public final class ReportWriter {
         root.set("environment", JSON.valueToTree(r.environment()));
         root.set("metrics", JSON.valueToTree(r.metrics()));
         root.set("results", JSON.valueToTree(r.values()));
+        root.put("runCount", r.runCount());
+        root.set("ranges", JSON.valueToTree(r.ranges()));
+        root.set("runs", JSON.valueToTree(r.runs()));
         root.set("notes", JSON.valueToTree(r.notes()));
         try {
             Files.createDirectories(dir);

@@ -3,6 +3,7 @@ package io.roomcast.bench.scenario;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roomcast.bench.agent.LoadFleet;
+import io.roomcast.bench.proc.ChildProcess;
 import io.roomcast.bench.report.Environment;
 import io.roomcast.bench.report.Report;
 import io.roomcast.bench.report.ReportTable;
@@ -31,6 +32,7 @@ import java.util.stream.Stream;
  */
 public final class BenchRun implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration PROFILER_TIMEOUT = Duration.ofSeconds(60);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     final CommonOptions options;
@@ -39,8 +41,12 @@ public final class BenchRun implements AutoCloseable {
     private final Path logDir;
     private final Path workDir;
     private int targetsStarted;
+    private int profilesTaken;
 
     BenchRun(String scenario, CommonOptions options, PrintStream out) {
+        if (options.repeat < 1) {
+            throw new IllegalArgumentException("--repeat must be at least 1, was " + options.repeat);
+        }
         this.options = options;
         this.out = out;
         this.report = new Report(scenario);
@@ -53,6 +59,7 @@ public final class BenchRun implements AutoCloseable {
         report.environment().putAll(Environment.describe());
         report.environment().put("loadAverageBefore", Environment.loadAverage());
         report.param("payloadBytes", options.payloadBytes);
+        report.param("repeat", options.repeat);
     }
 
     /** Something a scenario does with one started system. */
@@ -82,6 +89,54 @@ public final class BenchRun implements AutoCloseable {
         }
         systems.forEach(report::system);
         return systems;
+    }
+
+    /** Something a scenario does with one started system, told which system it is. */
+    interface SystemMeasurement {
+        void run(String system, Target target) throws Exception;
+    }
+
+    /**
+     * Measures every system {@code --repeat} times, each run from a fresh start; the systems take
+     * turns (roomcast, ws, bun, roomcast, ...) so a drift in the machine's load spreads over all of
+     * them. Each run's values are kept apart; {@link #finish()} reports the median and range.
+     */
+    void measureEach(List<String> systems, SystemMeasurement m) {
+        for (int i = 1; i <= options.repeat; i++) {
+            if (options.repeat > 1) {
+                log("run " + i + " of " + options.repeat);
+            }
+            for (String system : systems) {
+                measure(system, t -> m.run(system, t));
+                report.endRun(system);
+            }
+        }
+    }
+
+    /**
+     * A measured window over {@code t}'s processes and the load generator. With {@code --profile},
+     * async-profiler runs in Roomcast's edge for exactly this window and writes its flame graph
+     * next to the results ({@code SCENARIO-STAMP-edge-N.html} and {@code .collapsed}).
+     */
+    CpuWindow window(Target t, LoadFleet fleet) {
+        ChildProcess edge = options.profile ? t.processes().get("edge") : null;
+        if (edge == null) {
+            return CpuWindow.start(t, fleet);
+        }
+        String started = edge.request("profile-start " + options.profileArgs, "profile", PROFILER_TIMEOUT);
+        if (!started.startsWith("ok")) {
+            log("profiler did not start: " + started);
+            report.note("profile not taken: " + started);
+            return CpuWindow.start(t, fleet);
+        }
+        int n = ++profilesTaken;
+        Path base = options.out.resolve(report.scenario() + "-" + STAMP.format(report.started()) + "-edge-" + n).toAbsolutePath();
+        return CpuWindow.start(t, fleet, () -> {
+            String done = edge.request("profile-stop " + base, "profile", PROFILER_TIMEOUT);
+            log("profile of the edge: " + done);
+            report.note(done.startsWith("ok") ? "edge profile " + n + " (" + options.profileArgs + "): "
+                    + base.getFileName() + ".html, .collapsed" : "profile " + n + " not written: " + done);
+        });
     }
 
     /** Starts {@code system}, runs {@code m} on it and stops it; a failure is reported, not thrown. */
@@ -129,6 +184,7 @@ public final class BenchRun implements AutoCloseable {
 
     /** Prints the table, writes the JSON file and returns the exit code. */
     int finish() {
+        report.summarize();
         report.environment().put("loadAverageAfter", Environment.loadAverage());
         out.println();
         out.print(ReportTable.render(report));

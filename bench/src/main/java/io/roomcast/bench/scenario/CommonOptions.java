@@ -51,6 +51,19 @@ public final class CommonOptions {
     @Option(names = "--history-size", defaultValue = "1000", description = "events per room in the edge's history cache (default: ${DEFAULT-VALUE}, the edge's default)")
     int historySize;
 
+    @Option(names = "--repeat", defaultValue = "1",
+            description = "runs per system, each from a fresh start (new broker, edge or peer, new clients, new warm-up), systems "
+                    + "interleaved; the table and JSON give the median and the range [min..max] (default: ${DEFAULT-VALUE})")
+    int repeat;
+
+    @Option(names = "--profile", description = "profile Roomcast's edge JVM with async-profiler during each measured window; "
+            + "writes a flame graph (.html) and collapsed stacks (.collapsed) next to the JSON results")
+    boolean profile;
+
+    @Option(names = "--profile-args", defaultValue = "event=itimer,interval=1ms",
+            description = "async-profiler start arguments for --profile (default: ${DEFAULT-VALUE})")
+    String profileArgs;
+
     @Option(names = "--outbound-limit", defaultValue = "100", description = "the edge's outbound frames per connection (default: ${DEFAULT-VALUE}, the edge's default)")
     int outboundLimit;
 }

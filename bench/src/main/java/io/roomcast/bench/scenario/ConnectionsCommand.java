@@ -43,9 +43,7 @@ public final class ConnectionsCommand implements Callable<Integer> {
                     Metric.info("heapMb", "heap after GC with all connected", "MB"),
                     Metric.info("rssMb", "RSS with all connected", "MB"),
                     Metric.info("loadCpuS", "load generator CPU while connecting", "s"));
-            for (String system : run.systems(true)) {
-                run.measure(system, t -> measure(run, system, t));
-            }
+            run.measureEach(run.systems(true), (system, t) -> measure(run, system, t));
             run.report.note("per-connection figures are (with all connected - idle server) / connections, heap after a full GC");
             return run.finish();
         }
@@ -55,7 +53,7 @@ public final class ConnectionsCommand implements Callable<Integer> {
         long heap0 = t.heapAfterGc();
         long rss0 = rss(t);
         try (LoadFleet fleet = run.fleet(clients)) {
-            CpuWindow cpu = CpuWindow.start(t, fleet);
+            CpuWindow cpu = run.window(t, fleet);
             LoadFleet.Opened opened = fleet.open(run.openCommand(t, t.rooms(rooms)), clients);
             cpu.stop();
             run.log(system + ": " + opened.ready() + " subscribed, " + opened.failed() + " failed in " + opened.millis() + " ms");

@@ -6,10 +6,14 @@ import io.roomcast.bench.target.Target;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** CPU seconds used by each server process and by the load generator over a stretch of wall time. */
+/**
+ * CPU seconds used by each server process and by the load generator over a stretch of wall time.
+ * A hook may run at its end (the profiler's stop), after the CPU times were read.
+ */
 final class CpuWindow {
     private final Target target;
     private final LoadFleet fleet;
+    private final Runnable onStop;
     private final Map<String, Double> serverStart;
     private final double loadStart;
     private final long startNanos;
@@ -17,16 +21,22 @@ final class CpuWindow {
     private double load;
     private double seconds;
 
-    private CpuWindow(Target target, LoadFleet fleet) {
+    private CpuWindow(Target target, LoadFleet fleet, Runnable onStop) {
         this.target = target;
         this.fleet = fleet;
+        this.onStop = onStop;
         this.serverStart = target.cpuSeconds();
         this.loadStart = fleet == null ? 0 : fleet.cpuSeconds();
         this.startNanos = System.nanoTime();
     }
 
     static CpuWindow start(Target target, LoadFleet fleet) {
-        return new CpuWindow(target, fleet);
+        return new CpuWindow(target, fleet, () -> { });
+    }
+
+    /** A window that runs {@code onStop} when it ends, after reading the CPU times. */
+    static CpuWindow start(Target target, LoadFleet fleet, Runnable onStop) {
+        return new CpuWindow(target, fleet, onStop);
     }
 
     CpuWindow stop() {
@@ -35,6 +45,7 @@ final class CpuWindow {
         server = new LinkedHashMap<>();
         end.forEach((role, v) -> server.put(role, v - serverStart.getOrDefault(role, 0.0)));
         load = fleet == null ? 0 : fleet.cpuSeconds() - loadStart;
+        onStop.run();
         return this;
     }
 

@@ -70,10 +70,14 @@ public final class KafkaBaselineCommand implements Callable<Integer> {
                     kafka = RoomcastTarget.startKafka(run.workDir(), run.logDir());
                     bootstrap = kafka.await("READY", Duration.ofSeconds(60));
                 }
-                measure(run, bootstrap, kafka);
+                for (int i = 1; i <= common.repeat; i++) {
+                    measure(run, bootstrap, kafka);
+                    run.report.endRun(SYSTEM);
+                }
             } catch (Exception e) {
                 run.report.note("kafka-baseline failed: " + e);
                 run.report.fillMissing(SYSTEM, "failed");
+                run.report.endRun(SYSTEM);
             } finally {
                 if (kafka != null) {
                     kafka.close();

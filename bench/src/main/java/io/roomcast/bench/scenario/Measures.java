@@ -53,16 +53,34 @@ final class Measures {
         r.put(system, "loadCpuS", w.load());
     }
 
+    static Metric kafkaPerEventsMetric() {
+        return Metric.lower("kafkaCpuMsPer1kEvents", "Kafka broker CPU per 1,000 events published", "ms");
+    }
+
+    /** Kafka's CPU over the window per 1,000 events published in it, in milliseconds. */
+    static void kafkaPerEvents(Report r, String system, CpuWindow w, double eventsPublished) {
+        if (Double.isNaN(w.role("kafka"))) {
+            r.text(system, "kafkaCpuMsPer1kEvents", system.equals("roomcast") ? "n/a (external broker)" : NO_KAFKA);
+        } else if (eventsPublished > 0) {
+            r.put(system, "kafkaCpuMsPer1kEvents", w.role("kafka") * 1000 / (eventsPublished / 1000));
+        }
+    }
+
     static Metric[] memoryMetrics() {
         return new Metric[]{
                 Metric.lower("heapMb", "edge heap after GC (JS heap for peers)", "MB"),
-                Metric.lower("rssMb", "edge / peer server RSS", "MB"),
+                Metric.lower("rssMb", "edge / peer server RSS under load", "MB"),
                 Metric.info("kafkaRssMb", "Kafka broker RSS", "MB")};
     }
 
+    /** RSS now (under load, before the full GC that measuring the heap forces), then heap after GC. */
     static void memory(Report r, String system, Target t) {
+        memory(r, system, t, t.rssBytes());
+    }
+
+    /** Heap after GC now, with RSS per process role read earlier (at the end of the measured window). */
+    static void memory(Report r, String system, Target t, java.util.Map<String, Long> rss) {
         r.put(system, "heapMb", t.heapAfterGc() / 1e6);
-        var rss = t.rssBytes();
         r.put(system, "rssMb", rss.getOrDefault("edge", rss.getOrDefault("server", 0L)) / 1e6);
         if (rss.containsKey("kafka")) {
             r.put(system, "kafkaRssMb", rss.get("kafka") / 1e6);

@@ -62,16 +62,14 @@ public final class ReconnectStormCommand implements Callable<Integer> {
                         Metric.higher(round + "EventsPerSec", round + ": events replayed", "/s"),
                         Metric.lower(round + "ServerCpuS", round + ": server CPU", "s"));
             }
-            for (String system : run.systems(true)) {
-                run.measure(system, t -> {
-                    if (!t.canResume()) {
-                        run.report.fillMissing(system, "n/a (no recovery)");
-                        run.report.note(system + ": a reconnecting client cannot ask for what it missed; it would lose those events");
-                        return;
-                    }
-                    measure(run, system, t);
-                });
-            }
+            run.measureEach(run.systems(true), (system, t) -> {
+                if (!t.canResume()) {
+                    run.report.fillMissing(system, "n/a (no recovery)");
+                    run.report.note(system + ": a reconnecting client cannot ask for what it missed; it would lose those events");
+                    return;
+                }
+                measure(run, system, t);
+            });
             return run.finish();
         }
     }
@@ -98,7 +96,7 @@ public final class ReconnectStormCommand implements Callable<Integer> {
         BenchRun.pause(settle);
         PacedPublisher.burst(sink, roomNames, perRoom, run.options.payloadBytes);
         long eventsBefore = fleet.stats().events(); // also starts fresh histograms
-        CpuWindow cpu = CpuWindow.start(t, fleet);
+        CpuWindow cpu = run.window(t, fleet);
         LoadFleet.Resumed r = fleet.resume(perRoom, timeout.toMillis());
         cpu.stop();
         LoadFleet.Snapshot after = fleet.stats();

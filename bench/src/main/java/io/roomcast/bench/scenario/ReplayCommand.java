@@ -52,10 +52,9 @@ public final class ReplayCommand implements Callable<Integer> {
             for (String system : run.systems(true)) {
                 if (!system.equals("roomcast")) {
                     run.report.fillMissing(system, "n/a (no history)");
-                    continue;
                 }
-                run.measure(system, t -> measure(run, system, (RoomcastTarget) t));
             }
+            run.measureEach(List.of("roomcast"), (system, t) -> measure(run, system, (RoomcastTarget) t));
             run.report.note("ws and bun keep no history; Socket.IO's recovery only replays to a client that was connected before "
                     + "(within maxDisconnectionDuration), it cannot read a room from the beginning");
             return run.finish();
@@ -72,7 +71,7 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         run.log(system + ": " + events + " events written");
         try (LoadFleet fleet = run.fleet(1)) {
-            CpuWindow cpu = CpuWindow.start(t, fleet);
+            CpuWindow cpu = run.window(t, fleet);
             long start = System.nanoTime();
             fleet.open(run.openCommand(t, List.of(room)).put("earliest", true), 1);
             long deadline = start + timeout.toNanos();

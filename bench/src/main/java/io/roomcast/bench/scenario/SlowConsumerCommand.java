@@ -64,9 +64,7 @@ public final class SlowConsumerCommand implements Callable<Integer> {
                     Metric.info("closedByServer", "connections the server closed", ""),
                     Metric.lower("serverCpuS", "server CPU total", "s"));
             run.report.metrics(Measures.memoryMetrics());
-            for (String system : run.systems(true)) {
-                run.measure(system, t -> measure(run, system, t));
-            }
+            run.measureEach(run.systems(true), (system, t) -> measure(run, system, t));
             return run.finish();
         }
     }
@@ -82,7 +80,7 @@ public final class SlowConsumerCommand implements Callable<Integer> {
             try (EventSink sink = t.sink(); PacedPublisher pub = new PacedPublisher(sink, roomNames, rate, run.options.payloadBytes)) {
                 BenchRun.pause(warmup);
                 LoadFleet.Snapshot before = fleet.stats();
-                CpuWindow cpu = CpuWindow.start(t, fleet);
+                CpuWindow cpu = run.window(t, fleet);
                 BenchRun.pause(duration);
                 LoadFleet.Snapshot after = fleet.stats();
                 cpu.stop();
