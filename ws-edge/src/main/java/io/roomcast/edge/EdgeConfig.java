@@ -3,6 +3,7 @@ package io.roomcast.edge;
 import io.roomcast.edge.auth.AuthConfig;
 import io.roomcast.edge.ephemeral.EphemeralConfig;
 import io.roomcast.edge.presence.PresenceConfig;
+import io.roomcast.edge.snapshot.SnapshotConfig;
 import io.roomcast.room.Namespaces;
 
 import java.time.Duration;
@@ -50,7 +51,8 @@ public record EdgeConfig(
         Duration dedupeWindow,
         int dedupeEntries,
         PresenceConfig presence,
-        EphemeralConfig ephemeral) {
+        EphemeralConfig ephemeral,
+        SnapshotConfig snapshots) {
 
     public EdgeConfig {
         Objects.requireNonNull(host, "host");
@@ -97,6 +99,7 @@ public record EdgeConfig(
         range("dedupeEntries", dedupeEntries, 1, 100_000_000);
         Objects.requireNonNull(presence, "presence");
         Objects.requireNonNull(ephemeral, "ephemeral");
+        Objects.requireNonNull(snapshots, "snapshots");
     }
 
     /** Settings of the edge's admin client: the operator's Kafka client settings. */
@@ -170,6 +173,7 @@ public record EdgeConfig(
         private int dedupeEntries = 100_000;
         private PresenceConfig presence = PresenceConfig.ofDefaults();
         private EphemeralConfig ephemeral = EphemeralConfig.ofDefaults();
+        private SnapshotConfig snapshots = SnapshotConfig.ofDefaults();
 
         private Builder(String kafkaBootstrap) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -211,6 +215,7 @@ public record EdgeConfig(
         public Builder dedupeEntries(int v) { dedupeEntries = v; return this; }
         public Builder presence(PresenceConfig v) { presence = v; return this; }
         public Builder ephemeral(EphemeralConfig v) { ephemeral = v; return this; }
+        public Builder snapshots(SnapshotConfig v) { snapshots = v; return this; }
 
         public EdgeConfig build() {
             return new EdgeConfig(host, port, kafkaBootstrap, namespaces, replicationFactor, outboundLimit, handoverBufferLimit,
@@ -218,7 +223,7 @@ public record EdgeConfig(
                     maxFrameBytes, maxPayloadBytes, workerThreads, workerQueueLimit, topicCacheTtl, drainDelay,
                     dropWindow, pingInterval, heartbeatTimeout, writeTimeout, maxConnections, maxConnectionsPerIp,
                     connectAttemptsPerIpPerSecond, framesPerSecond, publishesPerSecond, rateLimitStrikes, adminToken, auth,
-                    producerOverrides, consumerOverrides, kafkaProperties, dedupeWindow, dedupeEntries, presence, ephemeral);
+                    producerOverrides, consumerOverrides, kafkaProperties, dedupeWindow, dedupeEntries, presence, ephemeral, snapshots);
         }
     }
 }
