@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.roomcast.edge.auth.EdgeSecurity;
 import io.roomcast.edge.ephemeral.Ephemeral;
 import io.roomcast.edge.presence.Presence;
+import io.roomcast.edge.snapshot.Snapshots;
 import io.roomcast.edge.publish.Publishing;
 import io.roomcast.history.HistoryReader;
 import io.roomcast.live.LiveTail;
@@ -18,5 +19,5 @@ import java.util.concurrent.ExecutorService;
  */
 public record Backbone(TopicRegistry topics, LiveTail live, HistoryReader history, Publisher publisher, Publishing publishing,
                        ExecutorService worker, EdgeSecurity security, EdgeConfig config, MeterRegistry meters,
-                       Presence presence, Ephemeral ephemeral) {
+                       Presence presence, Ephemeral ephemeral, Snapshots snapshots) {
 }

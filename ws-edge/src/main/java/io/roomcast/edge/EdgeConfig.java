@@ -6,6 +6,7 @@ import io.roomcast.edge.http.HttpSettings;
 import io.roomcast.edge.ephemeral.EphemeralConfig;
 import io.roomcast.edge.presence.PresenceConfig;
 import io.roomcast.edge.publish.PublishSettings;
+import io.roomcast.edge.snapshot.SnapshotConfig;
 import io.roomcast.room.Namespaces;
 import io.roomcast.topic.TopicPolicy;
 
@@ -58,7 +59,8 @@ public record EdgeConfig(
         PresenceConfig presence,
         EphemeralConfig ephemeral,
         Duration statusInterval,
-        PublishSettings publish) {
+        PublishSettings publish,
+        SnapshotConfig snapshots) {
 
     public EdgeConfig {
         Objects.requireNonNull(host, "host");
@@ -111,6 +113,7 @@ public record EdgeConfig(
         if (statusInterval.isNegative() || (!statusInterval.isZero() && statusInterval.toMillis() < 100)) {
             throw new IllegalArgumentException("statusInterval must be 0 (off) or at least 100ms, was " + statusInterval);
         }
+        Objects.requireNonNull(snapshots, "snapshots");
     }
 
     /** Settings of the edge's admin client: the operator's Kafka client settings. */
@@ -189,6 +192,7 @@ public record EdgeConfig(
         private EphemeralConfig ephemeral = EphemeralConfig.ofDefaults();
         private Duration statusInterval = Duration.ofSeconds(5);
         private PublishSettings publish = PublishSettings.defaults();
+        private SnapshotConfig snapshots = SnapshotConfig.ofDefaults();
 
         private Builder(String kafkaBootstrap) {
             this.kafkaBootstrap = kafkaBootstrap;
@@ -238,6 +242,7 @@ public record EdgeConfig(
         public Builder ephemeral(EphemeralConfig v) { ephemeral = v; return this; }
         public Builder statusInterval(Duration v) { statusInterval = v; return this; }
         public Builder publish(PublishSettings v) { publish = v; return this; }
+        public Builder snapshots(SnapshotConfig v) { snapshots = v; return this; }
 
         public EdgeConfig build() {
             return new EdgeConfig(host, port, kafkaBootstrap, namespaces, new TopicPolicy(replicationFactor, minInsyncReplicas), outboundLimit, handoverBufferLimit,
@@ -246,7 +251,7 @@ public record EdgeConfig(
                     dropWindow, pingInterval, heartbeatTimeout, writeTimeout, maxConnections, maxConnectionsPerIp,
                     connectAttemptsPerIpPerSecond, framesPerSecond, publishesPerSecond, rateLimitStrikes, adminToken, auth,
                     producerOverrides, consumerOverrides, kafkaProperties, dedupeWindow, dedupeEntries, historyLimits, http, presence, ephemeral,
-                    statusInterval, publish);
+                    statusInterval, publish, snapshots);
         }
     }
 }

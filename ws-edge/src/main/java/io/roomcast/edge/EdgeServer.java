@@ -15,6 +15,7 @@ import io.roomcast.edge.presence.Presence;
 import io.roomcast.edge.directory.DirectoryHandler;
 import io.roomcast.edge.directory.RecordingPublisher;
 import io.roomcast.edge.directory.RoomDirectory;
+import io.roomcast.edge.snapshot.Snapshots;
 import io.roomcast.edge.http.AdminHandler;
 import io.roomcast.edge.http.AppPages;
 import io.roomcast.edge.http.AuthHandshake;
@@ -136,7 +137,9 @@ public final class EdgeServer implements AutoCloseable {
                 config.producerSettings(), Clock.systemUTC(), meters);
         Ephemeral ephemeral = new Ephemeral(config.ephemeral(), topics, config.kafkaBootstrap(), config.consumerSettings(),
                 config.producerSettings(), Clock.systemUTC(), meters);
-        this.backbone = new Backbone(topics, live, history, publisher, publishing, worker, security, config, meters, presence, ephemeral);
+        Snapshots snapshots = new Snapshots(config.snapshots(), topics, config.kafkaBootstrap(), config.consumerSettings());
+        this.backbone = new Backbone(topics, live, history, publisher, publishing, worker, security, config, meters, presence, ephemeral,
+                snapshots);
         Gauge.builder("roomcast.connections", sessions, Map::size).description("open WebSocket connections").register(meters);
         Gauge.builder("roomcast.subscriptions", sessions, s -> s.values().stream().mapToInt(Session::subscriptionCount).sum())
                 .description("active subscriptions").register(meters);

@@ -149,6 +149,29 @@ class EdgePresenceIT {
     }
 
     @Test
+    void shouldShowAClientThatMovesToAnotherEdgeAsOneLeaveAndOneJoin() throws InterruptedException {
+        String room = room();
+        try (WsClient observer = enter(first, room, "Obs")) {
+            WsClient moving = enter(first, room, "Mia");
+            JsonNode joined;
+            do {
+                joined = observer.nextOp("join");
+            } while (!joined.path("member").path("name").asText().equals("Mia"));
+            String before = joined.path("member").path("client").asText();
+            moving.close(); // the connection drops; the client reconnects to the other edge
+            try (WsClient moved = enter(second, room, "Mia")) {
+                JsonNode leave = observer.nextOp("leave");
+                JsonNode join = observer.nextOp("join");
+                assertThat(leave.path("member").path("client").asText()).isEqualTo(before);
+                assertThat(join.path("member").path("name").asText()).isEqualTo("Mia");
+                assertThat(join.path("member").path("client").asText()).isNotEqualTo(before);
+                assertThat(query(observer, room).path("count").asInt()).isEqualTo(2);
+                assertThat(observer.poll(Duration.ofMillis(500))).as("no further leave or join").isNull();
+            }
+        }
+    }
+
+    @Test
     void shouldRefuseBadNamesAndAPresenceFlood() {
         String room = room();
         try (WsClient c = WsClient.connect(first.wsUrl())) {

@@ -63,13 +63,11 @@ public final class Presence implements AutoCloseable {
     private final Map<String, Held> held = new ConcurrentHashMap<>();
     private final ScheduledExecutorService renewer;
     private final Counter writeFailures;
-    private final Clock clock;
     private volatile boolean closed;
 
     public Presence(PresenceConfig config, TopicRegistry topics, String bootstrapServers, Map<String, Object> consumerSettings,
                     Map<String, Object> producerSettings, Clock clock, MeterRegistry meters) {
         this.config = config;
-        this.clock = clock;
         this.table = new PresenceTable(config.maxLeases());
         this.topics = topics;
         Map<String, Object> props = new HashMap<>(producerSettings);
@@ -105,6 +103,10 @@ public final class Presence implements AutoCloseable {
      * Starts listening to the room's changes, then, once the room's partition is read, tells the
      * listener who is there (as joins) and writes the member's lease. The future fails when Kafka
      * does not take the lease; the caller then calls {@link #leave}.
+     *
+     * <p>Changes, the member's own join included, are applied only as the tail reads them back from
+     * the topic, never locally: so every edge sees them in the one order of the log, and a lease
+     * written just before its tombstone cannot come back as a ghost join.
      */
     public CompletableFuture<Void> enter(RoomName room, Member member, PresenceListener listener) {
         int p;
@@ -119,8 +121,13 @@ public final class Presence implements AutoCloseable {
             synchronized (table) {
                 table.members(room).forEach(m -> listener.changed(new PresenceTable.Change(room, m, true, table.count(room))));
             }
-            return write(room, member.client(), LeaseCodec.value(room, member, config.ttl()));
-        }).thenRun(() -> applyLocally(room, member));
+            synchronized (held) {
+                // left while the partition was being read: the tombstone went out already, write nothing after it
+                return held.containsKey(key(room, member.client()))
+                        ? write(room, member.client(), LeaseCodec.value(room, member, config.ttl()))
+                        : CompletableFuture.<Void>completedFuture(null);
+            }
+        });
     }
 
     /** Stops listening and removes the member's lease with a tombstone. */
@@ -132,16 +139,14 @@ public final class Presence implements AutoCloseable {
                 listeners.remove(room, set);
             }
         }
-        if (held.remove(key(room, client)) == null) {
-            return;
-        }
-        PresenceTable.Change change;
-        synchronized (table) {
-            change = table.apply(partition(room), room, client, null, clock.millis(), clock.millis(), 0);
-        }
-        dispatch(change);
-        if (!closed) {
-            write(room, client, null);
+        synchronized (held) {
+            // under the lock a renewal also takes: no lease of this key is sent after its tombstone
+            if (held.remove(key(room, client)) == null) {
+                return;
+            }
+            if (!closed) {
+                write(room, client, null);
+            }
         }
         tail.unwatch(partition(room));
     }
@@ -161,18 +166,6 @@ public final class Presence implements AutoCloseable {
                         : new Snapshot(table.members(room), count, true);
             }
         }).whenComplete((s, e) -> tail.unwatch(p));
-    }
-
-    private void applyLocally(RoomName room, Member member) {
-        if (!held.containsKey(key(room, member.client()))) {
-            return; // left while the lease was being written: the tombstone follows it
-        }
-        long now = clock.millis();
-        PresenceTable.Change change;
-        synchronized (table) {
-            change = table.apply(partition(room), room, member.client(), member, now, now, config.ttl().toMillis());
-        }
-        dispatch(change);
     }
 
     private CompletableFuture<Void> write(RoomName room, String client, byte[] value) {
@@ -196,7 +189,9 @@ public final class Presence implements AutoCloseable {
 
     private void renew() {
         try {
-            held.values().forEach(h -> write(h.room, h.member.client(), LeaseCodec.value(h.room, h.member, config.ttl())));
+            synchronized (held) {
+                held.values().forEach(h -> write(h.room, h.member.client(), LeaseCodec.value(h.room, h.member, config.ttl())));
+            }
         } catch (RuntimeException e) {
             log.atWarn().setCause(e).log("presence renewal failed");
         }

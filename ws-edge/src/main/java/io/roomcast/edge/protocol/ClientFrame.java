@@ -13,12 +13,14 @@ public sealed interface ClientFrame {
      * {@code policy} is null when the namespace's policy applies. {@code presence}: the connection
      * enters the room's presence and receives join/leave frames; {@code ephemeral}: it receives the
      * room's ephemeral signals; {@code compact}: history with finished answers as one
-     * {@code generation.message}; {@code name}: a display name for presence (validated later), or null.
+     * {@code generation.message}; {@code name}: a display name for presence (validated later), or null;
+     * {@code snapshot}: {@code from:"snapshot"} — the room's newest snapshot, then the events after it,
+     * or {@code from} ({@code earliest}) when the room has none.
      */
     record Subscribe(JsonNode id, RoomName room, StartPoint from, BackpressurePolicy policy, boolean presence, boolean ephemeral,
-                     boolean compact, String name) implements ClientFrame {
+                     boolean compact, String name, boolean snapshot) implements ClientFrame {
         public Subscribe(JsonNode id, RoomName room, StartPoint from, BackpressurePolicy policy) {
-            this(id, room, from, policy, false, false, false, null);
+            this(id, room, from, policy, false, false, false, null, false);
         }
     }
 

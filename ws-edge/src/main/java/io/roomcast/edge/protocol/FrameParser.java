@@ -106,8 +106,9 @@ public final class FrameParser {
                 if (name != null && !name.isNull() && (!name.isTextual() || name.textValue().length() > MAX_NAME_LENGTH)) {
                     throw new IllegalArgumentException("name must be a string of at most " + MAX_NAME_LENGTH + " characters");
                 }
-                return new ClientFrame.Subscribe(id, room, start, chosen, flag(node, "presence"), flag(node, "ephemeral"),
-                        flag(node, "compact"), name == null || name.isNull() ? null : name.textValue());
+                boolean snapshot = node.path("from").isTextual() && node.path("from").textValue().equals("snapshot");
+                return new ClientFrame.Subscribe(id, room, snapshot ? StartPoint.EARLIEST : start, chosen, flag(node, "presence"),
+                        flag(node, "ephemeral"), flag(node, "compact"), name == null || name.isNull() ? null : name.textValue(), snapshot);
             } catch (IllegalArgumentException e) {
                 return invalid(id, room.value(), e.getMessage());
             }
@@ -186,7 +187,8 @@ public final class FrameParser {
             return switch (from.textValue()) {
                 case "latest" -> StartPoint.LATEST;
                 case "earliest" -> StartPoint.EARLIEST;
-                default -> throw new IllegalArgumentException("expected \"latest\", \"earliest\" or an object");
+                case "snapshot" -> StartPoint.EARLIEST; // the fallback when the room has no snapshot
+                default -> throw new IllegalArgumentException("expected \"latest\", \"earliest\", \"snapshot\" or an object");
             };
         }
         if (!from.isObject() || from.size() == 0) {

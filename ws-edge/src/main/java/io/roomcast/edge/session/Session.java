@@ -6,6 +6,8 @@ import io.roomcast.edge.auth.Principal;
 import io.roomcast.edge.ephemeral.SessionEphemeral;
 import io.roomcast.edge.presence.Member;
 import io.roomcast.edge.presence.SessionPresence;
+import io.roomcast.edge.snapshot.RoomSnapshot;
+import io.roomcast.edge.snapshot.Snapshots;
 import io.roomcast.edge.protocol.ClientFrame;
 import io.roomcast.edge.protocol.CloseCode;
 import io.roomcast.edge.protocol.ErrorCode;
@@ -27,6 +29,7 @@ import io.roomcast.edge.subscription.SubscriptionStatus;
 import io.roomcast.event.RoomEvent;
 import io.roomcast.live.LivePositionLostException;
 import io.roomcast.position.Epoch;
+import io.roomcast.position.StartPoint;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import org.apache.kafka.common.KafkaException;
@@ -36,6 +39,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -294,7 +299,7 @@ public final class Session {
                 error(s.id(), s.room().value(), ErrorCode.UNAVAILABLE, "Kafka is unavailable; retry");
                 return;
             }
-            Subscription sub = new Subscription(backbone, outbound, location, s.from(), s.id(),
+            Subscription sub = new Subscription(backbone, outbound, location, s.snapshot() ? snapshotStart(s, location) : s.from(), s.id(),
                     s.policy() != null ? s.policy() : location.namespace().policy(), readPermits, new Events(s, slot, present));
             if (!slot.fill(sub) || closed) {
                 sub.close();
@@ -333,6 +338,27 @@ public final class Session {
         if (closed || subscriptions.get(s.room()) != slot) {
             leaveExtras(s.room());
         }
+    }
+
+    /**
+     * {@code from:"snapshot"}: sends the room's newest snapshot and starts after its offset (in the
+     * snapshot's epoch, so a snapshot of another history ends in a gap); without one, or when the
+     * snapshot topic cannot be read, the subscription starts at {@code earliest}. Worker thread.
+     */
+    private StartPoint snapshotStart(ClientFrame.Subscribe s, RoomLocation location) {
+        Optional<RoomSnapshot> found;
+        try {
+            found = backbone.snapshots().latest(s.room());
+        } catch (RuntimeException e) {
+            log.atWarn().addKeyValue("session", id).addKeyValue("room", s.room()).setCause(e).log("snapshot lookup failed; replaying from earliest");
+            return s.from();
+        }
+        if (found.isEmpty()) {
+            return s.from();
+        }
+        Epoch epoch = found.get().epoch() != null ? found.get().epoch() : location.epoch();
+        outbound.force(Snapshots.frame(s.id(), s.room(), found.get(), epoch));
+        return new StartPoint.After(found.get().offset(), epoch);
     }
 
     private void leaveExtras(RoomName room) {
