@@ -6,10 +6,11 @@ import io.roomcast.edge.Backbone;
 import io.roomcast.edge.auth.AuthException;
 import io.roomcast.edge.auth.Decision;
 import io.roomcast.edge.auth.Principal;
-import io.roomcast.edge.http.ConnectionGate;
+import io.roomcast.edge.http.ClientAddress;
 import io.roomcast.edge.protocol.ErrorCode;
 import io.roomcast.edge.sse.HttpPrincipal;
 import io.roomcast.edge.sse.SseMetrics;
+import io.roomcast.edge.subscription.ReadPermits;
 import io.roomcast.edge.subscription.Subscription;
 import io.roomcast.edge.subscription.SubscriptionEvents;
 import io.roomcast.event.RoomEvent;
@@ -117,7 +118,7 @@ public final class ChatCompletions implements HttpHandler {
                 refuse(ex, e);
                 return;
             }
-            if (!limiters.computeIfAbsent(ConnectionGate.address(ex), a -> RateLimiter.of("openai-" + a, limit)).acquirePermission()) {
+            if (!limiters.computeIfAbsent(clientKey(ex), a -> RateLimiter.of("openai-" + a, limit)).acquirePermission()) {
                 refuse(ex, new OpenAiError(429, "rate_limit_error", "rate_limit_exceeded", null,
                         "Rate limit reached: at most " + backbone.config().publishesPerSecond() + " requests per second per client."));
                 return;
@@ -234,7 +235,8 @@ public final class ChatCompletions implements HttpHandler {
         };
         CompletionStream answer = new CompletionStream(exchange, id, generationId, stream, includeUsage, resumed,
                 backbone.config().outboundLimit(), metrics, ended);
-        subscription[0] = new Subscription(backbone, answer, location, from, null, BackpressurePolicy.LOSSLESS, events(answer));
+        subscription[0] = new Subscription(backbone, answer, location, from, null, BackpressurePolicy.LOSSLESS,
+                new ReadPermits(backbone.config().historyLimits().readsPerConnection()), events(answer));
         exchange.addExchangeCompleteListener((ex, next) -> {
             answer.gone();
             next.proceed();
@@ -333,5 +335,11 @@ public final class ChatCompletions implements HttpHandler {
             t.setDaemon(true);
             t.start();
         }
+    }
+
+    /** The per-address key the connection gate attached (proxies resolved, IPv6 grouped by /64). */
+    private static String clientKey(HttpServerExchange exchange) {
+        ClientAddress client = exchange.getAttachment(ClientAddress.KEY);
+        return client == null ? "unknown" : client.limitKey();
     }
 }

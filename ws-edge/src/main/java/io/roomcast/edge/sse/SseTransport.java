@@ -6,8 +6,9 @@ import io.roomcast.edge.auth.AuthException;
 import io.roomcast.edge.auth.Decision;
 import io.roomcast.edge.auth.Principal;
 import io.roomcast.edge.http.ConnectionCounts;
-import io.roomcast.edge.http.ConnectionGate;
+import io.roomcast.edge.http.ClientAddress;
 import io.roomcast.edge.protocol.ErrorCode;
+import io.roomcast.edge.subscription.ReadPermits;
 import io.roomcast.edge.subscription.Subscription;
 import io.roomcast.position.StartPoint;
 import io.roomcast.room.RoomName;
@@ -42,7 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * WebSocket's guarantees — the same subscriptions, hand-over and lossless backpressure (through
  * {@link RoomStream}, a {@code FrameSink} bounded by the edge's outbound limit), the same access
  * rules (token from an {@code Authorization} header or the {@code roomcast_token} cookie), and the
- * same connection limits (it is admitted by the {@link ConnectionGate} and counted with WebSocket
+ * same connection limits (it is admitted by the {@link io.roomcast.edge.http.ConnectionGate} and counted with WebSocket
  * connections). See docs/protocol.md, "Server-sent events".
  *
  * <p>Threading: {@link #handleRequest} runs on an IO thread and only parses; authentication and
@@ -156,7 +157,8 @@ public final class SseTransport implements HttpHandler, AutoCloseable {
     private void opened(HttpServerExchange exchange, ServerSentEventConnection connection, SseRequest request,
                         Map<RoomLocation, StartPoint> rooms, long deadline) {
         String id = "sse-" + Long.toString(ids.incrementAndGet(), 36) + "-" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36);
-        String remote = ConnectionGate.address(exchange);
+        ClientAddress client = exchange.getAttachment(ClientAddress.KEY);
+        String remote = client == null ? "unknown" : client.limitKey();
         SseChannel channel = new SseChannel(connection, backbone.config().outboundLimit(), metrics);
         SseStream stream = new SseStream(id, remote, channel, deadline, metrics);
         Runnable uncount = counts.opened(remote);
@@ -180,10 +182,11 @@ public final class SseTransport implements HttpHandler, AutoCloseable {
             }
         }
         RoomStream sink = new RoomStream(channel, names, resumed);
+        ReadPermits permits = new ReadPermits(backbone.config().historyLimits().readsPerConnection());
         for (Map.Entry<RoomLocation, StartPoint> e : rooms.entrySet()) {
             RoomLocation location = e.getKey();
             stream.add(new Subscription(backbone, sink, location, e.getValue(), null,
-                    request.policy() != null ? request.policy() : location.namespace().policy(), stream.events()));
+                    request.policy() != null ? request.policy() : location.namespace().policy(), permits, stream.events()));
         }
         log.atDebug().addKeyValue("stream", id).addKeyValue("remote", remote).addKeyValue("rooms", names.size()).log("SSE stream opened");
         offIoThread(stream::startSubscriptions);
