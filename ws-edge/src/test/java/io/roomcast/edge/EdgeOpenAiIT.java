@@ -166,6 +166,26 @@ class EdgeOpenAiIT {
     }
 
     @Test
+    void shouldHonourTheEdgesPublishRateLimit() {
+        try (EdgeServer limited = EdgeFixture.start(namespaces, b -> b.publishesPerSecond(1))) {
+            List<Integer> statuses = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                try (SseClient c = SseClient.request("POST", limited.url() + "/v1/chat/completions",
+                        Map.of("Content-Type", "application/json"), body("Rate me", false), 0)) {
+                    statuses.add(c.status());
+                    if (c.status() == 429) {
+                        assertThat(c.errorJson().path("error").path("code").asText()).isEqualTo("rate_limit_exceeded");
+                        assertThat(c.errorJson().path("error").path("type").asText()).isEqualTo("rate_limit_error");
+                    } else {
+                        assertThat(c.header("content-type")).isEqualTo("application/json");
+                    }
+                }
+            }
+            assertThat(statuses).contains(200, 429);
+        }
+    }
+
+    @Test
     void shouldRefuseGarbageWithOpenAiErrors() throws IOException {
         Map<String, byte[]> cases = Map.of(
                 "not json", "hello".getBytes(StandardCharsets.UTF_8),

@@ -227,6 +227,24 @@ class EdgeSseIT {
     }
 
     @Test
+    void shouldTellStreamsToReconnectElsewhereOnDrain() {
+        RoomName room = room("sse-drain");
+        EdgeServer draining = EdgeFixture.start(namespaces, b -> b.drainDelay(Duration.ofMillis(500)));
+        try (SseClient c = SseClient.get(url(draining, "room=" + q(room.value())), Map.of())) {
+            c.nextNamed("live");
+            draining.drain();
+            SseClient.Event reconnect = c.nextNamed("reconnect");
+            assertThat(reconnect.json().path("reason").asText()).isEqualTo("drain");
+            await().atMost(Duration.ofSeconds(10)).until(c::ended);
+            try (SseClient refused = SseClient.get(url(draining, "room=" + q(room.value())), Map.of())) {
+                assertThat(refused.status()).isEqualTo(503);
+            }
+        } finally {
+            draining.close();
+        }
+    }
+
+    @Test
     void shouldRefuseBadRequestsWithAClearError() {
         String room = "room=" + q("chat:" + TestNames.unique("sse-bad"));
         Map<String, String> cases = new java.util.LinkedHashMap<>();
