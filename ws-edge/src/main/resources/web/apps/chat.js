@@ -10,7 +10,11 @@ const roomInput = $('room');
 const nameInput = $('name');
 const text = $('text');
 
-const session = Math.random().toString(36).slice(2, 8);
+// This browser's id: own messages (eventId prefix) are marked as mine, also after a reload.
+const session = localStorage.getItem('roomcast.clientId') || Math.random().toString(36).slice(2, 8);
+localStorage.setItem('roomcast.clientId', session);
+// Event ids must not repeat within the edge's dedupe window, also across reloads: a per-page part.
+const pageLoad = Math.random().toString(36).slice(2, 8);
 let published = 0;
 const answers = new Answers();
 const answerViews = new Map(); // Answer -> view
@@ -228,7 +232,7 @@ function append(el) {
 // ---- publishing -----------------------------------------------------------------------------
 
 function nextEventId() {
-  return `chat-${session}-${++published}`;
+  return `chat-${session}-${pageLoad}-${++published}`;
 }
 
 async function send() {

@@ -25,6 +25,8 @@ let paused = false;
 let pending = [];
 let pendingDropped = 0;
 let target = null; // {room, offset} of a permalink
+let revealed = false; // whether the permalink's line has been shown
+let ownScroll = false; // the next scroll event is the page's own, not the reader's
 let selected = null;
 let start = { kind: 'last', n: 1000 };
 let renderQueued = false;
@@ -110,6 +112,7 @@ async function open() {
   selected = null;
   $('detail').hidden = true;
   following = start.kind !== 'at';
+  revealed = false;
   list.dataset.live = '0';
   writeUrl();
   syncControls();
@@ -131,7 +134,7 @@ async function open() {
       onLive: () => {
         if (batch.length) flush();
         if (++live === rooms.length) list.dataset.live = '1';
-        if (start.kind === 'at') revealTarget();
+        if (start.kind === 'at' && !revealed) revealTarget();
         refreshStatus();
       },
       onError: (e) => note(`${room}: ${e.code} ${e.message}`),
@@ -160,6 +163,8 @@ function flush() {
   }
   const appended = store.add(records);
   if (!following && list.dataset.live === '1') unseen += appended; // history being loaded is not "new"
+  // A permalink's line is shown as soon as it is loaded, not after all history after it.
+  if (start.kind === 'at' && !revealed && records.some((r) => r.room === target.room && r.offset >= target.offset)) revealTarget();
   scheduleRender();
 }
 
@@ -270,6 +275,7 @@ function select(r) {
 }
 
 function revealTarget() {
+  revealed = true;
   const i = store.indexOfOffset(target.room, target.offset);
   if (i < 0) {
     note(`line ${target.offset} is not in ${target.room}'s retained history (or belongs to another epoch)`);
@@ -278,6 +284,7 @@ function revealTarget() {
   following = false;
   select(store.view[i]); // first: the details panel takes room from the list
   spacer.style.height = `${store.view.length * ROW}px`; // before scrolling, or the scroll is clamped
+  ownScroll = true;
   list.scrollTop = Math.max(0, i * ROW - list.clientHeight / 2);
 }
 
@@ -386,6 +393,12 @@ newLinesButton.addEventListener('click', () => {
   scheduleRender();
 });
 list.addEventListener('scroll', () => {
+  if (ownScroll) {
+    // Revealing a permalink near the end of what is loaded must not switch to follow mode.
+    ownScroll = false;
+    scheduleRender();
+    return;
+  }
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < ROW;
   if (atBottom !== following) {
     following = atBottom;

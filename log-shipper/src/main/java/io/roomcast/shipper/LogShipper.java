@@ -63,6 +63,7 @@ public final class LogShipper implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile RecordSender sender;
+    private volatile RoomAnnouncer announcer;
     private volatile Throwable fatal;
 
     /** Where a room's records go: topic and partition (as the default partitioner would pick it). */
@@ -156,6 +157,9 @@ public final class LogShipper implements AutoCloseable {
                 s.close(Duration.ofSeconds(5));
             }
             sources.forEach(LogSource::close);
+            if (announcer != null) {
+                announcer.close();
+            }
             metrics.close();
             started.countDown();
             stopped.countDown();
@@ -181,6 +185,7 @@ public final class LogShipper implements AutoCloseable {
                 sources.forEach(s -> s.start(shipped.getOrDefault(targets.get(s), Map.of()), now));
                 log.atInfo().addKeyValue("sources", config.sources().size()).addKeyValue("kafka", config.kafka())
                         .log("log shipper started");
+                announcer = new RoomAnnouncer(config, RoomAnnouncer.entries(config), Clock.systemUTC());
                 return true;
             } catch (ConfigException e) {
                 throw new IllegalArgumentException("invalid Kafka client property: " + e.getMessage(), e);

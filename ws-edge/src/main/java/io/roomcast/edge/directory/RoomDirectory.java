@@ -32,6 +32,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The edge's view of the room directory topic (compacted, key = room name): one thread reads it
@@ -56,6 +60,13 @@ public final class RoomDirectory implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
     private final Thread reader;
+    /** Sends directory records off the caller's thread (a Kafka callback must never wait for metadata); bounded, excess dropped. */
+    private final ThreadPoolExecutor writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(1000),
+            r -> {
+                Thread t = new Thread(r, "roomcast-directory-writer");
+                t.setDaemon(true);
+                return t;
+            }, new ThreadPoolExecutor.DiscardPolicy());
     private volatile boolean closed;
 
     public RoomDirectory(TopicRegistry topics, String bootstrap, Map<String, Object> clientSettings, String topic, int limit, Duration refresh,
@@ -74,9 +85,12 @@ public final class RoomDirectory implements AutoCloseable {
         Map<String, Object> p = new HashMap<>(clientSettings);
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 50); // directory writes are not latency-sensitive
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         Gauge.builder("roomcast.directory.rooms", entries, Map::size).description("rooms in the edge's directory view (limit " + limit + ")")
                 .register(meters);
+        Gauge.builder("roomcast.directory.writes.queued", writer, w -> w.getQueue().size())
+                .description("directory records waiting to be sent (limit 1000; more are dropped)").register(meters);
         this.reader = new Thread(this::run, "roomcast-directory");
         reader.setDaemon(true);
         reader.start();
@@ -90,7 +104,10 @@ public final class RoomDirectory implements AutoCloseable {
                 .limit(max).toList();
     }
 
-    /** Records activity in {@code room} by {@code source}; written at most once per refresh interval per room. */
+    /**
+     * Records activity in {@code room} by {@code source}; written at most once per refresh interval per
+     * room. Any thread (a publish's completion); never blocks: the write happens on the writer thread.
+     */
     public void touched(RoomName room, String source) {
         long now = clock.millis();
         Long before = lastWritten.get(room.value());
@@ -101,6 +118,10 @@ public final class RoomDirectory implements AutoCloseable {
             lastWritten.clear(); // bounded: forgetting only means one extra write per room
         }
         lastWritten.put(room.value(), now);
+        writer.execute(() -> write(room, source, now));
+    }
+
+    private void write(RoomName room, String source, long now) {
         try {
             byte[] value = JSON.writeValueAsBytes(new DirectoryEntry(room.value(), source, now));
             producer.send(new ProducerRecord<>(topic, room.value(), value), (md, e) -> {
@@ -191,6 +212,7 @@ public final class RoomDirectory implements AutoCloseable {
     public void close() {
         closed = true;
         consumer.wakeup();
+        writer.shutdownNow();
         producer.close(Duration.ofSeconds(2));
         try {
             reader.join(5000);
