@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -163,6 +164,19 @@ class EdgeOpenAiIT {
             assertThat(all.get(all.size() - 1).json().path("choices").path(0).path("finish_reason").asText()).isIn("stop", "length");
         }
         assertThat(text.toString()).isEqualTo(full.toString()).isNotBlank();
+    }
+
+    @Test
+    void shouldStopFollowingTheRoomWhenTheClientLeaves() {
+        try (EdgeServer fresh = EdgeFixture.start(namespaces, b -> b)) {
+            var listeners = fresh.meters().find("roomcast.live.listeners").gauge();
+            try (SseClient c = SseClient.request("POST", fresh.url() + "/v1/chat/completions",
+                    Map.of("Content-Type", "application/json"), body("Leave early", true), 0)) {
+                c.nextNamed("message");
+                assertThat(listeners.value()).isEqualTo(1);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> listeners.value() == 0);
+        }
     }
 
     @Test

@@ -227,6 +227,21 @@ class EdgeSseIT {
     }
 
     @Test
+    void shouldEndItsSubscriptionsWhenTheClientLeaves() {
+        try (EdgeServer fresh = EdgeFixture.start(namespaces, b -> b.pingInterval(Duration.ofMillis(300)))) {
+            var listeners = fresh.meters().find("roomcast.live.listeners").gauge();
+            try (SseClient c = SseClient.get(url(fresh, "room=" + q(room("sse-leave-a").value()) + "&room=" + q(room("sse-leave-b").value())),
+                    Map.of())) {
+                c.nextNamed("live");
+                c.nextNamed("live");
+                assertThat(listeners.value()).isEqualTo(2);
+            }
+            // An idle stream learns of the hang-up when a heartbeat comment cannot be written (the second after it).
+            await().atMost(Duration.ofSeconds(10)).until(() -> listeners.value() == 0);
+        }
+    }
+
+    @Test
     void shouldTellStreamsToReconnectElsewhereOnDrain() {
         RoomName room = room("sse-drain");
         EdgeServer draining = EdgeFixture.start(namespaces, b -> b.drainDelay(Duration.ofMillis(500)));
