@@ -39,11 +39,12 @@ await run(async (browser) => {
   assert.equal(await page.$$eval('#edges .node[data-state="up"]', (els) => els.length), 1);
   await screenshot(page, 'status-one-gone.png');
 
-  step('landing page at phone width');
-  const phone = await newPage(browser, 'phone', { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  step('landing page at phone width, dark theme');
+  const phone = await newPage(browser, 'phone', { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, colorScheme: 'dark' });
   await phone.goto(`${env.url}/`);
   await phone.waitForSelector('#health[data-state="open"]');
   for (const link of ['/chat', '/logs', '/status']) assert.equal(await phone.getAttribute(`a.card[href="${link}"]`, 'href'), link);
+  assert.equal(await phone.evaluate(() => getComputedStyle(document.body).backgroundColor), 'rgb(21, 23, 27)', 'prefers-color-scheme: dark');
   const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   assert.ok(overflow <= 0, `no horizontal scrolling at 360 px (overflow ${overflow})`);
   await screenshot(phone, 'landing-phone.png');
