@@ -100,8 +100,12 @@ class ProducerOpenAiGenerationIT {
         String id = writer.prompt(room, "stall please");
         await().atMost(WAIT).until(() -> tail.ended(room, id));
         List<Event> events = tail.events(room).stream().filter(e -> id.equals(e.generationId())).toList();
-        assertThat(events).extracting(Event::type).containsExactly(EventTypes.STARTED, EventTypes.TOKEN, EventTypes.TOKEN, EventTypes.ERROR);
+        assertThat(events).extracting(Event::type)
+                .containsExactly(EventTypes.STARTED, EventTypes.TOKEN, EventTypes.TOKEN, EventTypes.ERROR, EventTypes.MESSAGE);
         assertThat(events.get(3).data().path("code").asText()).isEqualTo("timeout");
+        // the answer so far, kept: an error ends it, it does not erase it
+        assertThat(events.get(4).data().path("status").asText()).isEqualTo("error");
+        assertThat(events.get(4).data().path("text").asText()).isEqualTo("one two");
     }
 
     @Test
