@@ -99,11 +99,13 @@ class ProducerOpenAiGenerationIT {
         server.enqueue(Reply.stallAfter("one", " two"));
         String id = writer.prompt(room, "stall please");
         await().atMost(WAIT).until(() -> tail.ended(room, id));
-        // The assembled generation.message follows the terminal event; it may or may not be in yet.
-        List<Event> events = tail.events(room).stream().filter(e -> id.equals(e.generationId()))
-                .filter(e -> !EventTypes.MESSAGE.equals(e.type())).toList();
-        assertThat(events).extracting(Event::type).containsExactly(EventTypes.STARTED, EventTypes.TOKEN, EventTypes.TOKEN, EventTypes.ERROR);
+        List<Event> events = tail.events(room).stream().filter(e -> id.equals(e.generationId())).toList();
+        assertThat(events).extracting(Event::type)
+                .containsExactly(EventTypes.STARTED, EventTypes.TOKEN, EventTypes.TOKEN, EventTypes.ERROR, EventTypes.MESSAGE);
         assertThat(events.get(3).data().path("code").asText()).isEqualTo("timeout");
+        // the answer so far, kept: an error ends it, it does not erase it
+        assertThat(events.get(4).data().path("status").asText()).isEqualTo("error");
+        assertThat(events.get(4).data().path("text").asText()).isEqualTo("one two");
     }
 
     @Test
