@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Finds an earlier write of one publisher's event id in a room's partition, for publishes marked
@@ -81,6 +82,7 @@ public final class PublishLookup implements AutoCloseable {
     private final Counter absent;
     private final Counter unchecked;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private KafkaConsumer<byte[], byte[]> highWaterMarks;
     private volatile boolean running = true;
 
     public PublishLookup(String bootstrapServers, Map<String, Object> consumerOverrides, Limits limits, MeterRegistry meters) {
@@ -113,11 +115,16 @@ public final class PublishLookup implements AutoCloseable {
      * {@code publisher} = {@code publisher} in {@code partition}, among the records from
      * {@code fromOffset} on, or when it is negative, from the first record with a timestamp at or
      * after {@code sinceMillis}; up to the partition's end as the lookup begins.
+     *
+     * @param settled whether the answer must cover every record written before the lookup began:
+     *                while an open transaction holds the committed end below the high-water mark,
+     *                records written after it stay hidden, so the lookup waits (up to 10 s, taking
+     *                turns) for them to become readable, and is {@link Result.Unchecked} if they do not
      */
     public CompletableFuture<Result> find(TopicPartition partition, RoomName room, String eventId, String publisher,
-                                          long sinceMillis, long fromOffset) {
+                                          long sinceMillis, long fromOffset, boolean settled) {
         Lookup lookup = new Lookup(partition, room.keyBytes(), eventId.getBytes(StandardCharsets.UTF_8),
-                publisher == null ? null : publisher.getBytes(StandardCharsets.UTF_8), sinceMillis, fromOffset);
+                publisher == null ? null : publisher.getBytes(StandardCharsets.UTF_8), sinceMillis, fromOffset, settled);
         synchronized (queue) {
             if (!running) {
                 lookup.result.completeExceptionally(new RejectedExecutionException("publish lookup is closed"));
@@ -138,8 +145,14 @@ public final class PublishLookup implements AutoCloseable {
     }
 
     private void work() {
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        Map<String, Object> uncommitted = new HashMap<>(props);
+        uncommitted.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        uncommitted.put(ConsumerConfig.CLIENT_ID_CONFIG, props.get(ConsumerConfig.CLIENT_ID_CONFIG) + "-hwm");
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+             // Only asked for end offsets: the high-water mark, which the read_committed consumer does not tell.
+             KafkaConsumer<byte[], byte[]> marks = new KafkaConsumer<>(uncommitted, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer = c;
+            highWaterMarks = marks;
             while (running) {
                 Lookup next;
                 synchronized (queue) {
@@ -190,6 +203,24 @@ public final class PublishLookup implements AutoCloseable {
             }
             l.end = end;
             l.position = start;
+            if (l.settled) {
+                l.highWaterMark = highWaterMarks.endOffsets(List.of(p), API_TIMEOUT).get(p);
+                l.hiddenSince = System.nanoTime();
+            }
+        }
+        if (l.position >= l.end && l.end < l.highWaterMark) {
+            // An open transaction keeps records below the high-water mark from being read: wait for it, taking turns.
+            LockSupport.parkNanos(POLL.toNanos());
+            long committed = c.endOffsets(List.of(p), API_TIMEOUT).get(p);
+            if (committed > l.end) {
+                l.end = Math.min(committed, l.highWaterMark);
+            } else if (System.nanoTime() - l.hiddenSince > API_TIMEOUT.toNanos()) {
+                unchecked.increment();
+                l.result.complete(new Result.Unchecked("an open transaction has kept records of " + p + " unreadable for "
+                        + API_TIMEOUT.toSeconds() + " s"));
+                return true;
+            }
+            return false;
         }
         c.assign(List.of(p));
         c.seek(p, l.position);
@@ -231,7 +262,7 @@ public final class PublishLookup implements AutoCloseable {
             }
         }
         scanned.increment(read);
-        if (l.position >= l.end) {
+        if (l.position >= l.end && l.end >= l.highWaterMark) {
             absent.increment();
             l.result.complete(new Result.Absent(l.end));
             return true;
@@ -272,19 +303,25 @@ public final class PublishLookup implements AutoCloseable {
         final byte[] publisher;
         final long sinceMillis;
         final long fromOffset;
+        final boolean settled;
         final CompletableFuture<Result> result = new CompletableFuture<>();
         long end = -1;
+        /** For a settled lookup, the high-water mark as it began (the committed end must reach it); else -1. */
+        long highWaterMark = -1;
+        long hiddenSince;
         long position;
         long records;
         long bytes;
 
-        Lookup(TopicPartition partition, byte[] key, byte[] eventId, byte[] publisher, long sinceMillis, long fromOffset) {
+        Lookup(TopicPartition partition, byte[] key, byte[] eventId, byte[] publisher, long sinceMillis, long fromOffset,
+               boolean settled) {
             this.partition = partition;
             this.key = key;
             this.eventId = eventId;
             this.publisher = publisher;
             this.sinceMillis = sinceMillis;
             this.fromOffset = fromOffset;
+            this.settled = settled;
         }
 
         boolean matches(ConsumerRecord<byte[], byte[]> r) {

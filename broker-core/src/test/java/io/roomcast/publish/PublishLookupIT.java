@@ -75,7 +75,7 @@ class PublishLookupIT {
     }
 
     private static PublishLookup.Result find(PublishLookup lookup, TopicPartition p, String eventId, String publisher) {
-        return lookup.find(p, ROOM, eventId, publisher, 0, -1).orTimeout(30, TimeUnit.SECONDS).join();
+        return lookup.find(p, ROOM, eventId, publisher, 0, -1, false).orTimeout(30, TimeUnit.SECONDS).join();
     }
 
     @Test
@@ -88,7 +88,7 @@ class PublishLookupIT {
         try (PublishLookup lookup = lookup(1_000, 1 << 20)) {
             assertThat(find(lookup, p, "e1", "alice")).isEqualTo(new PublishLookup.Result.Found(alices));
             assertThat(find(lookup, p, "e1", "carol")).isEqualTo(new PublishLookup.Result.Absent(alices + 2));
-            assertThat(lookup.find(p, ROOM, "e1", "alice", 0, alices + 1).join()).as("from an offset on")
+            assertThat(lookup.find(p, ROOM, "e1", "alice", 0, alices + 1, false).join()).as("from an offset on")
                     .isEqualTo(new PublishLookup.Result.Absent(alices + 2));
         }
     }
@@ -111,6 +111,29 @@ class PublishLookupIT {
         }
     }
 
+    /**
+     * A write that landed after an open transaction began is hidden from read_committed readers until
+     * the transaction ends; a settled lookup must not call it absent meanwhile.
+     */
+    @Test
+    void shouldWaitForRecordsAnOpenTransactionHidesBeforeCallingAnEventAbsent() throws Exception {
+        TopicPartition p = partition();
+        try (KafkaProducer<byte[], byte[]> tx = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, TestNames.unique("tx")), new ByteArraySerializer(), new ByteArraySerializer());
+             PublishLookup lookup = lookup(1_000, 1 << 20)) {
+            tx.initTransactions();
+            tx.beginTransaction();
+            tx.send(record(p, RoomName.of("chat:model"), null, null, 10)).get();
+            long hidden = write(p, ROOM, "hidden-1", "alice");
+
+            assertThat(find(lookup, p, "hidden-1", "alice")).as("an unsettled lookup reads what is committed")
+                    .isInstanceOf(PublishLookup.Result.Absent.class);
+            CompletableFuture<PublishLookup.Result> settled = lookup.find(p, ROOM, "hidden-1", "alice", 0, -1, true);
+            CompletableFuture.runAsync(tx::commitTransaction, CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS)).join();
+            assertThat(settled.orTimeout(30, TimeUnit.SECONDS).join()).isEqualTo(new PublishLookup.Result.Found(hidden));
+        }
+    }
+
     @Test
     void shouldStopAtItsBoundsInRecordsAndBytes() throws Exception {
         TopicPartition p = partition();
@@ -129,8 +152,8 @@ class PublishLookupIT {
         fill(big, 100_000, 10);
         long mine = write(small, ROOM, "quick", "alice");
         try (PublishLookup lookup = lookup(1_000_000, 1 << 30)) {
-            CompletableFuture<PublishLookup.Result> slow = lookup.find(big, ROOM, "missing", "alice", 0, -1);
-            PublishLookup.Result quick = lookup.find(small, ROOM, "quick", "alice", 0, -1).orTimeout(30, TimeUnit.SECONDS).join();
+            CompletableFuture<PublishLookup.Result> slow = lookup.find(big, ROOM, "missing", "alice", 0, -1, false);
+            PublishLookup.Result quick = lookup.find(small, ROOM, "quick", "alice", 0, -1, false).orTimeout(30, TimeUnit.SECONDS).join();
             assertThat(quick).isEqualTo(new PublishLookup.Result.Found(mine));
             assertThat(slow).as("the long lookup reads in turns, so the short one did not wait for all of it").isNotDone();
             assertThat(slow.orTimeout(30, TimeUnit.SECONDS).join()).isInstanceOf(PublishLookup.Result.Absent.class);

@@ -83,6 +83,10 @@ final class EdgeOptions {
             description = "publishes a connection may send per second before rate_limited; raise it for services streaming over the socket (default: ${DEFAULT-VALUE})")
     int publishesPerSecond;
 
+    @Option(names = "--prompts-per-minute", split = ",", defaultValue = "${env:ROOMCAST_PROMPTS_PER_MINUTE:-60,20}",
+            description = "prompt events per minute on this edge: per room, per user (default: ${DEFAULT-VALUE})")
+    java.util.List<Integer> promptsPerMinute;
+
     @Option(names = "--admin-token", defaultValue = "${env:ROOMCAST_ADMIN_TOKEN}", description = "enables /admin/connections with this bearer token (16+ characters)")
     String adminToken;
 
@@ -126,6 +130,10 @@ final class EdgeOptions {
                         .withTrustedProxies(io.roomcast.edge.http.TrustedProxies.parse(trustedProxies))
                         .withManagement(managementHost, managementPort))
                 .statusInterval(statusInterval);
+        if (promptsPerMinute.size() != 2) {
+            throw new IllegalArgumentException("--prompts-per-minute takes two numbers: per room and per user, e.g. 60,20");
+        }
+        b.publish(io.roomcast.edge.publish.PublishSettings.defaults().withPromptQuota(promptsPerMinute.get(0), promptsPerMinute.get(1)));
         io.roomcast.room.Namespaces namespaces = io.roomcast.room.Namespaces.ofDefaults();
         for (String spec : namespaceSpecs) {
             namespaces = namespaces.with(io.roomcast.room.NamespaceSpec.parse(spec, namespaces));

@@ -25,6 +25,7 @@ class RoomcastCommandTest {
             "edge --namespace chat=partitions:x", "edge --jwt-secret short", "edge --kafka-property acks=0",
             "edge --kafka-property bootstrap.servers=elsewhere:9092", "edge --kafka-property noequals",
             "edge --kafka-config /nonexistent/kafka.properties", "edge --publishes-per-second 0", "edge --frames-per-second lots",
+            "edge --prompts-per-minute 60", "edge --prompts-per-minute 0,5", "edge --prompts-per-minute x,y",
             "demo --kafka-config /etc/kafka.properties", "demo --namespace chat=policy:sometimes", "demo --outbound-limit 0",
             "kafka --brokers 0", "kafka --brokers 12", "kafka --brokers three",
             "edge --trusted-proxies 10.0.0.0/33", "edge --trusted-proxies proxy.example.com", "edge --management-port 70000",

@@ -195,7 +195,8 @@ public final class Publishing implements AutoCloseable {
     private void settleLater(RecentPublishes.Key key, RecentPublishes.Attempt mine, Request r) {
         long due = mine.startedMillis() + settle.toMillis() - clock.millis();
         CompletableFuture<PublishLookup.Result> found = onWorker(after(due), (v, f) -> f != null ? CompletableFuture.failedFuture(f)
-                : lookup.find(partition(r.room()), r.room(), r.eventId(), r.publisher().value(), mine.startedMillis() - CLOCK_MARGIN_MS, -1));
+                : lookup.find(partition(r.room()), r.room(), r.eventId(), r.publisher().value(), mine.startedMillis() - CLOCK_MARGIN_MS, -1,
+                        true));
         found.whenComplete((result, failure) -> {
             if (result instanceof PublishLookup.Result.Found f) {
                 mine.settled().complete(f.offset());
@@ -222,7 +223,7 @@ public final class Publishing implements AutoCloseable {
         }
         long since = arrival - window.toMillis();
         String by = r.publisher().value();
-        CompletableFuture<Outcome> answer = onWorker(lookup.find(partition, r.room(), r.eventId(), by, since, -1), (first, f1) -> {
+        CompletableFuture<Outcome> answer = onWorker(lookup.find(partition, r.room(), r.eventId(), by, since, -1, false), (first, f1) -> {
             if (f1 != null) {
                 return unsettled(key, mine, lookupFailed(f1));
             }
@@ -231,7 +232,7 @@ public final class Publishing implements AutoCloseable {
             }
             long due = arrival + settle.toMillis() - clock.millis();
             return onWorker(after(due), (v, f) -> f != null ? unsettled(key, mine, lookupFailed(f))
-                    : onWorker(lookup.find(partition, r.room(), r.eventId(), by, since, absent.end()), (second, f2) -> {
+                    : onWorker(lookup.find(partition, r.room(), r.eventId(), by, since, absent.end(), true), (second, f2) -> {
                         if (f2 != null) {
                             return unsettled(key, mine, lookupFailed(f2));
                         }
