@@ -83,7 +83,7 @@ export interface LiveInfo {
 export type ErrorCode =
   // protocol error codes sent by the edge
   | 'bad_request' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'too_large'
-  | 'limit_exceeded' | 'unavailable' | 'internal'
+  | 'limit_exceeded' | 'unavailable' | 'outcome_unknown' | 'internal'
   // produced by the client
   | 'timeout' | 'queue_full' | 'connection_lost' | 'closed' | 'protocol' | 'unknown'
   | 'token_provider' | 'listener';

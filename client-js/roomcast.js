@@ -46,6 +46,7 @@ export const ErrorCodes = Object.freeze({
   too_large: { retryable: false, origin: 'edge' },
   limit_exceeded: { retryable: false, origin: 'edge' },
   unavailable: { retryable: true, origin: 'edge' },
+  outcome_unknown: { retryable: true, origin: 'edge' },
   internal: { retryable: true, origin: 'edge' },
   timeout: { retryable: true, origin: 'client' },
   queue_full: { retryable: true, origin: 'client' },
@@ -85,6 +86,15 @@ export const CloseCodes = Object.freeze({
 const OPEN = 1; // WebSocket.OPEN, identical in browsers and `ws`
 
 /** An error with a machine-readable `code`. */
+/** A random secret chosen once per client (16 bytes, base64url): its dedupe scope as an anonymous publisher. */
+function newPublisherKey() {
+  const bytes = new Uint8Array(16);
+  globalThis.crypto.getRandomValues(bytes);
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
 export class RoomcastError extends Error {
   constructor(code, message, details = {}) {
     super(message || code);
@@ -170,6 +180,7 @@ export class RoomcastClient {
     this._state = State.CONNECTING;
     this._listeners = new Map(); // event name -> Set of functions
     this._nextId = 1;
+    this._publisherKey = newPublisherKey();
     this._ws = null; // the current physical socket, or null
     this._attempt = 0; // reconnect attempts since the last stable connection
     this._attemptGen = 0; // invalidates an async token lookup that lost a race with close()
@@ -610,6 +621,13 @@ export class RoomcastClient {
     if (f.id !== undefined && this._inflight.has(f.id)) {
       const p = this._inflight.get(f.id);
       this._inflight.delete(f.id);
+      if (f.code === 'outcome_unknown' && p.eventId !== undefined && this._ws && this._ws.readyState === OPEN) {
+        // The write may still land: resend it as a retry, which the edge answers once the first
+        // attempt has settled (ack, or duplicate:true when it was written), within the publish timeout.
+        p.retry = true;
+        this._sendPublish(p);
+        return;
+      }
       this._clearTimer(p.timer);
       p.reject(err);
       return;
@@ -687,7 +705,12 @@ export class RoomcastClient {
     p.id = this._nextId++;
     const frame = { op: 'publish', id: p.id, room: p.room, data: p.data };
     if (p.type !== undefined) frame.type = p.type;
-    if (p.eventId !== undefined) frame.eventId = p.eventId;
+    if (p.eventId !== undefined) {
+      frame.eventId = p.eventId;
+      // Makes this client one publisher across connections and edges without a token, so a retry
+      // on a new connection is recognised as the same publisher's (docs/security.md).
+      frame.publisherKey = this._publisherKey;
+    }
     if (p.retry) frame.retry = true;
     this._inflight.set(p.id, p);
     if (!this._send(frame)) {

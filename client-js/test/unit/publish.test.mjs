@@ -22,11 +22,36 @@ test('publish resolves with the acked offset and sends type, data and eventId', 
   assert.equal(await rc.publish('chat:a', 'two', { type: 'note', eventId: 'c1-2' }), 101);
   assert.equal(await rc.publish('chat:a', undefined), 102);
   const frames = edge.last.framesWith('publish').map(({ id, ...rest }) => rest);
+  const key = frames[1].publisherKey;
+  assert.match(key, /^[A-Za-z0-9_-]{22}$/, 'a publish with an eventId carries the client\'s publisherKey');
   assert.deepEqual(frames, [
     { op: 'publish', room: 'chat:a', data: { text: 'hi' } },
-    { op: 'publish', room: 'chat:a', data: 'two', type: 'note', eventId: 'c1-2' },
+    { op: 'publish', room: 'chat:a', data: 'two', type: 'note', eventId: 'c1-2', publisherKey: key },
     { op: 'publish', room: 'chat:a', data: null },
   ]);
+});
+
+test('outcome_unknown resends a publish with an eventId as a retry; without one it fails', async (t) => {
+  const { edge, rc } = await setup(t);
+  let answered = 0;
+  edge.onFrame = (conn, f) => {
+    if (f.op !== 'publish') return false;
+    answered++;
+    if (!f.retry) {
+      conn.send({ op: 'error', id: f.id, room: f.room, code: 'outcome_unknown', message: 'Kafka did not acknowledge the write' });
+    } else {
+      conn.send({ op: 'ack', id: f.id, room: f.room, offset: 7, duplicate: true });
+    }
+    return true;
+  };
+  assert.equal(await rc.publish('chat:a', 1, { eventId: 'c1-9' }), 7);
+  const sent = edge.last.framesWith('publish');
+  assert.equal(sent.length, 2);
+  assert.equal(sent[1].retry, true);
+  assert.equal(sent[1].eventId, 'c1-9');
+  assert.equal(sent[1].publisherKey, sent[0].publisherKey);
+  await assert.rejects(rc.publish('chat:a', 2), { code: 'outcome_unknown' });
+  assert.equal(answered, 3);
 });
 
 test('an error frame rejects the publish with the protocol error code', async (t) => {

@@ -556,6 +556,10 @@ final class ClientEngine {
         ErrorCode code = ErrorCode.fromWire(e.code());
         String message = code == ErrorCode.UNKNOWN ? "edge error '" + e.code() + "': " + e.message() : e.message();
         ClientError error = new ClientError(code, message, e.room());
+        if (code == ErrorCode.OUTCOME_UNKNOWN && publishes.resendAsRetry(e.id())) {
+            flushPublishes();
+            return;
+        }
         PendingPublish p = publishes.answered(e.id());
         if (p != null) {
             fail(p, error);

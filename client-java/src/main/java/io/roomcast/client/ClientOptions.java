@@ -236,7 +236,7 @@ public final class ClientOptions {
         private Duration pingInterval = Duration.ofSeconds(30);
         private Duration pongTimeout = Duration.ofSeconds(10);
         private int publishQueueLimit = 1_000;
-        private Duration publishTimeout = Duration.ofSeconds(10);
+        private Duration publishTimeout = Duration.ofSeconds(30);
         private int maxSubscriptions = 1_000;
         private int maxBufferedEvents = 10_000;
         private int maxFrameBytes = 1 << 20;

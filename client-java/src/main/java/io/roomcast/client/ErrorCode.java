@@ -22,6 +22,11 @@ public enum ErrorCode {
     LIMIT_EXCEEDED("limit_exceeded", Origin.EDGE, false),
     /** Kafka is unreachable or did not acknowledge in time; nothing was written (rarely: may have been, see eventId). */
     UNAVAILABLE("unavailable", Origin.EDGE, true),
+    /**
+     * (publish) Kafka did not acknowledge a write it was handed: it may still be written. The client resends a publish
+     * with an event id as a retry by itself; one without an event id fails with this code.
+     */
+    OUTCOME_UNKNOWN("outcome_unknown", Origin.EDGE, true),
     /** A bug on the edge. */
     INTERNAL("internal", Origin.EDGE, true),
     /** A code the edge sent that this client version does not know; the message carries the raw code. */

@@ -44,6 +44,15 @@ final class FrameCodec {
     private final ObjectMapper mapper;
     private final ObjectReader reader;
 
+    /** A random secret chosen once per client: its dedupe scope as an anonymous publisher. */
+    private final String publisherKey = newPublisherKey();
+
+    private static String newPublisherKey() {
+        byte[] bytes = new byte[16];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
     FrameCodec(ObjectMapper mapper) {
         this.mapper = mapper;
         this.reader = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -162,7 +171,9 @@ final class FrameCodec {
     String publish(long id, String room, PublishOptions options, JsonNode data) {
         ObjectNode o = request("publish", id).put("room", room).put("type", options.type());
         if (options.eventId() != null) {
-            o.put("eventId", options.eventId());
+            // The key makes this client one publisher across connections and edges when it has no token, so a
+            // retry on a new connection is recognised as the same publisher's (docs/security.md).
+            o.put("eventId", options.eventId()).put("publisherKey", publisherKey);
         }
         if (options.retry()) {
             o.put("retry", true);

@@ -66,6 +66,21 @@ final class PublishQueue {
     }
 
     /**
+     * The edge answered the in-flight publish {@code id} with {@code outcome_unknown}: the write may still land. With an
+     * event id it goes back to the front of the queue marked {@code retry}, keeping its slot and deadline, and true is
+     * returned: the edge answers the retry once the first attempt has settled. Without one it stays in flight (false).
+     */
+    boolean resendAsRetry(Long id) {
+        PendingPublish p = id == null ? null : inFlight.get(id);
+        if (p == null || !p.resendable()) {
+            return false;
+        }
+        inFlight.remove(id);
+        queued.addFirst(p.asRetry());
+        return true;
+    }
+
+    /**
      * The connection broke before the in-flight publishes were acked; each may or may not be written. Those with an
      * event id go back to the front of the queue, in call order and marked {@code retry}, keeping their slots and
      * deadlines: the edge that takes them acks an earlier write instead of writing again. The others cannot be told

@@ -212,6 +212,31 @@ class ClientEngineTest {
     }
 
     @Test
+    void shouldResendAPublishWithAnEventIdAsRetryOnOutcomeUnknownAndFailOneWithout() throws Exception {
+        connect(options().build());
+        FakeTransport.FakeConnection a = transport.nextAttempt();
+        CompletableFuture<Long> keyed = client.publish(ROOM, "k", PublishOptions.ofDefaults().withEventId("c1-1"));
+        JsonNode first = a.awaitSent("publish", 1);
+        assertThat(first.get("publisherKey").asText()).matches("[A-Za-z0-9_-]{22}");
+        a.push("{\"op\":\"error\",\"id\":" + first.get("id") + ",\"room\":\"" + ROOM
+                + "\",\"code\":\"outcome_unknown\",\"message\":\"Kafka did not acknowledge the write\"}");
+        JsonNode retry = a.awaitSent("publish", 2);
+        assertThat(retry.get("retry").asBoolean()).isTrue();
+        assertThat(retry.get("eventId").asText()).isEqualTo("c1-1");
+        assertThat(retry.get("publisherKey").asText()).isEqualTo(first.get("publisherKey").asText());
+        assertThat(keyed).isNotDone();
+        a.push("{\"op\":\"ack\",\"id\":" + retry.get("id") + ",\"room\":\"" + ROOM + "\",\"offset\":57,\"duplicate\":true}");
+        assertThat(keyed.get(5, TimeUnit.SECONDS)).isEqualTo(57L);
+
+        CompletableFuture<Long> plain = client.publish(ROOM, "p");
+        JsonNode sent = a.awaitSent("publish", 3);
+        assertThat(sent.has("publisherKey")).isFalse();
+        a.push("{\"op\":\"error\",\"id\":" + sent.get("id") + ",\"room\":\"" + ROOM
+                + "\",\"code\":\"outcome_unknown\",\"message\":\"Kafka did not acknowledge the write\"}");
+        assertThat(codeOf(plain)).isEqualTo(ErrorCode.OUTCOME_UNKNOWN);
+    }
+
+    @Test
     void shouldKeepThePublishTimeoutAndCloseForPublishesWaitingToBeResent() {
         connect(options().publishTimeout(Duration.ofMillis(100)).build());
         FakeTransport.FakeConnection a = transport.nextAttempt();

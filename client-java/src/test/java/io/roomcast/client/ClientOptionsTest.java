@@ -21,7 +21,7 @@ class ClientOptionsTest {
         assertThat(o.pingInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(o.pongTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(o.publishQueueLimit()).isEqualTo(1000);
-        assertThat(o.publishTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(o.publishTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(o.maxBufferedEvents()).isEqualTo(10_000);
         assertThat(o.listenerExecutor()).isEmpty();
         assertThat(o.scheduler()).isEmpty();
