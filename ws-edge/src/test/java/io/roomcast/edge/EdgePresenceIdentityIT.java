@@ -25,7 +25,7 @@ class EdgePresenceIdentityIT {
     private static final String SECRET = "0123456789abcdef0123456789abcdef-test-secret";
     @RegisterExtension
     static final SharedEdge SHARED = SharedEdge.with(b -> b
-            .auth(AuthConfig.builder().hs256Secret(SECRET).clockSkew(Duration.ZERO).anonymousSubscribe(List.of("logs")).build())
+            .auth(AuthConfig.builder().hs256Secret(SECRET).clockSkew(Duration.ZERO).anonymousSubscribe(List.of("logs")).allowQueryToken(true).build())
             .presence(PresenceConfig.ofDefaults().withTopic(TestNames.unique("t") + ".presence").withMaxListedMembers(2)));
 
     private static String token(String subject, String name) throws Exception {

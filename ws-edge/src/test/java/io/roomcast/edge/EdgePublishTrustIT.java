@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EdgePublishTrustIT {
     private static final String SECRET = "0123456789abcdef0123456789abcdef-test-secret";
     private static final AuthConfig AUTH = AuthConfig.builder().hs256Secret(SECRET)
-            .anonymousSubscribe(List.of("logs", "chat")).anonymousPublish(List.of("logs")).build();
+            .anonymousSubscribe(List.of("logs", "chat")).anonymousPublish(List.of("logs")).allowQueryToken(true).build();
     @RegisterExtension
     static final SharedEdge SHARED = SharedEdge.with(b -> b.auth(AUTH)
             .publish(PublishSettings.defaults().withPromptQuota(3, 2)));
