@@ -41,17 +41,35 @@ export interface RoomEvent<T = unknown> {
   epoch: string | null;
 }
 
-/** Why and where a subscription lost its position (`recovered: false`). */
+/** Why a subscription's history has a hole (protocol/catalogue.json, gapReasons). */
+export type GapReasonName = 'retention' | 'epoch' | 'unknown_position' | 'dropped' | 'unknown';
+
+export declare const GapReason: Readonly<{
+  RETENTION: 'retention';
+  EPOCH: 'epoch';
+  UNKNOWN_POSITION: 'unknown_position';
+  DROPPED: 'dropped';
+  UNKNOWN: 'unknown';
+}>;
+
+/**
+ * Why and where a subscription has a hole: a resume answered `recovered: false`, or live events a
+ * `drop-oldest` / `latest-only` subscription skipped (reason `dropped`, with `count`, `first`, `last`).
+ */
 export interface GapInfo {
   room: string;
-  /** `retention` | `epoch` | `unknown_position` (or `unknown` if the edge gave none). */
-  reason: string;
-  /** The offset the client asked to resume after. */
-  after?: number;
-  /** Delivery is complete again from this offset on. */
-  resumeAt?: number;
+  reason: GapReasonName | (string & {});
+  /** The offset the client asked to resume after (`first - 1` for dropped); -1 when unknown. */
+  after: number;
+  /** Delivery is complete again from this offset on (`last + 1` for dropped); -1 when the edge did not say. */
+  resumeAt: number;
   epoch: string | null;
   previousEpoch: string | null;
+  /** For `dropped`: how many events were skipped; otherwise -1. */
+  count: number;
+  /** For `dropped`: the offsets of the first and last skipped events; otherwise -1. */
+  first: number;
+  last: number;
 }
 
 export interface LiveInfo {
@@ -61,14 +79,21 @@ export interface LiveInfo {
   epoch: string | null;
 }
 
+/** The error codes of protocol/catalogue.json: the edge's, then the client's own. */
 export type ErrorCode =
   // protocol error codes sent by the edge
   | 'bad_request' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'too_large'
   | 'limit_exceeded' | 'unavailable' | 'internal'
   // produced by the client
-  | 'timeout' | 'queue_full' | 'disconnected' | 'closed'
-  | 'bad_frame' | 'listener' | 'token' | 'connect' | 'send'
-  | (string & {});
+  | 'timeout' | 'queue_full' | 'connection_lost' | 'closed' | 'protocol' | 'unknown'
+  | 'token_provider' | 'listener';
+
+/** Every error code with whether trying again later can succeed. */
+export declare const ErrorCodes: Readonly<Record<ErrorCode, { retryable: boolean; origin: 'edge' | 'client' }>>;
+
+/** What the client does after a close code. */
+export type CloseAction = 'reconnect' | 'stop' | 'reconnect_with_new_token';
+export declare const CloseCodes: Readonly<Record<number, CloseAction>>;
 
 export declare class RoomcastError extends Error {
   constructor(code: ErrorCode, message?: string, details?: Record<string, unknown>);
@@ -81,6 +106,8 @@ export declare class RoomcastError extends Error {
   closeCode?: number;
   /** For a subscription error: whether the client retries it with backoff. */
   retrying?: boolean;
+  /** For `unknown`: the code the edge sent. */
+  edgeCode?: string;
   cause?: unknown;
 }
 
@@ -107,8 +134,18 @@ export interface Clock {
 }
 
 export interface ConnectOptions {
-  /** A token sent as `?token=`; a function is called before every connection attempt. */
+  /**
+   * A token, sent in an `auth` frame as the first frame of every connection (requests wait for the
+   * edge's `authed`). A function is called before every connection and again when 80 % of the
+   * token's lifetime has passed, and its token sent on the open connection: pass a function for
+   * tokens that expire. A 4401 close after the token was accepted reconnects with a new token from it.
+   */
   token?: string | (() => string | Promise<string>);
+  /**
+   * Also put the token in the URL as `?token=` (default false). For tools only: URLs end up in
+   * proxy and access logs, so applications must not use it.
+   */
+  tokenInUrl?: boolean;
   /** WebSocket constructor; required on Node 20 (for example `import WebSocket from 'ws'`). */
   WebSocket?: new (url: string) => unknown;
   /** App-level ping interval (default 30000). */
@@ -128,7 +165,9 @@ export interface ConnectOptions {
 export interface SubscribeOptions {
   /** Where the first subscription starts; reconnects always resume from the position. Default: live only. */
   from?: From;
-  /** Called when the edge answers `recovered: false`: reset the room's view. */
+  /** Overrides the namespace's backpressure policy for this subscription. */
+  policy?: 'lossless' | 'drop-oldest' | 'latest-only';
+  /** Called when the edge answers `recovered: false` (reset the room's view) or reports dropped events. */
   onGap?: (gap: GapInfo) => void;
   /** Called when the requested history is delivered and live events follow. */
   onLive?: (live: LiveInfo) => void;
@@ -204,4 +243,7 @@ export declare const DEFAULTS: Readonly<{
 export declare function connect(url: string, options?: ConnectOptions): RoomcastClient;
 export declare function backoffDelay(attempt: number, backoff?: BackoffOptions, random?: () => number): number;
 export declare function shouldReconnect(closeCode: number): boolean;
+export declare function closeAction(closeCode: number): CloseAction;
+/** When to refresh a token that expires in `remainingMs`: at 80 %, not sooner than 1 s, not after expiry. */
+export declare function refreshDelay(remainingMs: number): number;
 export declare function endpointUrl(url: string): URL;

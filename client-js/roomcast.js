@@ -7,8 +7,13 @@
 // - Per room, onEvent sees offsets strictly increasing and never the same offset twice.
 // - A lost position (recovered:false) always reaches the application through onGap and the
 //   client's 'gap' event; it is never silent.
+// - A `dropped` frame (drop-oldest and latest-only subscriptions) reaches the application as a gap
+//   with reason `dropped`, its count and its offsets, through the same onGap callback.
 // - publish() resolves only with the offset Kafka acknowledged; it rejects with a RoomcastError
-//   whose `code` is a protocol error code or one of timeout, queue_full, disconnected, closed.
+//   whose `code` is a protocol error code or one of the client codes (ErrorCodes below).
+// - A token never goes in the URL: it is sent in an `auth` frame right after the socket opens, and a
+//   token callback is asked again before the token expires (unless `tokenInUrl`, meant for tools).
+// - State names, error codes and gap reasons are those of protocol/catalogue.json.
 // - Everything runs on the caller's event loop; callbacks are called synchronously in frame order.
 
 /** Connection states, in the order a connection normally passes through them. */
@@ -29,8 +34,53 @@ export const DEFAULTS = Object.freeze({
   backoff: Object.freeze({ minMs: 500, initialMs: 1000, maxMs: 30000, factor: 2, resetAfterMs: 10000 }),
 });
 
-/** Error codes a subscription is retried after (the protocol marks them "yes, later"). */
-const RETRYABLE_SUBSCRIBE_CODES = new Set(['rate_limited', 'unavailable', 'internal']);
+/**
+ * Every error code a RoomcastError can carry, with whether trying again later can succeed: the
+ * edge's codes, then the client's own (protocol/catalogue.json, errorCodes and clientErrorCodes).
+ */
+export const ErrorCodes = Object.freeze({
+  bad_request: { retryable: false, origin: 'edge' },
+  unauthorized: { retryable: false, origin: 'edge' },
+  forbidden: { retryable: false, origin: 'edge' },
+  rate_limited: { retryable: true, origin: 'edge' },
+  too_large: { retryable: false, origin: 'edge' },
+  limit_exceeded: { retryable: false, origin: 'edge' },
+  unavailable: { retryable: true, origin: 'edge' },
+  internal: { retryable: true, origin: 'edge' },
+  timeout: { retryable: true, origin: 'client' },
+  queue_full: { retryable: true, origin: 'client' },
+  connection_lost: { retryable: true, origin: 'client' },
+  closed: { retryable: false, origin: 'client' },
+  protocol: { retryable: false, origin: 'client' },
+  unknown: { retryable: false, origin: 'client' },
+  token_provider: { retryable: true, origin: 'client' },
+  listener: { retryable: false, origin: 'client' },
+});
+
+/** Why a subscription's history has a hole (protocol/catalogue.json, gapReasons). */
+export const GapReason = Object.freeze({
+  RETENTION: 'retention',
+  EPOCH: 'epoch',
+  UNKNOWN_POSITION: 'unknown_position',
+  DROPPED: 'dropped',
+  UNKNOWN: 'unknown',
+});
+
+/** What the client does after each close code (protocol/catalogue.json, closeCodes). */
+export const CloseCodes = Object.freeze({
+  1000: 'stop',
+  1001: 'reconnect',
+  1002: 'stop',
+  1003: 'stop',
+  1007: 'stop',
+  1008: 'stop',
+  1009: 'stop',
+  1011: 'reconnect',
+  4000: 'reconnect',
+  4001: 'reconnect',
+  4029: 'reconnect',
+  4401: 'reconnect_with_new_token',
+});
 
 const OPEN = 1; // WebSocket.OPEN, identical in browsers and `ws`
 
@@ -57,13 +107,20 @@ export function backoffDelay(attempt, backoff = DEFAULTS.backoff, random = Math.
 }
 
 /**
- * Whether a close code means "reconnect and resume" (true) or "do not reconnect as you are" (false),
- * following the close-code table of docs/protocol.md.
+ * What the client does after a close code: 'reconnect' (and resume), 'stop', or
+ * 'reconnect_with_new_token' (4401), following the close-code table of protocol/catalogue.json:
+ * 4000-4399 reconnect, 4400-4999 stop, any other code not listed (1006, a dropped socket) reconnects.
  */
+export function closeAction(code) {
+  if (Object.prototype.hasOwnProperty.call(CloseCodes, code)) return CloseCodes[code];
+  if (code >= 4000 && code <= 4399) return 'reconnect';
+  if (code >= 4400 && code <= 4999) return 'stop';
+  return 'reconnect';
+}
+
+/** Whether a close code means "reconnect and resume" as you are (true) or not (false). */
 export function shouldReconnect(code) {
-  if (code === 1000 || code === 1003 || code === 1007 || code === 1008 || code === 1009) return false;
-  if (code >= 4400 && code <= 4999) return false;
-  return true;
+  return closeAction(code) === 'reconnect';
 }
 
 /** Turns `http(s)://host:port` or `ws(s)://host:port[/path]` into the edge's WebSocket URL. */
@@ -98,6 +155,7 @@ export class RoomcastClient {
       throw new TypeError('no WebSocket constructor: pass {WebSocket} (for example from the "ws" package) on Node 20');
     }
     this._token = options.token;
+    this._tokenInUrl = options.tokenInUrl === true;
     this._opt = {
       pingIntervalMs: options.pingIntervalMs ?? DEFAULTS.pingIntervalMs,
       pongTimeoutMs: options.pongTimeoutMs ?? DEFAULTS.pongTimeoutMs,
@@ -122,6 +180,9 @@ export class RoomcastClient {
     this._unsubscribing = new Map(); // room -> count of unsubscribes sent and not yet answered
     this._queue = []; // publishes waiting for a connection, FIFO
     this._inflight = new Map(); // request id -> publish sent and not yet acked
+    this._connToken = undefined; // the token of the current connection attempt, sent in `auth`
+    this._authId = null; // id of the auth frame waiting for its answer
+    this._authedOnce = false; // the current socket had its token accepted (judges a 4401)
 
     queueMicrotask(() => {
       if (this._state !== State.CLOSED) this._emitState(State.CONNECTING, {});
@@ -214,11 +275,12 @@ export class RoomcastClient {
     let url;
     try {
       url = new URL(this._url);
-      const token = typeof this._token === 'function' ? await this._token() : this._token;
-      if (token !== undefined && token !== null && token !== '') url.searchParams.set('token', String(token));
+      const token = await this._fetchToken();
+      this._connToken = token;
+      if (token !== undefined && this._tokenInUrl) url.searchParams.set('token', token);
     } catch (e) {
       if (gen !== this._attemptGen || this._state === State.CLOSED) return;
-      this._emit('error', new RoomcastError('token', `token provider failed: ${e && e.message}`, { cause: e }));
+      this._emit('error', new RoomcastError('token_provider', `token provider failed: ${e && e.message}`, { cause: e }));
       this._scheduleReconnect({ code: 1006, reason: 'token provider failed' });
       return;
     }
@@ -227,7 +289,7 @@ export class RoomcastClient {
     try {
       ws = new this._WebSocket(url.toString());
     } catch (e) {
-      this._emit('error', new RoomcastError('connect', `cannot open WebSocket: ${e && e.message}`, { cause: e }));
+      this._emit('error', new RoomcastError('connection_lost', `cannot open WebSocket: ${e && e.message}`, { cause: e }));
       this._scheduleReconnect({ code: 1006, reason: 'WebSocket constructor failed' });
       return;
     }
@@ -241,17 +303,100 @@ export class RoomcastClient {
     }, this._opt.connectTimeoutMs);
   }
 
+  /** The token for the next connection or refresh: undefined for none; throws when the callback fails. */
+  async _fetchToken() {
+    if (this._token === undefined || this._token === null) return undefined;
+    const token = typeof this._token === 'function' ? await this._token() : this._token;
+    if (token === undefined || token === null || token === '') {
+      if (typeof this._token === 'function') throw new Error('the token callback gave no token');
+      return undefined;
+    }
+    return String(token);
+  }
+
   _onOpen() {
     this._clearConnTimer('connect');
     this._drainAt = null;
     this._unsubscribing.clear();
+    this._authedOnce = false;
+    this._schedulePing();
+    if (this._connToken === undefined) {
+      this._becomeOpen();
+      return;
+    }
+    // The token goes in the first frame, never in the URL. Requests wait for `authed`: an edge that
+    // verifies tokens on a worker thread (JWKS) could otherwise take them before the token.
+    this._sendAuth(this._connToken);
+    this._connTimers.connect = this._setTimer(() => {
+      this._abandon(4000, 'no answer to auth');
+    }, this._opt.connectTimeoutMs);
+  }
+
+  _sendAuth(token) {
+    this._authId = this._nextId++;
+    this._send({ op: 'auth', id: this._authId, token });
+  }
+
+  _onAuthed(f) {
+    if (f.id !== this._authId) return;
+    this._authId = null;
+    this._authedOnce = true;
+    this._clearConnTimer('refresh');
+    if (typeof f.expiresAt === 'number' && f.expiresAt > 0 && typeof this._token === 'function') {
+      this._connTimers.refresh = this._setTimer(() => {
+        delete this._connTimers.refresh;
+        this._refreshToken();
+      }, refreshDelay(f.expiresAt - this._clock.now()));
+    }
+    if (this._state !== State.OPEN) {
+      this._clearConnTimer('connect');
+      this._becomeOpen();
+    }
+  }
+
+  /** Asks the application for a fresh token and sends it; the edge closes with 4401 at expiry otherwise. */
+  async _refreshToken() {
+    const ws = this._ws;
+    let token;
+    try {
+      token = await this._fetchToken();
+    } catch (e) {
+      if (ws !== this._ws || this._state === State.CLOSED) return;
+      this._emit('error', new RoomcastError('token_provider', `token provider failed: ${e && e.message}`, { cause: e }));
+      return;
+    }
+    if (ws !== this._ws || this._state !== State.OPEN || !ws || ws.readyState !== OPEN) return;
+    this._connToken = token;
+    this._sendAuth(token);
+  }
+
+  /** The edge refused the token of this connection, or of a refresh. */
+  _onAuthRefused(err) {
+    this._authId = null;
+    if (this._state === State.OPEN) {
+      // A refresh: the current token stays in force until its expiry, then the edge closes with 4401.
+      this._emit('error', err);
+      return;
+    }
+    if (ErrorCodes[err.code] && ErrorCodes[err.code].retryable) {
+      this._emit('error', err);
+      this._abandon(1011, `auth: ${err.code}`);
+      return;
+    }
+    const ws = this._ws;
+    this._detach();
+    if (ws) safeClose(ws, 1000, 'token refused');
+    this._failInflight();
+    this._shutdown({ code: 4401, reason: err.message, error: err }, err);
+  }
+
+  _becomeOpen() {
     // Resubscribe and flush before telling listeners, so a publish() from a state listener
     // cannot overtake the publishes that waited for this connection.
     this._state = State.OPEN;
     this._connTimers.stable = this._setTimer(() => {
       this._attempt = 0;
     }, this._opt.backoff.resetAfterMs);
-    this._schedulePing();
     for (const sub of this._subs.values()) {
       if (sub.state !== 'failed') this._sendSubscribe(sub);
     }
@@ -290,7 +435,10 @@ export class RoomcastClient {
     if (this._state === State.CLOSED) return;
     this._failInflight();
     for (const sub of this._subs.values()) sub._onDisconnect();
-    if (!shouldReconnect(code)) {
+    const action = closeAction(code);
+    // 4401 after the token was accepted means it expired: a token callback gives a new one.
+    const renew = action === 'reconnect_with_new_token' && this._authedOnce && typeof this._token === 'function';
+    if (action !== 'reconnect' && !renew) {
       const err = new RoomcastError(code === 4401 ? 'unauthorized' : 'closed', `the edge closed the connection (${code}${reason ? ' ' + reason : ''})`, { closeCode: code });
       this._shutdown({ code, reason, error: err }, err);
       return;
@@ -362,21 +510,26 @@ export class RoomcastClient {
   _onMessage(raw) {
     this._onAlive();
     if (typeof raw !== 'string') {
-      this._emit('error', new RoomcastError('bad_frame', 'the edge sent a non-text frame; ignored'));
+      this._emit('error', new RoomcastError('protocol', 'the edge sent a non-text frame; ignored'));
       return;
     }
     let parsed;
     try {
       parsed = JSON.parse(raw);
     } catch (e) {
-      this._emit('error', new RoomcastError('bad_frame', 'the edge sent a frame that is not JSON; ignored'));
+      this._emit('error', new RoomcastError('protocol', 'the edge sent a frame that is not JSON; ignored'));
       return;
     }
     const frames = Array.isArray(parsed) ? parsed : [parsed];
     for (const f of frames) {
       if (this._state === State.CLOSED) return;
       if (f === null || typeof f !== 'object' || Array.isArray(f) || typeof f.op !== 'string') {
-        this._emit('error', new RoomcastError('bad_frame', 'the edge sent a frame without an op; ignored'));
+        this._emit('error', new RoomcastError('protocol', 'the edge sent a frame without an op; ignored'));
+        continue;
+      }
+      const problem = frameProblem(f);
+      if (problem) {
+        this._emit('error', new RoomcastError('protocol', `the edge sent a ${f.op} frame ${problem}; ignored`, { room: typeof f.room === 'string' ? f.room : undefined }));
         continue;
       }
       this._onFrame(f);
@@ -410,8 +563,7 @@ export class RoomcastClient {
         if (!p) return;
         this._inflight.delete(f.id);
         this._clearTimer(p.timer);
-        if (typeof f.offset === 'number') p.resolve(f.offset);
-        else p.reject(new RoomcastError('bad_frame', 'ack without an offset', { room: p.room }));
+        p.resolve(f.offset);
         return;
       }
       case 'error':
@@ -422,13 +574,29 @@ export class RoomcastClient {
       case 'reconnect':
         this._onReconnectFrame(f);
         return;
+      case 'authed':
+        this._onAuthed(f);
+        return;
+      case 'dropped': {
+        if (this._unsubscribing.get(f.room)) return;
+        const sub = this._subs.get(f.room);
+        if (sub) sub._onDroppedFrame(f);
+        return;
+      }
       default:
         return; // unknown ops are ignored: the protocol may grow
     }
   }
 
   _onErrorFrame(f) {
-    const err = new RoomcastError(typeof f.code === 'string' ? f.code : 'internal', f.message, { room: f.room, requestId: f.id });
+    const known = Object.prototype.hasOwnProperty.call(ErrorCodes, f.code) && ErrorCodes[f.code].origin === 'edge';
+    const err = known
+      ? new RoomcastError(f.code, f.message, { room: f.room, requestId: f.id })
+      : new RoomcastError('unknown', `edge error '${f.code}': ${f.message}`, { room: f.room, requestId: f.id, edgeCode: f.code });
+    if (f.id !== undefined && f.id === this._authId) {
+      this._onAuthRefused(err);
+      return;
+    }
     if (f.id !== undefined && this._inflight.has(f.id)) {
       const p = this._inflight.get(f.id);
       this._inflight.delete(f.id);
@@ -483,7 +651,7 @@ export class RoomcastClient {
       this._ws.send(JSON.stringify(frame));
       return true;
     } catch (e) {
-      this._emit('error', new RoomcastError('send', `send failed: ${e && e.message}`, { cause: e }));
+      this._emit('error', new RoomcastError('connection_lost', `send failed: ${e && e.message}`, { cause: e }));
       return false;
     }
   }
@@ -493,6 +661,8 @@ export class RoomcastClient {
     const frame = { op: 'subscribe', id: sub._requestId, room: sub.room };
     const from = sub._resumeFrom();
     if (from !== undefined) frame.from = from;
+    sub._asked = from;
+    if (sub._policy !== undefined) frame.policy = sub._policy;
     sub.state = 'subscribing';
     this._send(frame);
   }
@@ -513,7 +683,7 @@ export class RoomcastClient {
     if (!this._send(frame)) {
       this._inflight.delete(p.id);
       this._clearTimer(p.timer);
-      p.reject(new RoomcastError('disconnected', 'the publish could not be sent', { room: p.room }));
+      p.reject(new RoomcastError('connection_lost', 'the publish could not be sent', { room: p.room }));
     }
   }
 
@@ -531,7 +701,7 @@ export class RoomcastClient {
         resend.push(p);
       } else {
         this._clearTimer(p.timer);
-        p.reject(new RoomcastError('disconnected', 'the connection was lost before the ack; the event may or may not have been written', { room: p.room }));
+        p.reject(new RoomcastError('connection_lost', 'the connection was lost before the ack; the event may or may not have been written', { room: p.room }));
       }
     }
     this._inflight.clear();
@@ -599,11 +769,13 @@ export class Subscription {
     this.state = 'pending';
     this._client = client;
     this._from = options.from;
+    this._policy = options.policy;
     this._onEvent = onEvent;
     this._onGap = options.onGap;
     this._onError = options.onError;
     this._onLive = options.onLive;
     this._requestId = 0;
+    this._asked = undefined; // the `from` of the last subscribe sent, to judge its answer
     this._retryAttempt = 0;
     this._retryTimer = null;
     this._epoch = null;
@@ -640,30 +812,59 @@ export class Subscription {
     this._retryAttempt = 0;
     const previousEpoch = this._epoch;
     if (typeof f.epoch === 'string') this._epoch = f.epoch;
+    const asked = this._asked && typeof this._asked === 'object' && typeof this._asked.after === 'number' ? this._asked : null;
+    if (f.recovered !== false && asked && typeof f.epoch === 'string' && asked.epoch !== f.epoch) {
+      // An edge must not claim recovery across epochs: never let offsets of two histories mix silently.
+      this._offset = null;
+      this._reportGap({ room: this.room, reason: GapReason.EPOCH, after: asked.after, resumeAt: -1, epoch: this._epoch, previousEpoch, count: -1, first: -1, last: -1 });
+      return;
+    }
     if (f.recovered === false) {
       const gap = f.gap && typeof f.gap === 'object' ? f.gap : {};
       // Delivery restarts at resumeAt; remembering resumeAt-1 makes that the position even before
       // the first event arrives, and lets offsets of a new epoch (which may be lower) through.
       this._offset = typeof gap.resumeAt === 'number' ? gap.resumeAt - 1 : null;
-      const info = {
+      this._reportGap({
         room: this.room,
-        reason: typeof gap.reason === 'string' ? gap.reason : 'unknown',
-        after: gap.after,
-        resumeAt: gap.resumeAt,
+        reason: typeof gap.reason === 'string' ? gap.reason : GapReason.UNKNOWN,
+        after: typeof gap.after === 'number' ? gap.after : asked ? asked.after : -1,
+        resumeAt: typeof gap.resumeAt === 'number' ? gap.resumeAt : -1,
         epoch: this._epoch,
         previousEpoch,
-      };
-      this._call(this._onGap, info);
-      const heard = this._client._emit('gap', info);
-      if (!this._onGap && !heard && typeof console !== 'undefined') {
-        console.warn(`roomcast: ${this.room} lost its position (${info.reason}); delivery resumes at ${info.resumeAt}`);
-      }
+        count: -1,
+        first: -1,
+        last: -1,
+      });
+    }
+  }
+
+  /** A lossy subscription skipped live events: a gap with their count and offsets; they are not fetched again. */
+  _onDroppedFrame(f) {
+    if (this.state !== 'active') return;
+    if (this._offset === null || f.last > this._offset) this._offset = f.last;
+    this._reportGap({
+      room: this.room,
+      reason: GapReason.DROPPED,
+      after: f.first - 1,
+      resumeAt: f.last + 1,
+      epoch: this._epoch,
+      previousEpoch: this._epoch,
+      count: f.count,
+      first: f.first,
+      last: f.last,
+    });
+  }
+
+  _reportGap(info) {
+    this._call(this._onGap, info);
+    const heard = this._client._emit('gap', info);
+    if (!this._onGap && !heard && typeof console !== 'undefined') {
+      console.warn(`roomcast: ${this.room} has a gap (${info.reason}); delivery resumes at ${info.resumeAt}`);
     }
   }
 
   _onEventFrame(f) {
     if (this.state === 'closed' || this.state === 'failed') return;
-    if (typeof f.offset !== 'number') return;
     if (this._offset !== null && f.offset <= this._offset) return; // duplicate or replayed
     this._offset = f.offset;
     const event = { room: this.room, offset: f.offset, type: f.type || 'message', ts: f.ts, data: f.data, epoch: this._epoch };
@@ -673,7 +874,6 @@ export class Subscription {
   }
 
   _onLiveFrame(f) {
-    if (typeof f.offset !== 'number') return;
     if (this._offset === null || f.offset > this._offset) this._offset = f.offset;
     this._call(this._onLive, { room: this.room, offset: f.offset, epoch: this._epoch });
   }
@@ -681,7 +881,7 @@ export class Subscription {
   _onSubscribeError(err) {
     const c = this._client;
     this._requestId = 0;
-    if (RETRYABLE_SUBSCRIBE_CODES.has(err.code)) {
+    if (ErrorCodes[err.code] && ErrorCodes[err.code].retryable) {
       err.retrying = true;
       this.state = 'pending';
       const delay = backoffDelay(this._retryAttempt++, c._opt.backoff, c._random);
@@ -727,6 +927,40 @@ export class Subscription {
 }
 
 function noop() {}
+
+/**
+ * When to refresh a token that expires in `remainingMs`: once 80 % of it has passed, never sooner
+ * than a second from now (a token about to expire must not make the client spin), never later than
+ * its expiry (the same rule as the Java client).
+ */
+export function refreshDelay(remainingMs) {
+  if (remainingMs <= 0) return 0;
+  return Math.min(remainingMs, Math.max(1000, Math.floor(remainingMs * 0.8)));
+}
+
+const isOffset = (v) => Number.isSafeInteger(v) && v >= -1;
+const isString = (v) => typeof v === 'string';
+
+/** What is wrong with a frame the client acts on (the catalogue's required fields), or null. */
+function frameProblem(f) {
+  switch (f.op) {
+    case 'event':
+      return isString(f.room) && isOffset(f.offset) ? null : 'without a room and an integer offset';
+    case 'live':
+      return isString(f.room) && isOffset(f.offset) ? null : 'without a room and an integer offset';
+    case 'subscribed':
+      return isString(f.room) && isString(f.epoch) ? null : 'without a room and an epoch';
+    case 'ack':
+      return isOffset(f.offset) ? null : 'without an integer offset';
+    case 'dropped':
+      return isString(f.room) && Number.isSafeInteger(f.count) && isOffset(f.first) && isOffset(f.last) && f.first <= f.last
+        ? null : 'without a room, count, first and last';
+    case 'error':
+      return isString(f.code) ? null : 'without a code';
+    default:
+      return null;
+  }
+}
 
 function safeClose(ws, code, reason) {
   try {

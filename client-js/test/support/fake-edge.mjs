@@ -21,6 +21,8 @@ class FakeEdge {
     this.onFrame = onFrame;
     this.connections = [];
     this.nextOffset = 100;
+    /** What `authed` answers carry (-1: an edge without authentication). */
+    this.authExpiresAt = -1;
   }
 
   _listen() {
@@ -87,6 +89,9 @@ class FakeEdge {
         return;
       case 'ping':
         if (this.autoPong) conn.send({ op: 'pong', id: f.id });
+        return;
+      case 'auth':
+        conn.send({ op: 'authed', id: f.id, expiresAt: this.authExpiresAt });
         return;
       default:
     }

@@ -6,14 +6,15 @@ import { startFakeEdge, waitUntil, trackingClock, recordStates } from '../suppor
 
 const FAST = { minMs: 5, initialMs: 10, maxMs: 40, factor: 2, resetAfterMs: 60000, random: () => 1 };
 
-test('passes connecting then open, and sends the token as a query parameter', async (t) => {
+test('passes connecting then open, and sends the token in an auth frame, never in the URL', async (t) => {
   const edge = await startFakeEdge();
   t.after(() => edge.close());
   const rc = connect(edge.url, { WebSocket, token: 'tok en' });
   const states = recordStates(rc);
   await waitUntil(() => rc.state === 'open', 'open');
   assert.deepEqual(states.map((s) => s[0]), ['connecting', 'open']);
-  assert.equal(edge.last.path, '/ws?token=tok+en');
+  assert.equal(edge.last.path, '/ws');
+  assert.deepEqual(edge.last.received[0], { op: 'auth', id: edge.last.received[0].id, token: 'tok en' });
   rc.close();
   assert.deepEqual(states.map((s) => s[0]), ['connecting', 'open', 'closed']);
 });
@@ -26,7 +27,8 @@ test('a token provider is asked again on every connection', async (t) => {
   await waitUntil(() => rc.state === 'open', 'open');
   edge.last.kill();
   await waitUntil(() => edge.connections.length === 2 && rc.state === 'open', 'second connection');
-  assert.deepEqual(edge.connections.map((c) => c.path), ['/ws?token=t1', '/ws?token=t2']);
+  assert.deepEqual(edge.connections.map((c) => c.framesWith('auth')[0].token), ['t1', 't2']);
+  assert.deepEqual(edge.connections.map((c) => c.path), ['/ws', '/ws']);
   rc.close();
 });
 
@@ -206,7 +208,7 @@ test('a failing token provider is reported and retried with backoff', async (t) 
   const errors = [];
   rc.on('error', (e) => errors.push(e.code));
   await waitUntil(() => rc.state === 'open', 'open');
-  assert.deepEqual(errors, ['token']);
-  assert.equal(edge.last.path, '/ws?token=fresh');
+  assert.deepEqual(errors, ['token_provider']);
+  assert.equal(edge.last.framesWith('auth')[0].token, 'fresh');
   rc.close();
 });

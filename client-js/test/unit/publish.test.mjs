@@ -78,14 +78,14 @@ test('a publish without an ack fails with timeout and a late ack is ignored', as
   assert.equal(await rc.publish('chat:a', 2), 100);
 });
 
-test('in flight when the socket dies: rejected as disconnected without eventId, resent as a retry with eventId', async (t) => {
+test('in flight when the socket dies: rejected as connection_lost without eventId, resent as a retry with eventId', async (t) => {
   const { edge, rc } = await setup(t, { autoAck: false });
   const plain = rc.publish('chat:a', 'plain');
   const idempotent = rc.publish('chat:a', 'keyed', { eventId: 'c1-7' });
   await waitUntil(() => edge.last && edge.last.framesWith('publish').length === 2, 'both sent');
   edge.autoAck = true;
   edge.last.kill();
-  await assert.rejects(plain, (e) => e.code === 'disconnected' && /may or may not/.test(e.message));
+  await assert.rejects(plain, (e) => e.code === 'connection_lost' && /may or may not/.test(e.message));
   assert.equal(await idempotent, 100);
   assert.deepEqual(edge.connections[1].framesWith('publish').map((f) => [f.data, f.eventId, f.retry]), [['keyed', 'c1-7', true]]);
   assert.equal(edge.connections[0].framesWith('publish').some((f) => 'retry' in f), false, 'a first attempt is no retry');

@@ -2,6 +2,7 @@ package io.roomcast.bench;
 
 import io.roomcast.bench.scenario.ConnectionsCommand;
 import io.roomcast.bench.scenario.FanoutCommand;
+import io.roomcast.bench.scenario.FuzzCommand;
 import io.roomcast.bench.scenario.KafkaBaselineCommand;
 import io.roomcast.bench.scenario.ReconnectStormCommand;
 import io.roomcast.bench.scenario.ReplayCommand;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: Roomcast beside Node ws, Bun pub/sub and Socket.IO on the same load (docs/benchmarks.md).",
         subcommands = {FanoutCommand.class, ConnectionsCommand.class, ReconnectStormCommand.class, ReplayCommand.class,
-                KafkaBaselineCommand.class, SlowConsumerCommand.class})
+                KafkaBaselineCommand.class, SlowConsumerCommand.class, FuzzCommand.class})
 public final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -25,6 +25,11 @@ public record RoomEvent(RoomName room, long offset, String type, long timestamp,
         }
     }
 
+    /** Roughly what this event occupies on the heap: its data plus a fixed allowance for the rest. */
+    public long sizeBytes() {
+        return data.length + 120L + (eventId == null ? 0 : eventId.length());
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof RoomEvent e && e.offset == offset && e.room.equals(room)

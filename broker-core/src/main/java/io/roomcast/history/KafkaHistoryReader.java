@@ -25,9 +25,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Comparator;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
@@ -40,24 +43,41 @@ import java.util.function.BiFunction;
  * chunk ended ({@link ReaderPosition}) and go on without another seek and fetch. When a reader's
  * queue is full, requests fail at once instead of piling up.
  *
+ * <p>Fairness: each queue serves short reads (replay chunks, log bounds) before bulk work (the
+ * backward scan of {@code last N}, time lookups, dedupe lookups), and the backward scan runs as
+ * one task per window of at most {@value #SCAN_LIMIT} records, so other clients' resumes run
+ * between its steps. A task that waited longer than {@link #MAX_WAIT} fails instead of running.
+ *
  * <p>A read scans the room's partition (other rooms share it) and stops after {@code maxEvents}
- * events of the room or a bounded number of scanned records, so one sparse room in a busy
- * partition cannot hold a reader for long; the caller continues from {@link HistoryChunk#next()}.
+ * events of the room, a bounded number of scanned records, or its time share
+ * ({@link HistoryLimits#readTimeout()}), whichever comes first, returning what it has read; the
+ * caller continues from {@link HistoryChunk#next()}. Only a read that made no progress at all
+ * within {@link #API_TIMEOUT} fails. Consumers read committed records only.
  */
 public final class KafkaHistoryReader implements HistoryReader {
     private static final Logger log = LoggerFactory.getLogger(KafkaHistoryReader.class);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration API_TIMEOUT = Duration.ofSeconds(10);
+    /** How long a task may wait in a reader's queue before it fails instead of running. */
+    static final Duration MAX_WAIT = Duration.ofSeconds(10);
     private static final int SCAN_LIMIT = 50_000;
     private static final int FIND_CHUNK = 500;
+    /** Bytes of event data one replay chunk holds at most (at least one event): large records cannot fill the heap. */
+    static final long CHUNK_BYTES = 1024 * 1024;
+
+    private enum Priority { SHORT, BULK }
 
     private final List<Reader> readers = new ArrayList<>();
     private final Counter scanned;
     private final Counter delivered;
+    private final Counter expired;
+    private final HistoryLimits limits;
+    private final int perReader;
+    private final AtomicLong sequence = new AtomicLong();
     private volatile boolean running = true;
 
-    /** One reader thread and its work queue. */
-    private record Reader(BlockingQueue<Task> queue, Thread thread) {
+    /** One reader thread and its work queue (bounded by {@link #perReader} through {@code size}). */
+    private record Reader(PriorityBlockingQueue<Task> queue, AtomicInteger size, Thread thread) {
     }
 
     /**
@@ -65,7 +85,8 @@ public final class KafkaHistoryReader implements HistoryReader {
      * @param queueLimit reads that may wait, spread over the readers
      */
     public KafkaHistoryReader(String bootstrapServers, Map<String, Object> consumerOverrides, int readers, int queueLimit,
-                              MeterRegistry meters) {
+                              HistoryLimits limits, MeterRegistry meters) {
+        this.limits = limits;
         if (readers < 1) {
             throw new IllegalArgumentException("readers must be >= 1");
         }
@@ -73,7 +94,9 @@ public final class KafkaHistoryReader implements HistoryReader {
                 .description("records read from Kafka for replays").register(meters);
         this.delivered = Counter.builder("roomcast.history.kafka.events")
                 .description("room events found by replays from Kafka").register(meters);
-        int perReader = Math.max(1, queueLimit / readers);
+        this.expired = Counter.builder("roomcast.history.kafka.expired")
+                .description("history reads that waited longer than " + MAX_WAIT.toSeconds() + " s for a reader and failed").register(meters);
+        this.perReader = Math.max(1, queueLimit / readers);
         Gauge.builder("roomcast.history.kafka.queue", this, KafkaHistoryReader::waiting)
                 .description("replay reads waiting for a reader (limit " + perReader + " per reader)").register(meters);
         for (int i = 0; i < readers; i++) {
@@ -86,29 +109,33 @@ public final class KafkaHistoryReader implements HistoryReader {
             props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
             props.put(ConsumerConfig.CLIENT_ID_CONFIG, "roomcast-history-" + i + "-" + Integer.toHexString(System.identityHashCode(this)));
             props.putAll(consumerOverrides);
+            // Replays show what live dispatch shows: never an aborted transaction's records.
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             ReaderPosition position = new ReaderPosition();
-            BlockingQueue<Task> queue = new ArrayBlockingQueue<>(perReader);
-            Thread t = new Thread(() -> work(props, queue, position), "roomcast-history-" + i);
+            PriorityBlockingQueue<Task> queue = new PriorityBlockingQueue<>(64,
+                    Comparator.comparing(Task::priority).thenComparingLong(Task::sequence));
+            AtomicInteger size = new AtomicInteger();
+            Thread t = new Thread(() -> work(props, queue, size, position), "roomcast-history-" + i);
             t.setDaemon(true);
-            this.readers.add(new Reader(queue, t));
+            this.readers.add(new Reader(queue, size, t));
         }
         this.readers.forEach(r -> r.thread.start());
     }
 
     private int waiting() {
-        return readers.stream().mapToInt(r -> r.queue.size()).sum();
+        return readers.stream().mapToInt(r -> r.size.get()).sum();
     }
 
     @Override
     public CompletableFuture<PartitionBounds> bounds(TopicPartition partition) {
-        return submit(partition, (c, at) -> new PartitionBounds(
+        return submit(partition, Priority.SHORT, (c, at) -> new PartitionBounds(
                 c.beginningOffsets(List.of(partition), API_TIMEOUT).get(partition),
                 c.endOffsets(List.of(partition), API_TIMEOUT).get(partition)));
     }
 
     @Override
     public CompletableFuture<Long> offsetForTime(TopicPartition partition, long timestamp) {
-        return submit(partition, (c, at) -> {
+        return submit(partition, Priority.BULK, (c, at) -> {
             OffsetAndTimestamp found = c.offsetsForTimes(Map.of(partition, timestamp), API_TIMEOUT).get(partition);
             return found != null ? found.offset() : c.endOffsets(List.of(partition), API_TIMEOUT).get(partition);
         });
@@ -116,37 +143,81 @@ public final class KafkaHistoryReader implements HistoryReader {
 
     @Override
     public CompletableFuture<Long> startOfLast(TopicPartition partition, RoomName room, int count, long until) {
-        return submit(partition, (c, at) -> {
-            long logStart = c.beginningOffsets(List.of(partition), API_TIMEOUT).get(partition);
-            long window = Math.max(1000, count * 4L);
-            long windowEnd = until;
-            // Newest events of the room, found by scanning windows backwards from the hand-over offset.
-            Deque<Long> newest = new ArrayDeque<>(count);
-            while (windowEnd > logStart) {
-                long windowStart = Math.max(logStart, windowEnd - window);
-                List<Long> found = new ArrayList<>();
-                long pos = windowStart;
-                while (pos < windowEnd) {
-                    Scan scan = scan(c, at, partition, room, pos, windowEnd, Integer.MAX_VALUE);
-                    scan.events.forEach(e -> found.add(e.offset()));
-                    pos = scan.next;
+        CompletableFuture<Long> result = new CompletableFuture<>();
+        new LastScan(partition, room, count, until, result).next();
+        return result;
+    }
+
+    /**
+     * The backward scan of {@code last N}: windows of growing size (at most {@value #SCAN_LIMIT}
+     * records) from the hand-over offset towards the log start, one reader task per window, keeping
+     * only offsets. It stops at {@code count} events, at the log start, or after
+     * {@link HistoryLimits#scanRecords()} records; then the replay starts where the scan got to.
+     * Its fields are touched by one task at a time, on the partition's reader thread.
+     */
+    private final class LastScan {
+        private final TopicPartition partition;
+        private final RoomName room;
+        private final int count;
+        private final CompletableFuture<Long> result;
+        private final Deque<Long> newest;
+        private long logStart = -1;
+        private long windowEnd;
+        private long window;
+        private long scannedTotal;
+
+        LastScan(TopicPartition partition, RoomName room, int count, long until, CompletableFuture<Long> result) {
+            this.partition = partition;
+            this.room = room;
+            this.count = count;
+            this.result = result;
+            this.newest = new ArrayDeque<>(Math.min(count, 1024));
+            this.windowEnd = until;
+            this.window = Math.max(1000, count * 4L);
+        }
+
+        void next() {
+            submit(partition, Priority.BULK, this::step).whenComplete((done, e) -> {
+                if (e != null) {
+                    result.completeExceptionally(e);
+                } else if (done != null) {
+                    result.complete(done);
+                } else {
+                    next();
                 }
-                for (int i = found.size() - 1; i >= 0 && newest.size() < count; i--) {
-                    newest.addFirst(found.get(i));
-                }
-                if (newest.size() >= count) {
-                    return newest.peekFirst();
-                }
-                windowEnd = windowStart;
-                window *= 2;
+            });
+        }
+
+        /** Scans one window; the start offset when the scan is over, or null for another step. */
+        private Long step(KafkaConsumer<byte[], byte[]> c, ReaderPosition at) {
+            if (logStart < 0) {
+                logStart = c.beginningOffsets(List.of(partition), API_TIMEOUT).get(partition);
             }
-            return logStart;
-        });
+            if (windowEnd <= logStart || scannedTotal >= limits.scanRecords()) {
+                return Math.max(logStart, windowEnd);
+            }
+            long windowStart = Math.max(logStart, windowEnd - Math.min(window, SCAN_LIMIT));
+            List<Long> found = new ArrayList<>();
+            long pos = windowStart;
+            while (pos < windowEnd) {
+                pos = scan(c, at, partition, room, pos, windowEnd, Integer.MAX_VALUE, Long.MAX_VALUE, r -> found.add(r.offset())).next();
+            }
+            scannedTotal += windowEnd - windowStart;
+            for (int i = found.size() - 1; i >= 0 && newest.size() < count; i--) {
+                newest.addFirst(found.get(i));
+            }
+            if (newest.size() >= count) {
+                return newest.peekFirst();
+            }
+            windowEnd = windowStart;
+            window *= 2;
+            return null;
+        }
     }
 
     @Override
     public CompletableFuture<OptionalLong> findEvent(TopicPartition partition, RoomName room, String eventId, long since) {
-        return submit(partition, (c, at) -> {
+        return submit(partition, Priority.BULK, (c, at) -> {
             OffsetAndTimestamp first = c.offsetsForTimes(Map.of(partition, since), API_TIMEOUT).get(partition);
             if (first == null) {
                 return OptionalLong.empty();
@@ -155,13 +226,13 @@ public final class KafkaHistoryReader implements HistoryReader {
             long pos = first.offset();
             while (pos < end) {
                 // In chunks, so a match early in the window ends the read there.
-                Scan scan = scan(c, at, partition, room, pos, end, FIND_CHUNK);
-                for (RoomEvent e : scan.events) {
+                List<RoomEvent> events = new ArrayList<>();
+                pos = scan(c, at, partition, room, pos, end, FIND_CHUNK, CHUNK_BYTES, r -> events.add(RecordLayout.toEvent(room, r))).next();
+                for (RoomEvent e : events) {
                     if (eventId.equals(e.eventId())) {
                         return OptionalLong.of(e.offset());
                     }
                 }
-                pos = scan.next;
             }
             return OptionalLong.empty();
         });
@@ -169,26 +240,40 @@ public final class KafkaHistoryReader implements HistoryReader {
 
     @Override
     public CompletableFuture<HistoryChunk> read(TopicPartition partition, RoomName room, long from, long until, int maxEvents) {
-        return submit(partition, (c, at) -> {
-            Scan scan = scan(c, at, partition, room, from, until, maxEvents);
-            return new HistoryChunk(scan.events, scan.next);
+        return submit(partition, Priority.SHORT, (c, at) -> {
+            List<RoomEvent> events = new ArrayList<>();
+            long next = scan(c, at, partition, room, from, until, maxEvents, CHUNK_BYTES, r -> events.add(RecordLayout.toEvent(room, r))).next();
+            return new HistoryChunk(events, next);
         });
     }
 
-    private record Scan(List<RoomEvent> events, long next) {
+    /** Where a scan ended and how many records of the room it found. */
+    private record Scanned(long next, int matches) {
     }
 
-    private Scan scan(KafkaConsumer<byte[], byte[]> c, ReaderPosition at, TopicPartition partition, RoomName room,
-                      long from, long until, int maxEvents) {
+    /**
+     * Reads {@code [from, until)} of the partition, handing each record of {@code room} to
+     * {@code onMatch}, until {@code maxMatches} matches or {@code maxBytes} of their values,
+     * {@value #SCAN_LIMIT} records or the read's time share; returns where it stopped. Progress is never thrown away: only a scan that read
+     * nothing at all within {@link #API_TIMEOUT} fails.
+     */
+    private Scanned scan(KafkaConsumer<byte[], byte[]> c, ReaderPosition at, TopicPartition partition, RoomName room,
+                         long from, long until, int maxMatches, long maxBytes, Consumer<ConsumerRecord<byte[], byte[]>> onMatch) {
         at.moveTo(c, partition, from);
         byte[] key = room.keyBytes();
-        List<RoomEvent> events = new ArrayList<>();
+        int matches = 0;
+        long matchedBytes = 0;
         long position = from;
         int scannedHere = 0;
-        long deadline = System.nanoTime() + API_TIMEOUT.toNanos();
-        while (position < until && events.size() < maxEvents && scannedHere < SCAN_LIMIT) {
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("reading " + partition + " from " + position + " took too long");
+        long started = System.nanoTime();
+        long share = limits.readTimeout().toNanos();
+        while (position < until && matches < maxMatches && matchedBytes < maxBytes && scannedHere < SCAN_LIMIT) {
+            long elapsed = System.nanoTime() - started;
+            if (elapsed > share && position > from) {
+                break; // out of time: the caller continues from here
+            }
+            if (elapsed > Math.max(share, API_TIMEOUT.toNanos())) {
+                throw new TimeoutException("reading " + partition + " from " + position + " brought nothing within " + API_TIMEOUT);
             }
             ConsumerRecord<byte[], byte[]> r = at.peek(c, POLL);
             if (r == null) {
@@ -203,34 +288,49 @@ public final class KafkaHistoryReader implements HistoryReader {
             scannedHere++;
             position = r.offset() + 1;
             if (Arrays.equals(key, r.key())) {
-                events.add(RecordLayout.toEvent(room, r));
+                matches++;
+                matchedBytes += Math.max(0, r.serializedValueSize());
+                onMatch.accept(r);
             }
         }
         at.endedAt(position);
         scanned.increment(scannedHere);
-        delivered.increment(events.size());
-        return new Scan(events, position);
+        delivered.increment(matches);
+        return new Scanned(position, matches);
     }
 
-    private <T> CompletableFuture<T> submit(TopicPartition partition, BiFunction<KafkaConsumer<byte[], byte[]>, ReaderPosition, T> work) {
+    private <T> CompletableFuture<T> submit(TopicPartition partition, Priority priority,
+                                            BiFunction<KafkaConsumer<byte[], byte[]>, ReaderPosition, T> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
         Reader reader = readers.get(Math.floorMod(partition.hashCode(), readers.size()));
         if (!running) {
             result.completeExceptionally(new RejectedExecutionException("history reader is closed"));
-        } else if (!reader.queue.offer(new Task((c, at) -> result.complete(work.apply(c, at)), result))) {
+        } else if (reader.size.incrementAndGet() > perReader) {
+            reader.size.decrementAndGet();
             result.completeExceptionally(new RejectedExecutionException("too many history reads waiting"));
+        } else {
+            reader.queue.add(new Task((c, at) -> result.complete(work.apply(c, at)), result, priority,
+                    sequence.incrementAndGet(), System.nanoTime()));
         }
         return result;
     }
 
-    private record Task(BiConsumer<KafkaConsumer<byte[], byte[]>, ReaderPosition> work, CompletableFuture<?> result) {
+    private record Task(BiConsumer<KafkaConsumer<byte[], byte[]>, ReaderPosition> work, CompletableFuture<?> result,
+                        Priority priority, long sequence, long enqueuedNanos) {
     }
 
-    private void work(Map<String, Object> props, BlockingQueue<Task> queue, ReaderPosition position) {
+    private void work(Map<String, Object> props, PriorityBlockingQueue<Task> queue, AtomicInteger size, ReaderPosition position) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             while (running) {
                 Task task = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (task == null) {
+                    continue;
+                }
+                size.decrementAndGet();
+                if (System.nanoTime() - task.enqueuedNanos > MAX_WAIT.toNanos()) {
+                    expired.increment();
+                    task.result.completeExceptionally(new RejectedExecutionException(
+                            "history read waited longer than " + MAX_WAIT.toSeconds() + " s for a reader"));
                     continue;
                 }
                 try {

@@ -20,4 +20,13 @@ public interface LiveListener {
      */
     default void onLiveLost(String reason) {
     }
+
+    /**
+     * Whether this listener has ended without being able to unregister itself (it ended while
+     * holding a lock that must not be held when taking the partition's lock). The tail drops
+     * ended listeners when their room's next event comes. Called on the tail's thread.
+     */
+    default boolean ended() {
+        return false;
+    }
 }

@@ -2,6 +2,7 @@ package io.roomcast.live;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.roomcast.history.CacheBudget;
 import io.roomcast.room.RoomName;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -49,11 +50,17 @@ public final class LiveTail implements AutoCloseable {
     private final BlockingQueue<Command> commands = new ArrayBlockingQueue<>(COMMAND_LIMIT);
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final int idleRoomsPerPartition;
+    private final CacheBudget budget;
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile long lastLoopNanos = System.nanoTime();
 
-    public LiveTail(String bootstrapServers, Map<String, Object> consumerOverrides, int idleRoomsPerPartition,
+    /**
+     * @param cacheBytes bytes of events all room history caches may hold together (see {@link CacheBudget})
+     */
+    public LiveTail(String bootstrapServers, Map<String, Object> consumerOverrides, int idleRoomsPerPartition, long cacheBytes,
                     MeterRegistry meters) {
+        this.budget = new CacheBudget(cacheBytes);
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -62,6 +69,8 @@ public final class LiveTail implements AutoCloseable {
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "roomcast-live-" + Integer.toHexString(System.identityHashCode(this)));
         props.putAll(consumerOverrides);
+        // Aborted transactions (a fenced producer, a stranger's rolled-back write) never reach subscribers.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(consumer).bindTo(meters);
         this.idleRoomsPerPartition = idleRoomsPerPartition;
@@ -71,6 +80,10 @@ public final class LiveTail implements AutoCloseable {
                 .description("rooms with a history cache").register(meters);
         Gauge.builder("roomcast.history.events", this, t -> t.partitions.values().stream().mapToLong(PartitionTail::cachedEvents).sum())
                 .description("events held in history caches").register(meters);
+        Gauge.builder("roomcast.history.bytes", budget, CacheBudget::used).baseUnit("bytes")
+                .description("bytes of events held in history caches (limit " + cacheBytes + ")").register(meters);
+        Gauge.builder("roomcast.live.listeners", this, t -> t.partitions.values().stream().mapToLong(PartitionTail::listeners).sum())
+                .description("subscriptions registered for live dispatch").register(meters);
         Gauge.builder("roomcast.live.commands", commands, BlockingQueue::size)
                 .description("pending live tail commands (limit " + COMMAND_LIMIT + ")").register(meters);
         this.thread = new Thread(this::run, "roomcast-live");
@@ -119,6 +132,11 @@ public final class LiveTail implements AutoCloseable {
         return tail == null ? -1 : tail.next();
     }
 
+    /** {@link System#nanoTime()} when the tail thread last went round its loop or finished a command (at least every 10 s while healthy). */
+    public long lastLoopNanos() {
+        return lastLoopNanos;
+    }
+
     public boolean isRunning() {
         return running && thread.isAlive();
     }
@@ -148,7 +166,7 @@ public final class LiveTail implements AutoCloseable {
         try {
             consumer.seekToEnd(List.of(partition));
             long end = positionIgnoringWakeups(partition);
-            PartitionTail tail = new PartitionTail(partition, end, idleRoomsPerPartition);
+            PartitionTail tail = new PartitionTail(partition, end, idleRoomsPerPartition, budget);
             partitions.put(partition, tail);
             log.atInfo().addKeyValue("partition", partition).addKeyValue("offset", end).log("tailing partition");
             return tail;
@@ -175,6 +193,7 @@ public final class LiveTail implements AutoCloseable {
     private void run() {
         try {
             while (running) {
+                lastLoopNanos = System.nanoTime();
                 runCommands();
                 if (partitions.isEmpty()) {
                     Command command = commands.poll(POLL.toMillis(), TimeUnit.MILLISECONDS);
@@ -212,6 +231,11 @@ public final class LiveTail implements AutoCloseable {
                 tail.dispatch(records.records(partition));
             }
         }
+        if (budget.over()) {
+            for (PartitionTail tail : partitions.values()) {
+                tail.trim();
+            }
+        }
     }
 
     /**
@@ -247,6 +271,7 @@ public final class LiveTail implements AutoCloseable {
         Command command;
         while ((command = commands.poll()) != null) {
             command.run();
+            lastLoopNanos = System.nanoTime();
         }
     }
 

@@ -2,6 +2,7 @@ package io.roomcast.live;
 
 import io.roomcast.event.RecordLayout;
 import io.roomcast.event.RoomEvent;
+import io.roomcast.history.CacheBudget;
 import io.roomcast.history.RoomHistory;
 import io.roomcast.room.RoomName;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,18 +24,24 @@ import java.util.Map;
 final class PartitionTail {
     private final TopicPartition partition;
     private final int idleRoomLimit;
+    private final CacheBudget budget;
     private final Map<String, RoomChannel> active = new HashMap<>();
     private final LinkedHashMap<String, RoomChannel> idle;
     private long next;
 
-    PartitionTail(TopicPartition partition, long next, int idleRoomLimit) {
+    PartitionTail(TopicPartition partition, long next, int idleRoomLimit, CacheBudget budget) {
         this.partition = partition;
         this.next = next;
         this.idleRoomLimit = idleRoomLimit;
+        this.budget = budget;
         this.idle = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, RoomChannel> eldest) {
-                return size() > PartitionTail.this.idleRoomLimit;
+                if (size() > PartitionTail.this.idleRoomLimit) {
+                    budget.add(-eldest.getValue().history.bytes());
+                    return true;
+                }
+                return false;
             }
         };
     }
@@ -88,7 +95,31 @@ final class PartitionTail {
             }
             if (channel != null) {
                 RoomEvent event = RecordLayout.toEvent(channel.room, record);
-                channel.dispatch(event);
+                budget.add(channel.dispatch(event));
+                if (channel.idle() && active.remove(name) != null) {
+                    idle.put(name, channel); // its last listeners had ended: see LiveListener.ended()
+                }
+            }
+        }
+    }
+
+    /**
+     * Frees cached bytes while the edge's budget is exceeded: idle rooms first (least recently
+     * used first), then the oldest events of this partition's active rooms, one per room per round.
+     */
+    synchronized void trim() {
+        var eldest = idle.entrySet().iterator();
+        while (budget.over() && eldest.hasNext()) {
+            budget.add(-eldest.next().getValue().history.bytes());
+            eldest.remove();
+        }
+        boolean freed = true;
+        while (budget.over() && freed) {
+            freed = false;
+            for (RoomChannel channel : active.values()) {
+                long bytes = channel.history.evictOldest();
+                budget.add(-bytes);
+                freed |= bytes > 0;
             }
         }
     }
@@ -98,7 +129,9 @@ final class PartitionTail {
         List<LiveListener> all = new ArrayList<>();
         for (RoomChannel channel : active.values()) {
             all.addAll(Arrays.asList(channel.listeners()));
+            budget.add(-channel.history.bytes());
         }
+        idle.values().forEach(channel -> budget.add(-channel.history.bytes()));
         active.clear();
         idle.clear();
         return all;
@@ -106,6 +139,14 @@ final class PartitionTail {
 
     synchronized long next() {
         return next;
+    }
+
+    synchronized int listeners() {
+        int n = 0;
+        for (RoomChannel c : active.values()) {
+            n += c.listenerCount();
+        }
+        return n;
     }
 
     synchronized int activeRooms() {

@@ -65,9 +65,15 @@ final class RoomChannel {
         return listeners.length;
     }
 
-    void dispatch(RoomEvent event) {
-        history.append(event);
+    /** Appends the event to the cache and hands it to every listener; returns the change in cached bytes. */
+    long dispatch(RoomEvent event) {
+        long grown = history.append(event);
+        boolean prune = false;
         for (LiveListener l : listeners) {
+            if (l.ended()) {
+                prune = true;
+                continue;
+            }
             try {
                 l.onLive(event);
             } catch (RuntimeException e) {
@@ -75,5 +81,9 @@ final class RoomChannel {
                 log.atError().addKeyValue("room", room).addKeyValue("offset", event.offset()).setCause(e).log("live listener failed");
             }
         }
+        if (prune) {
+            listeners = Arrays.stream(listeners).filter(l -> !l.ended()).toArray(LiveListener[]::new);
+        }
+        return grown;
     }
 }

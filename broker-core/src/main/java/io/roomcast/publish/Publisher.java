@@ -25,6 +25,11 @@ public interface Publisher extends AutoCloseable {
      */
     CompletableFuture<Long> publish(RoomName room, String type, byte[] data, String eventId, String publisher);
 
+    /** Publishes an event without a publisher header (its eventId, if any, belongs to no client). */
+    default CompletableFuture<Long> publish(RoomName room, String type, byte[] data, String eventId) {
+        return publish(room, type, data, eventId, null);
+    }
+
     /**
      * How long after a publish began its outcome is settled: a write that was not acknowledged is
      * then either in the log or never will be (the producer's delivery timeout, plus the time the

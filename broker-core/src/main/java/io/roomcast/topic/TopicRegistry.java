@@ -6,27 +6,22 @@ import io.roomcast.room.RoomName;
 import io.roomcast.room.RoomPartitioner;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Maps rooms to their Kafka partitions and epochs, creating namespace topics on first use
- * (with the namespace's partition count and retention). Topic descriptions are cached for a
+ * through the deployment's {@link TopicPolicy}. Topic descriptions are cached for a
  * short time so that a re-created or re-partitioned topic is noticed and its new epoch used.
  *
  * <p>Thread-safety: safe for concurrent use. {@link #locate} may block on Kafka (up to its
@@ -38,7 +33,7 @@ public final class TopicRegistry implements AutoCloseable {
 
     private final Admin admin;
     private final Namespaces namespaces;
-    private final short replicationFactor;
+    private final TopicPolicy policy;
     private final Duration cacheTtl;
     private final Clock clock;
     private final Map<String, Cached> topics = new ConcurrentHashMap<>();
@@ -50,7 +45,7 @@ public final class TopicRegistry implements AutoCloseable {
      * @param clientSettings further admin client settings (security, SASL, TLS, timeouts); they win over
      *                       Roomcast's defaults, but not over the bootstrap servers
      */
-    public TopicRegistry(String bootstrapServers, Map<String, Object> clientSettings, Namespaces namespaces, short replicationFactor,
+    public TopicRegistry(String bootstrapServers, Map<String, Object> clientSettings, Namespaces namespaces, TopicPolicy policy,
                          Duration cacheTtl, Clock clock) {
         Map<String, Object> props = new HashMap<>();
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
@@ -59,7 +54,7 @@ public final class TopicRegistry implements AutoCloseable {
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         this.admin = Admin.create(props);
         this.namespaces = namespaces;
-        this.replicationFactor = replicationFactor;
+        this.policy = policy;
         this.cacheTtl = cacheTtl;
         this.clock = clock;
     }
@@ -88,7 +83,7 @@ public final class TopicRegistry implements AutoCloseable {
         if (cached != null && cached.expiresAtMillis > now) {
             return cached.info;
         }
-        TopicInfo info = describeOrCreate(ns);
+        TopicInfo info = describeOrCreate(ns, cached == null);
         topics.put(ns.topic(), new Cached(info, now + cacheTtl.toMillis()));
         if (cached != null && !cached.info.equals(info)) {
             log.atWarn().addKeyValue("topic", ns.topic()).addKeyValue("oldEpoch", cached.info.epoch())
@@ -97,63 +92,25 @@ public final class TopicRegistry implements AutoCloseable {
         return info;
     }
 
-    private TopicInfo describeOrCreate(Namespace ns) {
-        Optional<TopicInfo> existing = describe(ns.topic());
-        if (existing.isPresent()) {
-            return existing.get();
-        }
-        NewTopic topic = new NewTopic(ns.topic(), Optional.of(ns.partitions()), replicationFactor < 1 ? Optional.empty() : Optional.of(replicationFactor))
-                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(ns.retention().toMillis())));
-        try {
-            admin.createTopics(List.of(topic)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            log.atInfo().addKeyValue("topic", ns.topic()).addKeyValue("partitions", ns.partitions())
-                    .addKeyValue("retentionMs", ns.retention().toMillis()).log("created topic");
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new KafkaUnavailableException("cannot create topic " + ns.topic(), e.getCause());
-            }
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new KafkaUnavailableException("creating topic " + ns.topic() + " timed out", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaUnavailableException("interrupted", e);
-        }
-        return awaitDescription(ns.topic());
+    /**
+     * A topic seen for the first time is created through the {@link TopicPolicy} when missing and
+     * its shape checked; later refreshes only describe it (and create it again if it was deleted).
+     */
+    private TopicInfo describeOrCreate(Namespace ns, boolean firstLook) {
+        Optional<TopicDescription> existing = firstLook ? Optional.empty() : TopicMaker.describe(admin, ns.topic(), TIMEOUT);
+        TopicDescription d = existing.orElseGet(() -> TopicMaker.ensure(admin, policy.forNamespace(ns), TIMEOUT));
+        return new TopicInfo(ns.topic(), d.topicId(), d.partitions().size());
     }
 
-    /** A topic just created may take a moment to show up in the metadata of the broker asked. */
-    private TopicInfo awaitDescription(String topic) {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            Optional<TopicInfo> info = describe(topic);
-            if (info.isPresent()) {
-                return info.get();
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        throw new KafkaUnavailableException("topic " + topic + " was created but does not show up in the metadata", null);
-    }
-
-    private Optional<TopicInfo> describe(String topic) {
-        try {
-            TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames()
-                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic);
-            return Optional.of(new TopicInfo(topic, d.topicId(), d.partitions().size()));
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
-                return Optional.empty();
-            }
-            throw new KafkaUnavailableException("cannot describe topic " + topic, e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new KafkaUnavailableException("describing topic " + topic + " timed out", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaUnavailableException("interrupted", e);
-        }
+    /**
+     * The description of a side topic, created through the {@link TopicPolicy} with the
+     * configuration that gives it its meaning when missing; an existing one is taken as it is (its
+     * partition count may differ from the spec's) after a warning naming any difference. Not
+     * cached: callers look it up once at start-up. May block on Kafka; never call it on an IO thread.
+     */
+    public TopicInfo ensure(SideTopic side) {
+        TopicDescription d = TopicMaker.ensure(admin, policy.forSideTopic(side), TIMEOUT);
+        return new TopicInfo(side.name(), d.topicId(), d.partitions().size());
     }
 
     /** Forgets cached descriptions, so the next lookup asks Kafka. */
@@ -166,7 +123,7 @@ public final class TopicRegistry implements AutoCloseable {
         try {
             admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return true;
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -31,7 +31,7 @@ class KafkaHistoryReaderIT extends HistoryReaderContract {
     static void start() {
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
                 ProducerConfig.LINGER_MS_CONFIG, 0), new ByteArraySerializer(), new ByteArraySerializer());
-        reader = new KafkaHistoryReader(TestKafka.bootstrapServers(), Map.of(), 2, 100, new SimpleMeterRegistry());
+        reader = new KafkaHistoryReader(TestKafka.bootstrapServers(), Map.of(), 2, 100, HistoryLimits.DEFAULTS, new SimpleMeterRegistry());
     }
 
     @AfterAll

@@ -35,4 +35,21 @@ class RoomHistoryTest {
         assertThat(history.coversFrom()).isEqualTo(10);
         assertThat(history.all()).isEmpty();
     }
+
+    @Test
+    void shouldCountItsBytesAndEvictOldestOnDemand() {
+        RoomHistory history = new RoomHistory(10, 0);
+        RoomEvent big = new RoomEvent(ROOM, 1, null, 0, new byte[1000], null);
+        long grown = history.append(big);
+        assertThat(grown).isEqualTo(big.sizeBytes());
+        history.append(at(2));
+        assertThat(history.bytes()).isEqualTo(big.sizeBytes() + at(2).sizeBytes());
+
+        assertThat(history.evictOldest()).isEqualTo(big.sizeBytes());
+        assertThat(history.coversFrom()).isEqualTo(2);
+        assertThat(history.evictOldest()).isEqualTo(at(2).sizeBytes());
+        assertThat(history.bytes()).isZero();
+        assertThat(history.evictOldest()).isZero();
+        assertThat(history.coversFrom()).isEqualTo(3);
+    }
 }

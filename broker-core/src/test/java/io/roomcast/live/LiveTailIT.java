@@ -40,7 +40,7 @@ class LiveTailIT {
         }
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),
                 new ByteArraySerializer(), new ByteArraySerializer());
-             LiveTail tail = new LiveTail(TestKafka.bootstrapServers(), Map.of(), 10, new SimpleMeterRegistry())) {
+             LiveTail tail = new LiveTail(TestKafka.bootstrapServers(), Map.of(), 10, Long.MAX_VALUE, new SimpleMeterRegistry())) {
             byte[] data = "{}".getBytes(StandardCharsets.UTF_8);
             for (int i = 0; i < 5; i++) {
                 producer.send(RecordLayout.toRecord(topic, room, "message", data, null)).get();
@@ -76,7 +76,7 @@ class LiveTailIT {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()));
              var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),
                      new ByteArraySerializer(), new ByteArraySerializer());
-             LiveTail tail = new LiveTail(TestKafka.bootstrapServers(), Map.of(), 10, new SimpleMeterRegistry())) {
+             LiveTail tail = new LiveTail(TestKafka.bootstrapServers(), Map.of(), 10, Long.MAX_VALUE, new SimpleMeterRegistry())) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
             List<RoomEvent> received = new CopyOnWriteArrayList<>();
             List<String> lost = new CopyOnWriteArrayList<>();

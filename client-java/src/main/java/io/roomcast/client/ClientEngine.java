@@ -58,9 +58,14 @@ final class ClientEngine {
     private ScheduledFuture<?> reconnectTimer;
     private ScheduledFuture<?> tickTimer;
     private ScheduledFuture<?> refreshTimer;
-    /** The token of the current connection (attempt), for refresh and for judging a 4401. */
+    /** The token of the current connection (attempt), sent in its first frame. */
     private String connectionToken;
     private long authRequestId = -1;
+    /** The current connection waits for {@code authed} before it counts as open. */
+    private boolean awaitingAuth;
+    /** The edge accepted a token on the current connection: a later 4401 means it expired. */
+    private boolean authedOnce;
+    private ScheduledFuture<?> authTimer;
 
     private volatile URI connectedEdge;
 
@@ -104,7 +109,7 @@ final class ClientEngine {
                 subscriptions.remove(sub);
                 sub.end();
                 sub.deliverError(new ClientError(ErrorCode.CLOSED, "client closed", room));
-            } else if (connection != null && sub.status() == RoomSubscription.Status.NEW && !sub.isUnsubscribed()) {
+            } else if (ready() && sub.status() == RoomSubscription.Status.NEW && !sub.isUnsubscribed()) {
                 sendSubscribe(sub);
             }
         });
@@ -138,7 +143,7 @@ final class ClientEngine {
                 return;
             }
             publishes.enqueue(pending);
-            if (connection != null) {
+            if (ready()) {
                 flushPublishes();
             }
         });
@@ -190,9 +195,20 @@ final class ClientEngine {
         URI edge = edges.next();
         long gen = ++generation;
         try {
-            String token = options.tokenSupplier().map(s -> s.get()).orElse(null);
+            String token;
+            try {
+                token = options.tokenSupplier().map(s -> s.get()).orElse(null);
+                if (token != null && token.isEmpty() || token == null && options.tokenRenews()) {
+                    throw new IllegalStateException("the token supplier gave no token");
+                }
+            } catch (RuntimeException e) {
+                reportError(new ClientError(ErrorCode.TOKEN_PROVIDER, "token supplier failed: " + e.getMessage(), null));
+                connectionLost(new ClientError(ErrorCode.TOKEN_PROVIDER, "token supplier failed: " + e, null), null, false);
+                return;
+            }
             connectionToken = token;
-            URI uri = EdgeRotation.withToken(edge, token);
+            // the token goes in the first frame, not the URL: URLs end up in proxy and access logs
+            URI uri = options.tokenInUrl() ? EdgeRotation.withToken(edge, token) : edge;
             log.atDebug().addKeyValue("edge", edge).log("connecting");
             transport.connect(uri, options.connectTimeout(), new ConnectionHandler(gen))
                     .whenComplete((c, error) -> threads.loop().execute(() -> connected(gen, edge, c, error)));
@@ -223,11 +239,37 @@ final class ClientEngine {
         Instant now = options.clock().instant();
         connection = c;
         connectedEdge = edge;
-        reconnects.opened(now);
+        authedOnce = false;
         heartbeat.opened(now);
-        log.atInfo().addKeyValue("edge", edge).addKeyValue("subscriptions", subscriptions.all().size())
+        if (connectionToken != null) {
+            // Requests wait for authed: an edge that verifies tokens on a worker thread (JWKS) could otherwise take
+            // them before the token. The answer also tells when the token expires, so it is refreshed in time.
+            awaitingAuth = true;
+            sendAuth(connectionToken);
+            authTimer = schedule(options.connectTimeout(), () -> {
+                if (gen == generation && awaitingAuth) {
+                    connectionLost(new ClientError(ErrorCode.CONNECTION_LOST, "no answer to auth from " + edge, null),
+                            null, false);
+                }
+            });
+        } else {
+            becomeOpen();
+        }
+        if (budget.spent()) {
+            readingPaused.set(true); // the budget's relief will request
+        } else {
+            c.request();
+        }
+    }
+
+    /** The connection may carry requests: resubscribe, flush what waited, tell the application. */
+    private void becomeOpen() {
+        awaitingAuth = false;
+        cancel(authTimer);
+        reconnects.opened(options.clock().instant());
+        log.atInfo().addKeyValue("edge", connectedEdge).addKeyValue("subscriptions", subscriptions.all().size())
                 .log("connected");
-        stateListeners.publish(states.moveTo(ConnectionState.OPEN, edge, null));
+        stateListeners.publish(states.moveTo(ConnectionState.OPEN, connectedEdge, null));
         threads.callbacks().execute(() -> opened.complete(null));
         for (RoomSubscription sub : subscriptions.all()) {
             if (!sub.isUnsubscribed()) {
@@ -235,14 +277,15 @@ final class ClientEngine {
             }
         }
         flushPublishes();
-        if (connectionToken != null) {
-            sendAuth(connectionToken); // the answer tells when the token expires, so it can be refreshed in time
-        }
-        if (budget.spent()) {
-            readingPaused.set(true); // the budget's relief will request
-        } else {
-            c.request();
-        }
+    }
+
+    /** A connection that may carry requests: open, and its token (if any) accepted. */
+    private boolean ready() {
+        return connection != null && !awaitingAuth;
+    }
+
+    private void reportError(ClientError error) {
+        options.errorListener().ifPresent(l -> threads.callbacks().execute(() -> l.accept(error)));
     }
 
     private static ClientError connectError(URI edge, Throwable error) {
@@ -262,17 +305,12 @@ final class ClientEngine {
     }
 
     /**
-     * The edge refused the token. With a token supplier that now gives a different token the client reconnects
-     * with it (and resumes); otherwise retrying would be refused the same way, so the client closes.
+     * The edge closed with 4401 or refused the token. When a token had been accepted on this connection it expired:
+     * a supplier that renews tokens gives a new one on the reconnect (which resumes). Otherwise retrying would be
+     * refused the same way, so the client closes.
      */
     private void unauthorized(ClientError cause) {
-        String fresh = null;
-        try {
-            fresh = options.tokenSupplier().map(s -> s.get()).orElse(null);
-        } catch (RuntimeException e) {
-            log.atWarn().setCause(e).log("token supplier failed");
-        }
-        if (fresh != null && !fresh.equals(connectionToken)) {
+        if (authedOnce && options.tokenRenews()) {
             connectionLost(cause, null, false);
         } else {
             shutdown(cause);
@@ -285,7 +323,14 @@ final class ClientEngine {
     }
 
     private void onAuthed(InboundFrame.AuthedFrame a) {
-        if (a.id() == null || a.id() != authRequestId || a.expiresAt() == null || a.expiresAt() < 0) {
+        if (a.id() == null || a.id() != authRequestId) {
+            return;
+        }
+        authedOnce = true;
+        if (awaitingAuth) {
+            becomeOpen();
+        }
+        if (a.expiresAt() == null || a.expiresAt() < 0 || !options.tokenRenews()) {
             return; // an edge without authentication answers -1: the token never expires there
         }
         cancel(refreshTimer);
@@ -297,12 +342,14 @@ final class ClientEngine {
             }
             try {
                 String token = options.tokenSupplier().map(s -> s.get()).orElse(null);
-                if (token != null) {
-                    connectionToken = token;
-                    sendAuth(token);
+                if (token == null || token.isEmpty()) {
+                    throw new IllegalStateException("the token supplier gave no token");
                 }
+                connectionToken = token;
+                sendAuth(token);
             } catch (RuntimeException e) {
                 log.atWarn().setCause(e).log("token supplier failed; the edge will close at the token's expiry");
+                reportError(new ClientError(ErrorCode.TOKEN_PROVIDER, "token supplier failed: " + e.getMessage(), null));
             }
         });
     }
@@ -337,6 +384,8 @@ final class ClientEngine {
     private void dropConnection(int closeCode) {
         generation++;
         cancel(refreshTimer);
+        cancel(authTimer);
+        awaitingAuth = false;
         if (connection != null) {
             if (closeCode > 0) {
                 connection.close(closeCode, "client going");
@@ -418,6 +467,9 @@ final class ClientEngine {
                 log.atWarn().addKeyValue("edge", connectedEdge).addKeyValue("problem", problem)
                         .log("frame from edge ignored");
             }
+            if (!problem.contains("unknown op")) {
+                reportError(new ClientError(ErrorCode.PROTOCOL, "frame from the edge ignored: " + problem, null));
+            }
         }
         long gen = generation;
         for (InboundFrame frame : parsed.frames()) {
@@ -453,7 +505,7 @@ final class ClientEngine {
             if (sub != null) {
                 log.atInfo().addKeyValue("room", d.room()).addKeyValue("count", d.count())
                         .addKeyValue("first", d.first()).addKeyValue("last", d.last()).log("edge dropped live events");
-                sub.deliverGap(sub.cursor().onDropped(d.first(), d.last()));
+                sub.deliverGap(sub.cursor().onDropped(d.count(), d.first(), d.last()));
             }
         } else if (frame instanceof InboundFrame.AuthedFrame a) {
             onAuthed(a);
@@ -515,9 +567,22 @@ final class ClientEngine {
             return;
         }
         if (e.id() != null && e.id() == authRequestId) {
-            // the current token stays in force until its expiry; then the edge closes with 4401 and the client
-            // reconnects if its supplier has a new token by then
+            authRequestId = -1;
+            if (awaitingAuth) {
+                // the token of a new connection: a retryable refusal (keys unavailable) is tried again, any other is
+                // final, since the same token would be refused the same way
+                if (code.retryable()) {
+                    reportError(error);
+                    connectionLost(error, null, false);
+                } else {
+                    shutdown(error); // the closed state carries the refusal
+                }
+                return;
+            }
+            // a refresh: the current token stays in force until its expiry; then the edge closes with 4401 and the
+            // client reconnects with a new token from its supplier
             log.atWarn().addKeyValue("code", e.code()).addKeyValue("message", e.message()).log("token refresh refused");
+            reportError(error);
             return;
         }
         if (e.id() == null && code == ErrorCode.UNAUTHORIZED) {
@@ -533,6 +598,7 @@ final class ClientEngine {
         }
         log.atWarn().addKeyValue("edge", connectedEdge).addKeyValue("code", e.code()).addKeyValue("id", e.id())
                 .addKeyValue("message", e.message()).log("error from edge");
+        reportError(error);
     }
 
     private void subscriptionRefused(RoomSubscription sub, ClientError error) {
@@ -546,7 +612,7 @@ final class ClientEngine {
                     .addKeyValue("delayMs", delay.toMillis()).log("subscribe refused; retrying");
             sub.deliverError(error);
             schedule(delay, () -> {
-                if (connection != null && subscriptions.get(sub.room()) == sub
+                if (ready() && subscriptions.get(sub.room()) == sub
                         && sub.status() == RoomSubscription.Status.NEW && !sub.isUnsubscribed()) {
                     sendSubscribe(sub);
                 }
@@ -642,7 +708,7 @@ final class ClientEngine {
                     return;
                 }
                 ClientError cause = CloseCodes.error(code, reason);
-                if (cause.code() == ErrorCode.UNAUTHORIZED) {
+                if (CloseCodes.classify(code) == CloseCodes.Action.RECONNECT_WITH_NEW_TOKEN) {
                     unauthorized(cause);
                 } else if (CloseCodes.classify(code) == CloseCodes.Action.STOP) {
                     shutdown(cause);

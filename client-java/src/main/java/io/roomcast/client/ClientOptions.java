@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 
@@ -22,6 +23,9 @@ public final class ClientOptions {
     private static final ClientOptions DEFAULTS = builder().build();
 
     private final Supplier<String> tokenSupplier;
+    private final boolean tokenRenews;
+    private final boolean tokenInUrl;
+    private final Consumer<ClientError> errorListener;
     private final BackoffPolicy backoff;
     private final Duration connectTimeout;
     private final Duration pingInterval;
@@ -42,6 +46,9 @@ public final class ClientOptions {
 
     private ClientOptions(Builder b) {
         this.tokenSupplier = b.tokenSupplier;
+        this.tokenRenews = b.tokenRenews;
+        this.tokenInUrl = b.tokenInUrl;
+        this.errorListener = b.errorListener;
         this.backoff = b.backoff;
         this.connectTimeout = b.connectTimeout;
         this.pingInterval = b.pingInterval;
@@ -74,6 +81,9 @@ public final class ClientOptions {
     public Builder toBuilder() {
         Builder b = new Builder();
         b.tokenSupplier = tokenSupplier;
+        b.tokenRenews = tokenRenews;
+        b.tokenInUrl = tokenInUrl;
+        b.errorListener = errorListener;
         b.backoff = backoff;
         b.connectTimeout = connectTimeout;
         b.pingInterval = pingInterval;
@@ -95,12 +105,38 @@ public final class ClientOptions {
     }
 
     /**
-     * The token sent as {@code ?token=}: asked before every connection attempt, before every refresh on an open
-     * connection ({@code auth} frame at 80 % of the token's lifetime), and after a 4401 (a different token means the
-     * client reconnects with it instead of closing). It runs on the client's loop thread: keep it fast.
+     * The token, sent in an {@code auth} frame as the first frame of every connection (never in the URL unless
+     * {@link #tokenInUrl()}); subscribes and publishes wait for the edge's {@code authed}. Asked before every
+     * connection attempt and, for a {@link Builder#tokenSupplier supplier}, again when 80 % of the token's lifetime
+     * has passed (sent on the open connection). It runs on the client's loop thread: keep it fast.
      */
     public Optional<Supplier<String>> tokenSupplier() {
         return Optional.ofNullable(tokenSupplier);
+    }
+
+    /**
+     * Whether the token comes from a supplier that can give a fresh one: then it is refreshed before expiry, and a
+     * 4401 close after the token was accepted reconnects with a new token instead of closing the client.
+     */
+    public boolean tokenRenews() {
+        return tokenRenews;
+    }
+
+    /**
+     * Whether the token also goes in the connection URL as {@code ?token=}. Default false. For tools only: URLs end up
+     * in proxy and access logs, so applications must not use it.
+     */
+    public boolean tokenInUrl() {
+        return tokenInUrl;
+    }
+
+    /**
+     * Receives problems that belong to no subscription or publish: frames from the edge that do not follow the
+     * protocol ({@link ErrorCode#PROTOCOL}), error frames that answer no request, a refused token refresh, a failing
+     * token supplier ({@link ErrorCode#TOKEN_PROVIDER}). Called on the listener executor. Empty = they are only logged.
+     */
+    public Optional<Consumer<ClientError>> errorListener() {
+        return Optional.ofNullable(errorListener);
     }
 
     public BackoffPolicy backoff() {
@@ -192,6 +228,9 @@ public final class ClientOptions {
     /** Builds {@link ClientOptions}; every setter validates its argument, so a built instance is always valid. */
     public static final class Builder {
         private Supplier<String> tokenSupplier;
+        private boolean tokenRenews;
+        private boolean tokenInUrl;
+        private Consumer<ClientError> errorListener;
         private BackoffPolicy backoff = BackoffPolicy.ofDefaults();
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration pingInterval = Duration.ofSeconds(30);
@@ -219,12 +258,29 @@ public final class ClientOptions {
                 throw new IllegalArgumentException("token must not be empty (use null for none)");
             }
             this.tokenSupplier = token == null ? null : () -> token;
+            this.tokenRenews = false;
             return this;
         }
 
-        /** A token asked for before every connection attempt (for tokens that expire); null for none. */
+        /**
+         * A token asked for before every connection attempt and before the current token expires (for tokens that
+         * expire); null for none.
+         */
         public Builder tokenSupplier(Supplier<String> supplier) {
             this.tokenSupplier = supplier;
+            this.tokenRenews = supplier != null;
+            return this;
+        }
+
+        /** Also send the token as {@code ?token=} in the URL: for tools only, see {@link ClientOptions#tokenInUrl()}. */
+        public Builder tokenInUrl(boolean inUrl) {
+            this.tokenInUrl = inUrl;
+            return this;
+        }
+
+        /** See {@link ClientOptions#errorListener()}; null for none. */
+        public Builder errorListener(Consumer<ClientError> listener) {
+            this.errorListener = listener;
             return this;
         }
 

@@ -9,7 +9,9 @@ package io.roomcast.client;
 final class CloseCodes {
 
     /** What the client does after a close. */
-    enum Action { RECONNECT, STOP }
+    enum Action { RECONNECT, STOP, RECONNECT_WITH_NEW_TOKEN }
+
+    static final int UNAUTHORIZED = 4401;
 
     static final int NORMAL = 1000;
 
@@ -17,6 +19,9 @@ final class CloseCodes {
     }
 
     static Action classify(int code) {
+        if (code == UNAUTHORIZED) {
+            return Action.RECONNECT_WITH_NEW_TOKEN;
+        }
         if (code >= 4000 && code <= 4399) {
             return Action.RECONNECT;
         }
@@ -24,7 +29,7 @@ final class CloseCodes {
             return Action.STOP;
         }
         return switch (code) {
-            case NORMAL, 1003, 1007, 1008, 1009 -> Action.STOP;
+            case NORMAL, 1002, 1003, 1007, 1008, 1009 -> Action.STOP;
             default -> Action.RECONNECT;
         };
     }
@@ -37,7 +42,7 @@ final class CloseCodes {
             case 1008 -> ErrorCode.FORBIDDEN;
             case 1009 -> ErrorCode.TOO_LARGE;
             case 4029 -> ErrorCode.RATE_LIMITED;
-            case 1003, 1007 -> ErrorCode.PROTOCOL;
+            case 1002, 1003, 1007 -> ErrorCode.PROTOCOL;
             default -> classify(code) == Action.STOP ? ErrorCode.CLOSED : ErrorCode.CONNECTION_LOST;
         };
         return new ClientError(errorCode, text, null);

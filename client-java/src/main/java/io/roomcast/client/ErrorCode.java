@@ -25,7 +25,7 @@ public enum ErrorCode {
     /** A bug on the edge. */
     INTERNAL("internal", Origin.EDGE, true),
     /** A code the edge sent that this client version does not know; the message carries the raw code. */
-    UNKNOWN("unknown", Origin.EDGE, false),
+    UNKNOWN("unknown", Origin.CLIENT, false),
 
     /** The publish was not acknowledged within {@link ClientOptions#publishTimeout()}. It may still be written. */
     TIMEOUT("timeout", Origin.CLIENT, true),
@@ -39,9 +39,13 @@ public enum ErrorCode {
     /** The client is closed (by {@link RoomcastClient#close()} or a fatal error). */
     CLOSED("closed", Origin.CLIENT, false),
     /** The edge sent a frame that does not follow the protocol. */
-    PROTOCOL("protocol", Origin.CLIENT, false);
+    PROTOCOL("protocol", Origin.CLIENT, false),
+    /** The application's token supplier failed or gave no token. */
+    TOKEN_PROVIDER("token_provider", Origin.CLIENT, true),
+    /** An application callback threw; reported, never allowed to break the connection. */
+    LISTENER("listener", Origin.CLIENT, false);
 
-    /** Who raised the error. */
+    /** Who raised the error ({@code unknown} counts as the client's: the edge never sends it). */
     public enum Origin { EDGE, CLIENT }
 
     private final String wireName;

@@ -50,10 +50,10 @@ final class RoomCursor {
         if (Boolean.FALSE.equals(recovered)) {
             gap = gapInfo != null
                     ? new Gap(room, gapInfo.reason(), gapInfo.after(), gapInfo.resumeAt(), newEpoch)
-                    : new Gap(room, "unknown", askedAfter, -1, newEpoch);
+                    : new Gap(room, Gap.UNKNOWN, askedAfter, -1, newEpoch);
         } else if (requested instanceof From.After after && !after.epoch().equals(newEpoch)) {
             // an edge must not claim recovery across epochs; never let offsets of two histories mix silently
-            gap = new Gap(room, "epoch", after.offset(), -1, newEpoch);
+            gap = new Gap(room, Gap.EPOCH, after.offset(), -1, newEpoch);
         }
         if (gap != null) {
             lastOffset = gap.resumeAt() >= 0 ? gap.resumeAt() - 1 : null;
@@ -80,9 +80,9 @@ final class RoomCursor {
      * Applies {@code dropped}: the edge skipped live events up to {@code last} for a lossy subscription; they are not
      * fetched again on a resume. Returns the gap to report.
      */
-    Gap onDropped(long first, long last) {
+    Gap onDropped(long count, long first, long last) {
         onLive(last);
-        return new Gap(room, "dropped", first - 1, last + 1, epoch);
+        return Gap.dropped(room, count, first, last, epoch);
     }
 
     /** The resumable position, once both an epoch and an offset are known. */

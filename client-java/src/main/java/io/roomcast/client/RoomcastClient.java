@@ -20,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
  * ({@link BackoffPolicy}), each attempt going to the next of the given edges, round-robin, so a client fails over to
  * another edge when one dies. An app-level {@code ping} goes out every {@link ClientOptions#pingInterval()}; no
  * {@code pong} within {@link ClientOptions#pongTimeout()} counts as a lost connection. The client stops for good on
- * {@link #close()} and on fatal errors: close code 1000, 1003, 1007, 1008, 1009 or 4400-4999, a handshake refused with
+ * {@link #close()} and on fatal errors: close code 1000, 1002, 1003, 1007, 1008, 1009 or 4400-4999, a handshake refused with
  * HTTP 403, and {@code unauthorized} (close 4401, HTTP 401 or an {@code unauthorized} error without request id) unless
  * the {@link ClientOptions#tokenSupplier() token supplier} now gives a different token, with which it reconnects. With
  * a token, the client also refreshes it on the open connection ({@code auth} frame) once 80 % of its lifetime has

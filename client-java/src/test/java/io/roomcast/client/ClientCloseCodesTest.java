@@ -26,7 +26,7 @@ class ClientCloseCodesTest {
             "4029, RECONNECT, RATE_LIMITED",
             "4399, RECONNECT, CONNECTION_LOST",
             "4400, STOP, CLOSED",
-            "4401, STOP, UNAUTHORIZED",
+            "4401, RECONNECT_WITH_NEW_TOKEN, UNAUTHORIZED",
             "4999, STOP, CLOSED"})
     void shouldClassifyCloseCodes(int code, CloseCodes.Action action, ErrorCode error) {
         assertThat(CloseCodes.classify(code)).isEqualTo(action);

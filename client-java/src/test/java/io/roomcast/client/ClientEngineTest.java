@@ -467,14 +467,36 @@ class ClientEngineTest {
     }
 
     @Test
-    void shouldSendTheTokenOnEveryAttempt() {
+    void shouldSendTheTokenInAnAuthFrameOnEveryAttemptAndNeverInTheUrl() {
         int[] n = {0};
         connect(options().tokenSupplier(() -> "t" + (++n[0])).build());
         FakeTransport.FakeConnection a = transport.nextAttempt();
+        assertThat(a.awaitSent("auth").get("token").asText()).isEqualTo("t1");
         a.handler.onFailure(new IOException("x"));
-        transport.nextAttempt();
-        assertThat(transport.uris).containsExactly(URI.create("ws://edge-a:8080/ws?token=t1"),
-                URI.create("ws://edge-b:8080/ws?token=t2"));
+        FakeTransport.FakeConnection b = transport.nextAttempt();
+        assertThat(b.awaitSent("auth").get("token").asText()).isEqualTo("t2");
+        assertThat(transport.uris).containsExactly(EDGE_A, EDGE_B);
+    }
+
+    @Test
+    void shouldPutTheTokenInTheUrlOnlyWhenAskedTo() {
+        connect(options().token("t1").tokenInUrl(true).build());
+        FakeTransport.FakeConnection a = transport.nextAttempt();
+        assertThat(a.uri).isEqualTo(URI.create("ws://edge-a:8080/ws?token=t1"));
+        assertThat(a.awaitSent("auth").get("token").asText()).isEqualTo("t1");
+    }
+
+    @Test
+    void shouldWaitForAuthedBeforeSubscribing() {
+        connect(options().token("t1").build());
+        client.subscribe(ROOM, From.earliest(), new RecordingListener());
+        FakeTransport.FakeConnection a = transport.nextAttempt();
+        JsonNode auth = a.awaitSent("auth");
+        await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(2)).until(() -> a.countSent("subscribe") == 0);
+        assertThat(client.state()).isEqualTo(ConnectionState.CONNECTING);
+        a.push("{\"op\":\"authed\",\"id\":" + auth.get("id") + ",\"expiresAt\":-1}");
+        a.awaitSent("subscribe");
+        await().until(() -> client.state() == ConnectionState.OPEN);
     }
 
     @Test
@@ -494,19 +516,20 @@ class ClientEngineTest {
     }
 
     @Test
-    void shouldReconnectAfter4401WhenTheSupplierHasANewToken() {
+    void shouldReconnectWithANewTokenAfter4401OnceATokenWasAcceptedAndStopOtherwise() {
         String[] token = {"old"};
         connect(options().tokenSupplier(() -> token[0]).build());
         FakeTransport.FakeConnection a = transport.nextAttempt();
+        JsonNode auth = a.awaitSent("auth");
+        a.push("{\"op\":\"authed\",\"id\":" + auth.get("id") + ",\"expiresAt\":-1}");
         await().until(() -> client.state() == ConnectionState.OPEN);
         token[0] = "new";
         a.handler.onClosed(4401, "unauthorized: expired");
         FakeTransport.FakeConnection b = transport.nextAttempt();
-        assertThat(b.uri.getQuery()).isEqualTo("token=new");
-        await().until(() -> client.state() == ConnectionState.OPEN);
+        assertThat(b.awaitSent("auth").get("token").asText()).isEqualTo("new");
 
-        // the same token again would be refused the same way: the client stops
-        b.handler.onClosed(4401, "unauthorized: expired");
+        // refused before any token was accepted on this connection: the same supplier would be refused again
+        b.handler.onClosed(4401, "unauthorized: bad_signature");
         await().until(() -> client.state() == ConnectionState.CLOSED);
     }
 

@@ -150,7 +150,10 @@ class ClientReconnectIT {
             await().until(() -> bad.state() == ConnectionState.CLOSED);
             await().until(() -> !changes.isEmpty() && changes.get(changes.size() - 1).current() == ConnectionState.CLOSED);
             assertThat(changes.get(changes.size() - 1).cause().code()).isEqualTo(ErrorCode.UNAUTHORIZED);
-            assertThat(edge.connections.get()).isEqualTo(accepted);
+            // the token went in an auth frame on one connection; refused, it is not tried again
+            assertThat(edge.connections.get()).isEqualTo(accepted + 1);
+            assertThat(edge.received.stream().filter(f -> f.path("op").asText().equals("auth")).map(f -> f.path("token").asText()))
+                    .containsExactly("bad");
         } finally {
             bad.close();
         }

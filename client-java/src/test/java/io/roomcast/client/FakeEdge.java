@@ -206,6 +206,15 @@ final class FakeEdge implements AutoCloseable {
                     send(ch, pong);
                 }
             }
+            case "auth" -> {
+                if (req.path("token").asText().contains("bad")) {
+                    send(ch, error(id, "unauthorized", "token refused: bad_signature"));
+                } else {
+                    ObjectNode authed = obj("authed");
+                    authed.set("id", id);
+                    send(ch, authed.put("expiresAt", -1));
+                }
+            }
             default -> send(ch, error(id, "bad_request", "unknown op"));
         }
     }

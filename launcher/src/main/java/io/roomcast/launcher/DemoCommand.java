@@ -60,13 +60,17 @@ final class DemoCommand implements Callable<Integer> {
         shutdown.started(ModelProducer.start(ModelProducerConfig.builder(kafka.bootstrapServers()).partitions(4).build(), edge.meters()));
         shutdown.started(LogShipper.start(ShipperConfig.of(kafka.bootstrapServers(),
                 List.of(SourceConfig.file(logFile.toString(), DEMO_LOG_ROOM))), edge.meters(), null));
+        DemoWelcome.post(edge);
         System.out.println();
         System.out.println("Roomcast demo is running.");
-        System.out.println("  web UI     " + edge.url() + "/");
+        System.out.println("  apps       " + edge.url() + "/");
+        System.out.println("  chat       " + edge.url() + "/chat?room=" + DemoWelcome.ROOM.value() + "   (@model asks the simulated model)");
+        System.out.println("  logs       " + edge.url() + "/logs?room=" + DEMO_LOG_ROOM);
+        System.out.println("  status     " + edge.url() + "/status");
         System.out.println("  WebSocket  " + edge.wsUrl());
         System.out.println("  metrics    " + edge.url() + "/metrics");
         System.out.println("  model      a simulated LLM answers every {\"op\":\"publish\",\"type\":\"prompt\",\"data\":{\"text\":\"...\"}} in chat:* rooms");
-        System.out.println("  logs       room " + DEMO_LOG_ROOM + " (this demo's own log, shipped from " + logFile + ")");
+        System.out.println("  log file   " + logFile + " (shipped into " + DEMO_LOG_ROOM + ")");
         System.out.println("  Kafka      " + kafka.bootstrapServers() + "  (data in " + data.toAbsolutePath() + ")");
         System.out.println("Ctrl-C stops everything.");
         return shutdown.await();

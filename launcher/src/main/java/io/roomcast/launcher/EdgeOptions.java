@@ -18,6 +18,10 @@ final class EdgeOptions {
             description = "replication factor of topics Roomcast creates; -1 = the broker's default")
     short replicationFactor;
 
+    @Option(names = "--min-insync-replicas", defaultValue = "${env:ROOMCAST_MIN_INSYNC_REPLICAS:--1}",
+            description = "min.insync.replicas of topics Roomcast creates (2 at replication factor 3); -1 = the broker's default")
+    int minInsyncReplicas;
+
     @Option(names = "--namespace", paramLabel = "NAME=key:value,...",
             description = "add or change a namespace, repeatable: e.g. chat=partitions:8,retention:P7D,history:1000,policy:lossless "
                     + "or metrics=topic:roomcast.metrics,policy:latest-only (keys: topic, partitions, retention, history, policy)")
@@ -35,8 +39,14 @@ final class EdgeOptions {
     @Option(names = "--history-readers", defaultValue = "${env:ROOMCAST_HISTORY_READERS:-2}", description = "Kafka reader threads for replays (default: ${DEFAULT-VALUE})")
     int historyReaders;
 
+    @Option(names = "--history-cache-bytes", defaultValue = "${env:ROOMCAST_HISTORY_CACHE_BYTES:-268435456}", description = "bytes of events all room history caches of the edge may hold (default: ${DEFAULT-VALUE})")
+    long historyCacheBytes;
+
     @Option(names = "--drain-delay", defaultValue = "${env:ROOMCAST_DRAIN_DELAY:-PT5S}", description = "spread of client reconnects on drain, ISO-8601 (default: ${DEFAULT-VALUE})")
     Duration drainDelay;
+
+    @Option(names = "--status-interval", defaultValue = "${env:ROOMCAST_STATUS_INTERVAL:-PT5S}", description = "how often the edge reports into sys:edges, ISO-8601; PT0S turns it off (default: ${DEFAULT-VALUE})")
+    Duration statusInterval;
 
     @Option(names = "--jwt-secret", defaultValue = "${env:ROOMCAST_JWT_SECRET}", description = "HS256 shared secret (32+ bytes); enables authentication")
     String jwtSecret;
@@ -80,6 +90,22 @@ final class EdgeOptions {
     @Option(names = "--admin-token", defaultValue = "${env:ROOMCAST_ADMIN_TOKEN}", description = "enables /admin/connections with this bearer token (16+ characters)")
     String adminToken;
 
+    @Option(names = "--allow-query-token", defaultValue = "${env:ROOMCAST_ALLOW_QUERY_TOKEN:-false}", arity = "0..1",
+            description = "accept tokens in the handshake URL (?token=); off by default because URLs are logged: clients send an auth frame")
+    boolean allowQueryToken;
+
+    @Option(names = "--trusted-proxies", split = ",", defaultValue = "${env:ROOMCAST_TRUSTED_PROXIES}",
+            description = "address blocks of proxies whose Forwarded / X-Forwarded-For headers name the client, e.g. 10.0.0.0/8,fd00::/8 (default: none)")
+    java.util.List<String> trustedProxies;
+
+    @Option(names = "--management-port", defaultValue = "${env:ROOMCAST_MANAGEMENT_PORT:--1}",
+            description = "separate listener for /metrics and /admin; -1 = none: they answer only local, unproxied requests or the admin token (default: ${DEFAULT-VALUE})")
+    int managementPort;
+
+    @Option(names = "--management-host", defaultValue = "${env:ROOMCAST_MANAGEMENT_HOST:-127.0.0.1}",
+            description = "address of the management listener (default: ${DEFAULT-VALUE})")
+    String managementHost;
+
     private io.roomcast.edge.auth.AuthConfig auth() {
         return io.roomcast.edge.auth.AuthConfig.builder()
                 .hs256Secret(jwtSecret)
@@ -90,15 +116,20 @@ final class EdgeOptions {
                 .anonymousSubscribe(anonymousSubscribe == null ? java.util.List.of() : anonymousSubscribe)
                 .anonymousPublish(anonymousPublish == null ? java.util.List.of() : anonymousPublish)
                 .allowedOrigins(allowedOrigins == null ? java.util.List.of() : allowedOrigins)
+                .allowQueryToken(allowQueryToken)
                 .build();
     }
 
     EdgeConfig toConfig(String kafka, int port, KafkaClientProperties kafkaProperties) {
         EdgeConfig.Builder b = EdgeConfig.builder(kafka).host(host).port(port)
-                .replicationFactor(replicationFactor).outboundLimit(outboundLimit).maxFrameBytes(maxFrameBytes)
+                .replicationFactor(replicationFactor).minInsyncReplicas(minInsyncReplicas).outboundLimit(outboundLimit).maxFrameBytes(maxFrameBytes)
                 .maxPayloadBytes(Math.max(1, maxFrameBytes - 4096)).maxSubscriptionsPerConnection(maxSubscriptions)
-                .historyReaders(historyReaders).drainDelay(drainDelay).auth(auth()).adminToken(adminToken)
-                .framesPerSecond(framesPerSecond).publishesPerSecond(publishesPerSecond).kafkaProperties(kafkaProperties);
+                .historyReaders(historyReaders).historyCacheBytes(historyCacheBytes).drainDelay(drainDelay).auth(auth()).adminToken(adminToken)
+                .framesPerSecond(framesPerSecond).publishesPerSecond(publishesPerSecond).kafkaProperties(kafkaProperties)
+                .http(io.roomcast.edge.http.HttpSettings.ofDefaults()
+                        .withTrustedProxies(io.roomcast.edge.http.TrustedProxies.parse(trustedProxies))
+                        .withManagement(managementHost, managementPort))
+                .statusInterval(statusInterval);
         if (promptsPerMinute.size() != 2) {
             throw new IllegalArgumentException("--prompts-per-minute takes two numbers: per room and per user, e.g. 60,20");
         }

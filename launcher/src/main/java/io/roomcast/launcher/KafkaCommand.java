@@ -2,17 +2,28 @@ package io.roomcast.launcher;
 
 import io.roomcast.kafka.embedded.EmbeddedKafka;
 import io.roomcast.kafka.embedded.EmbeddedKafkaConfig;
+import io.roomcast.kafka.embedded.KafkaCluster;
+import io.roomcast.kafka.embedded.KafkaClusterConfig;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code roomcast kafka}: the embedded single-node Kafka broker alone. */
+/**
+ * {@code roomcast kafka}: a real Kafka on this machine, no Docker. One broker runs in this
+ * process; {@code --brokers 3} runs a replicated cluster of child JVMs (RF 3, min ISR 2).
+ */
 @Command(name = "kafka", mixinStandardHelpOptions = true,
-        description = "Run a real single-node Apache Kafka broker (KRaft) in this process.")
+        description = "Run a real Apache Kafka (KRaft): one broker in this process, or --brokers N child processes.")
 final class KafkaCommand implements Callable<Integer> {
-    @Option(names = "--port", defaultValue = "${env:ROOMCAST_KAFKA_PORT:-9092}", description = "client port (default: ${DEFAULT-VALUE})")
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--port", defaultValue = "${env:ROOMCAST_KAFKA_PORT:-9092}",
+            description = "client port; with --brokers N, node n listens on port+n-1 (default: ${DEFAULT-VALUE})")
     int port;
 
     @Option(names = "--host", defaultValue = "${env:ROOMCAST_KAFKA_HOST:-127.0.0.1}", description = "address to bind and advertise (default: ${DEFAULT-VALUE})")
@@ -24,12 +35,28 @@ final class KafkaCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "4", description = "default partitions of new topics (default: ${DEFAULT-VALUE})")
     int partitions;
 
+    @Option(names = "--brokers", defaultValue = "1",
+            description = "1 = a single broker in this process; 2..9 = a cluster of child JVMs with replication factor min(3, N) "
+                    + "and min.insync.replicas 2 at RF 3 (default: ${DEFAULT-VALUE})")
+    int brokers;
+
     @Override
     public Integer call() throws Exception {
+        if (brokers < 1 || brokers > 9) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--brokers must be 1..9, was " + brokers);
+        }
         Shutdown shutdown = new Shutdown();
-        EmbeddedKafka kafka = shutdown.started(EmbeddedKafka.start(
-                new EmbeddedKafkaConfig(host, port, data.toAbsolutePath(), partitions, java.util.Map.of())));
-        System.out.println("Kafka is running at " + kafka.bootstrapServers() + " (data in " + data.toAbsolutePath() + "). Ctrl-C stops it.");
+        if (brokers == 1) {
+            EmbeddedKafka kafka = shutdown.started(EmbeddedKafka.start(
+                    new EmbeddedKafkaConfig(host, port, data.toAbsolutePath(), partitions, Map.of())));
+            System.out.println("Kafka is running at " + kafka.bootstrapServers() + " (data in " + data.toAbsolutePath() + "). Ctrl-C stops it.");
+        } else {
+            KafkaCluster cluster = shutdown.started(KafkaCluster.start(new KafkaClusterConfig(host, port, data.toAbsolutePath(),
+                    brokers, partitions, KafkaClusterConfig.DEFAULT_JVM_OPTIONS, Map.of())));
+            System.out.println("Kafka cluster of " + brokers + " brokers is running at " + cluster.bootstrapServers()
+                    + " (replication factor " + cluster.config().replicationFactor() + ", min.insync.replicas "
+                    + cluster.config().minInsyncReplicas() + ", data in " + data.toAbsolutePath() + "). Ctrl-C stops it.");
+        }
         return shutdown.await();
     }
 }

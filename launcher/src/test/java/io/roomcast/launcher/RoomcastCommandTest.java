@@ -26,7 +26,10 @@ class RoomcastCommandTest {
             "edge --kafka-property bootstrap.servers=elsewhere:9092", "edge --kafka-property noequals",
             "edge --kafka-config /nonexistent/kafka.properties", "edge --publishes-per-second 0", "edge --frames-per-second lots",
             "edge --prompts-per-minute 60", "edge --prompts-per-minute 0,5", "edge --prompts-per-minute x,y",
-            "demo --kafka-config /etc/kafka.properties", "demo --namespace chat=policy:sometimes", "demo --outbound-limit 0"})
+            "demo --kafka-config /etc/kafka.properties", "demo --namespace chat=policy:sometimes", "demo --outbound-limit 0",
+            "kafka --brokers 0", "kafka --brokers 12", "kafka --brokers three",
+            "edge --trusted-proxies 10.0.0.0/33", "edge --trusted-proxies proxy.example.com", "edge --management-port 70000",
+            "edge --management-port -2"})
     void shouldRefuseGarbageArgumentsWithAClearMessage(String line) {
         StringWriter err = new StringWriter();
         int code = run(err, line.split(" "));

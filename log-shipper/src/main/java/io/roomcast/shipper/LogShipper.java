@@ -170,7 +170,7 @@ public final class LogShipper implements AutoCloseable {
                 for (LogSource source : sources) {
                     RoomName room = RoomName.of(source.config().room());
                     String topic = config.topicFor(source.config());
-                    int partition = RoomPartitioner.partition(room, admin.ensure(topic));
+                    int partition = RoomPartitioner.partition(room, admin.ensure(config.topics().specFor(source.config().room(), topic)));
                     targets.put(source, new Target(room, topic, partition));
                 }
                 Map<LogSource, Set<FileIdentity>> found = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package io.roomcast.shipper;
 
+import io.roomcast.topic.TopicPolicy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,6 +43,14 @@ public final class ShipperCommand implements Callable<Integer> {
 
     @Option(names = "--room", paramLabel = "ROOM", description = "room to ship into, for example logs:api")
     private String room;
+
+    @Option(names = "--replication-factor", defaultValue = "${env:ROOMCAST_REPLICATION_FACTOR:--1}",
+            description = "replication factor of topics Roomcast creates; -1 = the broker's default")
+    short replicationFactor;
+
+    @Option(names = "--min-insync-replicas", defaultValue = "${env:ROOMCAST_MIN_INSYNC_REPLICAS:--1}",
+            description = "min.insync.replicas of topics Roomcast creates (2 at replication factor 3); -1 = the broker's default")
+    int minInsyncReplicas;
 
     @Option(names = "--stdin", description = "ship standard input into --room")
     private boolean stdin;
@@ -120,6 +129,12 @@ public final class ShipperCommand implements Callable<Integer> {
         if (sources.isEmpty() && problems.isEmpty()) {
             problems.add("nothing to ship: give --file PATTERN --room ROOM, --stdin --room ROOM, or --config FILE with sources");
         }
+        TopicPolicy policy = TopicPolicy.brokerDefaults();
+        try {
+            policy = new TopicPolicy(replicationFactor, minInsyncReplicas);
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
         if (!problems.isEmpty()) {
             throw new InvalidConfigException("invalid arguments", problems);
         }
@@ -128,7 +143,7 @@ public final class ShipperCommand implements Callable<Integer> {
                 : System.getenv().getOrDefault("ROOMCAST_KAFKA", "localhost:9092");
         String hostName = host != null ? host : file != null && file.host() != null ? file.host() : ShipperConfig.localHostName();
         return new ShipperConfig(servers, hostName, sources,
-                TopicLayout.of(file == null ? Map.of() : file.topics()),
+                TopicLayout.of(file == null ? Map.of() : file.topics()).withPolicy(policy),
                 file == null ? ShipperSettings.defaults() : file.settings(),
                 file == null ? Map.of() : file.kafkaProperties(),
                 file != null && file.zone() != null ? file.zone() : ZoneId.systemDefault());

@@ -1,23 +1,17 @@
 package io.roomcast.shipper;
 
+import io.roomcast.topic.TopicMaker;
+import io.roomcast.topic.TopicSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
+import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * Creates the topics the shipper writes to when they are missing (with the broker's default
- * partition count and replication factor) and tells their partition counts. Short-lived: one
+ * Creates the topics the shipper writes to when they are missing (through broker-core's topic
+ * policy, see {@link TopicLayout}) and tells their partition counts. Short-lived: one
  * per start-up attempt, used by the shipper thread.
  */
 final class TopicAdmin implements AutoCloseable {
@@ -39,30 +33,9 @@ final class TopicAdmin implements AutoCloseable {
         this.timeoutMillis = timeoutMillis;
     }
 
-    /** Creates {@code topic} if missing and returns its partition count. */
-    int ensure(String topic) throws TimeoutException, ExecutionException, InterruptedException {
-        try {
-            admin.createTopics(List.of(new NewTopic(topic, Optional.empty(), Optional.empty())))
-                    .all().get(timeoutMillis, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw e;
-            }
-        }
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-        while (true) {
-            try {
-                TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames()
-                        .get(timeoutMillis, TimeUnit.MILLISECONDS).get(topic);
-                return description.partitions().size();
-            } catch (ExecutionException e) {
-                // A topic just created may not be known to the broker answering yet.
-                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
-                    throw e;
-                }
-                TimeUnit.MILLISECONDS.sleep(50);
-            }
-        }
+    /** Creates the topic if missing (warning when it exists with another shape) and returns its partition count. */
+    int ensure(TopicSpec spec) {
+        return TopicMaker.ensure(admin, spec, Duration.ofMillis(timeoutMillis)).partitions().size();
     }
 
     @Override

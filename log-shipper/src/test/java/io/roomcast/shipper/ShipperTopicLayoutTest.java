@@ -2,6 +2,8 @@ package io.roomcast.shipper;
 
 import io.roomcast.room.Namespaces;
 import io.roomcast.room.RoomName;
+import io.roomcast.topic.TopicPolicy;
+import io.roomcast.topic.TopicSpec;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -28,6 +30,16 @@ class ShipperTopicLayoutTest {
         assertThat(layout.topicFor("audit:x")).isEqualTo("roomcast.audit");
         // @ and / are allowed in namespaces but not in topic names
         assertThat(layout.topicFor("team@a/b:x")).isEqualTo("roomcast.team_a_b");
+    }
+
+    @Test
+    void shouldCreateTopicsThroughBrokerCoresPolicyWithTheNamespacesShape() {
+        TopicLayout layout = TopicLayout.defaults().withPolicy(TopicPolicy.replicated());
+
+        TopicSpec logs = layout.specFor("logs:api", "roomcast.logs");
+        assertThat(logs).isEqualTo(TopicPolicy.replicated().forNamespace(Namespaces.ofDefaults().find("logs").orElseThrow()));
+        assertThat(layout.specFor("audit:x", "roomcast.audit").configs()).containsEntry("retention.ms", "604800000")
+                .containsEntry("min.insync.replicas", "2");
     }
 
     @Test

@@ -27,7 +27,7 @@ final class ConversationAssembler {
         this.maxAnswerChars = maxAnswerChars;
     }
 
-    void add(RoomEvent event) {
+    void add(RoomRecord event) {
         if (EventTypes.PROMPT.equals(event.type())) {
             try {
                 turns.put(event.generationId(), new Builder(prompts.prompt(event.value()).text()));

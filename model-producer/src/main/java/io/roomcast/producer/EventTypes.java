@@ -14,6 +14,11 @@ public final class EventTypes {
     public static final String DONE = "generation.done";
     public static final String CANCELLED = "generation.cancelled";
     public static final String ERROR = "generation.error";
+    /**
+     * Written after the terminal event: the whole answer as one event, so that compacting readers
+     * can show it in place of its tokens.
+     */
+    public static final String MESSAGE = "generation.message";
     /** An operational log line, in the log rooms. */
     public static final String LOG = "log";
 

@@ -61,6 +61,22 @@ public final class GenerationEvents {
         return base(id).put("code", failure.code()).put("message", failure.message());
     }
 
+    /**
+     * {@code {"generationId","status","text","tokens","replaces":{"from","to"}}}: the assembled
+     * answer after the terminal event; {@code status} is {@code done}, {@code cancelled} or
+     * {@code error}; {@code replaces} is the offset range of this attempt's tokens (null without
+     * tokens). Token offsets are not contiguous: other events of the room and partition lie between.
+     */
+    public ObjectNode message(GenerationId id, String status, String text, int tokens, long firstTokenOffset, long lastTokenOffset) {
+        ObjectNode data = base(id).put("status", status).put("text", text).put("tokens", tokens);
+        if (tokens > 0 && firstTokenOffset >= 0 && lastTokenOffset >= firstTokenOffset) {
+            data.putObject("replaces").put("from", firstTokenOffset).put("to", lastTokenOffset);
+        } else {
+            data.putNull("replaces");
+        }
+        return data;
+    }
+
     private ObjectNode base(GenerationId id) {
         return json.createObjectNode().put("generationId", id.value());
     }

@@ -113,7 +113,7 @@ final class GenerationMonitor {
         log.atWarn().addKeyValue("generationId", id).addKeyValue("room", room).addKeyValue("reason", reason).log("cannot publish to Kafka");
     }
 
-    void ignored(RoomEvent event, String reason) {
+    void ignored(RoomRecord event, String reason) {
         registry.counter("roomcast.producer.events.ignored", "backend", backend).increment();
         log.atWarn().addKeyValue("topic", event.partition().topic()).addKeyValue("partition", event.partition().partition())
                 .addKeyValue("offset", event.offset()).addKeyValue("type", event.type()).addKeyValue("reason", reason).log("event ignored");

@@ -11,6 +11,6 @@ record GenerationServices(
         RoomPublisher publisher,
         GenerationEvents events,
         PromptParser prompts,
-        RoomHistory history,
+        ConversationReader history,
         GenerationMonitor monitor) {
 }

@@ -8,6 +8,7 @@ import io.roomcast.producer.backend.StreamChunk;
 import io.roomcast.producer.backend.StreamHandle;
 import io.roomcast.producer.backend.TokenStream;
 import io.roomcast.producer.backend.Usage;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Answers one prompt: checks the room's log for an earlier attempt (after a takeover), rebuilds
  * the conversation, takes a bulkhead slot, streams the model's answer into the room as
  * {@code generation.started} (or {@code generation.restarted}), {@code token}s numbered from 0,
- * and exactly one terminal event, which it waits to see acknowledged by Kafka.
+ * and exactly one terminal event, which it waits to see acknowledged by Kafka, followed by
+ * {@code generation.message}: the assembled answer, which compacting readers show instead of the tokens.
  *
  * <p>{@link #call()} runs on the partition's worker thread; {@link #cancel()} and
  * {@link #abandon()} may be called from any thread and take effect within one token interval:
@@ -43,7 +45,7 @@ final class GenerationTask {
     private enum Abort { CANCEL, ABANDON }
 
     private final GenerationServices services;
-    private final RoomEvent prompt;
+    private final RoomRecord prompt;
     private final long replayEnd;
     private final GenerationId id;
     private final AtomicReference<Abort> abort = new AtomicReference<>();
@@ -51,12 +53,17 @@ final class GenerationTask {
     private final StreamHandle handle = new StreamHandle();
     private final AtomicReference<Throwable> publishFailure = new AtomicReference<>();
     private long startNanos;
+    /** This attempt's answer so far, for {@code generation.message}; bounded by {@code maxAnswerTokens}. */
+    private final StringBuilder answerText = new StringBuilder();
+    private int tokensSent;
+    private CompletableFuture<RecordMetadata> firstToken;
+    private CompletableFuture<RecordMetadata> lastToken;
 
     /**
      * @param replayEnd the partition's end offset when this process was assigned it: a prompt
      *                  below it may already have been (partly) answered by a previous owner
      */
-    GenerationTask(GenerationServices services, RoomEvent prompt, long replayEnd) {
+    GenerationTask(GenerationServices services, RoomRecord prompt, long replayEnd) {
         this.services = services;
         this.prompt = prompt;
         this.replayEnd = replayEnd;
@@ -67,7 +74,7 @@ final class GenerationTask {
         return id;
     }
 
-    RoomEvent prompt() {
+    RoomRecord prompt() {
         return prompt;
     }
 
@@ -163,7 +170,13 @@ final class GenerationTask {
                 if (seq == services.config().maxAnswerTokens()) {
                     return done("length", Usage.unknown().orCounted(seq), seq, toFirstToken);
                 }
-                send(EventTypes.TOKEN, services.events().token(id, seq++, ((StreamChunk.Token) chunk).text()));
+                String text = ((StreamChunk.Token) chunk).text();
+                lastToken = send(EventTypes.TOKEN, services.events().token(id, seq++, text));
+                if (firstToken == null) {
+                    firstToken = lastToken;
+                }
+                answerText.append(text);
+                tokensSent++;
                 services.monitor().token();
                 try {
                     chunk = await(services.backend().next(stream));
@@ -182,6 +195,7 @@ final class GenerationTask {
         Duration elapsed = elapsed();
         if (publish(EventTypes.DONE, services.events().done(id, finishReason, usage, elapsed.toMillis()))) {
             services.monitor().done(id, prompt.room(), finishReason, tokens, elapsed, toFirstToken);
+            writeMessage("done");
             return Outcome.ANSWERED;
         }
         return settle();
@@ -195,6 +209,7 @@ final class GenerationTask {
         Duration elapsed = elapsed();
         if (publish(EventTypes.CANCELLED, services.events().cancelled(id, tokens, elapsed.toMillis()))) {
             services.monitor().cancelled(id, prompt.room(), tokens, elapsed);
+            writeMessage("cancelled");
             return Outcome.ANSWERED;
         }
         return settle();
@@ -203,6 +218,7 @@ final class GenerationTask {
     private Outcome fail(GenerationFailure failure) throws InterruptedException {
         if (publish(EventTypes.ERROR, services.events().error(id, failure))) {
             services.monitor().failed(id, prompt.room(), failure, elapsed());
+            writeMessage("error");
             return Outcome.ANSWERED;
         }
         return settle();
@@ -225,6 +241,7 @@ final class GenerationTask {
             }
             if (publish(EventTypes.ERROR, data)) {
                 services.monitor().failed(id, prompt.room(), failure, elapsed());
+                writeMessage("error");
                 return Outcome.ANSWERED;
             }
             backoff = Math.min(backoff * 2, MAX_PUBLISH_BACKOFF_MS);
@@ -249,13 +266,36 @@ final class GenerationTask {
     }
 
     /** Sends without waiting for the acknowledgement; a failure is noticed before the next token. */
-    private void send(String type, ObjectNode data) {
-        services.publisher().publish(prompt.partition().topic(), prompt.room(), type, data)
-                .whenComplete((metadata, failure) -> {
-                    if (failure != null && publishFailure.compareAndSet(null, failure)) {
-                        services.monitor().publishFailed(id, prompt.room(), failure.getMessage());
-                    }
-                });
+    private CompletableFuture<RecordMetadata> send(String type, ObjectNode data) {
+        CompletableFuture<RecordMetadata> sent = services.publisher().publish(prompt.partition().topic(), prompt.room(), type, data);
+        sent.whenComplete((metadata, failure) -> {
+            if (failure != null && publishFailure.compareAndSet(null, failure)) {
+                services.monitor().publishFailed(id, prompt.room(), failure.getMessage());
+            }
+        });
+        return sent;
+    }
+
+    /**
+     * Writes {@code generation.message} after the terminal event was acknowledged. Kafka kept the
+     * order of this producer's writes to the partition, so every acknowledged token's offset is
+     * known by now. A failure is logged only: the room still holds the tokens, which compacting
+     * readers then show as a partial answer (see docs/protocol.md).
+     */
+    private void writeMessage(String status) throws InterruptedException {
+        ObjectNode data = services.events().message(id, status, answerText.toString(), tokensSent, offsetOf(firstToken), offsetOf(lastToken));
+        try {
+            services.publisher().publish(prompt.partition().topic(), prompt.room(), EventTypes.MESSAGE, data).get();
+        } catch (ExecutionException e) {
+            services.monitor().publishFailed(id, prompt.room(), "generation.message: " + e.getCause().getMessage());
+        }
+    }
+
+    private static long offsetOf(CompletableFuture<RecordMetadata> sent) {
+        if (sent == null || !sent.isDone() || sent.isCompletedExceptionally()) {
+            return -1;
+        }
+        return sent.join().offset();
     }
 
     private boolean acquireSlot() {

@@ -25,8 +25,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -62,10 +62,11 @@ public final class ModelProducer implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final ModelBackend backend;
     private final RoomPublisher publisher;
-    private final RoomHistory history;
+    private final ConversationReader history;
     private final PromptLoop loop;
     private final Thread loopThread;
     private final GuardedBackend guarded;
+    private final ProducerStatus status;
 
     private ModelProducer(ModelProducerConfig config, MeterRegistry registry) {
         this.config = config;
@@ -84,7 +85,7 @@ public final class ModelProducer implements AutoCloseable {
                 registry.counter("roomcast.producer.log.events.dropped"), config.publishLogs());
         PromptParser prompts = new PromptParser(json, config.maxPromptChars(), config.maxAnswerTokens());
         int slots = config.resilience().maxConcurrentGenerations();
-        this.history = new RoomHistory(() -> new KafkaConsumer<>(readerProperties()), slots, json, prompts,
+        this.history = new ConversationReader(() -> new KafkaConsumer<>(readerProperties()), slots, json, prompts,
                 config.maxContextRecords(), 64 * 1024, HISTORY_READ_TIMEOUT);
         Duration slotWait = config.resilience().bulkheadMaxWait().compareTo(Duration.ofMillis(100)) < 0
                 ? config.resilience().bulkheadMaxWait() : Duration.ofMillis(100);
@@ -96,6 +97,8 @@ public final class ModelProducer implements AutoCloseable {
                 history, monitor);
         this.loop = new PromptLoop(new KafkaConsumer<>(groupProperties()), config.namespaceTopics().values(), services, workers);
         this.loopThread = new Thread(loop, "model-producer-consumer");
+        this.status = config.publishLogs() ? new ProducerStatus(registry, publisher, json, ProducerStatus.topicBeside(config.logsTopic()),
+                hostName() + ":" + ProcessHandle.current().pid(), backend.name(), Duration.ofSeconds(5), Clock.systemUTC()) : null;
     }
 
     /** Creates missing topics and starts consuming. */
@@ -106,11 +109,17 @@ public final class ModelProducer implements AutoCloseable {
     /** As {@link #start(ModelProducerConfig)}, reporting metrics to {@code registry}. */
     public static ModelProducer start(ModelProducerConfig config, MeterRegistry registry) {
         try (Admin admin = Admin.create(adminProperties(config))) {
-            List<String> topics = new ArrayList<>(config.namespaceTopics().values());
+            Map<String, String> topics = new LinkedHashMap<>();
+            config.namespaceTopics().forEach((namespace, topic) -> topics.putIfAbsent(topic, namespace));
             if (config.publishLogs()) {
-                topics.add(config.logsTopic());
+                topics.putIfAbsent(config.logsTopic(), "logs");
             }
-            TopicSetup.ensure(admin, topics, config.partitions(), Duration.ofSeconds(30));
+            TopicSetup.ensure(admin, topics, config.partitions(), config.topicPolicy(), Duration.ofSeconds(30));
+            if (config.publishLogs()) {
+                // The system room's topic, as edges create it (one partition, one day), for the status reports.
+                TopicSetup.ensure(admin, Map.of(ProducerStatus.topicBeside(config.logsTopic()), "sys=retention:P1D"), 1,
+                        config.topicPolicy(), Duration.ofSeconds(30));
+            }
         }
         ModelProducer producer = new ModelProducer(config, registry);
         producer.loopThread.start();
@@ -151,6 +160,9 @@ public final class ModelProducer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (status != null) {
+            status.close();
+        }
         loop.stop();
         try {
             loopThread.join(Duration.ofSeconds(30).toMillis());

@@ -8,6 +8,8 @@ import io.roomcast.room.NamespaceSpec;
 import io.roomcast.room.Namespaces;
 import io.roomcast.room.RoomName;
 
+import io.roomcast.topic.TopicPolicy;
+
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,6 +24,7 @@ import java.util.Set;
  * @param groupId the consumer group all producers of a deployment share
  * @param namespaceTopics the namespaces with generation enabled and their topics ({@code chat -> roomcast.chat})
  * @param partitions partition count for topics this producer creates when they are missing
+ * @param topicPolicy replication of topics this producer creates, the same for every Roomcast process
  *        (default: broker-core's namespace default, {@link #DEFAULT_PARTITIONS})
  * @param backend {@code sim} or {@code openai}
  * @param openAi the OpenAI-compatible server (required for {@code openai})
@@ -46,6 +49,7 @@ public record ModelProducerConfig(
         String groupId,
         Map<String, String> namespaceTopics,
         int partitions,
+        TopicPolicy topicPolicy,
         String backend,
         OpenAiSettings openAi,
         SimSettings sim,
@@ -80,6 +84,7 @@ public record ModelProducerConfig(
         systemPrompt = systemPrompt == null ? "" : systemPrompt;
         Objects.requireNonNull(sendTimeout, "sendTimeout");
         Objects.requireNonNull(logsTopic, "logsTopic");
+        Objects.requireNonNull(topicPolicy, "topicPolicy");
         Objects.requireNonNull(logRoom, "logRoom");
         kafkaOverrides = Map.copyOf(kafkaOverrides);
         if (bootstrapServers.isBlank() || groupId.isBlank()) {
@@ -121,6 +126,7 @@ public record ModelProducerConfig(
         b.groupId = groupId;
         b.namespaceTopics = new LinkedHashMap<>(namespaceTopics);
         b.partitions = partitions;
+        b.topicPolicy = topicPolicy;
         b.backend = backend;
         b.openAi = openAi;
         b.sim = sim;
@@ -155,6 +161,7 @@ public record ModelProducerConfig(
         private String groupId = "roomcast-model-producer";
         private Map<String, String> namespaceTopics = new LinkedHashMap<>(Map.of("chat", defaultTopic("chat")));
         private int partitions = DEFAULT_PARTITIONS;
+        private TopicPolicy topicPolicy = TopicPolicy.brokerDefaults();
         private String backend = SIM;
         private OpenAiSettings openAi;
         private SimSettings sim = SimSettings.defaults();
@@ -272,8 +279,13 @@ public record ModelProducerConfig(
             return this;
         }
 
+        public Builder topicPolicy(TopicPolicy value) {
+            topicPolicy = value;
+            return this;
+        }
+
         public ModelProducerConfig build() {
-            return new ModelProducerConfig(bootstrapServers, groupId, namespaceTopics, partitions, backend, openAi, sim, resilience,
+            return new ModelProducerConfig(bootstrapServers, groupId, namespaceTopics, partitions, topicPolicy, backend, openAi, sim, resilience,
                     allowedModels, systemPrompt, maxTurns, maxContextRecords, maxPromptChars, maxAnswerTokens, partitionQueue,
                     maxInFlightSends, sendTimeout, logsTopic, logRoom, publishLogs, kafkaOverrides);
         }

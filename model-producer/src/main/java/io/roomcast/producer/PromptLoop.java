@@ -104,7 +104,7 @@ final class PromptLoop implements Runnable {
                 continue;
             }
             for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
-                RoomEvent event = RoomEvent.of(record);
+                RoomRecord event = RoomRecord.of(record);
                 if (!handle(state, event)) {
                     // the worker's queue is full: read this prompt again once it has room
                     consumer.seek(tp, record.offset());
@@ -118,7 +118,7 @@ final class PromptLoop implements Runnable {
     }
 
     /** Acts on one event; {@code false} if it is a prompt the worker has no room for. */
-    private boolean handle(PartitionState state, RoomEvent event) {
+    private boolean handle(PartitionState state, RoomRecord event) {
         boolean prompt = EventTypes.PROMPT.equals(event.type());
         if (!prompt && !EventTypes.CANCEL.equals(event.type())) {
             return true; // messages, and our own output, are not for us

@@ -58,6 +58,6 @@ class ProducerConversationTest {
     }
 
     private void add(long offset, String type, String data) {
-        assembler.add(new RoomEvent(TP, offset, RoomName.of("chat:a"), type, data.getBytes(StandardCharsets.UTF_8), 0));
+        assembler.add(new RoomRecord(TP, offset, RoomName.of("chat:a"), type, data.getBytes(StandardCharsets.UTF_8), 0));
     }
 }

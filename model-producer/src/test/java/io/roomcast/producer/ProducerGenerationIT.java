@@ -86,14 +86,22 @@ class ProducerGenerationIT {
         assertThat(started.data().path("promptOffset").asLong()).isEqualTo(events.get(0).offset());
         assertThat(started.data().path("model").asText()).isEqualTo("sim");
 
-        List<Event> tokens = events.subList(2, events.size() - 1);
+        List<Event> tokens = events.subList(2, events.size() - 2);
         assertThat(tokens).allSatisfy(t -> assertThat(t.type()).isEqualTo(EventTypes.TOKEN));
         assertThat(tokens).extracting(t -> t.data().path("seq").asInt()).containsExactlyElementsOf(IntStream.range(0, tokens.size()).boxed().toList());
         assertThat(tokens.size()).isBetween(10, 20);
         assertThat(tail.answer(room, id)).containsAnyOf("history", "replay", "rooms");
 
-        Event done = events.get(events.size() - 1);
+        Event done = events.get(events.size() - 2);
         assertThat(done.type()).isEqualTo(EventTypes.DONE);
+        Event message = events.get(events.size() - 1);
+        assertThat(message.type()).isEqualTo(EventTypes.MESSAGE);
+        assertThat(message.generationId()).isEqualTo(id);
+        assertThat(message.data().path("status").asText()).isEqualTo("done");
+        assertThat(message.data().path("text").asText()).isEqualTo(tail.answer(room, id));
+        assertThat(message.data().path("tokens").asInt()).isEqualTo(tokens.size());
+        assertThat(message.data().path("replaces").path("from").asLong()).isEqualTo(tokens.get(0).offset());
+        assertThat(message.data().path("replaces").path("to").asLong()).isEqualTo(tokens.get(tokens.size() - 1).offset());
         assertThat(done.data().path("finishReason").asText()).isEqualTo("stop");
         assertThat(done.data().path("usage").path("completionTokens").asInt()).isEqualTo(tokens.size());
         assertThat(done.data().path("usage").path("promptTokens").asInt()).isPositive();
@@ -139,8 +147,12 @@ class ProducerGenerationIT {
         await().atMost(WAIT).until(() -> tail.ended(room, id));
 
         List<Event> events = tail.events(room);
-        Event last = events.get(events.size() - 1);
+        Event last = events.get(events.size() - 2);
         assertThat(last.type()).isEqualTo(EventTypes.CANCELLED);
+        Event message = events.get(events.size() - 1);
+        assertThat(message.data().path("status").asText()).isEqualTo("cancelled");
+        assertThat(message.data().path("text").asText()).isEqualTo(tail.answer(room, id));
+        assertThat(message.data().path("tokens").asInt()).isEqualTo(last.data().path("tokens").asInt());
         assertThat(last.data().path("tokens").asInt()).isEqualTo(tail.events(room, EventTypes.TOKEN).size()).isLessThan(200);
         long cancelOffset = tail.events(room, EventTypes.CANCEL).get(0).offset();
         // at most one token was already on its way when the cancel was read
@@ -184,6 +196,10 @@ class ProducerGenerationIT {
         assertThat(errorCode(huge)).isEqualTo("too_large");
         assertThat(errorCode(binary)).isEqualTo("bad_request");
         assertThat(errorCode(badModel)).isEqualTo("model_not_allowed");
+        Event failed = tail.message(room, notJson);
+        assertThat(failed.data().path("status").asText()).isEqualTo("error");
+        assertThat(failed.data().path("text").asText()).isEmpty();
+        assertThat(failed.data().path("replaces").isNull()).isTrue();
         assertThat(tail.events(room, EventTypes.STARTED)).extracting(Event::generationId).containsExactly(otherModel, valid);
         assertThat(tail.events(room, EventTypes.STARTED).get(0).data().path("model").asText()).isEqualTo("sim-large");
         assertThat(tail.events(room, EventTypes.DONE)).extracting(Event::generationId).containsExactly(otherModel, valid);

@@ -49,7 +49,9 @@ class ProducerRebalanceIT {
             }
 
             for (String[] prompt : prompts) {
-                List<Event> events = tail.events(prompt[0]).stream().filter(e -> prompt[1].equals(e.generationId())).toList();
+                List<Event> events = tail.events(prompt[0]).stream().filter(e -> prompt[1].equals(e.generationId()))
+                        .filter(e -> !EventTypes.MESSAGE.equals(e.type())).toList();
+                assertThat(tail.message(prompt[0], prompt[1]).data().path("text").asText()).isEqualTo(tail.answer(prompt[0], prompt[1]));
                 assertThat(events).filteredOn(e -> EventTypes.TERMINAL.contains(e.type())).extracting(Event::type).containsExactly(EventTypes.DONE);
                 assertThat(events.get(events.size() - 1).type()).isEqualTo(EventTypes.DONE);
                 int lastRestart = IntStream.range(0, events.size()).filter(i -> EventTypes.RESTARTED.equals(events.get(i).type())).max().orElse(0);

@@ -53,7 +53,7 @@ final class RoomTail implements AutoCloseable {
         }
         lastPoll = System.nanoTime();
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
-            RoomEvent event = RoomEvent.of(record);
+            RoomRecord event = RoomRecord.of(record);
             rooms.computeIfAbsent(String.valueOf(event.room()), r -> new ArrayList<>())
                     .add(new Event(record.offset(), event.type(), parse(record.value())));
         }
@@ -66,9 +66,16 @@ final class RoomTail implements AutoCloseable {
         return events(room).stream().filter(e -> wanted.contains(e.type())).collect(Collectors.toList());
     }
 
-    /** Whether the generation has ended in the room. */
+    /** Whether the generation has ended in the room: its terminal event and its {@code generation.message} are there. */
     boolean ended(String room, String generationId) {
-        return events(room).stream().anyMatch(e -> EventTypes.TERMINAL.contains(e.type()) && generationId.equals(e.generationId()));
+        List<Event> events = events(room);
+        return events.stream().anyMatch(e -> EventTypes.TERMINAL.contains(e.type()) && generationId.equals(e.generationId()))
+                && events.stream().anyMatch(e -> EventTypes.MESSAGE.equals(e.type()) && generationId.equals(e.generationId()));
+    }
+
+    /** The generation's {@code generation.message}. */
+    Event message(String room, String generationId) {
+        return events(room, EventTypes.MESSAGE).stream().filter(e -> generationId.equals(e.generationId())).findFirst().orElseThrow();
     }
 
     /** The answer text of a generation: its tokens after the last restart marker. */

@@ -2,6 +2,8 @@ package io.roomcast.testkit;
 
 import io.roomcast.kafka.embedded.EmbeddedKafka;
 import io.roomcast.kafka.embedded.EmbeddedKafkaConfig;
+import io.roomcast.kafka.embedded.KafkaCluster;
+import io.roomcast.kafka.embedded.KafkaClusterConfig;
 import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.utility.DockerImageName;
 
@@ -45,6 +47,14 @@ public final class TestKafka {
     /** A broker of the test's own, on a directory it may restart from; the caller closes it. */
     public static EmbeddedKafka startPrivate(Path dataDir) {
         return EmbeddedKafka.start(EmbeddedKafkaConfig.of(0, dataDir));
+    }
+
+    /**
+     * A three-broker cluster of the test's own (child JVMs: RF 3, {@code min.insync.replicas} 2,
+     * unclean leader election off), for tests that kill, restart or move brokers; the caller closes it.
+     */
+    public static KafkaCluster startCluster(Path dataDir) {
+        return KafkaCluster.start(KafkaClusterConfig.of(3, dataDir));
     }
 
     private static String mode() {

@@ -2,6 +2,8 @@ package io.roomcast.edge;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.roomcast.edge.auth.EdgeSecurity;
+import io.roomcast.edge.ephemeral.Ephemeral;
+import io.roomcast.edge.presence.Presence;
 import io.roomcast.edge.publish.Publishing;
 import io.roomcast.history.HistoryReader;
 import io.roomcast.live.LiveTail;
@@ -15,5 +17,6 @@ import java.util.concurrent.ExecutorService;
  * everything that may wait (topic lookups, catch-ups, publishes) off Undertow's IO threads.
  */
 public record Backbone(TopicRegistry topics, LiveTail live, HistoryReader history, Publisher publisher, Publishing publishing,
-                       ExecutorService worker, EdgeSecurity security, EdgeConfig config, MeterRegistry meters) {
+                       ExecutorService worker, EdgeSecurity security, EdgeConfig config, MeterRegistry meters,
+                       Presence presence, Ephemeral ephemeral) {
 }

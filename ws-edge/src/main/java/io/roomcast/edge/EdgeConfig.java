@@ -1,8 +1,13 @@
 package io.roomcast.edge;
 
 import io.roomcast.edge.auth.AuthConfig;
+import io.roomcast.history.HistoryLimits;
+import io.roomcast.edge.http.HttpSettings;
+import io.roomcast.edge.ephemeral.EphemeralConfig;
+import io.roomcast.edge.presence.PresenceConfig;
 import io.roomcast.edge.publish.PublishSettings;
 import io.roomcast.room.Namespaces;
+import io.roomcast.topic.TopicPolicy;
 
 import java.time.Duration;
 import java.util.Map;
@@ -17,7 +22,7 @@ public record EdgeConfig(
         int port,
         String kafkaBootstrap,
         Namespaces namespaces,
-        short replicationFactor,
+        TopicPolicy topicPolicy,
         int outboundLimit,
         int handoverBufferLimit,
         int historyReaders,
@@ -48,6 +53,11 @@ public record EdgeConfig(
         KafkaClientProperties kafkaProperties,
         Duration dedupeWindow,
         int dedupeEntries,
+        HistoryLimits historyLimits,
+        HttpSettings http,
+        PresenceConfig presence,
+        EphemeralConfig ephemeral,
+        Duration statusInterval,
         PublishSettings publish) {
 
     public EdgeConfig {
@@ -93,6 +103,14 @@ public record EdgeConfig(
         Objects.requireNonNull(kafkaProperties, "kafkaProperties");
         positive("dedupeWindow", dedupeWindow);
         range("dedupeEntries", dedupeEntries, 1, 100_000_000);
+        Objects.requireNonNull(historyLimits, "historyLimits");
+        Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(presence, "presence");
+        Objects.requireNonNull(ephemeral, "ephemeral");
+        Objects.requireNonNull(statusInterval, "statusInterval");
+        if (statusInterval.isNegative() || (!statusInterval.isZero() && statusInterval.toMillis() < 100)) {
+            throw new IllegalArgumentException("statusInterval must be 0 (off) or at least 100ms, was " + statusInterval);
+        }
         Objects.requireNonNull(publish, "publish");
     }
 
@@ -135,6 +153,7 @@ public record EdgeConfig(
         private final String kafkaBootstrap;
         private Namespaces namespaces = Namespaces.ofDefaults();
         private short replicationFactor = -1;
+        private int minInsyncReplicas = -1;
         private int outboundLimit = 100;
         private int handoverBufferLimit = 10_000;
         private int historyReaders = 2;
@@ -165,6 +184,11 @@ public record EdgeConfig(
         private KafkaClientProperties kafkaProperties = KafkaClientProperties.NONE;
         private Duration dedupeWindow = Duration.ofMinutes(5);
         private int dedupeEntries = 100_000;
+        private HistoryLimits historyLimits = HistoryLimits.DEFAULTS;
+        private HttpSettings http = HttpSettings.ofDefaults();
+        private PresenceConfig presence = PresenceConfig.ofDefaults();
+        private EphemeralConfig ephemeral = EphemeralConfig.ofDefaults();
+        private Duration statusInterval = Duration.ofSeconds(5);
         private PublishSettings publish = PublishSettings.defaults();
 
         private Builder(String kafkaBootstrap) {
@@ -175,6 +199,7 @@ public record EdgeConfig(
         public Builder port(int v) { port = v; return this; }
         public Builder namespaces(Namespaces v) { namespaces = v; return this; }
         public Builder replicationFactor(short v) { replicationFactor = v; return this; }
+        public Builder minInsyncReplicas(int v) { minInsyncReplicas = v; return this; }
         public Builder outboundLimit(int v) { outboundLimit = v; return this; }
         public Builder handoverBufferLimit(int v) { handoverBufferLimit = v; return this; }
         public Builder historyReaders(int v) { historyReaders = v; return this; }
@@ -205,15 +230,24 @@ public record EdgeConfig(
         public Builder kafkaProperties(KafkaClientProperties v) { kafkaProperties = v; return this; }
         public Builder dedupeWindow(Duration v) { dedupeWindow = v; return this; }
         public Builder dedupeEntries(int v) { dedupeEntries = v; return this; }
+        public Builder historyReadTimeout(Duration v) { historyLimits = historyLimits.withReadTimeout(v); return this; }
+        public Builder historyScanRecords(int v) { historyLimits = historyLimits.withScanRecords(v); return this; }
+        public Builder historyCacheBytes(long v) { historyLimits = historyLimits.withCacheBytes(v); return this; }
+        public Builder historyReadsPerConnection(int v) { historyLimits = historyLimits.withReadsPerConnection(v); return this; }
+        public Builder http(HttpSettings v) { http = v; return this; }
+        public Builder presence(PresenceConfig v) { presence = v; return this; }
+        public Builder ephemeral(EphemeralConfig v) { ephemeral = v; return this; }
+        public Builder statusInterval(Duration v) { statusInterval = v; return this; }
         public Builder publish(PublishSettings v) { publish = v; return this; }
 
         public EdgeConfig build() {
-            return new EdgeConfig(host, port, kafkaBootstrap, namespaces, replicationFactor, outboundLimit, handoverBufferLimit,
+            return new EdgeConfig(host, port, kafkaBootstrap, namespaces, new TopicPolicy(replicationFactor, minInsyncReplicas), outboundLimit, handoverBufferLimit,
                     historyReaders, historyQueueLimit, historyReadAttempts, idleRoomsPerPartition, maxSubscriptionsPerConnection,
                     maxFrameBytes, maxPayloadBytes, workerThreads, workerQueueLimit, topicCacheTtl, drainDelay,
                     dropWindow, pingInterval, heartbeatTimeout, writeTimeout, maxConnections, maxConnectionsPerIp,
                     connectAttemptsPerIpPerSecond, framesPerSecond, publishesPerSecond, rateLimitStrikes, adminToken, auth,
-                    producerOverrides, consumerOverrides, kafkaProperties, dedupeWindow, dedupeEntries, publish);
+                    producerOverrides, consumerOverrides, kafkaProperties, dedupeWindow, dedupeEntries, historyLimits, http, presence, ephemeral,
+                    statusInterval, publish);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.roomcast.edge;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -9,11 +10,21 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.roomcast.edge.auth.AuthException;
 import io.roomcast.edge.auth.EdgeSecurity;
+import io.roomcast.edge.ephemeral.Ephemeral;
+import io.roomcast.edge.presence.Presence;
+import io.roomcast.edge.directory.DirectoryHandler;
+import io.roomcast.edge.directory.RecordingPublisher;
+import io.roomcast.edge.directory.RoomDirectory;
 import io.roomcast.edge.http.AdminHandler;
+import io.roomcast.edge.http.AppPages;
 import io.roomcast.edge.http.AuthHandshake;
+import io.roomcast.edge.http.CachedProbe;
+import io.roomcast.edge.http.ClientAddress;
 import io.roomcast.edge.http.ConnectionCounts;
 import io.roomcast.edge.http.ConnectionGate;
 import io.roomcast.edge.http.HealthHandler;
+import io.roomcast.edge.http.Liveness;
+import io.roomcast.edge.http.ManagementGuard;
 import io.roomcast.edge.http.MetricsHandler;
 import io.roomcast.edge.protocol.CloseCode;
 import io.roomcast.edge.protocol.FrameParser;
@@ -24,21 +35,32 @@ import io.roomcast.edge.session.Heartbeats;
 import io.roomcast.edge.publish.Publishing;
 import io.roomcast.edge.publish.PublishSettings;
 import io.roomcast.edge.publish.RecentPublishes;
+import io.roomcast.edge.session.IoFlusher;
 import io.roomcast.edge.session.OutboundMetrics;
 import io.roomcast.edge.session.Session;
 import io.roomcast.edge.session.SessionMetrics;
+import io.roomcast.edge.openai.ChatCompletions;
+import io.roomcast.edge.sse.SseTransport;
+import io.roomcast.edge.status.StatusReporter;
+import io.roomcast.edge.status.SystemRooms;
 import io.roomcast.history.KafkaHistoryReader;
 import io.roomcast.live.LiveTail;
 import io.roomcast.publish.KafkaPublisher;
 import io.roomcast.publish.PublishLookup;
+import io.roomcast.room.Namespace;
+import io.roomcast.room.Namespaces;
 import io.roomcast.topic.TopicRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.handlers.PathHandler;
 import io.undertow.server.handlers.resource.ClassPathResourceManager;
 import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.spi.WebSocketHttpExchange;
 import org.slf4j.Logger;
+import org.xnio.XnioIoThread;
+import org.xnio.XnioWorker;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
@@ -68,6 +90,10 @@ public final class EdgeServer implements AutoCloseable {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final AtomicLong connectionIds = new AtomicLong();
     private final java.util.concurrent.ScheduledExecutorService sweeper;
+    private final Liveness liveness;
+    private final SseTransport sse;
+    private volatile StatusReporter status;
+    private final RoomDirectory directory;
     private volatile boolean draining;
     private volatile boolean closed;
 
@@ -78,12 +104,14 @@ public final class EdgeServer implements AutoCloseable {
         new JvmThreadMetrics().bindTo(meters);
         new ProcessorMetrics().bindTo(meters);
         new JvmGcMetrics().bindTo(meters);
-        TopicRegistry topics = new TopicRegistry(config.kafkaBootstrap(), config.adminSettings(), config.namespaces(),
-                config.replicationFactor(), config.topicCacheTtl(), Clock.systemUTC());
-        LiveTail live = new LiveTail(config.kafkaBootstrap(), config.consumerSettings(), config.idleRoomsPerPartition(), meters);
+        Namespaces namespaces = SystemRooms.including(config.namespaces());
+        TopicRegistry topics = new TopicRegistry(config.kafkaBootstrap(), config.adminSettings(), namespaces,
+                config.topicPolicy(), config.topicCacheTtl(), Clock.systemUTC());
+        LiveTail live = new LiveTail(config.kafkaBootstrap(), config.consumerSettings(), config.idleRoomsPerPartition(),
+                config.historyLimits().cacheBytes(), meters);
         KafkaHistoryReader history = new KafkaHistoryReader(config.kafkaBootstrap(), config.consumerSettings(),
-                config.historyReaders(), config.historyQueueLimit(), meters);
-        KafkaPublisher publisher = new KafkaPublisher(config.kafkaBootstrap(), config.namespaces(), config.producerSettings(), meters);
+                config.historyReaders(), config.historyQueueLimit(), config.historyLimits(), meters);
+        KafkaPublisher publisher = new KafkaPublisher(config.kafkaBootstrap(), namespaces, config.producerSettings(), meters);
         ThreadPoolExecutor worker = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(config.workerQueueLimit()), namedThreads("roomcast-worker"));
         Gauge.builder("roomcast.worker.queue", worker, w -> w.getQueue().size())
@@ -94,25 +122,37 @@ public final class EdgeServer implements AutoCloseable {
         } else {
             log.atInfo().addKeyValue("auth", config.auth().describe()).log("authentication configured");
         }
+        this.directory = new RoomDirectory(config.kafkaBootstrap(), config.adminSettings(), RoomDirectory.topicBeside(
+                namespaces.find(Namespace.DEFAULT_NAME).map(Namespace::topic).orElse("roomcast.events")), 10_000, Duration.ofMinutes(1),
+                Clock.systemUTC(), meters);
         PublishSettings publish = config.publish();
-        Publishing publishing = new Publishing(publisher, topics,
+        Publishing publishing = new Publishing(new RecordingPublisher(publisher, directory), topics,
                 new PublishLookup(config.kafkaBootstrap(), config.consumerSettings(),
                         new PublishLookup.Limits(publish.retryLookupRecords(), publish.retryLookupBytes(), publish.retryLookupQueue()), meters),
                 new RecentPublishes(config.dedupeEntries(), config.dedupeWindow(), Clock.systemUTC(), meters), publish,
                 config.dedupeWindow(), worker, Clock.systemUTC(), meters);
-        this.backbone = new Backbone(topics, live, history, publisher, publishing, worker, security, config, meters);
+        // Side topics are created (or found) now: a Kafka that is down here fails the start, as the first lookup would.
+        Presence presence = new Presence(config.presence(), topics, config.kafkaBootstrap(), config.consumerSettings(),
+                config.producerSettings(), Clock.systemUTC(), meters);
+        Ephemeral ephemeral = new Ephemeral(config.ephemeral(), topics, config.kafkaBootstrap(), config.consumerSettings(),
+                config.producerSettings(), Clock.systemUTC(), meters);
+        this.backbone = new Backbone(topics, live, history, publisher, publishing, worker, security, config, meters, presence, ephemeral);
         Gauge.builder("roomcast.connections", sessions, Map::size).description("open WebSocket connections").register(meters);
         Gauge.builder("roomcast.subscriptions", sessions, s -> s.values().stream().mapToInt(Session::subscriptionCount).sum())
                 .description("active subscriptions").register(meters);
 
         SessionMetrics sessionMetrics = new SessionMetrics(meters);
         OutboundMetrics outboundMetrics = new OutboundMetrics(meters);
+        IoFlusher.PerThread flushers = new IoFlusher.PerThread();
         FrameParser parser = new FrameParser();
         ConnectionCounts counts = new ConnectionCounts();
         WebSocketConnectionCallback onConnect = (WebSocketHttpExchange exchange, WebSocketChannel channel) -> {
             String id = Long.toString(connectionIds.incrementAndGet(), 36) + "-" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36);
-            String remote = String.valueOf(channel.getSourceAddress());
-            Session session = new Session(id, remote, channel, backbone, sessionMetrics, outboundMetrics);
+            ClientAddress client = exchange.getAttachment(ClientAddress.KEY);
+            String remote = client == null || channel.getSourceAddress() == null
+                    || client.address() == null || client.address().equals(channel.getSourceAddress().getAddress())
+                    ? String.valueOf(channel.getSourceAddress()) : client + " via " + channel.getSourceAddress();
+            Session session = new Session(id, remote, channel, backbone, sessionMetrics, outboundMetrics, flushers);
             if (draining) {
                 session.close(CloseCode.GOING_AWAY);
                 return;
@@ -126,8 +166,7 @@ public final class EdgeServer implements AutoCloseable {
             }
             session.authenticated(exchange.getAttachment(AuthHandshake.PRINCIPAL));
             sessions.put(id, session);
-            Runnable uncount = counts.opened(channel.getSourceAddress() == null ? "unknown"
-                    : channel.getSourceAddress().getAddress().getHostAddress());
+            Runnable uncount = counts.opened(client == null ? "unknown" : client.limitKey());
             channel.addCloseTask(ch -> {
                 uncount.run();
                 sessions.remove(id);
@@ -138,24 +177,56 @@ public final class EdgeServer implements AutoCloseable {
             channel.resumeReceives();
             log.atDebug().addKeyValue("session", id).addKeyValue("remote", remote).log("connection opened");
         };
-        HealthHandler health = new HealthHandler(this);
+        this.liveness = new Liveness(config.http().livenessTimeout(), System::nanoTime);
+        liveness.require("live tail stopped", live::isRunning);
+        liveness.watch("live tail loop", live::lastLoopNanos);
+        Counter probes = Counter.builder("roomcast.readiness.probes")
+                .description("Kafka probes made by /readyz (cached for readinessCacheTtl)").register(meters);
+        HealthHandler health = new HealthHandler(liveness, () -> draining, live::isRunning,
+                new CachedProbe(() -> topics.reachable(Duration.ofSeconds(2)), config.http().readinessCacheTtl(), System::nanoTime,
+                        probes::increment));
         ConnectionGate gate = new ConnectionGate(new AuthHandshake(Handlers.websocket(onConnect), security, worker), counts, config, meters);
         this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(namedThreads("roomcast-heartbeat"));
         sweeper.scheduleWithFixedDelay(new Heartbeats(sessions.values(), config, meters),
                 Math.min(1000, config.pingInterval().toMillis()), Math.min(1000, config.pingInterval().toMillis()), TimeUnit.MILLISECONDS);
         sweeper.scheduleWithFixedDelay(new EpochWatch(sessions.values(), topics, worker),
                 config.topicCacheTtl().toMillis(), config.topicCacheTtl().toMillis(), TimeUnit.MILLISECONDS);
-        this.undertow = Undertow.builder()
-                .addHttpListener(config.port(), config.host())
-                .setHandler(Handlers.path()
-                        .addExactPath("/ws", gate)
-                        .addExactPath("/admin/connections", new AdminHandler(sessions.values(), config.adminToken()))
-                        .addExactPath("/healthz", health::live)
-                        .addExactPath("/readyz", health::ready)
-                        .addExactPath("/metrics", new MetricsHandler(meters))
-                        .addPrefixPath("/", Handlers.resource(new ClassPathResourceManager(EdgeServer.class.getClassLoader(), "web"))
-                                .setWelcomeFiles("index.html")))
-                .build();
+        HttpHandler web = Handlers.resource(new ClassPathResourceManager(EdgeServer.class.getClassLoader(), "web")).setWelcomeFiles("index.html");
+        this.sse = new SseTransport(backbone, counts, meters);
+        PathHandler main = Handlers.path()
+                .addExactPath("/ws", gate)
+                .addExactPath("/sse", new ConnectionGate(sse, counts, config, meters))
+                .addPrefixPath("/v1/chat/completions", new ConnectionGate(new ChatCompletions(backbone, sse.metrics()), counts, config, meters))
+                .addExactPath("/healthz", health::live)
+                .addExactPath("/readyz", health::ready)
+                .addExactPath("/rooms", new DirectoryHandler(directory,
+                        ns -> security.open() || config.auth().anonymousSubscribe().contains(ns)))
+                .addExactPath("/chat", AppPages.page("/chat.html", web))
+                .addExactPath("/logs", AppPages.page("/logs.html", web))
+                .addExactPath("/status", AppPages.page("/status.html", web))
+                .addPrefixPath("/", web);
+        HttpHandler admin = new AdminHandler(sessions.values(), config.adminToken());
+        HttpHandler metrics = new MetricsHandler(meters);
+        Undertow.Builder listeners = Undertow.builder().addHttpListener(config.port(), config.host(), main);
+        if (config.http().separateManagement()) {
+            listeners.addHttpListener(config.http().managementPort(), config.http().managementHost(), Handlers.path()
+                    .addExactPath("/admin/connections", admin).addExactPath("/metrics", metrics)
+                    .addExactPath("/healthz", health::live).addExactPath("/readyz", health::ready));
+        } else {
+            main.addExactPath("/admin/connections", new ManagementGuard(admin, config.adminToken()))
+                    .addExactPath("/metrics", new ManagementGuard(metrics, config.adminToken()));
+        }
+        this.undertow = listeners.build();
+    }
+
+    /** Beats a heart on each IO thread every second, so that {@code /healthz} notices a stuck or dead one. */
+    private void watchIoThreads() {
+        XnioWorker worker = undertow.getWorker();
+        for (int i = 0; i < worker.getIoThreadCount(); i++) {
+            XnioIoThread thread = worker.getIoThread(i);
+            Runnable heart = liveness.heart("io thread " + i);
+            sweeper.scheduleWithFixedDelay(() -> thread.execute(heart), 1, 1, TimeUnit.SECONDS);
+        }
     }
 
     /** Creates the namespace topics if needed and starts serving. */
@@ -167,12 +238,24 @@ public final class EdgeServer implements AutoCloseable {
             log.atWarn().setCause(e).log("could not ensure namespace topics at start-up; they are created on first use");
         }
         server.undertow.start();
+        server.watchIoThreads();
+        server.status = new StatusReporter(server.meters, server.backbone.publisher(), server.backbone.live()::isRunning,
+                server::draining, StatusReporter.edgeName(server.port()), server.url(), config.statusInterval(), Clock.systemUTC());
         log.atInfo().addKeyValue("url", server.url()).addKeyValue("kafka", config.kafkaBootstrap()).log("edge started");
         return server;
     }
 
     public int port() {
         return ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    }
+
+    /** The base URL of the management listener, or of the main one when there is none. */
+    public String managementUrl() {
+        if (!config.http().separateManagement()) {
+            return url();
+        }
+        String host = config.http().managementHost().equals("0.0.0.0") ? "127.0.0.1" : config.http().managementHost();
+        return "http://" + host + ":" + ((InetSocketAddress) undertow.getListenerInfo().get(1).getAddress()).getPort();
     }
 
     /** The http base URL, with a loopback host when bound to all interfaces. */
@@ -211,6 +294,7 @@ public final class EdgeServer implements AutoCloseable {
      */
     public void drain() {
         draining = true;
+        sse.drain();
         long spread = Math.max(1, config.drainDelay().toMillis());
         sessions.values().forEach(s -> {
             s.outbound().force(ServerFrames.reconnect("drain", ThreadLocalRandom.current().nextLong(spread)));
@@ -244,9 +328,16 @@ public final class EdgeServer implements AutoCloseable {
         }
         closed = true;
         draining = true;
+        sse.close();
+        if (status != null) {
+            status.close();
+        }
         undertow.stop();
+        directory.close();
         sweeper.shutdownNow();
         backbone.worker().shutdownNow();
+        backbone.presence().close();
+        backbone.ephemeral().close();
         backbone.live().close();
         backbone.history().close();
         backbone.publishing().close();

@@ -27,11 +27,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** JWT authentication end to end: tokens at connect and by frame, room permissions, expiry, Origin. */
 class EdgeAuthIT {
     private static final String SECRET = "0123456789abcdef0123456789abcdef-test-secret";
-    private static final AuthConfig AUTH = AuthConfig.builder().hs256Secret(SECRET).clockSkew(Duration.ZERO)
-            .anonymousSubscribe(List.of("logs")).allowedOrigins(List.of("https://app.example.com")).build();
+    private static AuthConfig.Builder auth() {
+        return AuthConfig.builder().hs256Secret(SECRET).clockSkew(Duration.ZERO)
+                .anonymousSubscribe(List.of("logs")).allowedOrigins(List.of("https://app.example.com"));
+    }
+
+    /** This edge opts in to {@code ?token=}, which most tests here use; the default refuses it. */
     @RegisterExtension
     static final SharedEdge SHARED = SharedEdge.with(
-            b -> b.auth(AUTH).pingInterval(Duration.ofMillis(200)).heartbeatTimeout(Duration.ofSeconds(30)));
+            b -> b.auth(auth().allowQueryToken(true).build()).pingInterval(Duration.ofMillis(200)).heartbeatTimeout(Duration.ofSeconds(30)));
 
     static String token(String secret, Instant expires, List<String> subscribe, List<String> publish) throws Exception {
         JWTClaimsSet claims = new JWTClaimsSet.Builder().subject("alice").expirationTime(Date.from(expires))
@@ -98,6 +102,22 @@ class EdgeAuthIT {
             assertThat(expiring.awaitClose()).isEqualTo(4401);
             refreshing.send("{\"op\":\"ping\",\"id\":10}");
             assertThat(refreshing.nextOp("pong").path("id").asInt()).isEqualTo(10);
+        }
+    }
+
+    @Test
+    void shouldRefuseATokenInTheUrlByDefaultAndAcceptItInAnAuthFrame() throws Exception {
+        try (EdgeServer strict = EdgeFixture.start(SHARED.namespaces(), b -> b.auth(auth().build()))) {
+            try (WsClient c = WsClient.connect(strict.wsUrl() + "?token=" + valid())) {
+                assertThat(c.awaitClose()).isEqualTo(4401);
+                assertThat(c.closeReason()).isEqualTo("unauthorized: token_in_url");
+            }
+            try (WsClient c = WsClient.connect(strict.wsUrl())) {
+                c.send("{\"op\":\"auth\",\"id\":1,\"token\":\"" + valid() + "\"}");
+                assertThat(c.nextOp("authed").path("id").asInt()).isEqualTo(1);
+                c.send("{\"op\":\"subscribe\",\"id\":2,\"room\":\"chat:lobby\"}");
+                assertThat(c.nextOp("subscribed").path("id").asInt()).isEqualTo(2);
+            }
         }
     }
 

@@ -23,6 +23,9 @@ final class WsClient implements AutoCloseable {
 
     private final LinkedBlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    private volatile String closeReason;
+    /** Characters of every complete text message received (bytes, for the ASCII the edge sends). */
+    private final java.util.concurrent.atomic.AtomicLong receivedChars = new java.util.concurrent.atomic.AtomicLong();
     private final WebSocket socket;
     private volatile boolean paused;
     private volatile boolean demandHeld;
@@ -36,6 +39,7 @@ final class WsClient implements AutoCloseable {
                     public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
                         text.append(data);
                         if (last) {
+                            receivedChars.addAndGet(text.length());
                             try {
                                 JsonNode node = JSON.readTree(text.toString());
                                 if (node.isArray()) {
@@ -60,6 +64,7 @@ final class WsClient implements AutoCloseable {
 
                     @Override
                     public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+                        closeReason = reason;
                         closeCode.complete(statusCode);
                         return null;
                     }
@@ -87,6 +92,11 @@ final class WsClient implements AutoCloseable {
                 socket.request(1);
             }
         }
+    }
+
+    /** Characters received so far, in complete text messages. */
+    long receivedChars() {
+        return receivedChars.get();
     }
 
     static WsClient connect(String url) {
@@ -160,6 +170,11 @@ final class WsClient implements AutoCloseable {
 
     int awaitClose() {
         return closeCode.orTimeout(WAIT.toSeconds(), TimeUnit.SECONDS).join();
+    }
+
+    /** The reason of the close frame the edge sent; call after {@link #awaitClose()}. */
+    String closeReason() {
+        return closeReason;
     }
 
     void abort() {

@@ -2,15 +2,12 @@ package io.roomcast.kafka.embedded;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool$;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +55,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 props.store(w, "written by Roomcast's embedded Kafka");
             }
             if (!Files.exists(logDir.resolve("meta.properties"))) {
-                format(propsFile);
+                StorageFormat.format(propsFile, Uuid.randomUuid().toString(), true);
             }
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
@@ -68,16 +65,6 @@ public final class EmbeddedKafka implements AutoCloseable {
             return kafka;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare Kafka data directory " + config.dataDir(), e);
-        }
-    }
-
-    private static void format(Path propsFile) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        String[] args = {"format", "-t", Uuid.randomUuid().toString(), "-c", propsFile.toString(),
-                "--standalone", "--ignore-formatted"};
-        int rc = StorageTool$.MODULE$.execute(args, new PrintStream(out, true, StandardCharsets.UTF_8));
-        if (rc != 0) {
-            throw new IllegalStateException("formatting the Kafka log directory failed: " + out.toString(StandardCharsets.UTF_8));
         }
     }
 

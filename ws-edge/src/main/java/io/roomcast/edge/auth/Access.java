@@ -1,6 +1,7 @@
 package io.roomcast.edge.auth;
 
 import io.roomcast.edge.protocol.ErrorCode;
+import io.roomcast.edge.status.SystemRooms;
 import io.roomcast.room.RoomName;
 
 import java.time.Instant;
@@ -50,6 +51,9 @@ public final class Access {
     }
 
     public Decision publish(Principal principal, RoomName room) {
+        if (SystemRooms.readOnly(room)) {
+            return Decision.deny(ErrorCode.FORBIDDEN, room + " is a read-only system room");
+        }
         if (config.open() || config.anonymousPublish().contains(room.namespace())) {
             return Decision.allow();
         }

@@ -41,6 +41,7 @@ public final class AuthConfig {
     private final Set<String> anonymousSubscribe;
     private final Set<String> anonymousPublish;
     private final OriginPolicy origins;
+    private final boolean allowQueryToken;
 
     private AuthConfig(Builder b, Optional<VerificationKeys> keys) {
         this.keys = keys;
@@ -50,6 +51,7 @@ public final class AuthConfig {
         this.anonymousSubscribe = Set.copyOf(b.anonymousSubscribe);
         this.anonymousPublish = Set.copyOf(b.anonymousPublish);
         this.origins = OriginPolicy.of(b.allowedOrigins);
+        this.allowQueryToken = b.allowQueryToken;
     }
 
     /** No token verification (open edge), every origin allowed. */
@@ -96,6 +98,14 @@ public final class AuthConfig {
         return origins;
     }
 
+    /**
+     * Whether a token may come in the handshake URL ({@code ?token=}). Off by default: URLs end up
+     * in proxy and access logs, so clients send an {@code auth} frame instead (docs/security.md).
+     */
+    public boolean allowQueryToken() {
+        return allowQueryToken;
+    }
+
     /** A one-line summary safe to log at start-up (no secrets). */
     public String describe() {
         if (open()) {
@@ -105,7 +115,8 @@ public final class AuthConfig {
                 + issuer.map(i -> ", iss=" + i).orElse("")
                 + audience.map(a -> ", aud=" + a).orElse("")
                 + ", anonymous subscribe " + anonymousSubscribe.stream().map(AuthConfig::quoted).sorted().toList()
-                + ", anonymous publish " + anonymousPublish.stream().map(AuthConfig::quoted).sorted().toList();
+                + ", anonymous publish " + anonymousPublish.stream().map(AuthConfig::quoted).sorted().toList()
+                + (allowQueryToken ? ", tokens in the URL allowed" : ", tokens in the URL refused");
     }
 
     private static String quoted(String namespace) {
@@ -129,6 +140,7 @@ public final class AuthConfig {
         private Set<String> anonymousSubscribe = Set.of();
         private Set<String> anonymousPublish = Set.of();
         private List<String> allowedOrigins = List.of();
+        private boolean allowQueryToken;
 
         private Builder() {
         }
@@ -203,6 +215,12 @@ public final class AuthConfig {
         /** Exact origins and {@code scheme://*.domain} patterns; empty = every origin. */
         public Builder allowedOrigins(Collection<String> origins) {
             allowedOrigins = origins == null ? List.of() : new ArrayList<>(origins);
+            return this;
+        }
+
+        /** Accept {@code ?token=} in the handshake URL (default false: only the {@code auth} frame). */
+        public Builder allowQueryToken(boolean v) {
+            allowQueryToken = v;
             return this;
         }
 

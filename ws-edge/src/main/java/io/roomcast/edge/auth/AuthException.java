@@ -29,6 +29,8 @@ public final class AuthException extends Exception {
         WRONG_AUDIENCE("wrong_audience"),
         /** The {@code rooms} claim is missing or not of the documented form. */
         NO_PERMISSIONS("no_permissions"),
+        /** The token came in the URL ({@code ?token=}) and the edge does not allow that: send an {@code auth} frame. */
+        TOKEN_IN_URL("token_in_url"),
         /** The verification keys could not be obtained (JWKS unreachable, invalid or rate limited); retry later. */
         KEY_UNAVAILABLE("key_unavailable");
 

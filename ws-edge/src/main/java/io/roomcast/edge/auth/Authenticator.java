@@ -192,7 +192,10 @@ public final class Authenticator implements AutoCloseable {
             throw new AuthException(Reason.NO_PERMISSIONS, e.getMessage());
         }
         String sub = stringClaim(claims, "sub");
-        return new Principal(sub == null ? "" : sub, exp.toInstant(), permissions, roles(claims.getClaim("roles")));
+        // The display name is optional and only shown: a name claim of another type is ignored, not refused.
+        Object name = claims.getClaim("name");
+        return new Principal(sub == null ? "" : sub, exp.toInstant(), permissions,
+                name instanceof String s && !s.isBlank() ? s.strip() : null, roles(claims.getClaim("roles")));
     }
 
     /** The optional {@code roles} claim: an array of at most 16 strings. */

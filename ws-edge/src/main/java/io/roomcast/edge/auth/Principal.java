@@ -11,9 +11,10 @@ import java.util.Set;
  * @param subject     the {@code sub} claim, or {@code ""} when the token has none
  * @param expiresAt   the {@code exp} claim; the connection must be refreshed before it (see {@link Access#deadline})
  * @param permissions the rooms the token grants
+ * @param name        the {@code name} claim (a display name for presence), or null
  * @param roles       the {@code roles} claim (for example {@code producer}, which may publish reserved event types)
  */
-public record Principal(String subject, Instant expiresAt, Permissions permissions, Set<String> roles) {
+public record Principal(String subject, Instant expiresAt, Permissions permissions, String name, Set<String> roles) {
     public Principal {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(expiresAt, "expiresAt");
@@ -22,7 +23,12 @@ public record Principal(String subject, Instant expiresAt, Permissions permissio
     }
 
     /** A principal without roles. */
+    public Principal(String subject, Instant expiresAt, Permissions permissions, String name) {
+        this(subject, expiresAt, permissions, name, Set.of());
+    }
+
+    /** A principal without a display name or roles. */
     public Principal(String subject, Instant expiresAt, Permissions permissions) {
-        this(subject, expiresAt, permissions, Set.of());
+        this(subject, expiresAt, permissions, null, Set.of());
     }
 }

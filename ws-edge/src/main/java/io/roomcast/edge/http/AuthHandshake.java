@@ -16,8 +16,9 @@ import java.util.concurrent.Executor;
 /**
  * Checks the Origin (HTTP 403 when not allowed) and verifies a {@code ?token=} before the
  * WebSocket handshake, attaching the principal — or the reason it was refused, which the edge
- * turns into a 4401 close right after the handshake so that browsers can see it. Verification
- * that may block (a JWKS fetch) moves to the worker executor.
+ * turns into a 4401 close right after the handshake so that browsers can see it. A token in the
+ * URL is refused as {@code token_in_url} unless {@link io.roomcast.edge.auth.AuthConfig#allowQueryToken()}:
+ * URLs land in access logs. Verification that may block (a JWKS fetch) moves to the worker executor.
  */
 public final class AuthHandshake implements HttpHandler {
     public static final AttachmentKey<Principal> PRINCIPAL = AttachmentKey.create(Principal.class);
@@ -49,6 +50,12 @@ public final class AuthHandshake implements HttpHandler {
             token = TokenSource.fromQuery(exchange.getQueryString());
         } catch (AuthException e) {
             exchange.putAttachment(REFUSAL, e);
+            next.handleRequest(exchange);
+            return;
+        }
+        if (token.isPresent() && !security.config().allowQueryToken()) {
+            exchange.putAttachment(REFUSAL, new AuthException(AuthException.Reason.TOKEN_IN_URL,
+                    "tokens in the URL are refused because URLs are logged: send an auth frame after connecting"));
             next.handleRequest(exchange);
             return;
         }

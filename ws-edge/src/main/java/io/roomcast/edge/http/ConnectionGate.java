@@ -9,7 +9,6 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.StatusCodes;
 
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,7 +16,9 @@ import java.util.Map;
 /**
  * Admission to {@code /ws}, before the WebSocket handshake: refuses with HTTP 429 an address that
  * opens connections faster than allowed, and with HTTP 503 when the edge or the address already
- * holds its maximum of connections. Cheap and non-blocking: runs on the IO thread.
+ * holds its maximum of connections. The address is the {@link ClientAddress} (the forwarded client
+ * behind a trusted proxy; IPv6 grouped by /64), attached to the exchange so that the connection is
+ * counted under the same key. Cheap and non-blocking: runs on the IO thread.
  */
 public final class ConnectionGate implements HttpHandler {
     private static final int TRACKED_ADDRESSES = 100_000;
@@ -48,7 +49,9 @@ public final class ConnectionGate implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        String address = address(exchange);
+        ClientAddress client = ClientAddress.of(exchange, config.http().trustedProxies());
+        exchange.putAttachment(ClientAddress.KEY, client);
+        String address = client.limitKey();
         RateLimiter limiter = attempts.computeIfAbsent(address, a -> RateLimiter.of("connect-" + a, attemptLimit));
         if (!limiter.acquirePermission()) {
             throttled.increment();
@@ -66,11 +69,6 @@ public final class ConnectionGate implements HttpHandler {
             return;
         }
         next.handleRequest(exchange);
-    }
-
-    public static String address(HttpServerExchange exchange) {
-        InetSocketAddress peer = exchange.getSourceAddress();
-        return peer == null || peer.getAddress() == null ? "unknown" : peer.getAddress().getHostAddress();
     }
 
     private static void refuse(HttpServerExchange exchange, int status, String message) {

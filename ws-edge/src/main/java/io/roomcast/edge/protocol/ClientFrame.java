@@ -9,8 +9,21 @@ import io.roomcast.room.RoomName;
 public sealed interface ClientFrame {
     JsonNode id();
 
-    /** {@code policy} is null when the namespace's policy applies. */
-    record Subscribe(JsonNode id, RoomName room, StartPoint from, BackpressurePolicy policy) implements ClientFrame {
+    /**
+     * {@code policy} is null when the namespace's policy applies. {@code presence}: the connection
+     * enters the room's presence and receives join/leave frames; {@code ephemeral}: it receives the
+     * room's ephemeral signals; {@code compact}: history with finished answers as one
+     * {@code generation.message}; {@code name}: a display name for presence (validated later), or null.
+     */
+    record Subscribe(JsonNode id, RoomName room, StartPoint from, BackpressurePolicy policy, boolean presence, boolean ephemeral,
+                     boolean compact, String name) implements ClientFrame {
+        public Subscribe(JsonNode id, RoomName room, StartPoint from, BackpressurePolicy policy) {
+            this(id, room, from, policy, false, false, false, null);
+        }
+    }
+
+    /** Who is present in a room. */
+    record Presence(JsonNode id, RoomName room) implements ClientFrame {
     }
 
     /** A token for an anonymous connection, or a fresh one before the current token expires. */
@@ -20,8 +33,15 @@ public sealed interface ClientFrame {
     record Unsubscribe(JsonNode id, RoomName room) implements ClientFrame {
     }
 
-    record Publish(JsonNode id, RoomName room, String type, byte[] data, String eventId, boolean retry, String publisherKey)
-            implements ClientFrame {
+    /**
+     * {@code ephemeral}: a live-only signal (typing, cursor), never stored in the room's history.
+     * {@code publisherKey}: an anonymous client's name for itself across connections (eventIds are per publisher), or null.
+     */
+    record Publish(JsonNode id, RoomName room, String type, byte[] data, String eventId, boolean retry, boolean ephemeral,
+                   String publisherKey) implements ClientFrame {
+        public Publish(JsonNode id, RoomName room, String type, byte[] data, String eventId, boolean retry) {
+            this(id, room, type, data, eventId, retry, false, null);
+        }
     }
 
     record Ping(JsonNode id) implements ClientFrame {

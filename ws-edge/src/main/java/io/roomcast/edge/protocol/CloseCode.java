@@ -7,6 +7,7 @@ package io.roomcast.edge.protocol;
 public enum CloseCode {
     NORMAL(1000, "normal closure"),
     GOING_AWAY(1001, "edge going away; reconnect and resume"),
+    PROTOCOL_ERROR(1002, "WebSocket protocol error"),
     UNSUPPORTED_DATA(1003, "binary frames are not supported"),
     INVALID_PAYLOAD(1007, "frame is not valid UTF-8"),
     POLICY(1008, "policy violation"),

@@ -20,10 +20,16 @@ import java.util.Base64;
  * tail hands one event object to all of a room's subscribers in a row.
  *
  * <p>Record values written by strangers are made safe: JSON passes through unchanged, other UTF-8
- * text becomes a JSON string, anything else is sent base64-encoded with {@code "encoding":"base64"}.
+ * text (and JSON nested deeper than {@link FrameParser#MAX_DEPTH}) becomes a JSON string, anything else is sent base64-encoded with {@code "encoding":"base64"}.
  */
 public final class EventFrames {
-    private static final JsonFactory JSON = new JsonFactory();
+    /**
+     * The one nesting limit of the protocol (as for client frames): a stranger's record nested
+     * deeper is not passed through as JSON, which clients might fail to parse, but sent as text.
+     */
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNestingDepth(FrameParser.MAX_DEPTH).build())
+            .build();
     private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
     private static final byte[] OPEN = ascii("{\"op\":\"event\",\"room\":\"");
     private static final byte[] OFFSET = ascii("\",\"offset\":");

@@ -24,10 +24,14 @@ import java.util.List;
  */
 public final class FrameParser {
     public static final int MAX_BATCH = 100;
+    /** The protocol's one JSON nesting limit, for client frames and for the records the edge passes on. */
+    public static final int MAX_DEPTH = 64;
     private static final int MAX_ID_LENGTH = 64;
+    /** Generous bound at parse time; the edge's presence setting is the real limit. */
+    private static final int MAX_NAME_LENGTH = 1_000;
 
     private final ObjectMapper mapper = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
                     .build())
             .build();
 
@@ -57,8 +61,9 @@ public final class FrameParser {
             return invalid(null, null, "a request must be a JSON object");
         }
         JsonNode id = node.get("id");
-        if (id != null && !(id.isIntegralNumber() || (id.isTextual() && id.textValue().length() <= MAX_ID_LENGTH) || id.isNull())) {
-            return invalid(null, null, "id must be an integer or a string of at most " + MAX_ID_LENGTH + " characters");
+        if (id != null && !(safeInteger(id) || (id.isTextual() && id.textValue().length() <= MAX_ID_LENGTH) || id.isNull())) {
+            return invalid(null, null, "id must be an integer of at most 2^53-1 in size or a string of at most "
+                    + MAX_ID_LENGTH + " characters");
         }
         JsonNode op = node.get("op");
         if (op == null || !op.isTextual()) {
@@ -67,6 +72,7 @@ public final class FrameParser {
         return switch (op.textValue()) {
             case "subscribe" -> subscribe(id, node);
             case "unsubscribe" -> withRoom(id, node, room -> new ClientFrame.Unsubscribe(id, room));
+            case "presence" -> withRoom(id, node, room -> new ClientFrame.Presence(id, room));
             case "publish" -> publish(id, node);
             case "ping" -> new ClientFrame.Ping(id);
             case "auth" -> {
@@ -88,14 +94,20 @@ public final class FrameParser {
                 return invalid(id, room.value(), "invalid from: " + e.getMessage());
             }
             JsonNode policy = node.get("policy");
-            if (policy == null || policy.isNull()) {
-                return new ClientFrame.Subscribe(id, room, start, null);
-            }
             try {
-                if (!policy.isTextual()) {
-                    throw new IllegalArgumentException("policy must be a string");
+                BackpressurePolicy chosen = null;
+                if (policy != null && !policy.isNull()) {
+                    if (!policy.isTextual()) {
+                        throw new IllegalArgumentException("policy must be a string");
+                    }
+                    chosen = BackpressurePolicy.fromWire(policy.textValue());
                 }
-                return new ClientFrame.Subscribe(id, room, start, BackpressurePolicy.fromWire(policy.textValue()));
+                JsonNode name = node.get("name");
+                if (name != null && !name.isNull() && (!name.isTextual() || name.textValue().length() > MAX_NAME_LENGTH)) {
+                    throw new IllegalArgumentException("name must be a string of at most " + MAX_NAME_LENGTH + " characters");
+                }
+                return new ClientFrame.Subscribe(id, room, start, chosen, flag(node, "presence"), flag(node, "ephemeral"),
+                        flag(node, "compact"), name == null || name.isNull() ? null : name.textValue());
             } catch (IllegalArgumentException e) {
                 return invalid(id, room.value(), e.getMessage());
             }
@@ -130,6 +142,15 @@ public final class FrameParser {
             if (retry != null && retry.asBoolean() && eventIdValue == null) {
                 return invalid(id, room.value(), "retry needs an eventId");
             }
+            boolean ephemeral;
+            try {
+                ephemeral = flag(node, "ephemeral");
+            } catch (IllegalArgumentException e) {
+                return invalid(id, room.value(), e.getMessage());
+            }
+            if (ephemeral && eventIdValue != null) {
+                return invalid(id, room.value(), "an ephemeral publish takes no eventId: it is never stored");
+            }
             JsonNode publisherKey = node.get("publisherKey");
             if (publisherKey != null && !publisherKey.isNull()
                     && (!publisherKey.isTextual() || !PublisherScope.isValidKey(publisherKey.textValue()))) {
@@ -137,11 +158,24 @@ public final class FrameParser {
             }
             try {
                 return new ClientFrame.Publish(id, room, typeName, mapper.writeValueAsBytes(node.get("data")), eventIdValue,
-                        retry != null && retry.asBoolean(), publisherKey == null || publisherKey.isNull() ? null : publisherKey.textValue());
+                        retry != null && retry.asBoolean(), ephemeral,
+                        publisherKey == null || publisherKey.isNull() ? null : publisherKey.textValue());
             } catch (JsonProcessingException e) {
                 return invalid(id, room.value(), "data cannot be encoded");
             }
         });
+    }
+
+    /** An optional boolean field: absent or null is false, anything but a boolean is refused. */
+    private static boolean flag(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            throw new IllegalArgumentException(field + " must be true or false");
+        }
+        return v.booleanValue();
     }
 
     private static StartPoint startPoint(JsonNode from) {
@@ -196,6 +230,11 @@ public final class FrameParser {
                     "invalid room name: use 1-" + RoomName.MAX_LENGTH + " characters of A-Z a-z 0-9 . _ : @ / -");
         }
         return then.apply(RoomName.of(room.textValue()));
+    }
+
+    /** An integer every client represents exactly (JavaScript's safe integers): bounded ids echo back unchanged. */
+    private static boolean safeInteger(JsonNode n) {
+        return n.isIntegralNumber() && n.canConvertToLong() && Math.abs(n.longValue()) <= StartPoint.MAX_POSITION;
     }
 
     private static ClientFrame.Invalid invalid(JsonNode id, String room, String message) {

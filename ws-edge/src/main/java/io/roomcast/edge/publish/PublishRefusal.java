@@ -2,6 +2,7 @@ package io.roomcast.edge.publish;
 
 import io.roomcast.edge.protocol.ErrorCode;
 import io.roomcast.publish.PublishException;
+import io.roomcast.room.UnknownNamespaceException;
 
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -46,6 +47,9 @@ public record PublishRefusal(ErrorCode code, String message, boolean expected) {
                 case INVALID -> ErrorCode.BAD_REQUEST;
             };
             return new PublishRefusal(code, pe.getMessage(), true);
+        }
+        if (cause instanceof UnknownNamespaceException) {
+            return new PublishRefusal(ErrorCode.BAD_REQUEST, cause.getMessage(), true);
         }
         if (cause instanceof RejectedExecutionException) {
             return new PublishRefusal(ErrorCode.UNAVAILABLE, "edge is overloaded; nothing was written; retry", true);

@@ -61,14 +61,11 @@ public final class Connection extends AbstractReceiveListener {
 
     @Override
     protected void onError(WebSocketChannel channel, Throwable error) {
-        String message = String.valueOf(error.getMessage());
-        if (error instanceof IOException && message.contains("UT002003")) {
-            // Undertow's "message too big" for a frame above getMaxTextBufferSize().
-            session.close(CloseCode.TOO_BIG);
-            return;
-        }
-        if (message.contains("UTF") || message.contains("UT002018")) {
-            session.close(CloseCode.INVALID_PAYLOAD);
+        var code = ReadFailure.closeCode(error);
+        if (code.isPresent()) {
+            log.atDebug().addKeyValue("session", session.id()).addKeyValue("code", code.get().code())
+                    .addKeyValue("reason", String.valueOf(error.getMessage())).log("closing: unreadable frame");
+            session.close(code.get());
             return;
         }
         log.atDebug().addKeyValue("session", session.id()).setCause(error).log("connection error");

@@ -3,10 +3,14 @@ package io.roomcast.edge.session;
 import io.roomcast.edge.Backbone;
 import io.roomcast.edge.auth.AuthException;
 import io.roomcast.edge.auth.Principal;
+import io.roomcast.edge.ephemeral.SessionEphemeral;
+import io.roomcast.edge.presence.Member;
+import io.roomcast.edge.presence.SessionPresence;
 import io.roomcast.edge.protocol.ClientFrame;
 import io.roomcast.edge.protocol.CloseCode;
 import io.roomcast.edge.protocol.ErrorCode;
 import io.roomcast.edge.protocol.ServerFrames;
+import io.roomcast.edge.subscription.ReadPermits;
 import io.roomcast.edge.subscription.Subscription;
 import io.roomcast.edge.subscription.SubscriptionEvents;
 import io.roomcast.edge.publish.PublishRefusal;
@@ -53,25 +57,33 @@ public final class Session {
     private final Backbone backbone;
     private final SessionMetrics metrics;
     private final Map<RoomName, Slot> subscriptions = new ConcurrentHashMap<>();
+    private final ReadPermits readPermits;
     private final RateLimiter frameLimit;
     private final RateLimiter publishLimit;
     private final AtomicInteger strikes = new AtomicInteger();
+    private final SessionPresence presence;
+    private final SessionEphemeral ephemeral;
     private volatile long lastReceivedNanos = System.nanoTime();
     private volatile long lastPingNanos = System.nanoTime();
     private volatile Principal principal;
     private volatile long authDeadlineMillis = Long.MAX_VALUE;
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
 
     public Session(String id, String remote, WebSocketChannel channel, Backbone backbone, SessionMetrics metrics,
-                   OutboundMetrics outboundMetrics) {
+                   OutboundMetrics outboundMetrics, IoFlusher.PerThread flushers) {
         this.id = id;
         this.remote = remote;
         this.channel = channel;
         this.backbone = backbone;
         this.metrics = metrics;
-        this.outbound = new Outbound(channel, backbone.config().outboundLimit(), backbone.config().maxFrameBytes(), outboundMetrics);
+        this.outbound = new Outbound(channel, flushers.of(channel.getIoThread()), backbone.config().outboundLimit(),
+                backbone.config().maxFrameBytes(), outboundMetrics, this::flooded);
+        this.readPermits = new ReadPermits(backbone.config().historyLimits().readsPerConnection());
         this.frameLimit = limiter("frames-" + id, backbone.config().framesPerSecond());
         this.publishLimit = limiter("publishes-" + id, backbone.config().publishesPerSecond());
+        this.presence = new SessionPresence(backbone.presence(), id, outbound, java.time.Clock.systemUTC());
+        this.ephemeral = new SessionEphemeral(backbone.ephemeral(), backbone.presence().clientId(id), outbound);
     }
 
     private static RateLimiter limiter(String name, int perSecond) {
@@ -176,6 +188,8 @@ public final class Session {
             unsubscribe(u);
         } else if (frame instanceof ClientFrame.Publish p) {
             publish(p);
+        } else if (frame instanceof ClientFrame.Presence q) {
+            presenceQuery(q);
         } else if (frame instanceof ClientFrame.Auth auth) {
             authenticate(auth);
         } else if (frame instanceof ClientFrame.Invalid bad) {
@@ -218,6 +232,7 @@ public final class Session {
                 var still = security.access().subscribe(next, room);
                 if (!still.allowed() && subscriptions.remove(room, slot)) {
                     slot.end();
+                    leaveExtras(room);
                     error(null, room.value(), still.code(), still.message());
                 }
             });
@@ -244,6 +259,25 @@ public final class Session {
                     "at most " + backbone.config().maxSubscriptionsPerConnection() + " subscriptions per connection");
             return;
         }
+        Member member = null;
+        if (s.ephemeral() && !ephemeral.allowed(s.room())) {
+            error(s.id(), s.room().value(), ErrorCode.FORBIDDEN, "namespace \"" + s.room().namespace() + "\" does not allow ephemeral events");
+            return;
+        }
+        if (s.presence()) {
+            try {
+                Principal p = principal;
+                member = presence.member(p == null || p.subject().isEmpty() ? null : p.subject(), p == null ? null : p.name(), s.name());
+            } catch (IllegalArgumentException e) {
+                error(s.id(), s.room().value(), ErrorCode.BAD_REQUEST, "invalid name: " + e.getMessage());
+                return;
+            }
+            if (!presence.mayWrite()) {
+                rateLimited(s.id(), "too many presence changes; slow down");
+                return;
+            }
+        }
+        Member present = member;
         // The slot reserves the room at once, so a second subscribe in the same batch is refused.
         Slot slot = new Slot();
         subscriptions.put(s.room(), slot);
@@ -261,13 +295,88 @@ public final class Session {
                 return;
             }
             Subscription sub = new Subscription(backbone, outbound, location, s.from(), s.id(),
-                    s.policy() != null ? s.policy() : location.namespace().policy(), new Events(s, slot));
+                    s.policy() != null ? s.policy() : location.namespace().policy(), readPermits, new Events(s, slot, present));
             if (!slot.fill(sub) || closed) {
                 sub.close();
                 return;
             }
+            if (s.compact()) {
+                sub.compactHistory();
+            }
             sub.start();
         });
+    }
+
+    /**
+     * Presence and ephemeral signals of a new subscription, once {@code subscribed} went out (so they
+     * follow it); a failure is a notice, the subscription itself stays. Runs on a worker thread.
+     */
+    private void enterExtras(ClientFrame.Subscribe s, Member member, Slot slot) {
+        if (!s.ephemeral() && member == null) {
+            return;
+        }
+        if (s.ephemeral()) {
+            ephemeral.listen(s.room()).exceptionally(e -> {
+                ephemeral.stop(s.room());
+                error(null, s.room().value(), ErrorCode.UNAVAILABLE, "ephemeral events are unavailable; resubscribe to retry");
+                return null;
+            });
+        }
+        if (member != null) {
+            presence.enter(s.room(), member).exceptionally(e -> {
+                presence.leave(s.room());
+                error(null, s.room().value(), ErrorCode.UNAVAILABLE, "presence is unavailable; resubscribe to retry");
+                return null;
+            });
+        }
+        // Unsubscribed or disconnected meanwhile: its clean-up may have run before the entry above.
+        if (closed || subscriptions.get(s.room()) != slot) {
+            leaveExtras(s.room());
+        }
+    }
+
+    private void leaveExtras(RoomName room) {
+        presence.leave(room);
+        ephemeral.stop(room);
+    }
+
+    private void presenceQuery(ClientFrame.Presence q) {
+        var access = backbone.security().access().subscribe(principal, q.room());
+        if (!access.allowed()) {
+            error(q.id(), q.room().value(), access.code(), access.message());
+            return;
+        }
+        execute(q.id(), q.room(), null, () -> presence.query(q.id(), q.room()).whenComplete((frame, failure) -> {
+            if (frame != null) {
+                outbound.force(frame);
+            } else {
+                error(q.id(), q.room().value(), ErrorCode.UNAVAILABLE, "presence is unavailable; retry");
+            }
+        }));
+    }
+
+    private void publishEphemeral(ClientFrame.Publish p) {
+        var access = backbone.security().access().publish(principal, p.room());
+        if (!access.allowed()) {
+            error(p.id(), p.room().value(), access.code(), access.message());
+            return;
+        }
+        SessionEphemeral.Refusal refusal = ephemeral.check(p.room(), p.data());
+        if (refusal != null) {
+            if (refusal.code() == ErrorCode.RATE_LIMITED) {
+                rateLimited(p.id(), refusal.message());
+            } else {
+                error(p.id(), p.room().value(), refusal.code(), refusal.message());
+            }
+            return;
+        }
+        execute(p.id(), p.room(), null, () -> ephemeral.publish(p.room(), p.type(), p.data()).whenComplete((ok, failure) -> {
+            if (failure == null) {
+                outbound.force(SessionEphemeral.ack(p.id(), p.room()));
+            } else {
+                error(p.id(), p.room().value(), ErrorCode.UNAVAILABLE, "Kafka did not take the ephemeral event; retry");
+            }
+        }));
     }
 
     private void unsubscribe(ClientFrame.Unsubscribe u) {
@@ -280,12 +389,17 @@ public final class Session {
         // connection's channel: never on the IO thread.
         offIoThread(() -> {
             slot.end();
+            leaveExtras(u.room());
             metrics.unsubscribed();
             outbound.force(ServerFrames.unsubscribed(u.id(), u.room()));
         });
     }
 
     private void publish(ClientFrame.Publish p) {
+        if (p.ephemeral()) {
+            publishEphemeral(p);
+            return;
+        }
         if (!publishLimit.acquirePermission()) {
             rateLimited(p.id(), "too many publishes; slow down");
             return;
@@ -357,19 +471,36 @@ public final class Session {
         close(code, code.reason());
     }
 
-    /** Closes the connection with a catalogued code and a specific reason text. */
+    /**
+     * Closes the connection with a catalogued code and a specific reason text, after the frames
+     * already queued for it (a drain's {@code reconnect}, an error). Any thread.
+     */
     public void close(CloseCode code, String reason) {
-        WebSockets.sendClose(code.code(), reason, channel, null);
+        outbound.thenRun(() -> WebSockets.sendClose(code.code(), reason, channel, null));
     }
 
     /**
      * Closes a connection whose peer may not read anything any more: sends the close frame, then
-     * drops the TCP connection after a grace period whatever the peer does.
+     * drops the TCP connection after a grace period whatever the peer does. Any thread; only the
+     * first call acts (the sweep sees the connection again until it is gone): true when this one did.
      */
-    public void abandon(CloseCode code) {
+    public boolean abandon(CloseCode code) {
+        if (!abandoned.compareAndSet(false, true)) {
+            return false;
+        }
         closed = true;
         close(code);
         channel.getIoThread().executeAfter(() -> org.xnio.IoUtils.safeClose(channel), 2, java.util.concurrent.TimeUnit.SECONDS);
+        return true;
+    }
+
+    /** The client keeps sending requests while reading none of the answers: closed as rate-limited. */
+    private void flooded() {
+        if (abandon(CloseCode.RATE_LIMITED)) {
+            metrics.flooded();
+            log.atWarn().addKeyValue("session", id).addKeyValue("remote", remote)
+                    .log("closing a connection whose unread answers exceed the control frame limit");
+        }
     }
 
     /** Called once when the connection is gone: ends every subscription. */
@@ -379,24 +510,32 @@ public final class Session {
         subscriptions.clear();
         // Runs in Undertow's close task, which holds the channel's lock: a live dispatch holding a
         // subscription's lock may be waiting for it, so the subscriptions end on a worker thread.
-        offIoThread(() -> slots.forEach(Slot::end));
+        offIoThread(() -> {
+            slots.forEach(Slot::end);
+            presence.leaveAll();
+            ephemeral.stopAll();
+        });
     }
 
     private final class Events implements SubscriptionEvents {
         private final ClientFrame.Subscribe request;
         private final Slot slot;
+        /** The connection's presence in the room, or null without {@code "presence":true}. */
+        private final Member member;
         /** Once {@code subscribed} went out, a failure is a notice about the room, not an answer to the request. */
         private volatile boolean answered;
 
-        Events(ClientFrame.Subscribe request, Slot slot) {
+        Events(ClientFrame.Subscribe request, Slot slot, Member member) {
             this.request = request;
             this.slot = slot;
+            this.member = member;
         }
 
         @Override
         public void subscribed(Subscription s) {
             answered = true;
             metrics.subscribed();
+            enterExtras(request, member, slot);
         }
 
         @Override
@@ -427,6 +566,7 @@ public final class Session {
         @Override
         public void failed(Subscription s, Throwable cause) {
             subscriptions.remove(request.room(), slot);
+            leaveExtras(request.room());
             boolean lost = cause instanceof LivePositionLostException;
             boolean kafka = cause instanceof KafkaUnavailableException || cause instanceof KafkaException
                     || cause instanceof RejectedExecutionException;
@@ -438,6 +578,7 @@ public final class Session {
                         .setCause(cause).log("subscription failed");
             }
             String message = lost ? cause.getMessage() + "; subscribe again from your last position to learn what was lost"
+                    : cause instanceof RejectedExecutionException ? "edge is overloaded (" + cause.getMessage() + "); resubscribe to resume"
                     : kafka ? "Kafka is unavailable; resubscribe to resume" : "subscription failed";
             // Once answered, a failure is a notice about the room (no id), which makes clients resume.
             error(answered ? null : request.id(), request.room().value(), lost || kafka ? ErrorCode.UNAVAILABLE : ErrorCode.INTERNAL,

@@ -22,6 +22,7 @@ public final class SessionMetrics {
     private final Counter dropped;
     private final Counter liveEvents;
     private final Timer latency;
+    private final Counter flooded;
 
     public SessionMetrics(MeterRegistry meters) {
         subscribed = Counter.builder("roomcast.subscriptions.started").register(meters);
@@ -42,9 +43,15 @@ public final class SessionMetrics {
                 .description("event time (Kafka record timestamp) to hand-over to the subscriber's connection")
                 .publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofMillis(1))
                 .maximumExpectedValue(java.time.Duration.ofSeconds(30)).register(meters);
+        flooded = Counter.builder("roomcast.connections.closed").tag("reason", "flooded")
+                .description("connections closed because their unread answers exceeded the control frame limit").register(meters);
         for (ErrorCode code : ErrorCode.values()) {
             errors.put(code, Counter.builder("roomcast.errors").tag("code", code.wire()).register(meters));
         }
+    }
+
+    void flooded() {
+        flooded.increment();
     }
 
     void subscribed() {

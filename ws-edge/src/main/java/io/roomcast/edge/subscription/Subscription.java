@@ -1,10 +1,12 @@
 package io.roomcast.edge.subscription;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.roomcast.compact.AnswerCompactor;
 import io.roomcast.edge.Backbone;
+import io.roomcast.edge.compact.PartialFrames;
 import io.roomcast.edge.protocol.EventFrames;
 import io.roomcast.edge.protocol.ServerFrames;
-import io.roomcast.edge.session.Outbound;
+import io.roomcast.edge.session.FrameSink;
 import io.roomcast.event.RoomEvent;
 import io.roomcast.handover.HandoverBuffer;
 import io.roomcast.history.HistoryChunk;
@@ -12,7 +14,6 @@ import io.roomcast.live.Handover;
 import io.roomcast.live.LiveListener;
 import io.roomcast.live.LivePositionLostException;
 import io.roomcast.position.Epoch;
-import io.roomcast.position.LogBounds;
 import io.roomcast.position.ResumePlan;
 import io.roomcast.position.ResumePlanner;
 import io.roomcast.position.StartPoint;
@@ -27,6 +28,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One room subscribed on one connection, and its exact hand-over from history to live.
@@ -45,7 +49,10 @@ import java.util.concurrent.CompletionException;
  * range before the next event it receives. History is always delivered losslessly.
  *
  * <p>Threading: {@link #onLive} runs on the live tail's thread; the catch-up runs on the
- * backbone's worker executor; state is guarded by one lock. Frames are handed to the connection
+ * backbone's worker executor; state is guarded by one lock. Every continuation goes through
+ * {@link #onWorker}: when the worker refuses it (queue full), the subscription ends with a notice
+ * to the client and frees its room, instead of waiting forever. History reads take a permit of
+ * the connection's {@link ReadPermits}. Frames are handed to the connection
  * while holding it, so their order is the delivery order. Lock order: the live tail's partition
  * lock is taken before this lock, never while holding it.
  */
@@ -54,14 +61,21 @@ public final class Subscription implements LiveListener {
 
     enum State { STARTING, CATCHING_UP, LIVE, LAGGING, CLOSED }
 
+    /** Bounds of a compacted history's held-back answers: beyond them, held text goes out early as a partial. */
+    private static final int COMPACT_OPEN_ANSWERS = 64;
+    private static final int COMPACT_ANSWER_CHARS = 256 * 1024;
+
     private final Backbone backbone;
-    private final Outbound outbound;
+    private final FrameSink outbound;
     private final RoomLocation location;
     private final StartPoint from;
     private final JsonNode requestId;
     private final SubscriptionEvents events;
     private final BackpressurePolicy policy;
+    private final ReadPermits permits;
     private final Object lock = new Object();
+    /** Set with CLOSED, readable without the lock by the live tail (see {@link LiveListener#ended()}). */
+    private volatile boolean ended;
 
     private State state = State.STARTING;
     private HandoverBuffer buffer;
@@ -73,20 +87,19 @@ public final class Subscription implements LiveListener {
     private int readFailures;
     /** For {@code from: time}: history events older than this are skipped until the first newer one. */
     private long notBefore = Long.MIN_VALUE;
-    private final ArrayDeque<RoomEvent> pending = new ArrayDeque<>();
+    private final DropWindow window;
     /** History events read from Kafka and not yet sent: at most one read, {@link #readChunk} events. */
     private final ArrayDeque<RoomEvent> readAhead = new ArrayDeque<>();
     private final int readChunk;
-    private final int pendingLimit;
     private boolean pumpScheduled;
-    private long droppedCount;
-    private long droppedFirst;
-    private long droppedLast;
+    /** With {@code "compact":true}, until {@code live}: holds back the tokens of answers (see {@link #compactHistory()}). */
+    private AnswerCompactor compactor;
 
-    public Subscription(Backbone backbone, Outbound outbound, RoomLocation location, StartPoint from, JsonNode requestId,
-                        BackpressurePolicy policy, SubscriptionEvents events) {
+    public Subscription(Backbone backbone, FrameSink outbound, RoomLocation location, StartPoint from, JsonNode requestId,
+                        BackpressurePolicy policy, ReadPermits permits, SubscriptionEvents events) {
         this.policy = policy;
-        this.pendingLimit = policy == BackpressurePolicy.LATEST_ONLY ? 1 : backbone.config().dropWindow();
+        this.permits = permits;
+        this.window = new DropWindow(policy == BackpressurePolicy.LATEST_ONLY ? 1 : backbone.config().dropWindow());
         this.readChunk = backbone.config().outboundLimit();
         this.backbone = backbone;
         this.outbound = outbound;
@@ -98,6 +111,16 @@ public final class Subscription implements LiveListener {
 
     public RoomLocation location() {
         return location;
+    }
+
+    /**
+     * Delivers the history compacted: finished answers as their {@code generation.message}, the tokens
+     * of unfinished ones as one {@code partial} frame each just before {@code live}. Call before {@link #start()}.
+     */
+    public void compactHistory() {
+        synchronized (lock) {
+            compactor = new AnswerCompactor(COMPACT_OPEN_ANSWERS, COMPACT_ANSWER_CHARS);
+        }
     }
 
     /** Registers for live dispatch and starts the catch-up; returns at once. */
@@ -125,6 +148,7 @@ public final class Subscription implements LiveListener {
                 return false;
             }
             state = State.CLOSED;
+            ended = true;
             buffer = null;
             cacheView = null;
             readAhead.clear();
@@ -159,7 +183,7 @@ public final class Subscription implements LiveListener {
                         } else {
                             fallBehind();
                         }
-                    } else if (pending.isEmpty() && droppedCount == 0 && outbound.offer(EventFrames.encode(event))) {
+                    } else if (window.isClear() && outbound.offer(EventFrames.encode(event))) {
                         deliveredLive(event);
                     } else {
                         hold(event);
@@ -199,20 +223,42 @@ public final class Subscription implements LiveListener {
 
     /** Drop policies: keep the event in the bounded window, dropping the oldest when it is full. */
     private void hold(RoomEvent event) {
-        if (pending.size() >= pendingLimit) {
-            RoomEvent dropped = pending.pollFirst();
-            if (droppedCount == 0) {
-                droppedFirst = dropped.offset();
-            }
-            droppedCount++;
-            droppedLast = dropped.offset();
+        if (window.add(event)) {
             events.dropped(1);
         }
-        pending.addLast(event);
         if (!pumpScheduled) {
             pumpScheduled = true;
-            outbound.whenDrained(() -> backbone.worker().execute(this::pump));
+            outbound.whenDrained(() -> onWorker(this::pump));
         }
+    }
+
+    @Override
+    public boolean ended() {
+        return ended;
+    }
+
+    /** Runs the next step on the worker; when the worker refuses it, the subscription ends with a notice. */
+    private void onWorker(Runnable step) {
+        try {
+            backbone.worker().execute(step);
+        } catch (RejectedExecutionException e) {
+            fail(e);
+        }
+    }
+
+    /**
+     * Ends the subscription and tells the session, which sends the room notice and frees the room.
+     * Under our lock the partition's lock must not be taken (lock order): the live tail then drops
+     * the ended listener itself at the room's next event.
+     */
+    private void fail(Throwable cause) {
+        if (!end()) {
+            return;
+        }
+        if (!Thread.holdsLock(lock)) {
+            backbone.live().unregister(location.room(), location.partition(), this);
+        }
+        events.failed(this, cause);
     }
 
     private void pump() {
@@ -221,21 +267,21 @@ public final class Subscription implements LiveListener {
             if (state != State.LIVE) {
                 return;
             }
-            if (droppedCount > 0) {
-                outbound.force(ServerFrames.dropped(location.room(), droppedCount, droppedFirst, droppedLast));
-                droppedCount = 0;
+            ByteBuffer notice = window.takeNotice(location.room());
+            if (notice != null) {
+                outbound.force(notice);
             }
-            while (!pending.isEmpty()) {
-                RoomEvent next = pending.peekFirst();
+            while (window.hasWaiting()) {
+                RoomEvent next = window.peek();
                 if (!outbound.offer(EventFrames.encode(next))) {
                     break;
                 }
-                pending.pollFirst();
+                window.poll();
                 deliveredLive(next);
             }
-            if (!pending.isEmpty()) {
+            if (window.hasWaiting()) {
                 pumpScheduled = true;
-                outbound.whenDrained(() -> backbone.worker().execute(this::pump));
+                outbound.whenDrained(() -> onWorker(this::pump));
             }
         }
     }
@@ -254,32 +300,27 @@ public final class Subscription implements LiveListener {
         long l = h.offset();
         var history = backbone.history();
         var tp = location.partition();
-        if (from instanceof StartPoint.Latest) {
-            return CompletableFuture.completedFuture(ResumePlan.live(l));
+        List<Long> cachedOffsets = h.cached().stream().map(RoomEvent::offset).toList();
+        ResumePlanner.Lookup lookup = ResumePlanner.start(from, location.epoch(), l, h.cacheCoversFrom(), cachedOffsets);
+        if (lookup instanceof ResumePlanner.Lookup.Done done) {
+            return CompletableFuture.completedFuture(done.plan());
         }
-        if (from instanceof StartPoint.After after) {
-            if (ResumePlanner.servableFromCache(after, location.epoch(), h.cacheCoversFrom(), l)) {
-                return CompletableFuture.completedFuture(ResumePlan.complete(after.offset() + 1));
+        CompletableFuture<Long> answer;
+        if (lookup instanceof ResumePlanner.Lookup.LogStart) {
+            answer = permits.run(() -> history.bounds(tp)).thenApply(b -> b.logStart());
+        } else if (lookup instanceof ResumePlanner.Lookup.StartOfLast last) {
+            answer = permits.run(() -> history.startOfLast(tp, location.room(), last.count(), l));
+        } else {
+            long time = ((ResumePlanner.Lookup.OffsetForTime) lookup).timestamp();
+            synchronized (lock) {
+                // Other rooms share the partition, and Kafka finds the first record of any room at or
+                // after the time; this room's older events after it are skipped — in the first
+                // catch-up only (see switchToLive).
+                notBefore = time;
             }
-            return history.bounds(tp).thenApply(b -> ResumePlanner.after(after, location.epoch(), new LogBounds(Math.min(b.logStart(), l), l)));
+            answer = permits.run(() -> history.offsetForTime(tp, time));
         }
-        if (from instanceof StartPoint.Earliest) {
-            return history.bounds(tp).thenApply(b -> ResumePlan.complete(Math.min(b.logStart(), l)));
-        }
-        if (from instanceof StartPoint.Last last) {
-            List<RoomEvent> cached = h.cached();
-            if (cached.size() >= last.count()) {
-                return CompletableFuture.completedFuture(ResumePlan.complete(cached.get(cached.size() - last.count()).offset()));
-            }
-            return history.startOfLast(tp, location.room(), last.count(), l).thenApply(ResumePlan::complete);
-        }
-        StartPoint.Time time = (StartPoint.Time) from;
-        synchronized (lock) {
-            // Other rooms share the partition, and Kafka finds the first record of any room at or
-            // after the time; this room's older events after it are skipped.
-            notBefore = time.timestamp();
-        }
-        return history.offsetForTime(tp, time.timestamp()).thenApply(o -> ResumePlan.complete(Math.min(o, l)));
+        return answer.thenApply(a -> ResumePlanner.withLookup(from, location.epoch(), l, a));
     }
 
     private void begin(ResumePlan plan) {
@@ -326,7 +367,7 @@ public final class Subscription implements LiveListener {
             }
             int free = outbound.free();
             if (free == 0) {
-                outbound.whenDrained(() -> backbone.worker().execute(this::catchUp));
+                outbound.whenDrained(() -> onWorker(this::catchUp));
                 return;
             }
             if (haveRead) {
@@ -334,8 +375,8 @@ public final class Subscription implements LiveListener {
             } else if (view.cacheCoversFrom() <= from) {
                 deliverFromCache(view, from, until, free);
             } else {
-                backbone.history().read(location.partition(), location.room(), from, until, readChunk)
-                        .whenCompleteAsync(this::deliverChunk, backbone.worker());
+                permits.run(() -> backbone.history().read(location.partition(), location.room(), from, until, readChunk))
+                        .whenComplete((chunk, error) -> onWorker(() -> deliverChunk(chunk, error)));
                 return;
             }
         }
@@ -401,7 +442,15 @@ public final class Subscription implements LiveListener {
                     continue;
                 }
                 notBefore = Long.MIN_VALUE;
-                frames.add(EventFrames.encode(e));
+                if (compactor == null) {
+                    frames.add(EventFrames.encode(e));
+                } else {
+                    // a held token counts as delivered: it goes out in a partial before live
+                    for (AnswerCompactor.Output out : compactor.offer(e)) {
+                        frames.add(out instanceof AnswerCompactor.Pass pass ? EventFrames.encode(pass.event())
+                                : PartialFrames.encode(location.room(), (AnswerCompactor.Partial) out));
+                    }
+                }
                 lastDelivered = e.offset();
             }
             outbound.forceBatch(frames);
@@ -415,11 +464,11 @@ public final class Subscription implements LiveListener {
         if (readFailures > backbone.config().historyReadAttempts()) {
             log.atWarn().addKeyValue("room", location.room()).addKeyValue("offset", cursor).setCause(error)
                     .log("history read failed; ending the subscription");
-            events.failed(this, error);
+            fail(error);
             return;
         }
-        CompletableFuture.delayedExecutor(readFailures * 500L, java.util.concurrent.TimeUnit.MILLISECONDS, backbone.worker())
-                .execute(this::catchUp);
+        Executor worker = this::onWorker;
+        CompletableFuture.delayedExecutor(readFailures * 500L, TimeUnit.MILLISECONDS, worker).execute(this::catchUp);
     }
 
     private void switchToLive() {
@@ -428,12 +477,21 @@ public final class Subscription implements LiveListener {
                 return;
             }
             if (!buffer.overflowed()) {
+                if (compactor != null) {
+                    // Exactly the tokens at or below lastDelivered: the buffered live events above it follow.
+                    compactor.finish().forEach(p -> outbound.force(PartialFrames.encode(location.room(), p)));
+                    compactor = null;
+                }
                 if (!liveSent) {
                     outbound.force(ServerFrames.live(location.room(), Math.max(handover - 1, lastDelivered)));
                     liveSent = true;
                 }
                 List<RoomEvent> buffered = buffer.drainAbove(lastDelivered);
                 buffer = null;
+                // What the catch-up needed is sent: the cache snapshot is released, and a time
+                // start's skip ends here, so a later lossless catch-up skips nothing.
+                cacheView = null;
+                notBefore = Long.MIN_VALUE;
                 state = State.LIVE;
                 for (RoomEvent e : buffered) {
                     if (policy != BackpressurePolicy.LOSSLESS) {
@@ -459,7 +517,7 @@ public final class Subscription implements LiveListener {
         readAhead.clear();
         cursor = lastDelivered + 1;
         events.lagging(this);
-        outbound.whenDrained(() -> backbone.worker().execute(this::recapture));
+        outbound.whenDrained(() -> onWorker(this::recapture));
     }
 
     private void recapture() {
@@ -500,7 +558,7 @@ public final class Subscription implements LiveListener {
         synchronized (lock) {
             long lag = next < 0 || lastDelivered < 0 && state == State.STARTING ? 0 : Math.max(0, next - 1 - lastDelivered);
             return new SubscriptionStatus(location.room().value(), state.name().toLowerCase(java.util.Locale.ROOT),
-                    policy.wire(), lastDelivered, lag, pending.size(), readAhead.size());
+                    policy.wire(), lastDelivered, lag, window.size(), readAhead.size());
         }
     }
 

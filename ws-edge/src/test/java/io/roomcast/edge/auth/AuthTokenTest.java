@@ -206,7 +206,7 @@ class AuthTokenTest {
             wires.add(r.wire());
         }
         assertThat(wires).containsExactly("missing", "malformed", "bad_signature", "expired", "not_yet_valid",
-                "wrong_issuer", "wrong_audience", "no_permissions", "key_unavailable");
+                "wrong_issuer", "wrong_audience", "no_permissions", "token_in_url", "key_unavailable");
     }
 
     /** The header and signature of {@code token} with the payload of {@code claims}. */

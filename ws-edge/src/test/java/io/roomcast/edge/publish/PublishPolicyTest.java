@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PublishPolicyTest {
     private static final Instant EXP = Instant.parse("2030-01-01T00:00:00Z");
     private static final Principal ALICE = new Principal("alice", EXP, Permissions.none());
-    private static final Principal MODEL = new Principal("model", EXP, Permissions.none(), Set.of("producer"));
+    private static final Principal MODEL = new Principal("model", EXP, Permissions.none(), null, Set.of("producer"));
     private final AtomicLong now = new AtomicLong(1_000_000);
     private final Clock clock = new Clock() {
         @Override

@@ -12,10 +12,10 @@ import org.apache.kafka.common.TopicPartition;
  * strangers, so nothing here assumes they are well formed; both are read as broker-core's
  * {@link RecordLayout} defines them.
  */
-public record RoomEvent(TopicPartition partition, long offset, RoomName room, String type, byte[] value, long timestamp) {
+public record RoomRecord(TopicPartition partition, long offset, RoomName room, String type, byte[] value, long timestamp) {
 
-    public static RoomEvent of(ConsumerRecord<byte[], byte[]> record) {
-        return new RoomEvent(new TopicPartition(record.topic(), record.partition()), record.offset(),
+    public static RoomRecord of(ConsumerRecord<byte[], byte[]> record) {
+        return new RoomRecord(new TopicPartition(record.topic(), record.partition()), record.offset(),
                 RecordLayout.roomOf(record), RecordLayout.typeOf(record), record.value(), record.timestamp());
     }
 

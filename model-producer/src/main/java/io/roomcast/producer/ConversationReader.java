@@ -34,8 +34,8 @@ import java.util.function.Supplier;
  * Every read is bounded by a deadline, the context read also by a record budget. Thread-safe: each call borrows one
  * of at most {@code poolSize} consumers (callers hold a bulkhead slot, so they rarely wait).
  */
-final class RoomHistory implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(RoomHistory.class);
+final class ConversationReader implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ConversationReader.class);
     private static final int FIRST_WINDOW = 256;
 
     private final Supplier<Consumer<byte[], byte[]>> consumers;
@@ -49,7 +49,7 @@ final class RoomHistory implements AutoCloseable {
     private final Duration readTimeout;
     private boolean closed;
 
-    RoomHistory(Supplier<Consumer<byte[], byte[]>> consumers, int poolSize, ObjectMapper json, PromptParser prompts,
+    ConversationReader(Supplier<Consumer<byte[], byte[]>> consumers, int poolSize, ObjectMapper json, PromptParser prompts,
                 int maxScanRecords, int maxAnswerChars, Duration readTimeout) {
         this.consumers = consumers;
         this.idle = new ArrayBlockingQueue<>(poolSize);
@@ -67,7 +67,7 @@ final class RoomHistory implements AutoCloseable {
      * earlier one was being answered), so the log after the prompt is read too, up to its current
      * end, for answers only.
      */
-    List<Turn> recentTurns(RoomEvent prompt, int maxTurns) throws InterruptedException {
+    List<Turn> recentTurns(RoomRecord prompt, int maxTurns) throws InterruptedException {
         if (maxTurns == 0 || prompt.offset() == 0) {
             return List.of();
         }
@@ -78,18 +78,18 @@ final class RoomHistory implements AutoCloseable {
             long begin = consumer.beginningOffsets(List.of(tp), readTimeout).getOrDefault(tp, 0L);
             long end = consumer.endOffsets(List.of(tp), readTimeout).getOrDefault(tp, 0L);
             long afterEnd = Math.min(end, prompt.offset() + 1 + maxScanRecords / 2);
-            List<RoomEvent> after = afterEnd > prompt.offset() + 1
+            List<RoomRecord> after = afterEnd > prompt.offset() + 1
                     ? read(consumer, tp, prompt.offset() + 1, afterEnd, prompt.room(), deadline).stream()
                             .filter(e -> !EventTypes.PROMPT.equals(e.type())).toList()
                     : List.of();
             long scanned = Math.max(0, afterEnd - prompt.offset() - 1);
-            List<List<RoomEvent>> segments = new ArrayList<>();
+            List<List<RoomRecord>> segments = new ArrayList<>();
             long start = prompt.offset();
             long window = FIRST_WINDOW;
             int promptsSeen = 0;
             while (start > begin && scanned < maxScanRecords && promptsSeen < maxTurns && System.nanoTime() < deadline) {
                 long from = Math.max(begin, start - Math.min(window, maxScanRecords - scanned));
-                List<RoomEvent> segment = read(consumer, tp, from, start, prompt.room(), deadline);
+                List<RoomRecord> segment = read(consumer, tp, from, start, prompt.room(), deadline);
                 promptsSeen += (int) segment.stream().filter(e -> EventTypes.PROMPT.equals(e.type())).count();
                 segments.add(0, segment);
                 scanned += start - from;
@@ -115,7 +115,7 @@ final class RoomHistory implements AutoCloseable {
      * A log that cannot be read is reported as {@link PriorAttempt#UNFINISHED}: a superfluous
      * restart marker is harmless, a silent duplicate answer is not.
      */
-    PriorAttempt priorAttempt(RoomEvent prompt, long scanEnd) throws InterruptedException {
+    PriorAttempt priorAttempt(RoomRecord prompt, long scanEnd) throws InterruptedException {
         Consumer<byte[], byte[]> consumer = borrow();
         String id = prompt.generationId().value();
         try {
@@ -152,7 +152,7 @@ final class RoomHistory implements AutoCloseable {
         }
     }
 
-    private GenerationId generationOf(RoomEvent event) {
+    private GenerationId generationOf(RoomRecord event) {
         if (event.value() == null) {
             return null;
         }
@@ -165,9 +165,9 @@ final class RoomHistory implements AutoCloseable {
     }
 
     /** The room's events in {@code [from, to)} of the partition, read until {@code deadline}. */
-    private static List<RoomEvent> read(Consumer<byte[], byte[]> consumer, TopicPartition tp, long from, long to, RoomName room,
+    private static List<RoomRecord> read(Consumer<byte[], byte[]> consumer, TopicPartition tp, long from, long to, RoomName room,
                                         long deadline) {
-        List<RoomEvent> events = new ArrayList<>();
+        List<RoomRecord> events = new ArrayList<>();
         scan(consumer, tp, from, to, deadline, event -> {
             if (Objects.equals(room, event.room())) {
                 events.add(event);
@@ -182,7 +182,7 @@ final class RoomHistory implements AutoCloseable {
      * returns {@code false} only if the deadline passed first.
      */
     private static boolean scan(Consumer<byte[], byte[]> consumer, TopicPartition tp, long from, long to, long deadline,
-                                Predicate<RoomEvent> visitor) {
+                                Predicate<RoomRecord> visitor) {
         consumer.assign(List.of(tp));
         consumer.seek(tp, from);
         while (consumer.position(tp) < to) {
@@ -190,7 +190,7 @@ final class RoomHistory implements AutoCloseable {
                 return false;
             }
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100)).records(tp)) {
-                if (record.offset() >= to || !visitor.test(RoomEvent.of(record))) {
+                if (record.offset() >= to || !visitor.test(RoomRecord.of(record))) {
                     return true;
                 }
             }

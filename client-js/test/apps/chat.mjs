@@ -1,0 +1,111 @@
+#!/usr/bin/env node
+// Browser test of the chat app (/chat) against a running edge with a model producer.
+// Two people in one room: messages reach both; a prompt from one streams to both; Stop from the
+// other cancels it for everyone; a second prompt completes; a reload rebuilds the whole
+// conversation; markup in messages and events of unknown types are shown as text.
+// Env: ROOMCAST_URL, ROOMCAST_ROOM (chat:NAME), SCREENSHOTS, PHONE=1 (also run one page at 360 px).
+// Last stdout line: {"ok":true,"answers":[{generationId,state,text,tokens,duplicates}],...}.
+import assert from 'node:assert/strict';
+import { env, newPage, run, screenshot, step } from './browser.mjs';
+
+const room = process.env.ROOMCAST_ROOM || `chat:apps-${Date.now()}`;
+const link = `${env.url}/chat?room=${encodeURIComponent(room)}`;
+
+async function open(page, name) {
+  await page.goto(link);
+  await page.waitForSelector('#conn[data-state="open"]', { timeout: 30000 });
+  await page.waitForSelector('#conversation[data-live="true"]', { timeout: 30000 });
+  await page.fill('#name', name);
+  await page.dispatchEvent('#name', 'change');
+}
+
+async function say(page, text) {
+  await page.fill('#text', text);
+  await page.press('#text', 'Enter');
+}
+
+const answerSel = '#conversation article.answer';
+
+function answersOf(page) {
+  return page.$$eval(answerSel, (els) => els.map((el) => ({
+    generationId: el.dataset.generationId || null,
+    promptOffset: el.dataset.promptOffset ? Number(el.dataset.promptOffset) : null,
+    state: el.dataset.state,
+    text: el.querySelector('.answer-text').textContent,
+    tokens: Number(el.dataset.tokens),
+    duplicates: Number(el.dataset.duplicates),
+  })));
+}
+
+async function waitAnswer(page, index, predicate, arg, timeout = 60000) {
+  await page.waitForFunction(({ sel, index, predicate, arg }) => {
+    const el = document.querySelectorAll(sel)[index];
+    return el && new Function('el', 'arg', `return (${predicate})(el, arg)`)(el, arg);
+  }, { sel: answerSel, index, predicate: predicate.toString(), arg }, { timeout, polling: 50 });
+}
+
+await run(async (browser) => {
+  const alice = await newPage(browser, 'alice');
+  const bob = await newPage(browser, 'bob');
+  step(`both open ${link}`);
+  await open(alice, 'alice');
+  await open(bob, 'bob');
+  assert.equal(await alice.inputValue('#room'), room, 'the deep link opens the room');
+
+  step('a message reaches both, as text');
+  const markup = 'hello <img src=x onerror="window.__pwned=1"> <b>bold?</b>';
+  await say(alice, markup);
+  for (const p of [alice, bob]) {
+    await p.waitForFunction((t) => [...document.querySelectorAll('#conversation article.msg .body')].some((b) => b.textContent === t), markup, { timeout: 30000 });
+    assert.equal(await p.$$eval('#conversation img, #conversation b', (els) => els.length), 0, 'user text is never HTML');
+  }
+
+  step('@model from alice streams to both');
+  await say(alice, '@model tell me a long story about partitions');
+  await waitAnswer(alice, 0, (el) => el.dataset.state === 'streaming' && Number(el.dataset.tokens) >= 3);
+  await waitAnswer(bob, 0, (el) => el.dataset.state === 'streaming' && Number(el.dataset.tokens) >= 3);
+  assert.ok(await alice.isVisible(`${answerSel} .cursor`), 'a cursor while it streams');
+  await screenshot(alice, 'chat-streaming.png');
+
+  step('bob stops it; both see cancelled');
+  await bob.click(`${answerSel} button.stop`);
+  await waitAnswer(alice, 0, (el) => el.dataset.state === 'cancelled');
+  await waitAnswer(bob, 0, (el) => el.dataset.state === 'cancelled');
+  await alice.waitForFunction(() => [...document.querySelectorAll('#conversation .note')].some((n) => n.textContent === 'bob stopped an answer'));
+
+  step('a second prompt completes on both');
+  await say(bob, '@model and what is an offset?');
+  await waitAnswer(alice, 1, (el) => el.dataset.state === 'done');
+  await waitAnswer(bob, 1, (el) => el.dataset.state === 'done');
+
+  step('an event of an unknown type is shown raw and safely');
+  await alice.evaluate((r) => window.__chat.client.publish(r, { html: '<script>window.__pwned=2</script>' }, { type: 'weird.thing' }), room);
+  await bob.waitForFunction(() => [...document.querySelectorAll('#conversation .raw')].some((n) => n.textContent.includes('weird.thing') && n.textContent.includes('<script>')));
+  assert.equal(await bob.evaluate(() => window.__pwned), undefined);
+
+  const before = await answersOf(alice);
+  assert.deepEqual(await answersOf(bob), before, 'both pages show the same answers');
+  await screenshot(bob, 'chat.png');
+
+  step('a reload shows the whole conversation');
+  await alice.reload();
+  await alice.waitForSelector('#conversation[data-live="true"]', { timeout: 30000 });
+  await waitAnswer(alice, 1, (el) => el.dataset.state === 'done');
+  const after = await answersOf(alice);
+  assert.deepEqual(after, before, 'the reload rebuilds every answer from its tokens');
+  assert.equal(await alice.inputValue('#name'), 'alice', 'the name is kept');
+  assert.ok(after.every((a) => a.duplicates === 0));
+  const messages = await alice.$$eval('#conversation article.msg:not(.answer) .body', (els) => els.map((e) => e.textContent));
+  assert.deepEqual(messages, [markup, '@model tell me a long story about partitions', '@model and what is an offset?']);
+
+  if (process.env.PHONE === '1') {
+    step('phone width');
+    const phone = await newPage(browser, 'phone', { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+    await open(phone, 'carol');
+    await waitAnswer(phone, 1, (el) => el.dataset.state === 'done');
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `no horizontal scrolling at 360 px (overflow ${overflow})`);
+    await screenshot(phone, 'chat-phone.png');
+  }
+  return { room, answers: after };
+});

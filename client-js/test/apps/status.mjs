@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// Browser test of the status app (/status) with two edges reporting into sys:edges. Prints
+// {"step":"two-up"} when both edges show as up, then waits for a line on stdin (the Java side
+// stops edge EDGE_B meanwhile) and checks that EDGE_B is shown as gone while the other stays up.
+// Also: publishing into the system room is refused; the landing page at phone width.
+import assert from 'node:assert/strict';
+import { createInterface } from 'node:readline';
+import { env, newPage, run, screenshot, step } from './browser.mjs';
+
+const { EDGE_B } = process.env;
+const stdin = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+
+await run(async (browser) => {
+  const page = await newPage(browser, 'status');
+  await page.goto(`${env.url}/status`);
+  step('both edges report and show as up');
+  await page.waitForFunction(() => document.querySelectorAll('#edges .node[data-state="up"]').length === 2, null, { timeout: 30000 });
+  await page.waitForFunction(() => [...document.querySelectorAll('#edges .node polyline')].some((p) => p.getAttribute('points')), null, { timeout: 30000 });
+  const figures = await page.$$eval('#edges .node', (els) => els.map((el) => ({
+    key: el.dataset.key,
+    values: Object.fromEntries([...el.querySelectorAll('.figures .k')].map((k) => [k.textContent, k.nextElementSibling.textContent])),
+  })));
+  assert.ok(figures.some((f) => f.key === EDGE_B), `edge ${EDGE_B} is listed: ${JSON.stringify(figures)}`);
+  assert.ok(figures.every((f) => Number(f.values.connections) >= 0 && f.values.uptime !== '—'));
+  await screenshot(page, 'status.png');
+
+  step('publishing into the system room is refused');
+  const refusal = await page.evaluate(() => window.__status.client.publish('sys:edges', { edge: 'fake' }, { type: 'edge.status' }).then(() => 'written', (e) => e.code));
+  assert.equal(refusal, 'forbidden');
+
+  step('the model producer reports into sys:producers');
+  await page.waitForSelector('#producers .node[data-state="up"]', { timeout: 30000 });
+  assert.match(await page.textContent('#producers .node .sub'), /backend sim/);
+
+  process.stdout.write(JSON.stringify({ step: 'two-up' }) + '\n');
+  await stdin.next();
+  step(`edge ${EDGE_B} stopped: it is shown as gone, the other stays up`);
+  await page.waitForFunction((b) => document.querySelector(`#edges .node[data-key="${b}"]`)?.dataset.state === 'gone', EDGE_B, { timeout: 30000 });
+  assert.equal(await page.$$eval('#edges .node[data-state="up"]', (els) => els.length), 1);
+  await screenshot(page, 'status-one-gone.png');
+
+  step('landing page at phone width');
+  const phone = await newPage(browser, 'phone', { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  await phone.goto(`${env.url}/`);
+  await phone.waitForSelector('#health[data-state="open"]');
+  for (const link of ['/chat', '/logs', '/status']) assert.equal(await phone.getAttribute(`a.card[href="${link}"]`, 'href'), link);
+  const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no horizontal scrolling at 360 px (overflow ${overflow})`);
+  await screenshot(phone, 'landing-phone.png');
+  await phone.goto(`${env.url}/status`);
+  await phone.waitForSelector('#edges .node');
+  await screenshot(phone, 'status-phone.png');
+  return { edges: figures.map((f) => f.key) };
+});
+process.stdin.destroy(); // the readline on stdin would keep the process alive

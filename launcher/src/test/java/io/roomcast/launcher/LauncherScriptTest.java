@@ -1,0 +1,91 @@
+package io.roomcast.launcher;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The {@code ./roomcast} script itself, run by bash against a copy of it in a scratch tree whose
+ * {@code mvn} and {@code java} are stand-ins that record how they were called.
+ */
+class LauncherScriptTest {
+    private static final Path SCRIPT = Path.of(System.getProperty("user.dir")).getParent().resolve("roomcast");
+
+    @TempDir
+    Path tree;
+
+    private Path bin;
+    private Path log;
+
+    private void prepareFreshCheckout() throws IOException {
+        Files.copy(SCRIPT, tree.resolve("roomcast"));
+        executable(tree.resolve("roomcast"));
+        Files.writeString(tree.resolve("pom.xml"), "<project/>");
+        bin = Files.createDirectories(tree.resolve("fake-bin"));
+        log = tree.resolve("calls.log");
+        // A slow build, so that a second launcher started at the same time overlaps with it.
+        Files.writeString(bin.resolve("mvn"), """
+                #!/usr/bin/env bash
+                echo "mvn start $$" >> "%1$s"
+                sleep 1.5
+                mkdir -p launcher/target && touch launcher/target/roomcast.jar
+                echo "mvn end $$" >> "%1$s"
+                """.formatted(log));
+        Files.writeString(bin.resolve("java"), """
+                #!/usr/bin/env bash
+                echo "java $*" >> "%s"
+                """.formatted(log));
+        executable(bin.resolve("mvn"));
+        executable(bin.resolve("java"));
+    }
+
+    private Process launch(String... args) throws IOException {
+        var command = new java.util.ArrayList<>(List.of("bash", tree.resolve("roomcast").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(tree.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        pb.environment().remove("JAVA_OPTS");
+        return pb.start();
+    }
+
+    @Test
+    void shouldBuildOnceWhenTwoLaunchersStartTogetherOnAFreshCheckout() throws Exception {
+        prepareFreshCheckout();
+        Process first = launch("edge", "--port", "8081");
+        Process second = launch("edge", "--port", "8082");
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(first.exitValue()).isZero();
+        assertThat(second.exitValue()).isZero();
+
+        List<String> calls = Files.readAllLines(log);
+        assertThat(calls.stream().filter(l -> l.startsWith("mvn start"))).hasSize(1);
+        assertThat(calls.stream().filter(l -> l.startsWith("java"))).hasSize(2)
+                .anyMatch(l -> l.endsWith("--port 8081")).anyMatch(l -> l.endsWith("--port 8082"));
+        // Neither launcher started its JVM before the build had finished.
+        assertThat(calls.indexOf(calls.stream().filter(l -> l.startsWith("mvn end")).findFirst().orElseThrow()))
+                .isLessThan(calls.indexOf(calls.stream().filter(l -> l.startsWith("java")).findFirst().orElseThrow()));
+    }
+
+    @Test
+    void shouldStartEveryJvmSoThatItExitsOnOutOfMemory() throws Exception {
+        prepareFreshCheckout();
+        Process p = launch("demo");
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(Files.readAllLines(log)).filteredOn(l -> l.startsWith("java"))
+                .singleElement().asString().contains("-XX:+ExitOnOutOfMemoryError").endsWith("demo");
+    }
+
+    private static void executable(Path file) throws IOException {
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+}

@@ -1,0 +1,104 @@
+package io.roomcast.edge.ephemeral;
+
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.micrometer.core.instrument.Counter;
+import io.roomcast.edge.protocol.ErrorCode;
+import io.roomcast.edge.session.Outbound;
+import io.roomcast.room.RoomName;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The ephemeral signals of one connection: the rooms whose signals it asked for and its own publish
+ * budget. Signals that do not fit the connection's outbound buffer are dropped (they are superseded
+ * within a second anyway) and counted.
+ *
+ * <p>Thread-safety: safe for concurrent use.
+ */
+public final class SessionEphemeral implements EphemeralListener {
+    /** Why an ephemeral publish is refused before it reaches Kafka: an error code and message, or null when it may go. */
+    public record Refusal(ErrorCode code, String message) {
+    }
+
+    private final Ephemeral ephemeral;
+    private final String client;
+    private final Outbound outbound;
+    private final RateLimiter limit;
+    private final Counter dropped;
+    private final Set<RoomName> rooms = ConcurrentHashMap.newKeySet();
+
+    /** @param client the connection's presence id, sent with its signals so receivers can tell senders apart */
+    public SessionEphemeral(Ephemeral ephemeral, String client, Outbound outbound) {
+        this.ephemeral = ephemeral;
+        this.client = client;
+        this.outbound = outbound;
+        this.dropped = ephemeral.dropped();
+        this.limit = RateLimiter.of("ephemeral-" + client, RateLimiterConfig.custom().limitForPeriod(ephemeral.config().perSecond())
+                .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ZERO).build());
+    }
+
+    /** Whether the room's namespace allows ephemeral signals. */
+    public boolean allowed(RoomName room) {
+        return ephemeral.config().allows(room.namespace());
+    }
+
+    /** Checks an ephemeral publish against the namespace, the size limit and the rate limit; null when it may go. */
+    public Refusal check(RoomName room, byte[] data) {
+        if (!allowed(room)) {
+            return new Refusal(ErrorCode.FORBIDDEN, "namespace \"" + room.namespace() + "\" does not allow ephemeral events");
+        }
+        if (data.length > ephemeral.config().maxBytes()) {
+            return new Refusal(ErrorCode.TOO_LARGE, "ephemeral data is larger than " + ephemeral.config().maxBytes() + " bytes");
+        }
+        if (!limit.acquirePermission()) {
+            return new Refusal(ErrorCode.RATE_LIMITED, "too many ephemeral events; slow down");
+        }
+        return null;
+    }
+
+    /** Writes a checked ephemeral publish; any thread. */
+    public CompletableFuture<Void> publish(RoomName room, String type, byte[] data) {
+        return ephemeral.publish(room, type, data, client);
+    }
+
+    /** Starts delivering the room's signals to this connection. */
+    public CompletableFuture<Void> listen(RoomName room) {
+        if (!rooms.add(room)) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return ephemeral.listen(room, this);
+    }
+
+    public void stop(RoomName room) {
+        if (rooms.remove(room)) {
+            ephemeral.unlisten(room, this);
+        }
+    }
+
+    public void stopAll() {
+        Set.copyOf(rooms).forEach(this::stop);
+    }
+
+    @Override
+    public void deliver(ByteBuffer frame) {
+        if (!outbound.offer(frame.duplicate())) {
+            dropped.increment();
+        }
+    }
+
+    /** {@code {"op":"ack","id":N,"room":R,"ephemeral":true}}: Kafka took the signal; it has no offset. */
+    public static ByteBuffer ack(com.fasterxml.jackson.databind.JsonNode id, RoomName room) {
+        StringBuilder s = new StringBuilder("{\"op\":\"ack\"");
+        if (id != null && !id.isNull()) {
+            s.append(",\"id\":").append(id.isIntegralNumber() ? id.asText() : com.fasterxml.jackson.databind.node.TextNode.valueOf(id.asText()).toString());
+        }
+        s.append(",\"room\":\"").append(room.value()).append("\",\"ephemeral\":true}");
+        return ByteBuffer.wrap(s.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8)).asReadOnlyBuffer();
+    }
+}

@@ -1,0 +1,30 @@
+package io.roomcast.edge.presence;
+
+/**
+ * Validates a display name a client chose: trimmed, 1 to {@code maxLength} characters, no control,
+ * format or private-use characters (which could fake other names or break a UI). Pure.
+ */
+public final class DisplayName {
+    private DisplayName() {
+    }
+
+    /** The valid name, or an {@link IllegalArgumentException} that says what is wrong. */
+    public static String validate(String raw, int maxLength) {
+        String name = raw.strip();
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException("name must not be empty");
+        }
+        if (name.codePointCount(0, name.length()) > maxLength) {
+            throw new IllegalArgumentException("name is longer than " + maxLength + " characters");
+        }
+        boolean bad = name.codePoints().anyMatch(c -> switch (Character.getType(c)) {
+            case Character.CONTROL, Character.FORMAT, Character.PRIVATE_USE, Character.SURROGATE, Character.UNASSIGNED,
+                 Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> true;
+            default -> false;
+        });
+        if (bad) {
+            throw new IllegalArgumentException("name contains control or invisible characters");
+        }
+        return name;
+    }
+}

@@ -1,0 +1,287 @@
+package io.roomcast.edge.presence;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.roomcast.room.RoomName;
+import io.roomcast.room.RoomPartitioner;
+import io.roomcast.side.SideTail;
+import io.roomcast.topic.TopicRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Presence of one edge on the compacted presence topic. Each connection that subscribes with
+ * {@code "presence":true} holds a lease per room, written at entry and renewed every third of the
+ * TTL; a clean leave writes a tombstone; the leases of an edge that died expire on every other edge.
+ * The edge reads only the partitions that hold rooms with presence subscribers (or a pending
+ * {@code presence} query), from their beginning, and keeps the member lists of those partitions.
+ *
+ * <p>Thread-safety: public methods may be called from any thread but may wait on Kafka only through
+ * the futures they return; listeners are called on the presence tail's thread or on the caller's thread.
+ */
+public final class Presence implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Presence.class);
+
+    /** A room's presence as answered to a query: the members, unless there are more than the listing limit. */
+    public record Snapshot(List<Member> members, int count, boolean listed) {
+    }
+
+    private record Held(RoomName room, Member member) {
+    }
+
+    private final PresenceConfig config;
+    private final String edgeId = Long.toString(ThreadLocalRandom.current().nextLong() >>> 1, 36);
+    private final Producer<byte[], byte[]> producer;
+    private final SideTail tail;
+    private final TopicRegistry topics;
+    /** The topic's partition count, looked up (and the topic created) on first use; 0 until then. */
+    private volatile int partitions;
+    private final PresenceTable table;
+    private final Map<RoomName, Set<PresenceListener>> listeners = new ConcurrentHashMap<>();
+    /** Leases this edge holds and renews, by key. */
+    private final Map<String, Held> held = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService renewer;
+    private final Counter writeFailures;
+    private final Clock clock;
+    private volatile boolean closed;
+
+    public Presence(PresenceConfig config, TopicRegistry topics, String bootstrapServers, Map<String, Object> consumerSettings,
+                    Map<String, Object> producerSettings, Clock clock, MeterRegistry meters) {
+        this.config = config;
+        this.clock = clock;
+        this.table = new PresenceTable(config.maxLeases());
+        this.topics = topics;
+        Map<String, Object> props = new HashMap<>(producerSettings);
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5); // leases are not latency-critical: batch the renewals
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "roomcast-presence-" + edgeId);
+        this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        this.tail = new SideTail(bootstrapServers, consumerSettings, config.topic(), SideTail.Start.BEGINNING, new Sink(), clock, meters);
+        this.writeFailures = Counter.builder("roomcast.presence.write.failures").description("presence leases Kafka did not take")
+                .register(meters);
+        Gauge.builder("roomcast.presence.leases", this, p -> p.tableSize()).description("presence leases known to this edge (limit "
+                + config.maxLeases() + ")").register(meters);
+        Gauge.builder("roomcast.presence.held", held, Map::size).description("presence leases this edge holds and renews").register(meters);
+        this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "roomcast-presence-renew");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = config.renewEvery().toMillis();
+        renewer.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    public PresenceConfig config() {
+        return config;
+    }
+
+    /** The presence id of a connection of this edge: unique across edges and restarts. */
+    public String clientId(String sessionId) {
+        return edgeId + "." + sessionId;
+    }
+
+    /**
+     * Starts listening to the room's changes, then, once the room's partition is read, tells the
+     * listener who is there (as joins) and writes the member's lease. The future fails when Kafka
+     * does not take the lease; the caller then calls {@link #leave}.
+     */
+    public CompletableFuture<Void> enter(RoomName room, Member member, PresenceListener listener) {
+        int p;
+        try {
+            p = partition(room);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        listeners.computeIfAbsent(room, r -> new CopyOnWriteArraySet<>()).add(listener);
+        held.put(key(room, member.client()), new Held(room, member));
+        return tail.watch(p).thenCompose(ready -> {
+            synchronized (table) {
+                table.members(room).forEach(m -> listener.changed(new PresenceTable.Change(room, m, true, table.count(room))));
+            }
+            return write(room, member.client(), LeaseCodec.value(room, member, config.ttl()));
+        }).thenRun(() -> applyLocally(room, member));
+    }
+
+    /** Stops listening and removes the member's lease with a tombstone. */
+    public void leave(RoomName room, String client, PresenceListener listener) {
+        Set<PresenceListener> set = listeners.get(room);
+        if (set != null) {
+            set.remove(listener);
+            if (set.isEmpty()) {
+                listeners.remove(room, set);
+            }
+        }
+        if (held.remove(key(room, client)) == null) {
+            return;
+        }
+        PresenceTable.Change change;
+        synchronized (table) {
+            change = table.apply(partition(room), room, client, null, clock.millis(), clock.millis(), 0);
+        }
+        dispatch(change);
+        if (!closed) {
+            write(room, client, null);
+        }
+        tail.unwatch(partition(room));
+    }
+
+    /** The room's presence; reads the room's partition first when no one on this edge listens to it. */
+    public CompletableFuture<Snapshot> members(RoomName room) {
+        int p;
+        try {
+            p = partition(room);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return tail.watch(p).thenApply(ready -> {
+            synchronized (table) {
+                int count = table.count(room);
+                return count > config.maxListedMembers() ? new Snapshot(List.of(), count, false)
+                        : new Snapshot(table.members(room), count, true);
+            }
+        }).whenComplete((s, e) -> tail.unwatch(p));
+    }
+
+    private void applyLocally(RoomName room, Member member) {
+        if (!held.containsKey(key(room, member.client()))) {
+            return; // left while the lease was being written: the tombstone follows it
+        }
+        long now = clock.millis();
+        PresenceTable.Change change;
+        synchronized (table) {
+            change = table.apply(partition(room), room, member.client(), member, now, now, config.ttl().toMillis());
+        }
+        dispatch(change);
+    }
+
+    private CompletableFuture<Void> write(RoomName room, String client, byte[] value) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        try {
+            producer.send(new ProducerRecord<>(config.topic(), partition(room), key(room, client).getBytes(java.nio.charset.StandardCharsets.UTF_8), value),
+                    (metadata, failure) -> {
+                        if (failure == null) {
+                            done.complete(null);
+                        } else {
+                            writeFailures.increment();
+                            done.completeExceptionally(failure);
+                        }
+                    });
+        } catch (RuntimeException e) {
+            writeFailures.increment();
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    private void renew() {
+        try {
+            held.values().forEach(h -> write(h.room, h.member.client(), LeaseCodec.value(h.room, h.member, config.ttl())));
+        } catch (RuntimeException e) {
+            log.atWarn().setCause(e).log("presence renewal failed");
+        }
+    }
+
+    private void dispatch(PresenceTable.Change change) {
+        if (change == null) {
+            return;
+        }
+        Set<PresenceListener> set = listeners.get(change.room());
+        if (set != null) {
+            set.forEach(l -> l.changed(change));
+        }
+    }
+
+    private int tableSize() {
+        synchronized (table) {
+            return table.size();
+        }
+    }
+
+    /** May block on Kafka the first time (topic lookup or creation): call it from a worker thread first. */
+    private int partition(RoomName room) {
+        int n = partitions;
+        if (n == 0) {
+            n = topics.ensure(config.sideTopic()).partitions();
+            partitions = n;
+        }
+        return RoomPartitioner.partition(room, n);
+    }
+
+    private static String key(RoomName room, String client) {
+        return room.value() + " " + client;
+    }
+
+    /**
+     * Stops renewing and reading without writing tombstones: the leases this edge held expire on
+     * the other edges within the TTL, exactly as if the edge had died. A graceful shutdown ends the
+     * sessions first, and they leave cleanly.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        renewer.shutdownNow();
+        tail.close();
+        producer.close(Duration.ofSeconds(2));
+    }
+
+    /** Reads the presence topic; runs on the tail's thread. */
+    private final class Sink implements SideTail.Sink {
+        @Override
+        public void onRecord(ConsumerRecord<byte[], byte[]> record, long now) {
+            var lease = LeaseCodec.decode(record.key(), record.value());
+            if (lease.isEmpty()) {
+                log.atDebug().addKeyValue("offset", record.offset()).log("ignoring a presence record no edge wrote");
+                return;
+            }
+            var l = lease.get();
+            PresenceTable.Change change;
+            synchronized (table) {
+                change = table.apply(record.partition(), l.room(), l.client(), l.member(), record.timestamp(), now, l.ttlMs());
+            }
+            dispatch(change);
+        }
+
+        @Override
+        public void onReleased(int partition) {
+            synchronized (table) {
+                table.release(partition);
+            }
+        }
+
+        @Override
+        public void onTick(long now) {
+            List<PresenceTable.Change> expired;
+            synchronized (table) {
+                expired = table.expire(now);
+            }
+            for (PresenceTable.Change change : expired) {
+                if (!held.containsKey(key(change.room(), change.member().client()))) {
+                    log.atInfo().addKeyValue("room", change.room()).addKeyValue("client", change.member().client())
+                            .log("presence lease expired");
+                }
+                dispatch(change);
+            }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package io.roomcast.edge.presence;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.roomcast.edge.session.Outbound;
+import io.roomcast.room.RoomName;
+
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The presence of one connection: the rooms it is present in, the members it has told its client
+ * about (so a join or leave is never sent twice, whichever of the snapshot and the live change
+ * comes first), and its presence write budget.
+ *
+ * <p>Thread-safety: safe for concurrent use; frames go out through {@link Outbound#force}, which
+ * does not block (they are bounded by the rate of presence changes, which is limited per connection).
+ */
+public final class SessionPresence implements PresenceListener {
+    private final Presence presence;
+    private final String client;
+    private final Outbound outbound;
+    private final Clock clock;
+    private final RateLimiter writes;
+    /** Per room this connection is present in: the clients its client was told about. */
+    private final Map<RoomName, Set<String>> known = new ConcurrentHashMap<>();
+
+    public SessionPresence(Presence presence, String sessionId, Outbound outbound, Clock clock) {
+        this.presence = presence;
+        this.client = presence.clientId(sessionId);
+        this.outbound = outbound;
+        this.clock = clock;
+        this.writes = RateLimiter.of("presence-" + sessionId, RateLimiterConfig.custom()
+                .limitForPeriod(presence.config().writesPerSecond()).limitRefreshPeriod(Duration.ofSeconds(1))
+                .timeoutDuration(Duration.ZERO).build());
+    }
+
+    /**
+     * Who this connection is in a room: a verified token's subject and name claim; otherwise the
+     * name the client chose ({@code requestedName}, may be null), validated and marked unverified.
+     *
+     * @throws IllegalArgumentException when the chosen name is not acceptable
+     */
+    public Member member(String user, String verifiedName, String requestedName) {
+        long now = clock.millis();
+        if (user != null && verifiedName != null) {
+            return new Member(client, user, verifiedName, now, true);
+        }
+        String chosen = requestedName == null ? null : DisplayName.validate(requestedName, presence.config().maxNameLength());
+        if (user != null) {
+            return chosen == null ? new Member(client, user, user, now, true) : new Member(client, user, chosen, now, false);
+        }
+        return new Member(client, null, chosen, now, false);
+    }
+
+    /** Whether this connection may change its presence now (enter a room); false when it is over its budget. */
+    public boolean mayWrite() {
+        return writes.acquirePermission();
+    }
+
+    /** Enters the room: its client receives the current members as joins, then changes. Called on a worker thread. */
+    public CompletableFuture<Void> enter(RoomName room, Member member) {
+        known.put(room, new HashSet<>());
+        return presence.enter(room, member, this);
+    }
+
+    /** Leaves the room (a tombstone), if present. Any thread. */
+    public void leave(RoomName room) {
+        if (known.remove(room) != null) {
+            presence.leave(room, client, this);
+        }
+    }
+
+    /** Leaves every room: the connection is gone. */
+    public void leaveAll() {
+        Set.copyOf(known.keySet()).forEach(this::leave);
+    }
+
+    /** Answers a {@code presence} request. Called on a worker thread. */
+    public CompletableFuture<ByteBuffer> query(JsonNode requestId, RoomName room) {
+        return presence.members(room).thenApply(s -> PresenceFrames.presence(requestId, room, s));
+    }
+
+    @Override
+    public void changed(PresenceTable.Change change) {
+        Set<String> clients = known.get(change.room());
+        if (clients == null) {
+            return;
+        }
+        boolean news;
+        synchronized (clients) {
+            news = change.joined() ? clients.add(change.member().client()) : clients.remove(change.member().client());
+        }
+        if (!news) {
+            return;
+        }
+        int before = change.joined() ? change.count() - 1 : change.count() + 1;
+        // Above the listing limit (before or after the change), clients get counts only.
+        outbound.force(Math.max(before, change.count()) > presence.config().maxListedMembers()
+                ? PresenceFrames.count(change.room(), change.count()) : PresenceFrames.change(change));
+    }
+}

@@ -1,0 +1,156 @@
+package io.roomcast.edge.sse;
+
+import io.undertow.server.handlers.sse.ServerSentEventConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The bounded outbound buffer of one SSE response, the counterpart of the WebSocket's
+ * {@code Outbound}: Undertow's {@link ServerSentEventConnection} queues events on the heap without
+ * any limit, so every event is charged here before it is handed over and released in its send
+ * callback. Events are refused when {@code limit} are waiting; control events are always taken.
+ *
+ * <p>Thread-safety: safe for concurrent use; events handed over by one thread keep their order
+ * (the connection's queue is FIFO under its own lock). Never blocks: writes happen on the
+ * connection's IO thread.
+ */
+public final class SseChannel {
+    private static final Logger log = LoggerFactory.getLogger(SseChannel.class);
+
+    private final ServerSentEventConnection connection;
+    private final int limit;
+    private final SseMetrics metrics;
+    private final AtomicInteger queued = new AtomicInteger();
+    private final AtomicLong queuedBytes = new AtomicLong();
+    private final List<Runnable> drainWaiters = new ArrayList<>();
+    private volatile long lastProgressNanos = System.nanoTime();
+
+    public SseChannel(ServerSentEventConnection connection, int limit, SseMetrics metrics) {
+        this.connection = connection;
+        this.limit = limit;
+        this.metrics = metrics;
+    }
+
+    /** Sends an event if fewer than the limit wait; false when full. */
+    public boolean offer(String data, String event, String id) {
+        if (queued.incrementAndGet() > limit) {
+            queued.decrementAndGet();
+            return false;
+        }
+        write(data, event, id);
+        return true;
+    }
+
+    /** Sends an event regardless of the limit (control events, and history the caller sized by {@link #free()}). */
+    public void force(String data, String event, String id) {
+        queued.incrementAndGet();
+        write(data, event, id);
+    }
+
+    public int free() {
+        return Math.max(0, limit - queued.get());
+    }
+
+    public int queued() {
+        return queued.get();
+    }
+
+    public long queuedBytes() {
+        return queuedBytes.get();
+    }
+
+    public long lastProgressNanos() {
+        return lastProgressNanos;
+    }
+
+    /** See {@code FrameSink#whenDrained}: {@code task} runs once half the limit is free; it must not block. */
+    public void whenDrained(Runnable task) {
+        boolean runNow;
+        synchronized (drainWaiters) {
+            runNow = queued.get() <= limit / 2;
+            if (!runNow) {
+                drainWaiters.add(task);
+            }
+        }
+        if (runNow) {
+            task.run();
+        }
+    }
+
+    /** Sets the client's reconnection delay ({@code retry:} field). */
+    public void retry(long millis) {
+        connection.sendRetry(millis);
+    }
+
+    /** Ends the response (the client's {@code EventSource} reconnects). */
+    public void close() {
+        try {
+            connection.close();
+        } catch (IOException e) {
+            log.atDebug().setCause(e).log("closing an SSE connection failed");
+        }
+    }
+
+    /** Ends the response once everything queued has been written. */
+    public void finish() {
+        connection.shutdown();
+    }
+
+    public boolean isOpen() {
+        return connection.isOpen();
+    }
+
+    private void write(String data, String event, String id) {
+        // An approximation of the bytes (field names and newlines are not counted): the gauge is for trends.
+        int size = data.length() + (id == null ? 0 : id.length());
+        queuedBytes.addAndGet(size);
+        metrics.charged(size);
+        connection.send(data, event, id, new ServerSentEventConnection.EventCallback() {
+            @Override
+            public void done(ServerSentEventConnection c, String d, String e, String i) {
+                released(size, true);
+            }
+
+            @Override
+            public void failed(ServerSentEventConnection c, String d, String e, String i, IOException cause) {
+                released(size, false);
+            }
+        });
+    }
+
+    private void released(int size, boolean written) {
+        queuedBytes.addAndGet(-size);
+        metrics.released(size, written);
+        lastProgressNanos = System.nanoTime();
+        if (queued.decrementAndGet() <= limit / 2) {
+            List<Runnable> ready;
+            synchronized (drainWaiters) {
+                if (drainWaiters.isEmpty()) {
+                    return;
+                }
+                ready = new ArrayList<>(drainWaiters);
+                drainWaiters.clear();
+            }
+            for (Runnable task : ready) {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    log.atError().setCause(e).log("drain callback failed");
+                }
+            }
+        }
+    }
+
+    /** A frame's bytes as the SSE data line: JSON whose line breaks (only whitespace there) become spaces. */
+    static String dataLine(java.nio.ByteBuffer frame) {
+        String s = StandardCharsets.UTF_8.decode(frame.duplicate()).toString();
+        return s.indexOf('\n') < 0 && s.indexOf('\r') < 0 ? s : s.replace('\r', ' ').replace('\n', ' ');
+    }
+}

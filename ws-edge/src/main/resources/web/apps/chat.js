@@ -1,0 +1,290 @@
+// The chat app (/chat): a room's conversation, with the model's answers assembled token by token.
+// See docs/apps.md. Everything from the room is rendered with textContent only.
+import { h, rawEvent, connectHere, connectionIndicator, timeOfDay, isoTime, tokenClaims, pageToken, ROOM_NAME } from './common.js';
+import { Answers } from './answers.js';
+
+const MODEL_MENTION = /^\s*@model\b\s*/i;
+const $ = (id) => document.getElementById(id);
+const conversation = $('conversation');
+const roomInput = $('room');
+const nameInput = $('name');
+const text = $('text');
+
+const session = Math.random().toString(36).slice(2, 8);
+let published = 0;
+const answers = new Answers();
+const answerViews = new Map(); // Answer -> view
+let room = null;
+let sub = null;
+
+const client = connectHere();
+window.__chat = { client, answers, room: () => room, subscription: () => sub };
+connectionIndicator($('conn'), client, () => {
+  const p = sub && sub.position();
+  return p ? `${room} @ ${p.offset}` : room || '';
+});
+
+// Display name: from the token when there is one, else kept in localStorage.
+const claims = tokenClaims(typeof pageToken() === 'string' ? pageToken() : null);
+if (claims && (claims.name || claims.sub)) {
+  nameInput.value = String(claims.name || claims.sub);
+  nameInput.readOnly = true;
+} else {
+  nameInput.value = localStorage.getItem('roomcast.name') || 'guest-' + session.slice(0, 4);
+}
+nameInput.addEventListener('change', () => {
+  nameInput.value = nameInput.value.trim().slice(0, 40) || 'guest-' + session.slice(0, 4);
+  localStorage.setItem('roomcast.name', nameInput.value);
+});
+
+function normaliseRoom(value) {
+  const v = value.trim();
+  const name = v.includes(':') ? v : 'chat:' + v;
+  return ROOM_NAME.test(name) ? name : null;
+}
+
+function rememberRoom(name) {
+  const known = JSON.parse(localStorage.getItem('roomcast.chatRooms') || '[]').filter((r) => r !== name && ROOM_NAME.test(r));
+  known.unshift(name);
+  localStorage.setItem('roomcast.chatRooms', JSON.stringify(known.slice(0, 20)));
+  fillRoomList(known);
+}
+
+function fillRoomList(names) {
+  $('room-list').replaceChildren(...names.map((n) => h('option', { value: n })));
+}
+
+async function loadDirectory() {
+  // The edge's room directory (docs/apps.md); missing on older edges, which is fine.
+  try {
+    const res = await fetch('/rooms?namespace=chat');
+    if (!res.ok) return;
+    const body = await res.json();
+    const local = JSON.parse(localStorage.getItem('roomcast.chatRooms') || '[]');
+    const names = [...new Set([...local, ...(body.rooms || []).map((r) => r.room).filter((r) => typeof r === 'string' && ROOM_NAME.test(r))])];
+    fillRoomList(names);
+  } catch {
+    // no directory: typing a room name always works
+  }
+}
+
+function openRoom(name) {
+  if (sub) sub.unsubscribe();
+  room = name;
+  roomInput.value = name;
+  document.title = `${name} · Roomcast chat`;
+  const params = new URLSearchParams(location.search);
+  params.set('room', name);
+  history.replaceState(null, '', `${location.pathname}?${params}${location.hash}`);
+  rememberRoom(name);
+  reset();
+  sub = client.subscribe(name, {
+    from: 'earliest',
+    onGap: (gap) => {
+      // The room's history changed under us (retention, topic re-created): start the view again.
+      reset();
+      note(`history reset (${gap.reason}); showing the room from offset ${gap.resumeAt ?? '?'}`);
+    },
+    onLive: () => conversation.dataset.live = 'true',
+    onError: (e) => note(`subscription: ${e.code} ${e.message}`, 'error'),
+  }, onEvent);
+}
+
+function reset() {
+  answers.clear();
+  answerViews.clear();
+  conversation.replaceChildren();
+  delete conversation.dataset.live;
+}
+
+// ---- rendering ----------------------------------------------------------------------------
+
+/** Text with ``` fences: fenced parts become <pre><code>, the rest stays text. Never HTML. */
+function richText(container, value) {
+  const parts = value.split('```');
+  const nodes = [];
+  parts.forEach((part, i) => {
+    if (i % 2 === 1) {
+      const code = part.replace(/^[^\n]*\n/, (first) => (/^[\w+-]*\n$/.test(first) ? '' : first));
+      nodes.push(h('pre', {}, h('code', { text: code })));
+    } else if (part) {
+      nodes.push(h('span', { text: part }));
+    }
+  });
+  container.replaceChildren(...nodes);
+}
+
+function stickToBottom(fn) {
+  const atBottom = conversation.scrollHeight - conversation.scrollTop - conversation.clientHeight < 60;
+  fn();
+  if (atBottom) conversation.scrollTop = conversation.scrollHeight;
+}
+
+function note(message, cls = '') {
+  stickToBottom(() => conversation.append(h('div', { class: `note ${cls}` }, message)));
+}
+
+function messageView(ev, author, body, extra = {}) {
+  const mine = ev.eventId && ev.eventId.startsWith(`chat-${session}-`);
+  const el = h('article', { class: `msg${mine ? ' mine' : ''}${extra.prompt ? ' prompt' : ''}`, data: { offset: String(ev.offset), type: ev.type } },
+    h('div', { class: 'meta' },
+      h('span', { class: 'who', text: author || 'anonymous' }),
+      extra.prompt ? h('span', { class: 'badge', text: 'asks the model' }) : null,
+      h('time', { datetime: isoTime(ev.ts), title: isoTime(ev.ts), text: timeOfDay(ev.ts) })),
+    h('div', { class: 'body' }));
+  richText(el.querySelector('.body'), body);
+  return el;
+}
+
+function authorOf(data) {
+  return data && typeof data === 'object' && typeof data.name === 'string' ? data.name.slice(0, 60) : null;
+}
+
+function answerView(answer) {
+  let v = answerViews.get(answer);
+  if (v) return v;
+  const badge = h('span', { class: 'badge' });
+  const stop = h('button', { type: 'button', class: 'stop', text: 'Stop', 'aria-label': 'Stop this answer', on: { click: () => cancel(answer, stop) } });
+  const body = h('div', { class: 'body answer-text' });
+  const cursor = h('span', { class: 'cursor', 'aria-hidden': 'true' });
+  const detail = h('span', { class: 'detail' });
+  const el = h('article', { class: 'msg answer', 'aria-label': 'model answer' },
+    h('div', { class: 'meta' }, h('span', { class: 'who', text: 'model' }), badge, detail, stop),
+    body, h('div', { class: 'error' }));
+  v = { el, badge, stop, body, cursor, detail, pending: false };
+  answerViews.set(answer, v);
+  return v;
+}
+
+function renderAnswer(answer) {
+  const v = answerView(answer);
+  v.pending = false;
+  const el = v.el;
+  el.dataset.state = answer.state;
+  el.dataset.tokens = String(answer.tokenCount);
+  el.dataset.duplicates = String(answer.duplicates);
+  if (answer.generationId) el.dataset.generationId = answer.generationId;
+  if (answer.promptOffset !== null) el.dataset.promptOffset = String(answer.promptOffset);
+  const label = answer.restarted && !answer.final ? `restarted · ${answer.state}` : answer.state;
+  v.badge.textContent = label;
+  v.detail.textContent = [answer.model, answer.finishReason && answer.finishReason !== 'stop' ? `finish: ${answer.finishReason}` : null]
+    .filter(Boolean).join(' · ');
+  richText(v.body, answer.text());
+  if (!answer.final) v.body.append(v.cursor);
+  v.stop.hidden = answer.final;
+  el.querySelector('.error').textContent = answer.error ? `${answer.error.code}: ${answer.error.message}` : '';
+}
+
+/** Re-renders an answer at most once per frame, however many tokens arrive. */
+function scheduleRender(answer) {
+  const v = answerView(answer);
+  if (v.pending) return;
+  v.pending = true;
+  requestAnimationFrame(() => stickToBottom(() => renderAnswer(answer)));
+}
+
+function onEvent(ev) {
+  const data = ev.data;
+  switch (ev.type) {
+    case 'message': {
+      const body = typeof data === 'string' ? data : data && typeof data.text === 'string' ? data.text : null;
+      if (body === null) return append(rawEvent(ev));
+      return append(messageView(ev, authorOf(data), body));
+    }
+    case 'prompt': {
+      const body = typeof data === 'string' ? data : data && typeof data.text === 'string' ? data.text : null;
+      if (body === null) return append(rawEvent(ev));
+      append(messageView(ev, authorOf(data), '@model ' + body, { prompt: true }));
+      const answer = answers.forPrompt(ev.offset);
+      append(answerView(answer).el);
+      return renderAnswer(answer);
+    }
+    case 'cancel': {
+      const who = authorOf(data) || 'someone';
+      return note(`${who} stopped an answer`);
+    }
+    case 'token':
+    case 'generation.started':
+    case 'generation.restarted':
+    case 'generation.done':
+    case 'generation.cancelled':
+    case 'generation.error': {
+      const answer = answers.apply(ev.type, data);
+      if (!answer) return append(rawEvent(ev));
+      const v = answerView(answer);
+      if (!v.el.isConnected) append(v.el); // an answer whose prompt is no longer retained
+      if (ev.type === 'token') return scheduleRender(answer);
+      return stickToBottom(() => renderAnswer(answer));
+    }
+    default:
+      return append(rawEvent(ev));
+  }
+}
+
+function append(el) {
+  stickToBottom(() => conversation.append(el));
+}
+
+// ---- publishing -----------------------------------------------------------------------------
+
+function nextEventId() {
+  return `chat-${session}-${++published}`;
+}
+
+async function send() {
+  const value = text.value;
+  if (!value.trim() || !room) return;
+  const name = nameInput.value || 'anonymous';
+  const isPrompt = MODEL_MENTION.test(value);
+  const data = { text: isPrompt ? value.replace(MODEL_MENTION, '') : value, name };
+  text.value = '';
+  try {
+    await client.publish(room, data, { type: isPrompt ? 'prompt' : 'message', eventId: nextEventId() });
+  } catch (e) {
+    text.value = text.value || value;
+    note(`not sent (${e.code}): ${e.message}`, 'error');
+  }
+}
+
+async function cancel(answer, button) {
+  button.disabled = true;
+  button.textContent = 'Stopping…';
+  const data = answer.generationId
+    ? { generationId: answer.generationId, name: nameInput.value }
+    : { promptOffset: answer.promptOffset, name: nameInput.value };
+  try {
+    await client.publish(room, data, { type: 'cancel', eventId: nextEventId() });
+  } catch (e) {
+    button.disabled = false;
+    button.textContent = 'Stop';
+    note(`stop not sent (${e.code}): ${e.message}`, 'error');
+  }
+}
+
+$('compose').addEventListener('submit', (e) => {
+  e.preventDefault();
+  send();
+});
+text.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+    e.preventDefault();
+    send();
+  }
+});
+$('room-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const name = normaliseRoom(roomInput.value);
+  if (!name) {
+    roomInput.setCustomValidity('1–200 characters of A–Z a–z 0–9 . _ : @ / -');
+    roomInput.reportValidity();
+    return;
+  }
+  roomInput.setCustomValidity('');
+  if (name !== room) openRoom(name);
+  text.focus();
+});
+
+const requested = normaliseRoom(new URLSearchParams(location.search).get('room') || '');
+const last = JSON.parse(localStorage.getItem('roomcast.chatRooms') || '[]')[0];
+openRoom(requested || (last && normaliseRoom(last)) || 'chat:lobby');
+loadDirectory();

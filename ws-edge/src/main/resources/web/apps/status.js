@@ -1,0 +1,167 @@
+// The status app (/status): the fleet as it reports itself into the system rooms sys:edges
+// (edge.status events of every edge) and sys:producers (producer.status events of model
+// producers). See docs/apps.md. Everything is rendered as text; sparklines are SVG built from numbers.
+import { h, rawEvent, connectHere, connectionIndicator } from './common.js';
+
+const WINDOW_MS = 10 * 60 * 1000; // history shown in the sparklines
+const GONE_AFTER_INTERVALS = 3;
+const MAX_UNKNOWN = 50;
+const SVG = 'http://www.w3.org/2000/svg';
+const $ = (id) => document.getElementById(id);
+
+const nodes = new Map(); // key -> {kind, samples: [{ts, data}], view}
+const client = connectHere();
+const subs = [];
+window.__status = { nodes, client };
+
+connectionIndicator($('conn'), client, () => {
+  const p = subs[0] && subs[0].position();
+  return p ? `sys:edges @ ${p.offset}` : 'sys:edges';
+});
+
+const num = (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+const fmt = (v, digits = 1) => {
+  if (v === null || v === undefined) return '—';
+  if (Math.abs(v) >= 1e6) return (v / 1e6).toFixed(digits) + 'M';
+  if (Math.abs(v) >= 1e4) return (v / 1e3).toFixed(digits) + 'k';
+  return Number.isInteger(v) ? String(v) : v.toFixed(digits);
+};
+const bytes = (v) => (v === null ? '—' : v >= 1048576 ? (v / 1048576).toFixed(1) + ' MiB' : v >= 1024 ? (v / 1024).toFixed(1) + ' KiB' : Math.round(v) + ' B');
+function duration(ms) {
+  if (ms === null) return '—';
+  const s = Math.floor(ms / 1000);
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.floor(s / 60)} min`;
+  if (s < 172800) return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+  return `${Math.floor(s / 86400)} d`;
+}
+
+// Figures per kind: label, how to read it from a report, how to show it, whether to chart it.
+const EDGE_FIGURES = [
+  ['connections', (d) => num(d.connections), fmt, true],
+  ['subscriptions', (d) => num(d.subscriptions), fmt, true],
+  ['events in /s', (d) => num(d.eventsInPerSec), fmt, true],
+  ['events out /s', (d) => num(d.eventsOutPerSec), fmt, true],
+  ['bytes out /s', (d) => num(d.bytesOutPerSec), bytes, true],
+  ['lag max (offsets)', (d) => num(d.lagMaxOffsets), fmt, true],
+  ['lag p99 (offsets)', (d) => num(d.lagP99Offsets), fmt, false],
+  ['lag p99 (s)', (d) => num(d.lagP99Seconds), (v) => fmt(v, 3), true],
+  ['history queue', (d) => num(d.historyQueue), fmt, true],
+  ['publish errors', (d) => num(d.publishErrors), fmt, false],
+  ['uptime', (d) => num(d.uptimeMs), duration, false],
+];
+const PRODUCER_FIGURES = [
+  ['running', (d) => num(d.running), fmt, true],
+  ['tokens /s', (d) => num(d.tokensPerSec), fmt, true],
+  ['first token mean (s)', (d) => num(d.firstTokenMeanSeconds), (v) => fmt(v, 3), true],
+  ['first token max (s)', (d) => num(d.firstTokenMaxSeconds), (v) => fmt(v, 3), false],
+  ['failed generations', (d) => num(d.failedGenerations), fmt, false],
+  ['uptime', (d) => num(d.uptimeMs), duration, false],
+];
+
+function sparkline(values) {
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('class', 'spark');
+  svg.setAttribute('viewBox', '0 0 100 20');
+  svg.setAttribute('preserveAspectRatio', 'none');
+  svg.setAttribute('aria-hidden', 'true');
+  const line = document.createElementNS(SVG, 'polyline');
+  svg.append(line);
+  return { svg, update: (vs) => {
+    const points = vs.filter((v) => v !== null);
+    if (points.length < 2) {
+      line.setAttribute('points', '');
+      return;
+    }
+    const max = Math.max(...points);
+    const min = Math.min(0, ...points);
+    const span = max - min || 1;
+    line.setAttribute('points', points.map((v, i) => `${(i / (points.length - 1)) * 100},${19 - ((v - min) / span) * 18}`).join(' '));
+  } };
+}
+
+function view(kind, key) {
+  const figures = kind === 'edge' ? EDGE_FIGURES : PRODUCER_FIGURES;
+  const title = h('h3', { text: key });
+  const state = h('span', { class: 'state' });
+  const sub = h('div', { class: 'sub' });
+  const grid = h('div', { class: 'figures' });
+  const cells = figures.map(([label, , , chart]) => {
+    const value = h('span', { class: 'v' });
+    const spark = chart ? sparkline() : null;
+    grid.append(h('span', { class: 'k', text: label }), value, spark ? spark.svg : h('span'));
+    return { value, spark };
+  });
+  const el = h('article', { class: 'node', 'aria-label': `${kind} ${key}`, data: { key, kind } }, h('header', {}, title, state), sub, grid);
+  const container = kind === 'edge' ? $('edges') : $('producers');
+  if (!container.querySelector('.node')) container.replaceChildren();
+  container.append(el);
+  return { el, state, sub, cells, figures };
+}
+
+function onEvent(ev) {
+  const d = ev.data;
+  const kind = ev.type === 'edge.status' ? 'edge' : ev.type === 'producer.status' ? 'producer' : null;
+  const key = d && typeof d === 'object' ? (kind === 'edge' ? d.edge : d.producer) : null;
+  if (!kind || typeof key !== 'string' || !key) {
+    const list = $('unknown');
+    list.append(rawEvent(ev));
+    while (list.children.length > MAX_UNKNOWN) list.firstChild.remove();
+    $('unknown-section').hidden = false;
+    return;
+  }
+  const id = `${kind}:${key}`;
+  let node = nodes.get(id);
+  if (!node) {
+    node = { kind, key, samples: [], view: view(kind, key) };
+    nodes.set(id, node);
+  }
+  node.samples.push({ ts: ev.ts, data: d });
+  while (node.samples.length && node.samples[0].ts < Date.now() - WINDOW_MS) node.samples.shift();
+  render(node);
+}
+
+function render(node) {
+  const last = node.samples[node.samples.length - 1];
+  if (!last) return;
+  const d = last.data;
+  const interval = num(d.intervalMs) || 5000;
+  const gone = Date.now() - last.ts > GONE_AFTER_INTERVALS * interval;
+  const state = gone ? 'gone' : d.draining ? 'draining' : d.kafkaReachable === false ? 'kafka unreachable' : 'up';
+  const v = node.view;
+  v.el.dataset.state = gone ? 'gone' : d.draining ? 'draining' : 'up';
+  v.state.textContent = gone ? `gone · last report ${duration(Date.now() - last.ts)} ago` : state;
+  v.sub.textContent = [d.version ? `version ${d.version}` : null, typeof d.url === 'string' ? d.url : null,
+    typeof d.backend === 'string' ? `backend ${d.backend}` : null, typeof d.breaker === 'string' ? `breaker ${d.breaker}` : null]
+    .filter(Boolean).join(' · ');
+  v.figures.forEach(([, read, show], i) => {
+    const cell = v.cells[i];
+    const value = read(d);
+    cell.value.textContent = show(value);
+    if (cell.spark) cell.spark.update(node.samples.map((s) => read(s.data)));
+  });
+}
+
+function tick() {
+  let up = 0;
+  for (const node of nodes.values()) {
+    render(node);
+    if (node.kind === 'edge' && node.view.el.dataset.state === 'up') up++;
+  }
+  const edges = [...nodes.values()].filter((n) => n.kind === 'edge').length;
+  $('edge-count').textContent = `${up} up of ${edges}`;
+  if (!edges) $('edges').replaceChildren(h('p', { class: 'hint', text: 'No edge has reported in the last 10 minutes.' }));
+}
+
+for (const room of ['sys:edges', 'sys:producers']) {
+  subs.push(client.subscribe(room, {
+    from: { time: Date.now() - WINDOW_MS },
+    onGap: () => {},
+    onError: (e) => {
+      const target = room === 'sys:edges' ? $('edges') : $('producers');
+      target.replaceChildren(h('p', { class: 'hint error', text: `${room}: ${e.code} ${e.message}` }));
+    },
+  }, onEvent));
+}
+setInterval(tick, 1000);
+tick();

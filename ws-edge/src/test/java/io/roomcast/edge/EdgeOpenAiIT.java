@@ -1,0 +1,193 @@
+package io.roomcast.edge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.roomcast.producer.ModelProducer;
+import io.roomcast.producer.ModelProducerConfig;
+import io.roomcast.producer.sim.SimSettings;
+import io.roomcast.room.Namespaces;
+import io.roomcast.room.RoomName;
+import io.roomcast.testkit.TestKafka;
+import io.roomcast.testkit.TestNames;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The OpenAI-compatible endpoint against the simulated model on a real Kafka: the official
+ * {@code openai} npm package as the client (streamed and whole answers, typed errors for bad
+ * input), the answer visible to every member of the room over SSE, and a streamed answer cut off
+ * on one edge and continued on another with {@code Last-Event-ID}, with no chunk lost or repeated.
+ */
+class EdgeOpenAiIT {
+    private static final Path JS = Path.of("src", "test", "js").toAbsolutePath();
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static Namespaces namespaces;
+    private static EdgeServer edge;
+    private static EdgeServer other;
+    private static ModelProducer producer;
+
+    @BeforeAll
+    static void start() throws InterruptedException {
+        namespaces = EdgeFixture.isolatedNamespaces();
+        edge = EdgeFixture.start(namespaces, b -> b);
+        other = EdgeFixture.start(namespaces, b -> b);
+        String chatTopic = namespaces.find("chat").orElseThrow().topic();
+        producer = ModelProducer.start(ModelProducerConfig.builder(TestKafka.bootstrapServers())
+                .namespaceTopics(Map.of("chat", chatTopic)).partitions(4)
+                .sim(new SimSettings("sim", 42, Duration.ofMillis(5), Duration.ofMillis(15), 20, 40))
+                .logs(namespaces.find("logs").orElseThrow().topic(), "logs:model-producer", false)
+                .groupId(TestNames.unique("group")).build());
+        producer.awaitAssignment(Duration.ofSeconds(60));
+    }
+
+    @AfterAll
+    static void stop() {
+        producer.close();
+        edge.close();
+        other.close();
+    }
+
+    private static byte[] body(String content, boolean stream) {
+        return ("{\"model\":\"sim\",\"stream\":" + stream + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + content + "\"}]}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldServeTheOfficialOpenAiClient() throws Exception {
+        assumeTrue(Files.isDirectory(JS.resolve("node_modules/openai")), "run npm ci in ws-edge/src/test/js first");
+        RoomName room = RoomName.of("chat:" + TestNames.unique("oai"));
+        try (SseClient members = SseClient.get(edge.url() + "/sse?room=" + room.value(), Map.of())) {
+            members.nextNamed("live");
+            ProcessBuilder pb = new ProcessBuilder("node", "openai-chat.mjs").directory(JS.toFile())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT);
+            pb.environment().put("ROOMCAST_URL", edge.url());
+            pb.environment().put("ROOMCAST_ROOM", room.value());
+            Process node = pb.start();
+            assertThat(node.waitFor(120, TimeUnit.SECONDS)).as("node finished").isTrue();
+            String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(node.exitValue()).as(output).isZero();
+            JsonNode out = JSON.readTree(output);
+
+            JsonNode streamed = out.path("streamed");
+            assertThat(streamed.path("ids").size()).isEqualTo(1);
+            assertThat(streamed.path("ids").get(0).asText()).startsWith("chatcmpl-");
+            assertThat(streamed.path("objects").toString()).isEqualTo("[\"chat.completion.chunk\"]");
+            assertThat(streamed.path("models").toString()).isEqualTo("[\"sim\"]");
+            assertThat(streamed.path("role").asText()).isEqualTo("assistant");
+            assertThat(streamed.path("text").asText()).isNotBlank();
+            assertThat(streamed.path("finish").size()).isEqualTo(1);
+            assertThat(streamed.path("usage").path("completion_tokens").asInt()).isPositive();
+
+            // Everyone in the room saw the prompt and the same answer, token by token.
+            List<SseClient.Event> seen = members.until(e -> e.json().path("type").asText().equals("generation.done"));
+            assertThat(seen.get(0).json().path("type").asText()).isEqualTo("prompt");
+            assertThat(seen.get(0).json().path("data").path("text").asText()).isEqualTo("What is a Kafka partition?");
+            StringBuilder text = new StringBuilder();
+            seen.stream().map(SseClient.Event::json).filter(e -> e.path("type").asText().equals("token"))
+                    .forEach(e -> text.append(e.path("data").path("text").asText()));
+            assertThat(text.toString()).isEqualTo(streamed.path("text").asText());
+
+            JsonNode whole = out.path("whole");
+            assertThat(whole.path("object").asText()).isEqualTo("chat.completion");
+            assertThat(whole.path("role").asText()).isEqualTo("assistant");
+            assertThat(whole.path("text").asText()).isNotBlank();
+            assertThat(whole.path("finish").asText()).isIn("stop", "length");
+
+            assertThat(out.path("unknownModel").path("status").asInt()).isEqualTo(404);
+            assertThat(out.path("unknownModel").path("kind").asText()).isEqualTo("NotFoundError");
+            assertThat(out.path("unknownModel").path("code").asText()).isEqualTo("model_not_found");
+            assertThat(out.path("missingMessages").path("status").asInt()).isEqualTo(400);
+            assertThat(out.path("missingMessages").path("kind").asText()).isEqualTo("BadRequestError");
+            assertThat(out.path("missingMessages").path("param").asText()).isEqualTo("messages");
+            assertThat(out.path("notUserLast").path("status").asInt()).isEqualTo(400);
+            assertThat(out.path("tooLarge").path("status").asInt()).isEqualTo(413);
+            assertThat(out.path("tooLarge").path("code").asText()).isEqualTo("request_too_large");
+            assertThat(out.path("badRoom").path("status").asInt()).isEqualTo(400);
+            assertThat(out.path("badRoom").path("param").asText()).isEqualTo("room");
+            for (String c : List.of("malformed", "notAnObject")) {
+                assertThat(out.path(c).path("status").asInt()).as(c).isEqualTo(400);
+                assertThat(out.path(c).path("body").path("error").path("type").asText()).as(c).isEqualTo("invalid_request_error");
+                assertThat(out.path(c).path("body").path("error").path("message").asText()).as(c).isNotBlank();
+            }
+        }
+    }
+
+    @Test
+    void shouldContinueACutOffAnswerOnAnotherEdgeWithLastEventId() {
+        String id;
+        List<Long> chunkIds = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        try (SseClient c = SseClient.request("POST", edge.url() + "/v1/chat/completions",
+                Map.of("Content-Type", "application/json"), body("Tell me about offsets and epochs", true), 0)) {
+            assertThat(c.status()).isEqualTo(200);
+            for (int i = 0; i < 4; i++) {
+                SseClient.Event e = c.nextNamed("message");
+                chunkIds.add(Long.parseLong(e.id()));
+                text.append(e.json().path("choices").path(0).path("delta").path("content").asText(""));
+                id = e.json().path("id").asText();
+            }
+            id = c.nextNamed("message").json().path("id").asText(); // one more, not counted: lost with the connection
+        }
+        long last = chunkIds.get(chunkIds.size() - 1);
+        try (SseClient c = SseClient.get(other.url() + "/v1/chat/completions/" + id, Map.of("Last-Event-ID", Long.toString(last)))) {
+            assertThat(c.status()).isEqualTo(200);
+            List<SseClient.Event> rest = c.until(e -> e.data().equals("[DONE]"));
+            rest.remove(rest.size() - 1);
+            for (SseClient.Event e : rest) {
+                chunkIds.add(Long.parseLong(e.id()));
+                text.append(e.json().path("choices").path(0).path("delta").path("content").asText(""));
+            }
+        }
+        assertThat(chunkIds).isSorted().doesNotHaveDuplicates();
+        // The whole answer again, from its start, with the documented starting_after call.
+        StringBuilder full = new StringBuilder();
+        try (SseClient c = SseClient.get(other.url() + "/v1/chat/completions/" + id + "?starting_after=-1", Map.of())) {
+            List<SseClient.Event> all = c.until(e -> e.data().equals("[DONE]"));
+            all.remove(all.size() - 1);
+            assertThat(all.get(0).json().path("choices").path(0).path("delta").path("role").asText()).isEqualTo("assistant");
+            all.forEach(e -> full.append(e.json().path("choices").path(0).path("delta").path("content").asText("")));
+            assertThat(all.get(all.size() - 1).json().path("choices").path(0).path("finish_reason").asText()).isIn("stop", "length");
+        }
+        assertThat(text.toString()).isEqualTo(full.toString()).isNotBlank();
+    }
+
+    @Test
+    void shouldRefuseGarbageWithOpenAiErrors() throws IOException {
+        Map<String, byte[]> cases = Map.of(
+                "not json", "hello".getBytes(StandardCharsets.UTF_8),
+                "no model", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}".getBytes(StandardCharsets.UTF_8),
+                "bad role", "{\"model\":\"sim\",\"messages\":[{\"role\":\"wizard\",\"content\":\"x\"}]}".getBytes(StandardCharsets.UTF_8),
+                "n=2", "{\"model\":\"sim\",\"n\":2,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}".getBytes(StandardCharsets.UTF_8),
+                "stream not boolean", "{\"model\":\"sim\",\"stream\":\"yes\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}"
+                        .getBytes(StandardCharsets.UTF_8),
+                "invalid utf-8", new byte[]{'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'});
+        for (var c : cases.entrySet()) {
+            try (SseClient r = SseClient.request("POST", edge.url() + "/v1/chat/completions", Map.of("Content-Type", "application/json"),
+                    c.getValue(), 0)) {
+                assertThat(r.status()).as(c.getKey()).isEqualTo(400);
+                assertThat(r.errorJson().path("error").path("type").asText()).as(c.getKey()).isEqualTo("invalid_request_error");
+            }
+        }
+        try (SseClient r = SseClient.get(edge.url() + "/v1/chat/completions/chatcmpl-garbage", Map.of())) {
+            assertThat(r.status()).isEqualTo(404);
+            assertThat(r.errorJson().path("error").path("code").asText()).isEqualTo("completion_not_found");
+        }
+        try (SseClient r = SseClient.get(edge.url() + "/v1/chat/completions", Map.of())) {
+            assertThat(r.status()).isEqualTo(405);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package io.roomcast.edge;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.roomcast.edge.presence.PresenceConfig;
+import io.roomcast.room.Namespaces;
+import io.roomcast.testkit.TestNames;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Presence across two edges on a real Kafka: both edges list the same members, a clean leave is
+ * seen at once, and the members of an edge that stops renewing (as a killed edge would) leave
+ * within the TTL as seen from the other edge.
+ */
+class EdgePresenceIT {
+    private static final Duration TTL = Duration.ofSeconds(3);
+    private static Namespaces namespaces;
+    private static UnaryOperator<EdgeConfig.Builder> config;
+    private static EdgeServer first;
+    private static EdgeServer second;
+
+    @BeforeAll
+    static void start() {
+        namespaces = EdgeFixture.isolatedNamespaces();
+        PresenceConfig presence = PresenceConfig.ofDefaults().withTopic(TestNames.unique("t") + ".presence").withTtl(TTL)
+                .withWritesPerSecond(5);
+        config = b -> b.presence(presence);
+        first = EdgeFixture.start(namespaces, config);
+        second = EdgeFixture.start(namespaces, config);
+    }
+
+    @AfterAll
+    static void stop() {
+        first.close();
+        second.close();
+    }
+
+    private static String room() {
+        return "chat:presence-" + TestNames.unique();
+    }
+
+    private static WsClient enter(EdgeServer edge, String room, String name) {
+        WsClient c = WsClient.connect(edge.wsUrl());
+        c.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"presence\":true,\"name\":\"" + name + "\"}");
+        c.nextOp("subscribed");
+        return c;
+    }
+
+    /** Reads join/leave frames until the client has seen exactly {@code names} present. */
+    private static void awaitMembers(WsClient c, Set<String> names) {
+        Set<String> seen = new TreeSet<>();
+        while (!seen.equals(new TreeSet<>(names))) {
+            JsonNode f = c.next();
+            switch (f.path("op").asText()) {
+                case "join" -> seen.add(f.path("member").path("name").asText());
+                case "leave" -> seen.remove(f.path("member").path("name").asText());
+                default -> {
+                }
+            }
+        }
+    }
+
+    private static JsonNode query(WsClient c, String room) {
+        c.send("{\"op\":\"presence\",\"id\":\"q\",\"room\":\"" + room + "\"}");
+        while (true) {
+            JsonNode f = c.nextOp("presence");
+            if ("q".equals(f.path("id").asText())) {
+                return f;
+            }
+        }
+    }
+
+    private static List<String> clients(JsonNode presence) {
+        List<String> out = new ArrayList<>();
+        presence.path("members").forEach(m -> out.add(m.path("client").asText()));
+        return out;
+    }
+
+    @Test
+    void shouldListTheSameMembersOnBothEdges() {
+        String room = room();
+        try (WsClient ann = enter(first, room, "Ann"); WsClient bob = enter(second, room, "Bob")) {
+            awaitMembers(ann, Set.of("Ann", "Bob"));
+            awaitMembers(bob, Set.of("Ann", "Bob"));
+            try (WsClient observer = WsClient.connect(first.wsUrl()); WsClient other = WsClient.connect(second.wsUrl())) {
+                JsonNode onFirst = query(observer, room);
+                JsonNode onSecond = query(other, room);
+                assertThat(onFirst.path("count").asInt()).isEqualTo(2);
+                assertThat(clients(onFirst)).hasSize(2).containsExactlyElementsOf(clients(onSecond));
+                JsonNode member = onFirst.path("members").get(0);
+                assertThat(member.path("name").asText()).isIn("Ann", "Bob");
+                assertThat(member.path("user").isNull()).isTrue();
+                assertThat(member.path("verified").asBoolean()).isFalse();
+                assertThat(member.path("since").asLong()).isPositive();
+            }
+        }
+    }
+
+    @Test
+    void shouldSeeACleanLeaveFromTheOtherEdge() {
+        String room = room();
+        try (WsClient ann = enter(first, room, "Ann")) {
+            try (WsClient bob = enter(second, room, "Bob")) {
+                awaitMembers(ann, Set.of("Ann", "Bob"));
+                bob.send("{\"op\":\"unsubscribe\",\"id\":2,\"room\":\"" + room + "\"}");
+                long start = System.nanoTime();
+                JsonNode leave = ann.nextOp("leave");
+                assertThat(leave.path("member").path("name").asText()).isEqualTo("Bob");
+                assertThat(leave.path("count").asInt()).isEqualTo(1);
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).as("a tombstone, not an expiry").isLessThan(TTL);
+            }
+            // a closed connection leaves too
+            try (WsClient cid = enter(second, room, "Cid")) {
+                assertThat(ann.nextOp("join").path("member").path("name").asText()).isEqualTo("Cid");
+            }
+            assertThat(ann.nextOp("leave").path("member").path("name").asText()).isEqualTo("Cid");
+        }
+    }
+
+    @Test
+    void shouldLetTheMembersOfAStoppedEdgeLeaveWithinTheTtl() {
+        String room = room();
+        EdgeServer doomed = EdgeFixture.start(namespaces, config);
+        try (WsClient ann = enter(first, room, "Ann"); WsClient dan = enter(doomed, room, "Dan")) {
+            awaitMembers(ann, Set.of("Ann", "Dan"));
+            // What a kill -9 leaves behind: leases that are neither renewed nor tombstoned.
+            doomed.backbone().presence().close();
+            long start = System.nanoTime();
+            JsonNode leave = ann.nextOp("leave");
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(leave.path("member").path("name").asText()).isEqualTo("Dan");
+            assertThat(took).as("worst case: the TTL plus a second").isLessThan(TTL.plusSeconds(2));
+            try (WsClient other = WsClient.connect(second.wsUrl())) {
+                assertThat(query(other, room).path("members")).extracting(m -> m.path("name").asText()).containsExactly("Ann");
+            }
+        } finally {
+            doomed.close();
+        }
+    }
+
+    @Test
+    void shouldRefuseBadNamesAndAPresenceFlood() {
+        String room = room();
+        try (WsClient c = WsClient.connect(first.wsUrl())) {
+            c.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"presence\":true,\"name\":\"" + "x".repeat(65) + "\"}");
+            JsonNode tooLong = c.nextOp("error");
+            assertThat(tooLong.path("code").asText()).isEqualTo("bad_request");
+            assertThat(tooLong.path("message").asText()).contains("longer than 64");
+            c.send("{\"op\":\"subscribe\",\"id\":2,\"room\":\"" + room + "\",\"presence\":true,\"name\":\"Ann\\u202Eadmin\"}");
+            assertThat(c.nextOp("error").path("code").asText()).isEqualTo("bad_request");
+            c.send("{\"op\":\"subscribe\",\"id\":3,\"room\":\"" + room + "\",\"presence\":\"yes\"}");
+            assertThat(c.nextOp("error").path("code").asText()).isEqualTo("bad_request");
+
+            StringBuilder flood = new StringBuilder("[");
+            for (int i = 0; i < 10; i++) {
+                flood.append(i == 0 ? "" : ",").append("{\"op\":\"subscribe\",\"id\":").append(100 + i).append(",\"room\":\"")
+                        .append(room).append("-").append(i).append("\",\"presence\":true,\"name\":\"F\"}");
+            }
+            c.send(flood.append("]").toString());
+            List<JsonNode> answers = new ArrayList<>();
+            while (answers.size() < 10) {
+                JsonNode f = c.next();
+                if (f.path("op").asText().equals("subscribed") || f.path("op").asText().equals("error")) {
+                    answers.add(f);
+                }
+            }
+            assertThat(answers).filteredOn(f -> f.path("code").asText().equals("rate_limited")).hasSize(5);
+        }
+    }
+
+    @Test
+    void shouldAnswerAQueryForARoomNoOneOnThisEdgeIsIn() {
+        String room = room();
+        try (WsClient ann = enter(second, room, "Ann"); WsClient observer = WsClient.connect(first.wsUrl())) {
+            awaitMembers(ann, Set.of("Ann"));
+            assertThat(query(observer, room).path("members")).extracting(m -> m.path("name").asText()).containsExactly("Ann");
+            try (WsClient empty = WsClient.connect(first.wsUrl())) {
+                JsonNode none = query(empty, room + "-empty");
+                assertThat(none.path("members")).isEmpty();
+                assertThat(none.path("count").asInt()).isZero();
+            }
+        }
+    }
+}

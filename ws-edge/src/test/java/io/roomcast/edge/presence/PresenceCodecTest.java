@@ -1,0 +1,58 @@
+package io.roomcast.edge.presence;
+
+import io.roomcast.room.RoomName;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class PresenceCodecTest {
+    private static final RoomName ROOM = RoomName.of("chat:lobby");
+
+    private static byte[] key(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void shouldRoundTripALeaseAndATombstone() {
+        Member m = new Member("e1.s1", null, "Ann", 1234, false);
+        var lease = LeaseCodec.decode(key("chat:lobby e1.s1"), LeaseCodec.value(ROOM, m, Duration.ofSeconds(30))).orElseThrow();
+        assertThat(lease.room()).isEqualTo(ROOM);
+        assertThat(lease.member()).isEqualTo(m);
+        assertThat(lease.ttlMs()).isEqualTo(30_000);
+        var tombstone = LeaseCodec.decode(key("chat:lobby e1.s1"), null).orElseThrow();
+        assertThat(tombstone.member()).isNull();
+        assertThat(tombstone.client()).isEqualTo("e1.s1");
+    }
+
+    @Test
+    void shouldIgnoreRecordsNoEdgeWrote() {
+        Member m = new Member("e1.s1", "u", "U", 1, true);
+        byte[] value = LeaseCodec.value(ROOM, m, Duration.ofSeconds(30));
+        assertThat(LeaseCodec.decode(null, value)).isEmpty();
+        assertThat(LeaseCodec.decode(key("no-space"), value)).isEmpty();
+        assertThat(LeaseCodec.decode(key("bad room e1.s1"), value)).isEmpty();
+        assertThat(LeaseCodec.decode(key("chat:lobby other-client"), value)).isEmpty();
+        assertThat(LeaseCodec.decode(key("chat:lobby e1.s1"), key("not json"))).isEmpty();
+        assertThat(LeaseCodec.decode(key("chat:lobby e1.s1"), key("{\"client\":\"e1.s1\"}"))).isEmpty();
+        assertThat(LeaseCodec.decode(key("chat:lobby e1.s1"), new byte[] {(byte) 0xff, 0})).isEmpty();
+    }
+
+    @Test
+    void shouldAcceptOrdinaryNamesAndTrimThem() {
+        assertThat(DisplayName.validate("  Ann Lee ", 64)).isEqualTo("Ann Lee");
+        assertThat(DisplayName.validate("Zoë 🙂", 64)).isEqualTo("Zoë 🙂");
+    }
+
+    @Test
+    void shouldRefuseEmptyOversizedAndInvisibleNames() {
+        assertThatThrownBy(() -> DisplayName.validate("   ", 64)).hasMessageContaining("empty");
+        assertThatThrownBy(() -> DisplayName.validate("x".repeat(65), 64)).hasMessageContaining("longer than 64");
+        assertThatThrownBy(() -> DisplayName.validate("Ann\nAdmin", 64)).hasMessageContaining("control");
+        assertThatThrownBy(() -> DisplayName.validate("Ann\u202Enimda", 64)).hasMessageContaining("control");
+        assertThatThrownBy(() -> DisplayName.validate("A\u200Bnn", 64)).hasMessageContaining("control");
+    }
+}
