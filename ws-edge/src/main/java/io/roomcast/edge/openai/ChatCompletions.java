@@ -10,12 +10,12 @@ import io.roomcast.edge.http.ClientAddress;
 import io.roomcast.edge.protocol.ErrorCode;
 import io.roomcast.edge.sse.HttpPrincipal;
 import io.roomcast.edge.sse.SseMetrics;
-import io.roomcast.edge.publish.Publishing;
 import io.roomcast.edge.subscription.ReadPermits;
 import io.roomcast.edge.subscription.Subscription;
 import io.roomcast.edge.subscription.SubscriptionEvents;
 import io.roomcast.event.RoomEvent;
 import io.roomcast.position.StartPoint;
+import io.roomcast.edge.publish.Publishing;
 import io.roomcast.publish.PublishException;
 import io.roomcast.room.BackpressurePolicy;
 import io.roomcast.room.RoomName;
@@ -152,12 +152,20 @@ public final class ChatCompletions implements HttpHandler {
             refuse(exchange, tooLarge(backbone.config().maxPayloadBytes()));
             return;
         }
+        Decision quota = backbone.publishing().admit(principal, clientKey(exchange), room, "prompt");
+        if (!quota.allowed()) {
+            refuse(exchange, new OpenAiError(429, "rate_limit_error", "rate_limit_exceeded", null, quota.message()));
+            return;
+        }
         exchange.dispatch(); // the answer is sent from other threads
         backbone.publishing().publish(new Publishing.Request(room, "prompt", data, null, false, null)).whenComplete((outcome, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                 OpenAiError error = cause instanceof PublishException pe && pe.reason() == PublishException.Reason.TOO_LARGE
                         ? tooLarge(backbone.config().maxPayloadBytes())
+                        : cause instanceof PublishException pe && pe.reason() == PublishException.Reason.OUTCOME_UNKNOWN
+                        ? new OpenAiError(503, "server_error", "outcome_unknown", null,
+                                "Kafka did not acknowledge the prompt; it may still be stored: look at the room before sending it again.")
                         : new OpenAiError(503, "server_error", "unavailable", null, "Kafka is unavailable; retry.");
                 exchange.getIoThread().execute(() -> Connectors.executeRootHandler(error::send, exchange));
                 return;
