@@ -78,10 +78,20 @@ final class SseStream {
     }
 
     /** Ends the response on the edge's initiative, counted under {@code reason}. Any thread. */
-    void end(String reason) {
+    /** Closes at once: the client reads nothing any more, so nothing queued would reach it. */
+    void abort(String reason) {
         metrics.closed(reason);
         log.atInfo().addKeyValue("stream", id).addKeyValue("remote", remote).addKeyValue("reason", reason).log("closing SSE stream");
         channel.close();
+    }
+
+    /** Ends the response after what is queued. */
+    void end(String reason) {
+        metrics.closed(reason);
+        log.atInfo().addKeyValue("stream", id).addKeyValue("remote", remote).addKeyValue("reason", reason).log("closing SSE stream");
+        // After what is queued (a drain's reconnect, a notice): closing at once could drop it. A
+        // client that reads nothing any more is closed by the write timeout.
+        channel.finish();
     }
 
     SubscriptionEvents events() {

@@ -240,7 +240,7 @@ public final class SseTransport implements HttpHandler, AutoCloseable {
                 if (wallNow > s.deadlineMillis()) {
                     s.end("token_expired");
                 } else if (s.channel().queued() > 0 && now - s.channel().lastProgressNanos() > writeTimeout) {
-                    s.end("stalled");
+                    s.abort("stalled");
                 }
             }
         } catch (RuntimeException e) {
