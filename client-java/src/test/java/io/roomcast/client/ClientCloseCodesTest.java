@@ -11,7 +11,7 @@ class ClientCloseCodesTest {
     @CsvSource({
             "1000, STOP, CLOSED",
             "1001, RECONNECT, CONNECTION_LOST",
-            "1002, RECONNECT, CONNECTION_LOST",
+            "1002, STOP, PROTOCOL",
             "1003, STOP, PROTOCOL",
             "1005, RECONNECT, CONNECTION_LOST",
             "1006, RECONNECT, CONNECTION_LOST",
