@@ -55,26 +55,26 @@ public final class Heartbeats implements Runnable {
             long readAheadNow = 0;
             for (Session s : sessions) {
                 if (wallNow > s.authDeadlineMillis()) {
-                    if (s.abandon(CloseCode.UNAUTHORIZED)) {
+                    s.abandon(CloseCode.UNAUTHORIZED, () -> {
                         expired.increment();
                         log.atInfo().addKeyValue("session", s.id()).addKeyValue("remote", s.remote()).addKeyValue("reason", "token_expired").log("closing connection");
-                    }
+                    });
                     continue;
                 }
                 if (now - s.lastReceivedNanos() > timeoutNanos) {
-                    if (s.abandon(CloseCode.HEARTBEAT_TIMEOUT)) {
+                    s.abandon(CloseCode.HEARTBEAT_TIMEOUT, () -> {
                         timedOut.increment();
                         log.atInfo().addKeyValue("session", s.id()).addKeyValue("remote", s.remote()).addKeyValue("reason", "heartbeat_timeout").log("closing connection");
-                    }
+                    });
                     continue;
                 }
                 Outbound out = s.outbound();
                 if (out.queued() > 0 && now - out.lastProgressNanos() > writeTimeoutNanos) {
-                    if (s.abandon(CloseCode.STALLED)) {
+                    s.abandon(CloseCode.STALLED, () -> {
                         stalled.increment();
                         log.atInfo().addKeyValue("session", s.id()).addKeyValue("remote", s.remote()).addKeyValue("reason", "stalled")
                                 .addKeyValue("queued", out.queued()).log("closing connection");
-                    }
+                    });
                     continue;
                 }
                 if (now - s.lastPingNanos() >= pingNanos) {

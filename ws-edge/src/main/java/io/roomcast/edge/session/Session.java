@@ -511,9 +511,19 @@ public final class Session {
      * first call acts (the sweep sees the connection again until it is gone): true when this one did.
      */
     public boolean abandon(CloseCode code) {
+        return abandon(code, () -> { });
+    }
+
+    /**
+     * As {@link #abandon(CloseCode)}; {@code counted} runs once, when this call is the one that
+     * abandons, before the close frame is queued (so a metric counts the close before the client
+     * can see it).
+     */
+    public boolean abandon(CloseCode code, Runnable counted) {
         if (!abandoned.compareAndSet(false, true)) {
             return false;
         }
+        counted.run();
         closed = true;
         close(code);
         channel.getIoThread().executeAfter(() -> org.xnio.IoUtils.safeClose(channel), 2, java.util.concurrent.TimeUnit.SECONDS);
@@ -522,11 +532,11 @@ public final class Session {
 
     /** The client keeps sending requests while reading none of the answers: closed as rate-limited. */
     private void flooded() {
-        if (abandon(CloseCode.RATE_LIMITED)) {
+        abandon(CloseCode.RATE_LIMITED, () -> {
             metrics.flooded();
             log.atWarn().addKeyValue("session", id).addKeyValue("remote", remote)
                     .log("closing a connection whose unread answers exceed the control frame limit");
-        }
+        });
     }
 
     /** Called once when the connection is gone: ends every subscription. */
