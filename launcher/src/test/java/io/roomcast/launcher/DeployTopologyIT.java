@@ -145,18 +145,14 @@ class DeployTopologyIT {
     }
 
     /** A publish without an event id that fails on the lost connection is published again: the test counts only acks. */
-    private static long publishUntilAcked(RoomcastClient client, String room, int i) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            try {
-                return client.publish(room, Map.of("i", i)).get(30, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("publish " + i + " never acknowledged", e);
-                }
-                Thread.sleep(200); // the client is reconnecting; pacing the retry
-            }
-        }
+    private static long publishUntilAcked(RoomcastClient client, String room, int i) {
+        long[] offset = {-1};
+        // While the client reconnects, each attempt fails fast; the next one is tried until one is acked.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+            offset[0] = client.publish(room, Map.of("i", i)).get(30, TimeUnit.SECONDS);
+            return true;
+        });
+        return offset[0];
     }
 
     private static List<String> rewrite(List<String> command, String bootstrap, Path logs) {
