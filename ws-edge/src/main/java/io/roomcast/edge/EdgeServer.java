@@ -23,6 +23,8 @@ import io.roomcast.edge.http.CachedProbe;
 import io.roomcast.edge.http.ClientAddress;
 import io.roomcast.edge.http.ConnectionCounts;
 import io.roomcast.edge.http.ConnectionGate;
+import io.roomcast.edge.http.HandshakeLeftovers;
+import io.roomcast.edge.auth.Principal;
 import io.roomcast.edge.http.HealthHandler;
 import io.roomcast.edge.http.Liveness;
 import io.roomcast.edge.http.ManagementGuard;
@@ -155,19 +157,21 @@ public final class EdgeServer implements AutoCloseable {
             String remote = client == null || channel.getSourceAddress() == null
                     || client.address() == null || client.address().equals(channel.getSourceAddress().getAddress())
                     ? String.valueOf(channel.getSourceAddress()) : client + " via " + channel.getSourceAddress();
+            AuthException refusal = exchange.getAttachment(AuthHandshake.REFUSAL);
+            Principal principal = exchange.getAttachment(AuthHandshake.PRINCIPAL);
+            HandshakeLeftovers.release(exchange);
             Session session = new Session(id, remote, channel, backbone, sessionMetrics, outboundMetrics, flushers);
             if (draining) {
                 session.close(CloseCode.GOING_AWAY);
                 return;
             }
-            AuthException refusal = exchange.getAttachment(AuthHandshake.REFUSAL);
             if (refusal != null) {
                 log.atInfo().addKeyValue("session", id).addKeyValue("remote", remote).addKeyValue("reason", refusal.reason().wire())
                         .log("token refused at connect");
                 session.close(refusal.closeCode(), "unauthorized: " + refusal.reason().wire());
                 return;
             }
-            session.authenticated(exchange.getAttachment(AuthHandshake.PRINCIPAL));
+            session.authenticated(principal);
             sessions.put(id, session);
             Runnable uncount = counts.opened(client == null ? "unknown" : client.limitKey());
             channel.addCloseTask(ch -> {

@@ -60,6 +60,8 @@ public final class BenchRun implements AutoCloseable {
         report.environment().put("loadAverageBefore", Environment.loadAverage());
         report.param("payloadBytes", options.payloadBytes);
         report.param("repeat", options.repeat);
+        report.param("edgeJvm", String.join(" ", options.edgeJvm)).param("kafkaJvm", String.join(" ", options.kafkaJvm))
+                .param("kafkaProperties", String.join(" ", options.kafkaProperties)).param("lingerMs", options.lingerMs);
     }
 
     /** Something a scenario does with one started system. */
@@ -156,7 +158,7 @@ public final class BenchRun implements AutoCloseable {
         if (system.equals("roomcast")) {
             String prefix = options.kafka == null ? "" : "bench-" + STAMP.format(report.started()) + "-" + targetsStarted + ".";
             return RoomcastTarget.start(options.kafka, prefix, workDir.resolve("kafka-" + targetsStarted), logDir,
-                    options.historySize, options.outboundLimit, options.edgeJvm);
+                    options.roomcastSetup());
         }
         return PeerTarget.start(system, peersDir(), logDir);
     }

@@ -66,4 +66,21 @@ public final class CommonOptions {
 
     @Option(names = "--outbound-limit", defaultValue = "100", description = "the edge's outbound frames per connection (default: ${DEFAULT-VALUE}, the edge's default)")
     int outboundLimit;
+
+    @Option(names = "--kafka-jvm", split = " ", defaultValue = "-Xms512m -Xmx1g",
+            description = "JVM options of the embedded Kafka broker, space-separated (default: ${DEFAULT-VALUE})")
+    List<String> kafkaJvm;
+
+    @Option(names = "--kafka-property", description = "a broker setting KEY=VALUE for the embedded Kafka broker, over the "
+            + "embedded defaults (repeatable), e.g. num.io.threads=4")
+    List<String> kafkaProperties = List.of();
+
+    @Option(names = "--linger-ms", defaultValue = "0",
+            description = "linger.ms of the KafkaProducer that publishes Roomcast's events (default: ${DEFAULT-VALUE}: a lone event is not held back)")
+    int lingerMs;
+
+    /** How Roomcast's processes are started in this run. */
+    io.roomcast.bench.target.RoomcastSetup roomcastSetup() {
+        return new io.roomcast.bench.target.RoomcastSetup(historySize, outboundLimit, edgeJvm, kafkaJvm, kafkaProperties, lingerMs);
+    }
 }

@@ -23,9 +23,11 @@ public final class RoomcastTarget implements Target {
     private final String bootstrap;
     private final String topicPrefix;
     private final URI ws;
+    private final int lingerMs;
 
-    private RoomcastTarget(String bootstrap, String topicPrefix, ChildProcess kafka, ChildProcess edge, URI ws) {
+    private RoomcastTarget(String bootstrap, String topicPrefix, ChildProcess kafka, ChildProcess edge, URI ws, int lingerMs) {
         this.bootstrap = bootstrap;
+        this.lingerMs = lingerMs;
         this.topicPrefix = topicPrefix;
         this.ws = ws;
         processes.put("edge", edge);
@@ -36,19 +38,19 @@ public final class RoomcastTarget implements Target {
 
     /** Starts Kafka (unless {@code externalBootstrap} is given) and an edge. */
     public static RoomcastTarget start(String externalBootstrap, String topicPrefix, Path workDir, Path logDir,
-                                       int historySize, int outboundLimit, List<String> edgeJvm) {
+                                       RoomcastSetup setup) {
         ChildProcess kafka = null;
         String bootstrap = externalBootstrap;
         try {
             if (bootstrap == null) {
-                kafka = startKafka(workDir, logDir);
+                kafka = startKafka(workDir, logDir, setup.kafkaJvm(), setup.kafkaProperties());
                 bootstrap = kafka.await("READY", Duration.ofSeconds(60));
             }
-            ChildProcess edge = ChildProcess.java("edge", EdgeMain.class, edgeJvm,
-                    List.of(bootstrap, topicPrefix.isEmpty() ? "-" : topicPrefix, Integer.toString(historySize),
-                            Integer.toString(outboundLimit)), logDir);
+            ChildProcess edge = ChildProcess.java("edge", EdgeMain.class, setup.edgeJvm(),
+                    List.of(bootstrap, topicPrefix.isEmpty() ? "-" : topicPrefix, Integer.toString(setup.historySize()),
+                            Integer.toString(setup.outboundLimit())), logDir);
             URI ws = URI.create(edge.await("READY", Duration.ofSeconds(60)));
-            return new RoomcastTarget(bootstrap, topicPrefix, kafka, edge, ws);
+            return new RoomcastTarget(bootstrap, topicPrefix, kafka, edge, ws, setup.lingerMs());
         } catch (RuntimeException e) {
             if (kafka != null) {
                 kafka.close();
@@ -57,10 +59,16 @@ public final class RoomcastTarget implements Target {
         }
     }
 
-    /** A Kafka broker in its own JVM; its first output line {@code READY host:port} names it. */
+    /** A Kafka broker in its own JVM with the embedded defaults; its first output line {@code READY host:port} names it. */
     public static ChildProcess startKafka(Path workDir, Path logDir) {
-        return ChildProcess.java("kafka", KafkaMain.class, List.of("-Xms512m", "-Xmx1g"),
-                List.of(workDir.resolve("kafka").toString(), "4"), logDir);
+        return startKafka(workDir, logDir, List.of("-Xms512m", "-Xmx1g"), List.of());
+    }
+
+    /** A Kafka broker in its own JVM, with these JVM options and broker settings ({@code KEY=VALUE}) over the embedded defaults. */
+    public static ChildProcess startKafka(Path workDir, Path logDir, List<String> jvm, List<String> properties) {
+        List<String> args = new java.util.ArrayList<>(List.of(workDir.resolve("kafka").toString(), "4"));
+        args.addAll(properties);
+        return ChildProcess.java("kafka", KafkaMain.class, jvm, args, logDir);
     }
 
     public String bootstrap() {
@@ -98,7 +106,7 @@ public final class RoomcastTarget implements Target {
 
     @Override
     public EventSink sink() {
-        return new KafkaSink(bootstrap, topic(), 0);
+        return new KafkaSink(bootstrap, topic(), lingerMs);
     }
 
     @Override

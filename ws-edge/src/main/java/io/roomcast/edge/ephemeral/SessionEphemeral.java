@@ -1,7 +1,6 @@
 package io.roomcast.edge.ephemeral;
 
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.roomcast.edge.limit.RateLimit;
 import io.micrometer.core.instrument.Counter;
 import io.roomcast.edge.protocol.ErrorCode;
 import io.roomcast.edge.session.Outbound;
@@ -29,7 +28,7 @@ public final class SessionEphemeral implements EphemeralListener {
     private final Ephemeral ephemeral;
     private final String client;
     private final Outbound outbound;
-    private final RateLimiter limit;
+    private final RateLimit limit;
     private final Counter dropped;
     private final Set<RoomName> rooms = ConcurrentHashMap.newKeySet();
 
@@ -39,8 +38,7 @@ public final class SessionEphemeral implements EphemeralListener {
         this.client = client;
         this.outbound = outbound;
         this.dropped = ephemeral.dropped();
-        this.limit = RateLimiter.of("ephemeral-" + client, RateLimiterConfig.custom().limitForPeriod(ephemeral.config().perSecond())
-                .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ZERO).build());
+        this.limit = new RateLimit(ephemeral.config().perSecond());
     }
 
     /** Whether the room's namespace allows ephemeral signals. */
@@ -56,7 +54,7 @@ public final class SessionEphemeral implements EphemeralListener {
         if (data.length > ephemeral.config().maxBytes()) {
             return new Refusal(ErrorCode.TOO_LARGE, "ephemeral data is larger than " + ephemeral.config().maxBytes() + " bytes");
         }
-        if (!limit.acquirePermission()) {
+        if (!limit.tryAcquire()) {
             return new Refusal(ErrorCode.RATE_LIMITED, "too many ephemeral events; slow down");
         }
         return null;

@@ -1,7 +1,6 @@
 package io.roomcast.edge.http;
 
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.roomcast.edge.limit.RateLimit;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.roomcast.edge.EdgeConfig;
@@ -26,8 +25,7 @@ public final class ConnectionGate implements HttpHandler {
     private final HttpHandler next;
     private final EdgeConfig config;
     private final ConnectionCounts counts;
-    private final Map<String, RateLimiter> attempts;
-    private final RateLimiterConfig attemptLimit;
+    private final Map<String, RateLimit> attempts;
     private final Counter refused;
     private final Counter throttled;
 
@@ -35,11 +33,9 @@ public final class ConnectionGate implements HttpHandler {
         this.next = next;
         this.counts = counts;
         this.config = config;
-        this.attemptLimit = RateLimiterConfig.custom().limitForPeriod(config.connectAttemptsPerIpPerSecond())
-                .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ZERO).build();
         this.attempts = java.util.Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, RateLimiter> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, RateLimit> eldest) {
                 return size() > TRACKED_ADDRESSES;
             }
         });
@@ -52,8 +48,8 @@ public final class ConnectionGate implements HttpHandler {
         ClientAddress client = ClientAddress.of(exchange, config.http().trustedProxies());
         exchange.putAttachment(ClientAddress.KEY, client);
         String address = client.limitKey();
-        RateLimiter limiter = attempts.computeIfAbsent(address, a -> RateLimiter.of("connect-" + a, attemptLimit));
-        if (!limiter.acquirePermission()) {
+        RateLimit limiter = attempts.computeIfAbsent(address, a -> new RateLimit(config.connectAttemptsPerIpPerSecond()));
+        if (!limiter.tryAcquire()) {
             throttled.increment();
             refuse(exchange, StatusCodes.TOO_MANY_REQUESTS, "too many connection attempts from " + address);
             return;
@@ -68,6 +64,7 @@ public final class ConnectionGate implements HttpHandler {
             refuse(exchange, StatusCodes.SERVICE_UNAVAILABLE, "too many connections from " + address);
             return;
         }
+        HandshakeLeftovers.remember(exchange);
         next.handleRequest(exchange);
     }
 

@@ -1,7 +1,6 @@
 package io.roomcast.edge.openai;
 
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.roomcast.edge.limit.RateLimit;
 import io.roomcast.edge.Backbone;
 import io.roomcast.edge.auth.AuthException;
 import io.roomcast.edge.auth.Decision;
@@ -66,17 +65,14 @@ public final class ChatCompletions implements HttpHandler {
 
     private final Backbone backbone;
     private final SseMetrics metrics;
-    private final Map<String, RateLimiter> limiters;
-    private final RateLimiterConfig limit;
+    private final Map<String, RateLimit> limiters;
 
     public ChatCompletions(Backbone backbone, SseMetrics metrics) {
         this.backbone = backbone;
         this.metrics = metrics;
-        this.limit = RateLimiterConfig.custom().limitForPeriod(backbone.config().publishesPerSecond())
-                .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ZERO).build();
         this.limiters = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, RateLimiter> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<String, RateLimit> eldest) {
                 return size() > TRACKED_ADDRESSES;
             }
         });
@@ -119,7 +115,7 @@ public final class ChatCompletions implements HttpHandler {
                 refuse(ex, e);
                 return;
             }
-            if (!limiters.computeIfAbsent(clientKey(ex), a -> RateLimiter.of("openai-" + a, limit)).acquirePermission()) {
+            if (!limiters.computeIfAbsent(clientKey(ex), a -> new RateLimit(backbone.config().publishesPerSecond())).tryAcquire()) {
                 refuse(ex, new OpenAiError(429, "rate_limit_error", "rate_limit_exceeded", null,
                         "Rate limit reached: at most " + backbone.config().publishesPerSecond() + " requests per second per client."));
                 return;

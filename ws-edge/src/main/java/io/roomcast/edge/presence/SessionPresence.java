@@ -1,8 +1,7 @@
 package io.roomcast.edge.presence;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.roomcast.edge.limit.RateLimit;
 import io.roomcast.edge.session.Outbound;
 import io.roomcast.room.RoomName;
 
@@ -28,7 +27,7 @@ public final class SessionPresence implements PresenceListener {
     private final String client;
     private final Outbound outbound;
     private final Clock clock;
-    private final RateLimiter writes;
+    private final RateLimit writes;
     /** Per room this connection is present in: the clients its client was told about. */
     private final Map<RoomName, Set<String>> known = new ConcurrentHashMap<>();
 
@@ -37,9 +36,7 @@ public final class SessionPresence implements PresenceListener {
         this.client = presence.clientId(sessionId);
         this.outbound = outbound;
         this.clock = clock;
-        this.writes = RateLimiter.of("presence-" + sessionId, RateLimiterConfig.custom()
-                .limitForPeriod(presence.config().writesPerSecond()).limitRefreshPeriod(Duration.ofSeconds(1))
-                .timeoutDuration(Duration.ZERO).build());
+        this.writes = new RateLimit(presence.config().writesPerSecond());
     }
 
     /**
@@ -62,7 +59,7 @@ public final class SessionPresence implements PresenceListener {
 
     /** Whether this connection may change its presence now (enter a room); false when it is over its budget. */
     public boolean mayWrite() {
-        return writes.acquirePermission();
+        return writes.tryAcquire();
     }
 
     /** Enters the room: its client receives the current members as joins, then changes. Called on a worker thread. */

@@ -23,8 +23,7 @@ import io.roomcast.topic.KafkaUnavailableException;
 import io.roomcast.topic.RoomLocation;
 import io.roomcast.topic.TopicRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.roomcast.edge.limit.RateLimit;
 import io.roomcast.edge.subscription.SubscriptionStatus;
 import io.roomcast.event.RoomEvent;
 import io.roomcast.live.LivePositionLostException;
@@ -63,8 +62,8 @@ public final class Session {
     private final SessionMetrics metrics;
     private final Map<RoomName, Slot> subscriptions = new ConcurrentHashMap<>();
     private final ReadPermits readPermits;
-    private final RateLimiter frameLimit;
-    private final RateLimiter publishLimit;
+    private final RateLimit frameLimit;
+    private final RateLimit publishLimit;
     private final AtomicInteger strikes = new AtomicInteger();
     private final SessionPresence presence;
     private final SessionEphemeral ephemeral;
@@ -85,15 +84,10 @@ public final class Session {
         this.outbound = new Outbound(channel, flushers.of(channel.getIoThread()), backbone.config().outboundLimit(),
                 backbone.config().maxFrameBytes(), outboundMetrics, this::flooded);
         this.readPermits = new ReadPermits(backbone.config().historyLimits().readsPerConnection());
-        this.frameLimit = limiter("frames-" + id, backbone.config().framesPerSecond());
-        this.publishLimit = limiter("publishes-" + id, backbone.config().publishesPerSecond());
+        this.frameLimit = new RateLimit(backbone.config().framesPerSecond());
+        this.publishLimit = new RateLimit(backbone.config().publishesPerSecond());
         this.presence = new SessionPresence(backbone.presence(), id, outbound, java.time.Clock.systemUTC());
         this.ephemeral = new SessionEphemeral(backbone.ephemeral(), backbone.presence().clientId(id), outbound);
-    }
-
-    private static RateLimiter limiter(String name, int perSecond) {
-        return RateLimiter.of(name, RateLimiterConfig.custom().limitForPeriod(perSecond)
-                .limitRefreshPeriod(Duration.ofSeconds(1)).timeoutDuration(Duration.ZERO).build());
     }
 
     /**
@@ -181,7 +175,7 @@ public final class Session {
         if (closed) {
             return;
         }
-        if (!frameLimit.acquirePermission()) {
+        if (!frameLimit.tryAcquire()) {
             rateLimited(frame.id(), "too many requests; slow down");
             return;
         }
@@ -426,7 +420,7 @@ public final class Session {
             publishEphemeral(p);
             return;
         }
-        if (!publishLimit.acquirePermission()) {
+        if (!publishLimit.tryAcquire()) {
             rateLimited(p.id(), "too many publishes; slow down");
             return;
         }

@@ -15,7 +15,7 @@ import java.util.ArrayDeque;
  */
 final class DropWindow {
     private final int limit;
-    private final ArrayDeque<RoomEvent> waiting = new ArrayDeque<>();
+    private final ArrayDeque<RoomEvent> waiting = new ArrayDeque<>(1);
     private long droppedCount;
     private long droppedFirst;
     private long droppedLast;

@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  */
 public final class ReadPermits {
     private final int limit;
-    private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Runnable> waiting = new ArrayDeque<>(1);
     private int inUse;
 
     public ReadPermits(int limit) {

@@ -89,7 +89,7 @@ public final class Subscription implements LiveListener {
     private long notBefore = Long.MIN_VALUE;
     private final DropWindow window;
     /** History events read from Kafka and not yet sent: at most one read, {@link #readChunk} events. */
-    private final ArrayDeque<RoomEvent> readAhead = new ArrayDeque<>();
+    private final ArrayDeque<RoomEvent> readAhead = new ArrayDeque<>(1); // grows on a replay; most connections never read one
     private final int readChunk;
     private boolean pumpScheduled;
     /** With {@code "compact":true}, until {@code live}: holds back the tokens of answers (see {@link #compactHistory()}). */
