@@ -48,12 +48,19 @@ class LauncherScriptTest {
     }
 
     private Process launch(String... args) throws IOException {
+        return launchWith(null, args);
+    }
+
+    private Process launchWith(String javaOpts, String... args) throws IOException {
         var command = new java.util.ArrayList<>(List.of("bash", tree.resolve("roomcast").toString()));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(tree.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
         pb.environment().remove("JAVA_OPTS");
+        if (javaOpts != null) {
+            pb.environment().put("JAVA_OPTS", javaOpts);
+        }
         return pb.start();
     }
 
@@ -83,6 +90,20 @@ class LauncherScriptTest {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(Files.readAllLines(log)).filteredOn(l -> l.startsWith("java"))
                 .singleElement().asString().contains("-XX:+ExitOnOutOfMemoryError").endsWith("demo");
+    }
+
+    @Test
+    void shouldPickTheParallelCollectorUnlessJavaOptsNamesOne() throws Exception {
+        prepareFreshCheckout();
+        Process defaults = launch("edge");
+        assertThat(defaults.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        Process chosen = launchWith("-Xmx2g -XX:+UseG1GC", "edge");
+        assertThat(chosen.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        List<String> javas = Files.readAllLines(log).stream().filter(l -> l.startsWith("java")).toList();
+        assertThat(javas).hasSize(2);
+        assertThat(javas.get(0)).contains("-XX:+UseParallelGC");
+        assertThat(javas.get(1)).contains("-XX:+UseG1GC").doesNotContain("-XX:+UseParallelGC");
     }
 
     private static void executable(Path file) throws IOException {
