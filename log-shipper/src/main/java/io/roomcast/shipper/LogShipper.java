@@ -309,15 +309,22 @@ public final class LogShipper implements AutoCloseable {
             log.atWarn().addKeyValue("room", target.room()).addKeyValue("file", tail.name()).addKeyValue("offset", raw.start())
                     .log("record larger than maxEventBytes; cut");
         }
+        String position = Long.toString(raw.end());
+        String lineNo = raw.lastLineNo() > 0 ? Long.toString(raw.lastLineNo()) : null;
+        String headText = head != null ? head.header() : null;
         RecordHeaders headers = new RecordHeaders();
         headers.add(ShipperHeaders.HOST, bytes(config.host()));
         headers.add(ShipperHeaders.SOURCE, bytes(tail.identity().key()));
-        headers.add(ShipperHeaders.POSITION, bytes(Long.toString(raw.end())));
-        if (raw.lastLineNo() > 0) {
-            headers.add(ShipperHeaders.LINE_NO, bytes(Long.toString(raw.lastLineNo())));
+        headers.add(ShipperHeaders.POSITION, bytes(position));
+        if (lineNo != null) {
+            headers.add(ShipperHeaders.LINE_NO, bytes(lineNo));
         }
-        if (head != null) {
-            headers.add(ShipperHeaders.HEAD, bytes(head.header()));
+        if (headText != null) {
+            headers.add(ShipperHeaders.HEAD, bytes(headText));
+        }
+        if (config.positionKey() != null) {
+            headers.add(ShipperHeaders.SIGNATURE, bytes(config.positionKey().sign(target.room().keyBytes(), config.host(),
+                    tail.identity().key(), position, lineNo, headText)));
         }
         ProducerRecord<byte[], byte[]> record = RecordLayout.toRecord(target.topic(), target.partition(), target.room(),
                 LogRecordEvent.TYPE, encoded.value(), null, headers);
