@@ -97,8 +97,14 @@ final class ClusterRig implements AutoCloseable {
         return p;
     }
 
-    /** Waits until every partition of the topic has all three replicas in sync again (after an earlier test's faults). */
+    /**
+     * Waits until every broker serves and every partition of the topic has all three replicas in
+     * sync again (after an earlier test's faults). A node an earlier, failed test left down is
+     * started first, so one failure does not cascade into the tests after it.
+     */
     void awaitAllInSync() {
+        cluster.nodeIds().stream().filter(id -> !cluster.isRunning(id)).forEach(cluster::start);
+        cluster.awaitBrokers(cluster.nodeIds(), Duration.ofSeconds(120));
         int partitions = namespaces.find("chat").orElseThrow().partitions();
         org.awaitility.Awaitility.await().ignoreExceptions().atMost(Duration.ofSeconds(120)).until(() -> IntStream.range(0, partitions)
                 .allMatch(p -> cluster.inSyncReplicas(new TopicPartition(topic, p)).size() == 3));

@@ -56,7 +56,6 @@ public final class LogShipper implements AutoCloseable {
     /** Keyed by source: two sources may share a room, or name the same room in different topics. */
     private final Map<LogSource, Target> targets = new HashMap<>();
     private final LogLineParser parser;
-    private final EventEncoder encoder;
     private final PositionRecovery recovery;
     private final Thread thread;
     private final CountDownLatch started = new CountDownLatch(1);
@@ -64,6 +63,8 @@ public final class LogShipper implements AutoCloseable {
     private volatile boolean running = true;
     private volatile RecordSender sender;
     private volatile RoomAnnouncer announcer;
+    /** Written and read by the shipper thread only. */
+    private TopicLimits limits;
     private volatile Throwable fatal;
 
     /** Where a room's records go: topic and partition (as the default partitioner would pick it). */
@@ -77,7 +78,6 @@ public final class LogShipper implements AutoCloseable {
         this.config = Objects.requireNonNull(config, "config");
         this.metrics = new ShipperMetrics(registry);
         this.parser = new LogLineParser(Clock.systemUTC(), config.zone());
-        this.encoder = new EventEncoder(config.settings().maxEventBytes());
         this.recovery = new PositionRecovery(config);
         for (SourceConfig source : config.sources()) {
             sources.add(source.stdin()
@@ -177,10 +177,11 @@ public final class LogShipper implements AutoCloseable {
                     int partition = RoomPartitioner.partition(room, admin.ensure(config.topics().specFor(source.config().room(), topic)));
                     targets.put(source, new Target(room, topic, partition));
                 }
+                limits = limits(admin);
                 Map<LogSource, Set<FileIdentity>> found = new LinkedHashMap<>();
                 sources.forEach(s -> found.put(s, s.discover()));
                 Map<Target, Map<FileIdentity, ShippedPosition>> shipped = recoverAll(found);
-                sender = new RecordSender(config, metrics, () -> LockSupport.unpark(thread));
+                sender = new RecordSender(config, metrics, () -> LockSupport.unpark(thread), limits.batchBytes());
                 long now = System.nanoTime();
                 sources.forEach(s -> s.start(shipped.getOrDefault(targets.get(s), Map.of()), now));
                 log.atInfo().addKeyValue("sources", config.sources().size()).addKeyValue("kafka", config.kafka())
@@ -255,6 +256,10 @@ public final class LogShipper implements AutoCloseable {
         log.atWarn().addKeyValue("error", String.valueOf(sender.failure()))
                 .log("re-synchronising with the positions stored in Kafka");
         sender.close(Duration.ofSeconds(5));
+        // A request of the stopped generation still on the wire may be appended after this point, and a read-back that
+        // does not see it would ship its lines again: wait until no request can still be in flight (docs/log-shipper.md).
+        long settled = sender.stoppedAtNanos() + sender.settleTime().toNanos();
+        pause(Duration.ofNanos(Math.max(0, settled - System.nanoTime())));
         while (running) {
             try {
                 Map<LogSource, Set<FileIdentity>> identities = new LinkedHashMap<>();
@@ -263,9 +268,12 @@ public final class LogShipper implements AutoCloseable {
                     source.tails().forEach(t -> ids.add(t.identity()));
                     identities.put(source, ids);
                 }
+                try (TopicAdmin admin = new TopicAdmin(config, KAFKA_TIMEOUT.toMillis())) {
+                    limits = limits(admin); // a topic's max.message.bytes may have changed under a running shipper
+                }
                 Map<Target, Map<FileIdentity, ShippedPosition>> shipped = recoverAll(identities);
                 sources.forEach(s -> s.resync(shipped.getOrDefault(targets.get(s), Map.of())));
-                sender = new RecordSender(config, metrics, () -> LockSupport.unpark(thread));
+                sender = new RecordSender(config, metrics, () -> LockSupport.unpark(thread), limits.batchBytes());
                 log.atInfo().log("re-synchronised; shipping again");
                 return;
             } catch (java.util.concurrent.TimeoutException | org.apache.kafka.common.KafkaException e) {
@@ -273,6 +281,16 @@ public final class LogShipper implements AutoCloseable {
                 pause(config.settings().retryBackoff());
             }
         }
+    }
+
+    private TopicLimits limits(TopicAdmin admin) throws java.util.concurrent.TimeoutException {
+        Map<String, Integer> maxMessageBytes = new HashMap<>();
+        for (Target target : targets.values()) {
+            if (!maxMessageBytes.containsKey(target.topic())) {
+                maxMessageBytes.put(target.topic(), admin.maxMessageBytes(target.topic()));
+            }
+        }
+        return new TopicLimits(maxMessageBytes, config.settings().maxEventBytes());
     }
 
     private Tail.RecordSink sinkFor(LogSource source) {
@@ -285,21 +303,28 @@ public final class LogShipper implements AutoCloseable {
         LogRecordEvent event = new LogRecordEvent(raw.text(), parsed.level(),
                 parsed.time() == null ? null : parsed.time().toString(), parsed.logger(), parsed.thread(), raw.truncated(),
                 new LogRecordEvent.Source(tail.name(), config.host(), raw.start(), raw.firstLineNo() > 0 ? raw.firstLineNo() : null));
-        EventEncoder.Encoded encoded = encoder.encode(event);
+        EventEncoder.Encoded encoded = limits.encoder(target.topic()).encode(event);
         if (encoded.cut()) {
             metrics.recordCut();
             log.atWarn().addKeyValue("room", target.room()).addKeyValue("file", tail.name()).addKeyValue("offset", raw.start())
                     .log("record larger than maxEventBytes; cut");
         }
+        String position = Long.toString(raw.end());
+        String lineNo = raw.lastLineNo() > 0 ? Long.toString(raw.lastLineNo()) : null;
+        String headText = head != null ? head.header() : null;
         RecordHeaders headers = new RecordHeaders();
         headers.add(ShipperHeaders.HOST, bytes(config.host()));
         headers.add(ShipperHeaders.SOURCE, bytes(tail.identity().key()));
-        headers.add(ShipperHeaders.POSITION, bytes(Long.toString(raw.end())));
-        if (raw.lastLineNo() > 0) {
-            headers.add(ShipperHeaders.LINE_NO, bytes(Long.toString(raw.lastLineNo())));
+        headers.add(ShipperHeaders.POSITION, bytes(position));
+        if (lineNo != null) {
+            headers.add(ShipperHeaders.LINE_NO, bytes(lineNo));
         }
-        if (head != null) {
-            headers.add(ShipperHeaders.HEAD, bytes(head.header()));
+        if (headText != null) {
+            headers.add(ShipperHeaders.HEAD, bytes(headText));
+        }
+        if (config.positionKey() != null) {
+            headers.add(ShipperHeaders.SIGNATURE, bytes(config.positionKey().sign(target.room().keyBytes(), config.host(),
+                    tail.identity().key(), position, lineNo, headText)));
         }
         ProducerRecord<byte[], byte[]> record = RecordLayout.toRecord(target.topic(), target.partition(), target.room(),
                 LogRecordEvent.TYPE, encoded.value(), null, headers);

@@ -24,7 +24,8 @@ import java.util.function.BooleanSupplier;
  * offset) of this host for each input carries the position after it in its headers. Reads
  * windows from the end towards the beginning and stops as soon as every wanted input is found,
  * so a restart reads little unless an input was never shipped (then the whole retained
- * partition is read once). Used by the shipper thread, one call at a time.
+ * partition is read once). With a {@link PositionKey}, only records whose signature verifies
+ * count. Used by the shipper thread, one call at a time.
  */
 final class PositionRecovery {
     private static final int FIRST_WINDOW = 1_000;
@@ -79,7 +80,7 @@ final class PositionRecovery {
                         if (r.offset() >= windowEnd) {
                             break;
                         }
-                        ShippedRecord shipped = ShippedRecord.of(r, key, host);
+                        ShippedRecord shipped = ShippedRecord.of(r, key, host, config.positionKey());
                         if (shipped != null && remaining.contains(shipped.identity())) {
                             latest.put(shipped.identity(), shipped.position());
                         }
@@ -113,7 +114,7 @@ final class PositionRecovery {
 
     /** A record of ours and the position it carries. */
     private record ShippedRecord(FileIdentity identity, ShippedPosition position) {
-        static ShippedRecord of(ConsumerRecord<byte[], byte[]> r, byte[] key, byte[] host) {
+        static ShippedRecord of(ConsumerRecord<byte[], byte[]> r, byte[] key, byte[] host, PositionKey positionKey) {
             if (!Arrays.equals(r.key(), key) || !Arrays.equals(value(r, ShipperHeaders.HOST), host)) {
                 return null;
             }
@@ -121,6 +122,10 @@ final class PositionRecovery {
             String pos = text(r, ShipperHeaders.POSITION);
             if (src == null || src.isEmpty() || pos == null) {
                 return null;
+            }
+            if (positionKey != null && !positionKey.verifies(text(r, ShipperHeaders.SIGNATURE), key,
+                    new String(host, StandardCharsets.UTF_8), src, pos, text(r, ShipperHeaders.LINE_NO), text(r, ShipperHeaders.HEAD))) {
+                return null; // not signed with our key: another writer's, whatever headers it carries
             }
             try {
                 long position = Long.parseLong(pos);

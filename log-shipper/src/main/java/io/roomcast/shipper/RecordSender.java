@@ -4,6 +4,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,12 +30,23 @@ final class RecordSender implements AutoCloseable {
     private final InFlightWindow window;
     private final ShipperMetrics metrics;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private final Duration settleTime;
+    private volatile long stoppedAtNanos;
 
-    RecordSender(ShipperConfig config, ShipperMetrics metrics, Runnable onRoom) {
+    /**
+     * @param batchBytes the largest batch the target topics accept ({@link TopicLimits#batchBytes()}):
+     *                   a batch above it would be refused, split by the producer and resent,
+     *                   and a split part may then land after a record that fails
+     */
+    RecordSender(ShipperConfig config, ShipperMetrics metrics, Runnable onRoom, int batchBytes) {
         this.metrics = metrics;
         ShipperSettings s = config.settings();
         this.window = new InFlightWindow(s.maxInFlightRecords(), s.maxInFlightBytes(), onRoom);
-        this.producer = new KafkaProducer<>(properties(config), new ByteArraySerializer(), new ByteArraySerializer());
+        Map<String, Object> properties = properties(config);
+        properties.merge(ProducerConfig.BATCH_SIZE_CONFIG, batchBytes,
+                (configured, limit) -> Math.min(Integer.parseInt(String.valueOf(configured).trim()), (Integer) limit));
+        this.settleTime = Duration.ofMillis(Long.parseLong(String.valueOf(properties.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG)).trim()));
+        this.producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     static Map<String, Object> properties(ShipperConfig config) {
@@ -61,6 +73,20 @@ final class RecordSender implements AutoCloseable {
 
     InFlightWindow window() {
         return window;
+    }
+
+    /**
+     * How long after this generation stopped a request it had on the wire may still be appended:
+     * the producer's {@code request.timeout.ms}, the longest a request is in flight before the
+     * producer gives up on it. The shipper reads positions back only after it has passed.
+     */
+    Duration settleTime() {
+        return settleTime;
+    }
+
+    /** When this generation stopped at its first failure ({@link System#nanoTime()}), valid once {@link #failure()} is set. */
+    long stoppedAtNanos() {
+        return stoppedAtNanos;
     }
 
     /** The first failure of this generation, or {@code null}. */
@@ -93,9 +119,32 @@ final class RecordSender implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends this generation at its first failure. Closing the producer at once (from the callback
+     * of the failed record) aborts every record queued after it, and the broker refuses the
+     * records already on the wire behind it for their sequence gap (idempotence). Letting them
+     * through, as a graceful close would, lets a later record land after a failed one: the
+     * position read back from Kafka would then be past the failed lines, and they would be
+     * skipped for good (a record the topic refuses as too large, for example).
+     */
     private void fail(Exception e) {
         if (failure.compareAndSet(null, e)) {
-            log.atWarn().addKeyValue("error", e.toString()).log("Kafka did not acknowledge a record");
+            stoppedAtNanos = System.nanoTime();
+            if (e instanceof RetriableException) {
+                log.atWarn().addKeyValue("error", e.toString()).log("Kafka did not acknowledge a record; stopping at it");
+            } else {
+                log.atError().addKeyValue("error", e.toString())
+                        .log("Kafka refused a record; shipping stops at it and retries until Kafka accepts it (check the topic's max.message.bytes and the shipper's maxEventBytes)");
+            }
+            closeNow();
+        }
+    }
+
+    private void closeNow() {
+        try {
+            producer.close(Duration.ZERO);
+        } catch (KafkaException | IllegalStateException e) {
+            log.atDebug().addKeyValue("error", e.toString()).log("producer close failed");
         }
     }
 

@@ -69,6 +69,10 @@ public final class ShipperCommand implements Callable<Integer> {
             description = "where to begin in files never shipped before that exist at start-up: beginning (default) or end")
     private String startAt;
 
+    @Option(names = "--position-key-file", paramLabel = "FILE", defaultValue = "${env:ROOMCAST_SHIPPER_POSITION_KEY_FILE}",
+            description = "file holding a secret (at least 16 bytes) that signs the shipper's positions; only positions signed with it are trusted at restart")
+    private Path positionKeyFile;
+
     @Option(names = "--topic", paramLabel = "TOPIC", description = "topic for --file/--stdin (default: by the room's namespace, logs -> roomcast.logs)")
     private String topic;
 
@@ -135,6 +139,14 @@ public final class ShipperCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
+        PositionKey positionKey = null;
+        if (positionKeyFile != null) {
+            try {
+                positionKey = PositionKey.fromFile(positionKeyFile);
+            } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+                problems.add("--position-key-file: " + e.getMessage());
+            }
+        }
         if (!problems.isEmpty()) {
             throw new InvalidConfigException("invalid arguments", problems);
         }
@@ -146,7 +158,7 @@ public final class ShipperCommand implements Callable<Integer> {
                 TopicLayout.of(file == null ? Map.of() : file.topics()).withPolicy(policy),
                 file == null ? ShipperSettings.defaults() : file.settings(),
                 file == null ? Map.of() : file.kafkaProperties(),
-                file != null && file.zone() != null ? file.zone() : ZoneId.systemDefault());
+                file != null && file.zone() != null ? file.zone() : ZoneId.systemDefault(), positionKey);
     }
 
     static MultilineRule multilineRule(String text) {

@@ -23,9 +23,12 @@ import java.util.regex.Pattern;
  * @param settings        timings and limits
  * @param kafkaProperties further producer/consumer properties (security, compression, ...)
  * @param zone            the zone of timestamps that carry no offset
+ * @param positionKey     signs the position headers, so that the read-back ignores positions
+ *                        written by anyone else; {@code null} trusts every record with this host
  */
 public record ShipperConfig(String kafka, String host, List<SourceConfig> sources, TopicLayout topics,
-                            ShipperSettings settings, Map<String, String> kafkaProperties, ZoneId zone) {
+                            ShipperSettings settings, Map<String, String> kafkaProperties, ZoneId zone,
+                            PositionKey positionKey) {
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:-]{1,255}");
 
     public ShipperConfig {
@@ -55,6 +58,12 @@ public record ShipperConfig(String kafka, String host, List<SourceConfig> source
         Objects.requireNonNull(zone, "zone");
     }
 
+    /** A configuration without a position key. */
+    public ShipperConfig(String kafka, String host, List<SourceConfig> sources, TopicLayout topics,
+                         ShipperSettings settings, Map<String, String> kafkaProperties, ZoneId zone) {
+        this(kafka, host, sources, topics, settings, kafkaProperties, zone, null);
+    }
+
     /** A configuration with this machine's host name, default topics, settings and zone. */
     public static ShipperConfig of(String kafka, List<SourceConfig> sources) {
         return new ShipperConfig(kafka, localHostName(), sources, TopicLayout.defaults(), ShipperSettings.defaults(),
@@ -62,11 +71,15 @@ public record ShipperConfig(String kafka, String host, List<SourceConfig> source
     }
 
     public ShipperConfig withHost(String newHost) {
-        return new ShipperConfig(kafka, newHost, sources, topics, settings, kafkaProperties, zone);
+        return new ShipperConfig(kafka, newHost, sources, topics, settings, kafkaProperties, zone, positionKey);
     }
 
     public ShipperConfig withSettings(ShipperSettings newSettings) {
-        return new ShipperConfig(kafka, host, sources, topics, newSettings, kafkaProperties, zone);
+        return new ShipperConfig(kafka, host, sources, topics, newSettings, kafkaProperties, zone, positionKey);
+    }
+
+    ShipperConfig withPositionKey(PositionKey key) {
+        return new ShipperConfig(kafka, host, sources, topics, settings, kafkaProperties, zone, key);
     }
 
     /** The topic a source ships into: its own override or the layout's. */

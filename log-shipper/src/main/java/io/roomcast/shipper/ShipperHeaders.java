@@ -18,6 +18,9 @@ final class ShipperHeaders {
     /** The input's head fingerprint, {@code length:crc32hex} (absent for stdin). */
     static final String HEAD = "head";
 
+    /** HMAC-SHA256 of the room key and the headers above, in hex, when the shipper has a {@link PositionKey}. */
+    static final String SIGNATURE = "sig";
+
     private ShipperHeaders() {
     }
 }

@@ -108,6 +108,24 @@ class ShipperConfigTest {
     }
 
     @Test
+    void shouldRefuseAShortOrMissingPositionKeyAndReadAGoodOne() throws Exception {
+        Path shortKey = dir.resolve("short.key");
+        Files.writeString(shortKey, "tiny\n");
+        Path goodKey = dir.resolve("good.key");
+        Files.writeString(goodKey, "0123456789abcdef-secret\n");
+
+        assertThat(run("--file", "/tmp/*.log", "--room", "logs:x", "--position-key-file", shortKey.toString()))
+                .contains("--position-key-file").contains("at least 16 bytes");
+        assertThat(run("--file", "/tmp/*.log", "--room", "logs:x", "--position-key-file", dir.resolve("none.key").toString()))
+                .contains("--position-key-file").contains("cannot read");
+        ShipperCommand command = new ShipperCommand();
+        new CommandLine(command).parseArgs("--file", "/tmp/*.log", "--room", "logs:x", "--position-key-file", goodKey.toString());
+        ShipperConfig config = command.config();
+        assertThat(config.positionKey()).isNotNull();
+        assertThat(config.toString()).doesNotContain("secret");
+    }
+
+    @Test
     void shouldCombineFlagsWithTheConfigFile() throws Exception {
         Path config = dir.resolve("ok.json");
         Files.writeString(config, "{\"kafka\":\"file:9092\",\"host\":\"h1\",\"sources\":[{\"room\":\"logs:a\",\"file\":\"/a/*.log\"}]}");

@@ -2,6 +2,9 @@ package io.roomcast.shipper;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.roomcast.testkit.TestNames;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -57,6 +60,14 @@ final class ShipperFixture implements AutoCloseable {
         ShippedRoom reader = new ShippedRoom(bootstrap, topic, room);
         readers.add(reader);
         return reader;
+    }
+
+    /** The partition count of the fixture's topic (created by the shipper). */
+    int partitions() {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            return consumer.partitionsFor(topic).size();
+        }
     }
 
     double count(String meter) {

@@ -269,14 +269,22 @@ public final class KafkaCluster implements AutoCloseable {
         processes.remove(id);
     }
 
-    /** Waits until each of {@code ids} is a registered, unfenced broker that answers requests. */
+    /**
+     * Waits until each of {@code ids} is a registered, unfenced broker that answers requests itself.
+     *
+     * <p>The cluster's metadata alone is not enough: when a restart follows the loss of the
+     * controller quorum (two of three nodes killed), the metadata still lists the killed
+     * incarnation as registered, unfenced and in every ISR, because nothing could be committed
+     * without a quorum. The restarted process serves only once the controller has fenced that
+     * stale registration and accepted its new one, which can take many seconds on a loaded machine.
+     */
     public void awaitBrokers(Set<Integer> ids, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
                 Set<Integer> live = admin().describeCluster().nodes().get(2, TimeUnit.SECONDS)
                         .stream().map(Node::id).collect(Collectors.toSet());
-                if (live.containsAll(ids)) {
+                if (live.containsAll(ids) && ids.stream().allMatch(this::serves)) {
                     return;
                 }
             } catch (ExecutionException | TimeoutException e) {
@@ -294,6 +302,26 @@ public final class KafkaCluster implements AutoCloseable {
                 throw new IllegalStateException("Kafka brokers " + ids + " not serving after " + timeout + "; see " + config.dataDir());
             }
             pause(200);
+        }
+    }
+
+    /**
+     * Whether the node answers a metadata request on its own listener: a broker processes requests
+     * only after the controller has accepted its current registration and it has caught up.
+     */
+    private boolean serves(int id) {
+        // Bootstrapped at this node alone: the client's first metadata request goes there and nowhere else.
+        Admin own = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.host() + ":" + addresses.get(id).brokerPort(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2_000, AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000));
+        try {
+            return own.describeCluster().nodes().get(2, TimeUnit.SECONDS).stream().anyMatch(n -> n.id() == id);
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            own.close(Duration.ZERO);
         }
     }
 
