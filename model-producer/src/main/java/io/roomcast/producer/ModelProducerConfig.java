@@ -75,7 +75,7 @@ public record ModelProducerConfig(
     public static final String OPENAI = "openai";
     /** Partitions of a created topic unless configured: as many as broker-core gives a namespace by default. */
     /** How long tokens may wait in an open transaction by default (see docs/model-producer.md, "Fencing"). */
-    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(20);
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(10);
     public static final int DEFAULT_PARTITIONS = Namespaces.ofDefaults().find(Namespace.DEFAULT_NAME).orElseThrow().partitions();
 
     public ModelProducerConfig {

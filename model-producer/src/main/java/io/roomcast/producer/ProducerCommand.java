@@ -92,7 +92,7 @@ public final class ProducerCommand implements Callable<Integer> {
     @Option(names = "--sim-words", defaultValue = "20-80", description = "length range of simulated answers, MIN-MAX words (default: ${DEFAULT-VALUE})")
     String simWords;
 
-    @Option(names = "--commit-interval", defaultValue = "${env:ROOMCAST_PRODUCER_COMMIT_INTERVAL:-PT0.02S}",
+    @Option(names = "--commit-interval", defaultValue = "${env:ROOMCAST_PRODUCER_COMMIT_INTERVAL:-PT0.01S}",
             description = "longest wait of a token in an open Kafka transaction before readers see it, ISO-8601 (default: ${DEFAULT-VALUE})")
     Duration commitInterval;
 
