@@ -12,12 +12,15 @@ import io.roomcast.producer.ModelProducerConfig;
 import io.roomcast.producer.sim.SimSettings;
 import io.roomcast.room.Namespace;
 import io.roomcast.room.Namespaces;
+import io.roomcast.room.RoomName;
+import io.roomcast.room.RoomPartitioner;
 import io.roomcast.testkit.TestKafka;
 import io.roomcast.testkit.TestNames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.nio.file.Files;
@@ -81,6 +84,13 @@ class ProducerFencingIT {
             alice.publish(room, Map.of("text", "tell me a long story about zombies"), PublishOptions.ofType("prompt")).get();
             await().atMost(WAIT).until(() -> aliceSees.types().stream().filter("token"::equals).count() >= 5);
             signal("STOP");
+            // another room of the same partition: its events wait behind the stalled producer's open transaction
+            String neighbour = neighbourOf(room, 2);
+            Recorder neighbourSees = new Recorder();
+            alice.subscribe(neighbour, From.latest(), neighbourSees);
+            await().atMost(WAIT).until(() -> neighbourSees.live);
+            long stalledAt = System.nanoTime();
+            alice.publish(neighbour, Map.of("text", "while the producer is stopped")).get();
 
             ModelProducerConfig successorConfig = ModelProducerConfig.builder(bootstrap)
                     .groupId(group).namespaceTopics(Map.of("chat", topic)).partitions(2)
@@ -88,6 +98,10 @@ class ProducerFencingIT {
                     .logs(TestNames.unique("logs"), "logs:model-producer", false).build();
             try (ModelProducer successor = ModelProducer.start(successorConfig)) {
                 await().atMost(WAIT).until(() -> aliceSees.types().contains("generation.done"));
+                await().atMost(WAIT).until(() -> !neighbourSees.events.isEmpty());
+                LoggerFactory.getLogger(ProducerFencingIT.class).atInfo()
+                        .addKeyValue("heldBackMs", Duration.ofNanos(System.nanoTime() - stalledAt).toMillis())
+                        .log("a neighbour room's message waited for the stalled producer's transaction to be aborted");
                 signal("CONT");
                 await().atMost(WAIT).until(() -> Files.readString(output).contains("fenced: another producer took the partition over"));
                 await().atMost(WAIT).until(() -> Files.readString(output).contains("partitions lost"));
@@ -117,6 +131,17 @@ class ProducerFencingIT {
                 // the replay (the edge's history reader, across the zombie's aborted records) equals the live view
                 assertThat(carolSees.offsets()).isEqualTo(aliceSees.offsets());
                 assertThat(carolSees.types()).isEqualTo(aliceSees.types());
+            }
+        }
+    }
+
+    /** A room in the same partition as {@code room}. */
+    private static String neighbourOf(String room, int partitions) {
+        int target = RoomPartitioner.partition(RoomName.of(room), partitions);
+        for (int i = 0; ; i++) {
+            String candidate = room + "-n" + i;
+            if (RoomPartitioner.partition(RoomName.of(candidate), partitions) == target) {
+                return candidate;
             }
         }
     }

@@ -12,7 +12,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.slf4j.Logger;
@@ -47,6 +46,17 @@ import java.util.concurrent.atomic.AtomicLong;
 final class PartitionWriter implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PartitionWriter.class);
 
+    /**
+     * How long Kafka lets a transaction stay open before aborting it. It stays above the group's
+     * session timeout (45 s by default): a stalled producer then always loses its partitions — and
+     * the successor's {@link #ready()} aborts its open transaction — before Kafka would abort it
+     * under a producer that still owns the partition, which cannot go on after that (its writer
+     * stops until the next rebalance). So a stalled owner's open transaction holds back
+     * {@code read_committed} readers of the whole partition (other rooms too) for the stall, at most
+     * until the successor takes over.
+     */
+    static final Duration TRANSACTION_TIMEOUT = Duration.ofSeconds(60);
+
     private enum State { NEW, READY, FENCED, CLOSED }
 
     private final Producer<byte[], byte[]> producer;
@@ -80,13 +90,13 @@ final class PartitionWriter implements AutoCloseable {
 
     /**
      * Producer settings of a partition's transactional producer: {@link RoomPublisher}'s settings
-     * plus the partition's transactional id. The transaction timeout stays above the send timeout, so
-     * Kafka never aborts a transaction a live owner is still committing.
+     * plus the partition's transactional id and {@link #TRANSACTION_TIMEOUT} (unless set with
+     * {@code --kafka-property transaction.timeout.ms=...}).
      */
     static Properties producerProperties(ModelProducerConfig config, TopicPartition partition) {
         Properties props = RoomPublisher.producerProperties(config.bootstrapServers(), config.sendTimeout(), config.kafkaOverrides());
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(config.groupId(), partition));
-        props.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(Math.max(60_000, config.sendTimeout().toMillis() * 2)));
+        props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Long.toString(TRANSACTION_TIMEOUT.toMillis()));
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "roomcast-model-producer-" + partition);
         // one producer per owned partition: a smaller buffer each (sends block, bounded by the send timeout, when full)
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Integer.toString(4 * 1024 * 1024));
@@ -244,7 +254,11 @@ final class PartitionWriter implements AutoCloseable {
         }
     }
 
-    /** A write or commit failed: fenced ends the writer; anything else aborts the transaction (its events are lost). */
+    /**
+     * A write or commit failed: fenced ends the writer; anything else aborts the transaction (its
+     * events are lost). An old epoch (Kafka aborted the transaction, or a newer owner exists) is
+     * abortable: a zombie's abort is then refused as fenced, a live owner goes on with a new transaction.
+     */
     private void fail(KafkaException e) {
         if (isFencing(e)) {
             fenced(e);
@@ -271,7 +285,7 @@ final class PartitionWriter implements AutoCloseable {
 
     private static boolean isFencing(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ProducerFencedException || t instanceof InvalidProducerEpochException) {
+            if (t instanceof ProducerFencedException) {
                 return true;
             }
         }

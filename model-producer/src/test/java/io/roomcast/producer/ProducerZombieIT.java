@@ -103,6 +103,43 @@ class ProducerZombieIT {
         }
     }
 
+    /**
+     * A short stall (a GC pause) within the session timeout: the partition stays, the stalled
+     * producer's open transaction holds back readers of the partition — another room's event too —
+     * until it wakes up and commits; the answer then goes on as if nothing happened.
+     */
+    @Test
+    void shouldHoldThePartitionBackDuringAShortStallAndGoOnAfterIt() throws Exception {
+        Path output = Files.createTempFile("producer-stall", ".log");
+        child = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), ProducerCommand.class.getName(),
+                "--kafka", TestKafka.bootstrapServers(), "--group", group, "--namespace", namespace, "--partitions", "1",
+                "--sim-seed", "7", "--sim-delay-ms", "40-40", "--sim-words", WORDS + "-" + WORDS, "--no-log-events",
+                "--kafka-property", "session.timeout.ms=45000",
+                // a long commit interval: the stall surely hits an open transaction
+                "--commit-interval", "PT2S")
+                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+        await().atMost(WAIT).until(() -> Files.readString(output).contains("transactional writer ready"));
+        try (RoomWriter writer = new RoomWriter(TestKafka.bootstrapServers(), topic);
+             RoomTail tail = new RoomTail(TestKafka.bootstrapServers(), topic)) {
+            String id = writer.prompt(room, "a story interrupted by a pause");
+            await().atMost(WAIT).until(() -> tail.events(room, EventTypes.TOKEN).size() >= 5);
+            signal("STOP");
+            String neighbour = namespace + ":neighbour";
+            writer.publish(neighbour, "message", "{\"text\":\"meanwhile\"}");
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> tail.events(neighbour).isEmpty());
+            signal("CONT");
+            await().atMost(WAIT).until(() -> !tail.events(neighbour).isEmpty());
+            await().atMost(WAIT).until(() -> tail.ended(room, id));
+            List<Event> events = tail.events(room).stream().filter(e -> id.equals(e.generationId()))
+                    .filter(e -> !EventTypes.MESSAGE.equals(e.type())).toList();
+            assertThat(events).extracting(Event::type).doesNotContain(EventTypes.RESTARTED);
+            assertThat(events.subList(1, events.size() - 1)).extracting(e -> e.data().path("seq").asInt())
+                    .containsExactlyElementsOf(IntStream.range(0, WORDS).boxed().toList());
+            assertThat(events.get(events.size() - 1).type()).isEqualTo(EventTypes.DONE);
+        }
+    }
+
     private void signal(String name) throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(child.pid())).inheritIO().start();
         assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
