@@ -99,7 +99,7 @@ public final class ModelProducer implements AutoCloseable {
                 .maxConcurrentCalls(slots).maxWaitDuration(slotWait).build());
         GenerationMonitor monitor = new GenerationMonitor(opsLog, registry, backend.name());
         monitor.watch(guarded.circuitBreaker(), bulkhead);
-        GenerationServices services = new GenerationServices(config, guarded, bulkhead, publisher, new GenerationEvents(json), prompts,
+        GenerationServices services = new GenerationServices(config, guarded, bulkhead, new GenerationEvents(json), prompts,
                 history, monitor);
         this.loop = new PromptLoop(new KafkaConsumer<>(groupProperties()), config.namespaceTopics().values(), services, workers,
                 tp -> new PartitionWriter(new KafkaProducer<>(PartitionWriter.producerProperties(config, tp)), tp, config.groupId(), json,

@@ -37,7 +37,7 @@ import java.util.Set;
  * @param maxPromptChars the longest prompt text accepted
  * @param maxAnswerTokens the most tokens one answer may have (finish reason {@code length})
  * @param partitionQueue prompts queued per partition before its consumption pauses
- * @param maxInFlightSends unacknowledged Kafka sends at most
+ * @param maxInFlightSends unacknowledged Kafka sends of operational events (log, status) at most
  * @param sendTimeout how long Kafka may take to accept an event
  * @param commitInterval how long a generation's events may wait in an open Kafka transaction: readers
  *                       ({@code read_committed}) see them when it commits

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -43,7 +44,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * worker thread, {@link #commitOpen} by the commit timer, {@link #abandon} and {@link #close} by
  * the consumer thread; the Kafka transaction is driven under one lock.
  */
-final class PartitionWriter implements AutoCloseable {
+final class PartitionWriter {
     private static final Logger log = LoggerFactory.getLogger(PartitionWriter.class);
 
     /**
@@ -71,6 +72,7 @@ final class PartitionWriter implements AutoCloseable {
     private volatile boolean abandoned;
     private boolean inTransaction;
     private boolean commitUnfinished;
+    private boolean abortUnfinished;
     private ScheduledFuture<?> scheduledCommit;
 
     PartitionWriter(Producer<byte[], byte[]> producer, TopicPartition partition, String groupId, ObjectMapper json,
@@ -151,7 +153,11 @@ final class PartitionWriter implements AutoCloseable {
             }
             sendLocked(room, type, data, result);
             if (scheduledCommit == null && state == State.READY) {
-                scheduledCommit = timer.schedule(this::commitOpen, commitInterval.toNanos(), TimeUnit.NANOSECONDS);
+                try {
+                    scheduledCommit = timer.schedule(this::commitOpen, commitInterval.toNanos(), TimeUnit.NANOSECONDS);
+                } catch (RejectedExecutionException e) {
+                    // the producer is closing: close() commits or aborts what is open
+                }
             }
             return result;
         }
@@ -199,6 +205,13 @@ final class PartitionWriter implements AutoCloseable {
             result.completeExceptionally(new RoomPublisher.PublishException(state == State.FENCED
                     ? "fenced: another producer owns " + partition + " now" : "the writer of " + partition + " is not ready"));
             return false;
+        }
+        if (abortUnfinished) {
+            abortLocked();
+            if (abortUnfinished || state != State.READY) {
+                result.completeExceptionally(new RoomPublisher.PublishException("the aborted transaction of " + partition + " is not settled yet"));
+                return false;
+            }
         }
         if (commitUnfinished && !commitLocked()) {
             result.completeExceptionally(new RoomPublisher.PublishException("the previous transaction of " + partition + " is not committed"));
@@ -267,12 +280,22 @@ final class PartitionWriter implements AutoCloseable {
         log.atWarn().addKeyValue("partition", partition).addKeyValue("reason", e.getMessage()).log("aborting the partition's transaction");
         aborted.incrementAndGet();
         commitUnfinished = false;
+        if (inTransaction) {
+            abortLocked();
+        }
+    }
+
+    /** Aborts; one that timed out (Kafka away) is retried before the next transaction begins. */
+    private void abortLocked() {
         try {
-            if (inTransaction) {
-                producer.abortTransaction();
-            }
+            producer.abortTransaction();
             inTransaction = false;
+            abortUnfinished = false;
+        } catch (TimeoutException e) {
+            abortUnfinished = true;
+            log.atWarn().addKeyValue("partition", partition).addKeyValue("reason", e.getMessage()).log("transaction abort timed out; it is retried");
         } catch (KafkaException abortFailure) {
+            abortUnfinished = false;
             if (isFencing(abortFailure)) {
                 fenced(abortFailure);
             } else {
@@ -335,10 +358,5 @@ final class PartitionWriter implements AutoCloseable {
         } catch (KafkaException e) {
             log.atWarn().addKeyValue("partition", partition).addKeyValue("reason", e.getMessage()).log("closing the partition's producer failed");
         }
-    }
-
-    @Override
-    public void close() {
-        close(false);
     }
 }

@@ -30,8 +30,13 @@ import java.util.function.Function;
  * whose queue is full, after seeking back to the prompt that did not fit), routes cancels to
  * them at once, and commits each partition's {@link PartitionProgress} as prompts end.
  *
+ * <p>Each partition's worker writes through the partition's own transactional
+ * {@link PartitionWriter}, which commits a prompt's terminal event together with its offset; the
+ * consumer's own commits move the position over stretches without prompts.
+ *
  * <p>On revocation (cooperative rebalancing: only partitions that move are revoked) the
- * partition's worker is abandoned and its progress committed; on loss, nothing is committed.
+ * partition's worker is abandoned, its open transaction and its progress committed; on loss,
+ * nothing is committed and the open transaction is aborted.
  * Either way the new owner re-reads every prompt without a terminal event.
  */
 final class PromptLoop implements Runnable {
