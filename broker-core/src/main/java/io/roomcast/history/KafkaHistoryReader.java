@@ -6,12 +6,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.roomcast.event.RecordLayout;
 import io.roomcast.event.RoomEvent;
 import io.roomcast.room.RoomName;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,17 +30,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
-import java.util.function.BiFunction;
 
 /**
  * Reads history from Kafka with a small pool of reader threads, each the single owner of its own
  * {@link KafkaConsumer} (assigned, no group) and of a bounded work queue. All work on one partition
  * goes to the same reader, so a replay's consecutive chunks find the consumer where the previous
- * chunk ended ({@link ReaderPosition}) and go on without another seek and fetch. When a reader's
+ * chunk ended ({@link PartitionScanner}) and go on without another seek and fetch. When a reader's
  * queue is full, requests fail at once instead of piling up.
  *
  * <p>Fairness: each queue serves short reads (replay chunks, log bounds) before bulk work (the
@@ -56,7 +54,6 @@ import java.util.function.BiFunction;
  */
 public final class KafkaHistoryReader implements HistoryReader {
     private static final Logger log = LoggerFactory.getLogger(KafkaHistoryReader.class);
-    private static final Duration POLL = Duration.ofMillis(100);
     private static final Duration API_TIMEOUT = Duration.ofSeconds(10);
     /** How long a task may wait in a reader's queue before it fails instead of running. */
     static final Duration MAX_WAIT = Duration.ofSeconds(10);
@@ -72,6 +69,7 @@ public final class KafkaHistoryReader implements HistoryReader {
     private final Counter delivered;
     private final Counter expired;
     private final HistoryLimits limits;
+    private final PartitionScanner.Budget budget;
     private final int perReader;
     private final AtomicLong sequence = new AtomicLong();
     private volatile boolean running = true;
@@ -87,6 +85,7 @@ public final class KafkaHistoryReader implements HistoryReader {
     public KafkaHistoryReader(String bootstrapServers, Map<String, Object> consumerOverrides, int readers, int queueLimit,
                               HistoryLimits limits, MeterRegistry meters) {
         this.limits = limits;
+        this.budget = new PartitionScanner.Budget(SCAN_LIMIT, limits.readTimeout(), API_TIMEOUT);
         if (readers < 1) {
             throw new IllegalArgumentException("readers must be >= 1");
         }
@@ -111,11 +110,10 @@ public final class KafkaHistoryReader implements HistoryReader {
             props.putAll(consumerOverrides);
             // Replays show what live dispatch shows: never an aborted transaction's records.
             props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            ReaderPosition position = new ReaderPosition();
             PriorityBlockingQueue<Task> queue = new PriorityBlockingQueue<>(64,
                     Comparator.comparing(Task::priority).thenComparingLong(Task::sequence));
             AtomicInteger size = new AtomicInteger();
-            Thread t = new Thread(() -> work(props, queue, size, position), "roomcast-history-" + i);
+            Thread t = new Thread(() -> work(props, queue, size), "roomcast-history-" + i);
             t.setDaemon(true);
             this.readers.add(new Reader(queue, size, t));
         }
@@ -128,14 +126,15 @@ public final class KafkaHistoryReader implements HistoryReader {
 
     @Override
     public CompletableFuture<PartitionBounds> bounds(TopicPartition partition) {
-        return submit(partition, Priority.SHORT, (c, at) -> new PartitionBounds(
-                c.beginningOffsets(List.of(partition), API_TIMEOUT).get(partition),
-                c.endOffsets(List.of(partition), API_TIMEOUT).get(partition)));
+        return submit(partition, Priority.SHORT, s -> new PartitionBounds(
+                s.consumer().beginningOffsets(List.of(partition), API_TIMEOUT).get(partition),
+                s.consumer().endOffsets(List.of(partition), API_TIMEOUT).get(partition)));
     }
 
     @Override
     public CompletableFuture<Long> offsetForTime(TopicPartition partition, long timestamp) {
-        return submit(partition, Priority.BULK, (c, at) -> {
+        return submit(partition, Priority.BULK, s -> {
+            Consumer<byte[], byte[]> c = s.consumer();
             OffsetAndTimestamp found = c.offsetsForTimes(Map.of(partition, timestamp), API_TIMEOUT).get(partition);
             return found != null ? found.offset() : c.endOffsets(List.of(partition), API_TIMEOUT).get(partition);
         });
@@ -160,20 +159,17 @@ public final class KafkaHistoryReader implements HistoryReader {
         private final RoomName room;
         private final int count;
         private final CompletableFuture<Long> result;
+        private final long until;
         private final Deque<Long> newest;
-        private long logStart = -1;
-        private long windowEnd;
-        private long window;
-        private long scannedTotal;
+        private BackwardWindows windows;
 
         LastScan(TopicPartition partition, RoomName room, int count, long until, CompletableFuture<Long> result) {
             this.partition = partition;
             this.room = room;
             this.count = count;
             this.result = result;
+            this.until = until;
             this.newest = new ArrayDeque<>(Math.min(count, 1024));
-            this.windowEnd = until;
-            this.window = Math.max(1000, count * 4L);
         }
 
         void next() {
@@ -189,35 +185,34 @@ public final class KafkaHistoryReader implements HistoryReader {
         }
 
         /** Scans one window; the start offset when the scan is over, or null for another step. */
-        private Long step(KafkaConsumer<byte[], byte[]> c, ReaderPosition at) {
-            if (logStart < 0) {
-                logStart = c.beginningOffsets(List.of(partition), API_TIMEOUT).get(partition);
+        private Long step(PartitionScanner scanner) {
+            if (windows == null) {
+                long logStart = scanner.consumer().beginningOffsets(List.of(partition), API_TIMEOUT).get(partition);
+                windows = new BackwardWindows(until, logStart, Math.max(1000, count * 4L), 2, SCAN_LIMIT, limits.scanRecords());
             }
-            if (windowEnd <= logStart || scannedTotal >= limits.scanRecords()) {
-                return Math.max(logStart, windowEnd);
+            if (!windows.hasNext()) {
+                return windows.reached();
             }
-            long windowStart = Math.max(logStart, windowEnd - Math.min(window, SCAN_LIMIT));
+            BackwardWindows.Window window = windows.next();
             List<Long> found = new ArrayList<>();
-            long pos = windowStart;
-            while (pos < windowEnd) {
-                pos = scan(c, at, partition, room, pos, windowEnd, Integer.MAX_VALUE, Long.MAX_VALUE, r -> found.add(r.offset())).next();
+            long pos = window.start();
+            while (pos < window.end()) {
+                pos = scan(scanner, partition, room, pos, window.end(), Integer.MAX_VALUE, Long.MAX_VALUE, r -> found.add(r.offset())).next();
             }
-            scannedTotal += windowEnd - windowStart;
             for (int i = found.size() - 1; i >= 0 && newest.size() < count; i--) {
                 newest.addFirst(found.get(i));
             }
             if (newest.size() >= count) {
                 return newest.peekFirst();
             }
-            windowEnd = windowStart;
-            window *= 2;
             return null;
         }
     }
 
     @Override
     public CompletableFuture<OptionalLong> findEvent(TopicPartition partition, RoomName room, String eventId, long since) {
-        return submit(partition, Priority.BULK, (c, at) -> {
+        return submit(partition, Priority.BULK, s -> {
+            Consumer<byte[], byte[]> c = s.consumer();
             OffsetAndTimestamp first = c.offsetsForTimes(Map.of(partition, since), API_TIMEOUT).get(partition);
             if (first == null) {
                 return OptionalLong.empty();
@@ -227,7 +222,7 @@ public final class KafkaHistoryReader implements HistoryReader {
             while (pos < end) {
                 // In chunks, so a match early in the window ends the read there.
                 List<RoomEvent> events = new ArrayList<>();
-                pos = scan(c, at, partition, room, pos, end, FIND_CHUNK, CHUNK_BYTES, r -> events.add(RecordLayout.toEvent(room, r))).next();
+                pos = scan(s, partition, room, pos, end, FIND_CHUNK, CHUNK_BYTES, r -> events.add(RecordLayout.toEvent(room, r))).next();
                 for (RoomEvent e : events) {
                     if (eventId.equals(e.eventId())) {
                         return OptionalLong.of(e.offset());
@@ -240,9 +235,9 @@ public final class KafkaHistoryReader implements HistoryReader {
 
     @Override
     public CompletableFuture<HistoryChunk> read(TopicPartition partition, RoomName room, long from, long until, int maxEvents) {
-        return submit(partition, Priority.SHORT, (c, at) -> {
+        return submit(partition, Priority.SHORT, s -> {
             List<RoomEvent> events = new ArrayList<>();
-            long next = scan(c, at, partition, room, from, until, maxEvents, CHUNK_BYTES, r -> events.add(RecordLayout.toEvent(room, r))).next();
+            long next = scan(s, partition, room, from, until, maxEvents, CHUNK_BYTES, r -> events.add(RecordLayout.toEvent(room, r))).next();
             return new HistoryChunk(events, next);
         });
     }
@@ -252,55 +247,34 @@ public final class KafkaHistoryReader implements HistoryReader {
     }
 
     /**
-     * Reads {@code [from, until)} of the partition, handing each record of {@code room} to
-     * {@code onMatch}, until {@code maxMatches} matches or {@code maxBytes} of their values,
-     * {@value #SCAN_LIMIT} records or the read's time share; returns where it stopped. Progress is never thrown away: only a scan that read
-     * nothing at all within {@link #API_TIMEOUT} fails.
+     * Reads {@code [from, until)} of the partition with the {@link PartitionScanner}, handing each
+     * record of {@code room} to {@code onMatch}, until {@code maxMatches} matches or
+     * {@code maxBytes} of their values, {@value #SCAN_LIMIT} records or the read's time share;
+     * returns where it stopped. Only a scan that read nothing at all within {@link #API_TIMEOUT} fails.
      */
-    private Scanned scan(KafkaConsumer<byte[], byte[]> c, ReaderPosition at, TopicPartition partition, RoomName room,
-                         long from, long until, int maxMatches, long maxBytes, Consumer<ConsumerRecord<byte[], byte[]>> onMatch) {
-        at.moveTo(c, partition, from);
+    private Scanned scan(PartitionScanner scanner, TopicPartition partition, RoomName room, long from, long until,
+                         int maxMatches, long maxBytes, java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> onMatch) {
+        if (maxMatches <= 0 || maxBytes <= 0) {
+            return new Scanned(from, 0);
+        }
         byte[] key = room.keyBytes();
-        int matches = 0;
-        long matchedBytes = 0;
-        long position = from;
-        int scannedHere = 0;
-        long started = System.nanoTime();
-        long share = limits.readTimeout().toNanos();
-        while (position < until && matches < maxMatches && matchedBytes < maxBytes && scannedHere < SCAN_LIMIT) {
-            long elapsed = System.nanoTime() - started;
-            if (elapsed > share && position > from) {
-                break; // out of time: the caller continues from here
-            }
-            if (elapsed > Math.max(share, API_TIMEOUT.toNanos())) {
-                throw new TimeoutException("reading " + partition + " from " + position + " brought nothing within " + API_TIMEOUT);
-            }
-            ConsumerRecord<byte[], byte[]> r = at.peek(c, POLL);
-            if (r == null) {
-                // Offsets without records (deleted by retention, transaction markers) still advance the position.
-                position = Math.max(position, Math.min(until, c.position(partition)));
-                continue;
-            }
-            if (r.offset() >= until) {
-                break;
-            }
-            at.take();
-            scannedHere++;
-            position = r.offset() + 1;
+        int[] matches = {0};
+        long[] matchedBytes = {0};
+        PartitionScanner.Scan scan = scanner.forward(partition, from, until, budget, r -> {
             if (Arrays.equals(key, r.key())) {
-                matches++;
-                matchedBytes += Math.max(0, r.serializedValueSize());
+                matches[0]++;
+                matchedBytes[0] += Math.max(0, r.serializedValueSize());
                 onMatch.accept(r);
             }
-        }
-        at.endedAt(position);
-        scanned.increment(scannedHere);
-        delivered.increment(matches);
-        return new Scanned(position, matches);
+            return matches[0] < maxMatches && matchedBytes[0] < maxBytes;
+        });
+        scanned.increment(scan.scanned());
+        delivered.increment(matches[0]);
+        return new Scanned(scan.next(), matches[0]);
     }
 
     private <T> CompletableFuture<T> submit(TopicPartition partition, Priority priority,
-                                            BiFunction<KafkaConsumer<byte[], byte[]>, ReaderPosition, T> work) {
+                                            Function<PartitionScanner, T> work) {
         CompletableFuture<T> result = new CompletableFuture<>();
         Reader reader = readers.get(Math.floorMod(partition.hashCode(), readers.size()));
         if (!running) {
@@ -309,18 +283,19 @@ public final class KafkaHistoryReader implements HistoryReader {
             reader.size.decrementAndGet();
             result.completeExceptionally(new RejectedExecutionException("too many history reads waiting"));
         } else {
-            reader.queue.add(new Task((c, at) -> result.complete(work.apply(c, at)), result, priority,
+            reader.queue.add(new Task(s -> result.complete(work.apply(s)), result, priority,
                     sequence.incrementAndGet(), System.nanoTime()));
         }
         return result;
     }
 
-    private record Task(BiConsumer<KafkaConsumer<byte[], byte[]>, ReaderPosition> work, CompletableFuture<?> result,
+    private record Task(java.util.function.Consumer<PartitionScanner> work, CompletableFuture<?> result,
                         Priority priority, long sequence, long enqueuedNanos) {
     }
 
-    private void work(Map<String, Object> props, PriorityBlockingQueue<Task> queue, AtomicInteger size, ReaderPosition position) {
+    private void work(Map<String, Object> props, PriorityBlockingQueue<Task> queue, AtomicInteger size) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            PartitionScanner scanner = new PartitionScanner(consumer);
             while (running) {
                 Task task = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (task == null) {
@@ -334,10 +309,10 @@ public final class KafkaHistoryReader implements HistoryReader {
                     continue;
                 }
                 try {
-                    task.work.accept(consumer, position);
+                    task.work.accept(scanner);
                 } catch (RuntimeException e) {
                     log.atDebug().setCause(e).log("history read failed");
-                    position.forget();
+                    scanner.forget();
                     task.result.completeExceptionally(e);
                 }
             }

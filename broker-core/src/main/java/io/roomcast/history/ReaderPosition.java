@@ -1,7 +1,7 @@
 package io.roomcast.history;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 
 import java.time.Duration;
@@ -22,7 +22,7 @@ final class ReaderPosition {
     private long next = -1;
 
     /** Makes {@code from} in {@code p} the next offset to read, keeping fetched records when it already is. */
-    void moveTo(KafkaConsumer<byte[], byte[]> consumer, TopicPartition p, long from) {
+    void moveTo(Consumer<byte[], byte[]> consumer, TopicPartition p, long from) {
         if (p.equals(partition) && from == next) {
             return;
         }
@@ -36,7 +36,7 @@ final class ReaderPosition {
     }
 
     /** The next fetched record, polling once when none is waiting; null when that poll brought nothing. */
-    ConsumerRecord<byte[], byte[]> peek(KafkaConsumer<byte[], byte[]> consumer, Duration poll) {
+    ConsumerRecord<byte[], byte[]> peek(Consumer<byte[], byte[]> consumer, Duration poll) {
         if (fetched.isEmpty()) {
             fetched.addAll(consumer.poll(poll).records(partition));
         }

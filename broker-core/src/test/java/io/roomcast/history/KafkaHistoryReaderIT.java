@@ -2,6 +2,7 @@ package io.roomcast.history;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.roomcast.event.RecordLayout;
+import io.roomcast.event.RoomEvent;
 import io.roomcast.room.RoomName;
 import io.roomcast.testkit.TestKafka;
 import io.roomcast.testkit.TestNames;
@@ -16,10 +17,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** The same contract as the in-memory log, against a real Kafka broker. */
 class KafkaHistoryReaderIT extends HistoryReaderContract {
@@ -66,6 +71,38 @@ class KafkaHistoryReaderIT extends HistoryReaderContract {
     @Override
     TopicPartition partition() {
         return partition;
+    }
+
+    /**
+     * An aborted transaction (a fenced model producer's tokens) leaves offsets a read_committed
+     * reader never gets; a backward window that ends inside them must still end, and the scan finds
+     * the room's events on both sides.
+     */
+    @Test
+    void shouldScanBackwardsAcrossAnAbortedTransaction() throws Exception {
+        RoomName room = RoomName.of("chat:aborted");
+        RoomName other = RoomName.of("chat:busy");
+        long first = append(room, System.currentTimeMillis(), null);
+        try (KafkaProducer<byte[], byte[]> zombie = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, TestNames.unique("zombie")), new ByteArraySerializer(), new ByteArraySerializer())) {
+            zombie.initTransactions();
+            zombie.beginTransaction();
+            for (int i = 0; i < 200; i++) {
+                zombie.send(RecordLayout.toRecord(partition.topic(), room, "token", "{}".getBytes(StandardCharsets.UTF_8), null));
+            }
+            zombie.flush();
+            zombie.abortTransaction();
+        }
+        for (int i = 0; i < 950; i++) {
+            producer.send(RecordLayout.toRecord(partition.topic(), other, "message", "{}".getBytes(StandardCharsets.UTF_8), null));
+        }
+        long last = append(room, System.currentTimeMillis(), null);
+        long end = reader.bounds(partition).get(30, TimeUnit.SECONDS).end();
+
+        assertThat(reader.startOfLast(partition, room, 2, end).get(30, TimeUnit.SECONDS)).isEqualTo(first);
+        assertThat(reader.startOfLast(partition, room, 10, end).get(30, TimeUnit.SECONDS)).isEqualTo(reader.bounds(partition).get().logStart());
+        HistoryChunk chunk = reader.read(partition, room, first, end, 100).get(30, TimeUnit.SECONDS);
+        assertThat(chunk.events()).extracting(RoomEvent::offset).containsExactly(first, last);
     }
 
     @AfterEach

@@ -2,10 +2,11 @@ package io.roomcast.producer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.roomcast.history.BackwardWindows;
+import io.roomcast.history.PartitionScanner;
 import io.roomcast.room.RoomName;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
@@ -31,16 +32,19 @@ import java.util.function.Supplier;
  * <li>{@link #priorAttempt} reads forwards from a prompt to see whether a previous owner
  * started or finished its generation.</li>
  * </ul>
- * Every read is bounded by a deadline, the context read also by a record budget. Thread-safe: each call borrows one
- * of at most {@code poolSize} consumers (callers hold a bulkhead slot, so they rarely wait).
+ * Both scan with broker-core's {@link PartitionScanner} (backwards in {@link BackwardWindows}), the
+ * scanner the edge's history reader uses too. Every read is bounded by a deadline, the context read
+ * also by a record budget. Consumers read committed records only: an aborted (fenced) attempt does
+ * not count. Thread-safe: each call borrows one of at most {@code poolSize} scanners (callers hold a
+ * bulkhead slot, so they rarely wait).
  */
 final class ConversationReader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConversationReader.class);
     private static final int FIRST_WINDOW = 256;
 
     private final Supplier<Consumer<byte[], byte[]>> consumers;
-    private final BlockingQueue<Consumer<byte[], byte[]>> idle;
-    private final List<Consumer<byte[], byte[]>> all = new ArrayList<>();
+    private final BlockingQueue<PartitionScanner> idle;
+    private final List<PartitionScanner> all = new ArrayList<>();
     private final int poolSize;
     private final ObjectMapper json;
     private final PromptParser prompts;
@@ -71,30 +75,27 @@ final class ConversationReader implements AutoCloseable {
         if (maxTurns == 0 || prompt.offset() == 0) {
             return List.of();
         }
-        Consumer<byte[], byte[]> consumer = borrow();
+        PartitionScanner scanner = borrow();
         try {
+            Consumer<byte[], byte[]> consumer = scanner.consumer();
             TopicPartition tp = prompt.partition();
             long deadline = System.nanoTime() + readTimeout.toNanos();
             long begin = consumer.beginningOffsets(List.of(tp), readTimeout).getOrDefault(tp, 0L);
             long end = consumer.endOffsets(List.of(tp), readTimeout).getOrDefault(tp, 0L);
             long afterEnd = Math.min(end, prompt.offset() + 1 + maxScanRecords / 2);
             List<RoomRecord> after = afterEnd > prompt.offset() + 1
-                    ? read(consumer, tp, prompt.offset() + 1, afterEnd, prompt.room(), deadline).stream()
+                    ? read(scanner, tp, prompt.offset() + 1, afterEnd, prompt.room(), deadline).stream()
                             .filter(e -> !EventTypes.PROMPT.equals(e.type())).toList()
                     : List.of();
             long scanned = Math.max(0, afterEnd - prompt.offset() - 1);
             List<List<RoomRecord>> segments = new ArrayList<>();
-            long start = prompt.offset();
-            long window = FIRST_WINDOW;
+            BackwardWindows windows = new BackwardWindows(prompt.offset(), begin, FIRST_WINDOW, 4, maxScanRecords, maxScanRecords - scanned);
             int promptsSeen = 0;
-            while (start > begin && scanned < maxScanRecords && promptsSeen < maxTurns && System.nanoTime() < deadline) {
-                long from = Math.max(begin, start - Math.min(window, maxScanRecords - scanned));
-                List<RoomRecord> segment = read(consumer, tp, from, start, prompt.room(), deadline);
+            while (windows.hasNext() && promptsSeen < maxTurns && System.nanoTime() < deadline) {
+                BackwardWindows.Window window = windows.next();
+                List<RoomRecord> segment = read(scanner, tp, window.start(), window.end(), prompt.room(), deadline);
                 promptsSeen += (int) segment.stream().filter(e -> EventTypes.PROMPT.equals(e.type())).count();
                 segments.add(0, segment);
-                scanned += start - from;
-                start = from;
-                window *= 4;
             }
             segments.add(after);
             ConversationAssembler assembler = new ConversationAssembler(json, prompts, maxAnswerChars);
@@ -104,7 +105,7 @@ final class ConversationReader implements AutoCloseable {
             log.atWarn().addKeyValue("room", prompt.room()).addKeyValue("reason", e.getMessage()).log("cannot read the room's history; answering without context");
             return List.of();
         } finally {
-            giveBack(consumer);
+            giveBack(scanner);
         }
     }
 
@@ -116,12 +117,12 @@ final class ConversationReader implements AutoCloseable {
      * restart marker is harmless, a silent duplicate answer is not.
      */
     PriorAttempt priorAttempt(RoomRecord prompt, long scanEnd) throws InterruptedException {
-        Consumer<byte[], byte[]> consumer = borrow();
+        PartitionScanner scanner = borrow();
         String id = prompt.generationId().value();
         try {
             long deadline = System.nanoTime() + readTimeout.toNanos();
             PriorAttempt[] result = {PriorAttempt.NONE};
-            boolean complete = scan(consumer, prompt.partition(), prompt.offset() + 1, scanEnd, deadline, event -> {
+            boolean complete = scan(scanner, prompt.partition(), prompt.offset() + 1, scanEnd, deadline, event -> {
                 if (!EventTypes.TERMINAL.contains(event.type()) && !EventTypes.STARTED.equals(event.type())
                         && !EventTypes.RESTARTED.equals(event.type())) {
                     return true;
@@ -148,7 +149,7 @@ final class ConversationReader implements AutoCloseable {
             log.atWarn().addKeyValue("generationId", id).addKeyValue("reason", e.getMessage()).log("cannot read the room log; assuming an unfinished earlier attempt");
             return PriorAttempt.UNFINISHED;
         } finally {
-            giveBack(consumer);
+            giveBack(scanner);
         }
     }
 
@@ -165,10 +166,9 @@ final class ConversationReader implements AutoCloseable {
     }
 
     /** The room's events in {@code [from, to)} of the partition, read until {@code deadline}. */
-    private static List<RoomRecord> read(Consumer<byte[], byte[]> consumer, TopicPartition tp, long from, long to, RoomName room,
-                                        long deadline) {
+    private static List<RoomRecord> read(PartitionScanner scanner, TopicPartition tp, long from, long to, RoomName room, long deadline) {
         List<RoomRecord> events = new ArrayList<>();
-        scan(consumer, tp, from, to, deadline, event -> {
+        scan(scanner, tp, from, to, deadline, event -> {
             if (Objects.equals(room, event.room())) {
                 events.add(event);
             }
@@ -181,54 +181,54 @@ final class ConversationReader implements AutoCloseable {
      * Shows every record in {@code [from, to)} to {@code visitor} until it returns {@code false};
      * returns {@code false} only if the deadline passed first.
      */
-    private static boolean scan(Consumer<byte[], byte[]> consumer, TopicPartition tp, long from, long to, long deadline,
+    private static boolean scan(PartitionScanner scanner, TopicPartition tp, long from, long to, long deadline,
                                 Predicate<RoomRecord> visitor) {
-        consumer.assign(List.of(tp));
-        consumer.seek(tp, from);
-        while (consumer.position(tp) < to) {
-            if (System.nanoTime() >= deadline) {
+        long at = from;
+        while (at < to) {
+            Duration left = Duration.ofNanos(deadline - System.nanoTime());
+            if (left.isNegative() || left.isZero()) {
                 return false;
             }
-            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100)).records(tp)) {
-                if (record.offset() >= to || !visitor.test(RoomRecord.of(record))) {
-                    return true;
-                }
+            PartitionScanner.Scan scan = scanner.forward(tp, at, to, new PartitionScanner.Budget(Integer.MAX_VALUE, left, left),
+                    record -> visitor.test(RoomRecord.of(record)));
+            if (scan.stopped()) {
+                return true;
             }
+            at = scan.next();
         }
         return true;
     }
 
-    private Consumer<byte[], byte[]> borrow() throws InterruptedException {
-        Consumer<byte[], byte[]> consumer = idle.poll();
-        if (consumer != null) {
-            return consumer;
+    private PartitionScanner borrow() throws InterruptedException {
+        PartitionScanner scanner = idle.poll();
+        if (scanner != null) {
+            return scanner;
         }
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("room history is closed");
             }
             if (all.size() < poolSize) {
-                consumer = consumers.get();
-                all.add(consumer);
-                return consumer;
+                scanner = new PartitionScanner(consumers.get());
+                all.add(scanner);
+                return scanner;
             }
         }
-        consumer = idle.poll(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        if (consumer == null) {
+        scanner = idle.poll(readTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (scanner == null) {
             throw new IllegalStateException("no room history reader free");
         }
-        return consumer;
+        return scanner;
     }
 
-    private void giveBack(Consumer<byte[], byte[]> consumer) {
-        consumer.unsubscribe();
+    private void giveBack(PartitionScanner scanner) {
         synchronized (this) {
             if (closed) {
-                consumer.close(CloseOptions.timeout(Duration.ZERO));
+                scanner.consumer().close(CloseOptions.timeout(Duration.ZERO));
                 return;
             }
         }
-        idle.offer(consumer);
+        idle.offer(scanner);
     }
 
     @Override
@@ -237,9 +237,9 @@ final class ConversationReader implements AutoCloseable {
             closed = true;
         }
         // consumers in use are closed by giveBack; the idle ones here
-        Consumer<byte[], byte[]> consumer;
-        while ((consumer = idle.poll()) != null) {
-            consumer.close(CloseOptions.timeout(Duration.ZERO));
+        PartitionScanner scanner;
+        while ((scanner = idle.poll()) != null) {
+            scanner.consumer().close(CloseOptions.timeout(Duration.ZERO));
         }
     }
 }

@@ -8,7 +8,6 @@ record GenerationServices(
         ModelProducerConfig config,
         GuardedBackend backend,
         Bulkhead bulkhead,
-        RoomPublisher publisher,
         GenerationEvents events,
         PromptParser prompts,
         ConversationReader history,

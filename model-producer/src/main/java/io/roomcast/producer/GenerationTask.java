@@ -34,6 +34,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * they close the backend stream and wake the worker wherever it waits. A cancel ends the
  * generation with {@code generation.cancelled}; abandoning (partition revoked, producer closing)
  * publishes nothing more, leaving the prompt to the next owner, which restarts it.
+ *
+ * <p>Every event goes through the partition's {@link PartitionWriter}: in Kafka transactions, the
+ * terminal event committed together with the prompt's offset. A writer fenced by a newer owner of
+ * the partition ends the task as abandoned: the zombie writes nothing more.
  */
 final class GenerationTask {
     private static final Logger log = LoggerFactory.getLogger(GenerationTask.class);
@@ -45,6 +49,8 @@ final class GenerationTask {
     private enum Abort { CANCEL, ABANDON }
 
     private final GenerationServices services;
+    private final PartitionWriter writer;
+    private final long abortedAtStart;
     private final RoomRecord prompt;
     private final long replayEnd;
     private final GenerationId id;
@@ -63,8 +69,10 @@ final class GenerationTask {
      * @param replayEnd the partition's end offset when this process was assigned it: a prompt
      *                  below it may already have been (partly) answered by a previous owner
      */
-    GenerationTask(GenerationServices services, RoomRecord prompt, long replayEnd) {
+    GenerationTask(GenerationServices services, PartitionWriter writer, RoomRecord prompt, long replayEnd) {
         this.services = services;
+        this.writer = writer;
+        this.abortedAtStart = writer.abortedTransactions();
         this.prompt = prompt;
         this.replayEnd = replayEnd;
         this.id = prompt.generationId();
@@ -118,6 +126,10 @@ final class GenerationTask {
             return abort.get() == null ? fail(new GenerationFailure(GenerationFailure.OVERLOADED, "too many generations at once")) : onAbort(0);
         }
         try {
+            if (writer.fenced()) {
+                abort.set(Abort.ABANDON);
+                return onAbort(0);
+            }
             PriorAttempt prior = prompt.offset() < replayEnd ? services.history().priorAttempt(prompt, replayEnd) : PriorAttempt.NONE;
             if (prior == PriorAttempt.FINISHED) {
                 services.monitor().alreadyAnswered(id, prompt.room());
@@ -158,10 +170,13 @@ final class GenerationTask {
         int seq = 0;
         try {
             while (true) {
+                if (writer.fenced()) {
+                    abort.set(Abort.ABANDON);
+                }
                 if (abort.get() != null) {
                     return onAbort(seq);
                 }
-                if (publishFailure.get() != null) {
+                if (eventsLost()) {
                     return fail(unavailable());
                 }
                 if (chunk instanceof StreamChunk.Finish finish) {
@@ -250,24 +265,34 @@ final class GenerationTask {
         return Outcome.ABANDONED;
     }
 
-    /** Publishes a terminal event and waits for Kafka's acknowledgement; false if it failed. */
-    private boolean publish(String type, ObjectNode data) throws InterruptedException {
-        if (publishFailure.get() != null && !EventTypes.ERROR.equals(type)) {
+    /** Whether an event of this answer was not written: a failed send or an aborted transaction. */
+    private boolean eventsLost() {
+        return publishFailure.get() != null || writer.abortedTransactions() != abortedAtStart;
+    }
+
+    /**
+     * Publishes a terminal event in one transaction with the rest of the answer and the prompt's
+     * offset; false if it was not committed. A fenced writer abandons the task.
+     */
+    private boolean publish(String type, ObjectNode data) {
+        if (eventsLost() && !EventTypes.ERROR.equals(type)) {
             return false; // tokens were lost: this answer can only end in an error
         }
-        try {
-            services.publisher().publish(prompt.partition().topic(), prompt.room(), type, data).get();
+        if (writer.commit(prompt.room(), type, data, prompt.offset() + 1)) {
             return true;
-        } catch (ExecutionException e) {
-            publishFailure.compareAndSet(null, e.getCause());
-            services.monitor().publishFailed(id, prompt.room(), e.getCause().getMessage());
-            return false;
         }
+        if (writer.fenced()) {
+            abort.set(Abort.ABANDON);
+        } else {
+            publishFailure.compareAndSet(null, new RoomPublisher.PublishException("the transaction with " + type + " was not committed"));
+            services.monitor().publishFailed(id, prompt.room(), type + " was not committed");
+        }
+        return false;
     }
 
     /** Sends without waiting for the acknowledgement; a failure is noticed before the next token. */
     private CompletableFuture<RecordMetadata> send(String type, ObjectNode data) {
-        CompletableFuture<RecordMetadata> sent = services.publisher().publish(prompt.partition().topic(), prompt.room(), type, data);
+        CompletableFuture<RecordMetadata> sent = writer.send(prompt.room(), type, data);
         sent.whenComplete((metadata, failure) -> {
             if (failure != null && publishFailure.compareAndSet(null, failure)) {
                 services.monitor().publishFailed(id, prompt.room(), failure.getMessage());
@@ -282,12 +307,10 @@ final class GenerationTask {
      * known by now. A failure is logged only: the room still holds the tokens, which compacting
      * readers then show as a partial answer (see docs/protocol.md).
      */
-    private void writeMessage(String status) throws InterruptedException {
+    private void writeMessage(String status) {
         ObjectNode data = services.events().message(id, status, answerText.toString(), tokensSent, offsetOf(firstToken), offsetOf(lastToken));
-        try {
-            services.publisher().publish(prompt.partition().topic(), prompt.room(), EventTypes.MESSAGE, data).get();
-        } catch (ExecutionException e) {
-            services.monitor().publishFailed(id, prompt.room(), "generation.message: " + e.getCause().getMessage());
+        if (!writer.commit(prompt.room(), EventTypes.MESSAGE, data, prompt.offset() + 1)) {
+            services.monitor().publishFailed(id, prompt.room(), "generation.message was not committed");
         }
     }
 

@@ -47,6 +47,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }
  * }</pre>
  *
+ * <p>Each owned prompt partition is written through its own transactional producer
+ * ({@link PartitionWriter}), which fences a stalled earlier owner of the partition.
+ *
  * <p>{@link #start} creates missing topics, then consumes on its own thread. {@link #close()}
  * stops within seconds: running generations are abandoned without a terminal event and their
  * prompts stay uncommitted, so the group's next owner takes them over and announces
@@ -60,6 +63,7 @@ public final class ModelProducer implements AutoCloseable {
     private final ExecutorService workers;
     private final ExecutorService streams;
     private final ScheduledExecutorService timer;
+    private final ScheduledExecutorService commits;
     private final ModelBackend backend;
     private final RoomPublisher publisher;
     private final ConversationReader history;
@@ -74,6 +78,8 @@ public final class ModelProducer implements AutoCloseable {
         this.workers = Executors.newCachedThreadPool(threads("model-producer-worker"));
         this.streams = Executors.newCachedThreadPool(threads("model-producer-stream"));
         this.timer = Executors.newSingleThreadScheduledExecutor(threads("model-producer-timer"));
+        // commits of open transactions, apart from the backend's timeouts: a commit waits for Kafka
+        this.commits = Executors.newScheduledThreadPool(2, threads("model-producer-commit"));
         this.backend = ModelProducerConfig.OPENAI.equals(config.backend())
                 ? new OpenAiBackend(config.openAi(), json, streams)
                 : new SimBackend(config.sim(), streams);
@@ -93,9 +99,11 @@ public final class ModelProducer implements AutoCloseable {
                 .maxConcurrentCalls(slots).maxWaitDuration(slotWait).build());
         GenerationMonitor monitor = new GenerationMonitor(opsLog, registry, backend.name());
         monitor.watch(guarded.circuitBreaker(), bulkhead);
-        GenerationServices services = new GenerationServices(config, guarded, bulkhead, publisher, new GenerationEvents(json), prompts,
+        GenerationServices services = new GenerationServices(config, guarded, bulkhead, new GenerationEvents(json), prompts,
                 history, monitor);
-        this.loop = new PromptLoop(new KafkaConsumer<>(groupProperties()), config.namespaceTopics().values(), services, workers);
+        this.loop = new PromptLoop(new KafkaConsumer<>(groupProperties()), config.namespaceTopics().values(), services, workers,
+                tp -> new PartitionWriter(new KafkaProducer<>(PartitionWriter.producerProperties(config, tp)), tp, config.groupId(), json,
+                        commits, config.commitInterval()));
         this.loopThread = new Thread(loop, "model-producer-consumer");
         this.status = config.publishLogs() ? new ProducerStatus(registry, publisher, json, ProducerStatus.topicBeside(config.logsTopic()),
                 hostName() + ":" + ProcessHandle.current().pid(), backend.name(), Duration.ofSeconds(5), Clock.systemUTC()) : null;
@@ -173,6 +181,7 @@ public final class ModelProducer implements AutoCloseable {
         publisher.close();
         backend.close();
         timer.shutdownNow();
+        commits.shutdownNow();
         streams.shutdownNow();
         workers.shutdownNow();
         try {
@@ -195,6 +204,8 @@ public final class ModelProducer implements AutoCloseable {
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "roomcast-model-producer");
         props.putAll(config.kafkaOverrides());
+        // what subscribers see: never an aborted (zombie's) transaction, and the end offset is the last stable offset
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return props;
     }
 
@@ -208,6 +219,8 @@ public final class ModelProducer implements AutoCloseable {
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "roomcast-model-producer-history");
         props.putAll(config.kafkaOverrides());
+        // an earlier attempt counts only as far as it was committed: what subscribers saw of it
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return props;
     }
 

@@ -37,8 +37,10 @@ import java.util.Set;
  * @param maxPromptChars the longest prompt text accepted
  * @param maxAnswerTokens the most tokens one answer may have (finish reason {@code length})
  * @param partitionQueue prompts queued per partition before its consumption pauses
- * @param maxInFlightSends unacknowledged Kafka sends at most
+ * @param maxInFlightSends unacknowledged Kafka sends of operational events (log, status) at most
  * @param sendTimeout how long Kafka may take to accept an event
+ * @param commitInterval how long a generation's events may wait in an open Kafka transaction: readers
+ *                       ({@code read_committed}) see them when it commits
  * @param logsTopic topic of the operational log room
  * @param logRoom the operational log room ({@code logs:model-producer})
  * @param publishLogs whether operational log events are published
@@ -63,6 +65,7 @@ public record ModelProducerConfig(
         int partitionQueue,
         int maxInFlightSends,
         Duration sendTimeout,
+        Duration commitInterval,
         String logsTopic,
         String logRoom,
         boolean publishLogs,
@@ -71,6 +74,8 @@ public record ModelProducerConfig(
     public static final String SIM = "sim";
     public static final String OPENAI = "openai";
     /** Partitions of a created topic unless configured: as many as broker-core gives a namespace by default. */
+    /** How long tokens may wait in an open transaction by default (see docs/model-producer.md, "Fencing"). */
+    public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(10);
     public static final int DEFAULT_PARTITIONS = Namespaces.ofDefaults().find(Namespace.DEFAULT_NAME).orElseThrow().partitions();
 
     public ModelProducerConfig {
@@ -83,6 +88,7 @@ public record ModelProducerConfig(
         allowedModels = Set.copyOf(allowedModels);
         systemPrompt = systemPrompt == null ? "" : systemPrompt;
         Objects.requireNonNull(sendTimeout, "sendTimeout");
+        Objects.requireNonNull(commitInterval, "commitInterval");
         Objects.requireNonNull(logsTopic, "logsTopic");
         Objects.requireNonNull(topicPolicy, "topicPolicy");
         Objects.requireNonNull(logRoom, "logRoom");
@@ -110,6 +116,9 @@ public record ModelProducerConfig(
         }
         if (sendTimeout.toMillis() < 1000) {
             throw new IllegalArgumentException("sendTimeout must be at least 1 s");
+        }
+        if (commitInterval.isNegative() || commitInterval.compareTo(Duration.ofSeconds(10)) > 0) {
+            throw new IllegalArgumentException("commitInterval must be between 0 and 10 s, was " + commitInterval);
         }
         if (!RoomName.isValid(logRoom)) {
             throw new IllegalArgumentException("invalid log room: " + logRoom);
@@ -140,6 +149,7 @@ public record ModelProducerConfig(
         b.partitionQueue = partitionQueue;
         b.maxInFlightSends = maxInFlightSends;
         b.sendTimeout = sendTimeout;
+        b.commitInterval = commitInterval;
         b.logsTopic = logsTopic;
         b.logRoom = logRoom;
         b.publishLogs = publishLogs;
@@ -175,6 +185,7 @@ public record ModelProducerConfig(
         private int partitionQueue = 16;
         private int maxInFlightSends = 1_024;
         private Duration sendTimeout = Duration.ofSeconds(30);
+        private Duration commitInterval = DEFAULT_COMMIT_INTERVAL;
         private String logsTopic = defaultTopic("logs");
         private String logRoom = "logs:model-producer";
         private boolean publishLogs = true;
@@ -267,6 +278,11 @@ public record ModelProducerConfig(
             return this;
         }
 
+        public Builder commitInterval(Duration value) {
+            commitInterval = value;
+            return this;
+        }
+
         public Builder logs(String topic, String room, boolean publish) {
             logsTopic = topic;
             logRoom = room;
@@ -287,7 +303,7 @@ public record ModelProducerConfig(
         public ModelProducerConfig build() {
             return new ModelProducerConfig(bootstrapServers, groupId, namespaceTopics, partitions, topicPolicy, backend, openAi, sim, resilience,
                     allowedModels, systemPrompt, maxTurns, maxContextRecords, maxPromptChars, maxAnswerTokens, partitionQueue,
-                    maxInFlightSends, sendTimeout, logsTopic, logRoom, publishLogs, kafkaOverrides);
+                    maxInFlightSends, sendTimeout, commitInterval, logsTopic, logRoom, publishLogs, kafkaOverrides);
         }
     }
 }

@@ -22,15 +22,21 @@ import java.util.function.Consumer;
  * is full. The worker occupies a thread of the shared executor only while it has prompts.
  * Each finished prompt is reported to {@code completions}. {@link #cancel} and
  * {@link #abandon} are called by the consumer thread; everything else runs on the worker.
+ *
+ * <p>The worker writes through the partition's own {@link PartitionWriter}. Before its first
+ * prompt it takes the partition's transactional id over ({@link #prepare}), which fences a
+ * previous owner and aborts what it left open — before the room log is read for earlier attempts.
  */
 final class PartitionWorker {
     private static final Logger log = LoggerFactory.getLogger(PartitionWorker.class);
+    private static final long MAX_READY_BACKOFF_MS = 2_000;
 
     /** A prompt of a worker ended; {@code outcome} says whether its offset may be committed. */
     record Completion(PartitionWorker worker, long offset, GenerationTask.Outcome outcome) {
     }
 
     private final TopicPartition partition;
+    private final PartitionWriter writer;
     private final BlockingQueue<GenerationTask> queue;
     private final Executor executor;
     private final Consumer<Completion> completions;
@@ -39,8 +45,9 @@ final class PartitionWorker {
     private boolean scheduled;
     private volatile boolean stopped;
 
-    PartitionWorker(TopicPartition partition, int capacity, Executor executor, Consumer<Completion> completions) {
-        this.partition = partition;
+    PartitionWorker(PartitionWriter writer, int capacity, Executor executor, Consumer<Completion> completions) {
+        this.partition = writer.partition();
+        this.writer = writer;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.executor = executor;
         this.completions = completions;
@@ -48,6 +55,15 @@ final class PartitionWorker {
 
     TopicPartition partition() {
         return partition;
+    }
+
+    PartitionWriter writer() {
+        return writer;
+    }
+
+    /** Starts taking the partition's transactional id over now, before any prompt arrives (consumer thread). */
+    void prepare() {
+        schedule();
     }
 
     /** Queues a prompt; {@code false} when the queue is full (the caller pauses the partition). */
@@ -87,7 +103,11 @@ final class PartitionWorker {
     /** Stops at once: the running generation is abandoned, queued prompts are dropped uncommitted. */
     void abandon() {
         stopped = true;
+        writer.abandon();
         queue.clear();
+        synchronized (lock) {
+            lock.notifyAll(); // a worker waiting to retry the writer's set-up
+        }
         GenerationTask running = current;
         if (running != null) {
             running.abandon();
@@ -126,8 +146,29 @@ final class PartitionWorker {
         }
     }
 
+    /** Takes the transactional id over, retrying with backoff; {@code false} if stopped or fenced first. */
+    private boolean awaitWriter() throws InterruptedException {
+        long backoff = 100;
+        while (!stopped && !writer.ready()) {
+            if (writer.fenced()) {
+                // a newer owner already holds the partition; the consumer learns it at its next poll
+                stopped = true;
+                queue.clear();
+                return false;
+            }
+            synchronized (lock) {
+                lock.wait(backoff);
+            }
+            backoff = Math.min(backoff * 2, MAX_READY_BACKOFF_MS);
+        }
+        return !stopped;
+    }
+
     private void drain() {
         try {
+            if (!awaitWriter()) {
+                return;
+            }
             GenerationTask task;
             while (!stopped && (task = queue.poll()) != null) {
                 current = task;

@@ -92,6 +92,10 @@ public final class ProducerCommand implements Callable<Integer> {
     @Option(names = "--sim-words", defaultValue = "20-80", description = "length range of simulated answers, MIN-MAX words (default: ${DEFAULT-VALUE})")
     String simWords;
 
+    @Option(names = "--commit-interval", defaultValue = "${env:ROOMCAST_PRODUCER_COMMIT_INTERVAL:-PT0.01S}",
+            description = "longest wait of a token in an open Kafka transaction before readers see it, ISO-8601 (default: ${DEFAULT-VALUE})")
+    Duration commitInterval;
+
     @Option(names = "--kafka-property", description = "extra Kafka client setting KEY=VALUE (security, timeouts), repeatable")
     Map<String, String> kafkaProperties = new LinkedHashMap<>();
 
@@ -136,6 +140,7 @@ public final class ProducerCommand implements Callable<Integer> {
                 .resilience(ResilienceSettings.defaults().withTimeouts(firstTokenTimeout, tokenTimeout)
                         .withBulkhead(maxConcurrent, ResilienceSettings.defaults().bulkheadMaxWait()))
                 .kafkaOverrides(kafkaProperties)
+                .commitInterval(commitInterval)
                 .logs(ModelProducerConfig.defaultTopic("logs"), "logs:model-producer", !noLogEvents);
         switch (backend) {
             case ModelProducerConfig.SIM -> {

@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * The one thread that owns the group consumer over the generation topics. It never blocks on
@@ -29,8 +30,13 @@ import java.util.concurrent.Executor;
  * whose queue is full, after seeking back to the prompt that did not fit), routes cancels to
  * them at once, and commits each partition's {@link PartitionProgress} as prompts end.
  *
+ * <p>Each partition's worker writes through the partition's own transactional
+ * {@link PartitionWriter}, which commits a prompt's terminal event together with its offset; the
+ * consumer's own commits move the position over stretches without prompts.
+ *
  * <p>On revocation (cooperative rebalancing: only partitions that move are revoked) the
- * partition's worker is abandoned and its progress committed; on loss, nothing is committed.
+ * partition's worker is abandoned, its open transaction and its progress committed; on loss,
+ * nothing is committed and the open transaction is aborted.
  * Either way the new owner re-reads every prompt without a terminal event.
  */
 final class PromptLoop implements Runnable {
@@ -42,14 +48,17 @@ final class PromptLoop implements Runnable {
     private final Collection<String> topics;
     private final GenerationServices services;
     private final Executor workers;
+    private final Function<TopicPartition, PartitionWriter> writers;
     private final Map<TopicPartition, PartitionState> partitions = new HashMap<>();
     private final ConcurrentLinkedQueue<PartitionWorker.Completion> completions = new ConcurrentLinkedQueue<>();
     private final CountDownLatch assigned = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile Set<TopicPartition> assignment = Set.of();
 
-    PromptLoop(Consumer<byte[], byte[]> consumer, Collection<String> topics, GenerationServices services, Executor workers) {
+    PromptLoop(Consumer<byte[], byte[]> consumer, Collection<String> topics, GenerationServices services, Executor workers,
+               Function<TopicPartition, PartitionWriter> writers) {
         this.consumer = consumer;
+        this.writers = writers;
         this.topics = List.copyOf(topics);
         this.services = services;
         this.workers = workers;
@@ -128,7 +137,7 @@ final class PromptLoop implements Runnable {
             return true;
         }
         if (prompt) {
-            if (!state.worker.offer(new GenerationTask(services, event, state.replayEnd))) {
+            if (!state.worker.offer(new GenerationTask(services, state.worker.writer(), event, state.replayEnd))) {
                 return false;
             }
             state.progress.dispatched(event.offset());
@@ -225,13 +234,10 @@ final class PromptLoop implements Runnable {
             Thread.currentThread().interrupt();
         }
         applyCompletions();
-        try {
-            // events of abandoned generations still in the producer's buffer must land before the
-            // next owner looks at the room log, or it would miss them and not announce a restart
-            services.publisher().flush();
-        } catch (KafkaException e) {
-            log.atWarn().addKeyValue("reason", e.getMessage()).log("flushing events before giving partitions up failed");
-        }
+        // A partition handed over gracefully commits what its open transaction holds, so the next
+        // owner sees how far the answer got and announces a restart; a lost one aborts it (it may
+        // belong to a zombie already: the next owner fenced it).
+        stopping.forEach(tp -> partitions.get(tp).worker.writer().close(commit));
         if (commit) {
             Map<TopicPartition, OffsetAndMetadata> offsets = positions(stopping);
             if (!offsets.isEmpty()) {
@@ -254,8 +260,9 @@ final class PromptLoop implements Runnable {
                 for (TopicPartition tp : added) {
                     // resolve the starting position now, so that "assigned" really means "reading"
                     consumer.position(tp);
-                    partitions.put(tp, new PartitionState(
-                            new PartitionWorker(tp, services.config().partitionQueue(), workers, completions::add), ends.getOrDefault(tp, 0L)));
+                    PartitionWorker worker = new PartitionWorker(writers.apply(tp), services.config().partitionQueue(), workers, completions::add);
+                    partitions.put(tp, new PartitionState(worker, ends.getOrDefault(tp, 0L)));
+                    worker.prepare();
                 }
                 log.atInfo().addKeyValue("partitions", added).log("partitions assigned");
             }

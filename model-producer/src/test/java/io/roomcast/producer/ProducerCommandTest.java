@@ -63,6 +63,9 @@ class ProducerCommandTest {
             "--max-turns=-1",
             "--max-concurrent=0",
             "--partitions=0",
+            "--commit-interval=-PT1S",
+            "--commit-interval=PT1M",
+            "--commit-interval=soon",
     })
     void shouldRejectGarbageConfiguration(String args) {
         assertThatThrownBy(() -> parse(args.split(" "))).isInstanceOf(CommandLine.ParameterException.class);

@@ -17,7 +17,10 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
-/** Test helper: reads a whole topic with a plain consumer and keeps its events by room. */
+/**
+ * Test helper: reads a whole topic with a plain consumer and keeps its events by room. By default it
+ * reads committed records only, as the edges do; {@code uncommitted} also shows aborted transactions.
+ */
 final class RoomTail implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -33,11 +36,16 @@ final class RoomTail implements AutoCloseable {
     private long lastPoll = System.nanoTime() - 1_000_000_000L;
 
     RoomTail(String bootstrap, String topic) {
+        this(bootstrap, topic, false);
+    }
+
+    RoomTail(String bootstrap, String topic, boolean uncommitted) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, uncommitted ? "read_uncommitted" : "read_committed");
         consumer = new KafkaConsumer<>(props);
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(topic, p.partition())).toList();
