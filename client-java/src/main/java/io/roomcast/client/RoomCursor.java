@@ -71,6 +71,15 @@ final class RoomCursor {
         return true;
     }
 
+    /**
+     * Applies a {@code snapshot}: the state up to {@code offset} is delivered and the events after it follow, so it is
+     * the position (a resume continues after it instead of reading the snapshot again).
+     */
+    void onSnapshot(long offset, String snapshotEpoch) {
+        lastOffset = offset;
+        epoch = snapshotEpoch;
+    }
+
     /** Applies {@code live}: history up to {@code offset} is delivered, so the position is at least that. */
     void onLive(long offset) {
         lastOffset = lastOffset == null ? offset : Math.max(lastOffset, offset);
