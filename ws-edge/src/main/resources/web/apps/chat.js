@@ -16,13 +16,14 @@ localStorage.setItem('roomcast.clientId', session);
 // Event ids must not repeat within the edge's dedupe window, also across reloads: a per-page part.
 const pageLoad = Math.random().toString(36).slice(2, 8);
 let published = 0;
+const members = $('members');
 const answers = new Answers();
 const answerViews = new Map(); // Answer -> view
 let room = null;
 let sub = null;
 
 const client = connectHere();
-window.__chat = { client, answers, room: () => room, subscription: () => sub };
+window.__chat = { client, answers, room: () => room, subscription: () => sub, members: () => (sub ? sub.members() : []) };
 connectionIndicator($('conn'), client, () => {
   const p = sub && sub.position();
   return p ? `${room} @ ${p.offset}` : room || '';
@@ -37,8 +38,9 @@ if (claims && (claims.name || claims.sub)) {
   nameInput.value = localStorage.getItem('roomcast.name') || 'guest-' + session.slice(0, 4);
 }
 nameInput.addEventListener('change', () => {
-  nameInput.value = nameInput.value.trim().slice(0, 40) || 'guest-' + session.slice(0, 4);
+  nameInput.value = nameInput.value.replace(/\p{C}/gu, '').trim().slice(0, 40) || 'guest-' + session.slice(0, 4);
   localStorage.setItem('roomcast.name', nameInput.value);
+  if (room) rejoin(); // others see the new name: presence takes it on subscribe
 });
 
 function normaliseRoom(value) {
@@ -82,8 +84,16 @@ function openRoom(name) {
   history.replaceState(null, '', `${location.pathname}?${params}${location.hash}`);
   rememberRoom(name);
   reset();
-  sub = client.subscribe(name, {
-    from: 'earliest',
+  sub = client.subscribe(name, subscribeOptions('earliest'), onEvent);
+}
+
+/** The room's subscription: the conversation from `from`, and this page present in the room under its name. */
+function subscribeOptions(from) {
+  return {
+    from,
+    presence: true,
+    name: nameInput.value || undefined,
+    onPresence: renderMembers,
     onGap: (gap) => {
       // The room's history changed under us (retention, topic re-created): start the view again.
       reset();
@@ -91,10 +101,43 @@ function openRoom(name) {
     },
     onLive: () => conversation.dataset.live = 'true',
     onError: (e) => note(`subscription: ${e.code} ${e.message}`, 'error'),
-  }, onEvent);
+  };
+}
+
+/** Subscribes again from the position (nothing shown twice), so a new name reaches the others. */
+function rejoin() {
+  const p = sub && sub.position();
+  if (sub) sub.unsubscribe();
+  sub = client.subscribe(room, subscribeOptions(p ? { after: p.offset, epoch: p.epoch } : 'earliest'), onEvent);
+}
+
+/**
+ * Who is here: one chip per person (members grouped by user; anonymous members by name), with the
+ * number of their tabs when more than one, "unverified" for names chosen without a token.
+ */
+function renderMembers(presence) {
+  members.dataset.count = String(presence.count);
+  if (!presence.listed) {
+    members.replaceChildren(h('li', { text: `${presence.count} people` }));
+    return;
+  }
+  const people = new Map();
+  for (const m of presence.members) {
+    const key = m.user !== null ? `u:${m.user}` : `n:${m.name}`;
+    const p = people.get(key) || { name: m.name || m.user || 'anonymous', verified: m.verified, tabs: 0 };
+    p.tabs++;
+    people.set(key, p);
+  }
+  const me = nameInput.value;
+  members.replaceChildren(...[...people.values()].map((p) => h('li', { class: p.name === me ? 'me' : null, data: { name: p.name } },
+    p.name,
+    p.tabs > 1 ? h('span', { class: 'tabs', text: `×${p.tabs}` }) : null,
+    p.verified ? null : h('span', { class: 'unverified', title: 'name chosen without a token', text: '?' }))));
 }
 
 function reset() {
+  members.replaceChildren();
+  delete members.dataset.count;
   answers.clear();
   answerViews.clear();
   conversation.replaceChildren();
