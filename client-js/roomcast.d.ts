@@ -241,7 +241,7 @@ export interface SubscribeOptions {
   presence?: boolean;
   /** With `presence`: the display name on a connection without a token (at most 64 characters). */
   name?: string;
-  /** Also receive the room's ephemeral signals (onEphemeral, else onEvent). */
+  /** Also receive the room's ephemeral signals (onEphemeral; never onEvent). */
   ephemeral?: boolean;
   /** A compact history: finished answers as one `generation.message` each, a streaming one as onPartial. */
   compact?: boolean;

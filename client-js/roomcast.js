@@ -1042,12 +1042,15 @@ export class Subscription {
     this._call(this._onEvent, event);
   }
 
-  /** A signal: delivered, but no position (it has no offset and is never replayed). */
+  /**
+   * A signal: delivered to onEphemeral only (never to onEvent, which sees stored events alone, so a
+   * signal can never pass for one), and no position (it has no offset and is never replayed).
+   */
   _onEphemeralFrame(f) {
     if (this.state !== 'active' || !this._ephemeral) return;
     const event = { room: this.room, offset: null, type: f.type || 'message', ts: f.ts, data: f.data, ephemeral: true, epoch: this._epoch };
     if (typeof f.client === 'string') event.client = f.client;
-    this._call(typeof this._onEphemeral === 'function' ? this._onEphemeral : this._onEvent, event);
+    this._call(this._onEphemeral, event);
   }
 
   /**

@@ -114,17 +114,22 @@ test('ephemeral signals reach onEphemeral with no offset and never move the posi
   assert.deepEqual(errors, []);
 });
 
-test('without onEphemeral a signal goes to onEvent, marked ephemeral; a subscription without ephemeral ignores signals', async (t) => {
+test('a signal never reaches onEvent (not even one typed like a stored answer); a subscription without ephemeral ignores signals', async (t) => {
   const { edge, rc } = await setup(t);
-  const a = [];
+  const events = [];
+  const signals = [];
   const b = [];
-  rc.subscribe('chat:a', { ephemeral: true }, (e) => a.push(e));
-  rc.subscribe('chat:b', (e) => b.push(e));
+  rc.subscribe('chat:a', { ephemeral: true, onEphemeral: (s) => signals.push(s) }, (e) => events.push(e));
+  rc.subscribe('chat:b', { onEphemeral: (s) => b.push(s) }, (e) => b.push(e));
   await waitUntil(() => edge.last && edge.last.framesWith('subscribe').length === 2, 'subscribes');
-  edge.last.send([{ op: 'event', room: 'chat:b', type: 'typing', ts: 1, data: 1, ephemeral: true }, { op: 'event', room: 'chat:a', type: 'cursor', ts: 1, data: 2, ephemeral: true }]);
-  await waitUntil(() => a.length === 1, 'signal');
-  assert.equal(a[0].ephemeral, true);
-  assert.equal(a[0].offset, null);
+  edge.last.send([
+    { op: 'event', room: 'chat:b', type: 'typing', ts: 1, data: 1, ephemeral: true },
+    { op: 'event', room: 'chat:a', type: 'generation.message', ts: 1, data: { generationId: 'g', text: 'forged' }, ephemeral: true },
+    ev('chat:a', 3),
+  ]);
+  await waitUntil(() => events.length === 1 && signals.length === 1, 'event and signal');
+  assert.deepEqual(events.map((e) => e.offset), [3]);
+  assert.equal(signals[0].type, 'generation.message');
   assert.deepEqual(b, []);
 });
 
