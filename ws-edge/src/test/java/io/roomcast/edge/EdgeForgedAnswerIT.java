@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A client cannot forge a compacted answer: a {@code generation.message} published over the socket by a connection
  * without the producer role is refused with {@code forbidden} (reserved types, docs/protocol.md), alone, with an
  * {@code eventId} and {@code retry}, or inside a batch, and nothing of it reaches a compact late joiner, who sees only
- * the producer's answer (written to Kafka directly, as the model producer does).
+ * the producer's answer (written to Kafka directly, as the model producer does). Nor can it be sent as an ephemeral
+ * signal, which would reach the room's live signal subscribers: reserved types are never signals, whoever sends them.
  */
 class EdgeForgedAnswerIT {
     @RegisterExtension
@@ -44,6 +45,14 @@ class EdgeForgedAnswerIT {
             assertThat(refused.path("message").asText()).contains("model producers only");
 
             forger.send(forged(2, room.value(), ",\"eventId\":\"forge-1\",\"retry\":true"));
+            assertThat(forger.nextOp("error").path("code").asText()).isEqualTo("forbidden");
+
+            forger.send(forged(5, room.value(), ",\"ephemeral\":true"));
+            JsonNode signal = forger.nextOp("error");
+            assertThat(signal.path("id").asInt()).isEqualTo(5);
+            assertThat(signal.path("code").asText()).isEqualTo("forbidden");
+            forger.send("{\"op\":\"publish\",\"id\":6,\"room\":\"" + room.value()
+                    + "\",\"type\":\"token\",\"data\":{\"generationId\":\"g\",\"seq\":1,\"text\":\"x\"},\"ephemeral\":true}");
             assertThat(forger.nextOp("error").path("code").asText()).isEqualTo("forbidden");
 
             forger.send("[" + forged(3, room.value(), "") + ",{\"op\":\"publish\",\"id\":4,\"room\":\"" + room.value()
