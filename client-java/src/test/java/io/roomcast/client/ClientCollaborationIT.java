@@ -153,6 +153,7 @@ class ClientCollaborationIT {
         Collab bob = new Collab();
         RoomcastClient annClient = client();
         Subscription annSub = annClient.subscribe(room, SubscribeOptions.from(From.latest()).withPresence("Ann"), ann);
+        await().atMost(Duration.ofSeconds(20)).until(() -> ann.names().equals(List.of("Ann"))); // Ann is first
         RoomcastClient bobClient = client();
         bobClient.subscribe(room, SubscribeOptions.from(From.latest()).withPresence("Bob"), bob);
 
