@@ -301,6 +301,10 @@ export class RoomcastClient {
         reject(new RoomcastError('closed', 'the client is closed', { room }));
         return;
       }
+      if (this._queries.size + this._queryQueue.length >= this._opt.publishQueueLimit) {
+        reject(new RoomcastError('queue_full', `too many presence questions unanswered (${this._opt.publishQueueLimit})`, { room }));
+        return;
+      }
       const q = { room, resolve, reject, id: 0, timer: null };
       q.timer = this._setTimer(() => {
         if (this._queries.get(q.id) === q) this._queries.delete(q.id);

@@ -96,6 +96,19 @@ test('presence(room) asks the edge; it waits for a connection and survives a los
   assert.deepEqual(await rc.presence('chat:c'), { room: 'chat:c', count: 900 });
 });
 
+test('presence questions are bounded like publishes', async (t) => {
+  const edge = await startFakeEdge({ acceptConnections: false });
+  const rc = connect(edge.url, { WebSocket, backoff: FAST, publishQueueLimit: 2, publishTimeoutMs: 60000 });
+  t.after(async () => {
+    rc.close();
+    await edge.close();
+  });
+  const waiting = [rc.presence('chat:a'), rc.presence('chat:b')];
+  await assert.rejects(rc.presence('chat:c'), (e) => e.code === 'queue_full');
+  rc.close();
+  for (const p of waiting) await assert.rejects(p, (e) => e.code === 'closed');
+});
+
 test('ephemeral signals reach onEphemeral with no offset and never move the position', async (t) => {
   const { edge, rc, errors } = await setup(t);
   const events = [];
