@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Browser test of "who is here" in the chat app (/chat) against a running edge (no model needed).
-// Two people open one room: each sees both names; one renames and the other sees the new name;
-// closing one page makes it leave the other's list.
+// Two people open one room: each sees both names; one types and the other sees "… is typing"
+// (an ephemeral signal); one renames and the other sees the new name; closing one page makes it
+// leave the other's list.
 // Env: ROOMCAST_URL, ROOMCAST_ROOM (chat:NAME), SCREENSHOTS.
 // Last stdout line: {"ok":true,"seen":[...]} or {"ok":false,"error":...}.
 import assert from 'node:assert/strict';
@@ -40,6 +41,18 @@ await run(async (browser) => {
   await waitHere(bob, ['alice', 'bob']);
   assert.equal(await alice.$eval('#members li.me', (el) => el.dataset.name), 'alice', 'your own chip is marked');
   await screenshot(alice, 'chat-here.png');
+
+  step('alice types; bob sees it (an ephemeral signal, never stored)');
+  let seenTyping = false;
+  // the first signals may race the edge's signal tail reaching the topic's end: keep typing until one arrives
+  for (let i = 0; i < 12 && !seenTyping; i++) {
+    await alice.type('#text', 'hello ');
+    seenTyping = await bob.waitForFunction(() => document.getElementById('typing').textContent === 'alice is typing…', null, { timeout: 2500, polling: 50 })
+      .then(() => true, () => false);
+  }
+  assert.ok(seenTyping, 'bob saw alice typing');
+  assert.equal(await alice.$eval('#typing', (el) => el.textContent), '', 'her own signal is not shown to alice');
+  await alice.fill('#text', '');
 
   step('bob renames; alice sees the new name, once');
   await bob.fill('#name', 'robert');

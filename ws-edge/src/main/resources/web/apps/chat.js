@@ -17,6 +17,11 @@ localStorage.setItem('roomcast.clientId', session);
 const pageLoad = Math.random().toString(36).slice(2, 8);
 let published = 0;
 const members = $('members');
+const typingLine = $('typing');
+const TYPING_EVERY_MS = 2000; // at most one typing signal per 2 s while typing
+const TYPING_SHOWN_MS = 3500; // a typist is shown this long after their last signal
+const typists = new Map(); // presence client id -> {name, until}
+let typingSentAt = 0;
 const answers = new Answers();
 const answerViews = new Map(); // Answer -> view
 let room = null;
@@ -94,6 +99,9 @@ function subscribeOptions(from) {
     presence: true,
     name: nameInput.value || undefined,
     onPresence: renderMembers,
+    // typing signals where the edge allows them by default (chat rooms); elsewhere a refusal would end the subscription
+    ephemeral: room.startsWith('chat:'),
+    onEphemeral: onSignal,
     onGap: (gap) => {
       // The room's history changed under us (retention, topic re-created): start the view again.
       reset();
@@ -135,7 +143,33 @@ function renderMembers(presence) {
     p.verified ? null : h('span', { class: 'unverified', title: 'name chosen without a token', text: '?' }))));
 }
 
+/** A typing signal from someone else (never stored): shown for a few seconds, as text. */
+function onSignal(s) {
+  if (s.type !== 'typing' || !s.client || !s.data || typeof s.data.name !== 'string') return;
+  if (s.data.name === nameInput.value) return; // this page's own signal
+  typists.set(s.client, { name: s.data.name.slice(0, 40), until: Date.now() + TYPING_SHOWN_MS });
+  renderTyping();
+  setTimeout(renderTyping, TYPING_SHOWN_MS + 50);
+}
+
+function renderTyping() {
+  const now = Date.now();
+  for (const [client, t] of typists) if (t.until <= now) typists.delete(client);
+  const names = [...new Set([...typists.values()].map((t) => t.name))];
+  typingLine.textContent = names.length === 0 ? '' : `${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} typing…`;
+}
+
+/** Tells the room this page is typing: an ephemeral signal, at most every 2 s; losing one is harmless. */
+function signalTyping() {
+  const now = Date.now();
+  if (!room || !room.startsWith('chat:') || now - typingSentAt < TYPING_EVERY_MS) return;
+  typingSentAt = now;
+  client.publish(room, { name: nameInput.value || 'anonymous' }, { type: 'typing', ephemeral: true }).catch(() => {});
+}
+
 function reset() {
+  typists.clear();
+  typingLine.textContent = '';
   members.replaceChildren();
   delete members.dataset.count;
   answers.clear();
@@ -312,6 +346,7 @@ $('compose').addEventListener('submit', (e) => {
   e.preventDefault();
   send();
 });
+text.addEventListener('input', signalTyping);
 text.addEventListener('keydown', (e) => {
   if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
     e.preventDefault();
