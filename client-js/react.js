@@ -338,18 +338,19 @@ function generationsReducer(state, action) {
       });
     }
     case 'partial': {
-      // The tokens fromSeq..toSeq of an answer still streaming, as one text (a compact history). Kept
-      // at fromSeq with empty strings for the rest, so the live tokens from toSeq + 1 continue it and
-      // a token or partial already seen changes nothing.
+      // The tokens fromSeq..toSeq of an answer, as one text (a compact history: an answer still
+      // streaming, or a finished one whose producer wrote no generation.message, whose terminal event
+      // then came first). Kept at fromSeq with empty strings for the rest, so the live tokens from
+      // toSeq + 1 continue it and a token or partial already seen changes nothing.
       const key = keyOf();
       const { fromSeq, toSeq } = data;
       if (!key || !Number.isInteger(fromSeq) || !Number.isInteger(toSeq) || fromSeq < 0 || toSeq < fromSeq) return state;
       return put(key, (g) => {
-        if (FINAL[g.status] || g.tokens[fromSeq] !== undefined) return g;
+        if (g.compacted || g.tokens[fromSeq] !== undefined) return g;
         const tokens = g.tokens.slice();
         tokens[fromSeq] = typeof data.text === 'string' ? data.text : '';
         for (let i = fromSeq + 1; i <= toSeq; i++) if (tokens[i] === undefined) tokens[i] = '';
-        return { ...g, generationId: data.generationId ?? g.generationId, tokens, text: contiguousText(tokens), status: 'streaming' };
+        return { ...g, generationId: data.generationId ?? g.generationId, tokens, text: contiguousText(tokens), status: STATUS[g.status] ? g.status : 'streaming' };
       });
     }
     case 'generation.message': {

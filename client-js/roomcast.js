@@ -1058,13 +1058,15 @@ export class Subscription {
   }
 
   /**
-   * The tokens so far of an answer still streaming (compact history). Everything up to its offset
-   * has been delivered by then, so it is a position; one at or below the position was seen already.
+   * The held-back tokens of an answer (compact history), after the history's events and before
+   * `live`. Its offset may lie below events already delivered (tokens are held while later events
+   * pass), so it is never judged by the position: every partial is delivered, and the application
+   * keeps each `seq` once (a resume may repeat tokens it had). Everything up to its offset has been
+   * delivered by then, so the position is at least that.
    */
   _onPartialFrame(f) {
     if (this.state !== 'active') return;
-    if (this._offset !== null && f.offset <= this._offset) return;
-    this._offset = f.offset;
+    if (this._offset === null || f.offset > this._offset) this._offset = f.offset;
     this._call(this._onPartial, {
       room: this.room, generationId: f.generationId, fromSeq: f.fromSeq, toSeq: f.toSeq, offset: f.offset, text: f.text, epoch: this._epoch,
     });

@@ -215,6 +215,21 @@ await scenario('useGeneration, late joiner with compact: finished answers whole,
   assert.equal(gens.length, 2);
 });
 
+await scenario('useGeneration, compact history of a finished answer without generation.message: its partial after the terminal event is its text', async ({ edge, page, seen, until, url }) => {
+  await page.evaluate((u) => window.__mount({ url: u, generationRoom: 'chat:o' }), url);
+  await waitUntil(() => edge.last && edge.last.framesWith('subscribe').length >= 1, 'subscribe');
+  const gid = 'roomcast.chat:0:5';
+  edge.last.send([
+    ev('chat:o', 5, 'prompt', { text: 'old?' }),
+    ev('chat:o', 6, 'generation.started', { generationId: gid, promptOffset: 5, model: 'sim' }),
+    ev('chat:o', 9, 'generation.done', { generationId: gid, finishReason: 'stop', usage: null }),
+    { op: 'partial', room: 'chat:o', generationId: gid, fromSeq: 0, toSeq: 1, offset: 8, text: 'An old answer' },
+    { op: 'live', room: 'chat:o', offset: 9 },
+  ]);
+  await until(() => seen('generations').then((g) => g && g[0] && g[0].text === 'An old answer'), 'the partial text');
+  assert.equal((await seen('generations'))[0].status, 'done');
+});
+
 await scenario('usePresence and useEphemeral: presence with a name on the room\'s subscription, members follow join and leave, signals have no offset', async ({ edge, page, seen, until, url }) => {
   await page.evaluate((u) => window.__mount({ url: u, presenceRoom: 'chat:p', name: 'Ann' }), url);
   await until(() => seen('connection') === undefined ? true : true, 'mounted');

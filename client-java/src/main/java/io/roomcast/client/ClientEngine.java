@@ -575,8 +575,8 @@ final class ClientEngine {
             }
         } else if (frame instanceof InboundFrame.PartialFrame p) {
             RoomSubscription sub = activeSubscription(p.partial().room());
-            // everything up to the partial's offset is delivered by then; one at or below the position was seen
-            if (sub != null && sub.cursor().accept(p.partial().offset())) {
+            if (sub != null) {
+                sub.cursor().onPartial(p.partial().offset());
                 sub.deliverPartial(p.partial());
             }
         } else if (frame instanceof InboundFrame.SnapshotFrame s) {
