@@ -1,7 +1,7 @@
 // Type declarations for roomcast-client/react, the React bindings of the Roomcast client. See docs/clients.md.
 import type { ReactNode, ReactElement } from 'react';
 import type {
-  ConnectOptions, ConnectionState, From, GapInfo, Position, PublishOptions, RoomEvent, RoomcastClient, RoomcastError,
+  ConnectOptions, ConnectionState, EphemeralEvent, From, GapInfo, Member, Position, PublishOptions, RoomEvent, RoomcastClient, RoomcastError,
 } from './roomcast.js';
 
 export interface RoomcastProviderProps {
@@ -66,6 +66,8 @@ export interface Generation {
   error: { code: string; message: string } | null;
   finishReason: string | null;
   usage: { promptTokens: number | null; completionTokens: number | null } | null;
+  /** The text came from the answer's one `generation.message` (a compact history, or after the answer ended). */
+  compacted: boolean;
   /** Publishes a `cancel` for this generation; resolves with its offset. */
   cancel(): Promise<number>;
 }
@@ -75,6 +77,8 @@ export interface GenerationOptions {
   /** Defaults for prompt(). */
   model?: string;
   params?: Record<string, unknown>;
+  /** Ask for a compact history (default true): finished answers as one message, a streaming one as a partial. */
+  compact?: boolean;
 }
 export interface GenerationsState {
   generations: Generation[];
@@ -87,5 +91,19 @@ export interface GenerationsState {
 }
 export declare function useGeneration(room: string, options?: GenerationOptions): GenerationsState;
 
-/** Presence has not landed in the edge yet: `available` is false and `members` empty until it does. */
-export declare function usePresence(room: string): { available: boolean; room: string; members: Array<{ id: string }> };
+export interface PresenceInfo {
+  available: true;
+  room: string;
+  /** One per connection, longest present first; empty when `listed` is false. */
+  members: Member[];
+  count: number;
+  /** False above the edge's listing limit: only `count` is known. */
+  listed: boolean;
+  /** Members grouped by user (anonymous members stand alone), with how many connections each has. */
+  users: Array<{ user: string | null; name: string | null; verified: boolean; since: number; connections: number }>;
+}
+/** Who is in the room; this connection is present while the hook is mounted (`name`: its display name without a token). */
+export declare function usePresence(room: string, options?: { name?: string }): PresenceInfo;
+
+/** Calls `onSignal` with the room's ephemeral signals; returns `signal(type, data)` to send one (resolves with null). */
+export declare function useEphemeral<T = unknown>(room: string, onSignal: (event: EphemeralEvent<T>) => void): (type: string, data: unknown) => Promise<null>;

@@ -74,12 +74,21 @@ function describe(state, details, positions = {}) {
  * the subscription (and its position) instead of resubscribing.
  */
 class RoomFeed {
-  constructor(client, room, { from, policy }, limit, onEmpty) {
-    this.items = []; // {kind: 'event'|'gap'|'live'|'error', value}, oldest first
+  constructor(client, room, { from, policy, compact, presence, ephemeral, name }, limit, onEmpty) {
+    this.items = []; // {kind: 'event'|'partial'|'gap'|'live'|'error', value}, oldest first
     this.limit = limit;
     this.hooks = new Set();
     this.releaseTimer = null;
     this.onEmpty = onEmpty;
+    this.client = client;
+    this.room = room;
+    this.flags = { from, policy, compact: compact === true, presence: presence === true, ephemeral: ephemeral === true, name };
+    this.presence = { members: [], count: 0, listed: true };
+    this.subscribe(from);
+  }
+
+  subscribe(from) {
+    const f = this.flags;
     const options = {
       onGap: (g) => {
         // a lost position resets the view: what came before it is not shown again
@@ -88,16 +97,50 @@ class RoomFeed {
       },
       onLive: (l) => this.push('live', l),
       onError: (e) => this.push('error', e),
+      onPartial: (p) => this.push('partial', p),
+      // signals are live only: not kept for hooks that join later
+      onEphemeral: (e) => this.broadcast({ kind: 'ephemeral', value: e }),
+      onPresence: (p) => {
+        this.presence = { members: p.members, count: p.count, listed: p.listed };
+        this.broadcast({ kind: 'presence', value: this.presence });
+      },
     };
-    if (policy !== undefined) options.policy = policy;
+    if (f.policy !== undefined) options.policy = f.policy;
     if (from !== undefined && from !== null) options.from = from;
-    this.sub = client.subscribe(room, options, (e) => this.push('event', e));
+    if (f.compact) options.compact = true;
+    if (f.presence) options.presence = true;
+    if (f.presence && typeof f.name === 'string' && f.name.trim() !== '') options.name = f.name;
+    if (f.ephemeral) options.ephemeral = true;
+    this.sub = this.client.subscribe(this.room, options, (e) => this.push('event', e));
+  }
+
+  /**
+   * Makes the room's one subscription carry `presence` (with `name`) or `ephemeral` for a hook that
+   * needs them: subscribes again from the feed's position, so nothing is delivered twice or missed.
+   */
+  ensure({ presence, ephemeral, name }) {
+    const f = this.flags;
+    const needPresence = presence === true && (!f.presence || (name !== undefined && name !== f.name));
+    const needEphemeral = ephemeral === true && !f.ephemeral;
+    if (!needPresence && !needEphemeral) return;
+    if (presence === true) {
+      f.presence = true;
+      if (name !== undefined) f.name = name;
+    }
+    if (needEphemeral) f.ephemeral = true;
+    const pos = this.sub.position();
+    this.sub.unsubscribe();
+    this.subscribe(pos ? { after: pos.offset, epoch: pos.epoch } : f.from);
   }
 
   push(kind, value) {
     const item = { kind, value };
     this.items.push(item);
     if (this.items.length > this.limit) this.items.splice(0, this.items.length - this.limit);
+    this.broadcast(item);
+  }
+
+  broadcast(item) {
     for (const hook of [...this.hooks]) hook(item);
   }
 
@@ -131,6 +174,8 @@ function feedFor(client, room, options, limit) {
       if (feeds.get(room) === feed) feeds.delete(room);
     });
     feeds.set(room, feed);
+  } else {
+    feed.ensure(options);
   }
   feed.limit = Math.max(feed.limit, limit);
   return feed;
@@ -140,17 +185,19 @@ function feedFor(client, room, options, limit) {
  * Follows a room for the component's lifetime through the room's shared feed. Each item reaches
  * the hook once, also when StrictMode runs the effect twice or the hook rejoins the feed.
  */
-function useRoomSubscription(room, { from, policy, limit = 1000, onEvent, onGap, onLive, onError }) {
+function useRoomSubscription(room, {
+  from, policy, compact, presence, ephemeral, name, limit = 1000, onEvent, onGap, onLive, onError, onPartial, onPresence, onEphemeral,
+}) {
   const client = useRoomcast();
   const handlers = useRef(null);
-  handlers.current = { onEvent, onGap, onLive, onError };
+  handlers.current = { onEvent, onGap, onLive, onError, onPartial, onPresence, onEphemeral };
   const delivered = useRef(new WeakSet());
   const fromKey = JSON.stringify(from ?? null);
   useEffect(() => {
     if (!client || !room || client.state === 'closed') return undefined;
     let feed;
     try {
-      feed = feedFor(client, room, { from, policy }, limit);
+      feed = feedFor(client, room, { from, policy, compact, presence, ephemeral, name }, limit);
     } catch (e) {
       if (handlers.current.onError) handlers.current.onError(e);
       return undefined;
@@ -159,14 +206,17 @@ function useRoomSubscription(room, { from, policy, limit = 1000, onEvent, onGap,
       if (delivered.current.has(item)) return;
       delivered.current.add(item);
       const h = handlers.current;
-      const fn = item.kind === 'event' ? h.onEvent : item.kind === 'gap' ? h.onGap : item.kind === 'live' ? h.onLive : h.onError;
+      const fn = {
+        event: h.onEvent, gap: h.onGap, live: h.onLive, error: h.onError, partial: h.onPartial, presence: h.onPresence, ephemeral: h.onEphemeral,
+      }[item.kind];
       if (fn) fn(item.value);
     };
     feed.join(hook);
+    if (presence) hook({ kind: 'presence', value: feed.presence });
     return () => feed.leave(hook);
     // `from` only matters for the first subscription of a room; later ones resume from the position
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [client, room, policy, fromKey, limit]);
+  }, [client, room, policy, fromKey, limit, compact, presence, ephemeral, name]);
 }
 
 function roomReducer(state, action) {
@@ -237,13 +287,17 @@ export function usePublish() {
 
 const FINAL = { 'generation.done': 'done', 'generation.cancelled': 'cancelled', 'generation.error': 'error' };
 
+const STATUS = { done: 'done', cancelled: 'cancelled', error: 'error' };
+
 function generationsReducer(state, action) {
   if (action.type === 'reset') return { order: [], byKey: {} };
-  const e = action.event;
+  const e = action.type === 'partial' ? { type: 'partial', data: action.partial } : action.event;
   const data = e.data && typeof e.data === 'object' ? e.data : {};
   const put = (key, update) => {
     const old = state.byKey[key];
-    const next = update(old || { key, generationId: null, promptOffset: null, prompt: null, tokens: [], text: '', status: 'waiting', error: null, finishReason: null, usage: null });
+    const next = update(old || {
+      key, generationId: null, promptOffset: null, prompt: null, tokens: [], text: '', status: 'waiting', error: null, finishReason: null, usage: null, compacted: false,
+    });
     return { order: old ? state.order : state.order.concat(key), byKey: { ...state.byKey, [key]: next } };
   };
   const keyOf = () => {
@@ -283,6 +337,35 @@ function generationsReducer(state, action) {
         return { ...g, generationId: data.generationId ?? g.generationId, tokens, text: contiguousText(tokens), status: 'streaming' };
       });
     }
+    case 'partial': {
+      // The tokens fromSeq..toSeq of an answer, as one text (a compact history: an answer still
+      // streaming, or a finished one whose producer wrote no generation.message, whose terminal event
+      // then came first). Kept at fromSeq with empty strings for the rest, so the live tokens from
+      // toSeq + 1 continue it and a token or partial already seen changes nothing.
+      const key = keyOf();
+      const { fromSeq, toSeq } = data;
+      if (!key || !Number.isInteger(fromSeq) || !Number.isInteger(toSeq) || fromSeq < 0 || toSeq < fromSeq) return state;
+      return put(key, (g) => {
+        if (g.compacted || g.tokens[fromSeq] !== undefined) return g;
+        const tokens = g.tokens.slice();
+        tokens[fromSeq] = typeof data.text === 'string' ? data.text : '';
+        for (let i = fromSeq + 1; i <= toSeq; i++) if (tokens[i] === undefined) tokens[i] = '';
+        return { ...g, generationId: data.generationId ?? g.generationId, tokens, text: contiguousText(tokens), status: STATUS[g.status] ? g.status : 'streaming' };
+      });
+    }
+    case 'generation.message': {
+      // The whole answer as one event (written after the terminal event); in a compact history it
+      // stands for the tokens, which do not come.
+      const key = keyOf();
+      if (!key || typeof data.text !== 'string') return state;
+      return put(key, (g) => ({
+        ...g,
+        generationId: data.generationId ?? g.generationId,
+        text: data.text,
+        status: STATUS[data.status] || g.status,
+        compacted: true,
+      }));
+    }
     default: {
       if (!FINAL[e.type]) return state;
       const key = keyOf();
@@ -290,6 +373,7 @@ function generationsReducer(state, action) {
       return put(key, (g) => ({
         ...g,
         generationId: data.generationId ?? g.generationId,
+        // a generation.message seen first (it cannot come first, but a replay may start between them) keeps its text
         status: FINAL[e.type],
         finishReason: data.finishReason ?? null,
         usage: data.usage ?? null,
@@ -311,9 +395,12 @@ function contiguousText(tokens) {
  * `generations` in prompt order, each with `prompt`, `text` (tokens in seq order, each seq once),
  * `status` (waiting, streaming, done, cancelled, error, restarted), `error`, `finishReason`,
  * `usage` and `cancel()`; `latest`; `prompt(text, data)` to ask; and the room's `live` and `gaps`.
- * Reads the room's last `history` events (default 500) so answers already under way are rebuilt.
+ * Reads the room's last `history` events (default 500) with `compact` (unless `compact: false`): a
+ * finished answer arrives as its one `generation.message` (`compacted: true`), an answer still
+ * streaming as a `partial` text and then its live tokens, so a late joiner sees the conversation at
+ * once, each answer's text exactly as a full replay would build it.
  */
-export function useGeneration(room, { history = 500, model, params } = {}) {
+export function useGeneration(room, { history = 500, model, params, compact = true } = {}) {
   const [state, dispatch] = useReducer(generationsReducer, undefined, () => generationsReducer(null, { type: 'reset' }));
   const [meta, setMeta] = useState({ live: false, gaps: [], error: null });
   const publish = usePublish();
@@ -324,8 +411,10 @@ export function useGeneration(room, { history = 500, model, params } = {}) {
   }
   useRoomSubscription(room, {
     from: { last: history },
+    compact,
     limit: Math.max(history, 1000),
     onEvent: (event) => dispatch({ type: 'event', event }),
+    onPartial: (partial) => dispatch({ type: 'partial', partial }),
     onLive: () => setMeta((m) => ({ ...m, live: true })),
     onGap: (gap) => {
       if (gap.reason !== GapReason.DROPPED) dispatch({ type: 'reset' });
@@ -350,10 +439,41 @@ export function useGeneration(room, { history = 500, model, params } = {}) {
 // ---- presence ---------------------------------------------------------------------------------
 
 /**
- * Who is in a room. Presence (a compacted topic of leases per connection and room) has not landed
- * in the edge yet; until it does this hook returns `{ available: false, members: [] }`, so apps can
- * be written against it now. It will subscribe to the room's presence once the protocol has it.
+ * Who is in a room: the members (one per connection, longest present first, each `{client, user,
+ * name, since, verified}`), `count`, `listed` (false above the edge's listing limit: then only the
+ * count is known) and `users` (members grouped by user, for showing people rather than tabs). This
+ * component's connection is present in the room while the hook is mounted (the room's subscription
+ * carries `presence: true`); `name` is its display name on connections without a token.
  */
-export function usePresence(room) {
-  return useMemo(() => ({ available: false, room, members: [] }), [room]);
+export function usePresence(room, { name } = {}) {
+  const [state, setState] = useState({ members: [], count: 0, listed: true });
+  const shownRoom = useRef(room);
+  if (shownRoom.current !== room) {
+    shownRoom.current = room;
+    setState({ members: [], count: 0, listed: true });
+  }
+  useRoomSubscription(room, { presence: true, name, onPresence: (p) => setState(p) });
+  return useMemo(() => ({ available: true, room, ...state, users: groupByUser(state.members) }), [room, state]);
+}
+
+/** Members grouped by `user`; anonymous members (no user) each stand alone. */
+function groupByUser(members) {
+  const byUser = new Map();
+  for (const m of members) {
+    const key = m.user !== null ? `u:${m.user}` : `c:${m.client}`;
+    if (!byUser.has(key)) byUser.set(key, { user: m.user, name: m.name, verified: m.verified, since: m.since, connections: 0 });
+    byUser.get(key).connections++;
+  }
+  return [...byUser.values()];
+}
+
+/**
+ * Follows a room's ephemeral signals (typing, cursors): `onSignal` is called with each one
+ * (`{room, type, ts, data, client, ephemeral: true}`, no offset), live only, never replayed.
+ * Returns a stable `signal(type, data)` that publishes one (resolves once Kafka has it).
+ */
+export function useEphemeral(room, onSignal) {
+  const publish = usePublish();
+  useRoomSubscription(room, { ephemeral: true, onEphemeral: onSignal });
+  return useCallback((type, data) => publish(room, data, { type, ephemeral: true }), [publish, room]);
 }

@@ -16,7 +16,9 @@ export type From =
   | 'earliest'
   | { after: number; epoch: string }
   | { last: number }
-  | { time: number };
+  | { time: number }
+  /** The room's newest snapshot (onSnapshot), then the events after it; without one, as 'earliest'. */
+  | 'snapshot';
 
 /** A resume position: the last offset delivered or confirmed by `live`, in its epoch. */
 export interface Position {
@@ -70,6 +72,68 @@ export interface GapInfo {
   /** For `dropped`: the offsets of the first and last skipped events; otherwise -1. */
   first: number;
   last: number;
+}
+
+/** An ephemeral signal (typing, cursor): live only, never replayed, no offset, no position. */
+export interface EphemeralEvent<T = unknown> {
+  room: string;
+  offset: null;
+  type: string;
+  ts: number;
+  data: T;
+  ephemeral: true;
+  /** The sender's presence client id. */
+  client?: string;
+  epoch: string | null;
+}
+
+/** One connection present in a room (docs/protocol.md, Presence). */
+export interface Member {
+  /** The connection's id, unique across edges. */
+  client: string;
+  /** The token's `sub`; null without a token. */
+  user: string | null;
+  name: string | null;
+  /** When it entered the room, ms since the epoch. */
+  since: number;
+  /** The name comes from a verified token. */
+  verified: boolean;
+}
+
+export interface MembershipChange {
+  room: string;
+  member: Member;
+  count: number;
+}
+
+export interface PresenceState {
+  room: string;
+  /** Longest present first; empty when `listed` is false. */
+  members: Member[];
+  count: number;
+  /** False above the edge's listing limit: only the count is known. */
+  listed: boolean;
+}
+
+/** The tokens fromSeq..toSeq of an answer still streaming, concatenated (a compact history). */
+export interface PartialAnswer {
+  room: string;
+  generationId: string;
+  fromSeq: number;
+  toSeq: number;
+  /** The last of those tokens' offsets; the answer's later tokens follow live. */
+  offset: number;
+  text: string;
+  epoch: string | null;
+}
+
+/** A room's state as of `offset` (from 'snapshot'); the events after it follow. */
+export interface SnapshotInfo<S = unknown> {
+  room: string;
+  offset: number;
+  epoch: string;
+  ts: number;
+  data: S;
 }
 
 export interface LiveInfo {
@@ -173,6 +237,21 @@ export interface SubscribeOptions {
   onLive?: (live: LiveInfo) => void;
   /** Called when the edge refuses the subscription (`retrying` tells whether it is retried) or the client closes for good. */
   onError?: (error: RoomcastError) => void;
+  /** Be present in the room while subscribed, and follow who else is (join/leave). */
+  presence?: boolean;
+  /** With `presence`: the display name on a connection without a token (at most 64 characters). */
+  name?: string;
+  /** Also receive the room's ephemeral signals (onEphemeral; never onEvent). */
+  ephemeral?: boolean;
+  /** A compact history: finished answers as one `generation.message` each, a streaming one as onPartial. */
+  compact?: boolean;
+  onJoin?: (change: MembershipChange) => void;
+  onLeave?: (change: MembershipChange) => void;
+  /** The whole member list after every change. */
+  onPresence?: (presence: PresenceState) => void;
+  onEphemeral?: (event: EphemeralEvent) => void;
+  onPartial?: (partial: PartialAnswer) => void;
+  onSnapshot?: (snapshot: SnapshotInfo) => void;
 }
 
 export type SubscriptionState = 'pending' | 'subscribing' | 'active' | 'failed' | 'closed';
@@ -184,6 +263,10 @@ export declare class Subscription<T = unknown> {
   position(): Position | null;
   /** Stops delivery at once; idempotent. */
   unsubscribe(): void;
+  /** With `presence`: the members, longest present first. */
+  members(): Member[];
+  /** With `presence`: how many members the room has. */
+  readonly presenceCount: number;
 }
 
 export interface PublishOptions {
@@ -196,6 +279,8 @@ export interface PublishOptions {
    * disconnect, marked `retry`, so it is written once whichever edge takes it.
    */
   eventId?: string;
+  /** An ephemeral signal: live only, never stored; resolves with null (no offset); no eventId. */
+  ephemeral?: boolean;
 }
 
 export interface StateInfo {
@@ -223,8 +308,11 @@ export declare class RoomcastClient {
   positions(): Record<string, Position>;
   subscribe<T = unknown>(room: string, onEvent: (event: RoomEvent<T>) => void): Subscription<T>;
   subscribe<T = unknown>(room: string, options: SubscribeOptions, onEvent: (event: RoomEvent<T>) => void): Subscription<T>;
-  /** Resolves with the offset Kafka acknowledged; rejects with a RoomcastError. */
-  publish(room: string, data: unknown, options?: PublishOptions): Promise<number>;
+  /** Resolves with the offset Kafka acknowledged (null for an ephemeral signal); rejects with a RoomcastError. */
+  publish(room: string, data: unknown, options?: PublishOptions & { ephemeral?: false }): Promise<number>;
+  publish(room: string, data: unknown, options: PublishOptions & { ephemeral: true }): Promise<null>;
+  /** Who is in the room now (`members` absent above the listing limit). */
+  presence(room: string): Promise<{ room: string; members?: Member[]; count: number }>;
   /** Adds a listener; returns a function that removes it. */
   on<K extends keyof ClientEvents>(event: K, fn: ClientEvents[K]): () => void;
   off<K extends keyof ClientEvents>(event: K, fn: ClientEvents[K]): void;

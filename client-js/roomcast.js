@@ -15,6 +15,10 @@
 //   token callback is asked again before the token expires (unless `tokenInUrl`, meant for tools).
 // - State names, error codes and gap reasons are those of protocol/catalogue.json.
 // - Everything runs on the caller's event loop; callbacks are called synchronously in frame order.
+// - Collaboration (docs/clients.md): presence (`presence` option, presence(room)), ephemeral signals
+//   (`ephemeral` option and publish), compacted answers (`compact`: `generation.message` events and
+//   `partial` frames) and snapshots (from 'snapshot'). Ephemeral signals have no offset and never
+//   move a subscription's position.
 
 /** Connection states, in the order a connection normally passes through them. */
 export const State = Object.freeze({
@@ -191,6 +195,8 @@ export class RoomcastClient {
     this._unsubscribing = new Map(); // room -> count of unsubscribes sent and not yet answered
     this._queue = []; // publishes waiting for a connection, FIFO
     this._inflight = new Map(); // request id -> publish sent and not yet acked
+    this._queries = new Map(); // request id -> presence query sent and not yet answered
+    this._queryQueue = []; // presence queries waiting for a connection
     this._connToken = undefined; // the token of the current connection attempt, sent in `auth`
     this._authId = null; // id of the auth frame waiting for its answer
     this._authedOnce = false; // the current socket had its token accepted (judges a 4401)
@@ -263,7 +269,13 @@ export class RoomcastClient {
         reject(new RoomcastError('bad_request', `data is not JSON-serialisable: ${e && e.message}`, { room }));
         return;
       }
-      const p = { room, data, type: options.type, eventId: options.eventId, resolve, reject, id: 0, timer: null };
+      const ephemeral = options.ephemeral === true;
+      if (ephemeral && options.eventId !== undefined) {
+        // The edge refuses it too: a signal is never stored, so there is nothing to deduplicate.
+        reject(new RoomcastError('bad_request', 'an ephemeral publish takes no eventId', { room }));
+        return;
+      }
+      const p = { room, data, type: options.type, eventId: options.eventId, ephemeral, resolve, reject, id: 0, timer: null };
       if (!this._isSendable() && this._queue.length >= this._opt.publishQueueLimit) {
         reject(new RoomcastError('queue_full', `publish queue is full (${this._opt.publishQueueLimit} waiting for a connection)`, { room }));
         return;
@@ -271,6 +283,37 @@ export class RoomcastClient {
       p.timer = this._setTimer(() => this._timeoutPublish(p), this._opt.publishTimeoutMs);
       if (this._isSendable()) this._sendPublish(p);
       else this._queue.push(p);
+    });
+  }
+
+  /**
+   * Who is in `room` now: resolves with `{room, members, count}` (`members` is absent above the edge's
+   * listing limit, then only `count` is known). The asking client need not be subscribed. Waits for a
+   * connection like a publish (at most publishTimeoutMs); rejects with a RoomcastError.
+   */
+  presence(room) {
+    return new Promise((resolve, reject) => {
+      if (typeof room !== 'string' || room.length === 0) {
+        reject(new RoomcastError('bad_request', 'room must be a non-empty string', { room }));
+        return;
+      }
+      if (this._state === State.CLOSED) {
+        reject(new RoomcastError('closed', 'the client is closed', { room }));
+        return;
+      }
+      if (this._queries.size + this._queryQueue.length >= this._opt.publishQueueLimit) {
+        reject(new RoomcastError('queue_full', `too many presence questions unanswered (${this._opt.publishQueueLimit})`, { room }));
+        return;
+      }
+      const q = { room, resolve, reject, id: 0, timer: null };
+      q.timer = this._setTimer(() => {
+        if (this._queries.get(q.id) === q) this._queries.delete(q.id);
+        const i = this._queryQueue.indexOf(q);
+        if (i >= 0) this._queryQueue.splice(i, 1);
+        reject(new RoomcastError('timeout', `no presence answer within ${this._opt.publishTimeoutMs} ms`, { room }));
+      }, this._opt.publishTimeoutMs);
+      if (this._isSendable()) this._sendPresence(q);
+      else this._queryQueue.push(q);
     });
   }
 
@@ -427,6 +470,12 @@ export class RoomcastClient {
       if (this._isSendable()) this._sendPublish(p);
       else this._queue.push(p);
     }
+    const asked = this._queryQueue;
+    this._queryQueue = [];
+    for (const q of asked) {
+      if (this._isSendable()) this._sendPresence(q);
+      else this._queryQueue.push(q);
+    }
     this._emit('state', State.OPEN, {});
   }
 
@@ -455,6 +504,9 @@ export class RoomcastClient {
     if (!alreadyDetached) this._detach();
     if (this._state === State.CLOSED) return;
     this._failInflight();
+    // A presence query is safe to ask again: it goes back to wait for the next connection.
+    this._queryQueue = [...this._queries.values(), ...this._queryQueue];
+    this._queries.clear();
     for (const sub of this._subs.values()) sub._onDisconnect();
     const action = closeAction(code);
     // 4401 after the token was accepted means it expired: a token callback gives a new one.
@@ -492,9 +544,11 @@ export class RoomcastClient {
     for (const t of this._timers) this._clock.clearTimeout(t);
     this._timers.clear();
     this._connTimers = {};
-    const pending = [...this._inflight.values(), ...this._queue];
+    const pending = [...this._inflight.values(), ...this._queue, ...this._queries.values(), ...this._queryQueue];
     this._inflight.clear();
     this._queue = [];
+    this._queries.clear();
+    this._queryQueue = [];
     for (const p of pending) p.reject(error);
     const subs = [...this._subs.values()];
     this._subs.clear();
@@ -562,7 +616,42 @@ export class RoomcastClient {
       case 'event': {
         if (this._unsubscribing.get(f.room)) return; // belongs to a subscription already given up
         const sub = this._subs.get(f.room);
-        if (sub) sub._onEventFrame(f);
+        if (!sub) return;
+        if (f.ephemeral === true) sub._onEphemeralFrame(f);
+        else sub._onEventFrame(f);
+        return;
+      }
+      case 'partial': {
+        if (this._unsubscribing.get(f.room)) return;
+        const sub = this._subs.get(f.room);
+        if (sub) sub._onPartialFrame(f);
+        return;
+      }
+      case 'snapshot': {
+        const sub = this._subs.get(f.room);
+        if (sub && sub._requestId === f.id) sub._onSnapshotFrame(f);
+        return;
+      }
+      case 'join':
+      case 'leave': {
+        if (this._unsubscribing.get(f.room)) return;
+        const sub = this._subs.get(f.room);
+        if (sub) sub._onMembershipFrame(f);
+        return;
+      }
+      case 'presence': {
+        if (f.id !== undefined && this._queries.has(f.id)) {
+          const q = this._queries.get(f.id);
+          this._queries.delete(f.id);
+          this._clearTimer(q.timer);
+          const answer = { room: f.room, count: f.count };
+          if (Array.isArray(f.members)) answer.members = f.members.map(member);
+          q.resolve(answer);
+          return;
+        }
+        if (f.id !== undefined || this._unsubscribing.get(f.room)) return;
+        const sub = this._subs.get(f.room);
+        if (sub) sub._onPresenceCount(f);
         return;
       }
       case 'live': {
@@ -584,7 +673,7 @@ export class RoomcastClient {
         if (!p) return;
         this._inflight.delete(f.id);
         this._clearTimer(p.timer);
-        p.resolve(f.offset);
+        p.resolve(f.ephemeral === true ? null : f.offset); // a signal has no offset
         return;
       }
       case 'error':
@@ -616,6 +705,13 @@ export class RoomcastClient {
       : new RoomcastError('unknown', `edge error '${f.code}': ${f.message}`, { room: f.room, requestId: f.id, edgeCode: f.code });
     if (f.id !== undefined && f.id === this._authId) {
       this._onAuthRefused(err);
+      return;
+    }
+    if (f.id !== undefined && this._queries.has(f.id)) {
+      const q = this._queries.get(f.id);
+      this._queries.delete(f.id);
+      this._clearTimer(q.timer);
+      q.reject(err);
       return;
     }
     if (f.id !== undefined && this._inflight.has(f.id)) {
@@ -691,6 +787,10 @@ export class RoomcastClient {
     if (from !== undefined) frame.from = from;
     sub._asked = from;
     if (sub._policy !== undefined) frame.policy = sub._policy;
+    if (sub._presence) frame.presence = true;
+    if (sub._presence && sub._name !== undefined) frame.name = sub._name;
+    if (sub._ephemeral) frame.ephemeral = true;
+    if (sub._compact) frame.compact = true;
     sub.state = 'subscribing';
     this._send(frame);
   }
@@ -712,11 +812,21 @@ export class RoomcastClient {
       frame.publisherKey = this._publisherKey;
     }
     if (p.retry) frame.retry = true;
+    if (p.ephemeral) frame.ephemeral = true;
     this._inflight.set(p.id, p);
     if (!this._send(frame)) {
       this._inflight.delete(p.id);
       this._clearTimer(p.timer);
       p.reject(new RoomcastError('connection_lost', 'the publish could not be sent', { room: p.room }));
+    }
+  }
+
+  _sendPresence(q) {
+    q.id = this._nextId++;
+    this._queries.set(q.id, q);
+    if (!this._send({ op: 'presence', id: q.id, room: q.room })) {
+      this._queries.delete(q.id);
+      this._queryQueue.push(q);
     }
   }
 
@@ -807,6 +917,19 @@ export class Subscription {
     this._onGap = options.onGap;
     this._onError = options.onError;
     this._onLive = options.onLive;
+    this._presence = options.presence === true;
+    this._name = typeof options.name === 'string' ? options.name : undefined;
+    this._ephemeral = options.ephemeral === true;
+    this._compact = options.compact === true;
+    this._onJoin = options.onJoin;
+    this._onLeave = options.onLeave;
+    this._onPresence = options.onPresence;
+    this._onEphemeral = options.onEphemeral;
+    this._onPartial = options.onPartial;
+    this._onSnapshot = options.onSnapshot;
+    this._members = new Map(); // client id -> member, while presence is on; rebuilt on every (re)subscribe
+    this._memberCount = 0;
+    this._listed = true; // false above the edge's listing limit: only the count is known
     this._requestId = 0;
     this._asked = undefined; // the `from` of the last subscribe sent, to judge its answer
     this._retryAttempt = 0;
@@ -823,6 +946,19 @@ export class Subscription {
   position() {
     if (this._offset === null || this._epoch === null) return null;
     return { offset: this._offset, epoch: this._epoch };
+  }
+
+  /**
+   * The room's members as this subscription knows them (only with `presence: true`): one entry per
+   * connection, longest present first. Empty above the edge's listing limit; see presenceCount.
+   */
+  members() {
+    return [...this._members.values()].sort((a, b) => a.since - b.since || (a.client < b.client ? -1 : 1));
+  }
+
+  /** How many members the room has (with `presence: true`), also above the listing limit. */
+  get presenceCount() {
+    return this._memberCount;
   }
 
   unsubscribe() {
@@ -843,6 +979,10 @@ export class Subscription {
   _onSubscribed(f) {
     this.state = 'active';
     this._retryAttempt = 0;
+    // The edge lists everyone present again as joins (this connection among them), so the list is
+    // rebuilt without a leave/join flicker for the members who stayed.
+    this._members.clear();
+    this._listed = true;
     const previousEpoch = this._epoch;
     if (typeof f.epoch === 'string') this._epoch = f.epoch;
     const asked = this._asked && typeof this._asked === 'object' && typeof this._asked.after === 'number' ? this._asked : null;
@@ -906,6 +1046,64 @@ export class Subscription {
     this._call(this._onEvent, event);
   }
 
+  /**
+   * A signal: delivered to onEphemeral only (never to onEvent, which sees stored events alone, so a
+   * signal can never pass for one), and no position (it has no offset and is never replayed).
+   */
+  _onEphemeralFrame(f) {
+    if (this.state !== 'active' || !this._ephemeral) return;
+    const event = { room: this.room, offset: null, type: f.type || 'message', ts: f.ts, data: f.data, ephemeral: true, epoch: this._epoch };
+    if (typeof f.client === 'string') event.client = f.client;
+    this._call(this._onEphemeral, event);
+  }
+
+  /**
+   * The held-back tokens of an answer (compact history), after the history's events and before
+   * `live`. Its offset may lie below events already delivered (tokens are held while later events
+   * pass), so it is never judged by the position: every partial is delivered, and the application
+   * keeps each `seq` once (a resume may repeat tokens it had). Everything up to its offset has been
+   * delivered by then, so the position is at least that.
+   */
+  _onPartialFrame(f) {
+    if (this.state !== 'active') return;
+    if (this._offset === null || f.offset > this._offset) this._offset = f.offset;
+    this._call(this._onPartial, {
+      room: this.room, generationId: f.generationId, fromSeq: f.fromSeq, toSeq: f.toSeq, offset: f.offset, text: f.text, epoch: this._epoch,
+    });
+  }
+
+  /** The room's state as of an offset (from 'snapshot'): the events after it follow, so it is the position. */
+  _onSnapshotFrame(f) {
+    this._offset = f.offset;
+    this._epoch = f.epoch;
+    this._call(this._onSnapshot, { room: this.room, offset: f.offset, epoch: f.epoch, ts: f.ts, data: f.data });
+  }
+
+  _onMembershipFrame(f) {
+    if (this.state !== 'active' || !this._presence) return;
+    const m = member(f.member);
+    const joined = f.op === 'join';
+    if (joined) this._members.set(m.client, m);
+    else this._members.delete(m.client);
+    this._memberCount = Number.isSafeInteger(f.count) ? f.count : this._members.size;
+    this._listed = true;
+    this._call(joined ? this._onJoin : this._onLeave, { room: this.room, member: m, count: this._memberCount });
+    this._notifyPresence();
+  }
+
+  /** Above the listing limit the edge sends counts instead of joins and leaves. */
+  _onPresenceCount(f) {
+    if (this.state !== 'active' || !this._presence) return;
+    this._members.clear();
+    this._listed = false;
+    this._memberCount = f.count;
+    this._notifyPresence();
+  }
+
+  _notifyPresence() {
+    this._call(this._onPresence, { room: this.room, members: this.members(), count: this._memberCount, listed: this._listed });
+  }
+
   _onLiveFrame(f) {
     if (this._offset === null || f.offset > this._offset) this._offset = f.offset;
     this._call(this._onLive, { room: this.room, offset: f.offset, epoch: this._epoch });
@@ -961,6 +1159,17 @@ export class Subscription {
 
 function noop() {}
 
+/** A presence member as the application sees it (docs/protocol.md, Presence). */
+function member(m) {
+  return {
+    client: m.client,
+    user: typeof m.user === 'string' ? m.user : null,
+    name: typeof m.name === 'string' ? m.name : null,
+    since: typeof m.since === 'number' ? m.since : 0,
+    verified: m.verified === true,
+  };
+}
+
 /**
  * When to refresh a token that expires in `remainingMs`: once 80 % of it has passed, never sooner
  * than a second from now (a token about to expire must not make the client spin), never later than
@@ -978,13 +1187,29 @@ const isString = (v) => typeof v === 'string';
 function frameProblem(f) {
   switch (f.op) {
     case 'event':
+      if (f.ephemeral === true) return isString(f.room) ? null : 'without a room';
       return isString(f.room) && isOffset(f.offset) ? null : 'without a room and an integer offset';
+    case 'partial':
+      return isString(f.room) && isString(f.generationId) && Number.isSafeInteger(f.fromSeq) && Number.isSafeInteger(f.toSeq)
+        && f.fromSeq <= f.toSeq && isOffset(f.offset) && isString(f.text)
+        ? null : 'without a room, generationId, fromSeq, toSeq, offset and text';
+    case 'snapshot':
+      return isString(f.room) && isOffset(f.offset) && isString(f.epoch) ? null : 'without a room, an integer offset and an epoch';
+    case 'join':
+    case 'leave':
+      return isString(f.room) && f.member !== null && typeof f.member === 'object' && isString(f.member.client)
+        ? null : 'without a room and a member with a client id';
+    case 'presence':
+      return isString(f.room) && Number.isSafeInteger(f.count) && (f.members === undefined
+        || (Array.isArray(f.members) && f.members.every((m) => m !== null && typeof m === 'object' && isString(m.client))))
+        ? null : 'without a room, a count and members with client ids';
     case 'live':
       return isString(f.room) && isOffset(f.offset) ? null : 'without a room and an integer offset';
     case 'subscribed':
       return isString(f.room) && isString(f.epoch) ? null : 'without a room and an epoch';
     case 'ack':
-      return isOffset(f.offset) ? null : 'without an integer offset';
+      // an ephemeral signal's ack has no offset: it is never stored
+      return f.ephemeral === true || isOffset(f.offset) ? null : 'without an integer offset';
     case 'dropped':
       return isString(f.room) && Number.isSafeInteger(f.count) && isOffset(f.first) && isOffset(f.last) && f.first <= f.last
         ? null : 'without a room, count, first and last';

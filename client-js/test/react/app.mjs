@@ -1,9 +1,9 @@
 // The test page for the React bindings: bundled with React by esbuild (see browser.mjs). The page
 // mounts what the test asks for and publishes what the hooks return on window.__seen.
-import { StrictMode, createElement as h, useEffect } from 'react';
+import { StrictMode, createElement as h, useEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import {
-  RoomcastProvider, useConnectionState, useRoom, usePublish, useGeneration, usePresence, useRoomcast,
+  RoomcastProvider, useConnectionState, useRoom, usePublish, useGeneration, usePresence, useEphemeral, useRoomcast,
 } from '../../react.js';
 
 const seen = (window.__seen = { renders: 0 });
@@ -19,7 +19,6 @@ function Room({ room, from, policy }) {
   const r = useRoom(room, { from, policy });
   const conn = useConnectionState();
   const publish = usePublish();
-  const presence = usePresence(room);
   const client = useRoomcast();
   useEffect(() => {
     window.__client = client;
@@ -29,7 +28,6 @@ function Room({ room, from, policy }) {
   return h('div', null,
     h(Report, { name: 'room', value: { offsets: r.events.map((e) => e.offset), live: r.live, gaps: r.gaps, error: r.error && r.error.code, position: r.position } }),
     h(Report, { name: 'connection', value: conn }),
-    h(Report, { name: 'presence', value: presence }),
     h('ul', { id: 'events' }, r.events.map((e) => h('li', { key: e.offset }, String(e.offset)))));
 }
 
@@ -44,11 +42,33 @@ function Generations({ room }) {
     g.generations.map((x) => h('p', { key: x.key, className: 'answer' }, `${x.status}: ${x.text}`)));
 }
 
+function Presence({ room, name }) {
+  const p = usePresence(room, { name });
+  const signal = useEphemeral(room, (s) => (seen.signals = (seen.signals || []).concat({ type: s.type, data: s.data, offset: s.offset, client: s.client })));
+  useEffect(() => {
+    window.__signal = (type, data) => signal(type, data).then((o) => (seen.signalAck = o === null ? 'null' : o), (e) => (seen.signalError = e.code));
+  });
+  return h('div', null,
+    h(Report, { name: 'presence', value: { available: p.available, count: p.count, listed: p.listed, names: p.members.map((m) => m.name), users: p.users.length } }),
+    h('ul', { id: 'members' }, p.members.map((m) => h('li', { key: m.client }, m.name))));
+}
+
+/** Mounts Presence later, inside the same provider (and client): window.__showPresence(room, name). */
+function LatePresence() {
+  const [shown, setShown] = useState(null);
+  useEffect(() => {
+    window.__showPresence = (room, name) => setShown({ room, name });
+  }, []);
+  return shown ? h(Presence, shown) : null;
+}
+
 let root = null;
-window.__mount = ({ url, strict = true, room, from, policy, generationRoom }) => {
+window.__mount = ({ url, strict = true, room, from, policy, generationRoom, presenceRoom, name }) => {
   const children = [];
   if (room) children.push(h(Room, { key: 'room', room, from, policy }));
   if (generationRoom) children.push(h(Generations, { key: 'gen', room: generationRoom }));
+  if (presenceRoom) children.push(h(Presence, { key: 'presence', room: presenceRoom, name }));
+  children.push(h(LatePresence, { key: 'late' }));
   const options = { backoff: { minMs: 10, initialMs: 20, maxMs: 100 }, pingIntervalMs: 3600000 };
   const app = h(RoomcastProvider, { url, options }, children);
   root = createRoot(document.getElementById('root'));

@@ -76,7 +76,6 @@ await scenario('StrictMode double mounting: one live subscription, every event o
   await until(() => seen('room.offsets').then((o) => o && o.length === 3), 'three events');
   assert.deepEqual(await seen('room.offsets'), [1, 2, 3]);
   assert.equal(await seen('room.live'), true);
-  assert.deepEqual(await seen('presence'), { available: false, room: 'chat:a', members: [] });
 });
 
 await scenario('unmount cleanup: the subscription, the socket and every timer are released', async ({ edge, page, seen, until, url }) => {
@@ -94,6 +93,7 @@ await scenario('reconnect in the middle of a generation: the answer resumes, no 
   await waitUntil(() => edge.last && edge.last.framesWith('subscribe').length >= 1, 'subscribe');
   const first = edge.last;
   assert.deepEqual(first.framesWith('subscribe').at(-1).from, { last: 500 });
+  assert.equal(first.framesWith('subscribe').at(-1).compact, true, 'useGeneration asks for compacted answers');
   const gid = 'roomcast.chat:0:10';
   first.send([
     ev('chat:g', 10, 'prompt', { text: 'hi?' }),
@@ -175,6 +175,109 @@ await scenario('useRoom and useGeneration of one room share one subscription and
   await until(() => seen('generations').then((g) => g && g[0] && g[0].text === 'A'), 'answer');
   await until(() => seen('room.offsets').then((o) => o && o.length === 3), 'events');
   assert.deepEqual(await seen('room.offsets'), [29, 30, 31]);
+});
+
+await scenario('useGeneration, late joiner with compact: finished answers whole, the streaming one partial then live, no gap or duplicate', async ({ edge, page, seen, until, url }) => {
+  await page.evaluate((u) => window.__mount({ url: u, generationRoom: 'chat:c' }), url);
+  await waitUntil(() => edge.last && edge.last.framesWith('subscribe').length >= 1, 'subscribe');
+  await new Promise((r) => setTimeout(r, 100));
+  const c = edge.last;
+  assert.equal(c.framesWith('subscribe').length - c.framesWith('unsubscribe').length, 1);
+  assert.equal(c.framesWith('subscribe').at(-1).compact, true);
+  const g1 = 'roomcast.chat:0:10';
+  const g2 = 'roomcast.chat:0:40';
+  c.send([
+    ev('chat:c', 10, 'prompt', { text: 'first?' }),
+    ev('chat:c', 11, 'generation.started', { generationId: g1, promptOffset: 10, model: 'sim' }),
+    // tokens 12..30 are left out of a compact history
+    ev('chat:c', 31, 'generation.done', { generationId: g1, finishReason: 'stop', usage: null }),
+    ev('chat:c', 32, 'generation.message', { generationId: g1, status: 'done', text: 'One whole answer.', tokens: 19, replaces: { from: 12, to: 30 } }),
+    ev('chat:c', 40, 'prompt', { text: 'second?' }),
+    ev('chat:c', 41, 'generation.started', { generationId: g2, promptOffset: 40, model: 'sim' }),
+    ev('chat:c', 42, 'message', { text: 'a message between tokens' }),
+    { op: 'partial', room: 'chat:c', generationId: g2, fromSeq: 0, toSeq: 2, offset: 45, text: 'Half an' },
+    { op: 'live', room: 'chat:c', offset: 45 },
+  ]);
+  await until(() => seen('generations').then((g) => g && g.length === 2 && g[1].text === 'Half an'), 'partial shown');
+  let gens = await seen('generations');
+  assert.deepEqual(gens.map((g) => [g.prompt, g.status, g.text]), [['first?', 'done', 'One whole answer.'], ['second?', 'streaming', 'Half an']]);
+  assert.equal(gens[0].compacted, true);
+  c.send([
+    ev('chat:c', 45, 'token', { generationId: g2, seq: 2, text: ' an' }), // at the position: never delivered twice
+    ev('chat:c', 46, 'token', { generationId: g2, seq: 3, text: ' answer' }),
+    ev('chat:c', 47, 'token', { generationId: g2, seq: 4, text: '.' }),
+    ev('chat:c', 48, 'generation.done', { generationId: g2, finishReason: 'stop', usage: null }),
+    ev('chat:c', 49, 'generation.message', { generationId: g2, status: 'done', text: 'Half an answer.', tokens: 5, replaces: { from: 43, to: 47 } }),
+  ]);
+  await until(() => seen('generations').then((g) => g[1].status === 'done' && g[1].compacted), 'second done');
+  gens = await seen('generations');
+  assert.equal(gens[1].text, 'Half an answer.', 'partial, then the live tokens: no gap, no duplicate');
+  assert.equal(gens.length, 2);
+});
+
+await scenario('useGeneration, compact history of a finished answer without generation.message: its partial after the terminal event is its text', async ({ edge, page, seen, until, url }) => {
+  await page.evaluate((u) => window.__mount({ url: u, generationRoom: 'chat:o' }), url);
+  await waitUntil(() => edge.last && edge.last.framesWith('subscribe').length >= 1, 'subscribe');
+  const gid = 'roomcast.chat:0:5';
+  edge.last.send([
+    ev('chat:o', 5, 'prompt', { text: 'old?' }),
+    ev('chat:o', 6, 'generation.started', { generationId: gid, promptOffset: 5, model: 'sim' }),
+    ev('chat:o', 9, 'generation.done', { generationId: gid, finishReason: 'stop', usage: null }),
+    { op: 'partial', room: 'chat:o', generationId: gid, fromSeq: 0, toSeq: 1, offset: 8, text: 'An old answer' },
+    { op: 'live', room: 'chat:o', offset: 9 },
+  ]);
+  await until(() => seen('generations').then((g) => g && g[0] && g[0].text === 'An old answer'), 'the partial text');
+  assert.equal((await seen('generations'))[0].status, 'done');
+});
+
+await scenario('usePresence and useEphemeral: presence with a name on the room\'s subscription, members follow join and leave, signals have no offset', async ({ edge, page, seen, until, url }) => {
+  await page.evaluate((u) => window.__mount({ url: u, presenceRoom: 'chat:p', name: 'Ann' }), url);
+  await until(() => seen('connection') === undefined ? true : true, 'mounted');
+  await waitUntil(() => edge.last && edge.last.framesWith('subscribe').length >= 1, 'subscribe');
+  await new Promise((r) => setTimeout(r, 100));
+  const c = edge.last;
+  assert.equal(c.framesWith('subscribe').length - c.framesWith('unsubscribe').length, 1, JSON.stringify(c.received));
+  const sub = c.framesWith('subscribe').at(-1);
+  assert.equal(sub.presence, true);
+  assert.equal(sub.ephemeral, true);
+  assert.equal(sub.name, 'Ann');
+  const ann = { client: 'e1.1', user: null, name: 'Ann', since: 2, verified: false };
+  const bob = { client: 'e2.1', user: 'bob', name: 'Bob', since: 1, verified: true };
+  const bob2 = { client: 'e2.2', user: 'bob', name: 'Bob', since: 3, verified: true };
+  c.send([{ op: 'join', room: 'chat:p', member: ann, count: 1 }, { op: 'join', room: 'chat:p', member: bob, count: 2 }, { op: 'join', room: 'chat:p', member: bob2, count: 3 }]);
+  await until(() => seen('presence').then((p) => p && p.count === 3), 'three members');
+  assert.deepEqual(await seen('presence'), { available: true, count: 3, listed: true, names: ['Bob', 'Ann', 'Bob'], users: 2 });
+  c.send({ op: 'leave', room: 'chat:p', member: bob, count: 2 });
+  await until(() => seen('presence').then((p) => p.count === 2), 'bob left once');
+  assert.deepEqual((await seen('presence')).names, ['Ann', 'Bob']);
+  c.send({ op: 'event', room: 'chat:p', type: 'typing', ts: 1, data: { typing: true }, ephemeral: true, client: 'e2.2' });
+  await until(() => seen('signals'), 'signal');
+  assert.deepEqual(await seen('signals'), [{ type: 'typing', data: { typing: true }, offset: null, client: 'e2.2' }]);
+  edge.onFrame = (conn, f) => f.op === 'publish' && f.ephemeral === true && (conn.send({ op: 'ack', id: f.id, room: f.room, ephemeral: true }), true);
+  await page.evaluate(() => window.__signal('typing', { typing: false }));
+  await until(() => seen('signalAck'), 'signal ack');
+  assert.equal(await seen('signalAck'), 'null');
+  assert.equal(c.framesWith('publish').at(-1).ephemeral, true);
+});
+
+await scenario('useRoom first, usePresence joins later: the one subscription is upgraded from its position, no event twice', async ({ edge, page, seen, until, url }) => {
+  await page.evaluate((u) => window.__mount({ url: u, room: 'chat:u', from: 'earliest' }), url);
+  await until(() => seen('connection.state').then((s) => s === 'open'), 'open');
+  await waitUntil(() => edge.last && edge.last.framesWith('subscribe').length >= 1, 'subscribe');
+  edge.last.send([ev('chat:u', 1), ev('chat:u', 2), { op: 'live', room: 'chat:u', offset: 2 }]);
+  await until(() => seen('room.offsets').then((o) => o && o.length === 2), 'two events');
+  await page.evaluate(() => window.__showPresence('chat:u', 'Zed'));
+  await waitUntil(() => edge.last.framesWith('subscribe').some((f) => f.presence === true), 'presence subscribe');
+  const last = edge.last.framesWith('subscribe').at(-1);
+  assert.deepEqual(last.from, { after: 2, epoch: 'E' }, 'resubscribed from the position');
+  assert.equal(last.presence, true);
+  assert.equal(last.name, 'Zed');
+  assert.equal(edge.last.framesWith('subscribe').length - edge.last.framesWith('unsubscribe').length, 1, 'one subscription left');
+  edge.last.send([ev('chat:u', 3), { op: 'join', room: 'chat:u', member: { client: 'x.1', user: null, name: 'Zed', since: 1, verified: false }, count: 1 }]);
+  await until(() => seen('presence').then((p) => p && p.count === 1), 'joined');
+  await until(() => seen('room.offsets').then((o) => o && o.includes(3)), 'event 3');
+  const offsets = await seen('room.offsets');
+  assert.deepEqual(offsets, [...new Set(offsets)], 'no event twice');
 });
 
 await browser.close();

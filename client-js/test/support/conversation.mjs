@@ -75,6 +75,14 @@ export async function replay(conversation) {
           };
           if (a.from !== undefined) opts.from = a.from;
           if (a.policy !== undefined) opts.policy = a.policy;
+          for (const flag of ['presence', 'ephemeral', 'compact']) if (a[flag] !== undefined) opts[flag] = a[flag];
+          if (a.name !== undefined) opts.name = a.name;
+          const membership = (kind) => (c) => observed.push({ kind, room: c.room, client: c.member.client, name: c.member.name, count: c.count });
+          opts.onJoin = membership('join');
+          opts.onLeave = membership('leave');
+          opts.onEphemeral = (e) => observed.push({ kind: 'ephemeral', room: e.room, type: e.type, data: e.data, client: e.client });
+          opts.onPartial = (p) => observed.push({ kind: 'partial', room: p.room, generationId: p.generationId, fromSeq: p.fromSeq, toSeq: p.toSeq, offset: p.offset, text: p.text });
+          opts.onSnapshot = (x) => observed.push({ kind: 'snapshot', room: x.room, offset: x.offset, epoch: x.epoch, data: x.data });
           rc.subscribe(a.subscribe, opts, (e) => {
             const o = { kind: 'event', room: e.room, offset: e.offset, type: e.type, data: e.data };
             if (e.eventId !== undefined) o.eventId = e.eventId;
@@ -86,9 +94,14 @@ export async function replay(conversation) {
           const po = {};
           if (a.type !== undefined) po.type = a.type;
           if (a.eventId !== undefined) po.eventId = a.eventId;
+          if (a.ephemeral !== undefined) po.ephemeral = a.ephemeral;
           rc.publish(a.publish, a.data, po).then(
             (offset) => observed.push({ kind: 'ack', as: a.as, offset }),
             (e) => observed.push({ kind: 'publishError', as: a.as, code: e.code }));
+        } else if (a.presence !== undefined) {
+          rc.presence(a.presence).then(
+            (p) => observed.push({ kind: 'presence', as: a.as, count: p.count, names: (p.members || []).map((m) => m.name) }),
+            (e) => observed.push({ kind: 'presenceError', as: a.as, code: e.code }));
         } else {
           throw new Error(`unknown app step ${JSON.stringify(a)}`);
         }

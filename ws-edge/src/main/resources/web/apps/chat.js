@@ -16,13 +16,19 @@ localStorage.setItem('roomcast.clientId', session);
 // Event ids must not repeat within the edge's dedupe window, also across reloads: a per-page part.
 const pageLoad = Math.random().toString(36).slice(2, 8);
 let published = 0;
+const members = $('members');
+const typingLine = $('typing');
+const TYPING_EVERY_MS = 2000; // at most one typing signal per 2 s while typing
+const TYPING_SHOWN_MS = 3500; // a typist is shown this long after their last signal
+const typists = new Map(); // presence client id -> {name, until}
+let typingSentAt = 0;
 const answers = new Answers();
 const answerViews = new Map(); // Answer -> view
 let room = null;
 let sub = null;
 
 const client = connectHere();
-window.__chat = { client, answers, room: () => room, subscription: () => sub };
+window.__chat = { client, answers, room: () => room, subscription: () => sub, members: () => (sub ? sub.members() : []) };
 connectionIndicator($('conn'), client, () => {
   const p = sub && sub.position();
   return p ? `${room} @ ${p.offset}` : room || '';
@@ -37,8 +43,9 @@ if (claims && (claims.name || claims.sub)) {
   nameInput.value = localStorage.getItem('roomcast.name') || 'guest-' + session.slice(0, 4);
 }
 nameInput.addEventListener('change', () => {
-  nameInput.value = nameInput.value.trim().slice(0, 40) || 'guest-' + session.slice(0, 4);
+  nameInput.value = nameInput.value.replace(/\p{C}/gu, '').trim().slice(0, 40) || 'guest-' + session.slice(0, 4);
   localStorage.setItem('roomcast.name', nameInput.value);
+  if (room) rejoin(); // others see the new name: presence takes it on subscribe
 });
 
 function normaliseRoom(value) {
@@ -82,8 +89,19 @@ function openRoom(name) {
   history.replaceState(null, '', `${location.pathname}?${params}${location.hash}`);
   rememberRoom(name);
   reset();
-  sub = client.subscribe(name, {
-    from: 'earliest',
+  sub = client.subscribe(name, subscribeOptions('earliest'), onEvent);
+}
+
+/** The room's subscription: the conversation from `from`, and this page present in the room under its name. */
+function subscribeOptions(from) {
+  return {
+    from,
+    presence: true,
+    name: nameInput.value || undefined,
+    onPresence: renderMembers,
+    // typing signals where the edge allows them by default (chat rooms); elsewhere a refusal would end the subscription
+    ephemeral: room.startsWith('chat:'),
+    onEphemeral: onSignal,
     onGap: (gap) => {
       // The room's history changed under us (retention, topic re-created): start the view again.
       reset();
@@ -91,10 +109,69 @@ function openRoom(name) {
     },
     onLive: () => conversation.dataset.live = 'true',
     onError: (e) => note(`subscription: ${e.code} ${e.message}`, 'error'),
-  }, onEvent);
+  };
+}
+
+/** Subscribes again from the position (nothing shown twice), so a new name reaches the others. */
+function rejoin() {
+  const p = sub && sub.position();
+  if (sub) sub.unsubscribe();
+  sub = client.subscribe(room, subscribeOptions(p ? { after: p.offset, epoch: p.epoch } : 'earliest'), onEvent);
+}
+
+/**
+ * Who is here: one chip per person (members grouped by user; anonymous members by name), with the
+ * number of their tabs when more than one, "unverified" for names chosen without a token.
+ */
+function renderMembers(presence) {
+  members.dataset.count = String(presence.count);
+  if (!presence.listed) {
+    members.replaceChildren(h('li', { text: `${presence.count} people` }));
+    return;
+  }
+  const people = new Map();
+  for (const m of presence.members) {
+    const key = m.user !== null ? `u:${m.user}` : `n:${m.name}`;
+    const p = people.get(key) || { name: m.name || m.user || 'anonymous', verified: m.verified, tabs: 0 };
+    p.tabs++;
+    people.set(key, p);
+  }
+  const me = nameInput.value;
+  members.replaceChildren(...[...people.values()].map((p) => h('li', { class: p.name === me ? 'me' : null, data: { name: p.name } },
+    p.name,
+    p.tabs > 1 ? h('span', { class: 'tabs', text: `×${p.tabs}` }) : null,
+    p.verified ? null : h('span', { class: 'unverified', title: 'name chosen without a token', text: '?' }))));
+}
+
+/** A typing signal from someone else (never stored): shown for a few seconds, as text. */
+function onSignal(s) {
+  if (s.type !== 'typing' || !s.client || !s.data || typeof s.data.name !== 'string') return;
+  if (s.data.name === nameInput.value) return; // this page's own signal
+  typists.set(s.client, { name: s.data.name.slice(0, 40), until: Date.now() + TYPING_SHOWN_MS });
+  renderTyping();
+  setTimeout(renderTyping, TYPING_SHOWN_MS + 50);
+}
+
+function renderTyping() {
+  const now = Date.now();
+  for (const [client, t] of typists) if (t.until <= now) typists.delete(client);
+  const names = [...new Set([...typists.values()].map((t) => t.name))];
+  typingLine.textContent = names.length === 0 ? '' : `${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} typing…`;
+}
+
+/** Tells the room this page is typing: an ephemeral signal, at most every 2 s; losing one is harmless. */
+function signalTyping() {
+  const now = Date.now();
+  if (!room || !room.startsWith('chat:') || now - typingSentAt < TYPING_EVERY_MS) return;
+  typingSentAt = now;
+  client.publish(room, { name: nameInput.value || 'anonymous' }, { type: 'typing', ephemeral: true }).catch(() => {});
 }
 
 function reset() {
+  typists.clear();
+  typingLine.textContent = '';
+  members.replaceChildren();
+  delete members.dataset.count;
   answers.clear();
   answerViews.clear();
   conversation.replaceChildren();
@@ -269,6 +346,7 @@ $('compose').addEventListener('submit', (e) => {
   e.preventDefault();
   send();
 });
+text.addEventListener('input', signalTyping);
 text.addEventListener('keydown', (e) => {
   if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
     e.preventDefault();

@@ -44,6 +44,7 @@ final class ClientEngine {
     private final AtomicLong ids = new AtomicLong();
     private final SubscriptionTable subscriptions;
     private final PublishQueue publishes;
+    private final PresenceQueries queries;
     private final DeliveryBudget budget;
     private final CompletableFuture<Void> opened = new CompletableFuture<>();
     /** The transport waits for {@code request()} because the delivery budget was spent. */
@@ -79,6 +80,7 @@ final class ClientEngine {
         options.stateListeners().forEach(stateListeners::add);
         this.subscriptions = new SubscriptionTable(options.maxSubscriptions());
         this.publishes = new PublishQueue(options.publishQueueLimit());
+        this.queries = new PresenceQueries(options.publishQueueLimit());
         this.budget = new DeliveryBudget(options.maxBufferedEvents(), () -> threads.loop().execute(this::resumeReading));
         this.reconnects = new ReconnectSchedule(options.backoff(), options.random());
         this.heartbeat = new Heartbeat(options.pingInterval(), options.pongTimeout());
@@ -95,13 +97,13 @@ final class ClientEngine {
 
     // ---- application calls (any thread) ----
 
-    Subscription subscribe(String room, From from, DeliveryPolicy policy, SubscriptionListener listener) {
+    Subscription subscribe(String room, SubscribeOptions subscribeOptions, SubscriptionListener listener) {
         RoomNames.requireValid(room);
-        if (from == null || listener == null) {
-            throw new NullPointerException("from and listener are required");
+        if (subscribeOptions == null || listener == null) {
+            throw new NullPointerException("options and listener are required");
         }
         requireNotClosed();
-        RoomSubscription sub = new RoomSubscription(room, from, policy, listener, threads.listenerExecutor(), budget,
+        RoomSubscription sub = new RoomSubscription(room, subscribeOptions, listener, threads.listenerExecutor(), budget,
                 this::unsubscribed, this::reportError);
         subscriptions.add(sub);
         threads.loop().execute(() -> {
@@ -148,6 +150,65 @@ final class ClientEngine {
             }
         });
         return pending.result();
+    }
+
+    /** An ephemeral publish: completes once Kafka has the signal; fails like a publish without eventId. */
+    CompletableFuture<Void> publishEphemeral(String room, String type, Object data) {
+        RoomNames.requireValid(room);
+        PublishOptions checked = PublishOptions.ofType(type); // validates the type
+        if (states.current() == ConnectionState.CLOSED) {
+            return failed(ErrorCode.CLOSED, "client closed", room).thenApply(o -> null);
+        }
+        JsonNode json = codec.toJson(data);
+        if (!publishes.tryReserve()) {
+            return failed(ErrorCode.QUEUE_FULL, "publish queue full (" + options.publishQueueLimit() + " unfinished)", room)
+                    .thenApply(o -> null);
+        }
+        long id = ids.incrementAndGet();
+        PendingPublish pending = new PendingPublish(id, room, null, false,
+                codec.publishEphemeral(id, room, checked.type(), json), new CompletableFuture<>(),
+                options.clock().instant().plus(options.publishTimeout()));
+        if (pending.largestFrameBytes() > options.maxFrameBytes()) {
+            publishes.unreserve();
+            return failed(ErrorCode.TOO_LARGE, "publish frame above maxFrameBytes " + options.maxFrameBytes(), room)
+                    .thenApply(o -> null);
+        }
+        threads.loop().execute(() -> {
+            if (states.current() == ConnectionState.CLOSED) {
+                publishes.unreserve();
+                fail(pending, new ClientError(ErrorCode.CLOSED, "client closed", room));
+                return;
+            }
+            publishes.enqueue(pending);
+            if (ready()) {
+                flushPublishes();
+            }
+        });
+        return pending.result().thenApply(o -> null);
+    }
+
+    /** Asks the edge who is in {@code room}; waits for a connection like a publish, within the publish timeout. */
+    CompletableFuture<Presence> presence(String room) {
+        RoomNames.requireValid(room);
+        if (states.current() == ConnectionState.CLOSED) {
+            return CompletableFuture.failedFuture(new ClientError(ErrorCode.CLOSED, "client closed", room).toException());
+        }
+        CompletableFuture<Presence> result = new CompletableFuture<>();
+        threads.loop().execute(() -> {
+            if (states.current() == ConnectionState.CLOSED) {
+                threads.callbacks().execute(() -> result.completeExceptionally(
+                        new ClientError(ErrorCode.CLOSED, "client closed", room).toException()));
+                return;
+            }
+            PresenceQueries.Query q = queries.add(room, result, options.clock().instant().plus(options.publishTimeout()));
+            if (q == null) {
+                threads.callbacks().execute(() -> result.completeExceptionally(new ClientError(ErrorCode.QUEUE_FULL,
+                        "too many presence queries waiting", room).toException()));
+            } else if (ready()) {
+                sendQueries();
+            }
+        });
+        return result;
     }
 
     void close() {
@@ -277,6 +338,7 @@ final class ClientEngine {
             }
         }
         flushPublishes();
+        sendQueries();
     }
 
     /** A connection that may carry requests: open, and its token (if any) accepted. */
@@ -371,6 +433,7 @@ final class ClientEngine {
                             + " resent)", p.room()));
         }
         subscriptions.connectionLost();
+        queries.connectionLost(); // a question is safe to ask again on the next connection
         if (states.current() == ConnectionState.OPEN) {
             stateListeners.publish(states.moveTo(ConnectionState.RECONNECTING, null, cause));
         }
@@ -412,6 +475,10 @@ final class ClientEngine {
         for (PendingPublish p : publishes.removeAll()) {
             fail(p, new ClientError(ending.code(), ending.message(), p.room()));
         }
+        for (PresenceQueries.Query q : queries.removeAll()) {
+            threads.callbacks().execute(() -> q.result().completeExceptionally(
+                    new ClientError(ending.code(), ending.message(), q.room()).toException()));
+        }
         for (RoomSubscription sub : subscriptions.removeAll()) {
             sub.end();
             if (cause != null) {
@@ -433,6 +500,10 @@ final class ClientEngine {
         for (PendingPublish p : publishes.expired(now)) {
             fail(p, new ClientError(ErrorCode.TIMEOUT,
                     "no ack within " + options.publishTimeout().toMillis() + " ms; it may still be written", p.room()));
+        }
+        for (PresenceQueries.Query q : queries.expired(now)) {
+            threads.callbacks().execute(() -> q.result().completeExceptionally(new ClientError(ErrorCode.TIMEOUT,
+                    "no presence answer within " + options.publishTimeout().toMillis() + " ms", q.room()).toException()));
         }
         if (connection == null) {
             return;
@@ -494,8 +565,33 @@ final class ClientEngine {
         } else if (frame instanceof AckFrame a) {
             PendingPublish p = publishes.answered(a.id());
             if (p != null) {
-                threads.callbacks().execute(() -> p.result().complete(a.offset()));
+                Long offset = a.ephemeral() ? null : a.offset(); // a signal has no offset
+                threads.callbacks().execute(() -> p.result().complete(offset));
             }
+        } else if (frame instanceof InboundFrame.EphemeralFrame e) {
+            RoomSubscription sub = activeSubscription(e.event().room());
+            if (sub != null && sub.options().ephemeral()) {
+                sub.deliverEphemeral(e.event()); // no offset: the position stays
+            }
+        } else if (frame instanceof InboundFrame.PartialFrame p) {
+            RoomSubscription sub = activeSubscription(p.partial().room());
+            if (sub != null) {
+                sub.cursor().onPartial(p.partial().offset());
+                sub.deliverPartial(p.partial());
+            }
+        } else if (frame instanceof InboundFrame.SnapshotFrame s) {
+            RoomSubscription sub = subscriptions.awaiting(s.id());
+            if (sub != null && sub.room().equals(s.snapshot().room()) && !sub.isUnsubscribed()) {
+                sub.cursor().onSnapshot(s.snapshot().offset(), s.snapshot().epoch());
+                sub.deliverSnapshot(s.snapshot());
+            }
+        } else if (frame instanceof InboundFrame.MembershipFrame m) {
+            RoomSubscription sub = activeSubscription(m.room());
+            if (sub != null && sub.options().presence()) {
+                sub.deliverMembership(m.joined(), m.member(), m.count());
+            }
+        } else if (frame instanceof InboundFrame.PresenceFrame p) {
+            onPresence(p);
         } else if (frame instanceof PongFrame p) {
             heartbeat.pong(p.id());
         } else if (frame instanceof ErrorFrame e) {
@@ -525,6 +621,7 @@ final class ClientEngine {
         }
         RoomCursor.SubscribedOutcome outcome = sub.cursor().onSubscribed(s.epoch(), s.recovered(), s.gap());
         sub.active();
+        sub.presenceRestarts();
         if (outcome.gap() != null) {
             log.atWarn().addKeyValue("room", sub.room()).addKeyValue("reason", outcome.gap().reason())
                     .addKeyValue("after", outcome.gap().after()).addKeyValue("resumeAt", outcome.gap().resumeAt())
@@ -552,6 +649,22 @@ final class ClientEngine {
         return sub != null && sub.status() == RoomSubscription.Status.ACTIVE && !sub.isUnsubscribed() ? sub : null;
     }
 
+    private void onPresence(InboundFrame.PresenceFrame p) {
+        if (p.id() != null) {
+            PresenceQueries.Query q = queries.answered(p.id());
+            if (q != null) {
+                Presence answer = new Presence(p.room(), p.members() == null ? List.of() : p.members(), p.count(),
+                        p.members() != null);
+                threads.callbacks().execute(() -> q.result().complete(answer));
+            }
+            return;
+        }
+        RoomSubscription sub = activeSubscription(p.room());
+        if (sub != null && sub.options().presence()) {
+            sub.deliverPresenceCount(p.count());
+        }
+    }
+
     private void onError(ErrorFrame e) {
         ErrorCode code = ErrorCode.fromWire(e.code());
         String message = code == ErrorCode.UNKNOWN ? "edge error '" + e.code() + "': " + e.message() : e.message();
@@ -563,6 +676,11 @@ final class ClientEngine {
         PendingPublish p = publishes.answered(e.id());
         if (p != null) {
             fail(p, error);
+            return;
+        }
+        PresenceQueries.Query q = queries.answered(e.id());
+        if (q != null) {
+            threads.callbacks().execute(() -> q.result().completeExceptionally(error.toException()));
             return;
         }
         RoomSubscription sub = subscriptions.answered(e.id());
@@ -636,7 +754,13 @@ final class ClientEngine {
         long id = ids.incrementAndGet();
         From from = sub.cursor().nextFrom();
         subscriptions.pending(sub, id);
-        connection.send(codec.subscribe(id, sub.room(), from, sub.policy()));
+        connection.send(codec.subscribe(id, sub.room(), from, sub.options()));
+    }
+
+    private void sendQueries() {
+        for (PresenceQueries.Query q : queries.drainForSending(ids::incrementAndGet)) {
+            connection.send(codec.presence(q.id(), q.room()));
+        }
     }
 
     private void flushPublishes() {

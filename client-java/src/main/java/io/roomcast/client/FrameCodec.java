@@ -107,12 +107,24 @@ final class FrameCodec {
         return switch (op.asText()) {
             case "subscribed" -> new SubscribedFrame(f.id(), f.text("room"), f.text("epoch"),
                     f.optionalBoolean("recovered"), gap(f, node.get("gap")));
-            case "event" -> new EventFrame(new RoomEvent(f.text("room"), f.offset("offset"),
+            case "event" -> Boolean.TRUE.equals(f.optionalBoolean("ephemeral"))
+                    ? new InboundFrame.EphemeralFrame(new EphemeralEvent(f.text("room"), f.optionalText("type", "message"),
+                            f.optionalLong("ts", 0), data(node.get("data")), f.optionalText("client", null)))
+                    : new EventFrame(new RoomEvent(f.text("room"), f.offset("offset"),
                     f.optionalText("type", "message"), f.optionalLong("ts", 0), data(node.get("data")),
                     f.optionalText("eventId", null), f.optionalText("encoding", null)));
             case "live" -> new LiveFrame(f.text("room"), f.offset("offset"));
             case "unsubscribed" -> new UnsubscribedFrame(f.id(), f.optionalText("room", null));
-            case "ack" -> new AckFrame(f.id(), f.optionalText("room", null), f.offset("offset"));
+            case "ack" -> Boolean.TRUE.equals(f.optionalBoolean("ephemeral"))
+                    ? new AckFrame(f.id(), f.optionalText("room", null), -1, true) // a signal is never stored
+                    : new AckFrame(f.id(), f.optionalText("room", null), f.offset("offset"), false);
+            case "partial" -> partial(f);
+            case "snapshot" -> new InboundFrame.SnapshotFrame(f.id(), new Snapshot(f.text("room"), f.offset("offset"),
+                    f.text("epoch"), f.optionalLong("ts", 0), data(node.get("data"))));
+            case "join", "leave" -> new InboundFrame.MembershipFrame(f.text("room"), op.asText().equals("join"),
+                    member(f, node.get("member")), f.count("count"));
+            case "presence" -> new InboundFrame.PresenceFrame(f.id(), f.text("room"), members(f, node.get("members")),
+                    f.count("count"));
             case "pong" -> new PongFrame(f.id());
             case "error" -> new ErrorFrame(f.id(), f.optionalText("room", null), f.text("code"),
                     f.optionalText("message", ""));
@@ -123,6 +135,37 @@ final class FrameCodec {
                     Math.max(0, f.optionalLong("delayMs", 0)));
             default -> null;
         };
+    }
+
+    private static InboundFrame.PartialFrame partial(Fields f) {
+        long fromSeq = f.count("fromSeq");
+        long toSeq = f.count("toSeq");
+        if (toSeq < fromSeq) {
+            throw new BadFrame("op 'partial': toSeq " + toSeq + " is below fromSeq " + fromSeq);
+        }
+        return new InboundFrame.PartialFrame(new PartialAnswer(f.text("room"), f.text("generationId"), fromSeq, toSeq,
+                f.offset("offset"), f.text("text")));
+    }
+
+    private static Member member(Fields parent, JsonNode member) {
+        if (member == null || !member.isObject()) {
+            throw new BadFrame("op '" + parent.op + "': field 'member' must be an object");
+        }
+        Fields m = new Fields(parent.op + ".member", member);
+        return new Member(m.text("client"), m.optionalText("user", null), m.optionalText("name", null),
+                m.optionalLong("since", 0), Boolean.TRUE.equals(m.optionalBoolean("verified")));
+    }
+
+    private static List<Member> members(Fields parent, JsonNode members) {
+        if (members == null || members.isNull()) {
+            return null;
+        }
+        if (!members.isArray()) {
+            throw new BadFrame("op '" + parent.op + "': field 'members' must be an array");
+        }
+        List<Member> out = new ArrayList<>(members.size());
+        members.forEach(m -> out.add(member(parent, m)));
+        return out;
     }
 
     private static GapInfo gap(Fields parent, JsonNode gap) {
@@ -142,14 +185,34 @@ final class FrameCodec {
     }
 
     String subscribe(long id, String room, From from) {
-        return subscribe(id, room, from, null);
+        return subscribe(id, room, from, (DeliveryPolicy) null);
     }
 
     /** A subscribe; {@code policy} null leaves the namespace's backpressure policy. */
     String subscribe(long id, String room, From from, DeliveryPolicy policy) {
+        return subscribe(id, room, from, SubscribeOptions.from(from).withPolicy(policy));
+    }
+
+    /** A subscribe with the options' flags; {@code from} is the cursor's (a resume's {@code after}), not the options'. */
+    String subscribe(long id, String room, From from, SubscribeOptions options) {
         ObjectNode o = request("subscribe", id).put("room", room);
-        if (policy != null) {
-            o.put("policy", policy.wireName());
+        if (options.policy() != null) {
+            o.put("policy", options.policy().wireName());
+        }
+        if (options.presence()) {
+            o.put("presence", true);
+            if (options.name() != null) {
+                o.put("name", options.name());
+            }
+        }
+        if (options.ephemeral()) {
+            o.put("ephemeral", true);
+        }
+        if (options.compact()) {
+            o.put("compact", true);
+        }
+        if (from instanceof From.Snapshot) {
+            o.put("from", "snapshot");
         }
         // Java 17 has no pattern matching for switch; "latest" is sent as an absent from
         if (from instanceof From.Earliest) {
@@ -192,6 +255,17 @@ final class FrameCodec {
             throw new IllegalArgumentException("not a JSON object: " + shorten(publishFrame));
         }
         return "{" + RETRY_MARK + publishFrame.substring(1);
+    }
+
+    /** An ephemeral publish: never stored, so no eventId and no retry. */
+    String publishEphemeral(long id, String room, String type, JsonNode data) {
+        ObjectNode o = request("publish", id).put("room", room).put("type", type).put("ephemeral", true);
+        o.set("data", data == null ? NullNode.getInstance() : data);
+        return write(o);
+    }
+
+    String presence(long id, String room) {
+        return write(request("presence", id).put("room", room));
     }
 
     String auth(long id, String token) {
@@ -268,6 +342,15 @@ final class FrameCodec {
                 throw bad(name, "must be an integer");
             }
             return v.asLong();
+        }
+
+        /** A required integer in 0..2^31-1 (a count or a seq). */
+        int count(String name) {
+            JsonNode v = node.get(name);
+            if (v == null || !v.isIntegralNumber() || !v.canConvertToInt() || v.asInt() < 0) {
+                throw bad(name, "must be an integer >= 0");
+            }
+            return v.asInt();
         }
 
         Long optionalLongOrNull(String name) {

@@ -6,7 +6,7 @@ import java.util.Objects;
  * Where a subscription starts: the {@code from} of the protocol's {@code subscribe}. After the first connection the
  * client always resumes with {@link After} from the subscription's own position, whatever the initial {@code From}.
  */
-public sealed interface From permits From.Latest, From.Earliest, From.After, From.Last, From.Time {
+public sealed interface From permits From.Latest, From.Earliest, From.After, From.Last, From.Time, From.Snapshot {
 
     /** Only events published after the subscription took effect. */
     static From latest() {
@@ -32,6 +32,18 @@ public sealed interface From permits From.Latest, From.Earliest, From.After, Fro
     static From time(long epochMillis) {
         return new Time(epochMillis);
     }
+
+    /**
+     * The room's newest snapshot ({@link SubscriptionListener#onSnapshot}), then exactly the events after it, then
+     * live; a room without a usable snapshot is delivered as with {@link #earliest()}. Snapshots are written with
+     * {@link SnapshotWriter}.
+     */
+    static From snapshot() {
+        return Snapshot.INSTANCE;
+    }
+
+    /** {@code "snapshot"}. */
+    enum Snapshot implements From { INSTANCE }
 
     /** {@code from} absent or {@code "latest"}. */
     enum Latest implements From { INSTANCE }

@@ -26,8 +26,28 @@ sealed interface InboundFrame {
     record UnsubscribedFrame(Long id, String room) implements InboundFrame {
     }
 
-    /** {@code ack}. */
-    record AckFrame(Long id, String room, long offset) implements InboundFrame {
+    /** {@code ack}; an ephemeral signal's ack has no offset ({@code -1} here). */
+    record AckFrame(Long id, String room, long offset, boolean ephemeral) implements InboundFrame {
+    }
+
+    /** {@code event} with {@code "ephemeral":true}: a signal without offset. */
+    record EphemeralFrame(EphemeralEvent event) implements InboundFrame {
+    }
+
+    /** {@code partial}: the tokens so far of an answer still streaming (compact history). */
+    record PartialFrame(PartialAnswer partial) implements InboundFrame {
+    }
+
+    /** {@code snapshot}: a room's state as of an offset, answering subscribe {@code id}. */
+    record SnapshotFrame(Long id, Snapshot snapshot) implements InboundFrame {
+    }
+
+    /** {@code join} ({@code joined}) or {@code leave}. */
+    record MembershipFrame(String room, boolean joined, Member member, int count) implements InboundFrame {
+    }
+
+    /** {@code presence}: an answer (with {@code id}) or a count notice; {@code members} null when not listed. */
+    record PresenceFrame(Long id, String room, java.util.List<Member> members, int count) implements InboundFrame {
     }
 
     /** {@code pong}. */

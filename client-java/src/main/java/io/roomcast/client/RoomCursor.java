@@ -71,6 +71,25 @@ final class RoomCursor {
         return true;
     }
 
+    /**
+     * Applies a {@code snapshot}: the state up to {@code offset} is delivered and the events after it follow, so it is
+     * the position (a resume continues after it instead of reading the snapshot again).
+     */
+    void onSnapshot(long offset, String snapshotEpoch) {
+        lastOffset = offset;
+        epoch = snapshotEpoch;
+    }
+
+    /**
+     * Applies a {@code partial}: the held-back tokens of an answer, after the history's events. Its offset may lie
+     * below events already delivered (tokens are held while later events pass), so it is never judged a duplicate by
+     * the position (the application keeps each {@code seq} once); everything up to it is delivered, so the position is
+     * at least that.
+     */
+    void onPartial(long offset) {
+        onLive(offset);
+    }
+
     /** Applies {@code live}: history up to {@code offset} is delivered, so the position is at least that. */
     void onLive(long offset) {
         lastOffset = lastOffset == null ? offset : Math.max(lastOffset, offset);

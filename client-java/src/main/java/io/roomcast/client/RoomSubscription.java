@@ -1,5 +1,9 @@
 package io.roomcast.client;
 
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -21,7 +25,7 @@ final class RoomSubscription implements Subscription {
 
     private final String room;
     private final SubscriptionListener listener;
-    private final DeliveryPolicy policy;
+    private final SubscribeOptions options;
     private final RoomCursor cursor;
     private final SerialExecutor delivery;
     private final DeliveryBudget budget;
@@ -31,19 +35,24 @@ final class RoomSubscription implements Subscription {
     private volatile boolean unsubscribed;
     private volatile boolean ended;
     private volatile Position delivered;
+    /** The member list as last handed to the listener's thread; replaced, never changed. */
+    private volatile List<Member> memberView = List.of();
 
     // loop-owned
     private Status status = Status.NEW;
     private long requestId;
     private int retries;
+    /** Presence: the room's members by client id, and its count (loop-owned). */
+    private final Map<String, Member> members = new LinkedHashMap<>();
+    private int memberCount;
 
-    RoomSubscription(String room, From from, DeliveryPolicy policy, SubscriptionListener listener,
+    RoomSubscription(String room, SubscribeOptions options, SubscriptionListener listener,
                      Executor listenerExecutor, DeliveryBudget budget, Consumer<RoomSubscription> onUnsubscribe,
                      Consumer<ClientError> onListenerFailure) {
         this.room = room;
-        this.policy = policy;
+        this.options = options;
         this.listener = listener;
-        this.cursor = new RoomCursor(room, from);
+        this.cursor = new RoomCursor(room, options.from());
         this.delivery = new SerialExecutor(listenerExecutor, "subscription " + room);
         this.budget = budget;
         this.onUnsubscribe = onUnsubscribe;
@@ -83,9 +92,13 @@ final class RoomSubscription implements Subscription {
         ended = true;
     }
 
-    /** The policy asked for, or null for the namespace's. */
-    DeliveryPolicy policy() {
-        return policy;
+    @Override
+    public List<Member> members() {
+        return memberView;
+    }
+
+    SubscribeOptions options() {
+        return options;
     }
 
     RoomCursor cursor() {
@@ -141,6 +154,63 @@ final class RoomSubscription implements Subscription {
     void deliverGap(Gap gap) {
         Position at = cursor.position().orElse(null);
         deliver(() -> listener.onGap(gap), at);
+    }
+
+    /** The edge lists everyone present again after every {@code subscribed}: the list is rebuilt from those joins. */
+    void presenceRestarts() {
+        members.clear();
+    }
+
+    /** Applies a {@code join} or {@code leave} and hands it, and the new list, to the listener. */
+    void deliverMembership(boolean joined, Member member, int count) {
+        if (joined) {
+            members.put(member.client(), member);
+        } else {
+            members.remove(member.client());
+        }
+        memberCount = count;
+        Presence presence = presence(true);
+        deliver(() -> {
+            memberView = presence.members();
+            if (joined) {
+                listener.onJoin(member, count);
+            } else {
+                listener.onLeave(member, count);
+            }
+            listener.onPresence(presence);
+        }, null);
+    }
+
+    /** Above the edge's listing limit only the count is known. */
+    void deliverPresenceCount(int count) {
+        members.clear();
+        memberCount = count;
+        Presence presence = presence(false);
+        deliver(() -> {
+            memberView = List.of();
+            listener.onPresence(presence);
+        }, null);
+    }
+
+    private Presence presence(boolean listed) {
+        List<Member> sorted = members.values().stream()
+                .sorted(Comparator.comparingLong(Member::since).thenComparing(Member::client)).toList();
+        return new Presence(room, sorted, memberCount, listed);
+    }
+
+    /** A signal: no position moves. */
+    void deliverEphemeral(EphemeralEvent event) {
+        deliver(() -> listener.onEphemeral(event), null);
+    }
+
+    void deliverPartial(PartialAnswer partial) {
+        Position at = cursor.position().orElse(null);
+        deliver(() -> listener.onPartial(partial), at);
+    }
+
+    void deliverSnapshot(Snapshot snapshot) {
+        Position at = cursor.position().orElse(null);
+        deliver(() -> listener.onSnapshot(snapshot), at);
     }
 
     void deliverError(ClientError error) {

@@ -85,7 +85,7 @@ public final class RoomcastClient implements AutoCloseable {
      *                                  {@link ClientOptions#maxSubscriptions()}
      */
     public Subscription subscribe(String room, From from, SubscriptionListener listener) {
-        return engine.subscribe(room, from, null, listener);
+        return engine.subscribe(room, SubscribeOptions.from(from), listener);
     }
 
     /**
@@ -93,7 +93,15 @@ public final class RoomcastClient implements AutoCloseable {
      * skipped live events are reported through {@link SubscriptionListener#onGap(Gap)} (reason {@code dropped}).
      */
     public Subscription subscribe(String room, From from, DeliveryPolicy policy, SubscriptionListener listener) {
-        return engine.subscribe(room, from, policy, listener);
+        return engine.subscribe(room, SubscribeOptions.from(from).withPolicy(policy), listener);
+    }
+
+    /**
+     * Subscribes with {@link SubscribeOptions}: a start point, a policy, and the collaboration flags (presence with a
+     * display name, ephemeral signals, a compact history).
+     */
+    public Subscription subscribe(String room, SubscribeOptions options, SubscriptionListener listener) {
+        return engine.subscribe(room, options, listener);
     }
 
     /** Subscribes to live events only. */
@@ -111,6 +119,26 @@ public final class RoomcastClient implements AutoCloseable {
      */
     public CompletableFuture<Long> publish(String room, Object data, PublishOptions options) {
         return engine.publish(room, data, options);
+    }
+
+    /**
+     * Publishes an ephemeral signal (typing, cursor position) of {@code type}: delivered live to the room's
+     * subscriptions with {@link SubscribeOptions#ephemeral()}, never stored or replayed. Completes once Kafka has it;
+     * it has no offset. Fails with {@link ErrorCode#CONNECTION_LOST} when the connection breaks first (never resent),
+     * {@code forbidden} in namespaces without signals, {@code too_large} above 2 KiB, {@code rate_limited}.
+     *
+     * @throws IllegalArgumentException for an invalid room name or type, or data Jackson cannot convert
+     */
+    public CompletableFuture<Void> publishEphemeral(String room, String type, Object data) {
+        return engine.publishEphemeral(room, type, data);
+    }
+
+    /**
+     * Who is in {@code room} now (the connection need not be subscribed). Waits for a connection like a publish, at
+     * most {@link ClientOptions#publishTimeout()}; a question whose connection was lost is asked again.
+     */
+    public CompletableFuture<Presence> presence(String room) {
+        return engine.presence(room);
     }
 
     /** Publishes with type {@code message}. */

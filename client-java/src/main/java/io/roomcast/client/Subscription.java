@@ -15,6 +15,9 @@ public interface Subscription {
      */
     Optional<Position> position();
 
+    /** With {@link SubscribeOptions#presence()}: the room's members as last heard, longest present first. */
+    java.util.List<Member> members();
+
     /** True until {@link #unsubscribe()}, a non-retryable subscription error, or the client closes. */
     boolean isActive();
 

@@ -41,4 +41,31 @@ public interface SubscriptionListener {
      */
     default void onError(ClientError error) {
     }
+
+    /**
+     * With {@link SubscribeOptions#presence()}: a member entered the room; {@code count} is the room's member count
+     * after it. After {@code onSubscribed} (also on a resume) everyone present arrives again as joins.
+     */
+    default void onJoin(Member member, int count) {
+    }
+
+    /** With {@link SubscribeOptions#presence()}: a member left the room. */
+    default void onLeave(Member member, int count) {
+    }
+
+    /** With {@link SubscribeOptions#presence()}: the whole member list after every join, leave or count notice. */
+    default void onPresence(Presence presence) {
+    }
+
+    /** With {@link SubscribeOptions#ephemeral()}: a signal, live only; it has no offset and moves no position. */
+    default void onEphemeral(EphemeralEvent event) {
+    }
+
+    /** With {@link SubscribeOptions#compact()}: the tokens so far of an answer still streaming, before {@code onLive}. */
+    default void onPartial(PartialAnswer partial) {
+    }
+
+    /** With {@link From#snapshot()}: the room's state as of an offset, before {@code onSubscribed}. */
+    default void onSnapshot(Snapshot snapshot) {
+    }
 }

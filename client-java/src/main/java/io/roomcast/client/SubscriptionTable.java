@@ -56,6 +56,11 @@ final class SubscriptionTable {
         return id == null ? null : pendingById.remove(id);
     }
 
+    /** The subscription whose subscribe request {@code id} is still unanswered (a {@code snapshot} precedes the answer). */
+    RoomSubscription awaiting(Long id) {
+        return id == null ? null : pendingById.get(id);
+    }
+
     /** Stops waiting for the answer to {@code sub}'s request (it was unsubscribed). */
     void forget(RoomSubscription sub) {
         pendingById.remove(sub.requestId(), sub);

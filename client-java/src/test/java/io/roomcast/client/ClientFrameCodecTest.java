@@ -15,6 +15,7 @@ import io.roomcast.client.InboundFrame.ReconnectFrame;
 import io.roomcast.client.InboundFrame.SubscribedFrame;
 import io.roomcast.client.InboundFrame.UnsubscribedFrame;
 import java.math.BigDecimal;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,7 @@ class ClientFrameCodecTest {
                 Arguments.of("{\"op\":\"live\",\"room\":\"chat:lobby\",\"offset\":56}", new LiveFrame("chat:lobby", 56)),
                 Arguments.of("{\"op\":\"live\",\"room\":\"chat:lobby\",\"offset\":-1}", new LiveFrame("chat:lobby", -1)),
                 Arguments.of("{\"op\":\"unsubscribed\",\"id\":2,\"room\":\"chat:lobby\"}", new UnsubscribedFrame(2L, "chat:lobby")),
-                Arguments.of("{\"op\":\"ack\",\"id\":3,\"room\":\"chat:lobby\",\"offset\":57}", new AckFrame(3L, "chat:lobby", 57)),
+                Arguments.of("{\"op\":\"ack\",\"id\":3,\"room\":\"chat:lobby\",\"offset\":57}", new AckFrame(3L, "chat:lobby", 57, false)),
                 Arguments.of("{\"op\":\"pong\",\"id\":4}", new PongFrame(4L)),
                 Arguments.of("{\"op\":\"pong\",\"id\":\"not-ours\"}", new PongFrame(null)),
                 Arguments.of("{\"op\":\"error\",\"id\":3,\"code\":\"forbidden\",\"message\":\"no\"}",
@@ -63,7 +64,27 @@ class ClientFrameCodecTest {
                 Arguments.of("{\"op\":\"authed\",\"id\":7}", new InboundFrame.AuthedFrame(7L, null)),
                 Arguments.of("{\"op\":\"dropped\",\"room\":\"logs:api\",\"count\":17,\"first\":4211,\"last\":4290}",
                         new InboundFrame.DroppedFrame("logs:api", 17, 4211, 4290)),
-                Arguments.of("{\"op\":\"ack\",\"id\":3,\"offset\":57,\"future\":{\"x\":[1,2]}}", new AckFrame(3L, null, 57)));
+                Arguments.of("{\"op\":\"ack\",\"id\":3,\"offset\":57,\"future\":{\"x\":[1,2]}}", new AckFrame(3L, null, 57, false)),
+                Arguments.of("{\"op\":\"ack\",\"id\":10,\"room\":\"chat:lobby\",\"ephemeral\":true}", new AckFrame(10L, "chat:lobby", -1, true)),
+                Arguments.of("{\"op\":\"event\",\"room\":\"chat:lobby\",\"type\":\"typing\",\"ts\":5,\"data\":{\"typing\":true},"
+                                + "\"ephemeral\":true,\"client\":\"k3.2a\"}",
+                        new InboundFrame.EphemeralFrame(new EphemeralEvent("chat:lobby", "typing", 5, MAPPER.readTree("{\"typing\":true}"), "k3.2a"))),
+                Arguments.of("{\"op\":\"partial\",\"room\":\"chat:lobby\",\"generationId\":\"g\",\"fromSeq\":0,\"toSeq\":41,\"offset\":1085,"
+                                + "\"text\":\"A partition\"}",
+                        new InboundFrame.PartialFrame(new PartialAnswer("chat:lobby", "g", 0, 41, 1085, "A partition"))),
+                Arguments.of("{\"op\":\"snapshot\",\"id\":1,\"room\":\"chat:todo\",\"offset\":1041,\"epoch\":\"E.3\",\"ts\":7,\"data\":{\"n\":1}}",
+                        new InboundFrame.SnapshotFrame(1L, new Snapshot("chat:todo", 1041, "E.3", 7, MAPPER.readTree("{\"n\":1}")))),
+                Arguments.of("{\"op\":\"join\",\"room\":\"chat:lobby\",\"member\":{\"client\":\"c1\",\"user\":null,\"name\":\"Ann\",\"since\":9,"
+                                + "\"verified\":false},\"count\":2}",
+                        new InboundFrame.MembershipFrame("chat:lobby", true, new Member("c1", null, "Ann", 9, false), 2)),
+                Arguments.of("{\"op\":\"leave\",\"room\":\"chat:lobby\",\"member\":{\"client\":\"c1\",\"user\":\"ann\",\"name\":\"Ann\",\"since\":9,"
+                                + "\"verified\":true},\"count\":1}",
+                        new InboundFrame.MembershipFrame("chat:lobby", false, new Member("c1", "ann", "Ann", 9, true), 1)),
+                Arguments.of("{\"op\":\"presence\",\"id\":8,\"room\":\"chat:lobby\",\"members\":[{\"client\":\"c1\",\"user\":\"ann\",\"name\":\"A\","
+                                + "\"since\":1,\"verified\":true}],\"count\":1}",
+                        new InboundFrame.PresenceFrame(8L, "chat:lobby", List.of(new Member("c1", "ann", "A", 1, true)), 1)),
+                Arguments.of("{\"op\":\"presence\",\"room\":\"chat:lobby\",\"count\":812}",
+                        new InboundFrame.PresenceFrame(null, "chat:lobby", null, 812)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -79,7 +100,7 @@ class ClientFrameCodecTest {
         FrameCodec.Parsed parsed = codec.parse("[{\"op\":\"pong\",\"id\":1},{\"op\":\"live\",\"room\":\"r\",\"offset\":3},"
                 + "{\"op\":\"ack\",\"id\":2,\"offset\":4}]");
         assertThat(parsed.problems()).isEmpty();
-        assertThat(parsed.frames()).containsExactly(new PongFrame(1L), new LiveFrame("r", 3), new AckFrame(2L, null, 4));
+        assertThat(parsed.frames()).containsExactly(new PongFrame(1L), new LiveFrame("r", 3), new AckFrame(2L, null, 4, false));
     }
 
     static Stream<Arguments> subscribes() {

@@ -59,7 +59,16 @@ class ClientFrameGarbageTest {
             "{\"op\":\"error\",\"code\":[],\"message\":\"m\"}             | 'code' must be a string",
             "{\"op\":\"reconnect\",\"delayMs\":\"soon\"}                  | 'delayMs' must be an integer",
             "{\"op\":\"authed\",\"id\":7,\"expiresAt\":\"tomorrow\"}     | 'expiresAt' must be an integer",
-            "{\"op\":\"dropped\",\"room\":\"r\",\"first\":\"a\",\"last\":3} | 'first' must be an integer"})
+            "{\"op\":\"dropped\",\"room\":\"r\",\"first\":\"a\",\"last\":3} | 'first' must be an integer",
+            "{\"op\":\"event\",\"room\":\"r\",\"ephemeral\":\"yes\"}    | 'ephemeral' must be a boolean",
+            "{\"op\":\"event\",\"ephemeral\":true}                    | 'room' must be a string",
+            "{\"op\":\"partial\",\"room\":\"r\",\"generationId\":\"g\",\"fromSeq\":3,\"toSeq\":1,\"offset\":5,\"text\":\"\"} | toSeq 1 is below fromSeq 3",
+            "{\"op\":\"partial\",\"room\":\"r\",\"generationId\":\"g\",\"fromSeq\":0,\"toSeq\":1,\"offset\":5} | 'text' must be a string",
+            "{\"op\":\"snapshot\",\"id\":1,\"room\":\"r\",\"offset\":\"x\",\"epoch\":\"E\"} | 'offset' must be an integer",
+            "{\"op\":\"join\",\"room\":\"r\",\"member\":\"Ann\",\"count\":1} | 'member' must be an object",
+            "{\"op\":\"leave\",\"room\":\"r\",\"member\":{\"name\":\"A\"},\"count\":1} | 'client' must be a string",
+            "{\"op\":\"presence\",\"room\":\"r\",\"count\":\"many\"}  | 'count' must be an integer",
+            "{\"op\":\"presence\",\"room\":\"r\",\"count\":1,\"members\":{}} | 'members' must be an array"})
     void shouldReportGarbageClearly(String frame, String expectedProblem) {
         FrameCodec.Parsed parsed = codec.parse(frame);
         assertThat(parsed.frames()).isEmpty();

@@ -183,7 +183,47 @@ class ConversationReplayTest {
                     policy = p;
                 }
             }
-            client.subscribe(room, from(a.get("from")), policy, new SubscriptionListener() {
+            SubscribeOptions options = SubscribeOptions.from(from(a.get("from"))).withPolicy(policy);
+            if (a.path("presence").asBoolean()) {
+                options = a.has("name") ? options.withPresence(a.get("name").asText()) : options.withPresence();
+            }
+            if (a.path("ephemeral").asBoolean()) {
+                options = options.withEphemeral();
+            }
+            if (a.path("compact").asBoolean()) {
+                options = options.withCompact();
+            }
+            client.subscribe(room, options, new SubscriptionListener() {
+                @Override
+                public void onJoin(Member m, int count) {
+                    observed.add(observation("join").put("room", room).put("client", m.client()).put("name", m.name()).put("count", count));
+                }
+
+                @Override
+                public void onLeave(Member m, int count) {
+                    observed.add(observation("leave").put("room", room).put("client", m.client()).put("name", m.name()).put("count", count));
+                }
+
+                @Override
+                public void onEphemeral(EphemeralEvent e) {
+                    ObjectNode o = observation("ephemeral").put("room", e.room()).put("type", e.type()).put("client", e.client());
+                    o.set("data", e.data());
+                    observed.add(o);
+                }
+
+                @Override
+                public void onPartial(PartialAnswer p) {
+                    observed.add(observation("partial").put("room", p.room()).put("generationId", p.generationId())
+                            .put("fromSeq", p.fromSeq()).put("toSeq", p.toSeq()).put("offset", p.offset()).put("text", p.text()));
+                }
+
+                @Override
+                public void onSnapshot(Snapshot x) {
+                    ObjectNode o = observation("snapshot").put("room", x.room()).put("offset", x.offset()).put("epoch", x.epoch());
+                    o.set("data", x.data());
+                    observed.add(o);
+                }
+
                 @Override
                 public void onEvent(RoomEvent e) {
                     ObjectNode o = observation("event").put("room", e.room()).put("offset", e.offset()).put("type", e.type());
@@ -209,6 +249,30 @@ class ConversationReplayTest {
                 public void onError(ClientError e) {
                     observed.add(observation("subscriptionError").put("room", room).put("code", e.code().wireName())
                             .put("retrying", e.code().retryable()));
+                }
+            });
+        } else if (a.has("publish") && a.path("ephemeral").asBoolean()) {
+            String as = a.get("as").asText();
+            client.publishEphemeral(a.get("publish").asText(), a.path("type").asText("message"), a.get("data"))
+                    .whenComplete((none, error) -> {
+                        if (error == null) {
+                            observed.add(observation("ack").put("as", as).putNull("offset"));
+                        } else {
+                            Throwable cause = error.getCause() != null ? error.getCause() : error;
+                            observed.add(observation("publishError").put("as", as)
+                                    .put("code", ((RoomcastException) cause).code().wireName()));
+                        }
+                    });
+        } else if (a.has("presence")) {
+            String as = a.get("as").asText();
+            client.presence(a.get("presence").asText()).whenComplete((p, error) -> {
+                if (error == null) {
+                    ObjectNode o = observation("presence").put("as", as).put("count", p.count());
+                    p.members().forEach(m -> o.withArray("names").add(m.name()));
+                    observed.add(o);
+                } else {
+                    Throwable cause = error.getCause() != null ? error.getCause() : error;
+                    observed.add(observation("presenceError").put("as", as).put("code", ((RoomcastException) cause).code().wireName()));
                 }
             });
         } else if (a.has("publish")) {
@@ -237,6 +301,9 @@ class ConversationReplayTest {
         }
         if (f.isTextual() && f.asText().equals("earliest")) {
             return From.earliest();
+        }
+        if (f.isTextual() && f.asText().equals("snapshot")) {
+            return From.snapshot();
         }
         if (f.has("after")) {
             return From.after(f.get("after").asLong(), f.get("epoch").asText());

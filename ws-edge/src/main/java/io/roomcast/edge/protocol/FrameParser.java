@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.roomcast.edge.publish.PublisherScope;
+import io.roomcast.edge.publish.ReservedTypes;
 import io.roomcast.event.RecordLayout;
 import io.roomcast.event.RoomEvent;
 import io.roomcast.position.Epoch;
@@ -151,6 +152,11 @@ public final class FrameParser {
             }
             if (ephemeral && eventIdValue != null) {
                 return invalid(id, room.value(), "an ephemeral publish takes no eventId: it is never stored");
+            }
+            if (ephemeral && ReservedTypes.isReserved(typeName)) {
+                // a forged token or answer must reach nobody, not even live: reserved types are never signals
+                return new ClientFrame.Invalid(id, room.value(), ErrorCode.FORBIDDEN,
+                        "events of type " + typeName + " cannot be ephemeral signals");
             }
             JsonNode publisherKey = node.get("publisherKey");
             if (publisherKey != null && !publisherKey.isNull()

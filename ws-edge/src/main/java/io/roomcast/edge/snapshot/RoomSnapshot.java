@@ -1,10 +1,9 @@
 package io.roomcast.edge.snapshot;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.roomcast.position.Epoch;
+import io.roomcast.snapshot.SnapshotLayout;
 
-import java.io.IOException;
 import java.util.Optional;
 
 /**
@@ -16,22 +15,9 @@ import java.util.Optional;
  * @param timestamp the record's timestamp
  */
 public record RoomSnapshot(long offset, Epoch epoch, JsonNode data, long timestamp) {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /** The snapshot a record holds, or empty for a tombstone or a value that is not a snapshot. */
     static Optional<RoomSnapshot> decode(byte[] value, long timestamp) {
-        if (value == null) {
-            return Optional.empty();
-        }
-        try {
-            JsonNode v = JSON.readTree(value);
-            if (v == null || !v.isObject() || !v.path("offset").isIntegralNumber() || v.path("offset").asLong() < -1 || !v.has("data")) {
-                return Optional.empty();
-            }
-            Epoch epoch = v.path("epoch").isTextual() ? new Epoch(v.path("epoch").textValue()) : null;
-            return Optional.of(new RoomSnapshot(v.path("offset").asLong(), epoch, v.get("data"), timestamp));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
+        return SnapshotLayout.decode(value).map(s -> new RoomSnapshot(s.offset(), s.epoch() == null ? null : new Epoch(s.epoch()),
+                s.data(), timestamp));
     }
 }

@@ -1,5 +1,6 @@
 package io.roomcast.edge.snapshot;
 
+import io.roomcast.snapshot.SnapshotLayout;
 import io.roomcast.topic.SideTopic;
 
 import java.time.Duration;
@@ -27,7 +28,7 @@ public record SnapshotConfig(String topic, int partitions, int maxBytes, Duratio
     }
 
     public static SnapshotConfig ofDefaults() {
-        return new SnapshotConfig("roomcast.snapshots", 8, 1024 * 1024, Duration.ofSeconds(5));
+        return new SnapshotConfig(SnapshotLayout.DEFAULT_TOPIC, SnapshotLayout.DEFAULT_PARTITIONS, 1024 * 1024, Duration.ofSeconds(5));
     }
 
     public SnapshotConfig withTopic(String v) {
@@ -36,6 +37,6 @@ public record SnapshotConfig(String topic, int partitions, int maxBytes, Duratio
 
     /** Compacted: the newest snapshot of each room is kept; deleted ones (tombstones) for a day. */
     public SideTopic sideTopic() {
-        return SideTopic.compacted(topic, partitions, Duration.ofDays(1));
+        return SnapshotLayout.sideTopic(topic, partitions);
     }
 }

@@ -1,0 +1,83 @@
+package io.roomcast.snapshot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.roomcast.room.RoomName;
+import io.roomcast.topic.SideTopic;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The fixed layout of room snapshots (docs/snapshots.md), shared by the edges that read them and the writers: a
+ * compacted topic keyed by room (UTF-8, Kafka's default partitioner places it), value
+ * {@code {"offset":X,"epoch":"E","data":...}} where {@code offset} is the last event of the room the state includes,
+ * {@code epoch} (optional) the epoch that offset belongs to, and {@code data} any JSON value. A tombstone deletes
+ * the room's snapshot. Stateless and thread-safe.
+ *
+ * @param offset the last event the state includes (-1: before the first)
+ * @param epoch  the epoch of {@code offset}, or null for "the room's current epoch"
+ * @param data   the state
+ */
+public record SnapshotLayout(long offset, String epoch, JsonNode data) {
+    public static final String DEFAULT_TOPIC = "roomcast.snapshots";
+    public static final int DEFAULT_PARTITIONS = 8;
+    /** How long a deleted snapshot's tombstone is kept for readers that catch up. */
+    public static final Duration TOMBSTONE_RETENTION = Duration.ofDays(1);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public SnapshotLayout {
+        Objects.requireNonNull(data, "data");
+        if (offset < -1) {
+            throw new IllegalArgumentException("snapshot offset must be >= -1, was " + offset);
+        }
+    }
+
+    /** The snapshot topic as Roomcast creates it: compacted, the newest snapshot of each room kept. */
+    public static SideTopic sideTopic(String topic, int partitions) {
+        return SideTopic.compacted(topic, partitions, TOMBSTONE_RETENTION);
+    }
+
+    /** The record value. */
+    public byte[] encode() {
+        ObjectNode v = JsonNodeFactory.instance.objectNode().put("offset", offset);
+        if (epoch != null) {
+            v.put("epoch", epoch);
+        }
+        v.set("data", data);
+        return v.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The record that writes this snapshot of {@code room} into {@code topic}. */
+    public ProducerRecord<byte[], byte[]> toRecord(String topic, RoomName room) {
+        return new ProducerRecord<>(topic, room.keyBytes(), encode());
+    }
+
+    /** The record that deletes {@code room}'s snapshot (a tombstone). */
+    public static ProducerRecord<byte[], byte[]> tombstone(String topic, RoomName room) {
+        return new ProducerRecord<>(topic, room.keyBytes(), null);
+    }
+
+    /** The snapshot a record value holds, or empty for a tombstone or a value that is not a snapshot. */
+    public static Optional<SnapshotLayout> decode(byte[] value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode v = JSON.readTree(value);
+            if (v == null || !v.isObject() || !v.path("offset").isIntegralNumber() || v.path("offset").asLong() < -1 || !v.has("data")) {
+                return Optional.empty();
+            }
+            String epoch = v.path("epoch").isTextual() ? v.path("epoch").textValue() : null;
+            return Optional.of(new SnapshotLayout(v.path("offset").asLong(), epoch, v.get("data")));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+}
