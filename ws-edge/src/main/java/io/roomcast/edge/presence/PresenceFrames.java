@@ -12,16 +12,16 @@ import java.nio.ByteBuffer;
 
 /**
  * The presence frames of docs/protocol.md: {@code presence} (answer or count notice), {@code join},
- * {@code leave}. Stateless and thread-safe.
+ * {@code leave}. Stateless: any thread.
  */
-final class PresenceFrames {
+public final class PresenceFrames {
     private static final JsonFactory JSON = new JsonFactory();
 
     private PresenceFrames() {
     }
 
     /** {@code {"op":"presence","id":N,"room":R,"members":[...],"count":C}}; without {@code members} above the listing limit. */
-    static ByteBuffer presence(JsonNode id, RoomName room, Presence.Snapshot snapshot) {
+    public static ByteBuffer presence(JsonNode id, RoomName room, Presence.Snapshot snapshot) {
         return frame(g -> {
             g.writeStringField("op", "presence");
             writeId(g, id);
@@ -37,19 +37,23 @@ final class PresenceFrames {
         });
     }
 
-    /** {@code {"op":"join"|"leave","room":R,"member":{...},"count":C}}. */
     static ByteBuffer change(PresenceTable.Change change) {
+        return change(change.room(), change.member(), change.joined(), change.count());
+    }
+
+    /** {@code {"op":"join"|"leave","room":R,"member":{...},"count":C}}: the room has {@code count} members after the change. */
+    public static ByteBuffer change(RoomName room, Member member, boolean joined, int count) {
         return frame(g -> {
-            g.writeStringField("op", change.joined() ? "join" : "leave");
-            g.writeStringField("room", change.room().value());
+            g.writeStringField("op", joined ? "join" : "leave");
+            g.writeStringField("room", room.value());
             g.writeFieldName("member");
-            member(g, change.member());
-            g.writeNumberField("count", change.count());
+            member(g, member);
+            g.writeNumberField("count", count);
         });
     }
 
     /** Above the listing limit: {@code {"op":"presence","room":R,"count":C}} instead of join and leave. */
-    static ByteBuffer count(RoomName room, int count) {
+    public static ByteBuffer count(RoomName room, int count) {
         return frame(g -> {
             g.writeStringField("op", "presence");
             g.writeStringField("room", room.value());

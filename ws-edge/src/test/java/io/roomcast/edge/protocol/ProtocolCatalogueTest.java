@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.roomcast.edge.presence.Member;
+import io.roomcast.edge.presence.Presence;
+import io.roomcast.edge.presence.PresenceFrames;
 import io.roomcast.event.RoomEvent;
 import io.roomcast.position.Epoch;
 import io.roomcast.position.Gap;
@@ -33,6 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * catalogue's fields with the catalogue's types.
  */
 class ProtocolCatalogueTest {
+    private static final Member ALICE = new Member("k3x9q1.2a-f0k", "alice", "Alice", 1764000000000L, true);
+    private static final Member ANN = new Member("k3x9q1.3b-x1", null, "Ann", 1764000001000L, false);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path CATALOGUE = Path.of("..", "protocol", "catalogue.json").toAbsolutePath().normalize();
     private static final RoomName ROOM = RoomName.of("chat:lobby");
@@ -130,6 +135,10 @@ class ProtocolCatalogueTest {
                 io.roomcast.edge.snapshot.Snapshots.frame(id, ROOM, new io.roomcast.edge.snapshot.RoomSnapshot(1041,
                         new io.roomcast.position.Epoch("E.3"), new ObjectMapper().createObjectNode().put("n", 1), 1764000000000L),
                         new io.roomcast.position.Epoch("E.3")),
+                PresenceFrames.presence(id, ROOM, new Presence.Snapshot(List.of(ALICE, ANN), 2, true)),
+                PresenceFrames.count(ROOM, 812),
+                PresenceFrames.change(ROOM, ANN, true, 2),
+                PresenceFrames.change(ROOM, ANN, false, 1),
                 io.roomcast.edge.compact.PartialFrames.encode(ROOM,
                         new io.roomcast.compact.AnswerCompactor.Partial("roomcast.chat:3:1042", 0, 41, 1085, "A partition")),
                 EventFrames.encodeFresh(new RoomEvent(ROOM, 42, "message", 1764000000123L, "{\"text\":\"hi\"}".getBytes(StandardCharsets.UTF_8), null)),
@@ -181,6 +190,9 @@ class ProtocolCatalogueTest {
     }
 
     private boolean hasType(JsonNode value, JsonNode spec) {
+        if (value.isNull() && spec.path("nullable").asBoolean()) {
+            return true;
+        }
         if (spec.has("enum")) {
             boolean listed = false;
             for (JsonNode allowed : spec.get("enum")) {
@@ -200,6 +212,13 @@ class ProtocolCatalogueTest {
             case "json" -> true;
             case "errorCode" -> value.isTextual() && catalogue.get("errorCodes").has(value.textValue());
             case "gapReason" -> value.isTextual() && catalogue.get("gapReasons").has(value.textValue());
+            case "array" -> {
+                boolean all = value.isArray();
+                for (JsonNode item : value) {
+                    all &= hasType(item, spec.get("items"));
+                }
+                yield all;
+            }
             case "object" -> {
                 if (!value.isObject()) {
                     yield false;
