@@ -93,8 +93,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         // Retention checks every 10 s instead of 5 min so short test retentions take effect promptly.
         p.setProperty("log.retention.check.interval.ms", "10000");
         // Sized for the small machines the embedded broker runs on (demo, tests, bench): Kafka's
-        // defaults (3 network, 8 IO, 10 background threads) are for dedicated servers. Measured on
-        // two cores (docs/benchmarks.md): 10-15% less broker CPU per event, same latency.
+        // defaults (3 network, 8 IO, 10 background threads) are for dedicated servers. On two cores
+        // the broker's CPU per event differed by less than run-to-run noise (docs/benchmarks.md);
+        // fewer threads mean fewer hand-offs and less memory.
         p.setProperty("num.network.threads", "1");
         p.setProperty("num.io.threads", "2");
         p.setProperty("background.threads", "2");
