@@ -45,6 +45,15 @@ final class EdgeOptions {
     @Option(names = "--drain-delay", defaultValue = "${env:ROOMCAST_DRAIN_DELAY:-PT5S}", description = "spread of client reconnects on drain, ISO-8601 (default: ${DEFAULT-VALUE})")
     Duration drainDelay;
 
+    @Option(names = "--presence-ttl", defaultValue = "${env:ROOMCAST_PRESENCE_TTL:-PT30S}",
+            description = "how long a presence lease lives unless renewed (renewed every third of it): members of an edge that died "
+                    + "leave within this plus about a second, ISO-8601, PT1S..PT1H (default: ${DEFAULT-VALUE})")
+    Duration presenceTtl;
+
+    @Option(names = "--presence-max-listed", defaultValue = "${env:ROOMCAST_PRESENCE_MAX_LISTED:-500}",
+            description = "members a room lists; above it clients get only counts (default: ${DEFAULT-VALUE})")
+    int presenceMaxListed;
+
     @Option(names = "--status-interval", defaultValue = "${env:ROOMCAST_STATUS_INTERVAL:-PT5S}", description = "how often the edge reports into sys:edges, ISO-8601; PT0S turns it off (default: ${DEFAULT-VALUE})")
     Duration statusInterval;
 
@@ -129,7 +138,8 @@ final class EdgeOptions {
                 .http(io.roomcast.edge.http.HttpSettings.ofDefaults()
                         .withTrustedProxies(io.roomcast.edge.http.TrustedProxies.parse(trustedProxies))
                         .withManagement(managementHost, managementPort))
-                .statusInterval(statusInterval);
+                .statusInterval(statusInterval)
+                .presence(io.roomcast.edge.presence.PresenceConfig.ofDefaults().withTtl(presenceTtl).withMaxListedMembers(presenceMaxListed));
         if (promptsPerMinute.size() != 2) {
             throw new IllegalArgumentException("--prompts-per-minute takes two numbers: per room and per user, e.g. 60,20");
         }

@@ -29,7 +29,7 @@ class RoomcastCommandTest {
             "demo --kafka-config /etc/kafka.properties", "demo --namespace chat=policy:sometimes", "demo --outbound-limit 0",
             "kafka --brokers 0", "kafka --brokers 12", "kafka --brokers three",
             "edge --trusted-proxies 10.0.0.0/33", "edge --trusted-proxies proxy.example.com", "edge --management-port 70000",
-            "edge --management-port -2"})
+            "edge --management-port -2", "edge --presence-ttl PT0S", "edge --presence-ttl soon", "edge --presence-max-listed -1"})
     void shouldRefuseGarbageArgumentsWithAClearMessage(String line) {
         StringWriter err = new StringWriter();
         int code = run(err, line.split(" "));
