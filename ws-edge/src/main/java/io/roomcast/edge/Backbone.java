@@ -20,4 +20,20 @@ import java.util.concurrent.ExecutorService;
 public record Backbone(TopicRegistry topics, LiveTail live, HistoryReader history, Publisher publisher, Publishing publishing,
                        ExecutorService worker, EdgeSecurity security, EdgeConfig config, MeterRegistry meters,
                        Presence presence, Ephemeral ephemeral, Snapshots snapshots) {
+
+    /**
+     * Runs {@code work} on the worker, or on a thread of its own when the worker's queue is full.
+     * For close callbacks that run on an IO thread while Undertow holds a connection's lock: ending a
+     * subscription takes its lock, which live dispatch may hold while it writes to that connection,
+     * so doing it there could deadlock. Any thread.
+     */
+    public void offIoThread(Runnable work) {
+        try {
+            worker.execute(work);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            Thread t = new Thread(work, "roomcast-close");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
 }

@@ -37,7 +37,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -227,7 +226,7 @@ public final class ChatCompletions implements HttpHandler {
                 return;
             }
             // Ending a subscription takes its lock, which live dispatch may hold: never on the IO thread.
-            offIoThread(() -> {
+            backbone.offIoThread(() -> {
                 synchronized (timer) {
                     if (timer[0] != null) {
                         timer[0].remove();
@@ -243,7 +242,9 @@ public final class ChatCompletions implements HttpHandler {
         subscription[0] = new Subscription(backbone, answer, location, from, null, BackpressurePolicy.LOSSLESS,
                 new ReadPermits(backbone.config().historyLimits().readsPerConnection()), events(answer));
         exchange.addExchangeCompleteListener((ex, next) -> {
-            answer.gone();
+            // Undertow holds the SSE connection's lock here, and live dispatch may hold the answer's
+            // lock while it waits for that one (a deadlock seen in CI): end the answer off this thread.
+            backbone.offIoThread(answer::gone);
             next.proceed();
         });
         if (!resumed) {
@@ -330,16 +331,6 @@ public final class ChatCompletions implements HttpHandler {
     private void refuse(HttpServerExchange exchange, OpenAiError error) {
         metrics.refused("openai_" + error.code());
         error.send(exchange);
-    }
-
-    private void offIoThread(Runnable work) {
-        try {
-            backbone.worker().execute(work);
-        } catch (RejectedExecutionException e) {
-            Thread t = new Thread(work, "roomcast-openai-close");
-            t.setDaemon(true);
-            t.start();
-        }
     }
 
     /** The per-address key the connection gate attached (proxies resolved, IPv6 grouped by /64). */

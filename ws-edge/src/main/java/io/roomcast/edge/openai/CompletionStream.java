@@ -89,7 +89,7 @@ final class CompletionStream implements FrameSink {
         }
     }
 
-    /** The client went away (or the response is complete): nothing more is written. Any thread. */
+    /** The client went away (or the response is complete): nothing more is written. A worker thread: it takes this stream's lock, which live dispatch holds while it waits for the SSE connection's. */
     void gone() {
         synchronized (this) {
             state = State.DONE;

@@ -32,7 +32,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -167,7 +166,7 @@ public final class SseTransport implements HttpHandler, AutoCloseable {
             uncount.run();
             streams.remove(stream);
             // Ending a subscription takes its lock, which live dispatch may hold while it writes here: not on the IO thread.
-            offIoThread(stream::stopSubscriptions);
+            backbone.offIoThread(stream::stopSubscriptions);
             log.atDebug().addKeyValue("stream", id).addKeyValue("remote", remote).log("SSE stream closed");
         });
         connection.setKeepAliveTime(backbone.config().pingInterval().toMillis());
@@ -189,17 +188,7 @@ public final class SseTransport implements HttpHandler, AutoCloseable {
                     request.policy() != null ? request.policy() : location.namespace().policy(), permits, stream.events()));
         }
         log.atDebug().addKeyValue("stream", id).addKeyValue("remote", remote).addKeyValue("rooms", names.size()).log("SSE stream opened");
-        offIoThread(stream::startSubscriptions);
-    }
-
-    private void offIoThread(Runnable work) {
-        try {
-            backbone.worker().execute(work);
-        } catch (RejectedExecutionException e) {
-            Thread t = new Thread(work, "roomcast-sse-close");
-            t.setDaemon(true);
-            t.start();
-        }
+        backbone.offIoThread(stream::startSubscriptions);
     }
 
     private void refuse(HttpServerExchange exchange, ErrorCode code, String message) {
