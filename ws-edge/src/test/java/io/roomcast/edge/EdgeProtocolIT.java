@@ -76,6 +76,28 @@ class EdgeProtocolIT {
     }
 
     @Test
+    void shouldAnswerAWebSocketPingWithItsPayload() throws Exception {
+        try (RawSocket raw = new RawSocket(SHARED.edge().wsUrl())) {
+            raw.frame(0x1, "{\"op\":\"ping\",\"id\":7}".getBytes(StandardCharsets.UTF_8));
+            raw.frame(0x9, "are you there".getBytes(StandardCharsets.UTF_8));
+            RawSocket.Frame answer = raw.next();
+            RawSocket.Frame pong = raw.next();
+            assertThat(answer.opcode()).isEqualTo(0x1);
+            assertThat(new String(answer.payload(), StandardCharsets.UTF_8)).contains("\"op\":\"pong\"").contains("\"id\":7");
+            assertThat(pong.opcode()).isEqualTo(0xA);
+            assertThat(new String(pong.payload(), StandardCharsets.UTF_8)).isEqualTo("are you there");
+        }
+    }
+
+    @Test
+    void shouldEchoTheClientsCloseFrame() throws Exception {
+        try (RawSocket raw = new RawSocket(SHARED.edge().wsUrl())) {
+            raw.frame(0x8, new byte[]{0x03, (byte) 0xE8, 'b', 'y', 'e'});
+            assertThat(raw.awaitCloseCode()).isEqualTo(1000);
+        }
+    }
+
+    @Test
     void shouldCloseWith1009OnAFrameAboveTheLimit() throws Exception {
         try (RawSocket raw = new RawSocket(SHARED.edge().wsUrl())) {
             raw.frame(0x1, ("{\"op\":\"ping\",\"pad\":\"" + "x".repeat(10_000) + "\"}").getBytes(StandardCharsets.UTF_8));

@@ -66,28 +66,42 @@ final class RawSocket implements AutoCloseable {
         out.flush();
     }
 
-    /** Reads frames until a close frame and returns its status code (-1 if the connection just ended). */
-    int awaitCloseCode() throws IOException {
-        while (true) {
-            int b0 = in.read();
-            if (b0 < 0) {
-                return -1;
-            }
-            int b1 = in.read();
-            long len = b1 & 0x7f;
-            if (len == 126) {
-                len = (in.read() << 8) | in.read();
-            } else if (len == 127) {
-                len = 0;
-                for (int i = 0; i < 8; i++) {
-                    len = (len << 8) | in.read();
-                }
-            }
-            byte[] payload = in.readNBytes((int) len);
-            if ((b0 & 0x0f) == 0x8) {
-                return payload.length >= 2 ? ((payload[0] & 0xff) << 8) | (payload[1] & 0xff) : 1005;
+    /** One frame from the edge: its opcode and payload. */
+    record Frame(int opcode, byte[] payload) {
+    }
+
+    /** Reads the next frame, or null if the connection ended. */
+    Frame next() throws IOException {
+        int b0 = in.read();
+        if (b0 < 0) {
+            return null;
+        }
+        int b1 = in.read();
+        if ((b1 & 0x80) != 0) {
+            throw new IOException("a server frame must not be masked");
+        }
+        long len = b1 & 0x7f;
+        if (len == 126) {
+            len = (in.read() << 8) | in.read();
+        } else if (len == 127) {
+            len = 0;
+            for (int i = 0; i < 8; i++) {
+                len = (len << 8) | in.read();
             }
         }
+        return new Frame(b0 & 0x0f, in.readNBytes((int) len));
+    }
+
+    /** Reads frames until a close frame and returns its status code (-1 if the connection just ended). */
+    int awaitCloseCode() throws IOException {
+        Frame f;
+        while ((f = next()) != null) {
+            if (f.opcode() == 0x8) {
+                byte[] p = f.payload();
+                return p.length >= 2 ? ((p[0] & 0xff) << 8) | (p[1] & 0xff) : 1005;
+            }
+        }
+        return -1;
     }
 
     @Override

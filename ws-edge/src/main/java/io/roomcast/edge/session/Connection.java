@@ -10,7 +10,10 @@ import io.undertow.websockets.core.WebSocketChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
+import org.xnio.Buffers;
+import org.xnio.Pooled;
+
+import java.nio.ByteBuffer;
 
 /**
  * Undertow's receive side of one connection: reads whole text frames (bounded by the edge's
@@ -48,15 +51,28 @@ public final class Connection extends AbstractReceiveListener {
         message.getData().free();
     }
 
+    /** The pong goes out through the connection's queue: every frame this edge sends is written there. */
     @Override
-    protected void onFullPingMessage(WebSocketChannel channel, BufferedBinaryMessage message) throws IOException {
+    protected void onFullPingMessage(WebSocketChannel channel, BufferedBinaryMessage message) {
         session.touch();
-        super.onFullPingMessage(channel, message);
+        try (Pooled<ByteBuffer[]> data = message.getData()) {
+            ByteBuffer[] parts = data.getResource();
+            ByteBuffer payload = ByteBuffer.allocate((int) Buffers.remaining(parts));
+            for (ByteBuffer part : parts) {
+                payload.put(part);
+            }
+            session.pong(payload.flip());
+        }
     }
 
+    /** The echo goes out after the frames already queued, so it never cuts one of them short. */
     @Override
-    protected void onCloseMessage(CloseMessage cm, WebSocketChannel channel) {
-        log.atDebug().addKeyValue("session", session.id()).addKeyValue("code", cm.getCode()).log("client closed");
+    protected void onFullCloseMessage(WebSocketChannel channel, BufferedBinaryMessage message) {
+        try (Pooled<ByteBuffer[]> data = message.getData()) {
+            CloseMessage cm = new CloseMessage(data.getResource());
+            log.atDebug().addKeyValue("session", session.id()).addKeyValue("code", cm.getCode()).log("client closed");
+            session.closedByClient(cm);
+        }
     }
 
     @Override

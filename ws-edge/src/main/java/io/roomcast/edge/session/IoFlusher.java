@@ -21,6 +21,7 @@ public final class IoFlusher {
     private final XnioIoThread thread;
     private final ConcurrentLinkedQueue<Outbound> dirty = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final Cork cork = new Cork();
 
     private IoFlusher(XnioIoThread thread) {
         this.thread = thread;
@@ -39,8 +40,13 @@ public final class IoFlusher {
         scheduled.set(false);
         Outbound next;
         while ((next = dirty.poll()) != null) {
-            next.flush();
+            next.flush(cork);
         }
+    }
+
+    /** The thread's write buffer, for a connection's write listener. The IO thread. */
+    Cork cork() {
+        return cork;
     }
 
     /** The flushers of one edge, one per IO thread (bounded by Undertow's IO thread count). */

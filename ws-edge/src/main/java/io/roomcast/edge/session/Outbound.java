@@ -1,12 +1,14 @@
 package io.roomcast.edge.session;
 
 import io.roomcast.edge.protocol.FrameBatch;
-import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
-import io.undertow.websockets.core.WebSockets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.ChannelListener;
+import org.xnio.IoUtils;
+import org.xnio.conduits.ConduitStreamSinkChannel;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,37 +18,47 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The bounded outbound buffer of one connection. Undertow queues frames on the heap without any
- * limit, so every frame is charged here before it is handed to Undertow and released in the send
- * callback: the bound is real. Events are refused when the buffer is full (the subscription then
- * falls back to catching up at the client's pace). Control frames (answers, notices, pongs) are
- * accepted beyond the event limit but counted too: a client that keeps asking while reading
- * nothing fills {@link #CONTROL_LIMIT}, and the owner is told once ({@code onFlood}) to close it.
+ * The bounded outbound queue of one connection and its writer. Every frame is charged here when it
+ * is queued and released once the socket has taken it: the bound is real. Events are refused when
+ * the queue is full (the subscription then falls back to catching up at the client's pace).
+ * Control frames (answers, notices, pings, pongs) are accepted beyond the event limit but counted
+ * too: a client that keeps asking while reading nothing fills {@link #CONTROL_LIMIT}, and the owner
+ * is told once ({@code onFlood}) to close it.
  *
- * <p>Frames are queued here and written by the connection's own IO thread ({@link IoFlusher}):
- * single frames queued since the last flush leave joined in one message (the protocol's batch
- * form, at most {@code batchBytes}), so a burst costs one write per connection, not one per event,
- * and no thread but the owner touches Undertow's channel for sending.
+ * <p>Frames are written by the connection's own IO thread ({@link IoFlusher}), straight to the
+ * socket beneath Undertow's framing ({@link SocketSink}): each queued payload is copied behind its
+ * few header bytes into the thread's {@link Cork}, and a flush leaves in one write system call.
+ * Single frames queued since the last flush are joined into batch messages (the protocol's JSON
+ * array form, at most {@code batchBytes}). When the socket takes less than the whole flush, the
+ * rest waits in this connection's leftover (bounded by what was charged) and nothing more is taken
+ * from the queue until the socket is writable again. Undertow still reads, and writes close frames:
+ * a close is handed to it only once every byte before it is on the socket, and nothing is written
+ * here after a close frame was sent or received.
  *
- * <p>Thread-safety: safe for concurrent use. Frames handed over by one thread keep their order;
- * {@link #flush()} runs on the IO thread.
+ * <p>Thread-safety: the queueing methods are safe for concurrent use, and frames handed over by one
+ * thread keep their order; {@link #flush} and the socket's write listener run on the IO thread.
  */
 public final class Outbound implements FrameSink {
     private static final Logger log = LoggerFactory.getLogger(Outbound.class);
     /** Control frames that may wait unwritten before the client counts as flooding. */
     static final int CONTROL_LIMIT = 1_024;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+    private static final byte[] OPEN = {'['};
+    private static final byte COMMA = ',';
+    private static final byte CLOSE = ']';
 
     /**
-     * A queued message: one frame that may be joined with its neighbours, a prepared batch, or
-     * (with {@code then}) an action to run once everything before it has been handed to Undertow.
+     * A queued message: a text frame that may be joined with its neighbours, a prepared batch, a
+     * ping or pong, or (with {@code then}) an action to run once everything before it is written.
      */
-    private record Queued(ByteBuffer message, int count, boolean control, boolean joinable, Runnable then) {
-        Queued(ByteBuffer message, int count, boolean control, boolean joinable) {
-            this(message, count, control, joinable, null);
+    record Queued(ByteBuffer message, int count, boolean control, boolean joinable, byte opcode, Runnable then) {
+        static Queued text(ByteBuffer message, int count, boolean control, boolean joinable) {
+            return new Queued(message, count, control, joinable, WireFrames.TEXT, null);
         }
     }
 
     private final WebSocketChannel channel;
+    private final ConduitStreamSinkChannel sink;
     private final IoFlusher flusher;
     private final int limit;
     private final int batchBytes;
@@ -60,13 +72,24 @@ public final class Outbound implements FrameSink {
     private final AtomicBoolean flooded = new AtomicBoolean();
     private final Runnable onFlood;
     private volatile long lastProgressNanos = System.nanoTime();
+    private volatile boolean gone;
+    // IO thread only: bytes taken from the queue that the socket has not accepted yet, and what they stand for.
+    private ByteBuffer leftover;
+    private int leftoverSize;
+    private int leftoverCount;
+    private int leftoverControls;
+    private int leftoverMessages;
+    private boolean listening;
 
     /**
+     * Called on the connection's IO thread when it opens.
+     *
      * @param limit      event frames that may be queued at once (each event of a batch counts)
      * @param batchBytes the largest WebSocket message built from several frames
      */
     Outbound(WebSocketChannel channel, IoFlusher flusher, int limit, int batchBytes, OutboundMetrics metrics, Runnable onFlood) {
         this.channel = channel;
+        this.sink = SocketSink.of(channel);
         this.flusher = flusher;
         this.limit = limit;
         this.batchBytes = batchBytes;
@@ -74,7 +97,7 @@ public final class Outbound implements FrameSink {
         this.onFlood = onFlood;
     }
 
-    /** Sends an event frame if the buffer has room; false when it is full. */
+    /** Sends an event frame if the buffer has room; false when it is full. The live thread or a worker. */
     @Override
     public boolean offer(ByteBuffer frame) {
         int now = queued.incrementAndGet();
@@ -82,56 +105,72 @@ public final class Outbound implements FrameSink {
             queued.decrementAndGet();
             return false;
         }
-        enqueue(new Queued(frame, 1, false, true));
+        enqueue(Queued.text(frame, 1, false, true));
         return true;
     }
 
-    /** Sends a control frame regardless of the event limit (see {@link #CONTROL_LIMIT}). */
+    /** Sends a control frame regardless of the event limit (see {@link #CONTROL_LIMIT}). Any thread. */
     @Override
     public void force(ByteBuffer frame) {
+        control(Queued.text(frame, 1, true, true));
+    }
+
+    /** Sends a WebSocket ping. The heartbeat sweep's thread. */
+    public void ping() {
+        control(new Queued(EMPTY, 1, true, false, WireFrames.PING, null));
+    }
+
+    /** Answers a client's ping with its payload (at most 125 bytes, as Undertow checked). The IO thread. */
+    public void pong(ByteBuffer payload) {
+        control(new Queued(payload, 1, true, false, WireFrames.PONG, null));
+    }
+
+    private void control(Queued frame) {
         queued.incrementAndGet();
         if (controlQueued.incrementAndGet() > CONTROL_LIMIT && flooded.compareAndSet(false, true)) {
             onFlood.run();
         }
-        enqueue(new Queued(frame, 1, true, true));
+        enqueue(frame);
     }
 
     /**
      * Sends event frames regardless of the limit (the caller sized them by {@link #free()}), joined
      * into as few WebSocket messages as fit {@code batchBytes} each: a JSON array per message, or the
      * frame itself when it travels alone. Each event counts against the limit until its message is
-     * written. Replays use this: one write per batch instead of one per event.
+     * written. Replays use this, on a worker: one write per batch instead of one per event.
      */
     @Override
     public void forceBatch(List<ByteBuffer> frames) {
         for (FrameBatch batch : FrameBatch.of(frames, batchBytes)) {
             queued.addAndGet(batch.count());
-            enqueue(new Queued(batch.message(), batch.count(), false, batch.count() == 1));
+            enqueue(Queued.text(batch.message(), batch.count(), false, batch.count() == 1));
         }
     }
 
-    /** How many more event frames fit right now. */
+    /** How many more event frames fit right now. Any thread. */
     @Override
     public int free() {
         return Math.max(0, limit - queued.get());
     }
 
+    /** Frames queued and not yet written. Any thread. */
     public int queued() {
         return queued.get();
     }
 
+    /** Bytes queued and not yet written. Any thread. */
     public long queuedBytes() {
         return queuedBytes.get();
     }
 
-    /** Nanotime of the last completed write, or of creation. */
+    /** Nanotime of the last write the socket took bytes from, or of creation. Any thread. */
     public long lastProgressNanos() {
         return lastProgressNanos;
     }
 
     /**
      * Runs {@code task} once the buffer has drained to half its limit (at once if it already has).
-     * The task runs on whichever thread completes a write, usually an IO thread: it must not block.
+     * The task runs on whichever thread completes a write, usually the IO thread: it must not block.
      */
     @Override
     public void whenDrained(Runnable task) {
@@ -148,14 +187,18 @@ public final class Outbound implements FrameSink {
     }
 
     /**
-     * Runs {@code action} (a close frame) on the IO thread after every frame queued before it has
-     * been handed to Undertow, so a close never overtakes the frames that precede it. Any thread.
+     * Runs {@code action} (a close frame) on the IO thread once every frame queued before it is on
+     * the socket, so a close never overtakes the frames that precede it. Any thread.
      */
     public void thenRun(Runnable action) {
-        pending.add(new Queued(null, 0, false, false, action));
-        if (dirty.compareAndSet(false, true)) {
-            flusher.dirty(this);
-        }
+        pending.add(new Queued(null, 0, false, false, (byte) 0, action));
+        markDirty();
+    }
+
+    /** The connection is gone: whatever is queued is released unwritten. Undertow's close task. */
+    void closed() {
+        gone = true;
+        markDirty();
     }
 
     private void enqueue(Queued message) {
@@ -163,99 +206,272 @@ public final class Outbound implements FrameSink {
         queuedBytes.addAndGet(size);
         metrics.charged(size);
         pending.add(message);
+        markDirty();
+    }
+
+    private void markDirty() {
         if (dirty.compareAndSet(false, true)) {
             flusher.dirty(this);
         }
     }
 
     /**
-     * On the connection's IO thread: writes what is queued, joining neighbouring single frames into
-     * batch messages. Cleared first, so frames queued meanwhile make the connection dirty again.
+     * On the connection's IO thread: writes what is queued through {@code cork}, joining neighbouring
+     * single frames into batch messages. Cleared first, so frames queued meanwhile make the connection
+     * dirty again. While the socket holds back a leftover, nothing more is taken (the write listener
+     * goes on when it is writable). The cork is empty again when this returns.
      */
-    void flush() {
+    void flush(Cork cork) {
         dirty.set(false);
-        List<Queued> run = new ArrayList<>();
+        if (gone && leftover != null) {
+            releaseLeftover(false);
+        }
+        if (leftover != null) {
+            return;
+        }
         Queued next;
-        while ((next = pending.poll()) != null) {
-            if (next.joinable()) {
-                run.add(next);
-                continue;
-            }
-            writeJoined(run);
-            run.clear();
+        while (leftover == null && (next = pending.peek()) != null) {
             if (next.then() != null) {
+                if (!writeOut(cork)) {
+                    break;
+                }
+                pending.poll();
                 next.then().run();
+            } else if (muted()) {
+                pending.poll();
+                released(next.message().remaining(), next.count(), next.control() ? 1 : 0, 1, false);
+            } else if (next.joinable()) {
+                takeRun(cork);
             } else {
-                write(next.message(), next.count(), next.control() ? 1 : 0);
+                pending.poll();
+                ByteBuffer m = next.message();
+                frame(cork, next.opcode(), m, null, m.remaining(), m.remaining(), next.count(), next.control() ? 1 : 0);
             }
         }
-        writeJoined(run);
+        if (leftover == null) {
+            writeOut(cork);
+        }
     }
 
-    private void writeJoined(List<Queued> run) {
-        if (run.isEmpty()) {
-            return;
+    /** Nothing more may be written: the connection is gone, or a close frame was sent or received. */
+    private boolean muted() {
+        return gone || channel.isCloseFrameSent() || channel.isCloseFrameReceived();
+    }
+
+    /** Takes the joinable frames at the head of the queue, up to {@code batchBytes} as one JSON array, and frames them. */
+    private void takeRun(Cork cork) {
+        List<Queued> run = cork.run;
+        run.clear();
+        int length = 1;
+        int size = 0;
+        int count = 0;
+        int controls = 0;
+        Queued q;
+        while ((q = pending.peek()) != null && q.joinable()) {
+            int frameBytes = q.message().remaining();
+            if (!run.isEmpty() && length + frameBytes + 1 > batchBytes) {
+                break;
+            }
+            pending.poll();
+            run.add(q);
+            length += frameBytes + 1;
+            size += frameBytes;
+            count += q.count();
+            controls += q.control() ? 1 : 0;
         }
         if (run.size() == 1) {
-            Queued only = run.get(0);
-            write(only.message(), 1, only.control() ? 1 : 0);
-            return;
+            ByteBuffer m = run.get(0).message();
+            frame(cork, WireFrames.TEXT, m, null, size, size, count, controls);
+        } else {
+            frame(cork, WireFrames.TEXT, null, run, length, size, count, controls);
         }
-        List<ByteBuffer> frames = new ArrayList<>(run.size());
-        run.forEach(q -> frames.add(q.message()));
-        int first = 0;
-        for (FrameBatch batch : FrameBatch.of(frames, batchBytes)) {
-            int controls = 0;
-            for (int i = first; i < first + batch.count(); i++) {
-                controls += run.get(i).control() ? 1 : 0;
-            }
-            first += batch.count();
-            // The joined message replaces its frames: charged as their sum, released as its size.
-            int joinedOverhead = batch.message().remaining() - sumBytes(frames, first - batch.count(), first);
-            queuedBytes.addAndGet(joinedOverhead);
-            metrics.charged(joinedOverhead);
-            write(batch.message(), batch.count(), controls);
-        }
-    }
-
-    private static int sumBytes(List<ByteBuffer> frames, int from, int to) {
-        int n = 0;
-        for (int i = from; i < to; i++) {
-            n += frames.get(i).remaining();
-        }
-        return n;
+        run.clear();
     }
 
     /**
-     * Hands one WebSocket message carrying {@code count} frames ({@code controls} of them control
-     * frames) to Undertow; they are released together, once: Undertow may report a failed frame more
-     * than once while a channel closes.
+     * Frames one message — {@code message}, or the JSON array of {@code run} ({@code length} bytes) —
+     * into the cork, writing the cork out first when it is full. A message larger than the cork is
+     * written on its own; whatever the socket does not take becomes the leftover.
      */
-    private void write(ByteBuffer message, int count, int controls) {
-        int size = message.remaining();
-        AtomicBoolean done = new AtomicBoolean();
-        WebSockets.sendText(message.duplicate(), channel, new WebSocketCallback<Void>() {
-            @Override
-            public void complete(WebSocketChannel ch, Void context) {
-                if (done.compareAndSet(false, true)) {
-                    released(size, count, controls, true);
-                }
-            }
-
-            @Override
-            public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
-                if (done.compareAndSet(false, true)) {
-                    released(size, count, controls, false);
-                }
-            }
-        });
+    private void frame(Cork cork, byte opcode, ByteBuffer message, List<Queued> run, int length, int size, int count, int controls) {
+        int wire = WireFrames.headerLength(length) + length;
+        if (wire > cork.bytes.remaining() && !writeOut(cork)) {
+            appendLeftover(opcode, message, run, length, wire);
+            leftoverSize += size;
+            leftoverCount += count;
+            leftoverControls += controls;
+            leftoverMessages++;
+            return;
+        }
+        if (wire <= cork.bytes.remaining()) {
+            put(cork.bytes, opcode, message, run, length);
+            cork.add(size, count, controls);
+            return;
+        }
+        ByteBuffer alone = ByteBuffer.allocate(wire);
+        put(alone, opcode, message, run, length);
+        alone.flip();
+        cork.add(size, count, controls);
+        writeAlone(cork, alone);
     }
 
-    private void released(int size, int count, int controls, boolean written) {
+    private static void put(ByteBuffer dst, byte opcode, ByteBuffer message, List<Queued> run, int length) {
+        WireFrames.putHeader(dst, opcode, length);
+        if (run == null) {
+            dst.put(message.duplicate());
+            return;
+        }
+        dst.put(OPEN);
+        for (int i = 0; i < run.size(); i++) {
+            if (i > 0) {
+                dst.put(COMMA);
+            }
+            dst.put(run.get(i).message().duplicate());
+        }
+        dst.put(CLOSE);
+    }
+
+    private void appendLeftover(byte opcode, ByteBuffer message, List<Queued> run, int length, int wire) {
+        ByteBuffer grown = ByteBuffer.allocate(leftover.remaining() + wire);
+        grown.put(leftover);
+        put(grown, opcode, message, run, length);
+        grown.flip();
+        leftover = grown;
+    }
+
+    /** Writes a message larger than the cork on its own; the cork is empty and accounts for it. */
+    private void writeAlone(Cork cork, ByteBuffer alone) {
+        try {
+            write(alone);
+        } catch (IOException e) {
+            broken(cork, e);
+            return;
+        }
+        settle(cork, alone);
+    }
+
+    /**
+     * Writes the cork to the socket. True when the socket took all of it (its frames are released);
+     * false when some is left over (it moves to this connection's leftover and the socket's write
+     * listener is armed) or the connection broke.
+     */
+    private boolean writeOut(Cork cork) {
+        ByteBuffer b = cork.bytes;
+        if (b.position() == 0) {
+            return true;
+        }
+        b.flip();
+        try {
+            write(b);
+        } catch (IOException e) {
+            broken(cork, e);
+            return false;
+        }
+        boolean all = settle(cork, b);
+        b.clear();
+        return all;
+    }
+
+    private void write(ByteBuffer b) throws IOException {
+        while (b.hasRemaining()) {
+            if (sink.write(b) == 0) {
+                break;
+            }
+            lastProgressNanos = System.nanoTime();
+        }
+    }
+
+    /** After a write of {@code b}: releases the cork's frames, or moves the rest into the leftover. */
+    private boolean settle(Cork cork, ByteBuffer b) {
+        boolean flushed;
+        try {
+            flushed = !b.hasRemaining() && sink.flush();
+        } catch (IOException e) {
+            broken(cork, e);
+            return false;
+        }
+        if (flushed) {
+            released(cork.size, cork.count, cork.controls, cork.messages, true);
+            cork.reset();
+            return true;
+        }
+        ByteBuffer rest = ByteBuffer.allocate(b.remaining());
+        rest.put(b).flip();
+        leftover = rest;
+        leftoverSize = cork.size;
+        leftoverCount = cork.count;
+        leftoverControls = cork.controls;
+        leftoverMessages = cork.messages;
+        cork.reset();
+        awaitWritable();
+        return false;
+    }
+
+    /**
+     * Arms the socket's write listener: ours goes first and hands the event on to Undertow's once
+     * nothing of ours is left (Undertow writes its close frames through the same socket).
+     */
+    private void awaitWritable() {
+        if (!listening) {
+            listening = true;
+            ChannelListener<? super ConduitStreamSinkChannel> undertow = sink.getWriteListener();
+            sink.setWriteListener(ch -> {
+                if (leftover != null && !writeLeftover()) {
+                    return;
+                }
+                flush(flusher.cork());
+                if (leftover == null && undertow != null) {
+                    undertow.handleEvent(ch);
+                }
+            });
+        }
+        sink.resumeWrites();
+    }
+
+    /** On the IO thread when the socket is writable: true once the leftover is all on the socket. */
+    private boolean writeLeftover() {
+        try {
+            write(leftover);
+            if (leftover.hasRemaining() || !sink.flush()) {
+                sink.resumeWrites();
+                return false;
+            }
+        } catch (IOException e) {
+            log.atDebug().addKeyValue("remote", String.valueOf(channel.getPeerAddress())).setCause(e).log("write failed");
+            gone = true;
+            releaseLeftover(false);
+            IoUtils.safeClose(channel);
+            return true;
+        }
+        releaseLeftover(true);
+        return true;
+    }
+
+    private void releaseLeftover(boolean written) {
+        leftover = null;
+        released(leftoverSize, leftoverCount, leftoverControls, leftoverMessages, written);
+        leftoverSize = 0;
+        leftoverCount = 0;
+        leftoverControls = 0;
+        leftoverMessages = 0;
+    }
+
+    private void broken(Cork cork, IOException e) {
+        log.atDebug().addKeyValue("remote", String.valueOf(channel.getPeerAddress())).setCause(e).log("write failed");
+        gone = true;
+        released(cork.size, cork.count, cork.controls, cork.messages, false);
+        cork.reset();
+        IoUtils.safeClose(channel);
+    }
+
+    /** Releases written (or failed) messages: their bytes, their events and control frames, once. */
+    private void released(int size, int count, int controls, int messages, boolean written) {
+        if (messages == 0) {
+            return;
+        }
         controlQueued.addAndGet(-controls);
         queuedBytes.addAndGet(-size);
-        metrics.released(size, written);
-        lastProgressNanos = System.nanoTime();
+        metrics.released(size, messages, written);
         int now = queued.addAndGet(-count);
         if (now <= limit / 2) {
             List<Runnable> ready;

@@ -19,20 +19,21 @@ public final class OutboundMetrics {
         this.bytes = Counter.builder("roomcast.outbound.bytes").baseUnit("bytes").description("bytes written to clients").register(meters);
         this.failed = Counter.builder("roomcast.outbound.failed").description("frames that could not be written (connection gone)").register(meters);
         Gauge.builder("roomcast.outbound.buffered.bytes", buffered, LongAdder::sum).baseUnit("bytes")
-                .description("bytes handed to Undertow and not yet written, all connections").register(meters);
+                .description("bytes queued for clients and not yet taken by their sockets, all connections").register(meters);
     }
 
     void charged(int size) {
         buffered.add(size);
     }
 
-    void released(int size, boolean written) {
+    /** {@code messages} WebSocket messages of {@code size} charged bytes left (or failed) together. */
+    void released(int size, int messages, boolean written) {
         buffered.add(-size);
         if (written) {
-            frames.increment();
+            frames.increment(messages);
             bytes.increment(size);
         } else {
-            failed.increment();
+            failed.increment(messages);
         }
     }
 }

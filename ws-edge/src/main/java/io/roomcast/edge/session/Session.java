@@ -29,6 +29,7 @@ import io.roomcast.event.RoomEvent;
 import io.roomcast.live.LivePositionLostException;
 import io.roomcast.position.Epoch;
 import io.roomcast.position.StartPoint;
+import io.undertow.websockets.core.CloseMessage;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import org.apache.kafka.common.KafkaException;
@@ -129,10 +130,24 @@ public final class Session {
         return lastPingNanos;
     }
 
-    /** Sends a WebSocket ping control frame. */
+    /** Sends a WebSocket ping control frame. The heartbeat sweep's thread. */
     public void ping() {
         lastPingNanos = System.nanoTime();
-        WebSockets.sendPing(java.nio.ByteBuffer.allocate(0), channel, null);
+        outbound.ping();
+    }
+
+    /** Answers the client's ping, after the frames queued before it. The IO thread. */
+    void pong(java.nio.ByteBuffer payload) {
+        outbound.pong(payload);
+    }
+
+    /** The client closed: its close frame is echoed after the frames already on their way. The IO thread. */
+    void closedByClient(CloseMessage message) {
+        outbound.thenRun(() -> {
+            if (!channel.isCloseFrameSent()) {
+                WebSockets.sendClose(message, channel, null);
+            }
+        });
     }
 
     public SessionStatus status() {
@@ -536,6 +551,7 @@ public final class Session {
     /** Called once when the connection is gone: ends every subscription. */
     public void closed() {
         closed = true;
+        outbound.closed();
         List<Slot> slots = List.copyOf(subscriptions.values());
         subscriptions.clear();
         // Runs in Undertow's close task, which holds the channel's lock: a live dispatch holding a
