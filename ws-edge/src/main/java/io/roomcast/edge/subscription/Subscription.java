@@ -364,7 +364,10 @@ public final class Subscription implements LiveListener {
         return e;
     }
 
-    /** What this subscription is doing, for the admin endpoint and lag metrics. Any thread but the live tail's. */
+    /**
+     * What this subscription is doing, for the admin endpoint and lag metrics. Any thread; it takes the
+     * partition's lock briefly, then this one, never both at once.
+     */
     public SubscriptionStatus status() {
         // Read before taking our lock: live dispatch holds the partition lock, then ours.
         long next = live.position(location.partition());
