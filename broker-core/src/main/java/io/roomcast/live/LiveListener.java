@@ -6,7 +6,9 @@ import io.roomcast.event.RoomEvent;
  * Receives a room's live events from a {@link LiveTail}.
  *
  * <p>Threading: called on the live tail's thread while it holds the partition's lock, in offset
- * order. Must not block: hand the event to a bounded buffer and return.
+ * order. Must not block — every room of every partition waits on the tail's one thread — and
+ * must not wait for a lock whose holder may itself wait for the partition's lock: hand the event
+ * to a bounded buffer (or refuse it) and return.
  */
 @FunctionalInterface
 public interface LiveListener {

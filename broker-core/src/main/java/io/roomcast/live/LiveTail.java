@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread-safety: every public method may be called from any thread. Listeners are called on
  * the tail's own thread.
  */
-public final class LiveTail implements AutoCloseable {
+public final class LiveTail implements LiveDispatch, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LiveTail.class);
     private static final Duration POLL = Duration.ofMillis(200);
     private static final Duration POSITION_TIMEOUT = Duration.ofSeconds(10);
@@ -96,6 +96,7 @@ public final class LiveTail implements AutoCloseable {
      * tailing the partition from its end if it is not tailed yet. Completes with the hand-over, or
      * exceptionally when Kafka cannot tell the partition's end in time.
      */
+    @Override
     public CompletableFuture<Handover> register(RoomName room, TopicPartition partition, int historySize,
                                                 LiveListener listener, HandoverHook hook) {
         PartitionTail tail = partitions.get(partition);
@@ -111,6 +112,7 @@ public final class LiveTail implements AutoCloseable {
      * Fixes a new hand-over offset for a listener that is already registered (a subscriber that fell
      * behind and catches up again).
      */
+    @Override
     public Handover recapture(RoomName room, TopicPartition partition, LiveListener listener, HandoverHook hook) {
         PartitionTail tail = partitions.get(partition);
         if (tail == null) {
@@ -119,6 +121,7 @@ public final class LiveTail implements AutoCloseable {
         return tail.recapture(room, listener, hook);
     }
 
+    @Override
     public void unregister(RoomName room, TopicPartition partition, LiveListener listener) {
         PartitionTail tail = partitions.get(partition);
         if (tail != null) {
@@ -127,6 +130,7 @@ public final class LiveTail implements AutoCloseable {
     }
 
     /** The next offset live dispatch will deliver in {@code partition}, or -1 when it is not tailed. */
+    @Override
     public long position(TopicPartition partition) {
         PartitionTail tail = partitions.get(partition);
         return tail == null ? -1 : tail.next();

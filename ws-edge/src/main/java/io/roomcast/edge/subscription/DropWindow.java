@@ -1,17 +1,14 @@
 package io.roomcast.edge.subscription;
 
-import io.roomcast.edge.protocol.ServerFrames;
 import io.roomcast.event.RoomEvent;
-import io.roomcast.room.RoomName;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 
 /**
  * The live events waiting for a slow subscriber under {@code drop-oldest} (a window of
  * {@code limit} events) or {@code latest-only} (a window of one): when it is full the oldest
  * event is dropped, and what was dropped is reported once, in a {@code dropped} frame sent before
- * the next event. Pure; not thread-safe: guarded by the owning subscription's lock.
+ * the next event. Pure; not thread-safe: driven by the owning {@link HandoverMachine}.
  */
 final class DropWindow {
     private final int limit;
@@ -48,14 +45,18 @@ final class DropWindow {
         return dropped;
     }
 
-    /** The {@code dropped} frame for what was dropped since the last one, or null; reporting it resets the count. */
-    ByteBuffer takeNotice(RoomName room) {
+    /** What a {@code dropped} frame reports: {@code count} events with offsets in {@code [first, last]}. */
+    record Dropped(long count, long first, long last) {
+    }
+
+    /** What was dropped since the last report, or null; reporting it resets the count. */
+    Dropped takeDropped() {
         if (droppedCount == 0) {
             return null;
         }
-        ByteBuffer notice = ServerFrames.dropped(room, droppedCount, droppedFirst, droppedLast);
+        Dropped dropped = new Dropped(droppedCount, droppedFirst, droppedLast);
         droppedCount = 0;
-        return notice;
+        return dropped;
     }
 
     RoomEvent peek() {
@@ -64,10 +65,6 @@ final class DropWindow {
 
     RoomEvent poll() {
         return waiting.pollFirst();
-    }
-
-    boolean hasWaiting() {
-        return !waiting.isEmpty();
     }
 
     int size() {

@@ -3,16 +3,36 @@ package io.roomcast.edge.subscription;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.roomcast.compact.AnswerCompactor;
 import io.roomcast.edge.Backbone;
+import io.roomcast.edge.EdgeConfig;
 import io.roomcast.edge.compact.PartialFrames;
 import io.roomcast.edge.protocol.EventFrames;
 import io.roomcast.edge.protocol.ServerFrames;
 import io.roomcast.edge.session.FrameSink;
+import io.roomcast.edge.subscription.HandoverStep.Continue;
+import io.roomcast.edge.subscription.HandoverStep.Dropped;
+import io.roomcast.edge.subscription.HandoverStep.Failed;
+import io.roomcast.edge.subscription.HandoverStep.ForgetTopics;
+import io.roomcast.edge.subscription.HandoverStep.HandoverOverflowed;
+import io.roomcast.edge.subscription.HandoverStep.Lagging;
+import io.roomcast.edge.subscription.HandoverStep.Lookup;
+import io.roomcast.edge.subscription.HandoverStep.Offer;
+import io.roomcast.edge.subscription.HandoverStep.ReadHistory;
+import io.roomcast.edge.subscription.HandoverStep.Recapture;
+import io.roomcast.edge.subscription.HandoverStep.RetryRead;
+import io.roomcast.edge.subscription.HandoverStep.SendDropped;
+import io.roomcast.edge.subscription.HandoverStep.SendHistory;
+import io.roomcast.edge.subscription.HandoverStep.SendLive;
+import io.roomcast.edge.subscription.HandoverStep.SendPartial;
+import io.roomcast.edge.subscription.HandoverStep.SendSubscribed;
+import io.roomcast.edge.subscription.HandoverStep.Then;
+import io.roomcast.edge.subscription.HandoverStep.Unregister;
+import io.roomcast.edge.subscription.HandoverStep.WaitForSpace;
 import io.roomcast.event.RoomEvent;
-import io.roomcast.handover.HandoverBuffer;
-import io.roomcast.history.HistoryChunk;
+import io.roomcast.history.HistoryReader;
+import io.roomcast.history.PartitionBounds;
 import io.roomcast.live.Handover;
+import io.roomcast.live.LiveDispatch;
 import io.roomcast.live.LiveListener;
-import io.roomcast.live.LivePositionLostException;
 import io.roomcast.position.Epoch;
 import io.roomcast.position.ResumePlan;
 import io.roomcast.position.ResumePlanner;
@@ -23,7 +43,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -31,517 +50,311 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
- * One room subscribed on one connection, and its exact hand-over from history to live.
+ * One room subscribed on one connection: the driver of its {@link HandoverMachine}, which decides
+ * the exact hand-over from history to live (see there and docs/architecture.md). This class only
+ * feeds the machine its inputs — live events, the hand-over offset, the log's answers, the sink's
+ * answers and drains — and carries out the steps it returns: frames to the sink, history reads,
+ * waits for the sink to drain, a new hand-over offset, reports to the owner.
  *
- * <p>Lifecycle: registered for live dispatch first, in the catching-up state that buffers live
- * events; the hand-over offset L is fixed at that instant under the live dispatch lock. History
- * below L is delivered from the edge's cache or from Kafka, at the client's pace; then buffered
- * live events above the last delivered offset; then live. If the buffer overflows, or the client
- * cannot take live events fast enough (lossless backpressure), the subscription falls back to
- * catching up again from its last delivered offset up to a new hand-over offset. Events are
- * delivered in offset order and never twice.
- *
- * <p>With the {@code drop-oldest} and {@code latest-only} policies, live events that do not fit
- * wait in a small bounded window instead (one event for {@code latest-only}); when it is full the
- * oldest is dropped, and the client gets a {@code dropped} frame naming the count and the offset
- * range before the next event it receives. History is always delivered losslessly.
- *
- * <p>Threading: {@link #onLive} runs on the live tail's thread; the catch-up runs on the
- * backbone's worker executor; state is guarded by one lock. Every continuation goes through
- * {@link #onWorker}: when the worker refuses it (queue full), the subscription ends with a notice
- * to the client and frees its room, instead of waiting forever. History reads take a permit of
- * the connection's {@link ReadPermits}. Frames are handed to the connection
- * while holding it, so their order is the delivery order. Lock order: the live tail's partition
- * lock is taken before this lock, never while holding it.
+ * <p>Threading and locks. The machine is guarded by one lock. Live events and the hand-over offset
+ * come on the live tail's thread, which holds the partition's dispatch lock and then takes this
+ * lock; everything else runs on the backbone's worker (every continuation goes through
+ * {@link #onWorker}: when the worker refuses it, the subscription ends with a notice instead of
+ * waiting forever). Frames are handed to the sink while holding this lock, so their order is the
+ * delivery order. Everything else — live registration, history reads, {@link FrameSink#whenDrained},
+ * {@link SubscriptionEvents} — runs after the lock is released: the partition's lock is never
+ * taken while holding this one. History reads take a permit of the connection's {@link ReadPermits}.
  */
 public final class Subscription implements LiveListener {
     private static final Logger log = LoggerFactory.getLogger(Subscription.class);
-
-    enum State { STARTING, CATCHING_UP, LIVE, LAGGING, CLOSED }
 
     /** Bounds of a compacted history's held-back answers: beyond them, held text goes out early as a partial. */
     private static final int COMPACT_OPEN_ANSWERS = 64;
     private static final int COMPACT_ANSWER_CHARS = 256 * 1024;
 
-    private final Backbone backbone;
-    private final FrameSink outbound;
+    private final LiveDispatch live;
+    private final HistoryReader history;
+    private final Executor worker;
+    private final Runnable forgetTopics;
+    private final FrameSink sink;
     private final RoomLocation location;
-    private final StartPoint from;
     private final JsonNode requestId;
-    private final SubscriptionEvents events;
-    private final BackpressurePolicy policy;
     private final ReadPermits permits;
+    private final SubscriptionEvents events;
     private final Object lock = new Object();
-    /** Set with CLOSED, readable without the lock by the live tail (see {@link LiveListener#ended()}). */
+    /** Guarded by {@link #lock}. */
+    private final HandoverMachine machine;
+    /** Set once the machine is closed; readable without the lock by the live tail (see {@link LiveListener#ended()}). */
     private volatile boolean ended;
 
-    private State state = State.STARTING;
-    private HandoverBuffer buffer;
-    private long handover;
-    private Handover cacheView;
-    private long lastDelivered = -1;
-    private long cursor;
-    private boolean liveSent;
-    private int readFailures;
-    /** For {@code from: time}: history events older than this are skipped until the first newer one. */
-    private long notBefore = Long.MIN_VALUE;
-    private final DropWindow window;
-    /** History events read from Kafka and not yet sent: at most one read, {@link #readChunk} events. */
-    private final ArrayDeque<RoomEvent> readAhead = new ArrayDeque<>(1); // grows on a replay; most connections never read one
-    private final int readChunk;
-    private boolean pumpScheduled;
-    /** With {@code "compact":true}, until {@code live}: holds back the tokens of answers (see {@link #compactHistory()}). */
-    private AnswerCompactor compactor;
-
+    /** Any thread; nothing starts before {@link #start()}. */
     public Subscription(Backbone backbone, FrameSink outbound, RoomLocation location, StartPoint from, JsonNode requestId,
                         BackpressurePolicy policy, ReadPermits permits, SubscriptionEvents events) {
-        this.policy = policy;
-        this.permits = permits;
-        this.window = new DropWindow(policy == BackpressurePolicy.LATEST_ONLY ? 1 : backbone.config().dropWindow());
-        this.readChunk = backbone.config().outboundLimit();
-        this.backbone = backbone;
-        this.outbound = outbound;
-        this.location = location;
-        this.from = from;
-        this.requestId = requestId;
-        this.events = events;
+        this(backbone.live(), backbone.history(), backbone.worker(), backbone.topics()::invalidate, outbound, location, requestId,
+                permits, events, machine(backbone.config(), location, from, policy));
     }
 
+    /** With the collaborators given one by one (tests give fakes). */
+    Subscription(LiveDispatch live, HistoryReader history, Executor worker, Runnable forgetTopics, FrameSink sink,
+                 RoomLocation location, JsonNode requestId, ReadPermits permits, SubscriptionEvents events, HandoverMachine machine) {
+        this.live = live;
+        this.history = history;
+        this.worker = worker;
+        this.forgetTopics = forgetTopics;
+        this.sink = sink;
+        this.location = location;
+        this.requestId = requestId;
+        this.permits = permits;
+        this.events = events;
+        this.machine = machine;
+    }
+
+    private static HandoverMachine machine(EdgeConfig config, RoomLocation location, StartPoint from, BackpressurePolicy policy) {
+        return new HandoverMachine(from, location.epoch(), policy, config.handoverBufferLimit(), config.outboundLimit(),
+                config.historyReadAttempts(), config.dropWindow());
+    }
+
+    /** Any thread. */
     public RoomLocation location() {
         return location;
     }
 
+    /** Any thread. */
+    public JsonNode requestId() {
+        return requestId;
+    }
+
     /**
      * Delivers the history compacted: finished answers as their {@code generation.message}, the tokens
-     * of unfinished ones as one {@code partial} frame each just before {@code live}. Call before {@link #start()}.
+     * of unfinished ones as one {@code partial} frame each just before {@code live}. Call before
+     * {@link #start()}, on the thread that starts it.
      */
     public void compactHistory() {
         synchronized (lock) {
-            compactor = new AnswerCompactor(COMPACT_OPEN_ANSWERS, COMPACT_ANSWER_CHARS);
+            machine.compact(new AnswerCompactor(COMPACT_OPEN_ANSWERS, COMPACT_ANSWER_CHARS));
         }
     }
 
-    /** Registers for live dispatch and starts the catch-up; returns at once. */
+    /** Registers for live dispatch and starts the catch-up; returns at once. A worker thread (it may register a partition). */
     public void start() {
-        backbone.live().register(location.room(), location.partition(), location.namespace().historySize(), this, this::atHandover)
-                .thenComposeAsync(this::plan, backbone.worker())
-                .thenAcceptAsync(this::begin, backbone.worker())
-                .exceptionally(e -> {
-                    failBeforeSubscribed(unwrap(e));
-                    return null;
-                });
+        live.register(location.room(), location.partition(), location.namespace().historySize(), this, this::atHandover)
+                .whenComplete((view, error) -> onWorker(() -> feed(m -> error != null ? m.fail(unwrap(error)) : m.registered(view))));
     }
 
-    /** Stops delivery; no event is handed to the connection after this returns. */
+    /**
+     * Stops delivery; no event is handed to the sink after this returns. A worker thread, never an IO
+     * thread: it takes this lock, which live dispatch holds while it hands an event to the sink.
+     */
     public void close() {
-        if (end()) {
-            backbone.live().unregister(location.room(), location.partition(), this);
-        }
+        feed(HandoverMachine::close);
     }
 
-    /** Moves to CLOSED; false when it already was. */
-    private boolean end() {
-        synchronized (lock) {
-            if (state == State.CLOSED) {
-                return false;
-            }
-            state = State.CLOSED;
-            ended = true;
-            buffer = null;
-            cacheView = null;
-            readAhead.clear();
-            return true;
-        }
+    /**
+     * The room's epoch is not the one this subscription started in: it ends so the client resumes and
+     * learns the gap. The epoch watch's thread (not an IO thread).
+     */
+    public void epochChanged(Epoch current) {
+        feed(m -> m.epochChanged(current));
     }
 
-    /** Called under the live dispatch lock when L is fixed, before any event at or above L is dispatched to us. */
-    private void atHandover(long offset) {
-        synchronized (lock) {
-            if (state == State.CLOSED) {
-                return;
-            }
-            handover = offset;
-            buffer = new HandoverBuffer(backbone.config().handoverBufferLimit());
-            state = State.CATCHING_UP;
-        }
-    }
-
+    /**
+     * The live tail's thread, holding the partition's lock. The live path of a live subscriber: the
+     * machine's few field accesses and one {@link FrameSink#offer}; the event frame is encoded once
+     * per edge ({@link EventFrames}) and nothing else is allocated.
+     */
     @Override
     public void onLive(RoomEvent event) {
+        boolean delivered = false;
+        List<Runnable> later = null;
         synchronized (lock) {
-            switch (state) {
-                case CATCHING_UP -> buffer.offer(event);
-                case LIVE -> {
-                    if (event.offset() <= lastDelivered) {
-                        return;
-                    }
-                    if (policy == BackpressurePolicy.LOSSLESS) {
-                        if (outbound.offer(EventFrames.encode(event))) {
-                            deliveredLive(event);
-                        } else {
-                            fallBehind();
-                        }
-                    } else if (window.isClear() && outbound.offer(EventFrames.encode(event))) {
-                        deliveredLive(event);
-                    } else {
-                        hold(event);
-                    }
-                }
-                default -> {
-                }
+            List<HandoverStep> steps = machine.live(event);
+            if (steps == HandoverMachine.OFFER_RECEIVED) {
+                delivered = sink.offer(EventFrames.encode(event));
+                steps = machine.offered(event, delivered);
+            }
+            if (steps != HandoverMachine.NONE) {
+                later = send(steps, new ArrayList<>(4));
             }
         }
+        if (delivered) {
+            events.deliveredLive(event);
+        }
+        if (later != null) {
+            later.forEach(Runnable::run);
+        }
     }
 
+    /** The live tail's thread, without its locks: the tail dropped this listener. */
     @Override
     public void onLiveLost(String reason) {
-        if (!end()) {
-            return;
-        }
-        // Not registered any more; the topic may have a new id: the next subscribe must look it up again.
-        // Both steps only clear a map and queue a frame, so they run here on the live thread.
-        backbone.topics().invalidate();
-        events.failed(this, new LivePositionLostException(reason));
+        // Not registered any more; the topic may have a new id: the next subscribe must look it up
+        // again. Both only clear a map and queue a frame, so they run here on the live thread.
+        feed(m -> m.liveLost(reason));
     }
 
-    /** The room's epoch is not the one this subscription started in: end it so the client resumes and learns the gap. */
-    public void epochChanged(Epoch current) {
-        if (!end()) {
-            return;
-        }
-        backbone.live().unregister(location.room(), location.partition(), this);
-        events.failed(this, new LivePositionLostException("the room's epoch changed from " + location.epoch().value() + " to "
-                + current.value() + " (topic re-created or partitions added)"));
-    }
-
-    private void deliveredLive(RoomEvent event) {
-        lastDelivered = event.offset();
-        events.deliveredLive(event);
-    }
-
-    /** Drop policies: keep the event in the bounded window, dropping the oldest when it is full. */
-    private void hold(RoomEvent event) {
-        if (window.add(event)) {
-            events.dropped(1);
-        }
-        if (!pumpScheduled) {
-            pumpScheduled = true;
-            outbound.whenDrained(() -> onWorker(this::pump));
-        }
-    }
-
+    /** The live tail's thread. */
     @Override
     public boolean ended() {
         return ended;
     }
 
-    /** Runs the next step on the worker; when the worker refuses it, the subscription ends with a notice. */
-    private void onWorker(Runnable step) {
-        try {
-            backbone.worker().execute(step);
-        } catch (RejectedExecutionException e) {
-            fail(e);
+    /** The live tail's thread, under the partition's lock: L is fixed, before any event at or above it is dispatched to us. */
+    private void atHandover(long offset) {
+        synchronized (lock) {
+            machine.handoverFixed(offset);
         }
+    }
+
+    /** Gives the machine one input under the lock, hands its frames to the sink there, and carries out the rest after. */
+    private void feed(Function<HandoverMachine, List<HandoverStep>> input) {
+        List<Runnable> later = new ArrayList<>(4);
+        synchronized (lock) {
+            send(input.apply(machine), later);
+            if (machine.closed()) {
+                ended = true;
+            }
+        }
+        later.forEach(Runnable::run);
     }
 
     /**
-     * Ends the subscription and tells the session, which sends the room notice and frees the room.
-     * Under our lock the partition's lock must not be taken (lock order): the live tail then drops
-     * the ended listener itself at the room's next event.
+     * Under the lock: hands the frame steps to the sink in order, feeding the sink's answer to each
+     * offer back to the machine; appends what must run after the lock to {@code later}.
      */
-    private void fail(Throwable cause) {
-        if (!end()) {
-            return;
-        }
-        if (!Thread.holdsLock(lock)) {
-            backbone.live().unregister(location.room(), location.partition(), this);
-        }
-        events.failed(this, cause);
-    }
-
-    private void pump() {
-        synchronized (lock) {
-            pumpScheduled = false;
-            if (state != State.LIVE) {
-                return;
-            }
-            ByteBuffer notice = window.takeNotice(location.room());
-            if (notice != null) {
-                outbound.force(notice);
-            }
-            while (window.hasWaiting()) {
-                RoomEvent next = window.peek();
-                if (!outbound.offer(EventFrames.encode(next))) {
-                    break;
+    private List<Runnable> send(List<HandoverStep> steps, List<Runnable> later) {
+        while (true) {
+            RoomEvent offered = null;
+            for (HandoverStep step : steps) {
+                if (step instanceof Offer o) {
+                    offered = o.event();
+                } else if (step instanceof SendHistory h) {
+                    List<ByteBuffer> frames = new ArrayList<>(h.frames().size());
+                    for (AnswerCompactor.Output out : h.frames()) {
+                        frames.add(out instanceof AnswerCompactor.Pass pass ? EventFrames.encode(pass.event())
+                                : PartialFrames.encode(location.room(), (AnswerCompactor.Partial) out));
+                    }
+                    sink.forceBatch(frames);
+                    later.add(() -> events.replayed(frames.size(), h.fromCache()));
+                } else if (step instanceof SendSubscribed s) {
+                    ResumePlan plan = s.plan();
+                    sink.force(ServerFrames.subscribed(requestId, location.room(), location.epoch(), plan.recovered(), plan.gap()));
+                    later.add(() -> subscribed(plan));
+                } else if (step instanceof SendLive l) {
+                    sink.force(ServerFrames.live(location.room(), l.offset()));
+                } else if (step instanceof SendPartial p) {
+                    sink.force(PartialFrames.encode(location.room(), p.partial()));
+                } else if (step instanceof SendDropped d) {
+                    sink.force(ServerFrames.dropped(location.room(), d.count(), d.first(), d.last()));
+                } else {
+                    later.add(() -> carryOut(step));
                 }
-                window.poll();
-                deliveredLive(next);
             }
-            if (window.hasWaiting()) {
-                pumpScheduled = true;
-                outbound.whenDrained(() -> onWorker(this::pump));
+            if (offered == null) {
+                return later;
             }
+            boolean accepted = sink.offer(EventFrames.encode(offered));
+            if (accepted) {
+                RoomEvent e = offered;
+                later.add(() -> events.deliveredLive(e));
+            }
+            steps = machine.offered(offered, accepted);
         }
     }
 
-    private CompletableFuture<ResumePlan> plan(Handover h) {
-        boolean closedMeanwhile;
-        synchronized (lock) {
-            closedMeanwhile = state == State.CLOSED;
-            cacheView = h;
-        }
-        if (closedMeanwhile) {
-            // close() ran before the registration completed; undo it (outside our lock: lock order).
-            backbone.live().unregister(location.room(), location.partition(), this);
-            throw new SubscriptionClosedException();
-        }
-        long l = h.offset();
-        var history = backbone.history();
-        var tp = location.partition();
-        List<Long> cachedOffsets = h.cached().stream().map(RoomEvent::offset).toList();
-        ResumePlanner.Lookup lookup = ResumePlanner.start(from, location.epoch(), l, h.cacheCoversFrom(), cachedOffsets);
-        if (lookup instanceof ResumePlanner.Lookup.Done done) {
-            return CompletableFuture.completedFuture(done.plan());
-        }
-        CompletableFuture<Long> answer;
-        if (lookup instanceof ResumePlanner.Lookup.LogStart) {
-            answer = permits.run(() -> history.bounds(tp)).thenApply(b -> b.logStart());
-        } else if (lookup instanceof ResumePlanner.Lookup.StartOfLast last) {
-            answer = permits.run(() -> history.startOfLast(tp, location.room(), last.count(), l));
+    /** Outside the lock: a step that is not a frame. */
+    private void carryOut(HandoverStep step) {
+        if (step instanceof WaitForSpace w) {
+            sink.whenDrained(() -> onWorker(() -> resume(w.then())));
+        } else if (step instanceof Continue c) {
+            resume(c.then());
+        } else if (step instanceof ReadHistory r) {
+            read(r);
+        } else if (step instanceof RetryRead r) {
+            CompletableFuture.delayedExecutor(r.delayMillis(), TimeUnit.MILLISECONDS, this::onWorker).execute(() -> resume(Then.CATCH_UP));
+        } else if (step instanceof Lookup l) {
+            lookUp(l);
+        } else if (step instanceof Recapture) {
+            recapture();
+        } else if (step instanceof Unregister) {
+            live.unregister(location.room(), location.partition(), this);
+        } else if (step instanceof ForgetTopics) {
+            forgetTopics.run();
+        } else if (step instanceof Dropped d) {
+            events.dropped(d.count());
+        } else if (step instanceof Lagging) {
+            events.lagging(this);
+        } else if (step instanceof HandoverOverflowed) {
+            events.handoverOverflowed(this);
+        } else if (step instanceof Failed f) {
+            events.failed(this, f.cause());
         } else {
-            long time = ((ResumePlanner.Lookup.OffsetForTime) lookup).timestamp();
-            synchronized (lock) {
-                // Other rooms share the partition, and Kafka finds the first record of any room at or
-                // after the time; this room's older events after it are skipped — in the first
-                // catch-up only (see switchToLive).
-                notBefore = time;
-            }
-            answer = permits.run(() -> history.offsetForTime(tp, time));
+            throw new IllegalStateException("a frame step outside the lock: " + step);
         }
-        return answer.thenApply(a -> ResumePlanner.withLookup(from, location.epoch(), l, a));
     }
 
-    private void begin(ResumePlan plan) {
-        synchronized (lock) {
-            if (state == State.CLOSED) {
-                return;
-            }
-            cursor = plan.readFrom();
-            lastDelivered = plan.readFrom() - 1;
-            outbound.force(ServerFrames.subscribed(requestId, location.room(), location.epoch(), plan.recovered(), plan.gap()));
-        }
+    private void resume(Then then) {
+        feed(m -> m.resume(then, sink.free()));
+    }
+
+    private void subscribed(ResumePlan plan) {
         if (plan.gap() != null) {
             log.atInfo().addKeyValue("room", location.room()).addKeyValue("reason", plan.gap().reason().wire())
                     .addKeyValue("after", plan.gap().after()).addKeyValue("resumeAt", plan.gap().resumeAt())
                     .log("resume with a gap");
         }
         events.subscribed(this);
-        catchUp();
     }
 
-    /**
-     * Delivers history from the cursor up to the hand-over offset, as fast as the client takes it:
-     * each round sends what the outbound buffer has room for as batch messages, from the cache, from
-     * events already read, or from one Kafka read of up to an outbound buffer's worth.
-     */
-    private void catchUp() {
-        while (true) {
-            long from;
-            long until;
-            Handover view;
-            boolean haveRead;
-            synchronized (lock) {
-                if (state != State.CATCHING_UP) {
-                    return;
-                }
-                from = cursor;
-                until = handover;
-                view = cacheView;
-                haveRead = !readAhead.isEmpty();
-            }
-            if (from >= until && !haveRead) {
-                switchToLive();
-                return;
-            }
-            int free = outbound.free();
-            if (free == 0) {
-                outbound.whenDrained(() -> onWorker(this::catchUp));
-                return;
-            }
-            if (haveRead) {
-                deliverReadAhead(free);
-            } else if (view.cacheCoversFrom() <= from) {
-                deliverFromCache(view, from, until, free);
-            } else {
-                permits.run(() -> backbone.history().read(location.partition(), location.room(), from, until, readChunk))
-                        .whenComplete((chunk, error) -> onWorker(() -> deliverChunk(chunk, error)));
-                return;
-            }
+    private void lookUp(Lookup step) {
+        var tp = location.partition();
+        CompletableFuture<Long> answer;
+        if (step.lookup() instanceof ResumePlanner.Lookup.LogStart) {
+            answer = permits.run(() -> history.bounds(tp)).thenApply(PartitionBounds::logStart);
+        } else if (step.lookup() instanceof ResumePlanner.Lookup.StartOfLast last) {
+            answer = permits.run(() -> history.startOfLast(tp, location.room(), last.count(), step.handover()));
+        } else if (step.lookup() instanceof ResumePlanner.Lookup.OffsetForTime time) {
+            answer = permits.run(() -> history.offsetForTime(tp, time.timestamp()));
+        } else {
+            throw new IllegalStateException("not a lookup in the log: " + step.lookup());
         }
+        answer.whenComplete((offset, error) -> onWorker(() -> feed(m -> error != null ? m.fail(unwrap(error)) : m.lookedUp(offset))));
     }
 
-    private void deliverFromCache(Handover view, long from, long until, int free) {
-        List<RoomEvent> batch = new ArrayList<>(Math.min(free, 64));
-        long next = until;
-        for (RoomEvent e : view.cached()) {
-            if (e.offset() < from || e.offset() >= until) {
-                continue;
-            }
-            if (batch.size() == free) {
-                next = e.offset();
-                break;
-            }
-            batch.add(e);
+    private void read(ReadHistory r) {
+        permits.run(() -> history.read(location.partition(), location.room(), r.from(), r.until(), r.maxEvents()))
+                .whenComplete((chunk, error) -> onWorker(() -> feed(m -> error != null ? readFailed(m, unwrap(error))
+                        : m.historyRead(chunk, sink.free()))));
+    }
+
+    private List<HandoverStep> readFailed(HandoverMachine m, Throwable error) {
+        List<HandoverStep> steps = m.readFailed(error);
+        if (m.closed()) {
+            log.atWarn().addKeyValue("room", location.room()).setCause(error).log("history read failed; ending the subscription");
         }
-        int sent = deliverHistory(batch, next);
-        events.replayed(sent, true);
+        return steps;
     }
 
-    private void deliverChunk(HistoryChunk chunk, Throwable error) {
-        if (error != null) {
-            retryRead(unwrap(error));
-            return;
-        }
-        readFailures = 0;
-        synchronized (lock) {
-            if (state != State.CATCHING_UP) {
-                return;
-            }
-            readAhead.addAll(chunk.events());
-            cursor = Math.max(cursor, chunk.next());
-        }
-        catchUp();
-    }
-
-    private void deliverReadAhead(int free) {
-        List<RoomEvent> batch;
-        synchronized (lock) {
-            batch = new ArrayList<>(Math.min(free, readAhead.size()));
-            while (batch.size() < free && !readAhead.isEmpty()) {
-                batch.add(readAhead.pollFirst());
-            }
-        }
-        events.replayed(deliverHistory(batch, Long.MIN_VALUE), false);
-    }
-
-    /**
-     * Sends history events in one go and moves the cursor to at least {@code next}; returns how many
-     * were sent (events at or below the last delivered offset, or older than a {@code from: time}
-     * start, are skipped).
-     */
-    private int deliverHistory(List<RoomEvent> batch, long next) {
-        synchronized (lock) {
-            if (state != State.CATCHING_UP) {
-                return 0;
-            }
-            List<ByteBuffer> frames = new ArrayList<>(batch.size());
-            for (RoomEvent e : batch) {
-                if (e.offset() <= lastDelivered || e.timestamp() < notBefore) {
-                    continue;
-                }
-                notBefore = Long.MIN_VALUE;
-                if (compactor == null) {
-                    frames.add(EventFrames.encode(e));
-                } else {
-                    // a held token counts as delivered: it goes out in a partial before live
-                    for (AnswerCompactor.Output out : compactor.offer(e)) {
-                        frames.add(out instanceof AnswerCompactor.Pass pass ? EventFrames.encode(pass.event())
-                                : PartialFrames.encode(location.room(), (AnswerCompactor.Partial) out));
-                    }
-                }
-                lastDelivered = e.offset();
-            }
-            outbound.forceBatch(frames);
-            cursor = Math.max(cursor, next);
-            return frames.size();
-        }
-    }
-
-    private void retryRead(Throwable error) {
-        readFailures++;
-        if (readFailures > backbone.config().historyReadAttempts()) {
-            log.atWarn().addKeyValue("room", location.room()).addKeyValue("offset", cursor).setCause(error)
-                    .log("history read failed; ending the subscription");
-            fail(error);
-            return;
-        }
-        Executor worker = this::onWorker;
-        CompletableFuture.delayedExecutor(readFailures * 500L, TimeUnit.MILLISECONDS, worker).execute(this::catchUp);
-    }
-
-    private void switchToLive() {
-        synchronized (lock) {
-            if (state != State.CATCHING_UP) {
-                return;
-            }
-            if (!buffer.overflowed()) {
-                if (compactor != null) {
-                    // Exactly the tokens at or below lastDelivered: the buffered live events above it follow.
-                    compactor.finish().forEach(p -> outbound.force(PartialFrames.encode(location.room(), p)));
-                    compactor = null;
-                }
-                if (!liveSent) {
-                    outbound.force(ServerFrames.live(location.room(), Math.max(handover - 1, lastDelivered)));
-                    liveSent = true;
-                }
-                List<RoomEvent> buffered = buffer.drainAbove(lastDelivered);
-                buffer = null;
-                // What the catch-up needed is sent: the cache snapshot is released, and a time
-                // start's skip ends here, so a later lossless catch-up skips nothing.
-                cacheView = null;
-                notBefore = Long.MIN_VALUE;
-                state = State.LIVE;
-                for (RoomEvent e : buffered) {
-                    if (policy != BackpressurePolicy.LOSSLESS) {
-                        onLive(e);
-                    } else if (outbound.offer(EventFrames.encode(e))) {
-                        lastDelivered = e.offset();
-                    } else {
-                        fallBehind();
-                        return;
-                    }
-                }
-                return;
-            }
-        }
-        events.handoverOverflowed(this);
-        recapture();
-    }
-
-    /** Lossless backpressure: stop live delivery and catch up from the last delivered offset once the client drains. */
-    private void fallBehind() {
-        state = State.LAGGING;
-        buffer = null;
-        readAhead.clear();
-        cursor = lastDelivered + 1;
-        events.lagging(this);
-        outbound.whenDrained(() -> onWorker(this::recapture));
-    }
-
+    /** A new L for the registered listener (outside our lock: the tail takes the partition's lock, then calls {@link #atHandover}). */
     private void recapture() {
-        Handover h;
+        Handover view;
         try {
-            h = backbone.live().recapture(location.room(), location.partition(), this, this::atHandover);
+            view = live.recapture(location.room(), location.partition(), this, this::atHandover);
         } catch (IllegalStateException e) {
             return; // closed meanwhile
         }
-        synchronized (lock) {
-            if (state != State.CATCHING_UP) {
-                return;
-            }
-            cacheView = h;
-        }
-        catchUp();
+        feed(m -> m.recaptured(view, sink.free()));
     }
 
-    private void failBeforeSubscribed(Throwable e) {
-        if (e instanceof SubscriptionClosedException) {
-            return;
+    /** Runs the next step on the worker; when the worker refuses it, the subscription ends with a notice. Any thread. */
+    private void onWorker(Runnable step) {
+        try {
+            worker.execute(step);
+        } catch (RejectedExecutionException e) {
+            feed(m -> m.fail(e));
         }
-        close();
-        events.failed(this, e);
     }
 
     private static Throwable unwrap(Throwable e) {
@@ -551,18 +364,19 @@ public final class Subscription implements LiveListener {
         return e;
     }
 
-    /** What this subscription is doing, for the admin endpoint and lag metrics. */
+    /**
+     * What this subscription is doing, for the admin endpoint and lag metrics. Any thread; it takes the
+     * partition's lock briefly, then this one, never both at once.
+     */
     public SubscriptionStatus status() {
         // Read before taking our lock: live dispatch holds the partition lock, then ours.
-        long next = backbone.live().position(location.partition());
+        long next = live.position(location.partition());
         synchronized (lock) {
-            long lag = next < 0 || lastDelivered < 0 && state == State.STARTING ? 0 : Math.max(0, next - 1 - lastDelivered);
-            return new SubscriptionStatus(location.room().value(), state.name().toLowerCase(java.util.Locale.ROOT),
-                    policy.wire(), lastDelivered, lag, window.size(), readAhead.size());
+            long lastDelivered = machine.lastDelivered();
+            long lag = next < 0 || lastDelivered < 0 && machine.state() == HandoverMachine.State.STARTING ? 0
+                    : Math.max(0, next - 1 - lastDelivered);
+            return new SubscriptionStatus(location.room().value(), machine.stateName(), machine.policy().wire(), lastDelivered, lag,
+                    machine.pending(), machine.readAhead());
         }
-    }
-
-    public JsonNode requestId() {
-        return requestId;
     }
 }
