@@ -26,6 +26,7 @@ final class SubscriptionTable {
     private final Map<RoomName, Slot> slots = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
+    /** {@code limit}: the most subscriptions one connection may hold. */
     SubscriptionTable(int limit) {
         this.limit = limit;
     }
@@ -81,6 +82,7 @@ final class SubscriptionTable {
         return slots.values().stream().map(Slot::subscription).filter(Objects::nonNull).toList();
     }
 
+    /** Rooms held or being set up. Any thread. */
     int size() {
         return slots.size();
     }
@@ -110,10 +112,12 @@ final class SubscriptionTable {
             return true;
         }
 
+        /** The subscription once filled, null before or once ended. Any thread. */
         synchronized Subscription subscription() {
             return ended ? null : subscription;
         }
 
+        /** The subscription's status once filled, null before or once ended. Any thread. */
         synchronized SubscriptionStatus status() {
             return subscription == null || ended ? null : subscription.status();
         }
