@@ -46,8 +46,13 @@ import java.util.function.BiFunction;
  * </ul>
  *
  * <p>Threading: {@link #admit} runs on IO threads and never blocks. {@link #publish} may block briefly
- * (topic lookup, the producer's buffer): call it from a worker thread. Its continuations run on the
- * worker executor, never on the producer's or the lookup's thread.
+ * (topic lookup, the producer's buffer): call it from a worker thread. Every Kafka send is issued
+ * from a worker thread: the caller's, or, when a publish waits for something (an earlier attempt to
+ * settle, a retry's lookup on {@link PublishLookup}'s thread, the settle time on the timer thread),
+ * the worker executor's, to which each such continuation moves ({@code onWorker}) before it may
+ * look up a topic or send. The future {@link #publish} returns completes on the producer's I/O
+ * thread after a send, otherwise on a worker, or, when the worker's queue refuses a continuation,
+ * on the thread that was to hand it over (lookup, timer or producer); its callbacks must not block.
  */
 public final class Publishing implements AutoCloseable {
     /** Record timestamps come from the writer's clock: a lookup by time starts this much before the attempt began. */
@@ -86,6 +91,7 @@ public final class Publishing implements AutoCloseable {
         }
     }
 
+    /** Called once, on the thread that builds the edge; {@code worker} runs every continuation that may block or send. */
     public Publishing(Publisher publisher, TopicRegistry topics, PublishLookup lookup, RecentPublishes recent, PublishSettings settings,
                       Duration window, Executor worker, Clock clock, MeterRegistry meters) {
         this.publisher = publisher;
@@ -136,12 +142,16 @@ public final class Publishing implements AutoCloseable {
         return port > 0 ? r.substring(0, port) : r;
     }
 
-    /** Whom a publish on connection {@code connection} speaks for (see {@link PublisherScope}). */
+    /** Whom a publish on connection {@code connection} speaks for (see {@link PublisherScope}). Any thread (an IO thread). */
     public PublisherScope scope(Principal principal, String publisherKey, String connection) {
         return PublisherScope.of(principal, publisherKey, edgeInstance, connection);
     }
 
-    /** Publishes; the future fails with what {@link PublishRefusal#of} turns into the error frame. Worker thread. */
+    /**
+     * Publishes; the future fails with what {@link PublishRefusal#of} turns into the error frame.
+     * Worker thread; the send is issued from a worker thread, and the future completes on the
+     * producer's I/O thread after a send, otherwise on a worker (see the class comment).
+     */
     public CompletableFuture<Outcome> publish(Request r) {
         try {
             if (r.eventId() == null) {
@@ -362,6 +372,7 @@ public final class Publishing implements AutoCloseable {
         return e;
     }
 
+    /** Stops the settle timer and the lookup thread. The thread that stops the edge. */
     @Override
     public void close() {
         timer.shutdownNow();

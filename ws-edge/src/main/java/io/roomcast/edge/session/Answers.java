@@ -1,0 +1,72 @@
+package io.roomcast.edge.session;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.roomcast.edge.protocol.ErrorCode;
+import io.roomcast.edge.protocol.ServerFrames;
+import io.roomcast.room.RoomName;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What one connection is told about its requests: answers and {@code error} frames (each error
+ * counted by code), and the rate-limit strikes: a connection that exceeds its limits more than
+ * {@code strikeLimit} times is closed instead of answered.
+ *
+ * <p>Thread-safety: any thread (the IO thread for checks, a worker or the producer's I/O thread for
+ * outcomes); frames keep the order in which one thread hands them over ({@link FrameSink}).
+ */
+final class Answers {
+    private final FrameSink sink;
+    private final SessionMetrics metrics;
+    private final int strikeLimit;
+    private final Runnable closeRateLimited;
+    private final AtomicInteger strikes = new AtomicInteger();
+
+    /** {@code closeRateLimited} closes the connection once the strikes are used up; it must not block. */
+    Answers(FrameSink sink, SessionMetrics metrics, int strikeLimit, Runnable closeRateLimited) {
+        this.sink = sink;
+        this.metrics = metrics;
+        this.strikeLimit = strikeLimit;
+        this.closeRateLimited = closeRateLimited;
+    }
+
+    /** Sends an answer (a control frame, never refused for room). Any thread. */
+    void send(ByteBuffer frame) {
+        sink.force(frame);
+    }
+
+    /** Sends an {@code error} frame; {@code requestId} null makes it a notice, {@code room} null a connection-wide one. Any thread. */
+    void error(JsonNode requestId, String room, ErrorCode code, String message) {
+        metrics.error(code);
+        sink.force(ServerFrames.error(requestId, room, code, message));
+    }
+
+    /**
+     * Answers a request over a rate limit with {@code rate_limited}, or closes the connection when it
+     * keeps exceeding its limits. Any thread.
+     */
+    void rateLimited(JsonNode requestId, String message) {
+        if (strikes.incrementAndGet() > strikeLimit) {
+            closeRateLimited.run();
+            return;
+        }
+        error(requestId, null, ErrorCode.RATE_LIMITED, message);
+    }
+
+    /**
+     * Runs {@code work} on {@code worker}; when its queue is full, answers {@code unavailable}
+     * instead and returns false. IO thread (or any thread that must not wait).
+     */
+    boolean execute(Executor worker, JsonNode requestId, RoomName room, Runnable work) {
+        try {
+            worker.execute(work);
+            return true;
+        } catch (RejectedExecutionException e) {
+            error(requestId, room == null ? null : room.value(), ErrorCode.UNAVAILABLE, "edge is overloaded; retry");
+            return false;
+        }
+    }
+}

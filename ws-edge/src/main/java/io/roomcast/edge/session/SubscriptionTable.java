@@ -1,0 +1,133 @@
+package io.roomcast.edge.session;
+
+import io.roomcast.edge.auth.Decision;
+import io.roomcast.edge.protocol.ErrorCode;
+import io.roomcast.edge.subscription.Subscription;
+import io.roomcast.edge.subscription.SubscriptionStatus;
+import io.roomcast.room.RoomName;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+
+/**
+ * One connection's subscriptions: at most one per room and at most {@code limit} in all. A
+ * subscribe reserves its room's {@link Slot} at once (so a second subscribe in the same batch is
+ * refused) and fills it once the room is located. Closing the table empties it and hands back
+ * the slots, which the caller ends off the IO thread.
+ *
+ * <p>Thread-safety: safe for concurrent use. Reservations come from the IO thread only, so
+ * {@link #admit} followed by {@link #reserve} is not racy; removals come from any thread.
+ */
+final class SubscriptionTable {
+    private final int limit;
+    private final Map<RoomName, Slot> slots = new ConcurrentHashMap<>();
+    private volatile boolean closed;
+
+    /** {@code limit}: the most subscriptions one connection may hold. */
+    SubscriptionTable(int limit) {
+        this.limit = limit;
+    }
+
+    /** Whether a subscription to {@code room} may be reserved: not already subscribed, below the limit, not closed. IO thread. */
+    Decision admit(RoomName room) {
+        if (closed) {
+            return Decision.deny(ErrorCode.UNAVAILABLE, "the connection is closing");
+        }
+        if (slots.containsKey(room)) {
+            return Decision.deny(ErrorCode.BAD_REQUEST, "already subscribed to " + room);
+        }
+        if (slots.size() >= limit) {
+            return Decision.deny(ErrorCode.LIMIT_EXCEEDED, "at most " + limit + " subscriptions per connection");
+        }
+        return Decision.allow();
+    }
+
+    /** Reserves {@code room}'s slot (after {@link #admit} allowed it). IO thread. */
+    Slot reserve(RoomName room) {
+        Slot slot = new Slot();
+        slots.put(room, slot);
+        return slot;
+    }
+
+    /** Removes and returns {@code room}'s slot, or null when not subscribed. Any thread. */
+    Slot remove(RoomName room) {
+        return slots.remove(room);
+    }
+
+    /** Removes {@code room}'s slot if it is still {@code slot}: true when this call removed it. Any thread. */
+    boolean remove(RoomName room, Slot slot) {
+        return slots.remove(room, slot);
+    }
+
+    /** Whether {@code slot} is still {@code room}'s (not unsubscribed, failed or closed meanwhile). Any thread. */
+    boolean holds(RoomName room, Slot slot) {
+        return slots.get(room) == slot;
+    }
+
+    /** Calls {@code action} for each room and its slot. Any thread. */
+    void forEach(BiConsumer<RoomName, Slot> action) {
+        slots.forEach(action);
+    }
+
+    /** The filled subscriptions' statuses. Any thread (the heartbeat sweep, the admin endpoint). */
+    List<SubscriptionStatus> statuses() {
+        return slots.values().stream().map(Slot::status).filter(Objects::nonNull).toList();
+    }
+
+    /** The filled subscriptions. Any thread. */
+    List<Subscription> subscriptions() {
+        return slots.values().stream().map(Slot::subscription).filter(Objects::nonNull).toList();
+    }
+
+    /** Rooms held or being set up. Any thread. */
+    int size() {
+        return slots.size();
+    }
+
+    /**
+     * Closes the table: no more reservations, and every slot is taken out and returned for the caller
+     * to {@link Slot#end end} (off the IO thread: ending takes a subscription's lock). Any thread.
+     */
+    List<Slot> close() {
+        closed = true;
+        List<Slot> all = List.copyOf(slots.values());
+        all.forEach(slot -> slots.values().remove(slot));
+        return all;
+    }
+
+    /** A room's place in the table: reserved at subscribe, filled once the room is located, ended once. */
+    static final class Slot {
+        private Subscription subscription;
+        private boolean ended;
+
+        /** Fills the slot; false when it ended meanwhile (the caller closes {@code s}). Worker thread. */
+        synchronized boolean fill(Subscription s) {
+            if (ended) {
+                return false;
+            }
+            subscription = s;
+            return true;
+        }
+
+        /** The subscription once filled, null before or once ended. Any thread. */
+        synchronized Subscription subscription() {
+            return ended ? null : subscription;
+        }
+
+        /** The subscription's status once filled, null before or once ended. Any thread. */
+        synchronized SubscriptionStatus status() {
+            return subscription == null || ended ? null : subscription.status();
+        }
+
+        /** Ends the slot and closes its subscription, if any. Worker thread (never the IO thread). */
+        synchronized void end() {
+            ended = true;
+            if (subscription != null) {
+                subscription.close();
+            }
+        }
+    }
+}
