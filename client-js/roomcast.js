@@ -614,31 +614,24 @@ export class RoomcastClient {
   _onFrame(f) {
     switch (f.op) {
       case 'event': {
-        if (this._unsubscribing.get(f.room)) return; // belongs to a subscription already given up
-        const sub = this._subs.get(f.room);
+        const sub = this._activeSub(f.room);
         if (!sub) return;
         if (f.ephemeral === true) sub._onEphemeralFrame(f);
         else sub._onEventFrame(f);
         return;
       }
-      case 'partial': {
-        if (this._unsubscribing.get(f.room)) return;
-        const sub = this._subs.get(f.room);
-        if (sub) sub._onPartialFrame(f);
+      case 'partial':
+        this._activeSub(f.room)?._onPartialFrame(f);
         return;
-      }
       case 'snapshot': {
         const sub = this._subs.get(f.room);
         if (sub && sub._requestId === f.id) sub._onSnapshotFrame(f);
         return;
       }
       case 'join':
-      case 'leave': {
-        if (this._unsubscribing.get(f.room)) return;
-        const sub = this._subs.get(f.room);
-        if (sub) sub._onMembershipFrame(f);
+      case 'leave':
+        this._activeSub(f.room)?._onMembershipFrame(f);
         return;
-      }
       case 'presence': {
         if (f.id !== undefined && this._queries.has(f.id)) {
           const q = this._queries.get(f.id);
@@ -649,17 +642,12 @@ export class RoomcastClient {
           q.resolve(answer);
           return;
         }
-        if (f.id !== undefined || this._unsubscribing.get(f.room)) return;
-        const sub = this._subs.get(f.room);
-        if (sub) sub._onPresenceCount(f);
+        if (f.id === undefined) this._activeSub(f.room)?._onPresenceCount(f);
         return;
       }
-      case 'live': {
-        if (this._unsubscribing.get(f.room)) return;
-        const sub = this._subs.get(f.room);
-        if (sub) sub._onLiveFrame(f);
+      case 'live':
+        this._activeSub(f.room)?._onLiveFrame(f);
         return;
-      }
       case 'subscribed': {
         const sub = this._subs.get(f.room);
         if (sub && sub._requestId === f.id) sub._onSubscribed(f);
@@ -687,15 +675,18 @@ export class RoomcastClient {
       case 'authed':
         this._onAuthed(f);
         return;
-      case 'dropped': {
-        if (this._unsubscribing.get(f.room)) return;
-        const sub = this._subs.get(f.room);
-        if (sub) sub._onDroppedFrame(f);
+      case 'dropped':
+        this._activeSub(f.room)?._onDroppedFrame(f);
         return;
-      }
       default:
         return; // unknown ops are ignored: the protocol may grow
     }
+  }
+
+  /** The subscription a room frame belongs to; none once it is being given up (its frames are late). */
+  _activeSub(room) {
+    if (this._unsubscribing.get(room)) return undefined;
+    return this._subs.get(room);
   }
 
   _onErrorFrame(f) {

@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,13 +128,34 @@ final class ClientEngine {
             return failed(ErrorCode.CLOSED, "client closed", room);
         }
         JsonNode json = codec.toJson(data);
+        return submit(room, id -> new PendingPublish(id, room, publishOptions.eventId(), publishOptions.retry(),
+                codec.publish(id, room, publishOptions, json), new CompletableFuture<>(),
+                options.clock().instant().plus(options.publishTimeout())));
+    }
+
+    /** An ephemeral publish: completes once Kafka has the signal; fails like a publish without eventId. */
+    CompletableFuture<Void> publishEphemeral(String room, String type, Object data) {
+        RoomNames.requireValid(room);
+        PublishOptions checked = PublishOptions.ofType(type); // validates the type
+        if (states.current() == ConnectionState.CLOSED) {
+            return failed(ErrorCode.CLOSED, "client closed", room).thenApply(o -> null);
+        }
+        JsonNode json = codec.toJson(data);
+        return submit(room, id -> new PendingPublish(id, room, null, false,
+                codec.publishEphemeral(id, room, checked.type(), json), new CompletableFuture<>(),
+                options.clock().instant().plus(options.publishTimeout()))).thenApply(o -> null);
+    }
+
+    /**
+     * Reserves a place in the publish queue, builds the frame under a fresh request id and hands it
+     * to the loop, which sends it once connected. The caller's thread; fails at once when the queue
+     * is full or the frame is above {@code maxFrameBytes}.
+     */
+    private CompletableFuture<Long> submit(String room, LongFunction<PendingPublish> build) {
         if (!publishes.tryReserve()) {
             return failed(ErrorCode.QUEUE_FULL, "publish queue full (" + options.publishQueueLimit() + " unfinished)", room);
         }
-        long id = ids.incrementAndGet();
-        PendingPublish pending = new PendingPublish(id, room, publishOptions.eventId(), publishOptions.retry(),
-                codec.publish(id, room, publishOptions, json), new CompletableFuture<>(),
-                options.clock().instant().plus(options.publishTimeout()));
+        PendingPublish pending = build.apply(ids.incrementAndGet());
         if (pending.largestFrameBytes() > options.maxFrameBytes()) {
             publishes.unreserve();
             return failed(ErrorCode.TOO_LARGE, "publish frame above maxFrameBytes " + options.maxFrameBytes(), room);
@@ -150,41 +172,6 @@ final class ClientEngine {
             }
         });
         return pending.result();
-    }
-
-    /** An ephemeral publish: completes once Kafka has the signal; fails like a publish without eventId. */
-    CompletableFuture<Void> publishEphemeral(String room, String type, Object data) {
-        RoomNames.requireValid(room);
-        PublishOptions checked = PublishOptions.ofType(type); // validates the type
-        if (states.current() == ConnectionState.CLOSED) {
-            return failed(ErrorCode.CLOSED, "client closed", room).thenApply(o -> null);
-        }
-        JsonNode json = codec.toJson(data);
-        if (!publishes.tryReserve()) {
-            return failed(ErrorCode.QUEUE_FULL, "publish queue full (" + options.publishQueueLimit() + " unfinished)", room)
-                    .thenApply(o -> null);
-        }
-        long id = ids.incrementAndGet();
-        PendingPublish pending = new PendingPublish(id, room, null, false,
-                codec.publishEphemeral(id, room, checked.type(), json), new CompletableFuture<>(),
-                options.clock().instant().plus(options.publishTimeout()));
-        if (pending.largestFrameBytes() > options.maxFrameBytes()) {
-            publishes.unreserve();
-            return failed(ErrorCode.TOO_LARGE, "publish frame above maxFrameBytes " + options.maxFrameBytes(), room)
-                    .thenApply(o -> null);
-        }
-        threads.loop().execute(() -> {
-            if (states.current() == ConnectionState.CLOSED) {
-                publishes.unreserve();
-                fail(pending, new ClientError(ErrorCode.CLOSED, "client closed", room));
-                return;
-            }
-            publishes.enqueue(pending);
-            if (ready()) {
-                flushPublishes();
-            }
-        });
-        return pending.result().thenApply(o -> null);
     }
 
     /** Asks the edge who is in {@code room}; waits for a connection like a publish, within the publish timeout. */
