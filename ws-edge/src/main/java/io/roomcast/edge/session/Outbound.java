@@ -296,6 +296,10 @@ public final class Outbound implements FrameSink {
     private void frame(Cork cork, byte opcode, ByteBuffer message, List<Queued> run, int length, int size, int count, int controls) {
         int wire = WireFrames.headerLength(length) + length;
         if (wire > cork.bytes.remaining() && !writeOut(cork)) {
+            if (leftover == null) { // the connection broke: nothing more will be written
+                released(size, count, controls, 1, false);
+                return;
+            }
             appendLeftover(opcode, message, run, length, wire);
             leftoverSize += size;
             leftoverCount += count;

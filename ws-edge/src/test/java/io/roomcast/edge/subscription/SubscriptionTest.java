@@ -293,17 +293,17 @@ class SubscriptionTest {
 
         @Override
         public CompletableFuture<Long> offsetForTime(TopicPartition partition, long timestamp) {
-            throw new UnsupportedOperationException();
+            throw new UnsupportedOperationException("not asked by the start forms these tests use");
         }
 
         @Override
         public CompletableFuture<Long> startOfLast(TopicPartition partition, RoomName room, int count, long until) {
-            throw new UnsupportedOperationException();
+            throw new UnsupportedOperationException("not asked by the start forms these tests use");
         }
 
         @Override
         public CompletableFuture<OptionalLong> findEvent(TopicPartition partition, RoomName room, String eventId, long since) {
-            throw new UnsupportedOperationException();
+            throw new UnsupportedOperationException("not asked by the start forms these tests use");
         }
 
         @Override
