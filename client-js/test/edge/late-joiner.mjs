@@ -4,7 +4,8 @@
 // does (a generation.message wins; else partials, then live tokens by seq), and prints one JSON
 // line when the answer GENERATION has its generation.message. Run by ws-edge's JsCompactLateJoinerIT,
 // which writes tokens while this subscribes.
-// Env: ROOMCAST_URL, ROOMCAST_ROOM, GENERATION. Stdout: {"op":"subscribing"}, then the result line.
+// Env: ROOMCAST_URL, ROOMCAST_ROOM, GENERATION. Stdout: {"op":"subscribing"}, {"op":"live"} once the
+// subscription is live, then the result line.
 import WebSocket from 'ws';
 import { connect } from '../../roomcast.js';
 
@@ -30,6 +31,7 @@ rc.subscribe(room, {
   ephemeral: true,
   onLive: (l) => {
     live = l.offset;
+    process.stdout.write(JSON.stringify({ op: 'live' }) + '\n');
     rc.publish(room, { x: 1 }, { type: 'cursor', ephemeral: true }).catch(() => {});
   },
   onEphemeral: (s) => signals.push({ type: s.type, offset: s.offset }),

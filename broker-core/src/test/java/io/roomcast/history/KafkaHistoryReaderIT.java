@@ -2,7 +2,6 @@ package io.roomcast.history;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.roomcast.event.RecordLayout;
-import io.roomcast.event.RoomEvent;
 import io.roomcast.room.RoomName;
 import io.roomcast.testkit.TestKafka;
 import io.roomcast.testkit.TestNames;
@@ -20,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -104,8 +104,17 @@ class KafkaHistoryReaderIT extends HistoryReaderContract {
         // instead (more history than asked, nothing lost): an open defect, see the closing note.
         assertThat(reader.startOfLast(partition, room, 2, end).get(30, TimeUnit.SECONDS)).isLessThanOrEqualTo(first);
         assertThat(reader.startOfLast(partition, room, 10, end).get(30, TimeUnit.SECONDS)).isEqualTo(reader.bounds(partition).get().logStart());
-        HistoryChunk chunk = reader.read(partition, room, first, end, 100).get(30, TimeUnit.SECONDS);
-        assertThat(chunk.events()).extracting(RoomEvent::offset).containsExactly(first, last);
+        // A read may return early when its time share runs out (a loaded machine); the caller goes on
+        // from next, so the contract is on the chunks together: each moves on, and none loses an event.
+        List<Long> found = new ArrayList<>();
+        long at = first;
+        while (at < end) {
+            HistoryChunk chunk = reader.read(partition, room, at, end, 100).get(30, TimeUnit.SECONDS);
+            assertThat(chunk.next()).as("a read moves on").isGreaterThan(at);
+            chunk.events().forEach(e -> found.add(e.offset()));
+            at = chunk.next();
+        }
+        assertThat(found).containsExactly(first, last);
     }
 
     @AfterEach

@@ -64,17 +64,14 @@ class JsCompactLateJoinerIT {
             for (int seq = 0; seq < 10; seq++) {
                 kafka.write(room, "token", bytes("{\"generationId\":\"" + g2 + "\",\"seq\":" + seq + ",\"text\":\"" + token(seq) + "\"}"), null);
             }
-            // the rest of the answer is written while the client connects, the edge reads the history and hands over
-            // to live: the boundary falls somewhere inside the token stream
+            // the rest of the answer's tokens are written while the client connects, the edge reads the history and
+            // hands over to live: the boundary falls somewhere inside the token stream. The answer ends only once the
+            // client is live, so the edge's history read cannot find it finished (which would leave out every token).
             Thread writer = new Thread(() -> {
                 for (int seq = 10; seq < TOKENS; seq++) {
                     kafka.write(room, "token", bytes("{\"generationId\":\"" + g2 + "\",\"seq\":" + seq + ",\"text\":\"" + token(seq) + "\"}"), null);
                 }
-                kafka.write(room, "generation.done", bytes("{\"generationId\":\"" + g2 + "\"}"), null);
-                kafka.write(room, "generation.message", bytes("{\"generationId\":\"" + g2 + "\",\"status\":\"done\",\"text\":\"" + second
-                        + "\",\"tokens\":" + TOKENS + "}"), null);
             }, "token-writer");
-            writer.start();
 
             ProcessBuilder pb = new ProcessBuilder("node", "test/edge/late-joiner.mjs").directory(CLIENT_JS.toFile())
                     .redirectError(ProcessBuilder.Redirect.INHERIT);
@@ -84,8 +81,13 @@ class JsCompactLateJoinerIT {
             Process node = pb.start();
             try (BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8))) {
                 assertThat(JSON.readTree(out.readLine()).path("op").asText()).isEqualTo("subscribing");
-                String line = out.readLine();
+                writer.start();
+                assertThat(JSON.readTree(out.readLine()).path("op").asText()).isEqualTo("live");
                 writer.join();
+                kafka.write(room, "generation.done", bytes("{\"generationId\":\"" + g2 + "\"}"), null);
+                kafka.write(room, "generation.message", bytes("{\"generationId\":\"" + g2 + "\",\"status\":\"done\",\"text\":\"" + second
+                        + "\",\"tokens\":" + TOKENS + "}"), null);
+                String line = out.readLine();
                 assertThat(line).as("the client's result").isNotNull();
                 JsonNode result = JSON.readTree(line);
                 assertThat(node.waitFor(30, TimeUnit.SECONDS)).isTrue();
