@@ -19,12 +19,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** The same contract as the in-memory log, against a real Kafka broker. */
 class KafkaHistoryReaderIT extends HistoryReaderContract {
@@ -97,15 +99,14 @@ class KafkaHistoryReaderIT extends HistoryReaderContract {
             producer.send(RecordLayout.toRecord(partition.topic(), other, "message", "{}".getBytes(StandardCharsets.UTF_8), null));
         }
         long last = append(room, System.currentTimeMillis(), null);
+        // abortTransaction returns before the coordinator's abort marker reaches the partition; until it
+        // does, a read_committed reader's end (the last stable offset) stays at the zombie's first record.
+        await().atMost(Duration.ofSeconds(30)).until(() -> reader.bounds(partition).get(30, TimeUnit.SECONDS).end() > last);
         long end = reader.bounds(partition).get(30, TimeUnit.SECONDS).end();
 
-        // Never later than the room's first event (that would lose history) and never a spin. Exactly
-        // first is what should come; in one of four full CI runs the scan answered the log start
-        // instead (more history than asked, nothing lost): an open defect, see the closing note.
-        assertThat(reader.startOfLast(partition, room, 2, end).get(30, TimeUnit.SECONDS)).isLessThanOrEqualTo(first);
+        assertThat(reader.startOfLast(partition, room, 2, end).get(30, TimeUnit.SECONDS)).isEqualTo(first);
         assertThat(reader.startOfLast(partition, room, 10, end).get(30, TimeUnit.SECONDS)).isEqualTo(reader.bounds(partition).get().logStart());
-        // A read may return early when its time share runs out (a loaded machine); the caller goes on
-        // from next, so the contract is on the chunks together: each moves on, and none loses an event.
+        // A read may return early when its time share runs out; the caller goes on from next.
         List<Long> found = new ArrayList<>();
         long at = first;
         while (at < end) {
