@@ -4,6 +4,7 @@ import org.xnio.XnioIoThread;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -27,11 +28,23 @@ public final class IoFlusher {
         this.thread = thread;
     }
 
-    /** Any thread: {@code outbound} has frames to write (it calls this once until it is flushed). */
+    /**
+     * Any thread: {@code outbound} has frames to write (it calls this once until it is flushed). While the
+     * edge stops, the IO thread refuses tasks as it closes its connections: their close callbacks (on that
+     * thread) release what is queued right here, and anything queued from another thread by then stays
+     * unwritten with its connection.
+     */
     void dirty(Outbound outbound) {
         dirty.add(outbound);
         if (scheduled.compareAndSet(false, true)) {
-            thread.execute(this::flush);
+            try {
+                thread.execute(this::flush);
+            } catch (RejectedExecutionException terminating) {
+                scheduled.set(false);
+                if (Thread.currentThread() == thread) {
+                    flush();
+                }
+            }
         }
     }
 

@@ -66,6 +66,11 @@ public final class Outbound implements FrameSink {
     private final AtomicLong queuedBytes = new AtomicLong();
     private final OutboundMetrics metrics;
     private final List<Runnable> drainWaiters = new ArrayList<>();
+    /**
+     * Whether a drain waiter may be registered: written before the queue is checked in {@link #whenDrained},
+     * read after it shrinks in {@link #released}, so the writer takes the waiters' lock only when one waits.
+     */
+    private volatile boolean drainAwaited;
     private final ConcurrentLinkedQueue<Queued> pending = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean dirty = new AtomicBoolean();
     private final AtomicInteger controlQueued = new AtomicInteger();
@@ -176,6 +181,7 @@ public final class Outbound implements FrameSink {
     public void whenDrained(Runnable task) {
         boolean runNow;
         synchronized (drainWaiters) {
+            drainAwaited = true;
             runNow = queued.get() <= limit / 2;
             if (!runNow) {
                 drainWaiters.add(task);
@@ -477,9 +483,10 @@ public final class Outbound implements FrameSink {
         queuedBytes.addAndGet(-size);
         metrics.released(size, messages, written);
         int now = queued.addAndGet(-count);
-        if (now <= limit / 2) {
+        if (now <= limit / 2 && drainAwaited) {
             List<Runnable> ready;
             synchronized (drainWaiters) {
+                drainAwaited = false;
                 if (drainWaiters.isEmpty()) {
                     return;
                 }

@@ -92,12 +92,16 @@ final class HandoverMachine {
     private int readFailures;
     /** For {@code from: time}: history events older than this are skipped until the first newer one. */
     private long notBefore = Long.MIN_VALUE;
-    /** History events read from the log and not yet sent: at most one read, {@code readChunk} events. */
+    /** History events read from the log and not yet sent: at most {@code readChunk}. */
     private final ArrayDeque<RoomEvent> readAhead = new ArrayDeque<>(1); // grows on a replay; most subscriptions never read
     /** Buffered live events still to offer while switching to live. */
     private final ArrayDeque<RoomEvent> switching = new ArrayDeque<>(1);
     private byte offering = NO_OFFER;
     private boolean pumpScheduled;
+    /** The history read in flight, if any: one at a time; an answer to any other read is stale and ignored. */
+    private ReadHistory reading;
+    /** A wait for space that resumes the catch-up is outstanding: one at a time. */
+    private boolean catchUpWaiting;
     /** With {@code "compact":true}, until {@code live}: holds back the tokens of answers. */
     private AnswerCompactor compactor;
 
@@ -169,7 +173,10 @@ final class HandoverMachine {
     /** Work that waited for the sink (or for a retry) goes on; {@code free} is how many event frames the sink takes now. */
     List<HandoverStep> resume(Then then, int free) {
         return switch (then) {
-            case CATCH_UP -> catchUp(free);
+            case CATCH_UP -> {
+                catchUpWaiting = false;
+                yield catchUp(free);
+            }
             case PUMP -> pump();
             case RECAPTURE -> state == State.LAGGING ? List.of(new Recapture()) : NONE;
         };
@@ -184,22 +191,24 @@ final class HandoverMachine {
         return catchUp(free);
     }
 
-    /** A history read answered. */
-    List<HandoverStep> historyRead(HistoryChunk chunk, int free) {
-        if (state != State.CATCHING_UP) {
-            return NONE; // closed meanwhile
+    /** The history read {@code read} answered. */
+    List<HandoverStep> historyRead(ReadHistory read, HistoryChunk chunk, int free) {
+        if (state != State.CATCHING_UP || !read.equals(reading)) {
+            return NONE; // closed meanwhile, or a fall-behind moved the cursor back since the read was asked
         }
+        reading = null;
         readFailures = 0;
         readAhead.addAll(chunk.events());
         cursor = Math.max(cursor, chunk.next());
         return catchUp(free);
     }
 
-    /** A history read failed: retried after a growing delay, a few times in a row at most. */
-    List<HandoverStep> readFailed(Throwable error) {
-        if (state != State.CATCHING_UP) {
+    /** The history read {@code read} failed: retried after a growing delay, a few times in a row at most. */
+    List<HandoverStep> readFailed(ReadHistory read, Throwable error) {
+        if (state != State.CATCHING_UP || !read.equals(reading)) {
             return NONE;
         }
+        reading = null;
         readFailures++;
         if (readFailures > readAttempts) {
             return fail(error);
@@ -209,7 +218,8 @@ final class HandoverMachine {
 
     /**
      * Each round sends what the sink has room for, from events already read, from the cache, or asks
-     * for one read; once history reaches L it switches to live.
+     * for one read; once history reaches L it switches to live. While the sink drains, the next read
+     * is already asked for (once at most half a chunk waits), so the log and the socket work at once.
      */
     private List<HandoverStep> catchUp(int free) {
         List<HandoverStep> out = new ArrayList<>(2);
@@ -219,7 +229,11 @@ final class HandoverMachine {
                 break;
             }
             if (free <= 0) {
-                out.add(new WaitForSpace(Then.CATCH_UP));
+                readAhead(out);
+                if (!catchUpWaiting) {
+                    catchUpWaiting = true;
+                    out.add(new WaitForSpace(Then.CATCH_UP));
+                }
                 break;
             }
             if (!readAhead.isEmpty()) {
@@ -228,14 +242,25 @@ final class HandoverMachine {
                     batch.add(readAhead.pollFirst());
                 }
                 free -= sendHistory(batch, Long.MIN_VALUE, false, out);
+            } else if (reading != null) {
+                break; // its answer goes on
             } else if (cacheView.cacheCoversFrom() <= cursor) {
                 free -= sendFromCache(free, out);
             } else {
-                out.add(new ReadHistory(cursor, handover, readChunk));
+                reading = new ReadHistory(cursor, handover, readChunk);
+                out.add(reading);
                 break;
             }
         }
         return out;
+    }
+
+    /** Asks for the next chunk of the log while the sink is full, keeping at most {@code readChunk} events read ahead. */
+    private void readAhead(List<HandoverStep> out) {
+        if (reading == null && cursor < handover && readAhead.size() <= readChunk / 2 && cacheView.cacheCoversFrom() > cursor) {
+            reading = new ReadHistory(cursor, handover, readChunk - readAhead.size());
+            out.add(reading);
+        }
     }
 
     private int sendFromCache(int free, List<HandoverStep> out) {
@@ -385,6 +410,7 @@ final class HandoverMachine {
     private void fallBehind(List<HandoverStep> out) {
         state = State.LAGGING;
         buffer = null;
+        reading = null;
         readAhead.clear();
         switching.clear();
         cursor = lastDelivered + 1;
@@ -455,6 +481,7 @@ final class HandoverMachine {
         buffer = null;
         cacheView = null;
         offering = NO_OFFER;
+        reading = null;
         readAhead.clear();
         switching.clear();
         return true;

@@ -62,7 +62,10 @@ sealed interface HandoverStep {
     record Lookup(ResumePlanner.Lookup lookup, long handover) implements HandoverStep {
     }
 
-    /** Read up to {@code maxEvents} of the room's events in {@code [from, until)}; feed the chunk to {@link HandoverMachine#historyRead}. */
+    /**
+     * Read up to {@code maxEvents} of the room's events in {@code [from, until)}; feed this step and the chunk to
+     * {@link HandoverMachine#historyRead} (or the failure to {@link HandoverMachine#readFailed}).
+     */
     record ReadHistory(long from, long until, int maxEvents) implements HandoverStep {
     }
 

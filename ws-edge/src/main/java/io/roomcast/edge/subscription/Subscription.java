@@ -325,12 +325,12 @@ public final class Subscription implements LiveListener {
 
     private void read(ReadHistory r) {
         permits.run(() -> history.read(location.partition(), location.room(), r.from(), r.until(), r.maxEvents()))
-                .whenComplete((chunk, error) -> onWorker(() -> feed(m -> error != null ? readFailed(m, unwrap(error))
-                        : m.historyRead(chunk, sink.free()))));
+                .whenComplete((chunk, error) -> onWorker(() -> feed(m -> error != null ? readFailed(m, r, unwrap(error))
+                        : m.historyRead(r, chunk, sink.free()))));
     }
 
-    private List<HandoverStep> readFailed(HandoverMachine m, Throwable error) {
-        List<HandoverStep> steps = m.readFailed(error);
+    private List<HandoverStep> readFailed(HandoverMachine m, ReadHistory r, Throwable error) {
+        List<HandoverStep> steps = m.readFailed(r, error);
         if (m.closed()) {
             log.atWarn().addKeyValue("room", location.room()).setCause(error).log("history read failed; ending the subscription");
         }

@@ -117,9 +117,22 @@ class HandoverMachineTest {
                         lookedUp(0).expect(new SendSubscribed(ResumePlan.complete(0)), new Continue(Then.CATCH_UP)),
                         resume(Then.CATCH_UP, 100).expect(new ReadHistory(0, 10, CHUNK)),
                         live(10),
-                        chunk(5, 100, 1, 3).expect(history(false, 1, 3), new ReadHistory(5, 10, CHUNK)),
-                        chunk(10, 100, 8).expect(history(false, 8), new SendLive(9), new Offer(ev(10))),
+                        chunk(read(0, 10), 5, 100, 1, 3).expect(history(false, 1, 3), new ReadHistory(5, 10, CHUNK)),
+                        chunk(read(5, 10), 10, 100, 8).expect(history(false, 8), new SendLive(9), new Offer(ev(10))),
                         offered(10, true).expect())),
+
+                new Case("the next chunk is read while the sink drains; one wait for space at a time; a stale answer is ignored",
+                        new StartPoint.Earliest(), BackpressurePolicy.LOSSLESS, List.of(
+                        fixed(100),
+                        registered(100, 100).expect(new Lookup(new ResumePlanner.Lookup.LogStart(), 100)),
+                        lookedUp(0).expect(new SendSubscribed(ResumePlan.complete(0)), new Continue(Then.CATCH_UP)),
+                        resume(Then.CATCH_UP, 2).expect(new ReadHistory(0, 100, CHUNK)),
+                        chunk(read(0, 100), 6, 2, 1, 2, 3).expect(history(false, 1, 2), new ReadHistory(6, 100, CHUNK - 1),
+                                new WaitForSpace(Then.CATCH_UP)),
+                        resume(Then.CATCH_UP, 0).expect(new WaitForSpace(Then.CATCH_UP)), // the read is still out: no second one
+                        chunk(read(0, 100), 6, 5, 1, 2, 3).expect(), // not the read in flight
+                        chunk(new ReadHistory(6, 100, CHUNK - 1), 100, 0, 7).expect(), // the wait is out already
+                        resume(Then.CATCH_UP, 5).expect(history(false, 3, 7), new SendLive(99)))),
 
                 new Case("the hand-over buffer overflows during the catch-up: a new L is fixed and history read up to it",
                         new StartPoint.Earliest(), BackpressurePolicy.LOSSLESS, List.of(
@@ -128,7 +141,7 @@ class HandoverMachineTest {
                         lookedUp(0).expect(new SendSubscribed(ResumePlan.complete(0)), new Continue(Then.CATCH_UP)),
                         resume(Then.CATCH_UP, 100).expect(new ReadHistory(0, 10, CHUNK)),
                         live(10), live(11), live(12), live(13), // a buffer of 3 overflows
-                        chunk(10, 100, 3, 8).expect(history(false, 3, 8), new HandoverOverflowed(), new Recapture()),
+                        chunk(read(0, 10), 10, 100, 3, 8).expect(history(false, 3, 8), new HandoverOverflowed(), new Recapture()),
                         fixed(14),
                         live(14),
                         recaptured(14, 10, 100, 10, 11, 12, 13).expect(history(true, 10, 11, 12, 13), new SendLive(13), new Offer(ev(14))),
@@ -206,7 +219,7 @@ class HandoverMachineTest {
                         lookedUp(0).expect(new SendSubscribed(ResumePlan.complete(0)), new Continue(Then.CATCH_UP)),
                         resume(Then.CATCH_UP, 100).expect(new ReadHistory(0, 10, CHUNK)),
                         row("close", HandoverMachine::close).expect(new Unregister()),
-                        chunk(10, 100, 1, 2).expect(),
+                        chunk(read(0, 10), 10, 100, 1, 2).expect(),
                         resume(Then.CATCH_UP, 100).expect(),
                         live(10).expect(),
                         row("close again", HandoverMachine::close).expect())),
@@ -223,11 +236,11 @@ class HandoverMachineTest {
                         registered(10, 10).expect(new Lookup(new ResumePlanner.Lookup.LogStart(), 10)),
                         lookedUp(0).expect(new SendSubscribed(ResumePlan.complete(0)), new Continue(Then.CATCH_UP)),
                         resume(Then.CATCH_UP, 100).expect(new ReadHistory(0, 10, CHUNK)),
-                        readFailed().expect(new RetryRead(500)),
+                        readFailed(read(0, 10)).expect(new RetryRead(500)),
                         resume(Then.CATCH_UP, 100).expect(new ReadHistory(0, 10, CHUNK)),
-                        readFailed().expect(new RetryRead(1000)),
+                        readFailed(read(0, 10)).expect(new RetryRead(1000)),
                         resume(Then.CATCH_UP, 100).expect(new ReadHistory(0, 10, CHUNK)),
-                        readFailed().expect(new Unregister(), new Failed(new IOException("unreachable"))))),
+                        readFailed(read(0, 10)).expect(new Unregister(), new Failed(new IOException("unreachable"))))),
 
                 new Case("a resume from another epoch starts at the log start with a gap",
                         new StartPoint.After(7, new Epoch("old")), BackpressurePolicy.LOSSLESS, List.of(
@@ -242,7 +255,7 @@ class HandoverMachineTest {
                         registered(10, 10).expect(new Lookup(new ResumePlanner.Lookup.OffsetForTime(5_000), 10)),
                         lookedUp(2).expect(new SendSubscribed(ResumePlan.complete(2)), new Continue(Then.CATCH_UP)),
                         resume(Then.CATCH_UP, 100).expect(new ReadHistory(2, 10, CHUNK)),
-                        chunk(10, 100, 2, 4, 6, 7).expect(history(false, 6, 7), new SendLive(9)))),
+                        chunk(read(2, 10), 10, 100, 2, 4, 6, 7).expect(history(false, 6, 7), new SendLive(9)))),
 
                 new Case("compacted: held tokens go out as a partial just before live",
                         new StartPoint.After(0, EPOCH), BackpressurePolicy.LOSSLESS, List.of(
@@ -298,13 +311,17 @@ class HandoverMachineTest {
         return row("offered(" + offset + ", " + accepted + ")", m -> m.offered(ev(offset), accepted));
     }
 
-    private static Row chunk(long next, int free, long... offsets) {
-        return row("historyRead(" + Arrays.toString(offsets) + ", next " + next + ")",
-                m -> m.historyRead(new HistoryChunk(events(offsets), next), free));
+    private static ReadHistory read(long from, long until) {
+        return new ReadHistory(from, until, CHUNK);
     }
 
-    private static Row readFailed() {
-        return row("readFailed", m -> m.readFailed(new IOException("unreachable")));
+    private static Row chunk(ReadHistory read, long next, int free, long... offsets) {
+        return row("historyRead(" + read + ": " + Arrays.toString(offsets) + ", next " + next + ")",
+                m -> m.historyRead(read, new HistoryChunk(events(offsets), next), free));
+    }
+
+    private static Row readFailed(ReadHistory read) {
+        return row("readFailed(" + read + ")", m -> m.readFailed(read, new IOException("unreachable")));
     }
 
     // --- values ---
