@@ -5,6 +5,7 @@ import io.roomcast.edge.auth.EdgeSecurity;
 import io.roomcast.edge.ephemeral.Ephemeral;
 import io.roomcast.edge.presence.Presence;
 import io.roomcast.edge.snapshot.Snapshots;
+import io.roomcast.edge.subscription.SharedReads;
 import io.roomcast.edge.publish.Publishing;
 import io.roomcast.history.HistoryReader;
 import io.roomcast.live.LiveTail;
@@ -14,10 +15,11 @@ import io.roomcast.topic.TopicRegistry;
 import java.util.concurrent.ExecutorService;
 
 /**
- * The Kafka-side services one edge shares among its sessions, and the executor that runs
+ * The Kafka-side services one edge shares among its sessions ({@code reads} shares history reads among
+ * subscriptions catching up together), and the executor that runs
  * everything that may wait (topic lookups, catch-ups, publishes) off Undertow's IO threads.
  */
-public record Backbone(TopicRegistry topics, LiveTail live, HistoryReader history, Publisher publisher, Publishing publishing,
+public record Backbone(TopicRegistry topics, LiveTail live, HistoryReader history, SharedReads reads, Publisher publisher, Publishing publishing,
                        ExecutorService worker, EdgeSecurity security, EdgeConfig config, MeterRegistry meters,
                        Presence presence, Ephemeral ephemeral, Snapshots snapshots) {
 

@@ -46,6 +46,7 @@ import io.roomcast.edge.openai.ChatCompletions;
 import io.roomcast.edge.sse.SseTransport;
 import io.roomcast.edge.status.StatusReporter;
 import io.roomcast.edge.status.SystemRooms;
+import io.roomcast.edge.subscription.SharedReads;
 import io.roomcast.history.KafkaHistoryReader;
 import io.roomcast.live.LiveTail;
 import io.roomcast.publish.KafkaPublisher;
@@ -140,7 +141,7 @@ public final class EdgeServer implements AutoCloseable {
         Ephemeral ephemeral = new Ephemeral(config.ephemeral(), topics, config.kafkaBootstrap(), config.consumerSettings(),
                 config.producerSettings(), Clock.systemUTC(), meters);
         Snapshots snapshots = new Snapshots(config.snapshots(), topics, config.kafkaBootstrap(), config.consumerSettings());
-        this.backbone = new Backbone(topics, live, history, publisher, publishing, worker, security, config, meters, presence, ephemeral,
+        this.backbone = new Backbone(topics, live, history, new SharedReads(history, SharedReads.DEFAULT_BYTES, meters), publisher, publishing, worker, security, config, meters, presence, ephemeral,
                 snapshots);
         Gauge.builder("roomcast.connections", sessions, Map::size).description("open WebSocket connections").register(meters);
         Gauge.builder("roomcast.subscriptions", sessions, s -> s.values().stream().mapToInt(Session::subscriptionCount).sum())

@@ -43,6 +43,10 @@ public final class EventFrames {
     private static final byte[] BASE64 = ascii(",\"encoding\":\"base64\"");
     private static final byte[] EVENT_ID = ascii(",\"eventId\":");
     private static volatile Memo last = new Memo(null, null);
+    private static final int SHARED_SLOTS = 2048;
+    private static final int SHARED_DATA_BYTES = 1024;
+    /** Racy by design: a slot read stale or overwritten only means one more encoding (see {@link #encodeShared}). */
+    private static final Memo[] shared = new Memo[SHARED_SLOTS];
 
     private EventFrames() {
     }
@@ -58,6 +62,27 @@ public final class EventFrames {
         }
         ByteBuffer frame = encodeFresh(event);
         last = new Memo(event, frame);
+        return frame;
+    }
+
+    /**
+     * The frame of a history event, which other subscriptions may send too: events of the room caches and of
+     * shared history reads are the same objects for every subscriber, so a small table remembers the frames of
+     * the events encoded last, by identity. Direct-mapped and lock-free ({@value #SHARED_SLOTS} slots, each an
+     * immutable pair): a collision only costs an encoding. Only events of at most {@value #SHARED_DATA_BYTES}
+     * bytes are remembered, so the table holds a few MB at most. Any thread.
+     */
+    public static ByteBuffer encodeShared(RoomEvent event) {
+        if (event.data().length > SHARED_DATA_BYTES) {
+            return encodeFresh(event);
+        }
+        int slot = System.identityHashCode(event) & (SHARED_SLOTS - 1);
+        Memo memo = shared[slot];
+        if (memo != null && memo.event() == event) {
+            return memo.frame();
+        }
+        ByteBuffer frame = encodeFresh(event);
+        shared[slot] = new Memo(event, frame);
         return frame;
     }
 

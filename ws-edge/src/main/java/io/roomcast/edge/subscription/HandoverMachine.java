@@ -219,7 +219,7 @@ final class HandoverMachine {
     /**
      * Each round sends what the sink has room for, from events already read, from the cache, or asks
      * for one read; once history reaches L it switches to live. While the sink drains, the next read
-     * is already asked for (once at most half a chunk waits), so the log and the socket work at once.
+     * is already asked for (once nothing read waits), so the log and the socket work at once.
      */
     private List<HandoverStep> catchUp(int free) {
         List<HandoverStep> out = new ArrayList<>(2);
@@ -255,10 +255,13 @@ final class HandoverMachine {
         return out;
     }
 
-    /** Asks for the next chunk of the log while the sink is full, keeping at most {@code readChunk} events read ahead. */
+    /**
+     * Asks for the next chunk of the log while the sink is full and nothing read waits. Always whole chunks, so
+     * subscriptions catching up from the same offset ask for the same chunks ({@link SharedReads}).
+     */
     private void readAhead(List<HandoverStep> out) {
-        if (reading == null && cursor < handover && readAhead.size() <= readChunk / 2 && cacheView.cacheCoversFrom() > cursor) {
-            reading = new ReadHistory(cursor, handover, readChunk - readAhead.size());
+        if (reading == null && cursor < handover && readAhead.isEmpty() && cacheView.cacheCoversFrom() > cursor) {
+            reading = new ReadHistory(cursor, handover, readChunk);
             out.add(reading);
         }
     }

@@ -77,6 +77,7 @@ public final class Subscription implements LiveListener {
 
     private final LiveDispatch live;
     private final HistoryReader history;
+    private final SharedReads reads;
     private final Executor worker;
     private final Runnable forgetTopics;
     private final FrameSink sink;
@@ -93,15 +94,16 @@ public final class Subscription implements LiveListener {
     /** Any thread; nothing starts before {@link #start()}. */
     public Subscription(Backbone backbone, FrameSink outbound, RoomLocation location, StartPoint from, JsonNode requestId,
                         BackpressurePolicy policy, ReadPermits permits, SubscriptionEvents events) {
-        this(backbone.live(), backbone.history(), backbone.worker(), backbone.topics()::invalidate, outbound, location, requestId,
+        this(backbone.live(), backbone.history(), backbone.reads(), backbone.worker(), backbone.topics()::invalidate, outbound, location, requestId,
                 permits, events, machine(backbone.config(), location, from, policy));
     }
 
     /** With the collaborators given one by one (tests give fakes). */
-    Subscription(LiveDispatch live, HistoryReader history, Executor worker, Runnable forgetTopics, FrameSink sink,
+    Subscription(LiveDispatch live, HistoryReader history, SharedReads reads, Executor worker, Runnable forgetTopics, FrameSink sink,
                  RoomLocation location, JsonNode requestId, ReadPermits permits, SubscriptionEvents events, HandoverMachine machine) {
         this.live = live;
         this.history = history;
+        this.reads = reads;
         this.worker = worker;
         this.forgetTopics = forgetTopics;
         this.sink = sink;
@@ -233,7 +235,7 @@ public final class Subscription implements LiveListener {
                 } else if (step instanceof SendHistory h) {
                     List<ByteBuffer> frames = new ArrayList<>(h.frames().size());
                     for (AnswerCompactor.Output out : h.frames()) {
-                        frames.add(out instanceof AnswerCompactor.Pass pass ? EventFrames.encode(pass.event())
+                        frames.add(out instanceof AnswerCompactor.Pass pass ? EventFrames.encodeShared(pass.event())
                                 : PartialFrames.encode(location.room(), (AnswerCompactor.Partial) out));
                     }
                     sink.forceBatch(frames);
@@ -324,7 +326,7 @@ public final class Subscription implements LiveListener {
     }
 
     private void read(ReadHistory r) {
-        permits.run(() -> history.read(location.partition(), location.room(), r.from(), r.until(), r.maxEvents()))
+        permits.run(() -> reads.read(location, r.from(), r.until(), r.maxEvents()))
                 .whenComplete((chunk, error) -> onWorker(() -> feed(m -> error != null ? readFailed(m, r, unwrap(error))
                         : m.historyRead(r, chunk, sink.free()))));
     }

@@ -28,7 +28,7 @@ class SessionSubscriptionsTest {
 
     SessionSubscriptionsTest() {
         EdgeConfig config = EdgeConfig.builder("unused:9092").maxSubscriptionsPerConnection(2).build();
-        Backbone backbone = new Backbone(null, null, null, null, null, worker, EdgeSecurity.of(AuthConfig.ofDefaults()), config,
+        Backbone backbone = new Backbone(null, null, null, null, null, null, worker, EdgeSecurity.of(AuthConfig.ofDefaults()), config,
                 meters, null, null, null);
         SessionMetrics metrics = new SessionMetrics(meters);
         subscriptions = new SessionSubscriptions("s1", "/127.0.0.1:5000", backbone, sink,

@@ -127,12 +127,13 @@ class HandoverMachineTest {
                         registered(100, 100).expect(new Lookup(new ResumePlanner.Lookup.LogStart(), 100)),
                         lookedUp(0).expect(new SendSubscribed(ResumePlan.complete(0)), new Continue(Then.CATCH_UP)),
                         resume(Then.CATCH_UP, 2).expect(new ReadHistory(0, 100, CHUNK)),
-                        chunk(read(0, 100), 6, 2, 1, 2, 3).expect(history(false, 1, 2), new ReadHistory(6, 100, CHUNK - 1),
+                        chunk(read(0, 100), 6, 2, 1, 2).expect(history(false, 1, 2), new ReadHistory(6, 100, CHUNK),
                                 new WaitForSpace(Then.CATCH_UP)),
                         resume(Then.CATCH_UP, 0).expect(new WaitForSpace(Then.CATCH_UP)), // the read is still out: no second one
-                        chunk(read(0, 100), 6, 5, 1, 2, 3).expect(), // not the read in flight
-                        chunk(new ReadHistory(6, 100, CHUNK - 1), 100, 0, 7).expect(), // the wait is out already
-                        resume(Then.CATCH_UP, 5).expect(history(false, 3, 7), new SendLive(99)))),
+                        chunk(read(0, 100), 6, 5, 1, 2).expect(), // not the read in flight
+                        chunk(read(6, 100), 100, 0, 7, 8).expect(), // the wait is out already
+                        resume(Then.CATCH_UP, 1).expect(history(false, 7), new WaitForSpace(Then.CATCH_UP)),
+                        resume(Then.CATCH_UP, 5).expect(history(false, 8), new SendLive(99)))),
 
                 new Case("the hand-over buffer overflows during the catch-up: a new L is fixed and history read up to it",
                         new StartPoint.Earliest(), BackpressurePolicy.LOSSLESS, List.of(

@@ -19,6 +19,7 @@ import io.roomcast.room.Namespace;
 import io.roomcast.room.RoomName;
 import io.roomcast.topic.RoomLocation;
 import org.apache.kafka.common.TopicPartition;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -62,7 +63,7 @@ class SubscriptionTest {
 
     private Subscription subscribe(StartPoint from, BackpressurePolicy policy, FakeSink sink) {
         HandoverMachine machine = new HandoverMachine(from, EPOCH, policy, 1000, 4, 2, 2);
-        subscription = new Subscription(tail, log, Runnable::run, topicsForgotten::incrementAndGet, sink, LOCATION, null,
+        subscription = new Subscription(tail, log, new SharedReads(log, 0, new SimpleMeterRegistry()), Runnable::run, topicsForgotten::incrementAndGet, sink, LOCATION, null,
                 new ReadPermits(1), events, machine);
         events.subscription = subscription;
         subscription.start();
