@@ -43,8 +43,8 @@ public final class EventFrames {
     private static final byte[] BASE64 = ascii(",\"encoding\":\"base64\"");
     private static final byte[] EVENT_ID = ascii(",\"eventId\":");
     private static volatile Memo last = new Memo(null, null);
-    private static final int SHARED_SLOTS = 2048;
-    private static final int SHARED_DATA_BYTES = 1024;
+    private static final int SHARED_SLOTS = 16_384;
+    private static final int SHARED_DATA_BYTES = 512;
     /** Racy by design: a slot read stale or overwritten only means one more encoding (see {@link #encodeShared}). */
     private static final Memo[] shared = new Memo[SHARED_SLOTS];
 

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.roomcast.event.RoomEvent;
 import io.roomcast.history.HistoryChunk;
 import io.roomcast.history.HistoryReader;
+import io.roomcast.history.PartitionBounds;
 import io.roomcast.position.Epoch;
 import io.roomcast.room.RoomName;
 import io.roomcast.topic.RoomLocation;
@@ -17,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * History reads shared by the subscriptions that catch up on the same room from the same offset: a
@@ -30,6 +32,9 @@ import java.util.concurrent.CompletableFuture;
  * {@code until} and {@code maxEvents}, or shorter than asked (the asker continues from its
  * {@code next}). Keys carry the topic's epoch, so a recreated topic (offsets from 0 again) never gets
  * the old topic's chunks.
+ *
+ * <p>A partition's bounds are shared the same way while a lookup is in flight (resumes beyond the cache
+ * ask for the log start): an answer that arrives after one was asked is as current as a fresh lookup.
  *
  * <p>Bounded in bytes (event data plus a per-event overhead), least recently used chunks leave
  * first; reads in flight are bounded by the history reader's queue. Thread-safety: any thread.
@@ -53,9 +58,12 @@ public final class SharedReads {
     private final long maxBytes;
     private final Counter hits;
     private final Counter misses;
+    private final Counter boundsJoined;
     /** Guarded by {@code this}; access order, so the eldest is the least recently used. */
     private final LinkedHashMap<Key, Entry> chunks = new LinkedHashMap<>(64, 0.75f, true);
     private long bytes;
+    /** Bounds lookups in flight, at most one per partition. */
+    private final ConcurrentHashMap<TopicPartition, CompletableFuture<PartitionBounds>> bounds = new ConcurrentHashMap<>();
 
     /** @param maxBytes bytes of chunks kept for other readers (0: reads are only joined while in flight) */
     public SharedReads(HistoryReader history, long maxBytes, MeterRegistry meters) {
@@ -64,6 +72,8 @@ public final class SharedReads {
         this.hits = Counter.builder("roomcast.replay.shared.hits")
                 .description("history reads answered by a chunk another subscription read (or is reading)").register(meters);
         this.misses = Counter.builder("roomcast.replay.shared.misses").description("history reads that went to Kafka").register(meters);
+        this.boundsJoined = Counter.builder("roomcast.replay.shared.bounds")
+                .description("log bounds lookups answered by one in flight for another subscription").register(meters);
         Gauge.builder("roomcast.replay.shared.bytes", this, SharedReads::bytes)
                 .description("bytes of history chunks kept for other subscriptions (limit " + maxBytes + ")").register(meters);
     }
@@ -100,6 +110,28 @@ public final class SharedReads {
             hits.increment();
         }
         return entry.chunk.thenApply(chunk -> fit(chunk, until, maxEvents));
+    }
+
+    /**
+     * The partition's log start and end, joining a lookup in flight. Any thread; the future completes on a
+     * history reader's thread.
+     */
+    public CompletableFuture<PartitionBounds> bounds(TopicPartition partition) {
+        CompletableFuture<PartitionBounds> mine = new CompletableFuture<>();
+        CompletableFuture<PartitionBounds> inFlight = bounds.putIfAbsent(partition, mine);
+        if (inFlight != null) {
+            boundsJoined.increment();
+            return inFlight;
+        }
+        history.bounds(partition).whenComplete((b, error) -> {
+            bounds.remove(partition, mine);
+            if (error != null) {
+                mine.completeExceptionally(error);
+            } else {
+                mine.complete(b);
+            }
+        });
+        return mine;
     }
 
     /** {@code chunk} cut to what the asker wants: nothing at or beyond {@code until}, at most {@code maxEvents}. */

@@ -314,7 +314,7 @@ public final class Subscription implements LiveListener {
         var tp = location.partition();
         CompletableFuture<Long> answer;
         if (step.lookup() instanceof ResumePlanner.Lookup.LogStart) {
-            answer = permits.run(() -> history.bounds(tp)).thenApply(PartitionBounds::logStart);
+            answer = permits.run(() -> reads.bounds(tp)).thenApply(PartitionBounds::logStart);
         } else if (step.lookup() instanceof ResumePlanner.Lookup.StartOfLast last) {
             answer = permits.run(() -> history.startOfLast(tp, location.room(), last.count(), step.handover()));
         } else if (step.lookup() instanceof ResumePlanner.Lookup.OffsetForTime time) {

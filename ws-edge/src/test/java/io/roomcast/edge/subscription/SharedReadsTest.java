@@ -120,6 +120,25 @@ class SharedReadsTest {
         assertThat(log.asked).hasSize(6);
     }
 
+    @Test
+    void shouldJoinABoundsLookupInFlightButNotKeepItsAnswer() {
+        SharedReads reads = new SharedReads(log, 1 << 20, meters);
+        CompletableFuture<PartitionBounds> first = reads.bounds(TP);
+        CompletableFuture<PartitionBounds> second = reads.bounds(TP);
+        reads.bounds(new TopicPartition("t-chat", 1));
+        assertThat(log.boundsAsked).hasSize(2);
+        log.boundsAsked.get(0).complete(new PartitionBounds(5, 50));
+        assertThat(first.join()).isEqualTo(new PartitionBounds(5, 50));
+        assertThat(second.join()).isEqualTo(new PartitionBounds(5, 50));
+
+        reads.bounds(TP);
+        assertThat(log.boundsAsked).as("asked again once answered: the log start moves with retention").hasSize(3);
+        log.boundsAsked.get(2).completeExceptionally(new IOException("unreachable"));
+        reads.bounds(TP);
+        assertThat(log.boundsAsked).as("nor is a failure kept").hasSize(4);
+        assertThat(meters.counter("roomcast.replay.shared.bounds").count()).isEqualTo(1);
+    }
+
     private static HistoryChunk chunk(long next, long... offsets) {
         return new HistoryChunk(LongStream.of(offsets).mapToObj(SharedReadsTest::ev).toList(), next);
     }
@@ -132,9 +151,10 @@ class SharedReadsTest {
         return chunk.events().stream().map(RoomEvent::offset).toList();
     }
 
-    /** Reads wait until the test answers them; nothing else is asked by {@link SharedReads}. */
+    /** Reads and bounds lookups wait until the test answers them; nothing else is asked by {@link SharedReads}. */
     private static final class FakeLog implements HistoryReader {
         final List<CompletableFuture<HistoryChunk>> asked = new ArrayList<>();
+        final List<CompletableFuture<PartitionBounds>> boundsAsked = new ArrayList<>();
 
         void answer(int read, HistoryChunk chunk) {
             asked.get(read).complete(chunk);
@@ -149,22 +169,24 @@ class SharedReadsTest {
 
         @Override
         public CompletableFuture<PartitionBounds> bounds(TopicPartition partition) {
-            throw new UnsupportedOperationException("SharedReads only reads chunks");
+            CompletableFuture<PartitionBounds> f = new CompletableFuture<>();
+            boundsAsked.add(f);
+            return f;
         }
 
         @Override
         public CompletableFuture<Long> offsetForTime(TopicPartition partition, long timestamp) {
-            throw new UnsupportedOperationException("SharedReads only reads chunks");
+            throw new UnsupportedOperationException("SharedReads only reads chunks and bounds");
         }
 
         @Override
         public CompletableFuture<Long> startOfLast(TopicPartition partition, RoomName room, int count, long until) {
-            throw new UnsupportedOperationException("SharedReads only reads chunks");
+            throw new UnsupportedOperationException("SharedReads only reads chunks and bounds");
         }
 
         @Override
         public CompletableFuture<OptionalLong> findEvent(TopicPartition partition, RoomName room, String eventId, long since) {
-            throw new UnsupportedOperationException("SharedReads only reads chunks");
+            throw new UnsupportedOperationException("SharedReads only reads chunks and bounds");
         }
 
         @Override
