@@ -1,6 +1,5 @@
 package io.roomcast.edge.session;
 
-import io.roomcast.edge.protocol.FrameBatch;
 import io.undertow.websockets.core.WebSocketChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -139,16 +138,16 @@ public final class Outbound implements FrameSink {
     }
 
     /**
-     * Sends event frames regardless of the limit (the caller sized them by {@link #free()}), joined
-     * into as few WebSocket messages as fit {@code batchBytes} each: a JSON array per message, or the
-     * frame itself when it travels alone. Each event counts against the limit until its message is
-     * written. Replays use this, on a worker: one write per batch instead of one per event.
+     * Sends event frames regardless of the limit (the caller sized them by {@link #free()}). The writer joins
+     * them, with whatever else is queued, into as few WebSocket messages as fit {@code batchBytes} each, built
+     * straight into its cork: the frames, which other subscribers may share, are copied once. Each event counts
+     * against the limit until its message is written. Replays use this, on a worker.
      */
     @Override
     public void forceBatch(List<ByteBuffer> frames) {
-        for (FrameBatch batch : FrameBatch.of(frames, batchBytes)) {
-            queued.addAndGet(batch.count());
-            enqueue(Queued.text(batch.message(), batch.count(), false, batch.count() == 1));
+        queued.addAndGet(frames.size());
+        for (ByteBuffer frame : frames) {
+            enqueue(Queued.text(frame, 1, false, true));
         }
     }
 
