@@ -42,6 +42,11 @@ public final class ReconnectStormCommand implements Callable<Integer> {
             description = "wait after the clients dropped, so the server has seen them go before the events they miss (default: ${DEFAULT-VALUE})")
     Duration settle;
 
+    @Option(names = "--warm-storms", defaultValue = "1",
+            description = "unmeasured storms (within and beyond) first, so no server is measured while its JIT still compiles the "
+                    + "catch-up path, as on a server that has run for a while (default: ${DEFAULT-VALUE}; 0: a cold server)")
+    int warmStorms;
+
     @Option(names = "--timeout", defaultValue = "PT60S", description = "give up on a round after (default: ${DEFAULT-VALUE})")
     Duration timeout;
 
@@ -49,7 +54,7 @@ public final class ReconnectStormCommand implements Callable<Integer> {
     public Integer call() {
         try (BenchRun run = new BenchRun("reconnect-storm", common, System.out)) {
             run.report.param("clients", clients).param("rooms", rooms).param("missedWithin", missed)
-                    .param("missedBeyond", missedBeyond).param("historySize", common.historySize);
+                    .param("missedBeyond", missedBeyond).param("historySize", common.historySize).param("warmStorms", warmStorms);
             for (String round : List.of("within", "beyond")) {
                 String what = round.equals("within") ? "cache" : "Kafka";
                 run.report.metrics(
@@ -85,16 +90,35 @@ public final class ReconnectStormCommand implements Callable<Integer> {
             while (fleet.stats().events() < opened.ready() && System.nanoTime() < deadline) {
                 BenchRun.pause(Duration.ofMillis(50));
             }
+            for (int i = 1; i <= warmStorms; i++) {
+                for (int perRoom : List.of(missed, missedBeyond)) {
+                    LoadFleet.Resumed r = storm(fleet, sink, roomNames, perRoom, run.options.payloadBytes);
+                    run.log(system + " warm-up storm " + i + " (" + perRoom + " missed): " + r.caughtUp() + "/" + clients
+                            + " caught up in " + r.millis() + " ms");
+                }
+            }
             round(run, system, t, fleet, sink, roomNames, "within", missed);
             round(run, system, t, fleet, sink, roomNames, "beyond", missedBeyond);
         }
     }
 
-    private void round(BenchRun run, String system, Target t, LoadFleet fleet, EventSink sink, List<String> roomNames,
-                       String round, int perRoom) {
+    /** An unmeasured storm: the clients drop, each room gets {@code perRoom} events, and all reconnect at once asking for them. */
+    private LoadFleet.Resumed storm(LoadFleet fleet, EventSink sink, List<String> roomNames, int perRoom, int payloadBytes) {
+        drop(fleet, sink, roomNames, perRoom, payloadBytes);
+        fleet.stats(); // starts fresh histograms
+        return fleet.resume(perRoom, timeout.toMillis());
+    }
+
+    /** The clients drop; once the server has seen them go, each room gets {@code perRoom} events they miss. */
+    private void drop(LoadFleet fleet, EventSink sink, List<String> roomNames, int perRoom, int payloadBytes) {
         fleet.disconnect();
         BenchRun.pause(settle);
-        PacedPublisher.burst(sink, roomNames, perRoom, run.options.payloadBytes);
+        PacedPublisher.burst(sink, roomNames, perRoom, payloadBytes);
+    }
+
+    private void round(BenchRun run, String system, Target t, LoadFleet fleet, EventSink sink, List<String> roomNames,
+                       String round, int perRoom) {
+        drop(fleet, sink, roomNames, perRoom, run.options.payloadBytes);
         long eventsBefore = fleet.stats().events(); // also starts fresh histograms
         CpuWindow cpu = run.window(t, fleet);
         LoadFleet.Resumed r = fleet.resume(perRoom, timeout.toMillis());
