@@ -39,6 +39,7 @@ public final class ConnectionsCommand implements Callable<Integer> {
                     Metric.higher("connectRate", "connect + subscribe rate, first wave (cold server)", "/s"),
                     Metric.higher("warmConnectRate", "connect + subscribe rate, second wave (after the first closed)", "/s"),
                     Metric.lower("connectCpuS", "server CPU while connecting", "s"),
+                    Metric.lower("warmConnectCpuS", "server CPU while connecting, second wave", "s"),
                     Metric.lower("heapPerConnKb", "heap per connection (JS heap for peers)", "KB"),
                     Metric.lower("rssPerConnKb", "RSS per connection (edge / peer server)", "KB"),
                     Metric.info("heapMb", "heap after GC with all connected", "MB"),
@@ -79,7 +80,10 @@ public final class ConnectionsCommand implements Callable<Integer> {
             }
         }
         try (LoadFleet fleet = run.fleet(clients)) {
+            CpuWindow cpu = run.window(t, fleet);
             LoadFleet.Opened opened = fleet.open(run.openCommand(t, t.rooms(rooms)), clients);
+            cpu.stop();
+            run.report.put(system, "warmConnectCpuS", cpu.total());
             run.log(system + ": second wave " + opened.ready() + " subscribed, " + opened.failed() + " failed in " + opened.millis() + " ms");
             run.report.put(system, "warmConnectRate", opened.ready() / (opened.millis() / 1000.0));
         }
