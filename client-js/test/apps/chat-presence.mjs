@@ -23,10 +23,15 @@ const here = (page) => page.$$eval('#members li', (els) => els.map((el) => el.da
 
 async function waitHere(page, names) {
   const want = [...names].sort();
-  await page.waitForFunction((w) => {
-    const got = [...document.querySelectorAll('#members li')].map((el) => el.dataset.name).sort();
-    return JSON.stringify(got) === JSON.stringify(w);
-  }, want, { timeout: 30000, polling: 50 });
+  try {
+    await page.waitForFunction((w) => {
+      const got = [...document.querySelectorAll('#members li')].map((el) => el.dataset.name).sort();
+      return JSON.stringify(got) === JSON.stringify(w);
+    }, want, { timeout: 30000, polling: 50 });
+  } catch (e) {
+    const members = await page.evaluate(() => JSON.stringify(window.__chat.members()));
+    throw new Error(`wanted ${JSON.stringify(want)} here, the page shows ${JSON.stringify(await here(page))}, its subscription's members ${members}: ${e.message}`);
+  }
 }
 
 await run(async (browser) => {

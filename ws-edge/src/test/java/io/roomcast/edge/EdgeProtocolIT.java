@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,6 +57,30 @@ class EdgeProtocolIT {
             assertThat(limit.path("code").asText()).isEqualTo("limit_exceeded");
             c.send("{\"op\":\"unsubscribe\",\"id\":5,\"room\":\"chat:never\"}");
             assertThat(c.nextOp("error").path("id").asInt()).isEqualTo(5);
+        }
+    }
+
+    /**
+     * A client resubscribing to a room (a chat page renaming its presence) sends unsubscribe and subscribe at once;
+     * it drops the room's frames until the unsubscribe is answered, as they belong to the old subscription. So the
+     * answer must come before anything of the new subscription, every time.
+     */
+    @Test
+    void shouldAnswerAnUnsubscribeBeforeAnyFrameOfTheRoomsNextSubscription() {
+        String room = "chat:" + TestNames.unique("again");
+        try (WsClient c = WsClient.connect(SHARED.edge().wsUrl())) {
+            c.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"from\":\"earliest\",\"presence\":true}");
+            c.nextOp("live");
+            for (int i = 0; i < 4; i++) { // a connection may change its presence 5 times a second
+                int unsubscribe = 100 + 2 * i;
+                int subscribe = unsubscribe + 1;
+                c.send("[{\"op\":\"unsubscribe\",\"id\":" + unsubscribe + ",\"room\":\"" + room + "\"},"
+                        + "{\"op\":\"subscribe\",\"id\":" + subscribe + ",\"room\":\"" + room + "\",\"from\":\"earliest\","
+                        + "\"presence\":true,\"name\":\"n" + i + "\"}]");
+                List<JsonNode> frames = c.until(f -> "live".equals(f.path("op").asText()));
+                List<String> ops = frames.stream().map(f -> f.path("op").asText() + ":" + f.path("id").asText()).toList();
+                assertThat(ops).as("round " + i).containsSubsequence("unsubscribed:" + unsubscribe, "subscribed:" + subscribe, "live:");
+            }
         }
     }
 

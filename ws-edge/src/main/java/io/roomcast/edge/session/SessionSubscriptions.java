@@ -28,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
@@ -112,9 +113,19 @@ final class SessionSubscriptions {
         }
         Member present = member;
         SubscriptionTable.Slot slot = table.reserve(s.room());
-        boolean queued = answers.execute(backbone.worker(), s.id(), s.room(), () -> start(s, slot, present));
-        if (!queued) {
-            table.remove(s.room(), slot);
+        Runnable begin = () -> {
+            if (!answers.execute(backbone.worker(), s.id(), s.room(), () -> start(s, slot, present))) {
+                table.remove(s.room(), slot);
+            }
+        };
+        // A client drops a room's frames until its unsubscribe is answered (they belong to the old
+        // subscription), and the old presence must leave before this one enters: this subscription
+        // starts once the room's unsubscribe under way, if any, is answered.
+        CompletableFuture<Void> leaving = table.leaving(s.room());
+        if (leaving == null) {
+            begin.run();
+        } else {
+            leaving.whenComplete((v, e) -> begin.run());
         }
     }
 
@@ -207,13 +218,24 @@ final class SessionSubscriptions {
             return;
         }
         // Ending a subscription takes its lock, which live dispatch may hold while it waits on this
-        // connection's channel: never on the IO thread.
-        backbone.offIoThread(() -> {
-            slot.end();
-            leaveExtras(u.room());
-            metrics.unsubscribed();
-            answers.send(ServerFrames.unsubscribed(u.id(), u.room()));
-        });
+        // connection's channel: never on the IO thread. Answered after an earlier unsubscribe of the room.
+        CompletableFuture<Void> earlier = table.leaving(u.room());
+        CompletableFuture<Void> left = table.leave(u.room());
+        Runnable end = () -> {
+            try {
+                slot.end();
+                leaveExtras(u.room());
+                metrics.unsubscribed();
+                answers.send(ServerFrames.unsubscribed(u.id(), u.room()));
+            } finally {
+                table.left(u.room(), left);
+            }
+        };
+        if (earlier == null) {
+            backbone.offIoThread(end);
+        } else {
+            earlier.whenComplete((v, e) -> backbone.offIoThread(end));
+        }
     }
 
     /**

@@ -9,6 +9,7 @@ import io.roomcast.room.RoomName;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 
@@ -25,6 +26,8 @@ final class SubscriptionTable {
     private final int limit;
     private final Map<RoomName, Slot> slots = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    /** Unsubscribes being carried out, by room: until one is answered, the room's next subscription waits. */
+    private final Map<RoomName, CompletableFuture<Void>> leaving = new ConcurrentHashMap<>();
 
     /** {@code limit}: the most subscriptions one connection may hold. */
     SubscriptionTable(int limit) {
@@ -65,6 +68,24 @@ final class SubscriptionTable {
     /** Whether {@code slot} is still {@code room}'s (not unsubscribed, failed or closed meanwhile). Any thread. */
     boolean holds(RoomName room, Slot slot) {
         return slots.get(room) == slot;
+    }
+
+    /** The unsubscribe of {@code room} being carried out, or null. IO thread. */
+    CompletableFuture<Void> leaving(RoomName room) {
+        return leaving.get(room);
+    }
+
+    /** An unsubscribe of {@code room} starts; complete it with {@link #left} once it is answered. IO thread. */
+    CompletableFuture<Void> leave(RoomName room) {
+        CompletableFuture<Void> left = new CompletableFuture<>();
+        leaving.put(room, left);
+        return left;
+    }
+
+    /** The unsubscribe {@code left} of {@code room} is answered: the subscriptions waiting for it go on. Any thread. */
+    void left(RoomName room, CompletableFuture<Void> left) {
+        leaving.remove(room, left);
+        left.complete(null);
     }
 
     /** Calls {@code action} for each room and its slot. Any thread. */
