@@ -21,6 +21,21 @@ async function open(page, name) {
 
 const here = (page) => page.$$eval('#members li', (els) => els.map((el) => el.dataset.name).sort());
 
+const wire = new Map(); // page -> room frames it received and sent, for a failure's message
+
+function record(page) {
+  const frames = [];
+  wire.set(page, frames);
+  page.on('websocket', (ws) => {
+    const keep = (dir) => (f) => {
+      const text = typeof f.payload === 'string' ? f.payload : '';
+      if (/"op":"(subscribe|unsubscribe|subscribed|unsubscribed|live|join|leave|presence)"/.test(text)) frames.push(dir + text.slice(0, 300));
+    };
+    ws.on('framesent', keep('> '));
+    ws.on('framereceived', keep('< '));
+  });
+}
+
 async function waitHere(page, names) {
   const want = [...names].sort();
   try {
@@ -30,6 +45,7 @@ async function waitHere(page, names) {
     }, want, { timeout: 30000, polling: 50 });
   } catch (e) {
     const members = await page.evaluate(() => JSON.stringify(window.__chat.members()));
+    process.stderr.write(`frames of the page:\n${(wire.get(page) || []).join('\n')}\n`);
     throw new Error(`wanted ${JSON.stringify(want)} here, the page shows ${JSON.stringify(await here(page))}, its subscription's members ${members}: ${e.message}`);
   }
 }
@@ -37,6 +53,8 @@ async function waitHere(page, names) {
 await run(async (browser) => {
   const alice = await newPage(browser, 'alice');
   const bob = await newPage(browser, 'bob');
+  record(alice);
+  record(bob);
   step(`both open ${link}`);
   await open(alice, 'alice');
   await open(bob, 'bob');

@@ -28,8 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -58,6 +58,13 @@ final class SessionSubscriptions {
     private final BooleanSupplier connectionClosed;
     private final SubscriptionTable table;
     private final ReadPermits readPermits;
+    /**
+     * Orders the presence and signal entries and leaves of this connection's subscriptions: a subscription's
+     * entry (after {@code subscribed}, on a worker, perhaps creating the side topics) may still be under way when
+     * an unsubscribe's leave runs on another worker. Under it, an entry checks that its subscription still holds
+     * the room, so a leave either finds the entry complete or the entry finds the room left.
+     */
+    private final Object extras = new Object();
 
     /**
      * @param principal        who the connection speaks for now (null: anonymous)
@@ -185,29 +192,33 @@ final class SessionSubscriptions {
         if (!s.ephemeral() && member == null) {
             return;
         }
-        if (s.ephemeral()) {
-            ephemeral.listen(s.room()).exceptionally(e -> {
-                ephemeral.stop(s.room());
-                answers.error(null, s.room().value(), ErrorCode.UNAVAILABLE, "ephemeral events are unavailable; resubscribe to retry");
-                return null;
-            });
-        }
-        if (member != null) {
-            presence.enter(s.room(), member).exceptionally(e -> {
-                presence.leave(s.room());
-                answers.error(null, s.room().value(), ErrorCode.UNAVAILABLE, "presence is unavailable; resubscribe to retry");
-                return null;
-            });
-        }
-        // Unsubscribed or disconnected meanwhile: its clean-up may have run before the entry above.
-        if (connectionClosed.getAsBoolean() || !table.holds(s.room(), slot)) {
-            leaveExtras(s.room());
+        synchronized (extras) {
+            // Unsubscribed or disconnected meanwhile: its clean-up has run, or runs after this and finds nothing.
+            if (connectionClosed.getAsBoolean() || !table.holds(s.room(), slot)) {
+                return;
+            }
+            if (s.ephemeral()) {
+                ephemeral.listen(s.room()).exceptionally(e -> {
+                    ephemeral.stop(s.room());
+                    answers.error(null, s.room().value(), ErrorCode.UNAVAILABLE, "ephemeral events are unavailable; resubscribe to retry");
+                    return null;
+                });
+            }
+            if (member != null) {
+                presence.enter(s.room(), member).exceptionally(e -> {
+                    presence.leave(s.room());
+                    answers.error(null, s.room().value(), ErrorCode.UNAVAILABLE, "presence is unavailable; resubscribe to retry");
+                    return null;
+                });
+            }
         }
     }
 
     private void leaveExtras(RoomName room) {
-        presence.leave(room);
-        ephemeral.stop(room);
+        synchronized (extras) {
+            presence.leave(room);
+            ephemeral.stop(room);
+        }
     }
 
     /** Ends a subscription; {@code not subscribed} when there is none. IO thread. */
@@ -292,8 +303,10 @@ final class SessionSubscriptions {
         List<SubscriptionTable.Slot> slots = table.close();
         backbone.offIoThread(() -> {
             slots.forEach(SubscriptionTable.Slot::end);
-            presence.leaveAll();
-            ephemeral.stopAll();
+            synchronized (extras) {
+                presence.leaveAll();
+                ephemeral.stopAll();
+            }
         });
     }
 

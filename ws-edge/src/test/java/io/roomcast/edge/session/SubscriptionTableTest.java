@@ -5,6 +5,7 @@ import io.roomcast.room.RoomName;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,6 +34,23 @@ class SubscriptionTableTest {
         assertThat(table.size()).isEqualTo(2);
         assertThat(table.remove(A)).isNotNull();
         assertThat(table.admit(C).allowed()).isTrue();
+    }
+
+    @Test
+    void shouldHoldAnUnsubscribeUnderWayUntilItIsAnswered() {
+        SubscriptionTable table = new SubscriptionTable(10);
+        assertThat(table.leaving(A)).isNull();
+        CompletableFuture<Void> first = table.leave(A);
+        CompletableFuture<Void> second = table.leave(A);
+        assertThat(table.leaving(A)).as("the latest: it is answered after the earlier one").isSameAs(second);
+        assertThat(table.leaving(B)).isNull();
+
+        table.left(A, first);
+        assertThat(first).isCompleted();
+        assertThat(table.leaving(A)).as("an earlier answer leaves the later one waiting").isSameAs(second);
+        table.left(A, second);
+        assertThat(second).isCompleted();
+        assertThat(table.leaving(A)).isNull();
     }
 
     @Test
