@@ -3,7 +3,7 @@ package io.roomcast.edge.ephemeral;
 import io.roomcast.edge.limit.RateLimit;
 import io.micrometer.core.instrument.Counter;
 import io.roomcast.edge.protocol.ErrorCode;
-import io.roomcast.edge.session.Outbound;
+import io.roomcast.edge.session.FrameSink;
 import io.roomcast.room.RoomName;
 
 import java.nio.ByteBuffer;
@@ -27,13 +27,13 @@ public final class SessionEphemeral implements EphemeralListener {
 
     private final Ephemeral ephemeral;
     private final String client;
-    private final Outbound outbound;
+    private final FrameSink outbound;
     private final RateLimit limit;
     private final Counter dropped;
     private final Set<RoomName> rooms = ConcurrentHashMap.newKeySet();
 
     /** @param client the connection's presence id, sent with its signals so receivers can tell senders apart */
-    public SessionEphemeral(Ephemeral ephemeral, String client, Outbound outbound) {
+    public SessionEphemeral(Ephemeral ephemeral, String client, FrameSink outbound) {
         this.ephemeral = ephemeral;
         this.client = client;
         this.outbound = outbound;

@@ -2,7 +2,7 @@ package io.roomcast.edge.presence;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.roomcast.edge.limit.RateLimit;
-import io.roomcast.edge.session.Outbound;
+import io.roomcast.edge.session.FrameSink;
 import io.roomcast.room.RoomName;
 
 import java.nio.ByteBuffer;
@@ -19,19 +19,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * about (so a join or leave is never sent twice, whichever of the snapshot and the live change
  * comes first), and its presence write budget.
  *
- * <p>Thread-safety: safe for concurrent use; frames go out through {@link Outbound#force}, which
+ * <p>Thread-safety: safe for concurrent use; frames go out through {@link FrameSink#force}, which
  * does not block (they are bounded by the rate of presence changes, which is limited per connection).
  */
 public final class SessionPresence implements PresenceListener {
     private final Presence presence;
     private final String client;
-    private final Outbound outbound;
+    private final FrameSink outbound;
     private final Clock clock;
     private final RateLimit writes;
     /** Per room this connection is present in: the clients its client was told about. */
     private final Map<RoomName, Set<String>> known = new ConcurrentHashMap<>();
 
-    public SessionPresence(Presence presence, String sessionId, Outbound outbound, Clock clock) {
+    public SessionPresence(Presence presence, String sessionId, FrameSink outbound, Clock clock) {
         this.presence = presence;
         this.client = presence.clientId(sessionId);
         this.outbound = outbound;

@@ -17,6 +17,8 @@ import io.undertow.websockets.core.WebSockets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteBuffer;
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -58,7 +60,7 @@ public final class Session {
         this.metrics = metrics;
         this.outbound = new Outbound(channel, flushers.of(channel.getIoThread()), backbone.config().outboundLimit(),
                 backbone.config().maxFrameBytes(), outboundMetrics, this::flooded);
-        this.presence = new SessionPresence(backbone.presence(), id, outbound, java.time.Clock.systemUTC());
+        this.presence = new SessionPresence(backbone.presence(), id, outbound, Clock.systemUTC());
         SessionEphemeral ephemeral = new SessionEphemeral(backbone.ephemeral(), backbone.presence().clientId(id), outbound);
         this.answers = new Answers(outbound, metrics, backbone.config().rateLimitStrikes(), this::closeRateLimited);
         this.subscriptions = new SessionSubscriptions(id, remote, backbone, outbound, answers, metrics, presence, ephemeral,
@@ -148,7 +150,7 @@ public final class Session {
     }
 
     /** Answers the client's ping, after the frames queued before it. The IO thread. */
-    void pong(java.nio.ByteBuffer payload) {
+    void pong(ByteBuffer payload) {
         outbound.pong(payload);
     }
 
