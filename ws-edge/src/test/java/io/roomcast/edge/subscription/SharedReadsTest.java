@@ -3,7 +3,6 @@ package io.roomcast.edge.subscription;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.roomcast.event.RoomEvent;
 import io.roomcast.history.HistoryChunk;
-import io.roomcast.history.HistoryReader;
 import io.roomcast.history.PartitionBounds;
 import io.roomcast.position.Epoch;
 import io.roomcast.room.Namespace;
@@ -17,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.LongStream;
 
@@ -152,7 +150,7 @@ class SharedReadsTest {
     }
 
     /** Reads and bounds lookups wait until the test answers them; nothing else is asked by {@link SharedReads}. */
-    private static final class FakeLog implements HistoryReader {
+    private static final class FakeLog extends ChunkLog {
         final List<CompletableFuture<HistoryChunk>> asked = new ArrayList<>();
         final List<CompletableFuture<PartitionBounds>> boundsAsked = new ArrayList<>();
 
@@ -172,25 +170,6 @@ class SharedReadsTest {
             CompletableFuture<PartitionBounds> f = new CompletableFuture<>();
             boundsAsked.add(f);
             return f;
-        }
-
-        @Override
-        public CompletableFuture<Long> offsetForTime(TopicPartition partition, long timestamp) {
-            throw new UnsupportedOperationException("SharedReads only reads chunks and bounds");
-        }
-
-        @Override
-        public CompletableFuture<Long> startOfLast(TopicPartition partition, RoomName room, int count, long until) {
-            throw new UnsupportedOperationException("SharedReads only reads chunks and bounds");
-        }
-
-        @Override
-        public CompletableFuture<OptionalLong> findEvent(TopicPartition partition, RoomName room, String eventId, long since) {
-            throw new UnsupportedOperationException("SharedReads only reads chunks and bounds");
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

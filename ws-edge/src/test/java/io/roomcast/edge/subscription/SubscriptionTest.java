@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.roomcast.edge.session.FrameSink;
 import io.roomcast.event.RoomEvent;
 import io.roomcast.history.HistoryChunk;
-import io.roomcast.history.HistoryReader;
 import io.roomcast.history.PartitionBounds;
 import io.roomcast.live.Handover;
 import io.roomcast.live.HandoverHook;
@@ -31,7 +30,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
@@ -257,7 +255,7 @@ class SubscriptionTest {
     }
 
     /** The log: every event the tail saw; reads may be held back until {@link #release}, or fail. */
-    final class FakeLog implements HistoryReader {
+    final class FakeLog extends ChunkLog {
         boolean hold;
         boolean failing;
         int reads;
@@ -293,21 +291,6 @@ class SubscriptionTest {
         }
 
         @Override
-        public CompletableFuture<Long> offsetForTime(TopicPartition partition, long timestamp) {
-            throw new UnsupportedOperationException("not asked by the start forms these tests use");
-        }
-
-        @Override
-        public CompletableFuture<Long> startOfLast(TopicPartition partition, RoomName room, int count, long until) {
-            throw new UnsupportedOperationException("not asked by the start forms these tests use");
-        }
-
-        @Override
-        public CompletableFuture<OptionalLong> findEvent(TopicPartition partition, RoomName room, String eventId, long since) {
-            throw new UnsupportedOperationException("not asked by the start forms these tests use");
-        }
-
-        @Override
         public CompletableFuture<HistoryChunk> read(TopicPartition partition, RoomName room, long from, long until, int maxEvents) {
             reads++;
             return answer(() -> {
@@ -315,10 +298,6 @@ class SubscriptionTest {
                 long next = found.size() < maxEvents ? until : found.get(found.size() - 1).offset() + 1;
                 return new HistoryChunk(found, next);
             });
-        }
-
-        @Override
-        public void close() {
         }
     }
 
