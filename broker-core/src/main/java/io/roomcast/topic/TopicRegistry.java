@@ -4,135 +4,61 @@ import io.roomcast.room.Namespace;
 import io.roomcast.room.Namespaces;
 import io.roomcast.room.RoomName;
 import io.roomcast.room.RoomPartitioner;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Maps rooms to their Kafka partitions and epochs, creating namespace topics on first use
- * through the deployment's {@link TopicPolicy}. Topic descriptions are cached for a
- * short time so that a re-created or re-partitioned topic is noticed and its new epoch used.
+ * Maps rooms to their Kafka partitions and epochs: which topic and partition hold a room, and which
+ * history of that topic (its epoch) is current. The edge's is {@link KafkaTopicRegistry}; tests of
+ * the session and subscription logic give a fixed map.
  *
- * <p>Thread-safety: safe for concurrent use. {@link #locate} may block on Kafka (up to its
- * timeout), so never call it on an IO thread.
+ * <p>Thread-safety: safe for concurrent use. Lookups may block on Kafka, so never call one on an
+ * IO thread: the edge calls them on its worker, the epoch watch and at start-up.
  */
-public final class TopicRegistry implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(TopicRegistry.class);
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
-
-    private final Admin admin;
-    private final Namespaces namespaces;
-    private final TopicPolicy policy;
-    private final Duration cacheTtl;
-    private final Clock clock;
-    private final Map<String, Cached> topics = new ConcurrentHashMap<>();
-
-    private record Cached(TopicInfo info, long expiresAtMillis) {
-    }
+public interface TopicRegistry extends AutoCloseable {
+    /** The deployment's namespaces. Any thread; never blocks. */
+    Namespaces namespaces();
 
     /**
-     * @param clientSettings further admin client settings (security, SASL, TLS, timeouts); they win over
-     *                       Roomcast's defaults, but not over the bootstrap servers
+     * The description of the namespace's topic, created when missing.
+     *
+     * @throws KafkaUnavailableException when Kafka does not answer in time
      */
-    public TopicRegistry(String bootstrapServers, Map<String, Object> clientSettings, Namespaces namespaces, TopicPolicy policy,
-                         Duration cacheTtl, Clock clock) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
-        props.putAll(clientSettings);
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        this.admin = Admin.create(props);
-        this.namespaces = namespaces;
-        this.policy = policy;
-        this.cacheTtl = cacheTtl;
-        this.clock = clock;
-    }
+    TopicInfo info(Namespace ns);
 
-    public Namespaces namespaces() {
-        return namespaces;
-    }
+    /**
+     * The description of a side topic (presence, ephemeral, snapshots), created when missing; an
+     * existing one is taken as it is (its partition count may differ from the spec's) after a
+     * warning naming any difference. Callers look it up once, when they start.
+     */
+    TopicInfo ensure(SideTopic side);
 
-    /** The partition and epoch of {@code room}; creates its namespace's topic when missing. */
-    public RoomLocation locate(RoomName room) {
-        Namespace ns = namespaces.of(room);
+    /** Forgets cached descriptions, so the next lookup asks Kafka. Any thread; never blocks. */
+    void invalidate();
+
+    /** Whether Kafka answers a metadata request within {@code timeout}. */
+    boolean reachable(Duration timeout);
+
+    /**
+     * The partition and epoch of {@code room}; creates its namespace's topic when missing.
+     *
+     * @throws io.roomcast.room.UnknownNamespaceException when no namespace takes the room
+     * @throws KafkaUnavailableException                 when Kafka does not answer in time
+     */
+    default RoomLocation locate(RoomName room) {
+        Namespace ns = namespaces().of(room);
         TopicInfo info = info(ns);
         TopicPartition tp = new TopicPartition(ns.topic(), RoomPartitioner.partition(room, info.partitions()));
         return new RoomLocation(room, ns, tp, info.epoch());
     }
 
     /** Creates every configured namespace's topic that does not exist yet. */
-    public void ensureAll() {
-        namespaces.all().forEach(this::info);
+    default void ensureAll() {
+        namespaces().all().forEach(this::info);
     }
 
-    /** The cached description of the namespace's topic, refreshed when older than the cache TTL. */
-    public TopicInfo info(Namespace ns) {
-        long now = clock.millis();
-        Cached cached = topics.get(ns.topic());
-        if (cached != null && cached.expiresAtMillis > now) {
-            return cached.info;
-        }
-        TopicInfo info = describeOrCreate(ns, cached == null);
-        topics.put(ns.topic(), new Cached(info, now + cacheTtl.toMillis()));
-        if (cached != null && !cached.info.equals(info)) {
-            log.atWarn().addKeyValue("topic", ns.topic()).addKeyValue("oldEpoch", cached.info.epoch())
-                    .addKeyValue("newEpoch", info.epoch()).log("topic changed: new epoch");
-        }
-        return info;
-    }
-
-    /**
-     * A topic seen for the first time is created through the {@link TopicPolicy} when missing and
-     * its shape checked; later refreshes only describe it (and create it again if it was deleted).
-     */
-    private TopicInfo describeOrCreate(Namespace ns, boolean firstLook) {
-        Optional<TopicDescription> existing = firstLook ? Optional.empty() : TopicMaker.describe(admin, ns.topic(), TIMEOUT);
-        TopicDescription d = existing.orElseGet(() -> TopicMaker.ensure(admin, policy.forNamespace(ns), TIMEOUT));
-        return new TopicInfo(ns.topic(), d.topicId(), d.partitions().size());
-    }
-
-    /**
-     * The description of a side topic, created through the {@link TopicPolicy} with the
-     * configuration that gives it its meaning when missing; an existing one is taken as it is (its
-     * partition count may differ from the spec's) after a warning naming any difference. Not
-     * cached: callers look it up once at start-up. May block on Kafka; never call it on an IO thread.
-     */
-    public TopicInfo ensure(SideTopic side) {
-        TopicDescription d = TopicMaker.ensure(admin, policy.forSideTopic(side), TIMEOUT);
-        return new TopicInfo(side.name(), d.topicId(), d.partitions().size());
-    }
-
-    /** Forgets cached descriptions, so the next lookup asks Kafka. */
-    public void invalidate() {
-        topics.clear();
-    }
-
-    /** Whether Kafka answers a metadata request within {@code timeout}. */
-    public boolean reachable(Duration timeout) {
-        try {
-            admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
+    /** Releases the clients it holds. */
     @Override
-    public void close() {
-        admin.close(Duration.ofSeconds(5));
-    }
+    void close();
 }

@@ -53,6 +53,7 @@ import io.roomcast.publish.KafkaPublisher;
 import io.roomcast.room.Namespace;
 import io.roomcast.room.Namespaces;
 import io.roomcast.publish.PublishLookup;
+import io.roomcast.topic.KafkaTopicRegistry;
 import io.roomcast.topic.TopicRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
@@ -109,7 +110,7 @@ public final class EdgeServer implements AutoCloseable {
         new ProcessorMetrics().bindTo(meters);
         new JvmGcMetrics().bindTo(meters);
         Namespaces namespaces = SystemRooms.including(config.namespaces());
-        TopicRegistry topics = new TopicRegistry(config.kafkaBootstrap(), config.adminSettings(), namespaces,
+        TopicRegistry topics = new KafkaTopicRegistry(config.kafkaBootstrap(), config.adminSettings(), namespaces,
                 config.topicPolicy(), config.topicCacheTtl(), Clock.systemUTC());
         LiveTail live = new LiveTail(config.kafkaBootstrap(), config.consumerSettings(), config.idleRoomsPerPartition(),
                 config.historyLimits().cacheBytes(), meters);

@@ -30,6 +30,9 @@ public final class ChildProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Writer stdin;
+    /** Put after the last line when the child's output ends; compared by identity. */
+    @SuppressWarnings("StringOperationCanBeSimplified")
+    private static final String END = new String("<end of output>");
     private final BlockingQueue<String> lines = new LinkedBlockingQueue<>(QUEUED_LINES);
     private final Path log;
 
@@ -91,6 +94,11 @@ public final class ChildProcess implements AutoCloseable {
             while (true) {
                 long left = deadline - System.nanoTime();
                 String line = left > 0 ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
+                if (line == END) {
+                    lines.offer(END);
+                    throw new IllegalStateException(name + " ended its output before answering \"" + prefix + "\""
+                            + exited() + "; see " + log);
+                }
                 if (line == null) {
                     throw new IllegalStateException(name + " did not answer \"" + prefix + "\" within " + timeout
                             + (process.isAlive() ? "" : " (it exited with " + process.exitValue() + ")") + "; see " + log);
@@ -138,6 +146,19 @@ public final class ChildProcess implements AutoCloseable {
             }
         } catch (IOException ignored) {
             // the process ended
+        }
+        // a waiter learns at once that no answer will come (a JVM that refused its options, a crash)
+        while (!lines.offer(END)) {
+            lines.poll();
+        }
+    }
+
+    private String exited() {
+        try {
+            return process.waitFor(2, TimeUnit.SECONDS) ? " (it exited with " + process.exitValue() + ")" : "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
         }
     }
 

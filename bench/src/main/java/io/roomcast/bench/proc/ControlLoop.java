@@ -3,13 +3,15 @@ package io.roomcast.bench.proc;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 
 /**
  * The standard-input protocol of a benchmark server child: {@code heap} answers
- * {@code heap USED COMMITTED} (bytes, after a full GC); {@code profile-start ARGS} and
+ * {@code heap USED COMMITTED} (bytes, after a full GC); {@code jit MILLIS} answers the time this JVM's
+ * JIT compilers have spent so far ({@code -1} if it does not say); {@code profile-start ARGS} and
  * {@code profile-stop PATH_BASE} drive async-profiler ({@link ProfilerControl}); end of input means stop.
  */
 public final class ControlLoop {
@@ -56,8 +58,11 @@ public final class ControlLoop {
                 System.gc();
                 MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
                 reply("heap " + heap.getUsed() + " " + heap.getCommitted());
+            } else if (cmd.equals("jit")) {
+                CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+                reply("jit " + (jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : -1));
             } else if (!cmd.isEmpty()) {
-                reply("error unknown command \"" + cmd + "\" (heap, profile-start ARGS, profile-stop PATH_BASE)");
+                reply("error unknown command \"" + cmd + "\" (heap, jit, profile-start ARGS, profile-stop PATH_BASE)");
             }
         }
     }

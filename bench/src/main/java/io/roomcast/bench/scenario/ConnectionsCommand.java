@@ -17,6 +17,10 @@ import java.util.concurrent.Callable;
 @Command(name = "connections", mixinStandardHelpOptions = true,
         description = "N idle subscribed connections: heap and RSS per connection, connect rate.")
 public final class ConnectionsCommand implements Callable<Integer> {
+    private static final Duration QUIET_WINDOW = Duration.ofMillis(500);
+    private static final double QUIET_SHARE = 0.1;
+    private static final Duration QUIET_MAX = Duration.ofSeconds(60);
+
     @Mixin
     CommonOptions common;
 
@@ -37,6 +41,7 @@ public final class ConnectionsCommand implements Callable<Integer> {
                     Metric.info("clients", "connections subscribed", ""),
                     Metric.info("failed", "connections failed", ""),
                     Metric.higher("connectRate", "connect + subscribe rate, first wave (cold server)", "/s"),
+                    Metric.lower("closeBusyS", "server busy with the first wave's closes", "s"),
                     Metric.higher("warmConnectRate", "connect + subscribe rate, second wave (after the first closed)", "/s"),
                     Metric.lower("connectCpuS", "server CPU while connecting", "s"),
                     Metric.lower("warmConnectCpuS", "server CPU while connecting, second wave", "s"),
@@ -47,8 +52,10 @@ public final class ConnectionsCommand implements Callable<Integer> {
                     Metric.info("loadCpuS", "load generator CPU while connecting", "s"));
             run.measureEach(run.systems(true), (system, t) -> measure(run, system, t));
             run.report.note("per-connection figures are (with all connected - idle server) / connections, heap after a full GC, "
-                    + "from the first wave; the second wave reconnects as many clients once the first have closed, to a server "
-                    + "whose JIT has compiled the handshake (a long-running server's case)");
+                    + "from the first wave; the second wave reconnects as many clients once the first have closed and the server "
+                    + "has finished with their closes (closeBusyS: until it uses under " + Math.round(QUIET_SHARE * 100)
+                    + "% of a core over " + QUIET_WINDOW.toMillis() + " ms), to a server whose JIT has compiled the handshake "
+                    + "(a long-running server's case)");
             return run.finish();
         }
     }
@@ -79,6 +86,12 @@ public final class ConnectionsCommand implements Callable<Integer> {
                 run.report.note(system + ": " + opened.failed() + " failed, " + s.closedByServer() + " closed by the server: " + s.reasons());
             }
         }
+        double busy = untilQuiet(t);
+        if (Double.isNaN(busy)) {
+            run.report.note(system + ": the server was still busy " + QUIET_MAX.toSeconds() + " s after the first wave closed");
+        } else {
+            run.report.put(system, "closeBusyS", busy);
+        }
         try (LoadFleet fleet = run.fleet(clients)) {
             CpuWindow cpu = run.window(t, fleet);
             LoadFleet.Opened opened = fleet.open(run.openCommand(t, t.rooms(rooms)), clients);
@@ -87,6 +100,24 @@ public final class ConnectionsCommand implements Callable<Integer> {
             run.log(system + ": second wave " + opened.ready() + " subscribed, " + opened.failed() + " failed in " + opened.millis() + " ms");
             run.report.put(system, "warmConnectRate", opened.ready() / (opened.millis() / 1000.0));
         }
+    }
+
+    /**
+     * Seconds until the edge (or peer server) is done with the closes of the first wave: until it
+     * uses under {@link #QUIET_SHARE} of a core over {@link #QUIET_WINDOW}; NaN if it is still busy
+     * after {@link #QUIET_MAX}. Without this wait the second wave measured the first wave's closes
+     * too: the load generator closes its sockets at once, and the server processes them afterwards.
+     */
+    private static double untilQuiet(Target t) {
+        long start = System.nanoTime();
+        while (System.nanoTime() - start < QUIET_MAX.toNanos()) {
+            CpuWindow w = CpuWindow.start(t, null);
+            BenchRun.pause(QUIET_WINDOW);
+            if (w.stop().front() < QUIET_SHARE * QUIET_WINDOW.toNanos() / 1e9) {
+                return (System.nanoTime() - start) / 1e9;
+            }
+        }
+        return Double.NaN;
     }
 
     private static long rss(Target t) {

@@ -57,6 +57,7 @@ abstract class LiveScenario implements Callable<Integer> {
                     .param("eventsPerSecondPerRoom", (double) rate / rooms)
                     .param("warmup", warmUp.warmup.toString()).param("warmupMax", warmUp.warmupMax.toString())
                     .param("settleWindow", warmUp.settleWindow.toString()).param("settleTolerance", warmUp.settleTolerance)
+                    .param("settleJit", warmUp.settleJit)
                     .param("duration", duration.toString());
             run.report.metrics(
                     Metric.info("clients", "subscribers connected", ""),
@@ -120,11 +121,11 @@ abstract class LiveScenario implements Callable<Integer> {
     private void warmUp(BenchRun run, String system, Target t, LoadFleet fleet) {
         WarmUp.Outcome w = WarmUp.run(warmUp, t, fleet);
         run.report.put(system, "warmupS", w.seconds());
-        String windows = w.cpuPerDelivery().stream().map(ReportTable::number).collect(Collectors.joining(", "));
+        String windows = w.windows().stream().map(WarmUp.Window::describe).collect(Collectors.joining(", "));
         run.log(system + ": warmed up for " + ReportTable.number(w.seconds()) + " s, "
                 + (windows.isEmpty() ? "fixed" : (w.settled() ? "settled" : "not settled") + "; CPU per delivery by "
                 + warmUp.settleWindow + " window [µs]: " + windows));
-        if (!w.settled() && w.cpuPerDelivery().size() > 1) {
+        if (!w.settled() && w.windows().size() > 1) {
             run.report.note(system + ": CPU per delivery had not settled within " + warmUp.warmupMax + " (windows [µs]: " + windows + ")");
         }
     }

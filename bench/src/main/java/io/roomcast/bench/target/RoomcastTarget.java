@@ -125,6 +125,12 @@ public final class RoomcastTarget implements Target {
     }
 
     @Override
+    public double compileSeconds() {
+        long millis = Long.parseLong(processes.get("edge").request("jit", "jit", Duration.ofSeconds(10)));
+        return millis < 0 ? Double.NaN : millis / 1000.0;
+    }
+
+    @Override
     public void close() {
         ChildProcess edge = processes.get("edge");
         edge.close();

@@ -53,6 +53,14 @@ public interface Target extends AutoCloseable {
         return rss;
     }
 
+    /**
+     * Seconds the JIT compilers of the process serving WebSockets have spent so far; NaN when it
+     * does not say (the peers' JavaScript engines).
+     */
+    default double compileSeconds() {
+        return Double.NaN;
+    }
+
     /** Heap (JavaScript heap for peers) in use after a full GC, bytes, of the process that serves WebSockets. */
     long heapAfterGc();
 

@@ -23,7 +23,8 @@ class LiveScenarioTest {
         assertThat(fanout.rooms * fanout.subscribers).isEqualTo(2_000);
         assertThat(fanout.rate).isEqualTo(100);
         assertThat(fanout.common.repeat).isEqualTo(1);
-        assertThat(fanout.warmUp.warmupMax).isEqualTo(Duration.ofSeconds(120));
+        assertThat(fanout.warmUp.warmupMax).isEqualTo(Duration.ofSeconds(240));
+        assertThat(fanout.warmUp.settleJit).isEqualTo(0.02);
     }
 
     @Test
@@ -43,6 +44,17 @@ class LiveScenarioTest {
         assertThat(WarmUp.settled(0, 0, 0.05)).as("no CPU measured is no evidence").isFalse();
         assertThat(WarmUp.settled(Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY, 0.05)).as("nothing delivered").isFalse();
         assertThat(WarmUp.settled(Double.NaN, 1, 0.05)).isFalse();
+    }
+
+    @Test
+    void shouldNotSettleWhileTheJitCompilerIsBusy() {
+        WarmUp.Window quiet = new WarmUp.Window(10.0, 0.01);
+        assertThat(WarmUp.settled(quiet, new WarmUp.Window(10.2, 0.015), 0.05, 0.02)).isTrue();
+        assertThat(WarmUp.settled(quiet, new WarmUp.Window(10.2, 0.3), 0.05, 0.02)).as("compiling now").isFalse();
+        assertThat(WarmUp.settled(new WarmUp.Window(10.2, 0.3), quiet, 0.05, 0.02)).as("compiling in the window before").isFalse();
+        assertThat(WarmUp.settled(new WarmUp.Window(10.0, Double.NaN), new WarmUp.Window(10.1, Double.NaN), 0.05, 0.02))
+                .as("a server that does not report its compiler settles on CPU alone").isTrue();
+        assertThat(WarmUp.settled(quiet, new WarmUp.Window(12.0, 0.0), 0.05, 0.02)).as("CPU still moving").isFalse();
     }
 
     private static <T> T parse(T command, String... args) {
