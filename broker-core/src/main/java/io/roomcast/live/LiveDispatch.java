@@ -32,6 +32,9 @@ public interface LiveDispatch {
 
     void unregister(RoomName room, TopicPartition partition, LiveListener listener);
 
-    /** The next offset live dispatch will deliver in {@code partition}, or -1 when it is not tailed. */
+    /**
+     * The next offset live dispatch will deliver in {@code partition}, or -1 when it is not tailed. Any thread,
+     * without waiting for a dispatch under way (which it may already count).
+     */
     long position(TopicPartition partition);
 }

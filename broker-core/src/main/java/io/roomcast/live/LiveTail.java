@@ -129,7 +129,10 @@ public final class LiveTail implements LiveDispatch, AutoCloseable {
         }
     }
 
-    /** The next offset live dispatch will deliver in {@code partition}, or -1 when it is not tailed. */
+    /**
+     * The next offset live dispatch will deliver in {@code partition}, or -1 when it is not tailed. Any thread,
+     * without waiting for a dispatch under way (which it may already count).
+     */
     @Override
     public long position(TopicPartition partition) {
         PartitionTail tail = partitions.get(partition);

@@ -27,7 +27,8 @@ final class PartitionTail {
     private final CacheBudget budget;
     private final Map<String, RoomChannel> active = new HashMap<>();
     private final LinkedHashMap<String, RoomChannel> idle;
-    private long next;
+    /** Written under the lock by the live tail's thread only; volatile so that {@link #next()} needs no lock. */
+    private volatile long next;
 
     PartitionTail(TopicPartition partition, long next, int idleRoomLimit, CacheBudget budget) {
         this.partition = partition;
@@ -137,7 +138,12 @@ final class PartitionTail {
         return all;
     }
 
-    synchronized long next() {
+    /**
+     * The next offset to dispatch, without the lock: status and lag samples (the heartbeat sweep reads it
+     * for every subscription every second) must not queue behind a dispatch to thousands of listeners, nor
+     * hold up the next one. While a batch is being dispatched it may already count the record in hand. Any thread.
+     */
+    long next() {
         return next;
     }
 
