@@ -153,14 +153,16 @@ public final class BenchRun implements AutoCloseable {
         }
     }
 
+    /** Starts a fresh {@code system}; its processes log into a directory of their own, so a repeat keeps the logs of the runs before. */
     private Target start(String system) {
         targetsStarted++;
+        Path logs = logDir.resolve(targetsStarted + "-" + system);
         if (system.equals("roomcast")) {
             String prefix = options.kafka == null ? "" : "bench-" + STAMP.format(report.started()) + "-" + targetsStarted + ".";
-            return RoomcastTarget.start(options.kafka, prefix, workDir.resolve("kafka-" + targetsStarted), logDir,
+            return RoomcastTarget.start(options.kafka, prefix, workDir.resolve("kafka-" + targetsStarted), logs,
                     options.roomcastSetup());
         }
-        return PeerTarget.start(system, peersDir(), logDir);
+        return PeerTarget.start(system, peersDir(), logs);
     }
 
     Path workDir() {
