@@ -16,6 +16,7 @@ import java.util.TreeSet;
 import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Presence across two edges on a real Kafka: both edges list the same members, a clean leave is
@@ -80,6 +81,10 @@ class EdgePresenceIT {
         }
     }
 
+    private static boolean isJoinOf(JsonNode frame, String name) {
+        return "join".equals(frame.path("op").asText()) && name.equals(frame.path("member").path("name").asText());
+    }
+
     private static List<String> clients(JsonNode presence) {
         List<String> out = new ArrayList<>();
         presence.path("members").forEach(m -> out.add(m.path("client").asText()));
@@ -103,6 +108,39 @@ class EdgePresenceIT {
                 assertThat(member.path("verified").asBoolean()).isFalse();
                 assertThat(member.path("since").asLong()).isPositive();
             }
+        }
+    }
+
+    @Test
+    void shouldKeepTheNewNameOfAConnectionThatRenamedBeforeItsFirstLeaseWasWritten() {
+        String room = room();
+        // A fresh edge has read no presence partition yet: its first entry waits for that read, and the
+        // rename's second entry (same connection, same key) waits for the same read.
+        EdgeServer fresh = EdgeFixture.start(namespaces, config);
+        try (WsClient renamer = WsClient.connect(fresh.wsUrl())) {
+            renamer.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"presence\":true,\"name\":\"Old\"}");
+            renamer.nextOp("subscribed");
+            renamer.send("{\"op\":\"unsubscribe\",\"id\":2,\"room\":\"" + room + "\"}");
+            renamer.send("{\"op\":\"subscribe\",\"id\":3,\"room\":\"" + room + "\",\"presence\":true,\"name\":\"New\"}");
+            // the new lease read back: both entries' reads are answered by now
+            List<JsonNode> seen = new ArrayList<>();
+            while (seen.isEmpty() || !isJoinOf(seen.get(seen.size() - 1), "New")) {
+                try {
+                    seen.add(renamer.next());
+                } catch (AssertionError e) {
+                    throw new AssertionError("the renamed member never joined; the connection saw " + seen, e);
+                }
+            }
+            // Zed's lease follows through the same producer into the same partition: once the edge lists
+            // Zed, every lease written before it is applied too.
+            try (WsClient zed = enter(fresh, room, "Zed")) {
+                await().atMost(Duration.ofSeconds(10)).until(() -> query(zed, room).path("count").asInt() == 2);
+                List<String> names = new ArrayList<>();
+                query(zed, room).path("members").forEach(m -> names.add(m.path("name").asText()));
+                assertThat(names).containsExactlyInAnyOrder("New", "Zed");
+            }
+        } finally {
+            fresh.close();
         }
     }
 

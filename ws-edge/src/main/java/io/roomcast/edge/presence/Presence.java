@@ -116,18 +116,33 @@ public final class Presence implements AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         listeners.computeIfAbsent(room, r -> new CopyOnWriteArraySet<>()).add(listener);
-        held.put(key(room, member.client()), new Held(room, member));
+        String key = key(room, member.client());
+        Held mine = new Held(room, member);
+        held.put(key, mine);
         return tail.watch(p).thenCompose(ready -> {
+            // Left while the partition was being read: the tombstone went out already, so nothing is told
+            // or written after it. Compared by identity: the same connection may have entered the room
+            // again meanwhile (a rename is a leave and an enter of the same key), and this entry's
+            // stale lease must not overwrite the new one. Both entries wait on the same read, and the
+            // later one may well be answered first.
+            if (!holds(key, mine)) {
+                return CompletableFuture.<Void>completedFuture(null);
+            }
             synchronized (table) {
                 table.members(room).forEach(m -> listener.changed(new PresenceTable.Change(room, m, true, table.count(room))));
             }
             synchronized (held) {
-                // left while the partition was being read: the tombstone went out already, write nothing after it
-                return held.containsKey(key(room, member.client()))
+                return held.get(key) == mine
                         ? write(room, member.client(), LeaseCodec.value(room, member, config.ttl()))
                         : CompletableFuture.<Void>completedFuture(null);
             }
         });
+    }
+
+    private boolean holds(String key, Held entry) {
+        synchronized (held) {
+            return held.get(key) == entry;
+        }
     }
 
     /** Stops listening and removes the member's lease with a tombstone. */

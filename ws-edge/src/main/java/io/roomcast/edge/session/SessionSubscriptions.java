@@ -199,19 +199,33 @@ final class SessionSubscriptions {
             }
             if (s.ephemeral()) {
                 ephemeral.listen(s.room()).exceptionally(e -> {
-                    ephemeral.stop(s.room());
-                    answers.error(null, s.room().value(), ErrorCode.UNAVAILABLE, "ephemeral events are unavailable; resubscribe to retry");
+                    extraFailed(s, slot, () -> ephemeral.stop(s.room()), "ephemeral events are unavailable; resubscribe to retry");
                     return null;
                 });
             }
             if (member != null) {
                 presence.enter(s.room(), member).exceptionally(e -> {
-                    presence.leave(s.room());
-                    answers.error(null, s.room().value(), ErrorCode.UNAVAILABLE, "presence is unavailable; resubscribe to retry");
+                    extraFailed(s, slot, () -> presence.leave(s.room()), "presence is unavailable; resubscribe to retry");
                     return null;
                 });
             }
         }
+    }
+
+    /**
+     * A subscription's presence or ephemeral signals failed: undone and reported, but only while the
+     * subscription still holds its room. Once unsubscribed, its leave has undone them already (an
+     * entry still under way then fails as its partition is released), and a later subscription of
+     * the room, a rename for instance, holds extras of its own that this must not undo. Any thread.
+     */
+    private void extraFailed(ClientFrame.Subscribe s, SubscriptionTable.Slot slot, Runnable undo, String message) {
+        synchronized (extras) {
+            if (connectionClosed.getAsBoolean() || !table.holds(s.room(), slot)) {
+                return;
+            }
+            undo.run();
+        }
+        answers.error(null, s.room().value(), ErrorCode.UNAVAILABLE, message);
     }
 
     private void leaveExtras(RoomName room) {
