@@ -51,6 +51,7 @@ public final class LiveTail implements LiveDispatch, AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final int idleRoomsPerPartition;
     private final CacheBudget budget;
+    private final DispatchBatch batch;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long lastLoopNanos = System.nanoTime();
@@ -60,7 +61,17 @@ public final class LiveTail implements LiveDispatch, AutoCloseable {
      */
     public LiveTail(String bootstrapServers, Map<String, Object> consumerOverrides, int idleRoomsPerPartition, long cacheBytes,
                     MeterRegistry meters) {
+        this(bootstrapServers, consumerOverrides, idleRoomsPerPartition, cacheBytes, DispatchBatch.NONE, meters);
+    }
+
+    /**
+     * @param cacheBytes bytes of events all room history caches may hold together (see {@link CacheBudget})
+     * @param batch      told where each poll's dispatch begins and ends, on the tail's thread
+     */
+    public LiveTail(String bootstrapServers, Map<String, Object> consumerOverrides, int idleRoomsPerPartition, long cacheBytes,
+                    DispatchBatch batch, MeterRegistry meters) {
         this.budget = new CacheBudget(cacheBytes);
+        this.batch = batch;
         Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -232,10 +243,17 @@ public final class LiveTail implements LiveDispatch, AutoCloseable {
             lose(e.partitions());
             return;
         }
-        for (TopicPartition partition : records.partitions()) {
-            PartitionTail tail = partitions.get(partition);
-            if (tail != null) {
-                tail.dispatch(records.records(partition));
+        if (!records.isEmpty()) {
+            batch.begin();
+            try {
+                for (TopicPartition partition : records.partitions()) {
+                    PartitionTail tail = partitions.get(partition);
+                    if (tail != null) {
+                        tail.dispatch(records.records(partition));
+                    }
+                }
+            } finally {
+                batch.end();
             }
         }
         if (budget.over()) {

@@ -112,8 +112,9 @@ public final class EdgeServer implements AutoCloseable {
         Namespaces namespaces = SystemRooms.including(config.namespaces());
         TopicRegistry topics = new KafkaTopicRegistry(config.kafkaBootstrap(), config.adminSettings(), namespaces,
                 config.topicPolicy(), config.topicCacheTtl(), Clock.systemUTC());
+        IoFlusher.PerThread flushers = new IoFlusher.PerThread(meters);
         LiveTail live = new LiveTail(config.kafkaBootstrap(), config.consumerSettings(), config.idleRoomsPerPartition(),
-                config.historyLimits().cacheBytes(), meters);
+                config.historyLimits().cacheBytes(), flushers, meters);
         KafkaHistoryReader history = new KafkaHistoryReader(config.kafkaBootstrap(), config.consumerSettings(),
                 config.historyReaders(), config.historyQueueLimit(), config.historyLimits(), meters);
         KafkaPublisher publisher = new KafkaPublisher(config.kafkaBootstrap(), namespaces, config.producerSettings(), meters);
@@ -150,7 +151,6 @@ public final class EdgeServer implements AutoCloseable {
 
         SessionMetrics sessionMetrics = new SessionMetrics(meters);
         OutboundMetrics outboundMetrics = new OutboundMetrics(meters);
-        IoFlusher.PerThread flushers = new IoFlusher.PerThread();
         FrameParser parser = new FrameParser();
         ConnectionCounts counts = new ConnectionCounts();
         WebSocketConnectionCallback onConnect = (WebSocketHttpExchange exchange, WebSocketChannel channel) -> {

@@ -46,6 +46,40 @@ class EdgeRoomIT {
         }
     }
 
+    /**
+     * The live thread hands each poll's deliveries to the IO threads in one task per IO thread: every subscriber gets every
+     * event in order, and the hand-off counters show connections handed over in batches, not one task per delivery.
+     */
+    @Test
+    void shouldHandEachPollsDeliveriesToTheIoThreadsInOneTaskEach() {
+        RoomName room = room();
+        int subscribers = 4;
+        int events = 50;
+        List<WsClient> clients = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < subscribers; i++) {
+                clients.add(subscribed(room));
+            }
+            double handOffs = SHARED.edge().meters().counter("roomcast.live.handoffs").count();
+            double handedOff = SHARED.edge().meters().counter("roomcast.live.handoff.connections").count();
+
+            List<Long> offsets = SHARED.kafka().messages(room, events);
+
+            for (WsClient c : clients) {
+                for (long offset : offsets) {
+                    assertThat(c.nextOp("event").path("offset").asLong()).isEqualTo(offset);
+                }
+            }
+            double tasks = SHARED.edge().meters().counter("roomcast.live.handoffs").count() - handOffs;
+            double connections = SHARED.edge().meters().counter("roomcast.live.handoff.connections").count() - handedOff;
+            assertThat(tasks).isPositive();
+            assertThat(connections).isBetween((double) subscribers, (double) subscribers * events);
+            assertThat(connections).as("each task carries every connection of its IO thread that the batch made dirty").isGreaterThanOrEqualTo(tasks);
+        } finally {
+            clients.forEach(WsClient::close);
+        }
+    }
+
     @Test
     void shouldAckAPublishWithTheOffsetOtherSubscribersSee() {
         RoomName room = room();

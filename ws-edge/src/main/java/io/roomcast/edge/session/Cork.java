@@ -25,6 +25,8 @@ final class Cork {
     int count;
     int controls;
     int messages;
+    /** {@link System#nanoTime()} when the current flush task began: the writes' progress stamp. */
+    long now;
 
     void add(int size, int count, int controls) {
         this.size += size;

@@ -1,31 +1,47 @@
 package io.roomcast.edge.session;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.roomcast.live.DispatchBatch;
 import org.xnio.XnioIoThread;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Writes on the IO thread that owns the connections: the live thread (or a worker) only queues
- * frames in a connection's {@link Outbound} and marks it dirty here; one task per IO thread per
- * burst then flushes every dirty connection of that thread, each in as few WebSocket messages as
- * fit (several events leave in one write). Nothing waits for company: a flush is scheduled as soon
- * as the first frame is queued, and batches only what is queued by the time it runs.
+ * Writes on the IO thread that owns the connections: producers only queue frames in a connection's
+ * {@link Outbound} and mark it dirty here; the IO thread then flushes every dirty connection of its
+ * own, each in as few WebSocket messages as fit (several events leave in one write). Nothing waits
+ * for company: a flush is scheduled as soon as the first frame is queued, and batches only what is
+ * queued by the time it runs.
  *
- * <p>Thread-safety: {@link #dirty} from any thread; the flush runs on the IO thread. The dirty
- * queue holds each connection at most once between flushes, so it is bounded by the connections
- * of the thread.
+ * <p>Two ways in. The live tail's thread, while it dispatches one poll's records (see
+ * {@link DispatchBatch}), only gathers the connections it made dirty, per IO thread, and at the
+ * batch's end gives each IO thread <em>one</em> task with its connections: nothing concurrent per
+ * delivery, one task per IO thread per batch. Every other thread (workers, the heartbeat sweep,
+ * the IO thread itself) puts the connection on the thread's concurrent dirty queue, and the first
+ * since the last flush schedules one task.
+ *
+ * <p>Thread-safety: {@link #dirty} from any thread; flushes run on the IO thread. Each connection
+ * is in at most one of the two (its {@code dirty} flag), once between flushes, so both are bounded
+ * by the connections of the thread.
  */
 public final class IoFlusher {
     private final XnioIoThread thread;
+    private final PerThread owner;
     private final ConcurrentLinkedQueue<Outbound> dirty = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final Cork cork = new Cork();
+    /** The live tail's thread only: this thread's connections made dirty in the current dispatch batch. */
+    private List<Outbound> gathered = new ArrayList<>();
 
-    private IoFlusher(XnioIoThread thread) {
+    private IoFlusher(XnioIoThread thread, PerThread owner) {
         this.thread = thread;
+        this.owner = owner;
     }
 
     /**
@@ -35,6 +51,13 @@ public final class IoFlusher {
      * unwritten with its connection.
      */
     void dirty(Outbound outbound) {
+        if (Thread.currentThread() == owner.batchThread) {
+            if (gathered.isEmpty()) {
+                owner.touched.add(this);
+            }
+            gathered.add(outbound);
+            return;
+        }
         dirty.add(outbound);
         if (scheduled.compareAndSet(false, true)) {
             try {
@@ -48,30 +71,83 @@ public final class IoFlusher {
         }
     }
 
+    /** The live tail's thread, at a batch's end: one task gives the IO thread the batch's connections. */
+    private void handOff() {
+        List<Outbound> batch = gathered;
+        gathered = new ArrayList<>(batch.size());
+        owner.handedOff.increment(batch.size());
+        try {
+            thread.execute(() -> flush(batch));
+        } catch (RejectedExecutionException terminating) {
+            // The edge is stopping and the IO thread closes its connections (see dirty).
+        }
+    }
+
     /** On the IO thread. Cleared first, so a connection made dirty meanwhile schedules the next flush. */
     private void flush() {
         scheduled.set(false);
+        cork.now = System.nanoTime();
         Outbound next;
         while ((next = dirty.poll()) != null) {
             next.flush(cork);
         }
     }
 
-    /** The thread's write buffer, for a connection's write listener. The IO thread. */
-    Cork cork() {
+    /** On the IO thread: the connections of one dispatch batch. */
+    private void flush(List<Outbound> batch) {
+        cork.now = System.nanoTime();
+        for (Outbound outbound : batch) {
+            outbound.flush(cork);
+        }
+    }
+
+    /** The thread's write buffer, stamped with the time now, for a connection's write listener. The IO thread. */
+    Cork stampedCork() {
+        cork.now = System.nanoTime();
         return cork;
     }
 
-    /** The flushers of one edge, one per IO thread (bounded by Undertow's IO thread count). */
-    public static final class PerThread {
+    /**
+     * The flushers of one edge, one per IO thread (bounded by Undertow's IO thread count), and the
+     * live tail's {@link DispatchBatch}: connections made dirty by a dispatch are handed to their IO
+     * threads at its end.
+     */
+    public static final class PerThread implements DispatchBatch {
         private final ConcurrentHashMap<XnioIoThread, IoFlusher> flushers = new ConcurrentHashMap<>();
+        /** The live tail's thread while it dispatches a batch, else null. */
+        private volatile Thread batchThread;
+        /** The live tail's thread only: the flushers with connections gathered in this batch (at most one per IO thread). */
+        private final List<IoFlusher> touched = new ArrayList<>();
+        private final Counter handOffs;
+        private final Counter handedOff;
 
-        /** One registry per edge; connections look up their IO thread's flusher when they open (IO thread). */
-        public PerThread() {
+        /** One per edge, before its live tail (which it is given to). Any thread. */
+        public PerThread(MeterRegistry meters) {
+            this.handOffs = Counter.builder("roomcast.live.handoffs")
+                    .description("tasks the live tail gave IO threads, one per IO thread per dispatch batch").register(meters);
+            this.handedOff = Counter.builder("roomcast.live.handoff.connections")
+                    .description("connections those tasks flushed (at most one entry per connection per task)").register(meters);
         }
 
         IoFlusher of(XnioIoThread thread) {
-            return flushers.computeIfAbsent(thread, IoFlusher::new);
+            return flushers.computeIfAbsent(thread, t -> new IoFlusher(t, this));
+        }
+
+        /** The live tail's thread. */
+        @Override
+        public void begin() {
+            batchThread = Thread.currentThread();
+        }
+
+        /** The live tail's thread. */
+        @Override
+        public void end() {
+            batchThread = null;
+            handOffs.increment(touched.size());
+            for (IoFlusher flusher : touched) {
+                flusher.handOff();
+            }
+            touched.clear();
         }
     }
 }

@@ -351,7 +351,7 @@ public final class Outbound implements FrameSink {
     /** Writes a message larger than the cork on its own; the cork is empty and accounts for it. */
     private void writeAlone(Cork cork, ByteBuffer alone) {
         try {
-            write(alone);
+            write(alone, cork.now);
         } catch (IOException e) {
             broken(cork, e);
             return;
@@ -371,7 +371,7 @@ public final class Outbound implements FrameSink {
         }
         b.flip();
         try {
-            write(b);
+            write(b, cork.now);
         } catch (IOException e) {
             broken(cork, e);
             return false;
@@ -381,12 +381,13 @@ public final class Outbound implements FrameSink {
         return all;
     }
 
-    private void write(ByteBuffer b) throws IOException {
+    /** {@code now} is the flush's start (one clock read per flush task, not per write: the stall timeout is seconds). */
+    private void write(ByteBuffer b, long now) throws IOException {
         while (b.hasRemaining()) {
             if (sink.write(b) == 0) {
                 break;
             }
-            lastProgressNanos = System.nanoTime();
+            lastProgressNanos = now;
         }
     }
 
@@ -428,7 +429,7 @@ public final class Outbound implements FrameSink {
                 if (leftover != null && !writeLeftover()) {
                     return;
                 }
-                flush(flusher.cork());
+                flush(flusher.stampedCork());
                 if (leftover == null && undertow != null) {
                     undertow.handleEvent(ch);
                 }
@@ -440,7 +441,7 @@ public final class Outbound implements FrameSink {
     /** On the IO thread when the socket is writable: true once the leftover is all on the socket. */
     private boolean writeLeftover() {
         try {
-            write(leftover);
+            write(leftover, System.nanoTime());
             if (leftover.hasRemaining() || !sink.flush()) {
                 sink.resumeWrites();
                 return false;
