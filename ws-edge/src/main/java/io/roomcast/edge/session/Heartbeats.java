@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.roomcast.edge.EdgeConfig;
 import io.roomcast.edge.protocol.CloseCode;
-import io.roomcast.edge.subscription.SubscriptionStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,10 +79,7 @@ public final class Heartbeats implements Runnable {
                 if (now - s.lastPingNanos() >= pingNanos) {
                     s.ping();
                 }
-                for (SubscriptionStatus st : s.status().subscriptions()) {
-                    lag.record(st.lagOffsets());
-                    readAheadNow += st.readAhead();
-                }
+                readAheadNow += s.sampleLag(lag);
             }
             readAhead.set(readAheadNow);
         } catch (RuntimeException e) {

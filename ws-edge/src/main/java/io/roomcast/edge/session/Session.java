@@ -1,5 +1,6 @@
 package io.roomcast.edge.session;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.roomcast.edge.Backbone;
 import io.roomcast.edge.auth.AuthException;
 import io.roomcast.edge.auth.Principal;
@@ -166,6 +167,14 @@ public final class Session {
     /** The connection's buffer and subscriptions, for the admin endpoint and the heartbeat sweep. Any thread. */
     public SessionStatus status() {
         return new SessionStatus(id, remote, outbound.queued(), outbound.queuedBytes(), subscriptions.statuses());
+    }
+
+    /**
+     * Records each subscription's lag into {@code lag} and returns their read-ahead total, allocating nothing per
+     * subscription (unlike {@link #status()}). The heartbeat sweep.
+     */
+    long sampleLag(DistributionSummary lag) {
+        return subscriptions.sampleLag(lag);
     }
 
     /** Any thread. */

@@ -1,5 +1,6 @@
 package io.roomcast.edge.session;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.roomcast.edge.Backbone;
 import io.roomcast.edge.auth.Principal;
 import io.roomcast.edge.ephemeral.SessionEphemeral;
@@ -295,6 +296,11 @@ final class SessionSubscriptions {
                 sub.epochChanged(now);
             }
         }
+    }
+
+    /** Samples the subscriptions' lag into {@code lag}; returns their read-ahead total. The heartbeat sweep. */
+    long sampleLag(DistributionSummary lag) {
+        return table.sampleLag(lag);
     }
 
     /** The statuses of the subscriptions under way. Any thread. */

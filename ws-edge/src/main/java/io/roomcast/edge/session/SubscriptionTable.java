@@ -1,5 +1,6 @@
 package io.roomcast.edge.session;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.roomcast.edge.auth.Decision;
 import io.roomcast.edge.protocol.ErrorCode;
 import io.roomcast.edge.subscription.Subscription;
@@ -98,6 +99,15 @@ final class SubscriptionTable {
         return slots.values().stream().map(Slot::status).filter(Objects::nonNull).toList();
     }
 
+    /** Samples every filled subscription's lag into {@code lag}; returns their read-ahead total. The heartbeat sweep. */
+    long sampleLag(DistributionSummary lag) {
+        long readAhead = 0;
+        for (Slot slot : slots.values()) {
+            readAhead += slot.sampleLag(lag);
+        }
+        return readAhead;
+    }
+
     /** The filled subscriptions. Any thread. */
     List<Subscription> subscriptions() {
         return slots.values().stream().map(Slot::subscription).filter(Objects::nonNull).toList();
@@ -141,6 +151,11 @@ final class SubscriptionTable {
         /** The subscription's status once filled, null before or once ended. Any thread. */
         synchronized SubscriptionStatus status() {
             return subscription == null || ended ? null : subscription.status();
+        }
+
+        /** See {@link Subscription#sampleLag}; nothing before the slot is filled or once it ended. The heartbeat sweep. */
+        synchronized int sampleLag(DistributionSummary lag) {
+            return subscription == null || ended ? 0 : subscription.sampleLag(lag);
         }
 
         /** Ends the slot and closes its subscription, if any. Worker thread (never the IO thread). */

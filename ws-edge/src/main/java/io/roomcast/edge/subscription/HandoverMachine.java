@@ -34,6 +34,7 @@ import io.roomcast.room.BackpressurePolicy;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
@@ -58,6 +59,9 @@ import java.util.Locale;
  */
 final class HandoverMachine {
     enum State { STARTING, CATCHING_UP, LIVE, LAGGING, CLOSED }
+
+    private static final String[] STATE_NAMES = Arrays.stream(State.values()).map(st -> st.name().toLowerCase(Locale.ROOT))
+            .toArray(String[]::new);
 
     /*
      * Where the outstanding offer came from, which decides what a refusal means. Primitive codes, and
@@ -503,7 +507,7 @@ final class HandoverMachine {
     }
 
     String stateName() {
-        return state.name().toLowerCase(Locale.ROOT);
+        return STATE_NAMES[state.ordinal()];
     }
 
     long lastDelivered() {

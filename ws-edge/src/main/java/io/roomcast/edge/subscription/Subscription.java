@@ -1,6 +1,7 @@
 package io.roomcast.edge.subscription;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.roomcast.compact.AnswerCompactor;
 import io.roomcast.edge.Backbone;
 import io.roomcast.edge.EdgeConfig;
@@ -374,11 +375,31 @@ public final class Subscription implements LiveListener {
         // Read before taking our lock: live dispatch holds the partition lock, then ours.
         long next = live.position(location.partition());
         synchronized (lock) {
-            long lastDelivered = machine.lastDelivered();
-            long lag = next < 0 || lastDelivered < 0 && machine.state() == HandoverMachine.State.STARTING ? 0
-                    : Math.max(0, next - 1 - lastDelivered);
-            return new SubscriptionStatus(location.room().value(), machine.stateName(), machine.policy().wire(), lastDelivered, lag,
-                    machine.pending(), machine.readAhead());
+            return new SubscriptionStatus(location.room().value(), machine.stateName(), machine.policy().wire(), machine.lastDelivered(),
+                    lag(next), machine.pending(), machine.readAhead());
         }
+    }
+
+    /**
+     * Records this subscription's lag (as in {@link #status()}) into {@code lag} and returns its read-ahead: the
+     * heartbeat sweep's sample of every subscription every second, which allocates nothing. The sweep's thread.
+     */
+    public int sampleLag(DistributionSummary lag) {
+        long next = live.position(location.partition());
+        long offsets;
+        int readAhead;
+        synchronized (lock) {
+            offsets = lag(next);
+            readAhead = machine.readAhead();
+        }
+        lag.record(offsets);
+        return readAhead;
+    }
+
+    /** Under the lock: how far the last delivered offset is behind {@code next}, the partition's live position. */
+    private long lag(long next) {
+        long lastDelivered = machine.lastDelivered();
+        return next < 0 || lastDelivered < 0 && machine.state() == HandoverMachine.State.STARTING ? 0
+                : Math.max(0, next - 1 - lastDelivered);
     }
 }

@@ -18,6 +18,7 @@ import io.roomcast.room.Namespace;
 import io.roomcast.room.RoomName;
 import io.roomcast.topic.RoomLocation;
 import org.apache.kafka.common.TopicPartition;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -104,6 +105,23 @@ class SubscriptionTest {
 
         assertThat(sink.eventOffsets()).containsExactlyElementsOf(LongStream.rangeClosed(0, 10).boxed().toList());
         assertThat(sink.ops()).containsSubsequence("subscribed", "live:-1", "event:0").filteredOn(op -> op.startsWith("live")).hasSize(1);
+    }
+
+    /** The heartbeat's allocation-free lag sample records what the status reports: offsets behind the live position. */
+    @Test
+    void shouldSampleTheSameLagAsTheStatusReports() {
+        FakeSink sink = new FakeSink(4);
+        subscribe(new StartPoint.Latest(), BackpressurePolicy.LOSSLESS, sink);
+        for (long o = 0; o < 10; o++) {
+            tail.publish(ev(o)); // 4 fit; the rest waits for the catch-up
+        }
+        DistributionSummary lag = DistributionSummary.builder("lag").register(new SimpleMeterRegistry());
+
+        subscription.sampleLag(lag);
+
+        assertThat(subscription.status().lagOffsets()).isEqualTo(6);
+        assertThat(lag.count()).isEqualTo(1);
+        assertThat(lag.max()).isEqualTo(6.0);
     }
 
     @Test
