@@ -23,12 +23,12 @@ import io.roomcast.edge.http.CachedProbe;
 import io.roomcast.edge.http.ClientAddress;
 import io.roomcast.edge.http.ConnectionCounts;
 import io.roomcast.edge.http.ConnectionGate;
-import io.roomcast.edge.http.HandshakeLeftovers;
 import io.roomcast.edge.auth.Principal;
 import io.roomcast.edge.http.HealthHandler;
 import io.roomcast.edge.http.Liveness;
 import io.roomcast.edge.http.ManagementGuard;
 import io.roomcast.edge.http.MetricsHandler;
+import io.roomcast.edge.http.WebSocketUpgrade;
 import io.roomcast.edge.protocol.CloseCode;
 import io.roomcast.edge.protocol.FrameParser;
 import io.roomcast.edge.protocol.ServerFrames;
@@ -161,7 +161,6 @@ public final class EdgeServer implements AutoCloseable {
                     ? String.valueOf(channel.getSourceAddress()) : client + " via " + channel.getSourceAddress();
             AuthException refusal = exchange.getAttachment(AuthHandshake.REFUSAL);
             Principal principal = exchange.getAttachment(AuthHandshake.PRINCIPAL);
-            HandshakeLeftovers.release(exchange);
             Session session = new Session(id, remote, channel, backbone, sessionMetrics, outboundMetrics, flushers);
             if (draining) {
                 session.close(CloseCode.GOING_AWAY);
@@ -194,7 +193,7 @@ public final class EdgeServer implements AutoCloseable {
         HealthHandler health = new HealthHandler(liveness, () -> draining, live::isRunning,
                 new CachedProbe(() -> topics.reachable(Duration.ofSeconds(2)), config.http().readinessCacheTtl(), System::nanoTime,
                         probes::increment));
-        ConnectionGate gate = new ConnectionGate(new AuthHandshake(Handlers.websocket(onConnect), security, worker), counts, config, meters);
+        ConnectionGate gate = new ConnectionGate(new AuthHandshake(WebSocketUpgrade.handler(onConnect), security, worker), counts, config, meters);
         this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(namedThreads("roomcast-heartbeat"));
         sweeper.scheduleWithFixedDelay(new Heartbeats(sessions.values(), config, meters),
                 Math.min(1000, config.pingInterval().toMillis()), Math.min(1000, config.pingInterval().toMillis()), TimeUnit.MILLISECONDS);

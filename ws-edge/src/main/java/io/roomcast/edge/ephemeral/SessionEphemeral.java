@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The ephemeral signals of one connection: the rooms whose signals it asked for and its own publish
@@ -26,19 +27,36 @@ public final class SessionEphemeral implements EphemeralListener {
     }
 
     private final Ephemeral ephemeral;
-    private final String client;
+    private final Supplier<String> clientId;
     private final FrameSink outbound;
-    private final RateLimit limit;
     private final Counter dropped;
-    private final Set<RoomName> rooms = ConcurrentHashMap.newKeySet();
+    /** Made at the first ephemeral publish or listen: most connections never use either, and an idle one should stay small. */
+    private volatile InUse inUse;
 
-    /** @param client the connection's presence id, sent with its signals so receivers can tell senders apart */
-    public SessionEphemeral(Ephemeral ephemeral, String client, FrameSink outbound) {
+    /** The state of a connection that uses ephemeral signals: its presence id, its publish budget, the rooms it listens to. */
+    private record InUse(String client, RateLimit limit, Set<RoomName> rooms) {
+    }
+
+    /** @param clientId makes the connection's presence id, sent with its signals so receivers can tell senders apart */
+    public SessionEphemeral(Ephemeral ephemeral, Supplier<String> clientId, FrameSink outbound) {
         this.ephemeral = ephemeral;
-        this.client = client;
+        this.clientId = clientId;
         this.outbound = outbound;
         this.dropped = ephemeral.dropped();
-        this.limit = new RateLimit(ephemeral.config().perSecond());
+    }
+
+    private InUse inUse() {
+        InUse u = inUse;
+        if (u == null) {
+            synchronized (this) {
+                u = inUse;
+                if (u == null) {
+                    u = new InUse(clientId.get(), new RateLimit(ephemeral.config().perSecond()), ConcurrentHashMap.newKeySet());
+                    inUse = u;
+                }
+            }
+        }
+        return u;
     }
 
     /** Whether the room's namespace allows ephemeral signals. */
@@ -54,7 +72,7 @@ public final class SessionEphemeral implements EphemeralListener {
         if (data.length > ephemeral.config().maxBytes()) {
             return new Refusal(ErrorCode.TOO_LARGE, "ephemeral data is larger than " + ephemeral.config().maxBytes() + " bytes");
         }
-        if (!limit.tryAcquire()) {
+        if (!inUse().limit().tryAcquire()) {
             return new Refusal(ErrorCode.RATE_LIMITED, "too many ephemeral events; slow down");
         }
         return null;
@@ -62,25 +80,29 @@ public final class SessionEphemeral implements EphemeralListener {
 
     /** Writes a checked ephemeral publish; any thread. */
     public CompletableFuture<Void> publish(RoomName room, String type, byte[] data) {
-        return ephemeral.publish(room, type, data, client);
+        return ephemeral.publish(room, type, data, inUse().client());
     }
 
     /** Starts delivering the room's signals to this connection. */
     public CompletableFuture<Void> listen(RoomName room) {
-        if (!rooms.add(room)) {
+        if (!inUse().rooms().add(room)) {
             return CompletableFuture.completedFuture(null);
         }
         return ephemeral.listen(room, this);
     }
 
     public void stop(RoomName room) {
-        if (rooms.remove(room)) {
+        InUse u = inUse;
+        if (u != null && u.rooms().remove(room)) {
             ephemeral.unlisten(room, this);
         }
     }
 
     public void stopAll() {
-        Set.copyOf(rooms).forEach(this::stop);
+        InUse u = inUse;
+        if (u != null) {
+            Set.copyOf(u.rooms()).forEach(this::stop);
+        }
     }
 
     @Override

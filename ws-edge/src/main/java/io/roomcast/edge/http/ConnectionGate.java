@@ -64,7 +64,6 @@ public final class ConnectionGate implements HttpHandler {
             refuse(exchange, StatusCodes.SERVICE_UNAVAILABLE, "too many connections from " + address);
             return;
         }
-        HandshakeLeftovers.remember(exchange);
         next.handleRequest(exchange);
     }
 

@@ -24,19 +24,39 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SessionPresence implements PresenceListener {
     private final Presence presence;
-    private final String client;
+    private final String sessionId;
     private final FrameSink outbound;
     private final Clock clock;
-    private final RateLimit writes;
-    /** Per room this connection is present in: the clients its client was told about. */
-    private final Map<RoomName, Set<String>> known = new ConcurrentHashMap<>();
+    /** Made at the first use of presence: most connections never use it, and an idle one should stay small. */
+    private volatile InUse inUse;
+
+    /**
+     * The state of a connection that uses presence.
+     *
+     * @param known per room this connection is present in: the clients its client was told about
+     */
+    private record InUse(String client, RateLimit writes, Map<RoomName, Set<String>> known) {
+    }
 
     public SessionPresence(Presence presence, String sessionId, FrameSink outbound, Clock clock) {
         this.presence = presence;
-        this.client = presence.clientId(sessionId);
+        this.sessionId = sessionId;
         this.outbound = outbound;
         this.clock = clock;
-        this.writes = new RateLimit(presence.config().writesPerSecond());
+    }
+
+    private InUse inUse() {
+        InUse u = inUse;
+        if (u == null) {
+            synchronized (this) {
+                u = inUse;
+                if (u == null) {
+                    u = new InUse(presence.clientId(sessionId), new RateLimit(presence.config().writesPerSecond()), new ConcurrentHashMap<>());
+                    inUse = u;
+                }
+            }
+        }
+        return u;
     }
 
     /**
@@ -47,6 +67,7 @@ public final class SessionPresence implements PresenceListener {
      */
     public Member member(String user, String verifiedName, String requestedName) {
         long now = clock.millis();
+        String client = inUse().client();
         if (user != null && verifiedName != null) {
             return new Member(client, user, verifiedName, now, true);
         }
@@ -59,25 +80,29 @@ public final class SessionPresence implements PresenceListener {
 
     /** Whether this connection may change its presence now (enter a room); false when it is over its budget. */
     public boolean mayWrite() {
-        return writes.tryAcquire();
+        return inUse().writes().tryAcquire();
     }
 
     /** Enters the room: its client receives the current members as joins, then changes. Called on a worker thread. */
     public CompletableFuture<Void> enter(RoomName room, Member member) {
-        known.put(room, new HashSet<>());
+        inUse().known().put(room, new HashSet<>());
         return presence.enter(room, member, this);
     }
 
     /** Leaves the room (a tombstone), if present. Any thread. */
     public void leave(RoomName room) {
-        if (known.remove(room) != null) {
-            presence.leave(room, client, this);
+        InUse u = inUse;
+        if (u != null && u.known().remove(room) != null) {
+            presence.leave(room, u.client(), this);
         }
     }
 
     /** Leaves every room: the connection is gone. */
     public void leaveAll() {
-        Set.copyOf(known.keySet()).forEach(this::leave);
+        InUse u = inUse;
+        if (u != null) {
+            Set.copyOf(u.known().keySet()).forEach(this::leave);
+        }
     }
 
     /** Answers a {@code presence} request. Called on a worker thread. */
@@ -87,7 +112,8 @@ public final class SessionPresence implements PresenceListener {
 
     @Override
     public void changed(PresenceTable.Change change) {
-        Set<String> clients = known.get(change.room());
+        InUse u = inUse;
+        Set<String> clients = u == null ? null : u.known().get(change.room());
         if (clients == null) {
             return;
         }

@@ -8,7 +8,7 @@ import io.roomcast.room.RoomName;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * What one connection is told about its requests: answers and {@code error} frames (each error
@@ -23,7 +23,8 @@ final class Answers {
     private final SessionMetrics metrics;
     private final int strikeLimit;
     private final Runnable closeRateLimited;
-    private final AtomicInteger strikes = new AtomicInteger();
+    private static final AtomicIntegerFieldUpdater<Answers> STRIKES = AtomicIntegerFieldUpdater.newUpdater(Answers.class, "strikes");
+    private volatile int strikes;
 
     /** {@code closeRateLimited} closes the connection once the strikes are used up; it must not block. */
     Answers(FrameSink sink, SessionMetrics metrics, int strikeLimit, Runnable closeRateLimited) {
@@ -49,7 +50,7 @@ final class Answers {
      * keeps exceeding its limits. Any thread.
      */
     void rateLimited(JsonNode requestId, String message) {
-        if (strikes.incrementAndGet() > strikeLimit) {
+        if (STRIKES.incrementAndGet(this) > strikeLimit) {
             closeRateLimited.run();
             return;
         }

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.time.Clock;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * One WebSocket connection: who it speaks for, whether it is alive, its bounded outbound buffer
@@ -49,7 +49,9 @@ public final class Session {
     private volatile Principal principal;
     private volatile long authDeadlineMillis = Long.MAX_VALUE;
     private volatile boolean closed;
-    private final AtomicBoolean abandoned = new AtomicBoolean();
+    private static final AtomicIntegerFieldUpdater<Session> ABANDONED = AtomicIntegerFieldUpdater.newUpdater(Session.class, "abandoned");
+    /** 1 once the connection was given up (a boolean; a field, not an atomic object, to keep idle connections small). */
+    private volatile int abandoned;
 
     /** Called on the connection's IO thread, in Undertow's connect callback. */
     public Session(String id, String remote, WebSocketChannel channel, Backbone backbone, SessionMetrics metrics,
@@ -62,7 +64,7 @@ public final class Session {
         this.outbound = new Outbound(channel, flushers.of(channel.getIoThread()), backbone.config().outboundLimit(),
                 backbone.config().maxFrameBytes(), outboundMetrics, this::flooded);
         this.presence = new SessionPresence(backbone.presence(), id, outbound, Clock.systemUTC());
-        SessionEphemeral ephemeral = new SessionEphemeral(backbone.ephemeral(), backbone.presence().clientId(id), outbound);
+        SessionEphemeral ephemeral = new SessionEphemeral(backbone.ephemeral(), () -> backbone.presence().clientId(id), outbound);
         this.answers = new Answers(outbound, metrics, backbone.config().rateLimitStrikes(), this::closeRateLimited);
         this.subscriptions = new SessionSubscriptions(id, remote, backbone, outbound, answers, metrics, presence, ephemeral,
                 () -> principal, () -> closed);
@@ -287,7 +289,7 @@ public final class Session {
      * can see it).
      */
     public boolean abandon(CloseCode code, Runnable counted) {
-        if (!abandoned.compareAndSet(false, true)) {
+        if (!ABANDONED.compareAndSet(this, 0, 1)) {
             return false;
         }
         counted.run();

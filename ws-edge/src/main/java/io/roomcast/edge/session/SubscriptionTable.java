@@ -7,6 +7,7 @@ import io.roomcast.edge.subscription.Subscription;
 import io.roomcast.edge.subscription.SubscriptionStatus;
 import io.roomcast.room.RoomName;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -27,8 +28,11 @@ final class SubscriptionTable {
     private final int limit;
     private final Map<RoomName, Slot> slots = new ConcurrentHashMap<>();
     private volatile boolean closed;
-    /** Unsubscribes being carried out, by room: until one is answered, the room's next subscription waits. */
-    private final Map<RoomName, CompletableFuture<Void>> leaving = new ConcurrentHashMap<>();
+    /**
+     * Unsubscribes being carried out, by room: until one is answered, the room's next subscription
+     * waits. Guarded by {@code this}; made at the first unsubscribe, as most connections never make one.
+     */
+    private Map<RoomName, CompletableFuture<Void>> leaving;
 
     /** {@code limit}: the most subscriptions one connection may hold. */
     SubscriptionTable(int limit) {
@@ -72,20 +76,25 @@ final class SubscriptionTable {
     }
 
     /** The unsubscribe of {@code room} being carried out, or null. IO thread. */
-    CompletableFuture<Void> leaving(RoomName room) {
-        return leaving.get(room);
+    synchronized CompletableFuture<Void> leaving(RoomName room) {
+        return leaving == null ? null : leaving.get(room);
     }
 
     /** An unsubscribe of {@code room} starts; complete it with {@link #left} once it is answered. IO thread. */
-    CompletableFuture<Void> leave(RoomName room) {
+    synchronized CompletableFuture<Void> leave(RoomName room) {
         CompletableFuture<Void> left = new CompletableFuture<>();
+        if (leaving == null) {
+            leaving = new HashMap<>(4);
+        }
         leaving.put(room, left);
         return left;
     }
 
     /** The unsubscribe {@code left} of {@code room} is answered: the subscriptions waiting for it go on. Any thread. */
     void left(RoomName room, CompletableFuture<Void> left) {
-        leaving.remove(room, left);
+        synchronized (this) {
+            leaving.remove(room, left);
+        }
         left.complete(null);
     }
 

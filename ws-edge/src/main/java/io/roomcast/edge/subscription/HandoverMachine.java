@@ -123,7 +123,8 @@ final class HandoverMachine {
         this.bufferLimit = bufferLimit;
         this.readChunk = readChunk;
         this.readAttempts = readAttempts;
-        this.window = new DropWindow(policy == BackpressurePolicy.LATEST_ONLY ? 1 : dropWindow);
+        // Lossless subscriptions (the default) never hold events back, so they carry no window.
+        this.window = policy == BackpressurePolicy.LOSSLESS ? null : new DropWindow(policy == BackpressurePolicy.LATEST_ONLY ? 1 : dropWindow);
     }
 
     /** Delivers the history compacted (see {@link AnswerCompactor}); before the start. */
@@ -516,7 +517,7 @@ final class HandoverMachine {
 
     /** Live events waiting in a drop policy's window. */
     int pending() {
-        return window.size();
+        return window == null ? 0 : window.size();
     }
 
     /** History events read and not yet sent. */
