@@ -11,14 +11,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.lang.ref.WeakReference;
+import java.net.Socket;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,13 +33,15 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A real Undertow server and a JDK WebSocket client: the upgrade hands a working channel to the
- * callback, which still sees the handshake's request, and the handshake's exchange is garbage once
- * the connection is open. With Undertow's own upgrade listener the exchange stays reachable for
- * the socket's life (its HTTP connection object keeps the listener, which captured it).
+ * callback, which still sees the handshake's request; the handshake's exchange is garbage once the
+ * connection is open, and the channel still works and closes. With Undertow's own upgrade listener
+ * the exchange stays reachable for the socket's life (its HTTP connection object keeps the listener,
+ * which captured it).
  */
 class WebSocketUpgradeTest {
     private final CompletableFuture<String> seenProtocolHeader = new CompletableFuture<>();
     private volatile WeakReference<HttpServerExchange> handshakeExchange;
+    private final CompletableFuture<WebSocketChannel> serverChannel = new CompletableFuture<>();
     private Undertow server;
     private WebSocket client;
 
@@ -40,6 +49,7 @@ class WebSocketUpgradeTest {
     void start() {
         HttpHandler upgrade = WebSocketUpgrade.handler((handshake, channel) -> {
             seenProtocolHeader.complete(handshake.getRequestHeader("Sec-WebSocket-Version"));
+            serverChannel.complete(channel);
             channel.getReceiveSetter().set(new AbstractReceiveListener() {
                 @Override
                 protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
@@ -66,24 +76,76 @@ class WebSocketUpgradeTest {
     @Test
     void shouldHandAWorkingChannelToTheCallbackAndLetTheHandshakeGo() throws Exception {
         InetSocketAddress address = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
-        CompletableFuture<String> reply = new CompletableFuture<>();
+        LinkedBlockingQueue<String> replies = new LinkedBlockingQueue<>();
         client = HttpClient.newHttpClient().newWebSocketBuilder()
                 .header("Cookie", "session=" + "x".repeat(8_000))
                 .buildAsync(URI.create("ws://127.0.0.1:" + address.getPort() + "/ws"), new WebSocket.Listener() {
                     @Override
                     public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                        reply.complete(data.toString());
+                        replies.add(data.toString());
+                        ws.request(1);
                         return null;
                     }
                 }).get(10, TimeUnit.SECONDS);
 
         client.sendText("hello", true).get(10, TimeUnit.SECONDS);
 
-        assertThat(reply.get(10, TimeUnit.SECONDS)).isEqualTo("echo hello");
+        assertThat(replies.poll(10, TimeUnit.SECONDS)).isEqualTo("echo hello");
         assertThat(seenProtocolHeader.get(10, TimeUnit.SECONDS)).isEqualTo("13");
         await().atMost(Duration.ofSeconds(20)).until(() -> {
             System.gc();
             return handshakeExchange.get() == null;
         });
+
+        client.sendText("still there?", true).get(10, TimeUnit.SECONDS);
+        assertThat(replies.poll(10, TimeUnit.SECONDS)).isEqualTo("echo still there?");
+        client.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
+        WebSocketChannel channel = serverChannel.get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !channel.isOpen());
+    }
+
+    /**
+     * A client that sends its first frame in the same packet as its handshake: Undertow read the
+     * frame with the request and delivers it from the HTTP connection's buffer. The frame arrives.
+     */
+    @Test
+    void shouldDeliverAFrameThatCameWithTheHandshake() throws Exception {
+        InetSocketAddress address = (InetSocketAddress) server.getListenerInfo().get(0).getAddress();
+        try (Socket socket = new Socket("127.0.0.1", address.getPort())) {
+            socket.setSoTimeout(10_000);
+            byte[] request = ("GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            byte[] payload = "early".getBytes(StandardCharsets.US_ASCII);
+            byte[] mask = {1, 2, 3, 4};
+            ByteArrayOutputStream packet = new ByteArrayOutputStream();
+            packet.write(request);
+            packet.write(0x81);
+            packet.write(0x80 | payload.length);
+            packet.write(mask);
+            for (int i = 0; i < payload.length; i++) {
+                packet.write(payload[i] ^ mask[i % 4]);
+            }
+            socket.getOutputStream().write(packet.toByteArray());
+            socket.getOutputStream().flush();
+
+            InputStream in = socket.getInputStream();
+            String head = readHead(in);
+            assertThat(head).startsWith("HTTP/1.1 101");
+            assertThat(in.read()).isEqualTo(0x81);
+            int length = in.read();
+            assertThat(new String(in.readNBytes(length), StandardCharsets.US_ASCII)).isEqualTo("echo early");
+        }
+    }
+
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("the server closed during its handshake response: " + head);
+            }
+            head.append((char) b);
+        }
+        return head.toString();
     }
 }
