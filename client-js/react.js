@@ -84,6 +84,7 @@ class RoomFeed {
     this.room = room;
     this.flags = { from, policy, compact: compact === true, presence: presence === true, ephemeral: ephemeral === true, name };
     this.presence = { members: [], count: 0, listed: true };
+    this.upgradeQueued = false;
     this.subscribe(from);
   }
 
@@ -117,6 +118,8 @@ class RoomFeed {
   /**
    * Makes the room's one subscription carry `presence` (with `name`) or `ephemeral` for a hook that
    * needs them: subscribes again from the feed's position, so nothing is delivered twice or missed.
+   * The resubscribe waits for the end of the current task, so the hooks of one commit (a component
+   * with `usePresence` and `useEphemeral`) upgrade the subscription once, not once each.
    */
   ensure({ presence, ephemeral, name }) {
     const f = this.flags;
@@ -128,9 +131,14 @@ class RoomFeed {
       if (name !== undefined) f.name = name;
     }
     if (needEphemeral) f.ephemeral = true;
-    const pos = this.sub.position();
-    this.sub.unsubscribe();
-    this.subscribe(pos ? { after: pos.offset, epoch: pos.epoch } : f.from);
+    if (this.upgradeQueued) return;
+    this.upgradeQueued = true;
+    queueMicrotask(() => {
+      this.upgradeQueued = false;
+      const pos = this.sub.position();
+      this.sub.unsubscribe();
+      this.subscribe(pos ? { after: pos.offset, epoch: pos.epoch } : f.from);
+    });
   }
 
   push(kind, value) {
