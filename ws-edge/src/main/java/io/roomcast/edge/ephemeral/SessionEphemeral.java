@@ -30,8 +30,8 @@ public final class SessionEphemeral implements EphemeralListener {
     private final Supplier<String> clientId;
     private final FrameSink outbound;
     private final Counter dropped;
-    /** Made at the first ephemeral publish or listen: most connections never use either, and an idle one should stay small. */
-    private volatile InUse inUse;
+    /** Made at the first ephemeral publish or listen: most connections never use either, and an idle one should stay small. Guarded by {@code this}. */
+    private InUse inUse;
 
     /** The state of a connection that uses ephemeral signals: its presence id, its publish budget, the rooms it listens to. */
     private record InUse(String client, RateLimit limit, Set<RoomName> rooms) {
@@ -45,18 +45,16 @@ public final class SessionEphemeral implements EphemeralListener {
         this.dropped = ephemeral.dropped();
     }
 
-    private InUse inUse() {
-        InUse u = inUse;
-        if (u == null) {
-            synchronized (this) {
-                u = inUse;
-                if (u == null) {
-                    u = new InUse(clientId.get(), new RateLimit(ephemeral.config().perSecond()), ConcurrentHashMap.newKeySet());
-                    inUse = u;
-                }
-            }
+    private synchronized InUse inUse() {
+        if (inUse == null) {
+            inUse = new InUse(clientId.get(), new RateLimit(ephemeral.config().perSecond()), ConcurrentHashMap.newKeySet());
         }
-        return u;
+        return inUse;
+    }
+
+    /** The state if this connection has used it; null otherwise. */
+    private synchronized InUse inUseIfMade() {
+        return inUse;
     }
 
     /** Whether the room's namespace allows ephemeral signals. */
@@ -92,14 +90,14 @@ public final class SessionEphemeral implements EphemeralListener {
     }
 
     public void stop(RoomName room) {
-        InUse u = inUse;
+        InUse u = inUseIfMade();
         if (u != null && u.rooms().remove(room)) {
             ephemeral.unlisten(room, this);
         }
     }
 
     public void stopAll() {
-        InUse u = inUse;
+        InUse u = inUseIfMade();
         if (u != null) {
             Set.copyOf(u.rooms()).forEach(this::stop);
         }

@@ -27,8 +27,8 @@ public final class SessionPresence implements PresenceListener {
     private final String sessionId;
     private final FrameSink outbound;
     private final Clock clock;
-    /** Made at the first use of presence: most connections never use it, and an idle one should stay small. */
-    private volatile InUse inUse;
+    /** Made at the first use of presence: most connections never use it, and an idle one should stay small. Guarded by {@code this}. */
+    private InUse inUse;
 
     /**
      * The state of a connection that uses presence.
@@ -45,18 +45,16 @@ public final class SessionPresence implements PresenceListener {
         this.clock = clock;
     }
 
-    private InUse inUse() {
-        InUse u = inUse;
-        if (u == null) {
-            synchronized (this) {
-                u = inUse;
-                if (u == null) {
-                    u = new InUse(presence.clientId(sessionId), new RateLimit(presence.config().writesPerSecond()), new ConcurrentHashMap<>());
-                    inUse = u;
-                }
-            }
+    private synchronized InUse inUse() {
+        if (inUse == null) {
+            inUse = new InUse(presence.clientId(sessionId), new RateLimit(presence.config().writesPerSecond()), new ConcurrentHashMap<>());
         }
-        return u;
+        return inUse;
+    }
+
+    /** The state if this connection has used it; null otherwise. */
+    private synchronized InUse inUseIfMade() {
+        return inUse;
     }
 
     /**
@@ -91,7 +89,7 @@ public final class SessionPresence implements PresenceListener {
 
     /** Leaves the room (a tombstone), if present. Any thread. */
     public void leave(RoomName room) {
-        InUse u = inUse;
+        InUse u = inUseIfMade();
         if (u != null && u.known().remove(room) != null) {
             presence.leave(room, u.client(), this);
         }
@@ -99,7 +97,7 @@ public final class SessionPresence implements PresenceListener {
 
     /** Leaves every room: the connection is gone. */
     public void leaveAll() {
-        InUse u = inUse;
+        InUse u = inUseIfMade();
         if (u != null) {
             Set.copyOf(u.known().keySet()).forEach(this::leave);
         }
@@ -112,7 +110,7 @@ public final class SessionPresence implements PresenceListener {
 
     @Override
     public void changed(PresenceTable.Change change) {
-        InUse u = inUse;
+        InUse u = inUseIfMade();
         Set<String> clients = u == null ? null : u.known().get(change.room());
         if (clients == null) {
             return;
