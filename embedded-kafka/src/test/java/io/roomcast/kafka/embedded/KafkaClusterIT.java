@@ -35,10 +35,13 @@ class KafkaClusterIT {
             cluster.admin().createTopics(List.of(new NewTopic("t", Optional.of(1), Optional.empty()))).all().get();
             TopicPartition tp = new TopicPartition("t", 0);
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "t");
-            Config config = cluster.admin().describeConfigs(List.of(resource)).all().get().get(resource);
+            await(() -> cluster.inSyncReplicas(tp).size() == 3);
+            // Brokers learn of a new topic from the metadata log after createTopics returns: a broker that
+            // has not yet answers unknown_topic_or_partition (seen once on a loaded machine), so ask until one knows.
+            Config config = org.awaitility.Awaitility.await().ignoreExceptions().atMost(Duration.ofSeconds(60))
+                    .until(() -> cluster.admin().describeConfigs(List.of(resource)).all().get().get(resource), c -> c != null);
             assertThat(config.get("min.insync.replicas").value()).isEqualTo("2");
             assertThat(config.get("unclean.leader.election.enable").value()).isEqualTo("false");
-            await(() -> cluster.inSyncReplicas(tp).size() == 3);
 
             List<String> acked = new ArrayList<>();
             try (var producer = new KafkaProducer<>(Map.<String, Object>of(
