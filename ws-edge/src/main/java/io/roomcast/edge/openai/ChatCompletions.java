@@ -12,7 +12,6 @@ import io.roomcast.edge.sse.SseMetrics;
 import io.roomcast.edge.subscription.ReadPermits;
 import io.roomcast.edge.subscription.Subscription;
 import io.roomcast.edge.subscription.SubscriptionEvents;
-import io.roomcast.event.RoomEvent;
 import io.roomcast.position.StartPoint;
 import io.roomcast.edge.publish.Publishing;
 import io.roomcast.publish.PublishException;
@@ -261,37 +260,8 @@ public final class ChatCompletions implements HttpHandler {
     }
 
     private static SubscriptionEvents events(CompletionStream answer) {
-        return new SubscriptionEvents() {
-            @Override
-            public void subscribed(Subscription s) {
-            }
-
-            @Override
-            public void replayed(int count, boolean fromCache) {
-            }
-
-            @Override
-            public void deliveredLive(RoomEvent event) {
-            }
-
-            @Override
-            public void dropped(int count) {
-            }
-
-            @Override
-            public void lagging(Subscription s) {
-            }
-
-            @Override
-            public void handoverOverflowed(Subscription s) {
-            }
-
-            @Override
-            public void failed(Subscription s, Throwable cause) {
-                answer.failed(new OpenAiError(503, "server_error", "unavailable", null,
-                        "The room could not be followed (" + cause.getMessage() + "); continue with GET /v1/chat/completions/{id}."));
-            }
-        };
+        return (s, cause) -> answer.failed(new OpenAiError(503, "server_error", "unavailable", null,
+                "The room could not be followed (" + cause.getMessage() + "); continue with GET /v1/chat/completions/{id}."));
     }
 
     /** The request's principal, or null after refusing it (check {@code isResponseStarted}); a worker thread. */

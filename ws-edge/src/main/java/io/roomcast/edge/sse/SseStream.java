@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roomcast.edge.subscription.Subscription;
 import io.roomcast.edge.subscription.SubscriptionEvents;
-import io.roomcast.event.RoomEvent;
 import io.roomcast.live.LivePositionLostException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,30 +95,6 @@ final class SseStream {
 
     SubscriptionEvents events() {
         return new SubscriptionEvents() {
-            @Override
-            public void subscribed(Subscription s) {
-            }
-
-            @Override
-            public void replayed(int count, boolean fromCache) {
-            }
-
-            @Override
-            public void deliveredLive(RoomEvent event) {
-            }
-
-            @Override
-            public void dropped(int count) {
-            }
-
-            @Override
-            public void lagging(Subscription s) {
-            }
-
-            @Override
-            public void handoverOverflowed(Subscription s) {
-            }
-
             @Override
             public void failed(Subscription s, Throwable cause) {
                 if (ended.get()) {
