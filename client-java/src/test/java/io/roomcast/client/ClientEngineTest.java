@@ -16,14 +16,14 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** The client's protocol logic against a scripted transport: the test plays the edge frame by frame. */
+@ExtendWith(FastPolling.class)
 class ClientEngineTest {
 
     private static final URI EDGE_A = URI.create("ws://edge-a:8080/ws");
@@ -34,18 +34,6 @@ class ClientEngineTest {
     private final MutableClock clock = new MutableClock();
     private final List<String> states = new CopyOnWriteArrayList<>();
     private RoomcastClient client;
-
-    @BeforeAll
-    static void pollFast() {
-        // the scripted edge waits for the client at every step; the default 100 ms polling would dominate the run
-        Awaitility.setDefaultPollDelay(Duration.ZERO);
-        Awaitility.setDefaultPollInterval(Duration.ofMillis(5));
-    }
-
-    @AfterAll
-    static void pollNormally() {
-        Awaitility.reset();
-    }
 
     @AfterEach
     void closeClient() {

@@ -25,10 +25,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -37,6 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * scripted transport plays the edge's frames, the script checks the frames the client sends and what the application
  * sees. The JavaScript client replays the same files.
  */
+@ExtendWith(FastPolling.class)
 class ConversationReplayTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,17 +48,6 @@ class ConversationReplayTest {
     private final List<JsonNode> observed = new CopyOnWriteArrayList<>();
     private final Map<String, JsonNode> lastIds = new HashMap<>();
     private RoomcastClient client;
-
-    @BeforeAll
-    static void pollFast() {
-        Awaitility.setDefaultPollDelay(Duration.ZERO);
-        Awaitility.setDefaultPollInterval(Duration.ofMillis(5));
-    }
-
-    @AfterAll
-    static void pollNormally() {
-        Awaitility.reset();
-    }
 
     @AfterEach
     void closeClient() {

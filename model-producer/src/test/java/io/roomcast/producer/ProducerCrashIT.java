@@ -7,14 +7,9 @@ import io.roomcast.testkit.TestNames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,33 +27,27 @@ class ProducerCrashIT {
     private final String topic = ModelProducerConfig.defaultTopic(namespace);
     private final String group = TestNames.unique("producers");
     private final String room = namespace + ":crash";
-    private Process child;
+    private ProducerProcess child;
 
     @AfterEach
-    void killChild() throws InterruptedException {
-        if (child != null && child.isAlive()) {
-            child.destroyForcibly();
-            child.waitFor(10, TimeUnit.SECONDS);
+    void killChild() throws Exception {
+        if (child != null) {
+            child.close();
         }
     }
 
     @Test
     void shouldRestartAnAnswerCutOffByACrashWithAMarkerAndStreamItCompletely() throws Exception {
-        Path output = Files.createTempFile("producer-child", ".log");
-        child = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), ProducerCommand.class.getName(),
-                "--kafka", TestKafka.bootstrapServers(), "--group", group, "--namespace", namespace, "--partitions", "2",
-                "--sim-seed", "7", "--sim-delay-ms", "30-30", "--sim-words", "120-120", "--no-log-events",
-                "--kafka-property", "session.timeout.ms=6000", "--kafka-property", "heartbeat.interval.ms=500")
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        await().atMost(WAIT).until(() -> contents(output).contains("partitions assigned"));
+        child = ProducerProcess.start("producer-child", "--group", group, "--namespace", namespace, "--partitions", "2",
+                "--sim-seed", "7", "--sim-delay-ms", "30-30", "--sim-words", "120-120",
+                "--kafka-property", "session.timeout.ms=6000", "--kafka-property", "heartbeat.interval.ms=500");
+        await().atMost(WAIT).until(() -> child.output().contains("partitions assigned"));
 
         try (RoomWriter writer = new RoomWriter(TestKafka.bootstrapServers(), topic);
              RoomTail tail = new RoomTail(TestKafka.bootstrapServers(), topic)) {
             String id = writer.prompt(room, "tell me a long story about crashes");
             await().atMost(WAIT).until(() -> tail.events(room, EventTypes.TOKEN).size() >= 5);
-            child.destroyForcibly();
-            assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(child.kill()).isTrue();
 
             ModelProducerConfig config = ModelProducerConfig.builder(TestKafka.bootstrapServers())
                     .groupId(group).namespace(namespace).partitions(2)
@@ -92,9 +81,5 @@ class ProducerCrashIT {
             // the message holds the second attempt only: the tokens after the restart marker
             assertThat(tail.message(room, id).data().path("text").asText()).isEqualTo(tail.answer(room, id));
         }
-    }
-
-    private static String contents(Path file) throws IOException {
-        return Files.readString(file);
     }
 }

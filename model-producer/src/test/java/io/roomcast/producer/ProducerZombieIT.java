@@ -10,12 +10,8 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,27 +33,21 @@ class ProducerZombieIT {
     private final String topic = ModelProducerConfig.defaultTopic(namespace);
     private final String group = TestNames.unique("producers");
     private final String room = namespace + ":zombie";
-    private Process child;
+    private ProducerProcess child;
 
     @AfterEach
     void killChild() throws Exception {
-        if (child != null && child.isAlive()) {
-            signal("CONT");
-            child.destroyForcibly();
-            child.waitFor(10, TimeUnit.SECONDS);
+        if (child != null) {
+            child.close();
         }
     }
 
     @Test
     void shouldFenceAStalledProducerSoOnlyTheSuccessorsAnswerIsSeen() throws Exception {
-        Path output = Files.createTempFile("producer-zombie", ".log");
-        child = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), ProducerCommand.class.getName(),
-                "--kafka", TestKafka.bootstrapServers(), "--group", group, "--namespace", namespace, "--partitions", "2",
-                "--sim-seed", "7", "--sim-delay-ms", "40-40", "--sim-words", WORDS + "-" + WORDS, "--no-log-events",
-                "--kafka-property", "session.timeout.ms=6000", "--kafka-property", "heartbeat.interval.ms=500")
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        await().atMost(WAIT).until(() -> Files.readString(output).contains("transactional writer ready"));
+        child = ProducerProcess.start("producer-zombie", "--group", group, "--namespace", namespace, "--partitions", "2",
+                "--sim-seed", "7", "--sim-delay-ms", "40-40", "--sim-words", WORDS + "-" + WORDS,
+                "--kafka-property", "session.timeout.ms=6000", "--kafka-property", "heartbeat.interval.ms=500");
+        await().atMost(WAIT).until(() -> child.output().contains("transactional writer ready"));
 
         try (RoomWriter writer = new RoomWriter(TestKafka.bootstrapServers(), topic);
              RoomTail tail = new RoomTail(TestKafka.bootstrapServers(), topic)) {
@@ -76,8 +66,8 @@ class ProducerZombieIT {
 
                 signal("CONT");
                 // the zombie wakes up mid-answer, tries to write its next tokens, and is refused
-                await().atMost(WAIT).until(() -> Files.readString(output).contains("fenced"));
-                await().atMost(WAIT).until(() -> Files.readString(output).contains("partitions lost"));
+                await().atMost(WAIT).until(() -> child.output().contains("fenced"));
+                await().atMost(WAIT).until(() -> child.output().contains("partitions lost"));
                 assertThat(successor.isRunning()).isTrue();
                 assertThat(child.isAlive()).isTrue();
             }
@@ -110,16 +100,12 @@ class ProducerZombieIT {
      */
     @Test
     void shouldHoldThePartitionBackDuringAShortStallAndGoOnAfterIt() throws Exception {
-        Path output = Files.createTempFile("producer-stall", ".log");
-        child = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), ProducerCommand.class.getName(),
-                "--kafka", TestKafka.bootstrapServers(), "--group", group, "--namespace", namespace, "--partitions", "1",
-                "--sim-seed", "7", "--sim-delay-ms", "40-40", "--sim-words", WORDS + "-" + WORDS, "--no-log-events",
+        child = ProducerProcess.start("producer-stall", "--group", group, "--namespace", namespace, "--partitions", "1",
+                "--sim-seed", "7", "--sim-delay-ms", "40-40", "--sim-words", WORDS + "-" + WORDS,
                 "--kafka-property", "session.timeout.ms=45000",
                 // a long commit interval: the stall surely hits an open transaction
-                "--commit-interval", "PT2S")
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-        await().atMost(WAIT).until(() -> Files.readString(output).contains("transactional writer ready"));
+                "--commit-interval", "PT2S");
+        await().atMost(WAIT).until(() -> child.output().contains("transactional writer ready"));
         try (RoomWriter writer = new RoomWriter(TestKafka.bootstrapServers(), topic);
              RoomTail tail = new RoomTail(TestKafka.bootstrapServers(), topic)) {
             String id = writer.prompt(room, "a story interrupted by a pause");
@@ -141,8 +127,6 @@ class ProducerZombieIT {
     }
 
     private void signal(String name) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(child.pid())).inheritIO().start();
-        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(kill.exitValue()).isZero();
+        assertThat(child.signal(name)).as("kill -" + name).isTrue();
     }
 }
