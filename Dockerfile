@@ -7,5 +7,5 @@ RUN mvn -q -B -DskipTests package -pl launcher -am
 FROM eclipse-temurin:17-jre
 COPY --from=build /src/launcher/target/roomcast.jar /opt/roomcast/roomcast.jar
 # An edge that ran out of memory exits (and the orchestrator restarts it) instead of serving nothing.
-ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseParallelGC", "-Xmn32m", "-XX:MetaspaceSize=128m", "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000", "-jar", "/opt/roomcast/roomcast.jar"]
+ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseParallelGC", "-Xmn24m", "-XX:MetaspaceSize=128m", "-XX:+UnlockExperimentalVMOptions", "-XX:TrimNativeHeapInterval=5000", "-jar", "/opt/roomcast/roomcast.jar"]
 CMD ["--help"]

@@ -44,7 +44,7 @@ public final class CommonOptions {
     @Option(names = "--connect-concurrency", defaultValue = "256", description = "handshakes in flight per load process while opening (default: ${DEFAULT-VALUE})")
     int connectConcurrency;
 
-    @Option(names = "--edge-jvm", split = " ", defaultValue = "-Xmx1g -XX:+UseParallelGC -Xmn32m -XX:MetaspaceSize=128m -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000",
+    @Option(names = "--edge-jvm", split = " ", defaultValue = "-Xmx1g -XX:+UseParallelGC -Xmn24m -XX:MetaspaceSize=128m -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000",
             description = "JVM options of the edge process, space-separated (default: ${DEFAULT-VALUE})")
     List<String> edgeJvm;
 

@@ -33,18 +33,25 @@ public final class ConnectionsCommand implements Callable<Integer> {
     @Option(names = "--settle", defaultValue = "PT2S", description = "wait after connecting before measuring memory (default: ${DEFAULT-VALUE})")
     Duration settle;
 
+    @Option(names = "--warm-waves", defaultValue = "1",
+            description = "waves after the first, each once the previous one has closed; the last is measured as the warm wave (default: ${DEFAULT-VALUE})")
+    int warmWaves;
+
     @Override
     public Integer call() {
+        if (warmWaves < 1) {
+            throw new IllegalArgumentException("--warm-waves must be at least 1, was " + warmWaves);
+        }
         try (BenchRun run = new BenchRun("connections", common, System.out)) {
-            run.report.param("clients", clients).param("rooms", rooms);
+            run.report.param("clients", clients).param("rooms", rooms).param("warmWaves", warmWaves);
             run.report.metrics(
                     Metric.info("clients", "connections subscribed", ""),
                     Metric.info("failed", "connections failed", ""),
                     Metric.higher("connectRate", "connect + subscribe rate, first wave (cold server)", "/s"),
                     Metric.lower("closeBusyS", "server busy with the first wave's closes", "s"),
-                    Metric.higher("warmConnectRate", "connect + subscribe rate, second wave (after the first closed)", "/s"),
+                    Metric.higher("warmConnectRate", "connect + subscribe rate, last wave (after the previous closed)", "/s"),
                     Metric.lower("connectCpuS", "server CPU while connecting", "s"),
-                    Metric.lower("warmConnectCpuS", "server CPU while connecting, second wave", "s"),
+                    Metric.lower("warmConnectCpuS", "server CPU while connecting, last wave", "s"),
                     Metric.lower("heapPerConnKb", "heap per connection (JS heap for peers)", "KB"),
                     Metric.lower("rssPerConnKb", "RSS per connection (edge / peer server)", "KB"),
                     Metric.info("heapMb", "heap after GC with all connected", "MB"),
@@ -52,10 +59,10 @@ public final class ConnectionsCommand implements Callable<Integer> {
                     Metric.info("loadCpuS", "load generator CPU while connecting", "s"));
             run.measureEach(run.systems(true), (system, t) -> measure(run, system, t));
             run.report.note("per-connection figures are (with all connected - idle server) / connections, heap after a full GC, "
-                    + "from the first wave; the second wave reconnects as many clients once the first have closed and the server "
-                    + "has finished with their closes (closeBusyS: until it uses under " + Math.round(QUIET_SHARE * 100)
-                    + "% of a core over " + QUIET_WINDOW.toMillis() + " ms), to a server whose JIT has compiled the handshake "
-                    + "(a long-running server's case)");
+                    + "from the first wave; each further wave (" + warmWaves + ") reconnects as many clients once the previous "
+                    + "have closed and the server has finished with their closes (closeBusyS, after the first wave: until it uses "
+                    + "under " + Math.round(QUIET_SHARE * 100) + "% of a core over " + QUIET_WINDOW.toMillis() + " ms); the last "
+                    + "is the warm wave, to a server whose JIT has compiled the handshake (a long-running server's case)");
             return run.finish();
         }
     }
@@ -86,18 +93,26 @@ public final class ConnectionsCommand implements Callable<Integer> {
                 run.report.note(system + ": " + opened.failed() + " failed, " + s.closedByServer() + " closed by the server: " + s.reasons());
             }
         }
-        double busy = untilQuiet(t);
-        if (Double.isNaN(busy)) {
-            run.report.note(system + ": the server was still busy " + QUIET_MAX.toSeconds() + " s after the first wave closed");
-        } else {
-            run.report.put(system, "closeBusyS", busy);
+        for (int wave = 2; wave <= warmWaves + 1; wave++) {
+            double busy = untilQuiet(t);
+            if (Double.isNaN(busy)) {
+                run.report.note(system + ": the server was still busy " + QUIET_MAX.toSeconds() + " s after wave " + (wave - 1) + " closed");
+            } else if (wave == 2) {
+                run.report.put(system, "closeBusyS", busy);
+            }
+            warmWave(run, system, t, wave);
         }
+    }
+
+    /** One further wave; each overwrites the warm figures, so the report holds the last. */
+    private void warmWave(BenchRun run, String system, Target t, int wave) {
         try (LoadFleet fleet = run.fleet(clients)) {
             CpuWindow cpu = run.window(t, fleet);
             LoadFleet.Opened opened = fleet.open(run.openCommand(t, t.rooms(rooms)), clients);
             cpu.stop();
             run.report.put(system, "warmConnectCpuS", cpu.total());
-            run.log(system + ": second wave " + opened.ready() + " subscribed, " + opened.failed() + " failed in " + opened.millis() + " ms");
+            run.log(system + ": wave " + wave + " " + opened.ready() + " subscribed, " + opened.failed() + " failed in " + opened.millis()
+                    + " ms, server CPU " + String.format("%.2f", cpu.total()) + " s");
             run.report.put(system, "warmConnectRate", opened.ready() / (opened.millis() / 1000.0));
         }
     }
