@@ -110,10 +110,11 @@ class BenchSmokeIT {
     @Test
     void connectionsSpreadOverLoadProcessesAndSourceAddressesMeasureMemoryPerConnection() throws IOException {
         JsonNode r = run("connections", sharedKafka(peers("ws")), "--clients", "50", "--rooms", "5", "--settle", "PT0.2S",
-                "--max-clients-per-process", "25", "--source-addresses", "127.0.0.1,127.0.0.2");
+                "--max-clients-per-process", "25", "--source-addresses", "127.0.0.1,127.0.0.2", "--warm-waves", "2");
         JsonNode rc = r.path("results").path("roomcast");
         assertThat(rc.path("clients").asDouble()).isEqualTo(50);
         assertThat(rc.path("connectRate").asDouble()).isPositive();
+        assertThat(rc.path("warmConnectRate").asDouble()).isPositive();
         assertThat(rc.path("heapPerConnKb").isNumber()).isTrue();
     }
 

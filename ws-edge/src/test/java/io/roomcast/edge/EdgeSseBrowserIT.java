@@ -1,22 +1,17 @@
 package io.roomcast.edge;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.roomcast.room.Namespaces;
 import io.roomcast.room.RoomName;
 import io.roomcast.kafka.embedded.FreePort;
 import io.roomcast.testkit.TestNames;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -28,7 +23,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class EdgeSseBrowserIT {
     private static final Path JS = Path.of("src", "test", "js").toAbsolutePath();
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void shouldResumeWithLastEventIdAcrossAnEdgeRestart() throws Exception {
@@ -39,54 +33,33 @@ class EdgeSseBrowserIT {
         RoomName room = RoomName.of("chat:" + TestNames.unique("eventsource"));
         int port = FreePort.find();
         EdgeServer edge = EdgeFixture.start(namespaces, b -> b.port(port));
-        Process node = null;
         try (KafkaRoom kafka = new KafkaRoom(namespaces)) {
             List<Long> published = new ArrayList<>(kafka.messages(room, 50));
-            ProcessBuilder pb = new ProcessBuilder("node", "eventsource.mjs").directory(JS.toFile())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD);
-            pb.environment().put("ROOMCAST_URL", edge.url());
-            pb.environment().put("ROOMCAST_SSE_QUERY", "room=" + room.value() + "&from=earliest");
-            node = pb.start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
-            Writer in = new OutputStreamWriter(node.getOutputStream(), StandardCharsets.UTF_8);
-            JsonNode ready = JSON.readTree(out.readLine());
-            assertThat(ready.path("ok").asBoolean()).as("page ready: " + ready).isTrue();
+            try (NodeScript page = NodeScript.start(JS, "eventsource.mjs", Map.of("ROOMCAST_URL", edge.url(),
+                    "ROOMCAST_SSE_QUERY", "room=" + room.value() + "&from=earliest"))) {
+                published.addAll(kafka.messages(room, 50));
+                assertThat(page.command("wait-count 100 60000").path("ok").asBoolean()).isTrue();
 
-            published.addAll(kafka.messages(room, 50));
-            assertThat(command(in, out, "wait-count 100 60000").path("ok").asBoolean()).isTrue();
+                edge.close();
+                published.addAll(kafka.messages(room, 100)); // events keep coming while the edge is down
+                edge = EdgeFixture.start(namespaces, b -> b.port(port));
+                published.addAll(kafka.messages(room, 100));
 
-            edge.close();
-            published.addAll(kafka.messages(room, 100)); // events keep coming while the edge is down
-            edge = EdgeFixture.start(namespaces, b -> b.port(port));
-            published.addAll(kafka.messages(room, 100));
-
-            assertThat(command(in, out, "wait-opens 2 60000").path("ok").asBoolean()).isTrue();
-            JsonNode waited = command(in, out, "wait-count 300 60000");
-            assertThat(waited.path("ok").asBoolean()).as(waited.toString()).isTrue();
-            JsonNode dump = command(in, out, "dump");
-            List<Long> seen = new ArrayList<>();
-            dump.path("offsets").forEach(o -> seen.add(o.asLong()));
-            assertThat(seen).containsExactlyElementsOf(published);
-            assertThat(dump.path("ids").get(seen.size() - 1).asText()).endsWith("~" + published.get(published.size() - 1));
-            List<String> named = new ArrayList<>();
-            dump.path("named").forEach(n -> named.add(n.asText()));
-            assertThat(named).doesNotContain("gap");
-            assertThat(named.stream().filter("subscribed"::equals).count()).isGreaterThanOrEqualTo(2);
-            in.write("quit\n");
-            in.flush();
-        } finally {
-            if (node != null) {
-                node.destroyForcibly();
+                assertThat(page.command("wait-opens 2 60000").path("ok").asBoolean()).isTrue();
+                JsonNode waited = page.command("wait-count 300 60000");
+                assertThat(waited.path("ok").asBoolean()).as(waited.toString()).isTrue();
+                JsonNode dump = page.command("dump");
+                List<Long> seen = new ArrayList<>();
+                dump.path("offsets").forEach(o -> seen.add(o.asLong()));
+                assertThat(seen).containsExactlyElementsOf(published);
+                assertThat(dump.path("ids").get(seen.size() - 1).asText()).endsWith("~" + published.get(published.size() - 1));
+                List<String> named = new ArrayList<>();
+                dump.path("named").forEach(n -> named.add(n.asText()));
+                assertThat(named).doesNotContain("gap");
+                assertThat(named.stream().filter("subscribed"::equals).count()).isGreaterThanOrEqualTo(2);
             }
+        } finally {
             edge.close();
         }
-    }
-
-    private static JsonNode command(Writer in, BufferedReader out, String command) throws Exception {
-        in.write(command + "\n");
-        in.flush();
-        String line = out.readLine();
-        assertThat(line).as("answer to " + command).isNotNull();
-        return JSON.readTree(line);
     }
 }
