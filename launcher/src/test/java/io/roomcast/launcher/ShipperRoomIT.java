@@ -42,15 +42,31 @@ class ShipperRoomIT {
                 .namespaces(Namespaces.ofDefaults()).build());
              LogShipper shipper = LogShipper.start(ShipperConfig.of(bootstrap, List.of(SourceConfig.file(log.toString(), room))))) {
             WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(URI.create(edge.wsUrl()), new WebSocket.Listener() {
+                private final StringBuilder message = new StringBuilder();
+
                 @Override
                 public CompletionStage<?> onText(WebSocket w, CharSequence data, boolean last) {
-                    try {
-                        frames.add(json.readTree(data.toString()));
-                    } catch (Exception e) {
-                        throw new IllegalStateException(e);
+                    message.append(data);
+                    if (last) {
+                        received(message.toString());
+                        message.setLength(0);
                     }
                     w.request(1);
                     return null;
+                }
+
+                /** A message is one frame or, as the protocol allows (replayed history), a batch of them. */
+                private void received(String text) {
+                    try {
+                        JsonNode node = json.readTree(text);
+                        if (node.isArray()) {
+                            node.forEach(frames::add);
+                        } else {
+                            frames.add(node);
+                        }
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
                 }
             }).join();
             ws.sendText("{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"from\":\"earliest\"}", true).join();
