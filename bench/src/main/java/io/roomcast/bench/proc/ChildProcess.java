@@ -65,7 +65,7 @@ public final class ChildProcess implements AutoCloseable {
     /** Starts {@code mainClass} in a new JVM on this JVM's class path. */
     public static ChildProcess java(String name, Class<?> mainClass, List<String> jvmArgs, List<String> args, Path logDir) {
         List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add(JvmOptionCheck.thisJava().toString());
         cmd.addAll(jvmArgs);
         cmd.add("-Dlogback.configurationFile=bench-logback.xml");
         cmd.add("-cp");

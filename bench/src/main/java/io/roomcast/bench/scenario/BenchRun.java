@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roomcast.bench.agent.LoadFleet;
 import io.roomcast.bench.proc.ChildProcess;
+import io.roomcast.bench.proc.JvmOptionCheck;
 import io.roomcast.bench.report.Environment;
 import io.roomcast.bench.report.Report;
 import io.roomcast.bench.report.ReportTable;
@@ -40,6 +41,8 @@ public final class BenchRun implements AutoCloseable {
     private final PrintStream out;
     private final Path logDir;
     private final Path workDir;
+    /** The edge's JVM options as this machine's {@code java} takes them. */
+    private final List<String> edgeJvm;
     private int targetsStarted;
     private int profilesTaken;
 
@@ -60,7 +63,8 @@ public final class BenchRun implements AutoCloseable {
         report.environment().put("loadAverageBefore", Environment.loadAverage());
         report.param("payloadBytes", options.payloadBytes);
         report.param("repeat", options.repeat);
-        report.param("edgeJvm", String.join(" ", options.edgeJvm)).param("kafkaJvm", String.join(" ", options.kafkaJvm))
+        this.edgeJvm = JvmOptionCheck.edgeOptions(JvmOptionCheck.thisJava(), options.edgeJvm, this::log);
+        report.param("edgeJvm", String.join(" ", edgeJvm)).param("kafkaJvm", String.join(" ", options.kafkaJvm))
                 .param("kafkaProperties", String.join(" ", options.kafkaProperties)).param("lingerMs", options.lingerMs);
     }
 
@@ -160,7 +164,7 @@ public final class BenchRun implements AutoCloseable {
         if (system.equals("roomcast")) {
             String prefix = options.kafka == null ? "" : "bench-" + STAMP.format(report.started()) + "-" + targetsStarted + ".";
             return RoomcastTarget.start(options.kafka, prefix, workDir.resolve("kafka-" + targetsStarted), logs,
-                    options.roomcastSetup());
+                    options.roomcastSetup(edgeJvm));
         }
         return PeerTarget.start(system, peersDir(), logs);
     }

@@ -79,8 +79,8 @@ public final class CommonOptions {
             description = "linger.ms of the KafkaProducer that publishes Roomcast's events (default: ${DEFAULT-VALUE}: a lone event is not held back)")
     int lingerMs;
 
-    /** How Roomcast's processes are started in this run. */
-    io.roomcast.bench.target.RoomcastSetup roomcastSetup() {
+    /** How Roomcast's processes are started in this run, the edge with {@code edgeJvm} (the options as its JVM takes them). */
+    io.roomcast.bench.target.RoomcastSetup roomcastSetup(List<String> edgeJvm) {
         return new io.roomcast.bench.target.RoomcastSetup(historySize, outboundLimit, edgeJvm, kafkaJvm, kafkaProperties, lingerMs);
     }
 }
