@@ -8,6 +8,8 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -64,5 +66,48 @@ class EventFramesTest {
     void shouldEncodeOneEventOnceForAllSubscribers() {
         RoomEvent event = new RoomEvent(RoomName.of("chat:x"), 5, "t", 9, "{}".getBytes(StandardCharsets.UTF_8), null);
         assertThat(EventFrames.encode(event)).isSameAs(EventFrames.encode(event));
+    }
+
+    @Test
+    void shouldWriteWhatAGeneralJsonWriterWritesForAnyNamesNumbersAndData() throws Exception {
+        Random random = new Random(11);
+        String[] texts = {"", "message", "token.delta", "q\"uote", "back\\slash", "caf\u00e9 \u2603", "ctl\u0001\n\t", "x".repeat(300)};
+        long[] numbers = {0, 7, 9, 10, 99, 100, 1764000000123L, Long.MAX_VALUE, -1, Long.MIN_VALUE};
+        byte[][] datas = {new byte[0], "{\"a\":[1,2]}".getBytes(StandardCharsets.UTF_8), "plain \"text\"".getBytes(StandardCharsets.UTF_8),
+                {(byte) 0xff, 0, 1}, "\u2603".repeat(500).getBytes(StandardCharsets.UTF_8), new byte[5000]};
+        for (int i = 0; i < 500; i++) {
+            String type = texts[random.nextInt(texts.length)];
+            String eventId = random.nextBoolean() ? null : texts[random.nextInt(texts.length)];
+            long offset = numbers[random.nextInt(numbers.length)];
+            long ts = numbers[random.nextInt(numbers.length)];
+            byte[] data = datas[random.nextInt(datas.length)];
+            RoomEvent event = new RoomEvent(RoomName.of("chat:r" + "o".repeat(random.nextInt(190))), offset, type, ts, data, eventId);
+
+            ByteBuffer b = EventFrames.encodeFresh(event);
+            byte[] bytes = new byte[b.remaining()];
+            b.get(bytes);
+            assertThat(JSON.readTree(bytes)).as("event %d", i).isEqualTo(reference(event));
+        }
+    }
+
+    /** The frame as Jackson's tree model writes it, for the data kinds the cases above use. */
+    private static JsonNode reference(RoomEvent event) throws Exception {
+        var node = JSON.createObjectNode().put("op", "event").put("room", event.room().value()).put("offset", event.offset())
+                .put("type", event.type()).put("ts", event.timestamp());
+        byte[] data = event.data();
+        String text = new String(data, StandardCharsets.UTF_8);
+        if (data.length == 0) {
+            node.putNull("data");
+        } else if (text.startsWith("{")) {
+            node.set("data", JSON.readTree(data));
+        } else if (data[0] == (byte) 0xff) {
+            node.put("data", Base64.getEncoder().encodeToString(data)).put("encoding", "base64");
+        } else {
+            node.put("data", text);
+        }
+        if (event.eventId() != null) {
+            node.put("eventId", event.eventId());
+        }
+        return JSON.readTree(JSON.writeValueAsBytes(node)); // read back, so numbers compare as the parser types them
     }
 }
