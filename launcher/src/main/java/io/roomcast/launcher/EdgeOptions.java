@@ -2,6 +2,8 @@ package io.roomcast.launcher;
 
 import io.roomcast.edge.EdgeConfig;
 import io.roomcast.edge.KafkaClientProperties;
+import io.roomcast.topic.TopicPolicyOptions;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.time.Duration;
@@ -14,13 +16,8 @@ final class EdgeOptions {
     @Option(names = "--topic-prefix", defaultValue = "${env:ROOMCAST_TOPIC_PREFIX:-}", description = "prefix for every namespace topic")
     String topicPrefix;
 
-    @Option(names = "--replication-factor", defaultValue = "${env:ROOMCAST_REPLICATION_FACTOR:--1}",
-            description = "replication factor of topics Roomcast creates; -1 = the broker's default")
-    short replicationFactor;
-
-    @Option(names = "--min-insync-replicas", defaultValue = "${env:ROOMCAST_MIN_INSYNC_REPLICAS:--1}",
-            description = "min.insync.replicas of topics Roomcast creates (2 at replication factor 3); -1 = the broker's default")
-    int minInsyncReplicas;
+    @Mixin
+    TopicPolicyOptions topicPolicy;
 
     @Option(names = "--namespace", paramLabel = "NAME=key:value,...",
             description = "add or change a namespace, repeatable: e.g. chat=partitions:8,retention:P7D,history:1000,policy:lossless "
@@ -131,7 +128,7 @@ final class EdgeOptions {
 
     EdgeConfig toConfig(String kafka, int port, KafkaClientProperties kafkaProperties) {
         EdgeConfig.Builder b = EdgeConfig.builder(kafka).host(host).port(port)
-                .replicationFactor(replicationFactor).minInsyncReplicas(minInsyncReplicas).outboundLimit(outboundLimit).maxFrameBytes(maxFrameBytes)
+                .topicPolicy(topicPolicy.policy()).outboundLimit(outboundLimit).maxFrameBytes(maxFrameBytes)
                 .maxPayloadBytes(Math.max(1, maxFrameBytes - 4096)).maxSubscriptionsPerConnection(maxSubscriptions)
                 .historyReaders(historyReaders).historyCacheBytes(historyCacheBytes).drainDelay(drainDelay).auth(auth()).adminToken(adminToken)
                 .framesPerSecond(framesPerSecond).publishesPerSecond(publishesPerSecond).kafkaProperties(kafkaProperties)

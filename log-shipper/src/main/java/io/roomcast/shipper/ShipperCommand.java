@@ -1,9 +1,11 @@
 package io.roomcast.shipper;
 
-import io.roomcast.topic.TopicPolicy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.roomcast.topic.TopicPolicy;
+import io.roomcast.topic.TopicPolicyOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -44,13 +46,8 @@ public final class ShipperCommand implements Callable<Integer> {
     @Option(names = "--room", paramLabel = "ROOM", description = "room to ship into, for example logs:api")
     private String room;
 
-    @Option(names = "--replication-factor", defaultValue = "${env:ROOMCAST_REPLICATION_FACTOR:--1}",
-            description = "replication factor of topics Roomcast creates; -1 = the broker's default")
-    short replicationFactor;
-
-    @Option(names = "--min-insync-replicas", defaultValue = "${env:ROOMCAST_MIN_INSYNC_REPLICAS:--1}",
-            description = "min.insync.replicas of topics Roomcast creates (2 at replication factor 3); -1 = the broker's default")
-    int minInsyncReplicas;
+    @Mixin
+    TopicPolicyOptions topicPolicy;
 
     @Option(names = "--stdin", description = "ship standard input into --room")
     private boolean stdin;
@@ -135,7 +132,7 @@ public final class ShipperCommand implements Callable<Integer> {
         }
         TopicPolicy policy = TopicPolicy.brokerDefaults();
         try {
-            policy = new TopicPolicy(replicationFactor, minInsyncReplicas);
+            policy = topicPolicy.policy();
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }

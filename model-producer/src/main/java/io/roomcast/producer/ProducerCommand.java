@@ -1,11 +1,12 @@
 package io.roomcast.producer;
 
-import io.roomcast.topic.TopicPolicy;
 import io.roomcast.producer.backend.ResilienceSettings;
 import io.roomcast.producer.openai.OpenAiSettings;
 import io.roomcast.producer.sim.SimSettings;
+import io.roomcast.topic.TopicPolicyOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -44,13 +45,8 @@ public final class ProducerCommand implements Callable<Integer> {
     @Option(names = "--partitions", description = "partitions of topics created when missing (default: ${DEFAULT-VALUE}, as broker-core's namespaces)")
     int partitions = ModelProducerConfig.DEFAULT_PARTITIONS;
 
-    @Option(names = "--replication-factor", defaultValue = "${env:ROOMCAST_REPLICATION_FACTOR:--1}",
-            description = "replication factor of topics Roomcast creates; -1 = the broker's default")
-    short replicationFactor;
-
-    @Option(names = "--min-insync-replicas", defaultValue = "${env:ROOMCAST_MIN_INSYNC_REPLICAS:--1}",
-            description = "min.insync.replicas of topics Roomcast creates (2 at replication factor 3); -1 = the broker's default")
-    int minInsyncReplicas;
+    @Mixin
+    TopicPolicyOptions topicPolicy;
 
     @Option(names = "--backend", defaultValue = "${env:ROOMCAST_BACKEND:-sim}", description = "sim or openai (default: ${DEFAULT-VALUE})")
     String backend;
@@ -133,7 +129,7 @@ public final class ProducerCommand implements Callable<Integer> {
                 .groupId(group)
                 .namespaceTopics(topics)
                 .partitions(partitions)
-                .topicPolicy(new TopicPolicy(replicationFactor, minInsyncReplicas))
+                .topicPolicy(topicPolicy.policy())
                 .allowedModels(allowedModels)
                 .systemPrompt(systemPrompt)
                 .maxTurns(maxTurns)

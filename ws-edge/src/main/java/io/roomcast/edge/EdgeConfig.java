@@ -203,6 +203,7 @@ public record EdgeConfig(
         public Builder namespaces(Namespaces v) { namespaces = v; return this; }
         public Builder replicationFactor(short v) { replicationFactor = v; return this; }
         public Builder minInsyncReplicas(int v) { minInsyncReplicas = v; return this; }
+        public Builder topicPolicy(TopicPolicy p) { replicationFactor = p.replicationFactor(); minInsyncReplicas = p.minInsyncReplicas(); return this; }
         public Builder outboundLimit(int v) { outboundLimit = v; return this; }
         public Builder handoverBufferLimit(int v) { handoverBufferLimit = v; return this; }
         public Builder historyReaders(int v) { historyReaders = v; return this; }
