@@ -56,7 +56,11 @@ public final class EventFrames {
     private record Memo(RoomEvent event, ByteBuffer frame) {
     }
 
-    /** The frame of {@code event}, a read-only buffer; callers send a {@code duplicate()}. */
+    /**
+     * The frame of {@code event}, a read-only buffer shared by every caller: read with absolute
+     * gets or through a {@code duplicate()}, never by moving its position. Any thread (the live
+     * thread, for each event of a poll batch).
+     */
     public static ByteBuffer encode(RoomEvent event) {
         Memo memo = last;
         if (memo.event() == event) {
