@@ -9,6 +9,7 @@ import io.roomcast.client.SubscribeOptions;
 import io.roomcast.client.SubscriptionListener;
 import io.roomcast.edge.EdgeConfig;
 import io.roomcast.edge.EdgeServer;
+import io.roomcast.testkit.ChildJvm;
 import io.roomcast.testkit.TestKafka;
 import io.roomcast.testkit.TestNames;
 import org.junit.jupiter.api.AfterEach;
@@ -21,8 +22,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -41,13 +40,12 @@ class PresenceEdgeKillIT {
     private static final Duration TTL = Duration.ofSeconds(6);
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private Process child;
+    private ChildJvm child;
 
     @AfterEach
     void stopChild() throws Exception {
-        if (child != null && child.isAlive()) {
-            child.destroyForcibly();
-            child.waitFor(10, TimeUnit.SECONDS);
+        if (child != null) {
+            child.close();
         }
     }
 
@@ -56,12 +54,9 @@ class PresenceEdgeKillIT {
         String bootstrap = TestKafka.bootstrapServers();
         String room = "chat:" + TestNames.unique("kill");
         int port = freePort();
-        Path output = Files.createTempFile("roomcast-edge", ".log");
-        child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), Roomcast.class.getName(), "edge",
+        child = ChildJvm.start("roomcast-edge", List.of("-Xmx256m"), Roomcast.class.getName(), List.of("edge",
                 "--kafka", bootstrap, "--host", "127.0.0.1", "--port", Integer.toString(port), "--presence-ttl", TTL.toString(),
-                "--status-interval", "PT0S")
-                .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+                "--status-interval", "PT0S"));
         await().atMost(WAIT).until(() -> ready(port));
 
         try (EdgeServer other = EdgeServer.start(EdgeConfig.builder(bootstrap).host("127.0.0.1").port(0)
@@ -74,8 +69,7 @@ class PresenceEdgeKillIT {
             await().atMost(WAIT).until(() -> bobSees.joined.contains("Ann"));
 
             long killedAt = System.nanoTime();
-            child.destroyForcibly();
-            assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(child.kill()).isTrue();
             await().atMost(WAIT).until(() -> bobSees.left.contains("Ann"));
             Duration gone = Duration.ofNanos(System.nanoTime() - killedAt);
 

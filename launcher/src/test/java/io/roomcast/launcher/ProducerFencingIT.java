@@ -14,6 +14,7 @@ import io.roomcast.room.Namespace;
 import io.roomcast.room.Namespaces;
 import io.roomcast.room.RoomName;
 import io.roomcast.room.RoomPartitioner;
+import io.roomcast.testkit.ChildJvm;
 import io.roomcast.testkit.TestKafka;
 import io.roomcast.testkit.TestNames;
 import org.junit.jupiter.api.AfterEach;
@@ -23,14 +24,11 @@ import org.junit.jupiter.api.condition.OS;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,14 +47,12 @@ class ProducerFencingIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final int WORDS = 150;
 
-    private Process child;
+    private ChildJvm child;
 
     @AfterEach
     void stopChild() throws Exception {
-        if (child != null && child.isAlive()) {
-            signal("CONT");
-            child.destroyForcibly();
-            child.waitFor(10, TimeUnit.SECONDS);
+        if (child != null) {
+            child.close();
         }
     }
 
@@ -67,16 +63,13 @@ class ProducerFencingIT {
         String room = "chat:" + TestNames.unique("zombie");
         String group = TestNames.unique("producers");
         String bootstrap = TestKafka.bootstrapServers();
-        Path output = Files.createTempFile("roomcast-producer", ".log");
         try (EdgeServer edge = EdgeServer.start(EdgeConfig.builder(bootstrap).host("127.0.0.1").port(0).namespaces(namespaces).build());
              RoomcastClient alice = RoomcastClient.connect(URI.create(edge.wsUrl()), ClientOptions.ofDefaults())) {
-            child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                    "-cp", System.getProperty("java.class.path"), Roomcast.class.getName(), "producer",
+            child = ChildJvm.start("roomcast-producer", List.of("-Xmx256m"), Roomcast.class.getName(), List.of("producer",
                     "--kafka", bootstrap, "--group", group, "--namespace", "chat=" + topic, "--partitions", "2",
                     "--sim-seed", "7", "--sim-delay-ms", "40-40", "--sim-words", WORDS + "-" + WORDS, "--no-log-events",
-                    "--kafka-property", "session.timeout.ms=6000", "--kafka-property", "heartbeat.interval.ms=500")
-                    .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-            await().atMost(WAIT).until(() -> Files.readString(output).contains("transactional writer ready"));
+                    "--kafka-property", "session.timeout.ms=6000", "--kafka-property", "heartbeat.interval.ms=500"));
+            await().atMost(WAIT).until(() -> child.output().contains("transactional writer ready"));
             Recorder aliceSees = new Recorder();
             alice.subscribe(room, From.latest(), aliceSees);
             await().atMost(WAIT).until(() -> aliceSees.live);
@@ -103,8 +96,8 @@ class ProducerFencingIT {
                         .addKeyValue("heldBackMs", Duration.ofNanos(System.nanoTime() - stalledAt).toMillis())
                         .log("a neighbour room's message waited for the stalled producer's transaction to be aborted");
                 signal("CONT");
-                await().atMost(WAIT).until(() -> Files.readString(output).contains("fenced: another producer took the partition over"));
-                await().atMost(WAIT).until(() -> Files.readString(output).contains("partitions lost"));
+                await().atMost(WAIT).until(() -> child.output().contains("fenced: another producer took the partition over"));
+                await().atMost(WAIT).until(() -> child.output().contains("partitions lost"));
                 assertThat(successor.isRunning()).isTrue();
             }
             // a marker written after the zombie gave up: whatever the zombie got through would arrive before it
@@ -155,8 +148,6 @@ class ProducerFencingIT {
     }
 
     private void signal(String name) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(child.pid())).inheritIO().start();
-        assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(kill.exitValue()).isZero();
+        assertThat(child.signal(name)).as("kill -%s", name).isTrue();
     }
 }

@@ -1,5 +1,6 @@
 package io.roomcast.shipper;
 
+import io.roomcast.testkit.ChildJvm;
 import io.roomcast.testkit.TestKafka;
 import io.roomcast.testkit.TestNames;
 import org.junit.jupiter.api.AfterEach;
@@ -15,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,15 +35,14 @@ class ShipperExactlyOnceIT {
 
     private final String room = "logs:" + TestNames.unique("eo");
     private final String topic = TestNames.unique("shipper-eo");
-    private final List<Process> children = new ArrayList<>();
+    private final List<ChildJvm> children = new ArrayList<>();
     private Path log;
     private Path config;
 
     @AfterEach
-    void tearDown() throws InterruptedException {
-        for (Process child : children) {
-            child.destroyForcibly();
-            child.waitFor(10, TimeUnit.SECONDS);
+    void tearDown() throws Exception {
+        for (ChildJvm child : children) {
+            child.close();
         }
     }
 
@@ -52,7 +51,7 @@ class ShipperExactlyOnceIT {
         log = dir.resolve("app.log");
         config = writeConfig();
         try (ShippedRoom shipped = new ShippedRoom(TestKafka.bootstrapServers(), topic, room)) {
-            Process first = startShipper();
+            ChildJvm first = startShipper();
             write(1, 20_000);
             shipped.awaitAtLeast(5_000, WAIT);
             killHard(first);
@@ -78,12 +77,11 @@ class ShipperExactlyOnceIT {
             writer.start();
             shipped.awaitAtLeast(75_000, WAIT);
             killHard(children.get(1));
-            Process last = startShipper();
+            ChildJvm last = startShipper();
             writer.join();
 
             shipped.awaitAtLeast(LINES, WAIT);
-            last.destroy(); // SIGTERM: a clean stop
-            assertThat(last.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(last.stop()).as("a clean stop (SIGTERM)").isTrue();
 
             assertExactlyOnceInOrderPerFile(shipped.readToEnd());
         }
@@ -127,19 +125,14 @@ class ShipperExactlyOnceIT {
         return file;
     }
 
-    private Process startShipper() throws IOException {
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        Process child = new ProcessBuilder(java, "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"), ShipperCommand.class.getName(), "--config", config.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("shipper-" + children.size() + ".out").toFile()))
-                .start();
+    private ChildJvm startShipper() throws IOException {
+        ChildJvm child = ChildJvm.start("shipper-" + children.size(), List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"),
+                ShipperCommand.class.getName(), List.of("--config", config.toString()));
         children.add(child);
         return child;
     }
 
-    private static void killHard(Process child) throws InterruptedException {
-        child.destroyForcibly(); // SIGKILL: no shutdown hook, no flush, no goodbye
-        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    private static void killHard(ChildJvm child) throws InterruptedException {
+        assertThat(child.kill()).as("SIGKILL: no shutdown hook, no flush, no goodbye").isTrue();
     }
 }

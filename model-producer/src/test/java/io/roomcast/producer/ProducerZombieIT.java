@@ -2,6 +2,7 @@ package io.roomcast.producer;
 
 import io.roomcast.producer.RoomTail.Event;
 import io.roomcast.producer.sim.SimSettings;
+import io.roomcast.testkit.ChildJvm;
 import io.roomcast.testkit.TestKafka;
 import io.roomcast.testkit.TestNames;
 import org.junit.jupiter.api.AfterEach;
@@ -33,7 +34,7 @@ class ProducerZombieIT {
     private final String topic = ModelProducerConfig.defaultTopic(namespace);
     private final String group = TestNames.unique("producers");
     private final String room = namespace + ":zombie";
-    private ProducerProcess child;
+    private ChildJvm child;
 
     @AfterEach
     void killChild() throws Exception {
