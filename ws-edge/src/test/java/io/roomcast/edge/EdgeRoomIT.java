@@ -7,9 +7,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** Subscribing, receiving and publishing through one edge on a real Kafka broker. */
 class EdgeRoomIT {
@@ -62,6 +64,8 @@ class EdgeRoomIT {
             }
             double handOffs = SHARED.edge().meters().counter("roomcast.live.handoffs").count();
             double handedOff = SHARED.edge().meters().counter("roomcast.live.handoff.connections").count();
+            double framesOut = SHARED.edge().meters().counter("roomcast.outbound.frames").count();
+            double bytesOut = SHARED.edge().meters().counter("roomcast.outbound.bytes").count();
 
             List<Long> offsets = SHARED.kafka().messages(room, events);
 
@@ -75,6 +79,11 @@ class EdgeRoomIT {
             assertThat(tasks).isPositive();
             assertThat(connections).isBetween((double) subscribers, (double) subscribers * events);
             assertThat(connections).as("each task carries every connection of its IO thread that the batch made dirty").isGreaterThanOrEqualTo(tasks);
+            // The edge counts what it writes: at least one message to every connection, and every event's bytes.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(SHARED.edge().meters().counter("roomcast.outbound.frames").count() - framesOut).isGreaterThanOrEqualTo(subscribers);
+                assertThat(SHARED.edge().meters().counter("roomcast.outbound.bytes").count() - bytesOut).isGreaterThanOrEqualTo(subscribers * events * 50.0);
+            });
         } finally {
             clients.forEach(WsClient::close);
         }
