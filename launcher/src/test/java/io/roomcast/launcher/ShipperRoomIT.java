@@ -55,7 +55,7 @@ class ShipperRoomIT {
                     return null;
                 }
 
-                /** A message is one frame or, as the protocol allows (replayed history), a batch of them. */
+                /** A message is one frame or, as the protocol allows, a batch of them (history, or live events queued together). */
                 private void received(String text) {
                     try {
                         JsonNode node = json.readTree(text);
