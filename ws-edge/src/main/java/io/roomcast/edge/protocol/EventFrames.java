@@ -148,20 +148,20 @@ public final class EventFrames {
         }
 
         void put(byte[] b) {
-            room(b.length);
+            ensure(b.length);
             System.arraycopy(b, 0, bytes, length, b.length);
             length += b.length;
         }
 
         void putByte(char c) {
-            room(1);
+            ensure(1);
             bytes[length++] = (byte) c;
         }
 
         /** {@code s}'s JSON string content (without the quotes); printable ASCII without quote or backslash is copied as is. */
         void putQuotable(String s) {
             int n = s.length();
-            room(n);
+            ensure(n);
             for (int i = 0; i < n; i++) {
                 char c = s.charAt(i);
                 if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
@@ -182,7 +182,7 @@ public final class EventFrames {
             for (long rest = v / 10; rest > 0; rest /= 10) {
                 digits++;
             }
-            room(digits);
+            ensure(digits);
             for (int i = length + digits - 1; i >= length; i--) {
                 bytes[i] = (byte) ('0' + v % 10);
                 v /= 10;
@@ -194,7 +194,8 @@ public final class EventFrames {
             return ByteBuffer.wrap(bytes, 0, length).slice().asReadOnlyBuffer();
         }
 
-        private void room(int more) {
+        /** Grows the array so that {@code more} bytes fit after what is written. */
+        private void ensure(int more) {
             if (length + more > bytes.length) {
                 bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + more));
             }
