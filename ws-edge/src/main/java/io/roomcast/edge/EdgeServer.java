@@ -60,9 +60,6 @@ import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.PathHandler;
 import io.undertow.server.handlers.resource.ClassPathResourceManager;
-import io.undertow.websockets.WebSocketConnectionCallback;
-import io.undertow.websockets.core.WebSocketChannel;
-import io.undertow.websockets.spi.WebSocketHttpExchange;
 import org.slf4j.Logger;
 import org.xnio.XnioIoThread;
 import org.xnio.XnioWorker;
@@ -153,15 +150,15 @@ public final class EdgeServer implements AutoCloseable {
         OutboundMetrics outboundMetrics = new OutboundMetrics(meters);
         FrameParser parser = new FrameParser();
         ConnectionCounts counts = new ConnectionCounts();
-        WebSocketConnectionCallback onConnect = (WebSocketHttpExchange exchange, WebSocketChannel channel) -> {
+        WebSocketUpgrade.Upgraded onConnect = (exchange, connection) -> {
             String id = Long.toString(connectionIds.incrementAndGet(), 36) + "-" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36);
             ClientAddress client = exchange.getAttachment(ClientAddress.KEY);
-            String remote = client == null || channel.getSourceAddress() == null
-                    || client.address() == null || client.address().equals(channel.getSourceAddress().getAddress())
-                    ? String.valueOf(channel.getSourceAddress()) : client + " via " + channel.getSourceAddress();
+            InetSocketAddress peer = connection.getPeerAddress(InetSocketAddress.class);
+            String remote = client == null || peer == null || client.address() == null || client.address().equals(peer.getAddress())
+                    ? String.valueOf(peer) : client + " via " + peer;
             AuthException refusal = exchange.getAttachment(AuthHandshake.REFUSAL);
             Principal principal = exchange.getAttachment(AuthHandshake.PRINCIPAL);
-            Session session = new Session(id, remote, channel, backbone, sessionMetrics, outboundMetrics, flushers);
+            Session session = new Session(id, remote, connection, backbone, sessionMetrics, outboundMetrics, flushers);
             if (draining) {
                 session.close(CloseCode.GOING_AWAY);
                 return;
@@ -175,14 +172,13 @@ public final class EdgeServer implements AutoCloseable {
             session.authenticated(principal);
             sessions.put(id, session);
             Runnable uncount = counts.opened(client == null ? "unknown" : client.limitKey());
-            channel.addCloseTask(ch -> {
+            connection.setCloseListener(c -> {
                 uncount.run();
                 sessions.remove(id);
                 session.closed();
                 log.atDebug().addKeyValue("session", id).addKeyValue("remote", remote).log("connection closed");
             });
-            channel.getReceiveSetter().set(new Connection(session, parser, config.maxFrameBytes()));
-            channel.resumeReceives();
+            Connection.open(connection, session, parser, config.maxFrameBytes());
             log.atDebug().addKeyValue("session", id).addKeyValue("remote", remote).log("connection opened");
         };
         this.liveness = new Liveness(config.http().livenessTimeout(), System::nanoTime);

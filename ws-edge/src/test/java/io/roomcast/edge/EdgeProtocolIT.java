@@ -123,6 +123,46 @@ class EdgeProtocolIT {
     }
 
     @Test
+    void shouldEndTheConnectionAfterItsCloseFrameAndTheClientsAnswer() throws Exception {
+        try (RawSocket raw = new RawSocket(SHARED.edge().wsUrl())) {
+            raw.frame(0x2, new byte[]{1, 2, 3});
+            assertThat(raw.awaitCloseCode()).isEqualTo(1003);
+            raw.frame(0x8, new byte[]{0x03, (byte) 0xEB});
+            assertThat(raw.next()).isNull();
+        }
+    }
+
+    @Test
+    void shouldReadAFrameThatCameInTheHandshakesPacket() throws Exception {
+        byte[] ping = RawSocket.masked(true, 0x1, "{\"op\":\"ping\",\"id\":11}".getBytes(StandardCharsets.UTF_8));
+        try (RawSocket raw = new RawSocket(SHARED.edge().wsUrl(), ping)) {
+            assertThat(new String(raw.next().payload(), StandardCharsets.UTF_8)).contains("\"op\":\"pong\"").contains("\"id\":11");
+        }
+    }
+
+    @Test
+    void shouldJoinAFragmentedRequestAndAnswerAPingBetweenItsFragments() throws Exception {
+        try (RawSocket raw = new RawSocket(SHARED.edge().wsUrl())) {
+            raw.frame(false, 0x1, "{\"op\":\"pi".getBytes(StandardCharsets.UTF_8));
+            raw.frame(true, 0x9, "between".getBytes(StandardCharsets.UTF_8));
+            raw.frame(false, 0x0, "ng\",\"id".getBytes(StandardCharsets.UTF_8));
+            raw.frame(true, 0x0, "\":12}".getBytes(StandardCharsets.UTF_8));
+            RawSocket.Frame pong = raw.next();
+            RawSocket.Frame answer = raw.next();
+            assertThat(pong.opcode()).isEqualTo(0xA);
+            assertThat(new String(pong.payload(), StandardCharsets.UTF_8)).isEqualTo("between");
+            assertThat(new String(answer.payload(), StandardCharsets.UTF_8)).contains("\"op\":\"pong\"").contains("\"id\":12");
+        }
+    }
+
+    @Test
+    void shouldCloseWith1002OnAnUnmaskedFrame() throws Exception {
+        try (RawSocket raw = new RawSocket(SHARED.edge().wsUrl(), new byte[]{(byte) 0x81, 0x02, '{', '}'})) {
+            assertThat(raw.awaitCloseCode()).isEqualTo(1002);
+        }
+    }
+
+    @Test
     void shouldCloseWith1009OnAFrameAboveTheLimit() throws Exception {
         try (RawSocket raw = new RawSocket(SHARED.edge().wsUrl())) {
             raw.frame(0x1, ("{\"op\":\"ping\",\"pad\":\"" + "x".repeat(10_000) + "\"}").getBytes(StandardCharsets.UTF_8));

@@ -19,6 +19,11 @@ final class RawSocket implements AutoCloseable {
     private final OutputStream out;
 
     RawSocket(String wsUrl) throws IOException {
+        this(wsUrl, new byte[0]);
+    }
+
+    /** Connects, sending {@code early} (client frames) in the same write as the handshake request. */
+    RawSocket(String wsUrl, byte[] early) throws IOException {
         URI uri = URI.create(wsUrl);
         socket = new Socket(uri.getHost(), uri.getPort());
         socket.setSoTimeout(30_000);
@@ -28,6 +33,8 @@ final class RawSocket implements AutoCloseable {
         out.write(("GET " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
                 + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
                 + "\r\nSec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(early);
+        out.flush();
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
             int b = in.read();
@@ -41,10 +48,21 @@ final class RawSocket implements AutoCloseable {
         }
     }
 
-    /** Sends one masked frame with the given opcode and payload. */
+    /** Sends one final masked frame with the given opcode and payload. */
     void frame(int opcode, byte[] payload) throws IOException {
+        frame(true, opcode, payload);
+    }
+
+    /** Sends one masked frame; {@code fin} false leaves its message open for continuation frames (opcode 0). */
+    void frame(boolean fin, int opcode, byte[] payload) throws IOException {
+        out.write(masked(fin, opcode, payload));
+        out.flush();
+    }
+
+    /** The bytes of one masked client frame. */
+    static byte[] masked(boolean fin, int opcode, byte[] payload) {
         ByteArrayOutputStream f = new ByteArrayOutputStream();
-        f.write(0x80 | opcode);
+        f.write((fin ? 0x80 : 0) | opcode);
         if (payload.length < 126) {
             f.write(0x80 | payload.length);
         } else if (payload.length < 65536) {
@@ -58,12 +76,11 @@ final class RawSocket implements AutoCloseable {
             }
         }
         byte[] mask = {1, 2, 3, 4};
-        f.write(mask);
+        f.writeBytes(mask);
         for (int i = 0; i < payload.length; i++) {
             f.write(payload[i] ^ mask[i % 4]);
         }
-        out.write(f.toByteArray());
-        out.flush();
+        return f.toByteArray();
     }
 
     /** One frame from the edge: its opcode and payload. */

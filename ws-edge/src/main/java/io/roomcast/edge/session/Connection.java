@@ -2,99 +2,107 @@ package io.roomcast.edge.session;
 
 import io.roomcast.edge.protocol.CloseCode;
 import io.roomcast.edge.protocol.FrameParser;
-import io.undertow.websockets.core.AbstractReceiveListener;
-import io.undertow.websockets.core.BufferedBinaryMessage;
-import io.undertow.websockets.core.BufferedTextMessage;
-import io.undertow.websockets.core.CloseMessage;
-import io.undertow.websockets.core.WebSocketChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.ChannelListener;
+import org.xnio.IoUtils;
+import org.xnio.StreamConnection;
+import org.xnio.conduits.ConduitStreamSourceChannel;
 
-import org.xnio.Buffers;
-import org.xnio.Pooled;
-
+import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * Undertow's receive side of one connection: reads whole text frames (bounded by the edge's
- * frame limit), parses them and hands the requests to the {@link Session}. Runs on the
- * connection's IO thread.
+ * The read side of one WebSocket connection once Undertow's handshake has upgraded it: reads the
+ * socket into its IO thread's read buffer, decodes the client's frames ({@link FrameReader}) and
+ * hands the requests to the {@link Session}. Undertow's own WebSocket channel is not made: it kept
+ * ≈ 1.4 KB of queues, locks and setters per connection that the edge never used (its writes go
+ * through {@link Outbound}), see docs/architecture.md.
+ *
+ * <p>Threading: everything here runs on the connection's IO thread (XNIO's read listener).
  */
-public final class Connection extends AbstractReceiveListener {
+public final class Connection implements ChannelListener<ConduitStreamSourceChannel>, FrameReader.Frames {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
+    /** Bytes of each IO thread's read buffer: one per thread (bounded by the IO thread count), shared by its connections. */
+    static final int READ_BUFFER_BYTES = 16 * 1024;
+    /** Reads per readiness event before the other connections of the thread get their turn. */
+    private static final int READS_PER_EVENT = 4;
+    private static final ThreadLocal<ByteBuffer> READ_BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(READ_BUFFER_BYTES));
 
+    private final StreamConnection connection;
     private final Session session;
     private final FrameParser parser;
-    private final long maxFrameBytes;
+    private final FrameReader reader;
 
-    public Connection(Session session, FrameParser parser, long maxFrameBytes) {
+    private Connection(StreamConnection connection, Session session, FrameParser parser, int maxMessageBytes) {
+        this.connection = connection;
         this.session = session;
         this.parser = parser;
-        this.maxFrameBytes = maxFrameBytes;
+        this.reader = new FrameReader(maxMessageBytes);
     }
 
-    @Override
-    protected void onFullTextMessage(WebSocketChannel channel, BufferedTextMessage message) {
-        session.touch();
-        parser.parse(message.getData()).forEach(session::handle);
+    /** Starts reading {@code connection}'s frames into {@code session}. The connection's IO thread, when it opens. */
+    public static void open(StreamConnection connection, Session session, FrameParser parser, int maxMessageBytes) {
+        ConduitStreamSourceChannel source = connection.getSourceChannel();
+        source.setReadListener(new Connection(connection, session, parser, maxMessageBytes));
+        source.resumeReads();
     }
 
+    /** The socket is readable (or bytes that came with the handshake wait). The IO thread. */
     @Override
-    protected void onFullBinaryMessage(WebSocketChannel channel, BufferedBinaryMessage message) {
-        message.getData().free();
-        session.close(CloseCode.UNSUPPORTED_DATA);
-    }
-
-    @Override
-    protected void onFullPongMessage(WebSocketChannel channel, BufferedBinaryMessage message) {
-        session.touch();
-        message.getData().free();
-    }
-
-    /** The pong goes out through the connection's queue: every frame this edge sends is written there. */
-    @Override
-    protected void onFullPingMessage(WebSocketChannel channel, BufferedBinaryMessage message) {
-        session.touch();
-        try (Pooled<ByteBuffer[]> data = message.getData()) {
-            ByteBuffer[] parts = data.getResource();
-            ByteBuffer payload = ByteBuffer.allocate((int) Buffers.remaining(parts));
-            for (ByteBuffer part : parts) {
-                payload.put(part);
+    public void handleEvent(ConduitStreamSourceChannel source) {
+        ByteBuffer buffer = READ_BUFFER.get();
+        for (int i = 0; i < READS_PER_EVENT; i++) {
+            buffer.clear();
+            int n;
+            try {
+                n = source.read(buffer);
+            } catch (IOException e) {
+                log.atDebug().addKeyValue("session", session.id()).setCause(e).log("read failed");
+                IoUtils.safeClose(connection);
+                return;
             }
-            session.pong(payload.flip());
+            if (n < 0) {
+                log.atDebug().addKeyValue("session", session.id()).log("client hung up");
+                IoUtils.safeClose(connection);
+                return;
+            }
+            if (n == 0) {
+                return;
+            }
+            buffer.flip();
+            reader.read(buffer, this); // after a close frame or a violation, it discards what comes until the socket closes
         }
     }
 
-    /** The echo goes out after the frames already queued, so it never cuts one of them short. */
     @Override
-    protected void onFullCloseMessage(WebSocketChannel channel, BufferedBinaryMessage message) {
-        try (Pooled<ByteBuffer[]> data = message.getData()) {
-            CloseMessage cm = new CloseMessage(data.getResource());
-            log.atDebug().addKeyValue("session", session.id()).addKeyValue("code", cm.getCode()).log("client closed");
-            session.closedByClient(cm);
-        }
+    public void text(String message) {
+        session.touch();
+        parser.parse(message).forEach(session::handle);
+    }
+
+    /** The pong goes out through the connection's queue, after the frames queued before it. */
+    @Override
+    public void ping(ByteBuffer payload) {
+        session.touch();
+        session.pong(payload);
     }
 
     @Override
-    protected void onError(WebSocketChannel channel, Throwable error) {
-        var code = ReadFailure.closeCode(error);
-        if (code.isPresent()) {
-            log.atDebug().addKeyValue("session", session.id()).addKeyValue("code", code.get().code())
-                    .addKeyValue("reason", String.valueOf(error.getMessage())).log("closing: unreadable frame");
-            session.close(code.get());
-            return;
-        }
-        log.atDebug().addKeyValue("session", session.id()).setCause(error).log("connection error");
-        super.onError(channel, error);
+    public void pong() {
+        session.touch();
     }
 
     @Override
-    protected long getMaxTextBufferSize() {
-        return maxFrameBytes;
+    public void close(int code, String reason) {
+        log.atDebug().addKeyValue("session", session.id()).addKeyValue("code", code).log("client closed");
+        session.closedByClient(code, reason);
     }
 
     @Override
-    protected long getMaxBinaryBufferSize() {
-        return 1024;
+    public void failed(CloseCode code, String why) {
+        log.atDebug().addKeyValue("session", session.id()).addKeyValue("code", code.code()).addKeyValue("reason", why)
+                .log("closing: unreadable frame");
+        session.close(code);
     }
 }

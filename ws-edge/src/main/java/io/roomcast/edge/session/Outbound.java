@@ -1,10 +1,10 @@
 package io.roomcast.edge.session;
 
-import io.undertow.websockets.core.WebSocketChannel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.ChannelListener;
 import org.xnio.IoUtils;
+import org.xnio.StreamConnection;
 import org.xnio.conduits.ConduitStreamSinkChannel;
 
 import java.io.IOException;
@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
@@ -24,14 +25,15 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  * is told once ({@code onFlood}) to close it.
  *
  * <p>Frames are written by the connection's own IO thread ({@link IoFlusher}), straight to the
- * socket beneath Undertow's framing ({@link SocketSink}): each queued payload is copied behind its
- * few header bytes into the thread's {@link Cork}, and a flush leaves in one write system call.
+ * upgraded socket: each queued payload is copied behind its few header bytes into the thread's
+ * {@link Cork}, and a flush leaves in one write system call.
  * Single frames queued since the last flush are joined into batch messages (the protocol's JSON
  * array form, at most {@code batchBytes}). When the socket takes less than the whole flush, the
  * rest waits in this connection's leftover (bounded by what was charged) and nothing more is taken
- * from the queue until the socket is writable again. Undertow still reads, and writes close frames:
- * a close is handed to it only once every byte before it is on the socket, and nothing is written
- * here after a close frame was sent or received.
+ * from the queue until the socket is writable again. The close frame is queued like the others, so
+ * it never overtakes the frames before it; nothing but a close frame's echo is written after a close
+ * frame was sent or received, and the socket closes once the close handshake is done (or after
+ * {@link #CLOSE_GRACE_SECONDS} when the client does not answer).
  *
  * <p>Thread-safety: the queueing methods are safe for concurrent use, and frames handed over by one
  * thread keep their order; {@link #flush} and the socket's write listener run on the IO thread.
@@ -40,6 +42,8 @@ public final class Outbound implements FrameSink {
     private static final Logger log = LoggerFactory.getLogger(Outbound.class);
     /** Control frames that may wait unwritten before the client counts as flooding. */
     static final int CONTROL_LIMIT = 1_024;
+    /** How long the edge waits for the client's answer to its close frame before it closes the socket. */
+    static final int CLOSE_GRACE_SECONDS = 2;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
     /**
      * The queue entry of the event frame offered last, edge-wide: a live event's frame is one shared buffer
@@ -61,7 +65,7 @@ public final class Outbound implements FrameSink {
         }
     }
 
-    private final WebSocketChannel channel;
+    private final StreamConnection connection;
     private final ConduitStreamSinkChannel sink;
     private final IoFlusher flusher;
     private final int limit;
@@ -97,6 +101,9 @@ public final class Outbound implements FrameSink {
     private int leftoverControls;
     private int leftoverMessages;
     private boolean listening;
+    // IO thread only: the close handshake.
+    private boolean closeSent;
+    private boolean closeReceived;
 
     /**
      * Called on the connection's IO thread when it opens.
@@ -104,9 +111,9 @@ public final class Outbound implements FrameSink {
      * @param limit      event frames that may be queued at once (each event of a batch counts)
      * @param batchBytes the largest WebSocket message built from several frames
      */
-    Outbound(WebSocketChannel channel, IoFlusher flusher, int limit, int batchBytes, OutboundMetrics metrics, Runnable onFlood) {
-        this.channel = channel;
-        this.sink = SocketSink.of(channel);
+    Outbound(StreamConnection connection, IoFlusher flusher, int limit, int batchBytes, OutboundMetrics metrics, Runnable onFlood) {
+        this.connection = connection;
+        this.sink = connection.getSinkChannel();
         this.flusher = flusher;
         this.limit = limit;
         this.batchBytes = batchBytes;
@@ -142,7 +149,7 @@ public final class Outbound implements FrameSink {
         control(new Queued(EMPTY, 1, true, false, WireFrames.PING, null));
     }
 
-    /** Answers a client's ping with its payload (at most 125 bytes, as Undertow checked). The IO thread. */
+    /** Answers a client's ping with its payload (at most 125 bytes, as the frame reader checked). The IO thread. */
     public void pong(ByteBuffer payload) {
         control(new Queued(payload, 1, true, false, WireFrames.PONG, null));
     }
@@ -210,15 +217,58 @@ public final class Outbound implements FrameSink {
     }
 
     /**
-     * Runs {@code action} (a close frame) on the IO thread once every frame queued before it is on
-     * the socket, so a close never overtakes the frames that precede it. Any thread.
+     * Sends a close frame after the frames queued before it, then half-closes the socket and closes it
+     * once the client answers with its own close frame or hangs up (at once if its close frame already
+     * came), or after {@link #CLOSE_GRACE_SECONDS}. Waiting for the answer, and reading meanwhile,
+     * keeps the close frame from being lost: a socket closed with unread bytes resets the connection,
+     * and the client may then drop what it had not read yet. Only the first close frame is sent. Any
+     * thread.
      */
-    public void thenRun(Runnable action) {
-        pending.add(new Queued(null, 0, false, false, (byte) 0, action));
+    public void close(int code, String reason) {
+        close(code, reason, this::awaitCloseAnswer);
+    }
+
+    private void close(int code, String reason, Runnable then) {
+        control(new Queued(WireFrames.closePayload(code, reason), 1, true, false, WireFrames.CLOSE, null));
+        pending.add(new Queued(null, 0, false, false, (byte) 0, then));
         markDirty();
     }
 
-    /** The connection is gone: whatever is queued is released unwritten. Undertow's close task. */
+    /**
+     * The client's close frame arrived: what is still queued is dropped, the close frame is echoed
+     * ({@code code} -1: an empty one) and the socket closes; if the edge had sent its own close frame,
+     * this was the answer and the socket closes now. The IO thread.
+     */
+    void closeReceived(int code, String reason) {
+        closeReceived = true;
+        if (closeSent) {
+            hangUp();
+        } else {
+            close(code, reason, this::hangUp);
+        }
+    }
+
+    /** The IO thread, once the edge's close frame is on the socket. */
+    private void awaitCloseAnswer() {
+        if (closeReceived) {
+            hangUp();
+            return;
+        }
+        try {
+            sink.shutdownWrites();
+            sink.flush();
+        } catch (IOException e) {
+            hangUp();
+            return;
+        }
+        connection.getIoThread().executeAfter(this::hangUp, CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private void hangUp() {
+        IoUtils.safeClose(connection);
+    }
+
+    /** The connection is gone: whatever is queued is released unwritten. The socket's close listener (IO thread). */
     void closed() {
         gone = true;
         markDirty();
@@ -260,6 +310,11 @@ public final class Outbound implements FrameSink {
                 }
                 pending.poll();
                 next.then().run();
+            } else if (next.opcode() == WireFrames.CLOSE && !gone && !closeSent) {
+                pending.poll();
+                closeSent = true;
+                ByteBuffer m = next.message();
+                frame(cork, WireFrames.CLOSE, m, null, m.remaining(), m.remaining(), next.count(), 1);
             } else if (muted()) {
                 pending.poll();
                 released(next.message().remaining(), next.count(), next.control() ? 1 : 0, 1, false);
@@ -276,9 +331,9 @@ public final class Outbound implements FrameSink {
         }
     }
 
-    /** Nothing more may be written: the connection is gone, or a close frame was sent or received. */
+    /** Nothing more may be written (but a close frame's echo): the connection is gone, or a close frame was sent or received. */
     private boolean muted() {
-        return gone || channel.isCloseFrameSent() || channel.isCloseFrameReceived();
+        return gone || closeSent || closeReceived;
     }
 
     /** Takes the joinable frames at the head of the queue, up to {@code batchBytes} as one JSON array, and frames them. */
@@ -442,22 +497,15 @@ public final class Outbound implements FrameSink {
         return false;
     }
 
-    /**
-     * Arms the socket's write listener: ours goes first and hands the event on to Undertow's once
-     * nothing of ours is left (Undertow writes its close frames through the same socket).
-     */
+    /** Arms the socket's write listener (set at the first short write: most connections never need it). */
     private void awaitWritable() {
         if (!listening) {
             listening = true;
-            ChannelListener<? super ConduitStreamSinkChannel> undertow = sink.getWriteListener();
-            sink.setWriteListener(ch -> {
+            sink.setWriteListener((ChannelListener<ConduitStreamSinkChannel>) ch -> {
                 if (leftover != null && !writeLeftover()) {
                     return;
                 }
                 flush(flusher.stampedCork());
-                if (leftover == null && undertow != null) {
-                    undertow.handleEvent(ch);
-                }
             });
         }
         sink.resumeWrites();
@@ -472,10 +520,10 @@ public final class Outbound implements FrameSink {
                 return false;
             }
         } catch (IOException e) {
-            log.atDebug().addKeyValue("remote", String.valueOf(channel.getPeerAddress())).setCause(e).log("write failed");
+            log.atDebug().addKeyValue("remote", String.valueOf(connection.getPeerAddress())).setCause(e).log("write failed");
             gone = true;
             releaseLeftover(false);
-            IoUtils.safeClose(channel);
+            IoUtils.safeClose(connection);
             return true;
         }
         releaseLeftover(true);
@@ -492,11 +540,11 @@ public final class Outbound implements FrameSink {
     }
 
     private void broken(Cork cork, IOException e) {
-        log.atDebug().addKeyValue("remote", String.valueOf(channel.getPeerAddress())).setCause(e).log("write failed");
+        log.atDebug().addKeyValue("remote", String.valueOf(connection.getPeerAddress())).setCause(e).log("write failed");
         gone = true;
         released(cork.size, cork.count, cork.controls, cork.messages, false);
         cork.reset();
-        IoUtils.safeClose(channel);
+        IoUtils.safeClose(connection);
     }
 
     /** Releases written (or failed) messages: their bytes, their events and control frames, once. */

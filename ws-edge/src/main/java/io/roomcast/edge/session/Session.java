@@ -12,14 +12,14 @@ import io.roomcast.edge.protocol.CloseCode;
 import io.roomcast.edge.protocol.ErrorCode;
 import io.roomcast.edge.protocol.ServerFrames;
 import io.roomcast.topic.TopicRegistry;
-import io.undertow.websockets.core.CloseMessage;
-import io.undertow.websockets.core.WebSocketChannel;
-import io.undertow.websockets.core.WebSockets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.xnio.IoUtils;
+import org.xnio.StreamConnection;
 
 import java.nio.ByteBuffer;
 import java.time.Clock;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
@@ -36,7 +36,7 @@ public final class Session {
 
     private final String id;
     private final String remote;
-    private final WebSocketChannel channel;
+    private final StreamConnection connection;
     private final Outbound outbound;
     private final Backbone backbone;
     private final SessionMetrics metrics;
@@ -53,15 +53,15 @@ public final class Session {
     /** 1 once the connection was given up (a boolean; a field, not an atomic object, to keep idle connections small). */
     private volatile int abandoned;
 
-    /** Called on the connection's IO thread, in Undertow's connect callback. */
-    public Session(String id, String remote, WebSocketChannel channel, Backbone backbone, SessionMetrics metrics,
+    /** Called on the connection's IO thread, once Undertow's handshake upgraded it. */
+    public Session(String id, String remote, StreamConnection connection, Backbone backbone, SessionMetrics metrics,
                    OutboundMetrics outboundMetrics, IoFlusher.PerThread flushers) {
         this.id = id;
         this.remote = remote;
-        this.channel = channel;
+        this.connection = connection;
         this.backbone = backbone;
         this.metrics = metrics;
-        this.outbound = new Outbound(channel, flushers.of(channel.getIoThread()), backbone.config().outboundLimit(),
+        this.outbound = new Outbound(connection, flushers.of(connection.getIoThread()), backbone.config().outboundLimit(),
                 backbone.config().maxFrameBytes(), outboundMetrics, this::flooded);
         this.presence = new SessionPresence(backbone.presence(), id, outbound, Clock.systemUTC());
         SessionEphemeral ephemeral = new SessionEphemeral(backbone.ephemeral(), () -> backbone.presence().clientId(id), outbound);
@@ -157,13 +157,9 @@ public final class Session {
         outbound.pong(payload);
     }
 
-    /** The client closed: its close frame is echoed after the frames already on their way. The IO thread. */
-    void closedByClient(CloseMessage message) {
-        outbound.thenRun(() -> {
-            if (!channel.isCloseFrameSent()) {
-                WebSockets.sendClose(message, channel, null);
-            }
-        });
+    /** The client's close frame arrived ({@code code} -1: it had none): echoed, then the socket closes. The IO thread. */
+    void closedByClient(int code, String reason) {
+        outbound.closeReceived(code, reason);
     }
 
     /** The connection's buffer and subscriptions, for the admin endpoint and the heartbeat sweep. Any thread. */
@@ -271,7 +267,7 @@ public final class Session {
      * already queued for it (a drain's {@code reconnect}, an error). Any thread.
      */
     public void close(CloseCode code, String reason) {
-        outbound.thenRun(() -> WebSockets.sendClose(code.code(), reason, channel, null));
+        outbound.close(code.code(), reason);
     }
 
     /**
@@ -295,7 +291,7 @@ public final class Session {
         counted.run();
         closed = true;
         close(code);
-        channel.getIoThread().executeAfter(() -> org.xnio.IoUtils.safeClose(channel), 2, java.util.concurrent.TimeUnit.SECONDS);
+        connection.getIoThread().executeAfter(() -> IoUtils.safeClose(connection), Outbound.CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
         return true;
     }
 
@@ -308,7 +304,7 @@ public final class Session {
         });
     }
 
-    /** Called once when the connection is gone: ends every subscription. In Undertow's close task (IO thread). */
+    /** Called once when the connection is gone: ends every subscription. The socket's close listener (IO thread). */
     public void closed() {
         closed = true;
         outbound.closed();

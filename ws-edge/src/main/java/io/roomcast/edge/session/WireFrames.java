@@ -1,6 +1,7 @@
 package io.roomcast.edge.session;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The server side of RFC 6455 framing: a final, unmasked frame is one opcode byte, a length in 1,
@@ -9,6 +10,7 @@ import java.nio.ByteBuffer;
  */
 final class WireFrames {
     static final byte TEXT = 0x1;
+    static final byte CLOSE = 0x8;
     static final byte PING = 0x9;
     static final byte PONG = 0xA;
     /** The longest header: opcode, 127 and an 8-byte length. */
@@ -21,6 +23,24 @@ final class WireFrames {
     /** Bytes of the header of a frame whose payload is {@code length} bytes. */
     static int headerLength(int length) {
         return length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
+    }
+
+    /**
+     * The payload of a close frame: the code and as much of {@code reason} as fits a control frame
+     * (123 bytes of UTF-8, cut between characters); empty when {@code code} is -1 (no code).
+     */
+    static ByteBuffer closePayload(int code, String reason) {
+        if (code < 0) {
+            return ByteBuffer.allocate(0);
+        }
+        byte[] text = reason.getBytes(StandardCharsets.UTF_8);
+        int length = Math.min(text.length, FrameReader.MAX_CONTROL_PAYLOAD - 2);
+        while (length < text.length && length > 0 && (text[length] & 0xC0) == 0x80) {
+            length--; // do not cut a character in two
+        }
+        ByteBuffer payload = ByteBuffer.allocate(2 + length);
+        payload.putShort((short) code).put(text, 0, length);
+        return payload.flip();
     }
 
     /** Writes the header of a final frame of {@code opcode} with a {@code length}-byte payload. */

@@ -3,13 +3,12 @@ package io.roomcast.edge.http;
 import io.undertow.Undertow;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.websockets.core.AbstractReceiveListener;
-import io.undertow.websockets.core.BufferedTextMessage;
-import io.undertow.websockets.core.WebSocketChannel;
-import io.undertow.websockets.core.WebSockets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.xnio.IoUtils;
+import org.xnio.StreamConnection;
+import org.xnio.conduits.ConduitStreamSourceChannel;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -21,6 +20,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -32,31 +32,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A real Undertow server and a JDK WebSocket client: the upgrade hands a working channel to the
- * callback, which still sees the handshake's request; the handshake's exchange is garbage once the
- * connection is open, and the channel still works and closes. With Undertow's own upgrade listener
- * the exchange stays reachable for the socket's life (its HTTP connection object keeps the listener,
- * which captured it).
+ * A real Undertow server and a JDK WebSocket client: the upgrade hands the upgraded connection to
+ * the callback, which still sees the handshake's request; the handshake's exchange is garbage once
+ * the connection is open, and the connection still carries frames both ways and closes. With
+ * Undertow's own upgrade listener the exchange stays reachable for the socket's life (its HTTP
+ * connection object keeps the listener, which captured it). The server side here speaks just enough
+ * framing for the test (one small masked text frame per read; a close frame hangs up).
  */
 class WebSocketUpgradeTest {
     private final CompletableFuture<String> seenProtocolHeader = new CompletableFuture<>();
     private volatile WeakReference<HttpServerExchange> handshakeExchange;
-    private final CompletableFuture<WebSocketChannel> serverChannel = new CompletableFuture<>();
+    private final CompletableFuture<StreamConnection> serverConnection = new CompletableFuture<>();
     private Undertow server;
     private WebSocket client;
 
     @BeforeEach
     void start() {
-        HttpHandler upgrade = WebSocketUpgrade.handler((handshake, channel) -> {
-            seenProtocolHeader.complete(handshake.getRequestHeader("Sec-WebSocket-Version"));
-            serverChannel.complete(channel);
-            channel.getReceiveSetter().set(new AbstractReceiveListener() {
-                @Override
-                protected void onFullTextMessage(WebSocketChannel ch, BufferedTextMessage message) {
-                    WebSockets.sendText("echo " + message.getData(), ch, null);
-                }
-            });
-            channel.resumeReceives();
+        HttpHandler upgrade = WebSocketUpgrade.handler((handshake, connection) -> {
+            seenProtocolHeader.complete(handshake.getRequestHeaders().getFirst("Sec-WebSocket-Version"));
+            serverConnection.complete(connection);
+            connection.getSourceChannel().setReadListener(source -> echo(connection, source));
+            connection.getSourceChannel().resumeReads();
         });
         server = Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(exchange -> {
             handshakeExchange = new WeakReference<>(exchange);
@@ -100,8 +96,8 @@ class WebSocketUpgradeTest {
         client.sendText("still there?", true).get(10, TimeUnit.SECONDS);
         assertThat(replies.poll(10, TimeUnit.SECONDS)).isEqualTo("echo still there?");
         client.sendClose(WebSocket.NORMAL_CLOSURE, "bye").get(10, TimeUnit.SECONDS);
-        WebSocketChannel channel = serverChannel.get(10, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !channel.isOpen());
+        StreamConnection connection = serverConnection.get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> !connection.isOpen());
     }
 
     /**
@@ -134,6 +130,34 @@ class WebSocketUpgradeTest {
             assertThat(in.read()).isEqualTo(0x81);
             int length = in.read();
             assertThat(new String(in.readNBytes(length), StandardCharsets.US_ASCII)).isEqualTo("echo early");
+        }
+    }
+
+    /** Answers a client's text frame with "echo " and its text; hangs up on its close frame or its hang-up. */
+    private static void echo(StreamConnection connection, ConduitStreamSourceChannel source) {
+        ByteBuffer in = ByteBuffer.allocate(4096);
+        try {
+            int n = source.read(in);
+            if (n < 0 || n > 0 && (in.get(0) & 0x0F) == 0x8) {
+                IoUtils.safeClose(connection);
+                return;
+            }
+            if (n == 0) {
+                return;
+            }
+            int length = in.get(1) & 0x7F;
+            byte[] text = new byte[length];
+            for (int i = 0; i < length; i++) {
+                text[i] = (byte) (in.get(6 + i) ^ in.get(2 + (i & 3)));
+            }
+            byte[] reply = ("echo " + new String(text, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+            ByteBuffer frame = ByteBuffer.allocate(2 + reply.length).put((byte) 0x81).put((byte) reply.length).put(reply).flip();
+            while (frame.hasRemaining()) {
+                connection.getSinkChannel().write(frame);
+            }
+            connection.getSinkChannel().flush();
+        } catch (IOException e) {
+            IoUtils.safeClose(connection);
         }
     }
 

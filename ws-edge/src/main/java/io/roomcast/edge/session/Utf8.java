@@ -1,0 +1,56 @@
+package io.roomcast.edge.session;
+
+/**
+ * Strict UTF-8 validation (RFC 3629), as RFC 6455 requires of text frames and close reasons: no
+ * overlong forms, no surrogates, nothing above U+10FFFF, no truncated sequence. The JDK's
+ * {@code new String(bytes, UTF_8)} replaces bad input instead of refusing it. Pure.
+ */
+final class Utf8 {
+    private Utf8() {
+    }
+
+    /** Whether {@code length} bytes of {@code bytes} from {@code offset} are well-formed UTF-8. */
+    static boolean valid(byte[] bytes, int offset, int length) {
+        int i = offset;
+        int end = offset + length;
+        while (i < end) {
+            int b = bytes[i];
+            if (b >= 0) {
+                i++;
+                continue;
+            }
+            b &= 0xFF;
+            int need;
+            int min;
+            int max = 0xBF;
+            if (b >= 0xC2 && b <= 0xDF) {
+                need = 1;
+                min = 0x80;
+            } else if (b >= 0xE0 && b <= 0xEF) {
+                need = 2;
+                min = b == 0xE0 ? 0xA0 : 0x80; // no overlong three-byte forms
+                max = b == 0xED ? 0x9F : 0xBF; // no surrogates
+            } else if (b >= 0xF0 && b <= 0xF4) {
+                need = 3;
+                min = b == 0xF0 ? 0x90 : 0x80; // no overlong four-byte forms
+                max = b == 0xF4 ? 0x8F : 0xBF; // nothing above U+10FFFF
+            } else {
+                return false;
+            }
+            if (i + need >= end) { // truncated
+                return false;
+            }
+            int second = bytes[i + 1] & 0xFF;
+            if (second < min || second > max) {
+                return false;
+            }
+            for (int k = 2; k <= need; k++) {
+                if ((bytes[i + k] & 0xC0) != 0x80) {
+                    return false;
+                }
+            }
+            i += need + 1;
+        }
+        return true;
+    }
+}
