@@ -96,10 +96,13 @@ final class HandoverMachine {
     private int readFailures;
     /** For {@code from: time}: history events older than this are skipped until the first newer one. */
     private long notBefore = Long.MIN_VALUE;
-    /** History events read from the log and not yet sent: at most {@code readChunk}. */
-    private final ArrayDeque<RoomEvent> readAhead = new ArrayDeque<>(1); // grows on a replay; most subscriptions never read
-    /** Buffered live events still to offer while switching to live. */
-    private final ArrayDeque<RoomEvent> switching = new ArrayDeque<>(1);
+    /**
+     * History events read from the log and not yet sent: at most {@code readChunk}. Null while none wait: most
+     * subscriptions never read, and a drained deque would keep the array its largest chunk grew (idle connections).
+     */
+    private ArrayDeque<RoomEvent> readAhead;
+    /** Buffered live events still to offer while switching to live; null while none (as {@link #readAhead}). */
+    private ArrayDeque<RoomEvent> switching;
     private byte offering = NO_OFFER;
     private boolean pumpScheduled;
     /** The history read in flight, if any: one at a time; an answer to any other read is stale and ignored. */
@@ -203,7 +206,13 @@ final class HandoverMachine {
         }
         reading = null;
         readFailures = 0;
-        readAhead.addAll(chunk.events());
+        if (!chunk.events().isEmpty()) {
+            if (readAhead == null) {
+                readAhead = new ArrayDeque<>(chunk.events());
+            } else {
+                readAhead.addAll(chunk.events());
+            }
+        }
         cursor = Math.max(cursor, chunk.next());
         return catchUp(free);
     }
@@ -229,7 +238,7 @@ final class HandoverMachine {
     private List<HandoverStep> catchUp(int free) {
         List<HandoverStep> out = new ArrayList<>(2);
         while (state == State.CATCHING_UP) {
-            if (cursor >= handover && readAhead.isEmpty()) {
+            if (cursor >= handover && readAhead == null) {
                 switchToLive(out);
                 break;
             }
@@ -241,10 +250,13 @@ final class HandoverMachine {
                 }
                 break;
             }
-            if (!readAhead.isEmpty()) {
+            if (readAhead != null) {
                 List<RoomEvent> batch = new ArrayList<>(Math.min(free, readAhead.size()));
                 while (batch.size() < free && !readAhead.isEmpty()) {
                     batch.add(readAhead.pollFirst());
+                }
+                if (readAhead.isEmpty()) {
+                    readAhead = null;
                 }
                 free -= sendHistory(batch, Long.MIN_VALUE, false, out);
             } else if (reading != null) {
@@ -265,7 +277,7 @@ final class HandoverMachine {
      * subscriptions catching up from the same offset ask for the same chunks ({@link SharedReads}).
      */
     private void readAhead(List<HandoverStep> out) {
-        if (reading == null && cursor < handover && readAhead.isEmpty() && cacheView.cacheCoversFrom() > cursor) {
+        if (reading == null && cursor < handover && readAhead == null && cacheView.cacheCoversFrom() > cursor) {
             reading = new ReadHistory(cursor, handover, readChunk);
             out.add(reading);
         }
@@ -327,7 +339,8 @@ final class HandoverMachine {
             out.add(new SendLive(Math.max(handover - 1, lastDelivered)));
             liveSent = true;
         }
-        switching.addAll(buffer.drainAbove(lastDelivered));
+        List<RoomEvent> buffered = buffer.drainAbove(lastDelivered);
+        switching = buffered.isEmpty() ? null : new ArrayDeque<>(buffered);
         buffer = null;
         // What the catch-up needed is sent: the cache snapshot is released, and a time start's skip
         // ends here, so a later lossless catch-up skips nothing.
@@ -340,7 +353,10 @@ final class HandoverMachine {
     /** Offers the next buffered event of a switch to live; drop policies hold it when the window is not clear. */
     private void offerNextBuffered(List<HandoverStep> out) {
         RoomEvent e;
-        while ((e = switching.pollFirst()) != null) {
+        while (switching != null && (e = switching.pollFirst()) != null) {
+            if (switching.isEmpty()) {
+                switching = null;
+            }
             if (policy == BackpressurePolicy.LOSSLESS || window.isClear()) {
                 offering = BUFFERED;
                 out.add(new Offer(e));
@@ -419,8 +435,8 @@ final class HandoverMachine {
         state = State.LAGGING;
         buffer = null;
         reading = null;
-        readAhead.clear();
-        switching.clear();
+        readAhead = null;
+        switching = null;
         cursor = lastDelivered + 1;
         out.add(new Lagging());
         out.add(new WaitForSpace(Then.RECAPTURE));
@@ -490,8 +506,8 @@ final class HandoverMachine {
         cacheView = null;
         offering = NO_OFFER;
         reading = null;
-        readAhead.clear();
-        switching.clear();
+        readAhead = null;
+        switching = null;
         return true;
     }
 
@@ -522,6 +538,6 @@ final class HandoverMachine {
 
     /** History events read and not yet sent. */
     int readAhead() {
-        return readAhead.size();
+        return readAhead == null ? 0 : readAhead.size();
     }
 }

@@ -15,7 +15,8 @@ import java.util.function.Supplier;
  */
 public final class ReadPermits {
     private final int limit;
-    private final ArrayDeque<Runnable> waiting = new ArrayDeque<>(1);
+    /** Made at the first read that waits: most connections never have one (idle connections). */
+    private ArrayDeque<Runnable> waiting;
     private int inUse;
 
     public ReadPermits(int limit) {
@@ -43,6 +44,9 @@ public final class ReadPermits {
         };
         synchronized (this) {
             if (inUse >= limit) {
+                if (waiting == null) {
+                    waiting = new ArrayDeque<>(2);
+                }
                 waiting.addLast(start);
                 return result;
             }
@@ -55,7 +59,7 @@ public final class ReadPermits {
     private void release() {
         Runnable next;
         synchronized (this) {
-            next = waiting.pollFirst();
+            next = waiting == null ? null : waiting.pollFirst();
             if (next == null) {
                 inUse--;
                 return;
@@ -66,6 +70,6 @@ public final class ReadPermits {
 
     /** Reads waiting for a permit, for status. */
     public synchronized int waiting() {
-        return waiting.size();
+        return waiting == null ? 0 : waiting.size();
     }
 }
