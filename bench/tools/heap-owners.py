@@ -6,7 +6,7 @@ Usage: heap-owners.py EDGE.hprof CONNECTIONS
 Take the dump with `jcmd <edge pid> GC.heap_dump <file>` while `./roomcast bench connections` holds its
 connections open. Each object is counted once, under the first owner that reaches it, in this order:
 the socket (XNIO's connection, its conduits and the JDK's channel), Undertow's WebSocket channel,
-Undertow's HTTP connection, Roomcast's session, Roomcast's receive listener. A walk does not enter
+Undertow's HTTP connection, Roomcast's session, Roomcast's read side (its Connection and FrameReader). A walk does not enter
 another owner's root, objects of classes with fewer instances than connections / 2 (shared by all
 connections) or arrays above 4 KB. Sizes assume compressed references (a heap under 32 GB).
 """
@@ -20,7 +20,7 @@ OWNERS = [
     ("Undertow WebSocket channel", "io.undertow.websockets.core.protocol.version13.WebSocket13Channel"),
     ("Undertow HTTP connection", "io.undertow.server.protocol.http.HttpServerConnection"),
     ("Roomcast session", "io.roomcast.edge.session.Session"),
-    ("Roomcast receive listener", "io.roomcast.edge.session.Connection"),
+    ("Roomcast read side", "io.roomcast.edge.session.Connection"),
 ]
 
 

@@ -99,6 +99,30 @@ class FrameReaderTest {
         assertThat(out.events).containsExactly("text a", "failed 1003");
     }
 
+    /** Garbage (random bytes, and valid frames with random bytes flipped) never throws, and nothing is reported after the end. */
+    @Test
+    void shouldTurnGarbageIntoACloseCodeAndNeverThrow() {
+        Random random = new Random(7);
+        for (int round = 0; round < 20_000; round++) {
+            byte[] stream;
+            if (round % 2 == 0) {
+                stream = new byte[random.nextInt(300)];
+                random.nextBytes(stream);
+            } else {
+                stream = join(frame(FIN | 1, "{\"op\":\"ping\"}"), frame(1, "ab"), frame(FIN | 9, "p"), frame(FIN, "cd"), frame(FIN | 8, close(1000, "")));
+                for (int flips = 1 + random.nextInt(3); flips > 0; flips--) {
+                    stream[random.nextInt(stream.length)] ^= (byte) (1 << random.nextInt(8));
+                }
+            }
+            List<String> events = readInCuts(stream, randomCuts(stream.length, random));
+            for (int i = 0; i < events.size() - 1; i++) {
+                assertThat(events.get(i)).as("only the last event may end the reading").doesNotStartWith("failed").doesNotStartWith("close");
+            }
+            events.stream().filter(e -> e.startsWith("failed")).forEach(e ->
+                    assertThat(e).isIn("failed 1002", "failed 1003", "failed 1007", "failed 1009"));
+        }
+    }
+
     private static int fieldsHeld(FrameReader reader) throws ReflectiveOperationException {
         int held = 0;
         for (String name : new String[]{"partial", "message"}) {
