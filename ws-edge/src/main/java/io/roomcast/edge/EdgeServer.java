@@ -159,6 +159,8 @@ public final class EdgeServer implements AutoCloseable {
             AuthException refusal = exchange.getAttachment(AuthHandshake.REFUSAL);
             Principal principal = exchange.getAttachment(AuthHandshake.PRINCIPAL);
             Session session = new Session(id, remote, connection, backbone, sessionMetrics, outboundMetrics, flushers);
+            // Read from the start, also on a connection refused below: the client's answer to the close frame closes it.
+            Connection.open(connection, session, parser, config.maxFrameBytes());
             if (draining) {
                 session.close(CloseCode.GOING_AWAY);
                 return;
@@ -178,7 +180,6 @@ public final class EdgeServer implements AutoCloseable {
                 session.closed();
                 log.atDebug().addKeyValue("session", id).addKeyValue("remote", remote).log("connection closed");
             });
-            Connection.open(connection, session, parser, config.maxFrameBytes());
             log.atDebug().addKeyValue("session", id).addKeyValue("remote", remote).log("connection opened");
         };
         this.liveness = new Liveness(config.http().livenessTimeout(), System::nanoTime);

@@ -207,7 +207,6 @@ public final class Session {
     private void closeRateLimited() {
         log.atWarn().addKeyValue("session", id).addKeyValue("remote", remote).log("closing a connection that keeps exceeding its rate limit");
         close(CloseCode.RATE_LIMITED);
-        closed = true;
     }
 
     /** An {@code auth} request: verifies the token (on a worker when the authenticator may block). IO thread. */
@@ -264,9 +263,12 @@ public final class Session {
 
     /**
      * Closes the connection with a catalogued code and a specific reason text, after the frames
-     * already queued for it (a drain's {@code reconnect}, an error). Any thread.
+     * already queued for it (a drain's {@code reconnect}, an error). From now on the client's
+     * requests are ignored: their answers could not be sent after the close frame, and a publish
+     * would be written without its acknowledgement. Any thread.
      */
     public void close(CloseCode code, String reason) {
+        closed = true;
         outbound.close(code.code(), reason);
     }
 
@@ -289,7 +291,6 @@ public final class Session {
             return false;
         }
         counted.run();
-        closed = true;
         close(code);
         connection.getIoThread().executeAfter(() -> IoUtils.safeClose(connection), Outbound.CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
         return true;
