@@ -203,19 +203,10 @@ final class FrameReader {
     private static byte[] unmasked(ByteBuffer src, int from, int length, int maskAt) {
         byte[] bytes = new byte[length];
         src.get(from, bytes);
-        byte m0 = src.get(maskAt);
-        byte m1 = src.get(maskAt + 1);
-        byte m2 = src.get(maskAt + 2);
-        byte m3 = src.get(maskAt + 3);
-        int i = 0;
-        for (; i + 3 < length; i += 4) {
-            bytes[i] ^= m0;
-            bytes[i + 1] ^= m1;
-            bytes[i + 2] ^= m2;
-            bytes[i + 3] ^= m3;
-        }
-        for (; i < length; i++) {
-            bytes[i] ^= src.get(maskAt + (i & 3));
+        byte[] mask = new byte[4];
+        src.get(maskAt, mask);
+        for (int i = 0; i < length; i++) {
+            bytes[i] ^= mask[i & 3];
         }
         return bytes;
     }
