@@ -84,6 +84,10 @@ class EdgeRoomIT {
                 assertThat(SHARED.edge().meters().counter("roomcast.outbound.frames").count() - framesOut).isGreaterThanOrEqualTo(subscribers);
                 assertThat(SHARED.edge().meters().counter("roomcast.outbound.bytes").count() - bytesOut).isGreaterThanOrEqualTo(subscribers * events * 50.0);
             });
+            // The IO threads' own buffers (a cork each, a read buffer from the first read) do not grow with connections.
+            double ioBuffers = SHARED.edge().meters().get("roomcast.io.buffer.bytes").gauge().value();
+            int ioThreads = Math.max(Runtime.getRuntime().availableProcessors(), 2); // Undertow's default
+            assertThat(ioBuffers).isBetween(144.0 * 1024, ioThreads * 144.0 * 1024);
         } finally {
             clients.forEach(WsClient::close);
         }

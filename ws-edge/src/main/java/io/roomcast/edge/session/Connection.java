@@ -14,7 +14,7 @@ import java.nio.ByteBuffer;
 
 /**
  * The read side of one WebSocket connection once Undertow's handshake has upgraded it: reads the
- * socket into its IO thread's read buffer, decodes the client's frames ({@link FrameReader}) and
+ * socket into its IO thread's read buffer ({@link IoFlusher#readBuffer()}), decodes the client's frames ({@link FrameReader}) and
  * hands the requests to the {@link Session}. Undertow's own WebSocket channel is not made: it kept
  * ≈ 1.4 KB of queues, locks and setters per connection that the edge never used (its writes go
  * through {@link Outbound}), see docs/architecture.md.
@@ -23,20 +23,19 @@ import java.nio.ByteBuffer;
  */
 public final class Connection implements ChannelListener<ConduitStreamSourceChannel>, FrameReader.Frames {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
-    /** Bytes of each IO thread's read buffer: one per thread (bounded by the IO thread count), shared by its connections. */
-    static final int READ_BUFFER_BYTES = 16 * 1024;
     /** Reads per readiness event before the other connections of the thread get their turn. */
     private static final int READS_PER_EVENT = 4;
-    private static final ThreadLocal<ByteBuffer> READ_BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(READ_BUFFER_BYTES));
 
     private final StreamConnection connection;
     private final Session session;
     private final FrameParser parser;
     private final FrameReader reader;
+    private final IoFlusher thread;
 
     private Connection(StreamConnection connection, Session session, FrameParser parser, int maxMessageBytes) {
         this.connection = connection;
         this.session = session;
+        this.thread = session.outbound().flusher();
         this.parser = parser;
         this.reader = new FrameReader(maxMessageBytes);
     }
@@ -51,9 +50,8 @@ public final class Connection implements ChannelListener<ConduitStreamSourceChan
     /** The socket is readable (or bytes that came with the handshake wait). The IO thread. */
     @Override
     public void handleEvent(ConduitStreamSourceChannel source) {
-        ByteBuffer buffer = READ_BUFFER.get();
         for (int i = 0; i < READS_PER_EVENT; i++) {
-            buffer.clear();
+            ByteBuffer buffer = thread.readBuffer();
             int n;
             try {
                 n = source.read(buffer);

@@ -1,19 +1,25 @@
 package io.roomcast.edge.session;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.roomcast.live.DispatchBatch;
 import org.xnio.XnioIoThread;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Writes on the IO thread that owns the connections: producers only queue frames in a connection's
+ * One IO thread's part of the edge: its two buffers, the {@link Cork} every write of its connections
+ * goes through and the read buffer every read of them goes into, and its flushes.
+ *
+ * <p>Writes on the IO thread that owns the connections: producers only queue frames in a connection's
  * {@link Outbound} and mark it dirty here; the IO thread then flushes every dirty connection of its
  * own, each in as few WebSocket messages as fit (several events leave in one write). Nothing waits
  * for company: a flush is scheduled as soon as the first frame is queued, and batches only what is
@@ -31,6 +37,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * by the connections of the thread.
  */
 public final class IoFlusher {
+    /** Bytes of the thread's read buffer, shared by its connections: a read takes what fits and the next read the rest. */
+    static final int READ_BUFFER_BYTES = 16 * 1024;
+
     private final XnioIoThread thread;
     private final PerThread owner;
     private final ConcurrentLinkedQueue<Outbound> dirty = new ConcurrentLinkedQueue<>();
@@ -38,10 +47,13 @@ public final class IoFlusher {
     private final Cork cork = new Cork();
     /** The live tail's thread only: this thread's connections made dirty in the current dispatch batch. */
     private List<Outbound> gathered = new ArrayList<>();
+    /** Made at the thread's first read: an edge that only writes (or a thread with no reads yet) holds none. */
+    private ByteBuffer readBuffer;
 
     private IoFlusher(XnioIoThread thread, PerThread owner) {
         this.thread = thread;
         this.owner = owner;
+        owner.bufferBytes.add(Cork.CAPACITY);
     }
 
     /**
@@ -101,6 +113,18 @@ public final class IoFlusher {
         }
     }
 
+    /**
+     * The thread's read buffer, cleared, for a connection's read listener. The IO thread: a read empties
+     * it (into the connection's frame decoder) before the thread reads another connection.
+     */
+    ByteBuffer readBuffer() {
+        if (readBuffer == null) {
+            readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+            owner.bufferBytes.add(READ_BUFFER_BYTES);
+        }
+        return readBuffer.clear();
+    }
+
     /** The thread's write buffer, stamped with the time now, for a connection's write listener. The IO thread. */
     Cork stampedCork() {
         cork.now = System.nanoTime();
@@ -120,9 +144,13 @@ public final class IoFlusher {
         private final List<IoFlusher> touched = new ArrayList<>();
         private final Counter handOffs;
         private final Counter handedOff;
+        /** Direct memory the IO threads' corks and read buffers hold: at most IO threads × (128 + 16) KB. */
+        private final LongAdder bufferBytes = new LongAdder();
 
         /** One per edge, before its live tail (which it is given to). Any thread. */
         public PerThread(MeterRegistry meters) {
+            Gauge.builder("roomcast.io.buffer.bytes", bufferBytes, LongAdder::sum).baseUnit("bytes")
+                    .description("direct memory of the IO threads' write and read buffers, shared by their connections").register(meters);
             this.handOffs = Counter.builder("roomcast.live.handoffs")
                     .description("tasks the live tail gave IO threads, one per IO thread per dispatch batch").register(meters);
             this.handedOff = Counter.builder("roomcast.live.handoff.connections")

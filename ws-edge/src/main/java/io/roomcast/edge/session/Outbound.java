@@ -121,6 +121,11 @@ public final class Outbound implements FrameSink {
         this.onFlood = onFlood;
     }
 
+    /** The IO thread's part of the edge this connection belongs to. Any thread. */
+    IoFlusher flusher() {
+        return flusher;
+    }
+
     /** Sends an event frame if the buffer has room; false when it is full. The live thread or a worker. */
     @Override
     public boolean offer(ByteBuffer frame) {
