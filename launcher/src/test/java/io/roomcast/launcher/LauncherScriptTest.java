@@ -17,7 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code mvn} and {@code java} are stand-ins that record how they were called.
  */
 class LauncherScriptTest {
-    private static final Path SCRIPT = Path.of(System.getProperty("user.dir")).getParent().resolve("roomcast");
+    private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
+    private static final Path SCRIPT = ROOT.resolve("roomcast");
+    private static final Path OPTIONS = Path.of("ws-edge/src/main/resources/roomcast/jvm.options");
 
     @TempDir
     Path tree;
@@ -28,6 +30,8 @@ class LauncherScriptTest {
     private void prepareFreshCheckout() throws IOException {
         Files.copy(SCRIPT, tree.resolve("roomcast"));
         executable(tree.resolve("roomcast"));
+        Files.createDirectories(tree.resolve(OPTIONS).getParent());
+        Files.copy(ROOT.resolve(OPTIONS), tree.resolve(OPTIONS));
         Files.writeString(tree.resolve("pom.xml"), "<project/>");
         bin = Files.createDirectories(tree.resolve("fake-bin"));
         log = tree.resolve("calls.log");
@@ -93,6 +97,23 @@ class LauncherScriptTest {
     }
 
     @Test
+    void shouldStartWithTheOptionsOfTheOneOptionsFileThenJavaOpts() throws Exception {
+        prepareFreshCheckout();
+        Files.writeString(tree.resolve(OPTIONS), """
+                # a comment line
+                -XX:+ExitOnOutOfMemoryError   # a comment after an option
+
+                -Xss512k -XX:+UseParallelGC
+                -XX:MaxRAMPercentage=50""");
+        Process p = launchWith("-Xmx256m", "edge");
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        assertThat(Files.readAllLines(log)).filteredOn(LauncherScriptTest::isLaunch).singleElement().asString()
+                .isEqualTo("java -XX:+ExitOnOutOfMemoryError -Xss512k -XX:+UseParallelGC -XX:MaxRAMPercentage=50 -Xmx256m -jar "
+                        + tree.resolve("launcher/target/roomcast.jar") + " edge");
+    }
+
+    @Test
     void shouldPickTheParallelCollectorUnlessJavaOptsNamesOne() throws Exception {
         prepareFreshCheckout();
         Process defaults = launch("edge");
@@ -103,7 +124,7 @@ class LauncherScriptTest {
         List<String> javas = Files.readAllLines(log).stream().filter(LauncherScriptTest::isLaunch).toList();
         assertThat(javas).hasSize(2);
         assertThat(javas.get(0)).contains("-XX:+UseParallelGC");
-        assertThat(javas.get(1)).contains("-XX:+UseG1GC").doesNotContain("-XX:+UseParallelGC");
+        assertThat(javas.get(1)).contains("-XX:+UseG1GC", "-XX:MetaspaceSize=128m").doesNotContain("-XX:+UseParallelGC", "-Xmn");
     }
 
     @Test

@@ -63,7 +63,7 @@ public final class BenchRun implements AutoCloseable {
         report.environment().put("loadAverageBefore", Environment.loadAverage());
         report.param("payloadBytes", options.payloadBytes);
         report.param("repeat", options.repeat);
-        this.edgeJvm = JvmOptionCheck.edgeOptions(JvmOptionCheck.thisJava(), options.edgeJvm, this::log);
+        this.edgeJvm = JvmOptionCheck.edgeOptions(JvmOptionCheck.thisJava(), options.edgeJvm(), this::log);
         report.param("edgeJvm", String.join(" ", edgeJvm)).param("kafkaJvm", String.join(" ", options.kafkaJvm))
                 .param("kafkaProperties", String.join(" ", options.kafkaProperties)).param("lingerMs", options.lingerMs);
     }

@@ -1,8 +1,10 @@
 package io.roomcast.bench.scenario;
 
+import io.roomcast.bench.proc.RoomcastJvmOptions;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /** Options every scenario takes. */
@@ -44,8 +46,9 @@ public final class CommonOptions {
     @Option(names = "--connect-concurrency", defaultValue = "256", description = "handshakes in flight per load process while opening (default: ${DEFAULT-VALUE})")
     int connectConcurrency;
 
-    @Option(names = "--edge-jvm", split = " ", defaultValue = "-Xmx1g -XX:+UseParallelGC -Xmn24m -XX:MetaspaceSize=128m -XX:+UnlockExperimentalVMOptions -XX:TrimNativeHeapInterval=5000",
-            description = "JVM options of the edge process, space-separated (default: ${DEFAULT-VALUE})")
+    @Option(names = "--edge-jvm", split = " ",
+            description = "JVM options of the edge process, space-separated, instead of the default: -Xmx1g and the options "
+                    + "./roomcast starts every process with (ws-edge's roomcast/jvm.options)")
     List<String> edgeJvm;
 
     @Option(names = "--history-size", defaultValue = "1000", description = "events per room in the edge's history cache (default: ${DEFAULT-VALUE}, the edge's default)")
@@ -78,6 +81,16 @@ public final class CommonOptions {
     @Option(names = "--linger-ms", defaultValue = "0",
             description = "linger.ms of the KafkaProducer that publishes Roomcast's events (default: ${DEFAULT-VALUE}: a lone event is not held back)")
     int lingerMs;
+
+    /** The edge's JVM options as given, or the default: -Xmx1g and Roomcast's own. The main thread. */
+    List<String> edgeJvm() {
+        if (edgeJvm != null) {
+            return edgeJvm;
+        }
+        List<String> options = new ArrayList<>(List.of("-Xmx1g"));
+        options.addAll(RoomcastJvmOptions.load());
+        return options;
+    }
 
     /** How Roomcast's processes are started in this run, the edge with {@code edgeJvm} (the options as its JVM takes them). */
     io.roomcast.bench.target.RoomcastSetup roomcastSetup(List<String> edgeJvm) {
