@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  * {@link Cork}, and a flush leaves in one write system call.
  * Single frames queued since the last flush are joined into batch messages (the protocol's JSON
  * array form, at most {@code batchBytes}). When the socket takes less than the whole flush, the
- * rest waits in this connection's leftover (bounded by what was charged) and nothing more is taken
+ * rest waits in this connection's {@link Leftover} (bounded by what was charged) and nothing more is taken
  * from the queue until the socket is writable again. The close frame is queued like the others, so
  * it never overtakes the frames before it; nothing but a close frame's echo is written after a close
  * frame was sent or received, and the socket closes once the close handshake is done (or after
@@ -95,11 +95,7 @@ public final class Outbound implements FrameSink {
     private volatile long lastProgressNanos = System.nanoTime();
     private volatile boolean gone;
     // IO thread only: bytes taken from the queue that the socket has not accepted yet, and what they stand for.
-    private ByteBuffer leftover;
-    private int leftoverSize;
-    private int leftoverCount;
-    private int leftoverControls;
-    private int leftoverMessages;
+    private Leftover leftover;
     private boolean listening;
     // IO thread only: the close handshake.
     private boolean closeSent;
@@ -383,22 +379,19 @@ public final class Outbound implements FrameSink {
                 released(size, count, controls, 1, false);
                 return;
             }
-            appendLeftover(opcode, message, run, length, wire);
-            leftoverSize += size;
-            leftoverCount += count;
-            leftoverControls += controls;
-            leftoverMessages++;
+            leftover.append(wire, grown -> put(grown, opcode, message, run, length));
+            leftover.tally.add(size, count, controls);
             return;
         }
         if (wire <= cork.bytes.remaining()) {
             put(cork.bytes, opcode, message, run, length);
-            cork.add(size, count, controls);
+            cork.tally.add(size, count, controls);
             return;
         }
         ByteBuffer alone = ByteBuffer.allocate(wire);
         put(alone, opcode, message, run, length);
         alone.flip();
-        cork.add(size, count, controls);
+        cork.tally.add(size, count, controls);
         writeAlone(cork, alone);
     }
 
@@ -423,14 +416,6 @@ public final class Outbound implements FrameSink {
         int n = frame.remaining();
         dst.put(dst.position(), frame, frame.position(), n);
         dst.position(dst.position() + n);
-    }
-
-    private void appendLeftover(byte opcode, ByteBuffer message, List<Queued> run, int length, int wire) {
-        ByteBuffer grown = ByteBuffer.allocate(leftover.remaining() + wire);
-        grown.put(leftover);
-        put(grown, opcode, message, run, length);
-        grown.flip();
-        leftover = grown;
     }
 
     /** Writes a message larger than the cork on its own; the cork is empty and accounts for it. */
@@ -486,17 +471,11 @@ public final class Outbound implements FrameSink {
             return false;
         }
         if (flushed) {
-            released(cork.size, cork.count, cork.controls, cork.messages, true);
+            released(cork.tally, true);
             cork.reset();
             return true;
         }
-        ByteBuffer rest = ByteBuffer.allocate(b.remaining());
-        rest.put(b).flip();
-        leftover = rest;
-        leftoverSize = cork.size;
-        leftoverCount = cork.count;
-        leftoverControls = cork.controls;
-        leftoverMessages = cork.messages;
+        leftover = new Leftover(b, cork.tally);
         cork.reset();
         awaitWritable();
         return false;
@@ -519,8 +498,8 @@ public final class Outbound implements FrameSink {
     /** On the IO thread when the socket is writable: true once the leftover is all on the socket. */
     private boolean writeLeftover() {
         try {
-            write(leftover, System.nanoTime());
-            if (leftover.hasRemaining() || !sink.flush()) {
+            write(leftover.bytes, System.nanoTime());
+            if (leftover.bytes.hasRemaining() || !sink.flush()) {
                 sink.resumeWrites();
                 return false;
             }
@@ -536,23 +515,24 @@ public final class Outbound implements FrameSink {
     }
 
     private void releaseLeftover(boolean written) {
+        Tally tally = leftover.tally;
         leftover = null;
-        released(leftoverSize, leftoverCount, leftoverControls, leftoverMessages, written);
-        leftoverSize = 0;
-        leftoverCount = 0;
-        leftoverControls = 0;
-        leftoverMessages = 0;
+        released(tally, written);
     }
 
     private void broken(Cork cork, IOException e) {
         log.atDebug().addKeyValue("remote", String.valueOf(connection.getPeerAddress())).setCause(e).log("write failed");
         gone = true;
-        released(cork.size, cork.count, cork.controls, cork.messages, false);
+        released(cork.tally, false);
         cork.reset();
         IoUtils.safeClose(connection);
     }
 
     /** Releases written (or failed) messages: their bytes, their events and control frames, once. */
+    private void released(Tally tally, boolean written) {
+        released(tally.size, tally.count, tally.controls, tally.messages, written);
+    }
+
     private void released(int size, int count, int controls, int messages, boolean written) {
         if (messages == 0) {
             return;
