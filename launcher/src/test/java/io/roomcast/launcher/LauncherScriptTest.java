@@ -104,12 +104,14 @@ class LauncherScriptTest {
                 -XX:+ExitOnOutOfMemoryError   # a comment after an option
 
                 -Xss512k -XX:+UseParallelGC
+                -Xlog:gc*:file=gc.log
                 -XX:MaxRAMPercentage=50""");
+        Files.writeString(tree.resolve("-Xlog:gc-matches-as-a-pattern:file=gc.log"), ""); // what the option would expand to as a glob
         Process p = launchWith("-Xmx256m", "edge");
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).isZero();
         assertThat(Files.readAllLines(log)).filteredOn(LauncherScriptTest::isLaunch).singleElement().asString()
-                .isEqualTo("java -XX:+ExitOnOutOfMemoryError -Xss512k -XX:+UseParallelGC -XX:MaxRAMPercentage=50 -Xmx256m -jar "
+                .isEqualTo("java -XX:+ExitOnOutOfMemoryError -Xss512k -XX:+UseParallelGC -Xlog:gc*:file=gc.log -XX:MaxRAMPercentage=50 -Xmx256m -jar "
                         + tree.resolve("launcher/target/roomcast.jar") + " edge");
     }
 
