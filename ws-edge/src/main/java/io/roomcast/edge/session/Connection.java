@@ -14,10 +14,10 @@ import java.nio.ByteBuffer;
 
 /**
  * The read side of one WebSocket connection once Undertow's handshake has upgraded it: reads the
- * socket into its IO thread's read buffer ({@link IoFlusher#readBuffer()}), decodes the client's frames ({@link FrameReader}) and
- * hands the requests to the {@link Session}. Undertow's own WebSocket channel is not made: it kept
- * ≈ 1.4 KB of queues, locks and setters per connection that the edge never used (its writes go
- * through {@link Outbound}), see docs/architecture.md.
+ * socket into its IO thread's read buffer ({@link IoFlusher#readBuffer()}), decodes the client's
+ * frames ({@link FrameReader}) and hands the requests to the {@link Session}. Undertow's own
+ * WebSocket channel is not made: it kept ≈ 1.4 KB of queues, locks and setters per connection that
+ * the edge never used (its writes go through {@link Outbound}), see docs/architecture.md.
  *
  * <p>Threading: everything here runs on the connection's IO thread (XNIO's read listener).
  */
@@ -30,12 +30,12 @@ public final class Connection implements ChannelListener<ConduitStreamSourceChan
     private final Session session;
     private final FrameParser parser;
     private final FrameReader reader;
-    private final IoFlusher thread;
+    private final IoFlusher flusher;
 
     private Connection(StreamConnection connection, Session session, FrameParser parser, int maxMessageBytes) {
         this.connection = connection;
         this.session = session;
-        this.thread = session.outbound().flusher();
+        this.flusher = session.outbound().flusher();
         this.parser = parser;
         this.reader = new FrameReader(maxMessageBytes);
     }
@@ -51,7 +51,7 @@ public final class Connection implements ChannelListener<ConduitStreamSourceChan
     @Override
     public void handleEvent(ConduitStreamSourceChannel source) {
         for (int i = 0; i < READS_PER_EVENT; i++) {
-            ByteBuffer buffer = thread.readBuffer();
+            ByteBuffer buffer = flusher.readBuffer();
             int n;
             try {
                 n = source.read(buffer);
