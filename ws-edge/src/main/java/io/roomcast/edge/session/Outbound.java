@@ -9,7 +9,6 @@ import org.xnio.conduits.ConduitStreamSinkChannel;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -79,12 +78,7 @@ public final class Outbound implements FrameSink {
     private volatile int queued;
     private volatile long queuedBytes;
     private final OutboundMetrics metrics;
-    private final List<Runnable> drainWaiters = new ArrayList<>();
-    /**
-     * Whether a drain waiter may be registered: written before the queue is checked in {@link #whenDrained},
-     * read after it shrinks in {@link #released}, so the writer takes the waiters' lock only when one waits.
-     */
-    private volatile boolean drainAwaited;
+    private final DrainWaiters drainWaiters = new DrainWaiters();
     private final ConcurrentLinkedQueue<Queued> pending = new ConcurrentLinkedQueue<>();
     /** 1 while the connection is in its flusher's list (a boolean). */
     private volatile int dirty;
@@ -204,17 +198,7 @@ public final class Outbound implements FrameSink {
      */
     @Override
     public void whenDrained(Runnable task) {
-        boolean runNow;
-        synchronized (drainWaiters) {
-            drainAwaited = true;
-            runNow = queued <= limit / 2;
-            if (!runNow) {
-                drainWaiters.add(task);
-            }
-        }
-        if (runNow) {
-            task.run();
-        }
+        drainWaiters.await(task, () -> queued <= limit / 2);
     }
 
     /**
@@ -540,24 +524,8 @@ public final class Outbound implements FrameSink {
         CONTROL_QUEUED.addAndGet(this, -controls);
         QUEUED_BYTES.addAndGet(this, -size);
         metrics.released(size, messages, written);
-        int now = QUEUED.addAndGet(this, -count);
-        if (now <= limit / 2 && drainAwaited) {
-            List<Runnable> ready;
-            synchronized (drainWaiters) {
-                drainAwaited = false;
-                if (drainWaiters.isEmpty()) {
-                    return;
-                }
-                ready = new ArrayList<>(drainWaiters);
-                drainWaiters.clear();
-            }
-            for (Runnable task : ready) {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    log.atError().setCause(e).log("drain callback failed");
-                }
-            }
+        if (QUEUED.addAndGet(this, -count) <= limit / 2) {
+            drainWaiters.drained();
         }
     }
 }

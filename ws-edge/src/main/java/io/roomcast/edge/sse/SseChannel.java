@@ -1,13 +1,12 @@
 package io.roomcast.edge.sse;
 
 import io.undertow.server.handlers.sse.ServerSentEventConnection;
+import io.roomcast.edge.session.DrainWaiters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -29,16 +28,17 @@ public final class SseChannel {
     private final SseMetrics metrics;
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
-    private final List<Runnable> drainWaiters = new ArrayList<>();
+    private final DrainWaiters drainWaiters = new DrainWaiters();
     private volatile long lastProgressNanos = System.nanoTime();
 
+    /** On the response's IO thread, once its headers are out. */
     public SseChannel(ServerSentEventConnection connection, int limit, SseMetrics metrics) {
         this.connection = connection;
         this.limit = limit;
         this.metrics = metrics;
     }
 
-    /** Sends an event if fewer than the limit wait; false when full. */
+    /** Sends an event if fewer than the limit wait; false when full. Any thread. */
     public boolean offer(String data, String event, String id) {
         if (queued.incrementAndGet() > limit) {
             queued.decrementAndGet();
@@ -48,48 +48,43 @@ public final class SseChannel {
         return true;
     }
 
-    /** Sends an event regardless of the limit (control events, and history the caller sized by {@link #free()}). */
+    /** Sends an event regardless of the limit (control events, and history the caller sized by {@link #free()}). Any thread. */
     public void force(String data, String event, String id) {
         queued.incrementAndGet();
         write(data, event, id);
     }
 
+    /** How many more events fit right now. Any thread. */
     public int free() {
         return Math.max(0, limit - queued.get());
     }
 
+    /** Events queued and not yet written. Any thread. */
     public int queued() {
         return queued.get();
     }
 
+    /** About the bytes queued and not yet written (see {@link #write}). Any thread. */
     public long queuedBytes() {
         return queuedBytes.get();
     }
 
+    /** Nanotime of the last event the connection wrote (or failed to), or of creation. Any thread. */
     public long lastProgressNanos() {
         return lastProgressNanos;
     }
 
-    /** See {@code FrameSink#whenDrained}: {@code task} runs once half the limit is free; it must not block. */
+    /** See {@code FrameSink#whenDrained}: {@code task} runs once half the limit is free; it must not block. Any thread. */
     public void whenDrained(Runnable task) {
-        boolean runNow;
-        synchronized (drainWaiters) {
-            runNow = queued.get() <= limit / 2;
-            if (!runNow) {
-                drainWaiters.add(task);
-            }
-        }
-        if (runNow) {
-            task.run();
-        }
+        drainWaiters.await(task, () -> queued.get() <= limit / 2);
     }
 
-    /** Sets the client's reconnection delay ({@code retry:} field). */
+    /** Sets the client's reconnection delay ({@code retry:} field). Any thread. */
     public void retry(long millis) {
         connection.sendRetry(millis);
     }
 
-    /** Ends the response (the client's {@code EventSource} reconnects). */
+    /** Ends the response (the client's {@code EventSource} reconnects). Any thread. */
     public void close() {
         try {
             connection.close();
@@ -98,11 +93,12 @@ public final class SseChannel {
         }
     }
 
-    /** Ends the response once everything queued has been written. */
+    /** Ends the response once everything queued has been written. Any thread. */
     public void finish() {
         connection.shutdown();
     }
 
+    /** Whether the response is still open. Any thread. */
     public boolean isOpen() {
         return connection.isOpen();
     }
@@ -130,21 +126,7 @@ public final class SseChannel {
         metrics.released(size, written);
         lastProgressNanos = System.nanoTime();
         if (queued.decrementAndGet() <= limit / 2) {
-            List<Runnable> ready;
-            synchronized (drainWaiters) {
-                if (drainWaiters.isEmpty()) {
-                    return;
-                }
-                ready = new ArrayList<>(drainWaiters);
-                drainWaiters.clear();
-            }
-            for (Runnable task : ready) {
-                try {
-                    task.run();
-                } catch (RuntimeException e) {
-                    log.atError().setCause(e).log("drain callback failed");
-                }
-            }
+            drainWaiters.drained();
         }
     }
 
