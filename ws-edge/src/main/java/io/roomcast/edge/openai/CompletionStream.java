@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.roomcast.edge.session.DrainWaiters;
 import io.roomcast.edge.session.FrameSink;
 import io.roomcast.edge.sse.SseChannel;
 import io.roomcast.edge.sse.SseMetrics;
@@ -20,7 +21,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -57,7 +57,8 @@ final class CompletionStream implements FrameSink {
     private final SseMetrics metrics;
     private final Runnable ended;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-    private final List<Runnable> drainWaiters = new ArrayList<>();
+    /** Drain tasks that came before the stream opened: its pending frames were the buffer then. */
+    private final DrainWaiters opening = new DrainWaiters();
     private final StringBuilder text = new StringBuilder();
     private State state;
     private SseChannel channel;
@@ -146,11 +147,9 @@ final class CompletionStream implements FrameSink {
         SseChannel open;
         synchronized (this) {
             open = channel;
-            if (open == null) {
-                if (stream && pending.size() > limit / 2 && state != State.DONE) {
-                    drainWaiters.add(task);
-                    return;
-                }
+            if (open == null && stream && pending.size() > limit / 2 && state != State.DONE) {
+                opening.await(task, () -> false); // not drained, as just seen; under this lock, so opened() finds it
+                return;
             }
         }
         if (open != null) {
@@ -294,7 +293,6 @@ final class CompletionStream implements FrameSink {
 
     /** On the IO thread: the stream is open; what waited is written, in order. */
     private void opened(SseChannel open) {
-        List<Runnable> waiters;
         synchronized (this) {
             channel = open;
             for (Pending p : pending) {
@@ -306,10 +304,8 @@ final class CompletionStream implements FrameSink {
             } else {
                 state = State.STREAMING;
             }
-            waiters = new ArrayList<>(drainWaiters);
-            drainWaiters.clear();
         }
-        waiters.forEach(Runnable::run);
+        opening.drained();
     }
 
     /** Under the lock: one chunk out, or refused (false) when full and not forced. */

@@ -9,7 +9,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The tasks waiting for one outbound buffer to drain ({@link FrameSink#whenDrained}): the
- * WebSocket's {@link Outbound} and SSE's {@code SseChannel} keep one each.
+ * WebSocket's {@link Outbound} and SSE's {@code SseChannel} keep one each, and an OpenAI answer's
+ * stream ({@code CompletionStream}) one for the tasks that wait before its SSE channel opens.
  *
  * <p>The buffer releases bytes far more often than anyone waits, so {@link #drained} reads a
  * volatile flag and takes the lock only when a task was registered since. No wake-up is lost: a
