@@ -161,8 +161,9 @@ class EdgeRoomIT {
             SHARED.kafka().write(room, "bad type with spaces", new byte[]{0, 1, 2, (byte) 0xff}, null);
             SHARED.kafka().write(room, null, null, null);
             SHARED.kafka().write(room, null, "{\"truncated\":".getBytes(StandardCharsets.UTF_8), null);
+            SHARED.kafka().write(room, null, "{}".getBytes(StandardCharsets.UTF_16BE), null); // JSON, but not in UTF-8
 
-            List<JsonNode> events = c.events(4);
+            List<JsonNode> events = c.events(5);
 
             assertThat(events.get(0).path("data").asText()).isEqualTo("plain text, not JSON");
             assertThat(events.get(1).path("encoding").asText()).isEqualTo("base64");
@@ -170,6 +171,7 @@ class EdgeRoomIT {
             assertThat(events.get(1).path("type").asText()).isEqualTo("message");
             assertThat(events.get(2).path("data").isNull()).isTrue();
             assertThat(events.get(3).path("data").asText()).isEqualTo("{\"truncated\":");
+            assertThat(events.get(4).path("data").asText()).isEqualTo("\u0000{\u0000}");
         }
     }
 

@@ -206,10 +206,17 @@ public final class EventFrames {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** Whether {@code data} (valid UTF-8) is exactly one well-formed JSON value. */
+    /** Whether {@code data} (valid UTF-8) is exactly one well-formed JSON value, as UTF-8. */
     private static boolean isJsonValue(byte[] data) {
         if (data.length >= 3 && data[0] == (byte) 0xEF && data[1] == (byte) 0xBB && data[2] == (byte) 0xBF) {
             return false; // Jackson skips a byte-order mark, but embedded in the frame it would break the JSON
+        }
+        for (byte b : data) {
+            if (b == 0) {
+                // JSON text never holds a NUL byte, while Jackson reads bytes with zeros among the first four
+                // as UTF-16 or UTF-32 (0 '{' 0 '}' is "{}" to it): embedded in a UTF-8 frame they would break it.
+                return false;
+            }
         }
         try (JsonParser p = JSON.createParser(data)) {
             JsonToken first = p.nextToken();

@@ -63,6 +63,17 @@ class EventFramesTest {
     }
 
     @Test
+    void shouldNotTakeUtf16OrUtf32ForJson() throws Exception {
+        byte[][] wide = {{0, '{', 0, '}'}, {'[', 0, ']', 0}, {0, 0, 0, '1'}, {0, '"', 0, 'a', 0, '"'}, {'1', 0}, {0, ' ', 0, '7'}};
+        for (byte[] data : wide) {
+            ByteBuffer b = EventFrames.encodeFresh(new RoomEvent(RoomName.of("chat:x"), 5, "t", 9, data, null));
+            String frame = StandardCharsets.UTF_8.decode(b).toString();
+            JsonNode parsed = JSON.readTree(frame); // from a string: no guessing of the encoding by the reader
+            assertThat(parsed.path("data").asText()).as(frame).isEqualTo(new String(data, StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
     void shouldEncodeOneEventOnceForAllSubscribers() {
         RoomEvent event = new RoomEvent(RoomName.of("chat:x"), 5, "t", 9, "{}".getBytes(StandardCharsets.UTF_8), null);
         assertThat(EventFrames.encode(event)).isSameAs(EventFrames.encode(event));
