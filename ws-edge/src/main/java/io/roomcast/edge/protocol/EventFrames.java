@@ -92,7 +92,13 @@ public final class EventFrames {
         return frame;
     }
 
-    static ByteBuffer encodeFresh(RoomEvent event) {
+    /**
+     * The frame of an event no other subscriber is sending now (a history read of one subscriber's own):
+     * encoded and not remembered, so that it dies with the subscriber's queue rather than living on in
+     * the table of {@link #encodeShared}, where a long replay's frames were copied by every young
+     * collection. Any thread.
+     */
+    public static ByteBuffer encodeFresh(RoomEvent event) {
         byte[] data = event.data();
         String room = event.room().value();
         String type = event.type();

@@ -12,6 +12,7 @@ import io.roomcast.room.RoomName;
 import io.roomcast.topic.RoomLocation;
 import org.apache.kafka.common.TopicPartition;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * History reads shared by the subscriptions that catch up on the same room from the same offset: a
@@ -36,16 +38,35 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>A partition's bounds are shared the same way while a lookup is in flight (resumes beyond the cache
  * ask for the log start): an answer that arrives after one was asked is as current as a fresh lookup.
  *
+ * <p>A done chunk is kept for later readers only while its room is <em>crowded</em>: some read of the
+ * room was shared (joined in flight or answered from a kept chunk) within the last
+ * {@link #CROWD_WINDOW}. A client replaying a room alone has no one to keep its chunks for, and
+ * keeping them (32 MB of a long replay's events held past every young collection) made the
+ * collector copy and promote them: full collections of 70-120 ms every half second in a
+ * 500,000-event replay, and half its speed.
+ *
  * <p>Bounded in bytes (event data plus a per-event overhead), least recently used chunks leave
- * first; reads in flight are bounded by the history reader's queue. Thread-safety: any thread.
+ * first; reads in flight are bounded by the history reader's queue; at most {@link #MAX_CROWDS}
+ * crowded rooms are remembered. Thread-safety: any thread.
  */
 public final class SharedReads {
     /** What an edge keeps: a storm of ten rooms' catch-ups with 100-event chunks of 1 KB events needs a few MB. */
     public static final long DEFAULT_BYTES = 32L * 1024 * 1024;
     /** Bytes counted per event beyond its data (the event object, its strings, the entry). */
     static final int EVENT_OVERHEAD = 160;
+    /** How long a room stays crowded after a shared read: a storm's catch-ups take seconds, its chunks follow each other. */
+    static final Duration CROWD_WINDOW = Duration.ofSeconds(10);
+    /** Crowded rooms remembered at most (the least recently shared leave first). */
+    static final int MAX_CROWDS = 4_096;
 
-    private record Key(Epoch epoch, TopicPartition partition, RoomName room, long from) {
+    private record Key(RoomLog log, long from) {
+    }
+
+    /** One room's history: a recreated topic (a new epoch) is another. */
+    private record RoomLog(Epoch epoch, TopicPartition partition, RoomName room) {
+        static RoomLog of(RoomLocation location) {
+            return new RoomLog(location.epoch(), location.partition(), location.room());
+        }
     }
 
     /** A read in flight ({@code bytes} 0) or done. */
@@ -59,16 +80,29 @@ public final class SharedReads {
     private final Counter hits;
     private final Counter misses;
     private final Counter boundsJoined;
+    private final LongSupplier nanoClock;
     /** Guarded by {@code this}; access order, so the eldest is the least recently used. */
     private final LinkedHashMap<Key, Entry> chunks = new LinkedHashMap<>(64, 0.75f, true);
+    /** Guarded by {@code this}: when a read of each crowded room was last shared (nanotime); insertion order, refreshed by re-insertion. */
+    private final LinkedHashMap<RoomLog, Long> crowds = new LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<RoomLog, Long> eldest) {
+            return size() > MAX_CROWDS;
+        }
+    };
     private long bytes;
     /** Bounds lookups in flight, at most one per partition. */
     private final ConcurrentHashMap<TopicPartition, CompletableFuture<PartitionBounds>> bounds = new ConcurrentHashMap<>();
 
     /** @param maxBytes bytes of chunks kept for other readers (0: reads are only joined while in flight) */
     public SharedReads(HistoryReader history, long maxBytes, MeterRegistry meters) {
+        this(history, maxBytes, meters, System::nanoTime);
+    }
+
+    SharedReads(HistoryReader history, long maxBytes, MeterRegistry meters, LongSupplier nanoClock) {
         this.history = history;
         this.maxBytes = maxBytes;
+        this.nanoClock = nanoClock;
         this.hits = Counter.builder("roomcast.replay.shared.hits")
                 .description("history reads answered by a chunk another subscription read (or is reading)").register(meters);
         this.misses = Counter.builder("roomcast.replay.shared.misses").description("history reads that went to Kafka").register(meters);
@@ -76,6 +110,9 @@ public final class SharedReads {
                 .description("log bounds lookups answered by one in flight for another subscription").register(meters);
         Gauge.builder("roomcast.replay.shared.bytes", this, SharedReads::bytes)
                 .description("bytes of history chunks kept for other subscriptions (limit " + maxBytes + ")").register(meters);
+        Gauge.builder("roomcast.replay.shared.crowds", this, SharedReads::crowdCount)
+                .description("rooms whose history reads were shared lately, so their chunks are kept (limit " + MAX_CROWDS + ")")
+                .register(meters);
     }
 
     /**
@@ -83,7 +120,7 @@ public final class SharedReads {
      * the chunk's {@code next}). Any thread; the future completes on a history reader's thread, or at once.
      */
     public CompletableFuture<HistoryChunk> read(RoomLocation location, long from, long until, int maxEvents) {
-        Key key = new Key(location.epoch(), location.partition(), location.room(), from);
+        Key key = new Key(RoomLog.of(location), from);
         Entry entry;
         boolean mine = false;
         synchronized (this) {
@@ -92,6 +129,9 @@ public final class SharedReads {
                 entry = new Entry();
                 chunks.put(key, entry);
                 mine = true;
+            } else {
+                crowds.remove(key.log());
+                crowds.put(key.log(), nanoClock.getAsLong());
             }
         }
         if (mine) {
@@ -148,8 +188,22 @@ public final class SharedReads {
         return new HistoryChunk(new ArrayList<>(events.subList(0, n)), next);
     }
 
+    /**
+     * Whether {@code location}'s room is crowded (see the class comment): its events then reach several
+     * subscribers, whose frames are worth remembering. Any thread (a subscription, once per chunk).
+     */
+    public synchronized boolean crowded(RoomLocation location) {
+        Long shared = crowds.get(RoomLog.of(location));
+        return shared != null && nanoClock.getAsLong() - shared < CROWD_WINDOW.toNanos();
+    }
+
     private synchronized void keep(Key key, Entry entry, HistoryChunk chunk) {
         if (chunks.get(key) != entry) {
+            return;
+        }
+        Long shared = crowds.get(key.log());
+        if (shared == null || nanoClock.getAsLong() - shared >= CROWD_WINDOW.toNanos()) {
+            chunks.remove(key); // read alone: its waiters have it, and no one else is reading the room
             return;
         }
         long size = 0;
@@ -175,5 +229,10 @@ public final class SharedReads {
     /** Bytes of chunks kept. Any thread (the metrics scrape). */
     public synchronized long bytes() {
         return bytes;
+    }
+
+    /** Crowded rooms remembered (some may have left their window). Any thread (the metrics scrape). */
+    synchronized int crowdCount() {
+        return crowds.size();
     }
 }

@@ -235,8 +235,11 @@ public final class Subscription implements LiveListener {
                     offered = o.event();
                 } else if (step instanceof SendHistory h) {
                     List<ByteBuffer> frames = new ArrayList<>(h.frames().size());
+                    // Events of the room's cache or of a crowded room's reads reach other subscribers too.
+                    boolean shared = h.fromCache() || reads.crowded(location);
                     for (AnswerCompactor.Output out : h.frames()) {
-                        frames.add(out instanceof AnswerCompactor.Pass pass ? EventFrames.encodeShared(pass.event())
+                        frames.add(out instanceof AnswerCompactor.Pass pass
+                                ? shared ? EventFrames.encodeShared(pass.event()) : EventFrames.encodeFresh(pass.event())
                                 : PartialFrames.encode(location.room(), (AnswerCompactor.Partial) out));
                     }
                     sink.forceBatch(frames);

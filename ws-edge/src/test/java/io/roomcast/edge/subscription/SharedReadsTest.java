@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,10 +30,23 @@ class SharedReadsTest {
 
     private final FakeLog log = new FakeLog();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    private final AtomicLong clock = new AtomicLong();
+
+    private SharedReads reads(long maxBytes) {
+        return new SharedReads(log, maxBytes, meters, clock::get);
+    }
+
+    /** Two readers ask for the same chunk at once, as in a reconnect storm: the room is crowded from then on. */
+    private void crowd(SharedReads reads, long from) {
+        int asked = log.asked.size();
+        reads.read(LOCATION, from, 1000, 3);
+        reads.read(LOCATION, from, 1000, 3);
+        log.answer(asked, chunk(from + 1, from));
+    }
 
     @Test
     void shouldReadOnceForSubscriptionsAskingTheSameChunkWhileItIsInFlight() {
-        SharedReads reads = new SharedReads(log, 1 << 20, meters);
+        SharedReads reads = reads(1 << 20);
         CompletableFuture<HistoryChunk> first = reads.read(LOCATION, 10, 100, 3);
         CompletableFuture<HistoryChunk> second = reads.read(LOCATION, 10, 100, 3);
         assertThat(log.asked).hasSize(1);
@@ -51,9 +65,10 @@ class SharedReadsTest {
 
     @Test
     void shouldCutAKeptChunkToWhatTheAskerWants() {
-        SharedReads reads = new SharedReads(log, 1 << 20, meters);
+        SharedReads reads = reads(1 << 20);
+        crowd(reads, 0);
         reads.read(LOCATION, 10, 100, 5);
-        log.answer(0, chunk(20, 10, 12, 14, 16, 18));
+        log.answer(1, chunk(20, 10, 12, 14, 16, 18));
 
         HistoryChunk fewer = reads.read(LOCATION, 10, 100, 2).join();
         assertThat(offsets(fewer)).containsExactly(10L, 12L);
@@ -67,12 +82,12 @@ class SharedReadsTest {
         HistoryChunk exact = reads.read(LOCATION, 10, 19, 100).join();
         assertThat(offsets(exact)).containsExactly(10L, 12L, 14L, 16L, 18L);
         assertThat(exact.next()).isEqualTo(19);
-        assertThat(log.asked).hasSize(1);
+        assertThat(log.asked).hasSize(2);
     }
 
     @Test
     void shouldNeverShareAcrossEpochsRoomsOrOffsets() {
-        SharedReads reads = new SharedReads(log, 1 << 20, meters);
+        SharedReads reads = reads(1 << 20);
         reads.read(LOCATION, 10, 100, 3);
         reads.read(new RoomLocation(ROOM, CHAT, TP, new Epoch("e2")), 10, 100, 3); // the topic was recreated
         reads.read(new RoomLocation(RoomName.of("chat:y"), CHAT, TP, new Epoch("e1")), 10, 100, 3);
@@ -82,7 +97,7 @@ class SharedReadsTest {
 
     @Test
     void shouldFailEveryWaiterOfAFailedReadAndAskAgainNextTime() {
-        SharedReads reads = new SharedReads(log, 1 << 20, meters);
+        SharedReads reads = reads(1 << 20);
         CompletableFuture<HistoryChunk> first = reads.read(LOCATION, 10, 100, 3);
         CompletableFuture<HistoryChunk> second = reads.read(LOCATION, 10, 100, 3);
         log.asked.get(0).completeExceptionally(new IOException("unreachable"));
@@ -98,29 +113,72 @@ class SharedReadsTest {
     @Test
     void shouldKeepAtMostItsBytesLeastRecentlyUsedLeavingFirst() {
         long oneChunk = 3 * (2 + SharedReads.EVENT_OVERHEAD);
-        SharedReads reads = new SharedReads(log, 2 * oneChunk, meters);
+        SharedReads reads = reads(2 * oneChunk);
+        crowd(reads, 1000);
         for (int i = 0; i < 3; i++) {
             reads.read(LOCATION, 100L * i, 1000, 3);
-            log.answer(i, chunk(100L * i + 3, 100L * i, 100L * i + 1, 100L * i + 2));
+            log.answer(i + 1, chunk(100L * i + 3, 100L * i, 100L * i + 1, 100L * i + 2));
         }
         assertThat(reads.bytes()).isEqualTo(2 * oneChunk);
         reads.read(LOCATION, 100, 1000, 3).join();
         reads.read(LOCATION, 200, 1000, 3).join();
-        assertThat(log.asked).as("the two newest kept").hasSize(3);
+        assertThat(log.asked).as("the two newest kept").hasSize(4);
         reads.read(LOCATION, 0, 1000, 3);
-        assertThat(log.asked).as("the oldest left").hasSize(4);
+        assertThat(log.asked).as("the oldest left").hasSize(5);
 
-        SharedReads none = new SharedReads(log, 0, new SimpleMeterRegistry());
+        SharedReads none = new SharedReads(log, 0, new SimpleMeterRegistry(), clock::get);
+        crowd(none, 1000);
         none.read(LOCATION, 500, 1000, 3);
-        log.answer(4, chunk(503, 500, 501, 502));
+        log.answer(6, chunk(503, 500, 501, 502));
         assertThat(none.bytes()).as("a limit of 0 only joins reads in flight").isZero();
         none.read(LOCATION, 500, 1000, 3);
-        assertThat(log.asked).hasSize(6);
+        assertThat(log.asked).hasSize(8);
+    }
+
+    @Test
+    void shouldKeepNothingForAReaderAloneAndKeepWhileTheRoomIsCrowded() {
+        SharedReads reads = reads(1 << 20);
+        reads.read(LOCATION, 0, 1000, 3);
+        log.answer(0, chunk(3, 0, 1, 2));
+        assertThat(reads.bytes()).as("a replay alone keeps nothing").isZero();
+        assertThat(reads.crowded(LOCATION)).isFalse();
+        reads.read(LOCATION, 0, 1000, 3);
+        assertThat(log.asked).as("read again").hasSize(2);
+
+        reads.read(LOCATION, 0, 1000, 3); // a second reader joins the read in flight
+        assertThat(reads.crowded(LOCATION)).isTrue();
+        assertThat(reads.crowded(new RoomLocation(RoomName.of("chat:y"), CHAT, TP, new Epoch("e1")))).isFalse();
+        assertThat(reads.crowded(new RoomLocation(ROOM, CHAT, TP, new Epoch("e2")))).as("a recreated topic is another log").isFalse();
+        log.answer(1, chunk(3, 0, 1, 2));
+        reads.read(LOCATION, 3, 1000, 3);
+        log.answer(2, chunk(6, 3, 4, 5));
+        assertThat(reads.bytes()).as("both chunks kept: the room is crowded").isEqualTo(6 * (2 + SharedReads.EVENT_OVERHEAD));
+
+        clock.addAndGet(SharedReads.CROWD_WINDOW.toNanos());
+        assertThat(reads.crowded(LOCATION)).isFalse();
+        reads.read(LOCATION, 6, 1000, 3);
+        log.answer(3, chunk(9, 6, 7, 8));
+        assertThat(reads.bytes()).as("no longer crowded: the new chunk is not kept").isEqualTo(6 * (2 + SharedReads.EVENT_OVERHEAD));
+        assertThat(offsets(reads.read(LOCATION, 3, 1000, 3).join())).as("a kept chunk is still served").containsExactly(3L, 4L, 5L);
+        assertThat(reads.crowded(LOCATION)).as("and serving it is sharing again").isTrue();
+    }
+
+    @Test
+    void shouldRememberAtMostItsLimitOfCrowdedRooms() {
+        SharedReads reads = reads(0);
+        for (int i = 0; i <= SharedReads.MAX_CROWDS; i++) {
+            RoomLocation room = new RoomLocation(RoomName.of("chat:r" + i), CHAT, TP, new Epoch("e1"));
+            reads.read(room, 0, 1000, 3);
+            reads.read(room, 0, 1000, 3);
+        }
+        assertThat(meters.get("roomcast.replay.shared.crowds").gauge().value()).isEqualTo(SharedReads.MAX_CROWDS);
+        assertThat(reads.crowded(new RoomLocation(RoomName.of("chat:r0"), CHAT, TP, new Epoch("e1")))).as("the eldest left").isFalse();
+        assertThat(reads.crowded(new RoomLocation(RoomName.of("chat:r1"), CHAT, TP, new Epoch("e1")))).isTrue();
     }
 
     @Test
     void shouldJoinABoundsLookupInFlightButNotKeepItsAnswer() {
-        SharedReads reads = new SharedReads(log, 1 << 20, meters);
+        SharedReads reads = reads(1 << 20);
         CompletableFuture<PartitionBounds> first = reads.bounds(TP);
         CompletableFuture<PartitionBounds> second = reads.bounds(TP);
         reads.bounds(new TopicPartition("t-chat", 1));
