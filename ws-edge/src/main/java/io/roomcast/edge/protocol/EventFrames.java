@@ -2,7 +2,6 @@ package io.roomcast.edge.protocol;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.roomcast.event.RoomEvent;
 
@@ -27,8 +26,8 @@ import java.util.Base64;
  */
 public final class EventFrames {
     /**
-     * The one nesting limit of the protocol (as for client frames): a stranger's record nested
-     * deeper is not passed through as JSON, which clients might fail to parse, but sent as text.
+     * For values near Jackson's length limits only ({@link JsonGrammar} checks the rest), with the
+     * protocol's one nesting limit, as for client frames.
      */
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNestingDepth(FrameParser.MAX_DEPTH).build())
@@ -214,21 +213,22 @@ public final class EventFrames {
 
     /** Whether {@code data} (valid UTF-8) is exactly one well-formed JSON value, as UTF-8. */
     private static boolean isJsonValue(byte[] data) {
-        if (data.length >= 3 && data[0] == (byte) 0xEF && data[1] == (byte) 0xBB && data[2] == (byte) 0xBF) {
-            return false; // Jackson skips a byte-order mark, but embedded in the frame it would break the JSON
-        }
-        for (byte b : data) {
-            if (b == 0) {
-                // JSON text never holds a NUL byte, while Jackson reads bytes with zeros among the first four
-                // as UTF-16 or UTF-32 (0 '{' 0 '}' is "{}" to it): embedded in a UTF-8 frame they would break it.
-                return false;
-            }
-        }
+        return switch (JsonGrammar.check(data)) {
+            case VALUE -> true;
+            case NOT_A_VALUE -> false;
+            case NEAR_LIMITS -> withinJacksonLimits(data);
+        };
+    }
+
+    /**
+     * Whether Jackson reads {@code data}, well-formed JSON with a long number or name, within its
+     * default limits, as the clients that parse frames with Jackson will. The grammar was checked, so
+     * {@code data} starts with neither a byte-order mark nor a NUL byte, from which Jackson would guess
+     * another encoding than UTF-8.
+     */
+    private static boolean withinJacksonLimits(byte[] data) {
         try (JsonParser p = JSON.createParser(data)) {
-            JsonToken first = p.nextToken();
-            if (first == null) {
-                return false;
-            }
+            p.nextToken();
             p.skipChildren();
             return p.nextToken() == null;
         } catch (IOException e) {
