@@ -78,6 +78,10 @@ public record FuzzRun(URI ws, String bootstrap, String topic, String watchedRoom
             if (watcher.acknowledged() < watcher.published() * 9 / 10) {
                 crashes.add("watcher got acks for only " + watcher.acknowledged() + " of " + watcher.published() + " publishes");
             }
+            if (watcher.unreadable() > 0) {
+                crashes.add("watcher could not parse " + watcher.unreadable() + " frames: every frame must be JSON a Jackson client "
+                        + "with its default limits reads");
+            }
             if (watcher.closedBy() != null) {
                 crashes.add("watcher's connection ended: " + watcher.closedBy());
             }

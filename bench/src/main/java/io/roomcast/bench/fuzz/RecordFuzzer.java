@@ -6,6 +6,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Random;
@@ -14,7 +15,8 @@ import java.util.concurrent.Semaphore;
 /**
  * Writes records the way a stranger with a plain {@link KafkaProducer} could into a room topic:
  * bad keys (none, empty, invalid UTF-8, too long, bad characters), bad values (not JSON, invalid
- * UTF-8, empty, tombstones, deep nesting, huge numbers, large), and bad headers (invalid UTF-8
+ * UTF-8, empty, tombstones, deep nesting, huge numbers, large, unpaired surrogates, JSON in UTF-16
+ * or UTF-32), and bad headers (invalid UTF-8
  * or huge {@code type}, duplicate and garbage {@code id}, many headers). A share goes into the
  * watched room, so that its subscribers meet them live and in replays.
  */
@@ -89,8 +91,15 @@ public final class RecordFuzzer implements AutoCloseable {
             return utf8("{\"n\":" + "9".repeat(1 + random.nextInt(5000)) + ",\"f\":1e99999}");
         } else if (roll < 801) {
             return utf8("{\"big\":\"" + "x".repeat(100_000 + random.nextInt(800_000)) + "\"}");
-        } else if (roll < 900) {
+        } else if (roll < 880) {
             return utf8("{\"s\":\"\\ud800\\u0000\\uffff\"}");
+        } else if (roll < 900) {
+            return utf8("{\"\\udc00\":1}"); // an unpaired surrogate in a name, which Jackson refuses to read
+        } else if (roll < 920) {
+            // JSON, but in UTF-16 or UTF-32, which Jackson guesses from the zero bytes: not JSON in a UTF-8 frame
+            String json = "{\"n\":" + random.nextInt(1000) + "}";
+            return json.getBytes(new Charset[] {StandardCharsets.UTF_16BE, StandardCharsets.UTF_16LE, Charset.forName("UTF-32BE")}
+                    [random.nextInt(3)]);
         }
         byte[] b = new byte[random.nextInt(200)];
         random.nextBytes(b);

@@ -84,8 +84,8 @@ final class Watcher implements AutoCloseable {
         try {
             frame = JSON.readTree(text);
         } catch (Exception e) {
-            // Junk the edge passed on (deeper or longer than this client's parser allows) spoils the
-            // whole frame, a batch of history included: find our own events in the text instead.
+            // A frame this client cannot parse is a failed check of the run (FuzzRun); its own events in it
+            // are still found in the text, so that the count of missed events stays true.
             unreadable.incrementAndGet();
             Matcher m = ownEvent.matcher(text);
             while (m.find()) {
