@@ -57,6 +57,8 @@ public final class KafkaHistoryReader implements HistoryReader {
     private static final Duration API_TIMEOUT = Duration.ofSeconds(10);
     /** How long a task may wait in a reader's queue before it fails instead of running. */
     static final Duration MAX_WAIT = Duration.ofSeconds(10);
+    /** A chunk's list starts this large (or at its maxEvents), so that a replay's lists do not grow one copy at a time. */
+    private static final int PRESIZED_EVENTS = 1_024;
     private static final int SCAN_LIMIT = 50_000;
     private static final int FIND_CHUNK = 500;
     /** Bytes of event data one replay chunk holds at most (at least one event): large records cannot fill the heap. */
@@ -236,7 +238,7 @@ public final class KafkaHistoryReader implements HistoryReader {
     @Override
     public CompletableFuture<HistoryChunk> read(TopicPartition partition, RoomName room, long from, long until, int maxEvents) {
         return submit(partition, Priority.SHORT, s -> {
-            List<RoomEvent> events = new ArrayList<>();
+            List<RoomEvent> events = new ArrayList<>(Math.min(maxEvents, PRESIZED_EVENTS));
             long next = scan(s, partition, room, from, until, maxEvents, CHUNK_BYTES, r -> events.add(RecordLayout.toEvent(room, r))).next();
             return new HistoryChunk(events, next);
         });

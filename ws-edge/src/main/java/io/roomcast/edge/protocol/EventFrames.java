@@ -41,6 +41,15 @@ public final class EventFrames {
     private static final byte[] NULL = ascii("null");
     private static final byte[] BASE64 = ascii(",\"encoding\":\"base64\"");
     private static final byte[] EVENT_ID = ascii(",\"eventId\":");
+    /** "00" to "99": the two digits of each number below 100, side by side. */
+    private static final byte[] DIGIT_PAIRS = new byte[200];
+
+    static {
+        for (int n = 0; n < 100; n++) {
+            DIGIT_PAIRS[2 * n] = (byte) ('0' + n / 10);
+            DIGIT_PAIRS[2 * n + 1] = (byte) ('0' + n % 10);
+        }
+    }
     /** A frame's bytes besides room, type, data and event id: the field names and two longs of at most 20 digits. */
     private static final int FIXED_BYTES = OPEN.length + OFFSET.length + TYPE.length + TS.length + DATA.length + 1 + 2 * 20;
     private static volatile Memo last = new Memo(null, null);
@@ -178,19 +187,31 @@ public final class EventFrames {
             length += n;
         }
 
+        /** {@code v} in decimal: two digits per division, from a table, as the JDK's {@code Long.toString} does. */
         void putLong(long v) {
             if (v < 0) {
                 put(ascii(Long.toString(v)));
                 return;
             }
             int digits = 1;
-            for (long rest = v / 10; rest > 0; rest /= 10) {
+            for (long bound = 10; digits < 19 && v >= bound; bound *= 10) {
                 digits++;
             }
             ensure(digits);
-            for (int i = length + digits - 1; i >= length; i--) {
-                bytes[i] = (byte) ('0' + v % 10);
-                v /= 10;
+            int i = length + digits;
+            while (v >= 100) {
+                long q = v / 100;
+                int pair = (int) (v - q * 100) << 1;
+                bytes[--i] = DIGIT_PAIRS[pair + 1];
+                bytes[--i] = DIGIT_PAIRS[pair];
+                v = q;
+            }
+            if (v >= 10) {
+                int pair = (int) v << 1;
+                bytes[--i] = DIGIT_PAIRS[pair + 1];
+                bytes[--i] = DIGIT_PAIRS[pair];
+            } else {
+                bytes[--i] = (byte) ('0' + v);
             }
             length += digits;
         }
