@@ -39,6 +39,7 @@ final class JsonGrammar {
     private JsonGrammar() {
     }
 
+    /** The verdict on {@code b}, which the caller checked is valid UTF-8. */
     static Verdict check(byte[] b) {
         int n = b.length;
         int depth = 0;
