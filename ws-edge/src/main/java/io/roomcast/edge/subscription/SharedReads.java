@@ -193,7 +193,12 @@ public final class SharedReads {
      * subscribers, whose frames are worth remembering. Any thread (a subscription, once per chunk).
      */
     public synchronized boolean crowded(RoomLocation location) {
-        Long shared = crowds.get(RoomLog.of(location));
+        return crowded(RoomLog.of(location));
+    }
+
+    /** Under this object's lock. */
+    private boolean crowded(RoomLog log) {
+        Long shared = crowds.get(log);
         return shared != null && nanoClock.getAsLong() - shared < CROWD_WINDOW.toNanos();
     }
 
@@ -201,8 +206,7 @@ public final class SharedReads {
         if (chunks.get(key) != entry) {
             return;
         }
-        Long shared = crowds.get(key.log());
-        if (shared == null || nanoClock.getAsLong() - shared >= CROWD_WINDOW.toNanos()) {
+        if (!crowded(key.log())) {
             chunks.remove(key); // read alone: its waiters have it, and no one else is reading the room
             return;
         }
