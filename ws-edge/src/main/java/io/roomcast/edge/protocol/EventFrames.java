@@ -7,8 +7,6 @@ import io.roomcast.event.RoomEvent;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -123,7 +121,7 @@ public final class EventFrames {
         out.put(TS);
         out.putLong(event.timestamp());
         out.put(DATA);
-        boolean text = isUtf8(data);
+        boolean text = Utf8.valid(data, 0, data.length);
         if (data.length == 0) {
             out.put(NULL);
         } else if (text && isJsonValue(data)) {
@@ -255,23 +253,5 @@ public final class EventFrames {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    /** Whether {@code data} is valid UTF-8; ASCII, the common case, is checked without decoding. */
-    private static boolean isUtf8(byte[] data) {
-        for (byte b : data) {
-            if (b < 0) {
-                try {
-                    StandardCharsets.UTF_8.newDecoder()
-                            .onMalformedInput(CodingErrorAction.REPORT)
-                            .onUnmappableCharacter(CodingErrorAction.REPORT)
-                            .decode(ByteBuffer.wrap(data));
-                    return true;
-                } catch (CharacterCodingException e) {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 }

@@ -1,6 +1,7 @@
 package io.roomcast.edge.session;
 
 import io.roomcast.edge.protocol.CloseCode;
+import io.roomcast.edge.protocol.Utf8;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

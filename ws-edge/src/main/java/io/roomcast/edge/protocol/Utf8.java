@@ -1,16 +1,18 @@
-package io.roomcast.edge.session;
+package io.roomcast.edge.protocol;
 
 /**
- * Strict UTF-8 validation (RFC 3629), as RFC 6455 requires of text frames and close reasons: no
- * overlong forms, no surrogates, nothing above U+10FFFF, no truncated sequence. The JDK's
- * {@code new String(bytes, UTF_8)} replaces bad input instead of refusing it. Pure.
+ * Strict UTF-8 validation (RFC 3629), as RFC 6455 requires of text frames and close reasons, and as
+ * {@link EventFrames} asks of a record's value before it sends it as text: no overlong forms, no
+ * surrogates, nothing above U+10FFFF, no truncated sequence. The JDK's {@code new String(bytes, UTF_8)}
+ * replaces bad input instead of refusing it, and its strict decoder allocates a decoder and the decoded
+ * characters for each check. Pure; any thread.
  */
-final class Utf8 {
+public final class Utf8 {
     private Utf8() {
     }
 
     /** Whether {@code length} bytes of {@code bytes} from {@code offset} are well-formed UTF-8. */
-    static boolean valid(byte[] bytes, int offset, int length) {
+    public static boolean valid(byte[] bytes, int offset, int length) {
         int i = offset;
         int end = offset + length;
         while (i < end) {

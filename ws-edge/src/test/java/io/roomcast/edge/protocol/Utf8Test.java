@@ -1,4 +1,4 @@
-package io.roomcast.edge.session;
+package io.roomcast.edge.protocol;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
