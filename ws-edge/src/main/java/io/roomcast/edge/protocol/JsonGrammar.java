@@ -21,13 +21,13 @@ final class JsonGrammar {
         VALUE,
         /** Not JSON, or nested deeper than the protocol's limit. */
         NOT_A_VALUE,
-        /** Well-formed, but with a number or a name long enough that Jackson's limits decide. */
+        /** Well-formed, but with a number long enough, or large enough to hold a name long enough, that Jackson's limits decide. */
         NEAR_LIMITS
     }
 
     /** Characters of a number token that surely fit Jackson's limit (it counts digits only). */
     private static final int SURE_NUMBER_CHARS = 1_000;
-    /** Bytes of a name (escapes not yet decoded) that surely fit Jackson's limit. */
+    /** Bytes of a value whose names all surely fit Jackson's limit on a name's length. */
     private static final int SURE_NAME_BYTES = 50_000;
 
     static {
@@ -44,7 +44,7 @@ final class JsonGrammar {
         int n = b.length;
         int depth = 0;
         long objects = 0; // bit d: the container at depth d + 1 is an object
-        boolean nearLimits = false;
+        boolean nearLimits = n > SURE_NAME_BYTES; // rare: Jackson then decides, rather than every name being measured
         int i = whitespace(b, 0);
         value:
         while (true) {
@@ -63,12 +63,10 @@ final class JsonGrammar {
                     depth--;
                     i++;
                 } else if (c == '{') {
-                    int start = i;
                     i = member(b, i);
                     if (i < 0) {
                         return Verdict.NOT_A_VALUE;
                     }
-                    nearLimits |= i - start > SURE_NAME_BYTES;
                     continue;
                 } else {
                     continue;
@@ -104,12 +102,10 @@ final class JsonGrammar {
                 if (b[i] == ',') {
                     i = whitespace(b, i + 1);
                     if (inObject) {
-                        int start = i;
                         i = member(b, i);
                         if (i < 0) {
                             return Verdict.NOT_A_VALUE;
                         }
-                        nearLimits |= i - start > SURE_NAME_BYTES;
                     }
                     continue value;
                 }

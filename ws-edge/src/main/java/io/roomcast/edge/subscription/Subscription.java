@@ -238,9 +238,7 @@ public final class Subscription implements LiveListener {
                     // Events of the room's cache or of a crowded room's reads reach other subscribers too.
                     boolean shared = h.fromCache() || reads.crowded(location);
                     for (AnswerCompactor.Output out : h.frames()) {
-                        frames.add(out instanceof AnswerCompactor.Pass pass
-                                ? shared ? EventFrames.encodeShared(pass.event()) : EventFrames.encodeFresh(pass.event())
-                                : PartialFrames.encode(location.room(), (AnswerCompactor.Partial) out));
+                        frames.add(historyFrame(out, shared));
                     }
                     sink.forceBatch(frames);
                     later.add(() -> events.replayed(frames.size(), h.fromCache()));
@@ -268,6 +266,14 @@ public final class Subscription implements LiveListener {
             }
             steps = machine.offered(offered, accepted);
         }
+    }
+
+    /** The frame of one history output; {@code shared}: other subscribers send the same event objects, so its frame is remembered. */
+    private ByteBuffer historyFrame(AnswerCompactor.Output out, boolean shared) {
+        if (out instanceof AnswerCompactor.Pass pass) {
+            return shared ? EventFrames.encodeShared(pass.event()) : EventFrames.encodeFresh(pass.event());
+        }
+        return PartialFrames.encode(location.room(), (AnswerCompactor.Partial) out);
     }
 
     /** Outside the lock: a step that is not a frame. */
