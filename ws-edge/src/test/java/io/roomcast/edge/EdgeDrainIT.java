@@ -1,10 +1,15 @@
 package io.roomcast.edge;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.roomcast.room.Namespaces;
 import io.roomcast.room.RoomName;
 import io.roomcast.testkit.TestNames;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,5 +62,36 @@ class EdgeDrainIT {
             }
             assertThat(received).containsExactlyElementsOf(published);
         }
+    }
+
+    /**
+     * Stopping right after the drain (its time-out reached) while the close frames are still being
+     * written: an IO thread that is stopping refuses the close answer's timer, which must end the
+     * connection at once instead of failing the IO task with an error in the log.
+     */
+    @Test
+    void shouldStopWithoutAnErrorWhenTheDrainTimesOut() {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        log.start();
+        root.addAppender(log);
+        Namespaces namespaces = EdgeFixture.isolatedNamespaces();
+        RoomName room = RoomName.of("chat:" + TestNames.unique("stop"));
+        List<WsClient> clients = new ArrayList<>();
+        try {
+            EdgeServer edge = EdgeFixture.start(namespaces);
+            for (int i = 0; i < 40; i++) {
+                WsClient c = WsClient.connect(edge.wsUrl());
+                clients.add(c);
+                c.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"from\":\"latest\"}");
+                c.nextOp("subscribed");
+            }
+            edge.shutdownGracefully(Duration.ZERO);
+        } finally {
+            clients.forEach(WsClient::close);
+            root.detachAppender(log);
+        }
+        assertThat(log.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
+                .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
     }
 }

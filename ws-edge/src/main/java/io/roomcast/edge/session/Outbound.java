@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
@@ -235,7 +236,7 @@ public final class Outbound implements FrameSink {
 
     /** The IO thread, once the edge's close frame is on the socket. */
     private void awaitCloseAnswer() {
-        if (closeReceived) {
+        if (closeReceived || gone) {
             hangUp();
             return;
         }
@@ -246,7 +247,19 @@ public final class Outbound implements FrameSink {
             hangUp();
             return;
         }
-        connection.getIoThread().executeAfter(this::hangUp, CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
+        hangUpAfterGrace();
+    }
+
+    /**
+     * Ends the connection once the close grace has passed, or at once when its IO thread is stopping
+     * (the edge stops) and takes no more timers: nobody would wait for the client's answer then. Any thread.
+     */
+    void hangUpAfterGrace() {
+        try {
+            connection.getIoThread().executeAfter(this::hangUp, CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
+        } catch (RejectedExecutionException stopping) {
+            hangUp();
+        }
     }
 
     private void hangUp() {

@@ -14,12 +14,10 @@ import io.roomcast.edge.protocol.ServerFrames;
 import io.roomcast.topic.TopicRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.xnio.IoUtils;
 import org.xnio.StreamConnection;
 
 import java.nio.ByteBuffer;
 import java.time.Clock;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
@@ -292,7 +290,7 @@ public final class Session {
         }
         counted.run();
         close(code);
-        connection.getIoThread().executeAfter(() -> IoUtils.safeClose(connection), Outbound.CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
+        outbound.hangUpAfterGrace();
         return true;
     }
 
