@@ -78,8 +78,7 @@ class EdgeDrainIT {
         Namespaces namespaces = EdgeFixture.isolatedNamespaces();
         RoomName room = RoomName.of("chat:" + TestNames.unique("stop"));
         List<WsClient> clients = new ArrayList<>();
-        try {
-            EdgeServer edge = EdgeFixture.start(namespaces);
+        try (EdgeServer edge = EdgeFixture.start(namespaces)) {
             for (int i = 0; i < 40; i++) {
                 WsClient c = WsClient.connect(edge.wsUrl());
                 clients.add(c);
