@@ -11,12 +11,17 @@ import io.roomcast.testkit.TestNames;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** SIGTERM's graceful drain: clients are told to reconnect, resume on another edge and lose nothing. */
 class EdgeDrainIT {
@@ -88,6 +93,44 @@ class EdgeDrainIT {
             edge.shutdownGracefully(Duration.ZERO);
         } finally {
             clients.forEach(WsClient::close);
+            root.detachAppender(log);
+        }
+        assertThat(log.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
+                .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
+    }
+
+    /**
+     * Stopping while OpenAI-style answers wait for a model that never answers, streamed and whole:
+     * the answers end with the stop, and nothing the stop ends is logged as an error.
+     */
+    @Test
+    void shouldStopWithoutAnErrorWhileCompletionsWait() throws Exception {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        log.start();
+        root.addAppender(log);
+        Namespaces namespaces = EdgeFixture.isolatedNamespaces();
+        RoomName room = RoomName.of("chat:" + TestNames.unique("stop"));
+        HttpClient http = HttpClient.newHttpClient();
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        try (EdgeServer edge = EdgeFixture.start(namespaces);
+             WsClient watcher = WsClient.connect(edge.wsUrl())) {
+            watcher.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"from\":\"earliest\"}");
+            watcher.nextOp("subscribed");
+            for (int i = 0; i < 16; i++) {
+                String body = "{\"model\":\"sim\",\"stream\":" + (i % 2 == 0) + ",\"room\":\"" + room
+                        + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
+                answers.add(http.sendAsync(HttpRequest.newBuilder(URI.create(edge.url() + "/v1/chat/completions"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            // Every prompt is in Kafka, so every answer follows the room, waiting for a model.
+            assertThat(watcher.events(answers.size())).extracting(e -> e.path("type").asText()).containsOnly("prompt");
+            edge.shutdownGracefully(Duration.ZERO);
+            for (CompletableFuture<HttpResponse<String>> answer : answers) {
+                assertThat(answer).failsWithin(Duration.ofSeconds(30));
+            }
+        } finally {
             root.detachAppender(log);
         }
         assertThat(log.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
