@@ -56,9 +56,12 @@ class BenchSmokeIT {
         assertThat(rc.path("latencyP99Ms").isNumber()).isTrue();
         assertThat(rc.path("kafkaCpuS").isNumber()).as("Kafka runs as its own process here").isTrue();
         assertThat(rc.path("heapMb").asDouble()).isPositive();
+        assertThat(rc.path("edgeIoUs").isNumber()).as("the edge's CPU by thread, from /proc").isTrue();
+        assertThat(rc.path("edgeLiveUs").isNumber()).isTrue();
         if (peersInstalled) {
             for (String peer : List.of("ws", "bun", "socketio")) {
                 assertThat(r.path("results").path(peer).path("deliveriesPerSec").asDouble()).as(peer).isPositive();
+                assertThat(r.path("results").path(peer).path("edgeIoUs").asText()).as(peer).startsWith("n/a");
             }
         }
     }

@@ -1,8 +1,11 @@
 package io.roomcast.bench.proc;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Per-process CPU time and resident memory read from Linux's /proc (0 where /proc is missing). */
 public final class Proc {
@@ -15,13 +18,53 @@ public final class Proc {
     /** utime + stime of {@code pid} in seconds. */
     public static double cpuSeconds(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            // fields after the command name, which is in parentheses and may contain spaces
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS;
+            return statCpuSeconds(Files.readString(Path.of("/proc", Long.toString(pid), "stat")));
         } catch (IOException | RuntimeException e) {
             return 0;
         }
+    }
+
+    /**
+     * utime + stime of each thread of {@code pid} so far, in seconds, summed by {@link #threadGroup}; empty
+     * where /proc is missing. A thread that ended is not counted: compare two readings of long-lived threads.
+     */
+    public static Map<String, Double> threadCpuSeconds(long pid) {
+        Map<String, Double> groups = new TreeMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException ended) {
+                    continue;
+                }
+                groups.merge(threadGroup(statName(stat)), statCpuSeconds(stat), Double::sum);
+            }
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+        return groups;
+    }
+
+    /**
+     * A thread's name without its number, so that a pool's threads add up: {@code XNIO-1 I/O-2} →
+     * {@code XNIO-1 I/O}, {@code GC Thread#0} → {@code GC Thread}, {@code roomcast-live} unchanged.
+     * Linux keeps the first 15 bytes of a thread's name.
+     */
+    static String threadGroup(String name) {
+        String group = name.replaceFirst("[-#_ ]?\\d+$", "");
+        return group.isEmpty() ? name : group;
+    }
+
+    /** The command name of a /proc stat line: in parentheses, and it may contain spaces and parentheses. */
+    static String statName(String stat) {
+        return stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    }
+
+    /** utime + stime of a /proc stat line, in seconds. */
+    static double statCpuSeconds(String stat) {
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / TICKS;
     }
 
     /** VmRSS of {@code pid} in bytes. */

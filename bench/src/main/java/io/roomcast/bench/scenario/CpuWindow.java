@@ -15,9 +15,11 @@ final class CpuWindow {
     private final LoadFleet fleet;
     private final Runnable onStop;
     private final Map<String, Double> serverStart;
+    private final Map<String, Double> frontThreadsStart;
     private final double loadStart;
     private final long startNanos;
     private Map<String, Double> server;
+    private Map<String, Double> frontThreads;
     private double load;
     private double seconds;
 
@@ -26,6 +28,7 @@ final class CpuWindow {
         this.fleet = fleet;
         this.onStop = onStop;
         this.serverStart = target.cpuSeconds();
+        this.frontThreadsStart = target.frontThreadCpuSeconds();
         this.loadStart = fleet == null ? 0 : fleet.cpuSeconds();
         this.startNanos = System.nanoTime();
     }
@@ -44,6 +47,8 @@ final class CpuWindow {
         Map<String, Double> end = target.cpuSeconds();
         server = new LinkedHashMap<>();
         end.forEach((role, v) -> server.put(role, v - serverStart.getOrDefault(role, 0.0)));
+        frontThreads = new LinkedHashMap<>();
+        target.frontThreadCpuSeconds().forEach((group, v) -> frontThreads.put(group, v - frontThreadsStart.getOrDefault(group, 0.0)));
         load = fleet == null ? 0 : fleet.cpuSeconds() - loadStart;
         onStop.run();
         return this;
@@ -61,6 +66,11 @@ final class CpuWindow {
     /** The process serving WebSockets: the edge, or the peer's server. */
     double front() {
         return server.containsKey("edge") ? server.get("edge") : server.getOrDefault("server", Double.NaN);
+    }
+
+    /** CPU seconds of the front process's threads in the window, by thread name without its number (see {@code Proc.threadGroup}). */
+    Map<String, Double> frontThreads() {
+        return frontThreads;
     }
 
     double total() {

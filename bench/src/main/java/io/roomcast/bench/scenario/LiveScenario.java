@@ -71,6 +71,7 @@ abstract class LiveScenario implements Callable<Integer> {
                     Metric.higher("deliveriesPerFrontCpuS", "deliveries per edge/peer CPU-second", ""),
                     Metric.lower("cpuSPerMillion", "server CPU per million deliveries", "s"),
                     Measures.kafkaPerEventsMetric());
+            run.report.metrics(Measures.edgeThreadMetrics());
             run.report.metrics(Measures.memoryMetrics());
             run.report.metrics(Metric.info("warmupS", "warm-up, until edge/peer CPU per delivery settled", "s"));
             run.measureEach(run.systems(true), (system, t) -> measure(run, system, t));
@@ -107,6 +108,7 @@ abstract class LiveScenario implements Callable<Integer> {
                 run.report.put(system, "deliveriesPerFrontCpuS", deliveries / cpu.front());
                 run.report.put(system, "cpuSPerMillion", cpu.total() / (deliveries / 1e6));
                 Measures.kafkaPerEvents(run.report, system, cpu, sent);
+                Measures.edgeThreads(run.report, system, cpu, deliveries);
                 if (after.duplicates() > 0) {
                     run.report.note(system + ": " + after.duplicates() + " events arrived twice or out of order");
                 }

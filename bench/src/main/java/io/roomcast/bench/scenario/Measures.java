@@ -5,6 +5,9 @@ import io.roomcast.bench.report.Report;
 import io.roomcast.bench.target.Target;
 import org.HdrHistogram.Histogram;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /** Metric rows several scenarios share: latency percentiles, server CPU and memory. */
 final class Measures {
     static final String NO_KAFKA = "n/a (no Kafka)";
@@ -66,6 +69,60 @@ final class Measures {
         }
     }
 
+    /** The edge's CPU per delivery by thread: IO threads, live thread, JIT, GC and the rest (Roomcast only). */
+    static Metric[] edgeThreadMetrics() {
+        return new Metric[]{
+                Metric.info("edgeIoUs", "edge CPU per delivery: IO threads (writes)", "µs"),
+                Metric.info("edgeLiveUs", "edge CPU per delivery: live thread (Kafka consumer, dispatch)", "µs"),
+                Metric.info("edgeJitUs", "edge CPU per delivery: JIT compilers", "µs"),
+                Metric.info("edgeGcUs", "edge CPU per delivery: garbage collector", "µs"),
+                Metric.info("edgeOtherUs", "edge CPU per delivery: other threads", "µs")};
+    }
+
+    /** Where the edge's CPU went in the window, per delivery, by thread (read from /proc); n/a for the peers. */
+    static void edgeThreads(Report r, String system, CpuWindow w, double deliveries) {
+        Map<String, Double> micros = edgeThreadMicros(w.frontThreads(), deliveries);
+        for (Metric m : edgeThreadMetrics()) {
+            if (micros.isEmpty()) {
+                r.text(system, m.key(), system.equals("roomcast") ? "n/a" : "n/a (not a Roomcast edge)");
+            } else {
+                r.put(system, m.key(), micros.get(m.key()));
+            }
+        }
+    }
+
+    /**
+     * The edge's thread groups' CPU seconds as microseconds per delivery, by the keys of
+     * {@link #edgeThreadMetrics()}; empty when these are not an edge's threads (no XNIO IO thread) or nothing was delivered.
+     */
+    static Map<String, Double> edgeThreadMicros(Map<String, Double> seconds, double deliveries) {
+        if (deliveries <= 0 || seconds.keySet().stream().noneMatch(g -> g.startsWith("XNIO"))) {
+            return Map.of();
+        }
+        Map<String, Double> micros = new LinkedHashMap<>();
+        for (Metric m : edgeThreadMetrics()) {
+            micros.put(m.key(), 0.0);
+        }
+        seconds.forEach((group, s) -> micros.merge(edgeThreadKey(group), s * 1e6 / deliveries, Double::sum));
+        return micros;
+    }
+
+    private static String edgeThreadKey(String group) {
+        if (group.startsWith("XNIO")) {
+            return "edgeIoUs";
+        }
+        if (group.equals("roomcast-live")) {
+            return "edgeLiveUs";
+        }
+        if (group.contains("CompilerThre")) {
+            return "edgeJitUs";
+        }
+        if (group.startsWith("GC Thread") || group.startsWith("G1 ")) {
+            return "edgeGcUs";
+        }
+        return "edgeOtherUs";
+    }
+
     static Metric[] memoryMetrics() {
         return new Metric[]{
                 Metric.lower("heapMb", "edge heap after GC (JS heap for peers)", "MB"),
@@ -79,7 +136,7 @@ final class Measures {
     }
 
     /** Heap after GC now, with RSS per process role read earlier (at the end of the measured window). */
-    static void memory(Report r, String system, Target t, java.util.Map<String, Long> rss) {
+    static void memory(Report r, String system, Target t, Map<String, Long> rss) {
         r.put(system, "heapMb", t.heapAfterGc() / 1e6);
         r.put(system, "rssMb", rss.getOrDefault("edge", rss.getOrDefault("server", 0L)) / 1e6);
         if (rss.containsKey("kafka")) {

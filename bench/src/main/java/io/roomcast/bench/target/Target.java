@@ -1,6 +1,7 @@
 package io.roomcast.bench.target;
 
 import io.roomcast.bench.proc.ChildProcess;
+import io.roomcast.bench.proc.Proc;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +45,15 @@ public interface Target extends AutoCloseable {
         Map<String, Double> cpu = new LinkedHashMap<>();
         processes().forEach((role, p) -> cpu.put(role, p.cpuSeconds()));
         return cpu;
+    }
+
+    /**
+     * CPU seconds so far of the threads of the process serving WebSockets (the {@code edge}, or the
+     * peer's {@code server}), by thread name without its number; empty when there is no such process.
+     */
+    default Map<String, Double> frontThreadCpuSeconds() {
+        ChildProcess front = processes().containsKey("edge") ? processes().get("edge") : processes().get("server");
+        return front == null ? Map.of() : Proc.threadCpuSeconds(front.pid());
     }
 
     /** Resident memory per process role, bytes. */
