@@ -9,6 +9,7 @@ import io.roomcast.room.Namespaces;
 import io.roomcast.room.RoomName;
 import io.roomcast.testkit.TestNames;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
@@ -21,7 +22,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /** SIGTERM's graceful drain: clients are told to reconnect, resume on another edge and lose nothing. */
 class EdgeDrainIT {
@@ -75,28 +75,23 @@ class EdgeDrainIT {
      * connection at once instead of failing the IO task with an error in the log.
      */
     @Test
-    void shouldStopWithoutAnErrorWhenTheDrainTimesOut() {
-        ListAppender<ILoggingEvent> log = new ListAppender<>();
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        log.start();
-        root.addAppender(log);
+    void shouldStopWithoutAnErrorWhenTheDrainTimesOut() throws Throwable {
         Namespaces namespaces = EdgeFixture.isolatedNamespaces();
         RoomName room = RoomName.of("chat:" + TestNames.unique("stop"));
         List<WsClient> clients = new ArrayList<>();
-        try (EdgeServer edge = EdgeFixture.start(namespaces)) {
-            for (int i = 0; i < 40; i++) {
-                WsClient c = WsClient.connect(edge.wsUrl());
-                clients.add(c);
-                c.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"from\":\"latest\"}");
-                c.nextOp("subscribed");
+        assertThat(errorsLoggedDuring(() -> {
+            try (EdgeServer edge = EdgeFixture.start(namespaces)) {
+                for (int i = 0; i < 40; i++) {
+                    WsClient c = WsClient.connect(edge.wsUrl());
+                    clients.add(c);
+                    c.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"from\":\"latest\"}");
+                    c.nextOp("subscribed");
+                }
+                edge.shutdownGracefully(Duration.ZERO);
+            } finally {
+                clients.forEach(WsClient::close);
             }
-            edge.shutdownGracefully(Duration.ZERO);
-        } finally {
-            clients.forEach(WsClient::close);
-            root.detachAppender(log);
-        }
-        assertThat(log.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
-                .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
+        })).isEmpty();
     }
 
     /**
@@ -104,36 +99,44 @@ class EdgeDrainIT {
      * the answers end with the stop, and nothing the stop ends is logged as an error.
      */
     @Test
-    void shouldStopWithoutAnErrorWhileCompletionsWait() throws Exception {
-        ListAppender<ILoggingEvent> log = new ListAppender<>();
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        log.start();
-        root.addAppender(log);
+    void shouldStopWithoutAnErrorWhileCompletionsWait() throws Throwable {
         Namespaces namespaces = EdgeFixture.isolatedNamespaces();
         RoomName room = RoomName.of("chat:" + TestNames.unique("stop"));
         HttpClient http = HttpClient.newHttpClient();
         List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
-        try (EdgeServer edge = EdgeFixture.start(namespaces);
-             WsClient watcher = WsClient.connect(edge.wsUrl())) {
-            watcher.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"from\":\"earliest\"}");
-            watcher.nextOp("subscribed");
-            for (int i = 0; i < 16; i++) {
-                String body = "{\"model\":\"sim\",\"stream\":" + (i % 2 == 0) + ",\"room\":\"" + room
-                        + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
-                answers.add(http.sendAsync(HttpRequest.newBuilder(URI.create(edge.url() + "/v1/chat/completions"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
+        assertThat(errorsLoggedDuring(() -> {
+            try (EdgeServer edge = EdgeFixture.start(namespaces);
+                 WsClient watcher = WsClient.connect(edge.wsUrl())) {
+                watcher.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"from\":\"earliest\"}");
+                watcher.nextOp("subscribed");
+                for (int i = 0; i < 16; i++) {
+                    String body = "{\"model\":\"sim\",\"stream\":" + (i % 2 == 0) + ",\"room\":\"" + room
+                            + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}";
+                    answers.add(http.sendAsync(HttpRequest.newBuilder(URI.create(edge.url() + "/v1/chat/completions"))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString()));
+                }
+                // Every prompt is in Kafka, so every answer follows the room, waiting for a model.
+                assertThat(watcher.events(answers.size())).extracting(e -> e.path("type").asText()).containsOnly("prompt");
+                edge.shutdownGracefully(Duration.ZERO);
+                for (CompletableFuture<HttpResponse<String>> answer : answers) {
+                    assertThat(answer).failsWithin(Duration.ofSeconds(30));
+                }
             }
-            // Every prompt is in Kafka, so every answer follows the room, waiting for a model.
-            assertThat(watcher.events(answers.size())).extracting(e -> e.path("type").asText()).containsOnly("prompt");
-            edge.shutdownGracefully(Duration.ZERO);
-            for (CompletableFuture<HttpResponse<String>> answer : answers) {
-                assertThat(answer).failsWithin(Duration.ofSeconds(30));
-            }
+        })).isEmpty();
+    }
+
+    /** Runs {@code body} with the root logger recorded; returns what was logged at ERROR meanwhile. */
+    private static List<String> errorsLoggedDuring(Executable body) throws Throwable {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        log.start();
+        root.addAppender(log);
+        try {
+            body.execute();
         } finally {
             root.detachAppender(log);
         }
-        assertThat(log.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
-                .extracting(ILoggingEvent::getFormattedMessage).isEmpty();
+        return log.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR)).map(ILoggingEvent::getFormattedMessage).toList();
     }
 }
