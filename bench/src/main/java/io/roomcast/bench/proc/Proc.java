@@ -5,7 +5,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.HashMap;
 
 /** Per-process CPU time and resident memory read from Linux's /proc (0 where /proc is missing). */
 public final class Proc {
@@ -24,12 +24,16 @@ public final class Proc {
         }
     }
 
+    /** One thread's CPU so far: its name without its number ({@link #threadGroup}) and utime + stime in seconds. */
+    public record ThreadCpu(String group, double seconds) {
+    }
+
     /**
-     * utime + stime of each thread of {@code pid} so far, in seconds, summed by {@link #threadGroup}; empty
-     * where /proc is missing. A thread that ended is not counted: compare two readings of long-lived threads.
+     * Each thread of {@code pid} by thread id, with its CPU so far; empty where /proc is missing.
+     * Compare two readings thread by thread: a pool's threads come and go.
      */
-    public static Map<String, Double> threadCpuSeconds(long pid) {
-        Map<String, Double> groups = new TreeMap<>();
+    public static Map<Long, ThreadCpu> threadCpuSeconds(long pid) {
+        Map<Long, ThreadCpu> threads = new HashMap<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks) {
                 String stat;
@@ -38,12 +42,12 @@ public final class Proc {
                 } catch (IOException ended) {
                     continue;
                 }
-                groups.merge(threadGroup(statName(stat)), statCpuSeconds(stat), Double::sum);
+                threads.put(Long.parseLong(task.getFileName().toString()), new ThreadCpu(threadGroup(statName(stat)), statCpuSeconds(stat)));
             }
         } catch (IOException | RuntimeException e) {
             return Map.of();
         }
-        return groups;
+        return threads;
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.roomcast.bench.scenario;
 
 import io.roomcast.bench.agent.LoadFleet;
+import io.roomcast.bench.proc.Proc;
 import io.roomcast.bench.target.Target;
 
 import java.util.LinkedHashMap;
@@ -15,7 +16,7 @@ final class CpuWindow {
     private final LoadFleet fleet;
     private final Runnable onStop;
     private final Map<String, Double> serverStart;
-    private final Map<String, Double> frontThreadsStart;
+    private final Map<Long, Proc.ThreadCpu> frontThreadsStart;
     private final double loadStart;
     private final long startNanos;
     private Map<String, Double> server;
@@ -48,7 +49,11 @@ final class CpuWindow {
         server = new LinkedHashMap<>();
         end.forEach((role, v) -> server.put(role, v - serverStart.getOrDefault(role, 0.0)));
         frontThreads = new LinkedHashMap<>();
-        target.frontThreadCpuSeconds().forEach((group, v) -> frontThreads.put(group, v - frontThreadsStart.getOrDefault(group, 0.0)));
+        // Thread by thread: one that started in the window counts whole, one that ended loses only its share of it.
+        target.frontThreadCpuSeconds().forEach((tid, now) -> {
+            Proc.ThreadCpu start = frontThreadsStart.get(tid);
+            frontThreads.merge(now.group(), now.seconds() - (start == null ? 0 : start.seconds()), Double::sum);
+        });
         load = fleet == null ? 0 : fleet.cpuSeconds() - loadStart;
         onStop.run();
         return this;

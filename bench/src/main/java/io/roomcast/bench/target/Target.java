@@ -48,10 +48,10 @@ public interface Target extends AutoCloseable {
     }
 
     /**
-     * CPU seconds so far of the threads of the process serving WebSockets (the {@code edge}, or the
-     * peer's {@code server}), by thread name without its number; empty when there is no such process.
+     * CPU seconds so far of each thread of the process serving WebSockets (the {@code edge}, or the
+     * peer's {@code server}), by thread id; empty when there is no such process.
      */
-    default Map<String, Double> frontThreadCpuSeconds() {
+    default Map<Long, Proc.ThreadCpu> frontThreadCpuSeconds() {
         ChildProcess front = processes().containsKey("edge") ? processes().get("edge") : processes().get("server");
         return front == null ? Map.of() : Proc.threadCpuSeconds(front.pid());
     }

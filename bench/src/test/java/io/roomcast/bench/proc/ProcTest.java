@@ -28,9 +28,9 @@ class ProcTest {
 
     @Test
     void shouldReadThisProcesssThreadsFromProc() {
-        Map<String, Double> threads = Proc.threadCpuSeconds(Proc.self());
-        assertThat(threads).isNotEmpty();
-        assertThat(threads.values()).allMatch(v -> v >= 0);
+        Map<Long, Proc.ThreadCpu> threads = Proc.threadCpuSeconds(Proc.self());
+        assertThat(threads).containsKey(Proc.self()); // the main thread's id is the process id
+        assertThat(threads.values()).allMatch(t -> t.seconds() >= 0 && !t.group().isEmpty());
         assertThat(Proc.threadCpuSeconds(-1)).isEmpty();
     }
 }
