@@ -150,6 +150,8 @@ class BenchSmokeIT {
         JsonNode k = r.path("results").path("kafka");
         assertThat(k.path("latencyP50Ms").isNumber()).isTrue();
         assertThat(k.path("consumerPerSec").asDouble()).isPositive();
+        assertThat(k.path("tailCpuUsPerFetch").asDouble()).isPositive();
+        assertThat(k.path("tailRecordsPerFetch").asDouble()).isGreaterThanOrEqualTo(1);
     }
 
     @Test

@@ -72,16 +72,8 @@ public final class LiveTail implements LiveDispatch, AutoCloseable {
                     DispatchBatch batch, MeterRegistry meters) {
         this.budget = new CacheBudget(cacheBytes);
         this.batch = batch;
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "roomcast-live-" + Integer.toHexString(System.identityHashCode(this)));
-        props.putAll(consumerOverrides);
-        // Aborted transactions (a fenced producer, a stranger's rolled-back write) never reach subscribers.
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, Object> props = consumerSettings(bootstrapServers, consumerOverrides);
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "roomcast-live-" + Integer.toHexString(System.identityHashCode(this)));
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(consumer).bindTo(meters);
         this.idleRoomsPerPartition = idleRoomsPerPartition;
@@ -100,6 +92,23 @@ public final class LiveTail implements LiveDispatch, AutoCloseable {
         this.thread = new Thread(this::run, "roomcast-live");
         this.thread.setDaemon(true);
         this.thread.start();
+    }
+
+    /**
+     * The live consumer's settings under {@code overrides} (isolation is not overridable): also what
+     * the benchmark's {@code kafka-baseline} gives the consumer whose CPU per fetch it reports. Any thread.
+     */
+    public static Map<String, Object> consumerSettings(String bootstrapServers, Map<String, Object> overrides) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
+        props.putAll(overrides);
+        // Aborted transactions (a fenced producer, a stranger's rolled-back write) never reach subscribers.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return props;
     }
 
     /**

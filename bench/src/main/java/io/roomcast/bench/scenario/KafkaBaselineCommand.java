@@ -7,11 +7,13 @@ import io.roomcast.bench.report.Metric;
 import io.roomcast.bench.target.KafkaSink;
 import io.roomcast.bench.target.PacedPublisher;
 import io.roomcast.bench.target.RoomcastTarget;
+import io.roomcast.live.LiveTail;
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -19,6 +21,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +33,9 @@ import java.util.stream.IntStream;
 
 /**
  * {@code kafka-baseline}: Kafka alone on the same broker setup Roomcast uses — producer to consumer
- * latency at the fan-out scenario's publish rate (same producer settings as the fan-out publisher),
- * then producer and consumer throughput — so the edge's share of Roomcast's latency is visible.
+ * latency at the fan-out scenario's publish rate (same producer settings as the fan-out publisher,
+ * the consumer set as the edge's live tail, whose thread's CPU per fetch is reported), then producer
+ * and consumer throughput — so the edge's share of Roomcast's latency and CPU is visible.
  */
 @Command(name = "kafka-baseline", mixinStandardHelpOptions = true,
         description = "Kafka's own producer-to-consumer latency and throughput on the same broker setup.")
@@ -40,13 +45,14 @@ public final class KafkaBaselineCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--rate", defaultValue = "500", description = "events per second in the latency phase (default: ${DEFAULT-VALUE}, as fanout)")
+    @Option(names = "--rate", defaultValue = "100", description = "events per second in the latency phase (default: ${DEFAULT-VALUE}, as fanout)")
     int rate;
 
-    @Option(names = "--warmup", defaultValue = "PT10S", description = "publishing before the latency phase is recorded (default: ${DEFAULT-VALUE}, as fanout)")
+    // The consumer's fetch path runs about a hundred times a second here and reaches C2 after a minute or more (benchmarks.md).
+    @Option(names = "--warmup", defaultValue = "PT90S", description = "publishing before the latency phase is recorded (default: ${DEFAULT-VALUE})")
     Duration warmup;
 
-    @Option(names = "--duration", defaultValue = "PT10S", description = "latency phase (default: ${DEFAULT-VALUE})")
+    @Option(names = "--duration", defaultValue = "PT30S", description = "latency phase (default: ${DEFAULT-VALUE})")
     Duration duration;
 
     @Option(names = "--events", defaultValue = "200000", description = "records in the throughput phase (default: ${DEFAULT-VALUE})")
@@ -59,6 +65,8 @@ public final class KafkaBaselineCommand implements Callable<Integer> {
             run.report.metrics(Measures.latencyMetrics("latency", "producer-to-consumer"));
             run.report.metrics(
                     Metric.lower("latencyKafkaCpuS", "Kafka CPU in the latency phase", "s"),
+                    Metric.lower("tailCpuUsPerFetch", "live-tail consumer thread CPU per fetch", "µs"),
+                    Metric.info("tailRecordsPerFetch", "records per fetch", ""),
                     Metric.higher("producerPerSec", "producer throughput (linger 5 ms)", "/s"),
                     Metric.higher("consumerPerSec", "consumer throughput", "/s"),
                     Metric.lower("throughputKafkaCpuS", "Kafka CPU in the throughput phase", "s"));
@@ -99,13 +107,22 @@ public final class KafkaBaselineCommand implements Callable<Integer> {
         Histogram latency = new Histogram(3);
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicBoolean recording = new AtomicBoolean(false);
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(bootstrap)) {
+        AtomicLong fetches = new AtomicLong();
+        AtomicLong fetched = new AtomicLong();
+        // Set as the edge's live tail, so that its thread's CPU per fetch is the live thread's floor.
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(LiveTail.consumerSettings(bootstrap, Map.of()),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.assign(parts);
             consumer.seekToEnd(parts);
             parts.forEach(consumer::position);
             Thread reader = new Thread(() -> {
                 while (running.get()) {
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(50))) {
+                    ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+                    if (recording.get() && !records.isEmpty()) {
+                        fetches.incrementAndGet();
+                        fetched.addAndGet(records.count());
+                    }
+                    for (ConsumerRecord<byte[], byte[]> r : records) {
                         byte[] v = r.value();
                         int at = JsonScan.indexOf(v, 0, v.length, JsonScan.STAMP);
                         if (at >= 0 && recording.get()) {
@@ -115,17 +132,31 @@ public final class KafkaBaselineCommand implements Callable<Integer> {
                 }
             }, "baseline-consumer");
             reader.start();
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             double cpu0;
+            long tail0;
+            long tail1;
             try (KafkaSink sink = new KafkaSink(bootstrap, topic, 0); PacedPublisher pub = new PacedPublisher(sink, keys, rate, run.options.payloadBytes)) {
                 BenchRun.pause(warmup);
                 cpu0 = cpu(kafka);
+                tail0 = threads.getThreadCpuTime(reader.getId());
                 recording.set(true);
                 BenchRun.pause(duration);
+                recording.set(false);
+                tail1 = threads.getThreadCpuTime(reader.getId());
             }
             BenchRun.pause(Duration.ofSeconds(1));
             running.set(false);
             reader.join(5_000);
             run.report.put(SYSTEM, "latencyKafkaCpuS", cpu(kafka) - cpu0);
+            long n = fetches.get();
+            if (n == 0) {
+                run.report.text(SYSTEM, "tailCpuUsPerFetch", "n/a (no fetch returned records)");
+                run.report.text(SYSTEM, "tailRecordsPerFetch", "n/a (no fetch returned records)");
+            } else {
+                run.report.put(SYSTEM, "tailCpuUsPerFetch", (tail1 - tail0) / 1e3 / n);
+                run.report.put(SYSTEM, "tailRecordsPerFetch", (double) fetched.get() / n);
+            }
         }
         Measures.latency(run.report, SYSTEM, "latency", latency);
         // throughput
