@@ -121,12 +121,11 @@ public final class EventFrames {
         out.put(TS);
         out.putLong(event.timestamp());
         out.put(DATA);
-        boolean text = Utf8.valid(data, 0, data.length);
         if (data.length == 0) {
             out.put(NULL);
-        } else if (text && isJsonValue(data)) {
+        } else if (isJsonValue(data)) { // also well-formed UTF-8: the grammar checks strings' characters as it goes
             out.put(data);
-        } else if (text) {
+        } else if (Utf8.valid(data, 0, data.length)) {
             out.putByte('"');
             out.put(QUOTE.quoteAsUTF8(new String(data, StandardCharsets.UTF_8)));
             out.putByte('"');
@@ -230,7 +229,7 @@ public final class EventFrames {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** Whether {@code data} (valid UTF-8) is exactly one well-formed JSON value, as UTF-8. */
+    /** Whether {@code data} is exactly one well-formed JSON value in well-formed UTF-8. */
     private static boolean isJsonValue(byte[] data) {
         return switch (JsonGrammar.check(data)) {
             case VALUE -> true;

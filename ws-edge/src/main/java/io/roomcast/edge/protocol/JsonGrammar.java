@@ -1,7 +1,7 @@
 package io.roomcast.edge.protocol;
 
 /**
- * Whether a record value (valid UTF-8) is exactly one JSON value, as RFC 8259 writes it: the check
+ * Whether a record value is exactly one JSON value in well-formed UTF-8, as RFC 8259 writes it: the check
  * {@link EventFrames} makes on every event it encodes before it embeds the value unchanged. It
  * accepts what Jackson's parser with its default features accepts, and nests no deeper than
  * {@link FrameParser#MAX_DEPTH}; Jackson's length limits (numbers of 1,000 characters, names of
@@ -39,7 +39,11 @@ final class JsonGrammar {
     private JsonGrammar() {
     }
 
-    /** The verdict on {@code b}, which the caller checked is valid UTF-8. */
+    /**
+     * The verdict on {@code b}. Outside strings the grammar allows ASCII only; inside them each
+     * multi-byte character is checked where it is met ({@link Utf8#sequenceEnd}), so that a value
+     * found to be JSON was scanned once, not once for UTF-8 and again for the grammar.
+     */
     static Verdict check(byte[] b) {
         int n = b.length;
         int depth = 0;
@@ -186,8 +190,13 @@ final class JsonGrammar {
                         return -1;
                     }
                 }
+            } else if (c < 0x80) {
+                i++;
             } else {
-                i++; // bytes of multi-byte characters are all >= 0x80: valid UTF-8 was checked before
+                i = Utf8.sequenceEnd(b, i, n);
+                if (i < 0) {
+                    return -1;
+                }
             }
         }
         return -1;

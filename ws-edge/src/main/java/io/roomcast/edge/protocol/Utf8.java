@@ -16,43 +16,54 @@ public final class Utf8 {
         int i = offset;
         int end = offset + length;
         while (i < end) {
-            int b = bytes[i];
-            if (b >= 0) {
+            if (bytes[i] >= 0) {
                 i++;
                 continue;
             }
-            b &= 0xFF;
-            int need;
-            int min;
-            int max = 0xBF;
-            if (b >= 0xC2 && b <= 0xDF) {
-                need = 1;
-                min = 0x80;
-            } else if (b >= 0xE0 && b <= 0xEF) {
-                need = 2;
-                min = b == 0xE0 ? 0xA0 : 0x80; // no overlong three-byte forms
-                max = b == 0xED ? 0x9F : 0xBF; // no surrogates
-            } else if (b >= 0xF0 && b <= 0xF4) {
-                need = 3;
-                min = b == 0xF0 ? 0x90 : 0x80; // no overlong four-byte forms
-                max = b == 0xF4 ? 0x8F : 0xBF; // nothing above U+10FFFF
-            } else {
+            i = sequenceEnd(bytes, i, end);
+            if (i < 0) {
                 return false;
             }
-            if (i + need >= end) { // truncated
-                return false;
-            }
-            int second = bytes[i + 1] & 0xFF;
-            if (second < min || second > max) {
-                return false;
-            }
-            for (int k = 2; k <= need; k++) {
-                if ((bytes[i + k] & 0xC0) != 0x80) {
-                    return false;
-                }
-            }
-            i += need + 1;
         }
         return true;
+    }
+
+    /**
+     * The index after the multi-byte sequence that starts at {@code i} (a byte of 0x80 or more) and
+     * ends before {@code end}, or -1 when it is not well-formed there: for scanners that meet
+     * non-ASCII bytes rarely and check them where they meet them ({@link JsonGrammar}'s strings).
+     */
+    static int sequenceEnd(byte[] bytes, int i, int end) {
+        int b = bytes[i] & 0xFF;
+        int need;
+        int min;
+        int max = 0xBF;
+        if (b >= 0xC2 && b <= 0xDF) {
+            need = 1;
+            min = 0x80;
+        } else if (b >= 0xE0 && b <= 0xEF) {
+            need = 2;
+            min = b == 0xE0 ? 0xA0 : 0x80; // no overlong three-byte forms
+            max = b == 0xED ? 0x9F : 0xBF; // no surrogates
+        } else if (b >= 0xF0 && b <= 0xF4) {
+            need = 3;
+            min = b == 0xF0 ? 0x90 : 0x80; // no overlong four-byte forms
+            max = b == 0xF4 ? 0x8F : 0xBF; // nothing above U+10FFFF
+        } else {
+            return -1;
+        }
+        if (i + need >= end) { // truncated
+            return -1;
+        }
+        int second = bytes[i + 1] & 0xFF;
+        if (second < min || second > max) {
+            return -1;
+        }
+        for (int k = 2; k <= need; k++) {
+            if ((bytes[i + k] & 0xC0) != 0x80) {
+                return -1;
+            }
+        }
+        return i + need + 1;
     }
 }

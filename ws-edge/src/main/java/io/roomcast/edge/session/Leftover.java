@@ -15,11 +15,11 @@ final class Leftover {
     ByteBuffer bytes;
     final Tally tally = new Tally();
 
-    /** The unwritten rest of the cork ({@code rest}, copied) and what the cork stood for, which the cork no longer does. */
+    /** The unwritten rest of the cork ({@code rest}, copied) and what the cork stood for; the caller then resets the cork. */
     Leftover(ByteBuffer rest, Tally cork) {
         bytes = ByteBuffer.allocate(rest.remaining());
         bytes.put(rest).flip();
-        tally.take(cork);
+        tally.add(cork);
     }
 
     /** Appends a framed message of {@code wire} bytes, written by {@code framer} into the grown buffer. */

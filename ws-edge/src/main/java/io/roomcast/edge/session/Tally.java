@@ -22,13 +22,12 @@ final class Tally {
         this.messages++;
     }
 
-    /** Takes over what {@code other} stands for, and empties it. */
-    void take(Tally other) {
+    /** Adds what {@code other} stands for (which its owner then resets). */
+    void add(Tally other) {
         size += other.size;
         count += other.count;
         controls += other.controls;
         messages += other.messages;
-        other.reset();
     }
 
     void reset() {

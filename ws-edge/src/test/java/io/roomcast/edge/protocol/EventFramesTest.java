@@ -59,6 +59,10 @@ class EventFramesTest {
         assertThat(frame("{} {}".getBytes(StandardCharsets.UTF_8)).path("data").asText()).isEqualTo("{} {}");
         assertThat(frame("\"unterminated".getBytes(StandardCharsets.UTF_8)).path("data").asText()).isEqualTo("\"unterminated");
         assertThat(frame(new byte[]{(byte) 0xc3, 0x28}).path("encoding").asText()).isEqualTo("base64");
+        byte[] surrogateInJson = {'{', '"', 'a', '"', ':', '"', (byte) 0xed, (byte) 0xa0, (byte) 0x80, '"', '}'};
+        JsonNode f = frame(surrogateInJson);
+        assertThat(f.path("encoding").asText()).as("JSON in shape, not in UTF-8").isEqualTo("base64");
+        assertThat(Base64.getDecoder().decode(f.path("data").asText())).isEqualTo(surrogateInJson);
         assertThat(frame(new byte[0]).path("data").isNull()).isTrue();
     }
 

@@ -7,7 +7,10 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.roomcast.edge.protocol.JsonGrammar.Verdict;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,6 +62,58 @@ class JsonGrammarTest {
         }
     }
 
+    /** A value is JSON only in well-formed UTF-8: the scan checks the characters of strings and names as it meets them. */
+    @Test
+    void shouldRefuseStringsThatAreNotUtf8() {
+        String[] bad = {"C3", "C3 28", "80", "BF", "C0 AF", "C1 BF", "E0 80 AF", "ED A0 80", "ED BF BF", "F0 8F BF BF", "F4 90 80 80",
+                "F5 80 80 80", "FF", "FE", "E2 98", "F0 9F 98"};
+        for (String hex : bad) {
+            byte[] chars = HexFormat.ofDelimiter(" ").parseHex(hex);
+            for (String shape : new String[] {"\"%s\"", "[\"a%sb\"]", "{\"%s\":1}", "{\"k\":\"%s\"}"}) {
+                int at = shape.indexOf("%s");
+                byte[] data = concat(shape.substring(0, at).getBytes(StandardCharsets.US_ASCII), chars,
+                        shape.substring(at + 2).getBytes(StandardCharsets.US_ASCII));
+                assertThat(JsonGrammar.check(data)).as(shape + " with " + hex).isEqualTo(Verdict.NOT_A_VALUE);
+            }
+        }
+        byte[] cut = "[\"\u2603\"]".getBytes(StandardCharsets.UTF_8);
+        assertThat(JsonGrammar.check(concat(Arrays.copyOf(cut, 4), new byte[] {'"', ']'}))).as("a character cut short before the quote")
+                .isEqualTo(Verdict.NOT_A_VALUE);
+        assertThat(check("[\"\u2603 \uD83D\uDE00 \u00e9\"]")).isEqualTo(Verdict.VALUE);
+    }
+
+    /** Bytes of generated values replaced at random: whatever the scan takes for JSON is well-formed UTF-8. */
+    @Test
+    void shouldTakeNoValueThatIsNotUtf8() {
+        Random random = new Random(18);
+        int broken = 0;
+        for (int round = 0; round < 100_000; round++) {
+            StringBuilder json = new StringBuilder();
+            value(random, json, 0);
+            byte[] data = json.toString().getBytes(StandardCharsets.UTF_8);
+            if (data.length == 0) {
+                continue;
+            }
+            for (int k = random.nextInt(2); k >= 0; k--) {
+                data[random.nextInt(data.length)] = (byte) (0x80 + random.nextInt(0x80));
+            }
+            boolean utf8 = Utf8.valid(data, 0, data.length);
+            if (!utf8) {
+                broken++;
+                assertThat(JsonGrammar.check(data)).as(new String(data, StandardCharsets.ISO_8859_1)).isEqualTo(Verdict.NOT_A_VALUE);
+            }
+        }
+        assertThat(broken).isGreaterThan(50_000);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
     @Test
     void shouldNestNoDeeperThanTheProtocolLimit() {
         int max = FrameParser.MAX_DEPTH;
@@ -88,7 +143,7 @@ class JsonGrammarTest {
 
     /**
      * The differential test: values generated and then damaged at random, hundreds of thousands of
-     * them, valid UTF-8 as the check's caller guarantees ({@link Utf8}), get the same answer from the grammar as from
+     * them, in valid UTF-8 (the cases in broken UTF-8 are the tests above), get the same answer from the grammar as from
      * Jackson (NUL bytes and byte-order marks left out, where Jackson guesses another encoding).
      */
     @Test
@@ -176,7 +231,7 @@ class JsonGrammarTest {
             return data;
         }
         if (roll == 8) {
-            return java.util.Arrays.copyOf(data, random.nextInt(data.length));
+            return Arrays.copyOf(data, random.nextInt(data.length));
         }
         StringBuilder s = new StringBuilder(new String(data, StandardCharsets.UTF_8));
         for (int k = random.nextInt(3); k >= 0 && s.length() > 0; k--) {
