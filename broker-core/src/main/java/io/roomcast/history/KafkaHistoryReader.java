@@ -5,9 +5,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.roomcast.event.RecordLayout;
 import io.roomcast.event.RoomEvent;
+import io.roomcast.kafka.ConsumerDefaults;
 import io.roomcast.room.RoomName;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
@@ -21,7 +21,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -101,17 +100,9 @@ public final class KafkaHistoryReader implements HistoryReader {
         Gauge.builder("roomcast.history.kafka.queue", this, KafkaHistoryReader::waiting)
                 .description("replay reads waiting for a reader (limit " + perReader + " per reader)").register(meters);
         for (int i = 0; i < readers; i++) {
-            Map<String, Object> props = new HashMap<>();
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-            props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
             // What one poll parses: a chunk uses about an outbound buffer's worth, the rest waits for the next chunk.
-            props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
-            props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
-            props.put(ConsumerConfig.CLIENT_ID_CONFIG, "roomcast-history-" + i + "-" + Integer.toHexString(System.identityHashCode(this)));
-            props.putAll(consumerOverrides);
-            // Replays show what live dispatch shows: never an aborted transaction's records.
-            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            Map<String, Object> props = new ConsumerDefaults("roomcast-history-" + i + "-" + Integer.toHexString(System.identityHashCode(this)),
+                    "earliest", 500, 50).under(bootstrapServers, consumerOverrides);
             PriorityBlockingQueue<Task> queue = new PriorityBlockingQueue<>(64,
                     Comparator.comparing(Task::priority).thenComparingLong(Task::sequence));
             AtomicInteger size = new AtomicInteger();

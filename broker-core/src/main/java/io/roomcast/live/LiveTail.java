@@ -3,8 +3,8 @@ package io.roomcast.live;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.roomcast.history.CacheBudget;
+import io.roomcast.kafka.ConsumerDefaults;
 import io.roomcast.room.RoomName;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetOutOfRangeException;
@@ -15,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -72,8 +71,8 @@ public final class LiveTail implements LiveDispatch, AutoCloseable {
                     DispatchBatch batch, MeterRegistry meters) {
         this.budget = new CacheBudget(cacheBytes);
         this.batch = batch;
-        Map<String, Object> props = consumerSettings(bootstrapServers, consumerOverrides);
-        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "roomcast-live-" + Integer.toHexString(System.identityHashCode(this)));
+        Map<String, Object> props = consumerDefaults("roomcast-live-" + Integer.toHexString(System.identityHashCode(this)))
+                .under(bootstrapServers, consumerOverrides);
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         new io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics(consumer).bindTo(meters);
         this.idleRoomsPerPartition = idleRoomsPerPartition;
@@ -95,20 +94,13 @@ public final class LiveTail implements LiveDispatch, AutoCloseable {
     }
 
     /**
-     * The live consumer's settings under {@code overrides} (isolation is not overridable): also what
-     * the benchmark's {@code kafka-baseline} gives the consumer whose CPU per fetch it reports. Any thread.
+     * What the live consumer sets before the operator's settings: also what the benchmark's
+     * {@code kafka-baseline} gives the consumer whose CPU per fetch it reports. Any thread.
      */
-    public static Map<String, Object> consumerSettings(String bootstrapServers, Map<String, Object> overrides) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
-        props.putAll(overrides);
-        // Aborted transactions (a fenced producer, a stranger's rolled-back write) never reach subscribers.
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        return props;
+    public static ConsumerDefaults consumerDefaults(String clientId) {
+        // "none": the tail seeks every partition itself; a position Kafka no longer has must surface
+        // (OffsetOutOfRangeException), never jump silently to one end.
+        return new ConsumerDefaults(clientId, "none", 2000, 100);
     }
 
     /**

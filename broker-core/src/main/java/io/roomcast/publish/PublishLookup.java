@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.roomcast.event.RecordLayout;
+import io.roomcast.kafka.ConsumerDefaults;
 import io.roomcast.room.RoomName;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -87,17 +88,8 @@ public final class PublishLookup implements AutoCloseable {
 
     public PublishLookup(String bootstrapServers, Map<String, Object> consumerOverrides, Limits limits, MeterRegistry meters) {
         this.limits = limits;
-        Map<String, Object> p = new HashMap<>();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "roomcast-publish-lookup-" + Integer.toHexString(System.identityHashCode(this)));
-        p.putAll(consumerOverrides);
-        // Not overridable: an aborted transactional record was never written, so it must not count as the earlier attempt.
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        this.props = p;
+        this.props = new ConsumerDefaults("roomcast-publish-lookup-" + Integer.toHexString(System.identityHashCode(this)),
+                "earliest", 500, 50).under(bootstrapServers, consumerOverrides);
         this.scanned = Counter.builder("roomcast.publish.lookup.records")
                 .description("records read by retry lookups (at most " + limits.records() + " per lookup)").register(meters);
         this.found = Counter.builder("roomcast.publish.lookups").tag("result", "found").register(meters);

@@ -110,7 +110,7 @@ public final class KafkaBaselineCommand implements Callable<Integer> {
         AtomicLong fetches = new AtomicLong();
         AtomicLong fetched = new AtomicLong();
         // Set as the edge's live tail, so that its thread's CPU per fetch is the live thread's floor.
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(LiveTail.consumerSettings(bootstrap, Map.of()),
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(LiveTail.consumerDefaults("kafka-baseline").under(bootstrap, Map.of()),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             consumer.assign(parts);
             consumer.seekToEnd(parts);
