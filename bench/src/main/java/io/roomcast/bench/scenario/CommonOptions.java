@@ -64,7 +64,9 @@ public final class CommonOptions {
     boolean profile;
 
     @Option(names = "--profile-args", defaultValue = "event=itimer,interval=1ms",
-            description = "async-profiler start arguments for --profile (default: ${DEFAULT-VALUE})")
+            description = "async-profiler start arguments for --profile (default: ${DEFAULT-VALUE}); the timer modes (itimer, ctimer) "
+                    + "undercount threads that run in short bursts such as the live thread: event=cpu,interval=1ms,threads "
+                    + "(perf events: root, or perf_event_paranoid at most 1) does not")
     String profileArgs;
 
     @Option(names = "--outbound-limit", defaultValue = "100", description = "the edge's outbound frames per connection (default: ${DEFAULT-VALUE}, the edge's default)")
