@@ -145,6 +145,9 @@ public final class EdgeServer implements AutoCloseable {
         Gauge.builder("roomcast.connections", sessions, Map::size).description("open WebSocket connections").register(meters);
         Gauge.builder("roomcast.subscriptions", sessions, s -> s.values().stream().mapToInt(Session::subscriptionCount).sum())
                 .description("active subscriptions").register(meters);
+        // Summed when read, from each connection's own count: queueing a frame touches nothing edge-wide.
+        Gauge.builder("roomcast.outbound.buffered.bytes", sessions, s -> s.values().stream().mapToLong(Session::queuedBytes).sum())
+                .baseUnit("bytes").description("bytes queued for clients and not yet taken by their sockets, all connections").register(meters);
 
         SessionMetrics sessionMetrics = new SessionMetrics(meters);
         OutboundMetrics outboundMetrics = new OutboundMetrics(meters);

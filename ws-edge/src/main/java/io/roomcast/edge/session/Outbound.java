@@ -275,7 +275,6 @@ public final class Outbound implements FrameSink {
     private void enqueue(Queued message) {
         int size = message.message().remaining();
         QUEUED_BYTES.addAndGet(this, size);
-        metrics.charged(size);
         pending.add(message);
         markDirty();
     }

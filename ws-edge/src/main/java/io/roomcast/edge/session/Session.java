@@ -188,6 +188,11 @@ public final class Session {
         subscriptions.endOldEpochs(topics);
     }
 
+    /** Bytes queued for this connection and not yet taken by its socket. Any thread (the buffered-bytes gauge). */
+    public long queuedBytes() {
+        return outbound.queuedBytes();
+    }
+
     /** Subscriptions held or being set up. Any thread (the subscriptions gauge). */
     public int subscriptionCount() {
         return subscriptions.count();
