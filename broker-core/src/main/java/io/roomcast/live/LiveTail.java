@@ -160,6 +160,14 @@ public final class LiveTail implements LiveDispatch, AutoCloseable {
         return running && thread.isAlive();
     }
 
+    /**
+     * Whether the calling thread is this tail's, the one that calls every {@link LiveListener#onLive}:
+     * lets a listener's owner keep counts that only that thread writes. Any thread.
+     */
+    public boolean onTailThread() {
+        return Thread.currentThread() == thread;
+    }
+
     private void submit(Command command) {
         CompletableFuture<?> result = command.result();
         if (!running) {

@@ -149,7 +149,7 @@ public final class EdgeServer implements AutoCloseable {
         Gauge.builder("roomcast.outbound.buffered.bytes", sessions, s -> s.values().stream().mapToLong(Session::queuedBytes).sum())
                 .baseUnit("bytes").description("bytes queued for clients and not yet taken by their sockets, all connections").register(meters);
 
-        SessionMetrics sessionMetrics = new SessionMetrics(meters);
+        SessionMetrics sessionMetrics = new SessionMetrics(meters, live::onTailThread);
         OutboundMetrics outboundMetrics = new OutboundMetrics(meters);
         FrameParser parser = new FrameParser();
         ConnectionCounts counts = new ConnectionCounts();

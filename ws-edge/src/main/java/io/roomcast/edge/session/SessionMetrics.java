@@ -1,15 +1,30 @@
 package io.roomcast.edge.session;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.roomcast.edge.protocol.ErrorCode;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 
 /** Edge-wide counters of what sessions do. Thread-safe. */
 public final class SessionMetrics {
+    private static final VarHandle LIVE_BY_TAIL;
+
+    static {
+        try {
+            LIVE_BY_TAIL = MethodHandles.lookup().findVarHandle(SessionMetrics.class, "liveByTail", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final Counter subscribed;
     private final Counter unsubscribed;
     private final Counter published;
@@ -20,13 +35,23 @@ public final class SessionMetrics {
     private final Counter handoverOverflows;
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
     private final Counter dropped;
-    private final Counter liveEvents;
+    private final BooleanSupplier onTailThread;
+    /**
+     * Live deliveries made on the live tail's thread, their only writer: counted without a locked
+     * instruction (an event with a hundred subscribers counts a hundred times in a row), opaque so
+     * that a scrape reads a whole value. Those made elsewhere (a catch-up's switch) go to the adder.
+     */
+    @SuppressWarnings("unused")
+    private long liveByTail;
+    private final LongAdder liveElsewhere = new LongAdder();
     private final Timer latency;
     private final Counter flooded;
     /** The event whose latency was recorded last (written by the live thread, sometimes a worker: a missed or repeated sample is harmless). */
     private volatile io.roomcast.event.RoomEvent lastTimed;
 
-    public SessionMetrics(MeterRegistry meters) {
+    /** @param onTailThread whether the calling thread is the live tail's (see {@code LiveTail.onTailThread}) */
+    public SessionMetrics(MeterRegistry meters, BooleanSupplier onTailThread) {
+        this.onTailThread = onTailThread;
         subscribed = Counter.builder("roomcast.subscriptions.started").register(meters);
         unsubscribed = Counter.builder("roomcast.subscriptions.ended").register(meters);
         published = Counter.builder("roomcast.publish.acked").description("publishes acknowledged by Kafka").register(meters);
@@ -40,7 +65,8 @@ public final class SessionMetrics {
                 .description("hand-over buffers that overflowed during a catch-up").register(meters);
         dropped = Counter.builder("roomcast.events.dropped")
                 .description("live events dropped for slow subscribers under drop-oldest or latest-only").register(meters);
-        liveEvents = Counter.builder("roomcast.events.out").description("live events handed to subscribers").register(meters);
+        FunctionCounter.builder("roomcast.events.out", this, SessionMetrics::liveEvents)
+                .description("live events handed to subscribers").register(meters);
         latency = Timer.builder("roomcast.delivery.latency")
                 .description("event time (Kafka record timestamp) to hand-over to the subscriber's connection")
                 .publishPercentileHistogram().minimumExpectedValue(java.time.Duration.ofMillis(1))
@@ -83,14 +109,24 @@ public final class SessionMetrics {
     /**
      * Counts a live delivery; the latency is recorded once per event, for its first subscriber: the
      * live tail hands an event to all of a room's subscribers in a row, so timing every delivery
-     * cost a clock read and a histogram update each and told nothing more.
+     * cost a clock read and a histogram update each and told nothing more. The live tail's thread,
+     * or a worker for the events a catch-up buffered.
      */
     void deliveredLive(io.roomcast.event.RoomEvent event) {
-        liveEvents.increment();
+        if (onTailThread.getAsBoolean()) {
+            LIVE_BY_TAIL.setOpaque(this, (long) LIVE_BY_TAIL.getOpaque(this) + 1);
+        } else {
+            liveElsewhere.increment();
+        }
         if (lastTimed != event) {
             lastTimed = event;
             latency.record(Math.max(0, System.currentTimeMillis() - event.timestamp()), java.util.concurrent.TimeUnit.MILLISECONDS);
         }
+    }
+
+    /** Live deliveries so far. Any thread (a scrape). */
+    private double liveEvents() {
+        return (long) LIVE_BY_TAIL.getOpaque(this) + liveElsewhere.sum();
     }
 
     void dropped(int count) {

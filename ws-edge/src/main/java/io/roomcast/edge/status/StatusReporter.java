@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.CountAtBucket;
@@ -124,8 +126,16 @@ public final class StatusReporter implements AutoCloseable {
         }
     }
 
+    /** The sum of the counters named {@code name}, kept per increment or read from a function (a count summed when read). */
     private double counters(String name) {
-        return meters.find(name).counters().stream().mapToDouble(Counter::count).sum();
+        return meters.find(name).meters().stream().mapToDouble(StatusReporter::count).sum();
+    }
+
+    private static double count(Meter meter) {
+        if (meter instanceof Counter c) {
+            return c.count();
+        }
+        return meter instanceof FunctionCounter f ? f.count() : 0;
     }
 
     private double gauge(String name) {

@@ -2,6 +2,7 @@ package io.roomcast.edge.status;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.roomcast.publish.Publisher;
 import io.roomcast.room.RoomName;
@@ -58,12 +59,13 @@ class StatusReporterTest {
     void shouldReportRatesOverTheLastIntervalFromTheEdgesMeters() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         Counter acked = Counter.builder("roomcast.publish.acked").register(meters);
-        Counter out = Counter.builder("roomcast.events.out").register(meters);
+        AtomicLong out = new AtomicLong(); // the edge's is a count summed when read
+        FunctionCounter.builder("roomcast.events.out", out, AtomicLong::get).register(meters);
         TestClock clock = new TestClock();
         try (StatusReporter reporter = new StatusReporter(meters, NOTHING, () -> true, () -> false, "edge-1:8080",
                 "http://127.0.0.1:8080", Duration.ZERO, clock)) {
             acked.increment(20);
-            out.increment(100);
+            out.addAndGet(100);
             clock.millis.addAndGet(2000);
             EdgeStatus first = reporter.sample();
             assertThat(first.eventsInPerSec()).isEqualTo(10.0);
