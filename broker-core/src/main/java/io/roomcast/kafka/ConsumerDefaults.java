@@ -7,12 +7,12 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * What one of Roomcast's reading consumers (the live tail, the history readers, the publish lookup)
- * sets before the operator's Kafka settings: its client id, where it starts without a position, how
- * many records one poll parses and how long a fetch may wait for data. The operator's settings win
- * over these. The isolation level does not yield: an aborted transaction's records (a fenced
- * producer's, a stranger's rolled-back write) were never written, so they reach no subscriber, no
- * replay and no retry's lookup.
+ * What one of Roomcast's reading consumers (the live tail, the history readers, the publish lookup,
+ * the snapshot reader) sets before the operator's Kafka settings: its client id, where it starts
+ * without a position, how many records one poll parses and how long a fetch may wait for data. The
+ * operator's settings win over these. The isolation level does not yield: an aborted transaction's
+ * records (a fenced producer's, a stranger's rolled-back write) were never written, so they reach
+ * no subscriber, no replay, no retry's lookup and no snapshot subscriber.
  */
 public record ConsumerDefaults(String clientId, String offsetReset, int maxPollRecords, int fetchMaxWaitMs) {
     public ConsumerDefaults {

@@ -3,12 +3,18 @@ package io.roomcast.edge;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.roomcast.edge.snapshot.SnapshotConfig;
 import io.roomcast.room.RoomName;
+import io.roomcast.testkit.TestKafka;
 import io.roomcast.testkit.TestNames;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -77,6 +83,33 @@ class EdgeSnapshotIT {
                 assertThat(frames).filteredOn(f -> f.path("op").asText().equals("event")).extracting(f -> f.path("offset").asLong())
                         .containsExactlyElementsOf(offsets);
             }
+        }
+    }
+
+    /** A stranger's transactional writer (Kafka Streams with exactly-once, say) whose transaction aborted: its snapshot never existed. */
+    @Test
+    void shouldNeverServeASnapshotOfAnAbortedTransaction() {
+        RoomName room = RoomName.of("chat:aborted-" + TestNames.unique());
+        List<Long> offsets = SHARED.kafka().messages(room, 4);
+        snapshot(room, "{\"offset\":" + offsets.get(1) + ",\"data\":{\"count\":2}}");
+        Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG, TestNames.unique("snapshot-txn"));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>(TOPIC, room.keyBytes(),
+                    ("{\"offset\":" + offsets.get(3) + ",\"data\":{\"count\":4}}").getBytes(StandardCharsets.UTF_8)));
+            producer.flush();
+            producer.abortTransaction();
+        }
+        try (WsClient c = WsClient.connect(SHARED.edge().wsUrl())) {
+            List<JsonNode> frames = subscribeFromSnapshot(c, room);
+            JsonNode snapshot = frames.get(0);
+            assertThat(snapshot.path("op").asText()).isEqualTo("snapshot");
+            assertThat(snapshot.path("offset").asLong()).isEqualTo(offsets.get(1));
+            assertThat(snapshot.path("data").path("count").asInt()).isEqualTo(2);
+            assertThat(frames.subList(2, frames.size() - 1)).extracting(f -> f.path("offset").asLong())
+                    .containsExactlyElementsOf(offsets.subList(2, 4));
         }
     }
 

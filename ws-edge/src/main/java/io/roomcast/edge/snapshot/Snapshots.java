@@ -3,11 +3,11 @@ package io.roomcast.edge.snapshot;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.roomcast.kafka.ConsumerDefaults;
 import io.roomcast.position.Epoch;
 import io.roomcast.room.RoomName;
 import io.roomcast.room.RoomPartitioner;
 import io.roomcast.topic.TopicRegistry;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -19,7 +19,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,12 +42,10 @@ public final class Snapshots {
     public Snapshots(SnapshotConfig config, TopicRegistry topics, String bootstrapServers, Map<String, Object> consumerSettings) {
         this.config = config;
         this.topics = topics;
-        Map<String, Object> props = new HashMap<>(consumerSettings);
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "roomcast-snapshots");
-        this.consumerProps = Map.copyOf(props);
+        // Kafka's own defaults for records per poll and fetch wait; read_committed because snapshots
+        // come from anyone's producer, a transactional one (Kafka Streams' exactly-once) included.
+        this.consumerProps = Map.copyOf(new ConsumerDefaults("roomcast-snapshots", "earliest", 500, 500)
+                .under(bootstrapServers, consumerSettings));
     }
 
     /**
