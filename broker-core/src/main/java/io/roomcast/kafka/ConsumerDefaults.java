@@ -12,7 +12,7 @@ import java.util.Objects;
  * without a position, how many records one poll parses and how long a fetch may wait for data. The
  * operator's settings win over these. The isolation level does not yield: an aborted transaction's
  * records (a fenced producer's, a stranger's rolled-back write) were never written, so they reach
- * no subscriber, no replay, no retry's lookup and no snapshot subscriber.
+ * no subscriber (live, replayed or as a room's snapshot) and no retry's lookup.
  */
 public record ConsumerDefaults(String clientId, String offsetReset, int maxPollRecords, int fetchMaxWaitMs) {
     public ConsumerDefaults {
