@@ -1,5 +1,6 @@
 package io.roomcast.side;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -61,6 +62,7 @@ public final class SideTail implements AutoCloseable {
     private final BlockingQueue<Runnable> commands = new ArrayBlockingQueue<>(COMMAND_LIMIT);
     /** Owned by the tail's thread. */
     private final Map<Integer, Watch> watches = new HashMap<>();
+    private final Counter failed;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -87,6 +89,8 @@ public final class SideTail implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         Gauge.builder("roomcast.side.partitions", watches, Map::size).tag("topic", topic)
                 .description("side topic partitions read by this edge").register(meters);
+        this.failed = Counter.builder("roomcast.side.records.skipped").tag("topic", topic)
+                .description("side topic records skipped because the edge could not read them").register(meters);
         Gauge.builder("roomcast.side.commands", commands, BlockingQueue::size).tag("topic", topic)
                 .description("pending side tail commands (limit " + COMMAND_LIMIT + ")").register(meters);
         this.thread = new Thread(this::run, "roomcast-side-" + topic);
@@ -187,7 +191,7 @@ public final class SideTail implements AutoCloseable {
                 if (!watches.isEmpty()) {
                     long now = clock.millis();
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-                        sink.onRecord(record, now);
+                        deliver(record, now);
                     }
                     checkCaughtUp();
                 }
@@ -205,6 +209,20 @@ public final class SideTail implements AutoCloseable {
             it.remove();
         }
         consumer.close(Duration.ofSeconds(2));
+    }
+
+    /**
+     * One record to the sink. A record the sink cannot take (a stranger's, of a shape nobody
+     * foresaw) is skipped and counted: the poll's other records, already consumed, must still arrive.
+     */
+    private void deliver(ConsumerRecord<byte[], byte[]> record, long now) {
+        try {
+            sink.onRecord(record, now);
+        } catch (RuntimeException e) {
+            failed.increment();
+            log.atWarn().addKeyValue("topic", topic).addKeyValue("partition", record.partition()).addKeyValue("offset", record.offset())
+                    .setCause(e).log("side topic record skipped: the edge cannot read it");
+        }
     }
 
     private static void sleepQuietly() {

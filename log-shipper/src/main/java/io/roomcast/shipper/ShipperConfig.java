@@ -1,5 +1,7 @@
 package io.roomcast.shipper;
 
+import io.roomcast.kafka.ReservedSettings;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.ZoneId;
@@ -21,7 +23,7 @@ import java.util.regex.Pattern;
  * @param sources         at least one source; at most one of them stdin
  * @param topics          which topic holds which room
  * @param settings        timings and limits
- * @param kafkaProperties further producer/consumer properties (security, compression, ...)
+ * @param kafkaProperties further producer/consumer properties (security, compression, ...); none of {@link ReservedSettings}
  * @param zone            the zone of timestamps that carry no offset
  * @param positionKey     signs the position headers, so that the read-back ignores positions
  *                        written by anyone else; {@code null} trusts every record with this host
@@ -55,6 +57,7 @@ public record ShipperConfig(String kafka, String host, List<SourceConfig> source
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(settings, "settings");
         kafkaProperties = Map.copyOf(kafkaProperties);
+        kafkaProperties.keySet().forEach(ReservedSettings::check);
         Objects.requireNonNull(zone, "zone");
     }
 

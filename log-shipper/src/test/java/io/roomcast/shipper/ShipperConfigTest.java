@@ -75,6 +75,17 @@ class ShipperConfigTest {
     }
 
     @Test
+    void shouldRefuseKafkaSettingsThatExactlyOnceRestsOnWithTheirPath() {
+        assertThatThrownBy(() -> ConfigFile.parse("""
+                {"sources": [{"room": "logs:a", "file": "/a/*.log"}],
+                 "kafkaProperties": {"acks": "1", "enable.idempotence": "false", "compression.type": "zstd"}}
+                """, "c.json"))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "kafkaProperties.acks: Kafka client setting 'acks' is set by Roomcast and cannot be changed",
+                        "kafkaProperties.enable.idempotence: Kafka client setting 'enable.idempotence' is set by Roomcast and cannot be changed"));
+    }
+
+    @Test
     void shouldRefuseTextThatIsNotJson() {
         assertThatThrownBy(() -> ConfigFile.parse("kafka = localhost\n", "c.properties"))
                 .hasMessageStartingWith("c.properties: not valid JSON");

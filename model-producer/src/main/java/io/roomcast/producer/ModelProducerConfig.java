@@ -1,5 +1,6 @@
 package io.roomcast.producer;
 
+import io.roomcast.kafka.ReservedSettings;
 import io.roomcast.producer.backend.ResilienceSettings;
 import io.roomcast.producer.openai.OpenAiSettings;
 import io.roomcast.producer.sim.SimSettings;
@@ -44,7 +45,8 @@ import java.util.Set;
  * @param logsTopic topic of the operational log room
  * @param logRoom the operational log room ({@code logs:model-producer})
  * @param publishLogs whether operational log events are published
- * @param kafkaOverrides extra Kafka client settings (security, for example), applied to every client
+ * @param kafkaOverrides extra Kafka client settings (security, for example), applied to every client; none of
+ *                       {@link ReservedSettings}
  */
 public record ModelProducerConfig(
         String bootstrapServers,
@@ -93,6 +95,7 @@ public record ModelProducerConfig(
         Objects.requireNonNull(topicPolicy, "topicPolicy");
         Objects.requireNonNull(logRoom, "logRoom");
         kafkaOverrides = Map.copyOf(kafkaOverrides);
+        kafkaOverrides.keySet().forEach(ReservedSettings::check);
         if (bootstrapServers.isBlank() || groupId.isBlank()) {
             throw new IllegalArgumentException("bootstrap servers and group id must not be blank");
         }

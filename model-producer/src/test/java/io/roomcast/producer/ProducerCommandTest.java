@@ -70,4 +70,14 @@ class ProducerCommandTest {
     void shouldRejectGarbageConfiguration(String args) {
         assertThatThrownBy(() -> parse(args.split(" "))).isInstanceOf(CommandLine.ParameterException.class);
     }
+
+    @Test
+    void shouldRefuseKafkaSettingsThatExactlyOnceRestsOnNamingThem() {
+        for (String setting : new String[]{"acks=0", "enable.idempotence=false", "transactional.id=mine", "isolation.level=read_uncommitted",
+                "enable.auto.commit=true", "key.deserializer=x.Y"}) {
+            String name = setting.substring(0, setting.indexOf('='));
+            assertThatThrownBy(() -> parse("--kafka", "k:9092", "--kafka-property", setting))
+                    .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("'" + name + "'");
+        }
+    }
 }

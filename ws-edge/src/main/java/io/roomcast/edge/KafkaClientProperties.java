@@ -1,5 +1,7 @@
 package io.roomcast.edge;
 
+import io.roomcast.kafka.ReservedSettings;
+
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -9,22 +11,16 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Kafka client settings an operator adds to every Kafka client of an edge (admin, live and history
  * consumers, publisher): security protocol, SASL, TLS, timeouts. Settings that Roomcast's
- * guarantees rest on are refused rather than silently overridden.
+ * guarantees rest on ({@link ReservedSettings}) are refused rather than silently overridden.
  *
  * @param values the settings, as Kafka's client configs take them
  */
 public record KafkaClientProperties(Map<String, String> values) {
-    /** Settings Roomcast sets itself: changing them would break ordering, exactly-once publish or resume. */
-    static final Set<String> RESERVED = Set.of("bootstrap.servers", "key.serializer", "value.serializer", "key.deserializer",
-            "value.deserializer", "group.id", "group.instance.id", "enable.auto.commit", "auto.offset.reset", "enable.idempotence",
-            "acks", "isolation.level", "partitioner.class");
-
     public static final KafkaClientProperties NONE = new KafkaClientProperties(Map.of());
 
     public KafkaClientProperties {
@@ -34,10 +30,10 @@ public record KafkaClientProperties(Map<String, String> values) {
             if (key.isEmpty()) {
                 throw new IllegalArgumentException("a Kafka client setting needs a name (KEY=VALUE)");
             }
-            if (RESERVED.contains(key)) {
-                throw new IllegalArgumentException("Kafka client setting '" + key + "' is set by Roomcast and cannot be changed"
-                        + (key.equals("bootstrap.servers") ? " (use --kafka)" : ""));
+            if (key.equals("bootstrap.servers")) {
+                throw new IllegalArgumentException("Kafka client setting 'bootstrap.servers' is set by Roomcast: use --kafka");
             }
+            ReservedSettings.check(key);
             if (e.getValue() == null) {
                 throw new IllegalArgumentException("Kafka client setting '" + key + "' has no value");
             }

@@ -2,13 +2,25 @@ package io.roomcast.edge;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.roomcast.edge.ephemeral.EphemeralConfig;
+import io.roomcast.room.RoomName;
+import io.roomcast.room.RoomPartitioner;
+import io.roomcast.testkit.TestKafka;
 import io.roomcast.testkit.TestNames;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -105,6 +117,59 @@ class EdgeEphemeralIT {
             }
             assertThat(answers).filteredOn("rate_limited"::equals).hasSizeGreaterThanOrEqualTo(4);
             assertThat(answers).filteredOn("ack"::equals).hasSizeLessThanOrEqualTo(6);
+        }
+    }
+
+    /**
+     * Records a stranger wrote to the ephemeral topic, in one batch: a header without a value, a
+     * type and a client id no edge writes, a value that is not JSON. The readable ones arrive with
+     * what can be trusted of them, the unreadable one is skipped, and nothing after it is lost.
+     */
+    @Test
+    void shouldSkipAStrangersGarbageSignalsAndLoseNothingAfterThem() throws Exception {
+        String room = room();
+        String topic = SHARED.edge().config().ephemeral().topic();
+        try (WsClient wants = subscribe(room, ",\"ephemeral\":true");
+             WsClient sender = WsClient.connect(SHARED.edge().wsUrl());
+             KafkaProducer<byte[], byte[]> stranger = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
+                     ProducerConfig.LINGER_MS_CONFIG, 100), new ByteArraySerializer(), new ByteArraySerializer())) {
+            JsonNode probe = null;
+            for (int i = 0; probe == null && i < 50; i++) {
+                sender.send("{\"op\":\"publish\",\"id\":" + i + ",\"room\":\"" + room + "\",\"data\":{},\"ephemeral\":true}");
+                sender.nextOp("ack");
+                probe = wants.poll(Duration.ofMillis(200));
+            }
+            assertThat(probe).as("the subscriber's signals flow").isNotNull();
+            while (wants.poll(Duration.ofMillis(300)) != null) {
+                // the probes published while waiting for the first one
+            }
+
+            RoomName name = RoomName.of(room);
+            int partition = RoomPartitioner.partition(name, stranger.partitionsFor(topic).size());
+            byte[] notUtf8 = new byte[10_000];
+            Arrays.fill(notUtf8, (byte) 0xC3);
+            List<Header[]> headers = List.of(
+                    new Header[]{new RecordHeader("type", null)},
+                    new Header[]{new RecordHeader("type", notUtf8), new RecordHeader("client", null)},
+                    new Header[]{new RecordHeader("type", "typing".getBytes(StandardCharsets.UTF_8))},
+                    new Header[]{new RecordHeader("client", "two words".getBytes(StandardCharsets.UTF_8))},
+                    new Header[]{new RecordHeader("type", "typing".getBytes(StandardCharsets.UTF_8)),
+                            new RecordHeader("client", "e1.c7".getBytes(StandardCharsets.UTF_8))});
+            List<String> values = List.of("{\"n\":1}", "{\"n\":2}", "not json", "{\"n\":4}", "{\"n\":5}");
+            for (int i = 0; i < values.size(); i++) {
+                stranger.send(new ProducerRecord<>(topic, partition, null, name.keyBytes(), values.get(i).getBytes(StandardCharsets.UTF_8),
+                        List.of(headers.get(i))));
+            }
+            stranger.flush();
+
+            List<JsonNode> signals = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                signals.add(wants.nextOp("event"));
+            }
+            assertThat(signals).extracting(s -> s.path("data").path("n").asInt()).containsExactly(1, 2, 4, 5);
+            assertThat(signals).extracting(s -> s.path("type").asText()).containsExactly("message", "message", "message", "typing");
+            assertThat(signals).extracting(s -> s.path("client").asText(null)).containsExactly(null, null, null, "e1.c7");
+            assertThat(signals).allMatch(s -> s.path("ephemeral").asBoolean());
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.roomcast.edge;
 
+import io.roomcast.kafka.ReservedSettings;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -41,7 +43,7 @@ class KafkaClientPropertiesTest {
 
     @Test
     void shouldRefuseSettingsRoomcastsGuaranteesRestOn() {
-        for (String key : KafkaClientProperties.RESERVED) {
+        for (String key : ReservedSettings.NAMES) {
             assertThatThrownBy(() -> new KafkaClientProperties(Map.of(key, "x")))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(key);
         }

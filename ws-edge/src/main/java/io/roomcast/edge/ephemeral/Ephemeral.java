@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.roomcast.event.RecordLayout;
 import io.roomcast.room.RoomName;
 import io.roomcast.room.RoomPartitioner;
 import io.roomcast.side.SideTail;
@@ -35,6 +36,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.regex.Pattern;
 
 /**
  * Ephemeral signals of one edge: publishes go to the short-retention ephemeral topic (key = room,
@@ -48,6 +50,9 @@ public final class Ephemeral implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Ephemeral.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonFactory JSON = new JsonFactory();
+    private static final String CLIENT_HEADER = "client";
+    /** What {@code Presence.clientId} makes (edge id, a dot, the connection's id), with room to spare. */
+    private static final Pattern CLIENT = Pattern.compile("[\\x21-\\x7e]{1,128}");
 
     private final EphemeralConfig config;
     private final Producer<byte[], byte[]> producer;
@@ -88,8 +93,8 @@ public final class Ephemeral implements AutoCloseable {
     /** Writes one ephemeral event; the future completes when Kafka acknowledged it. Call it on a worker thread (topic lookup). */
     public CompletableFuture<Void> publish(RoomName room, String type, byte[] data, String client) {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        List<Header> headers = List.of(new RecordHeader("type", type.getBytes(StandardCharsets.UTF_8)),
-                new RecordHeader("client", client.getBytes(StandardCharsets.UTF_8)));
+        List<Header> headers = List.of(new RecordHeader(RecordLayout.TYPE_HEADER, type.getBytes(StandardCharsets.UTF_8)),
+                new RecordHeader(CLIENT_HEADER, client.getBytes(StandardCharsets.UTF_8)));
         try {
             producer.send(new ProducerRecord<>(config.topic(), partition(room), null, room.keyBytes(), data, headers), (m, failure) -> {
                 if (failure == null) {
@@ -182,8 +187,6 @@ public final class Ephemeral implements AutoCloseable {
             if (set == null || set.isEmpty()) {
                 return;
             }
-            Header type = record.headers().lastHeader("type");
-            Header client = record.headers().lastHeader("client");
             JsonNode data;
             try {
                 data = record.value() == null ? MAPPER.nullNode() : MAPPER.readTree(record.value());
@@ -191,9 +194,18 @@ public final class Ephemeral implements AutoCloseable {
                 log.atDebug().addKeyValue("room", room).log("ignoring an ephemeral record that is not JSON");
                 return;
             }
-            ByteBuffer frame = frame(room, type == null ? "message" : new String(type.value(), StandardCharsets.UTF_8), record.timestamp(),
-                    data, client == null ? null : new String(client.value(), StandardCharsets.UTF_8));
+            ByteBuffer frame = frame(room, RecordLayout.typeOf(record), record.timestamp(), data, clientOf(record));
             set.forEach(l -> l.deliver(frame));
+        }
+
+        /** The sender's client id, or null when the record has none an edge would have written (a stranger's). */
+        private static String clientOf(ConsumerRecord<byte[], byte[]> record) {
+            Header h = record.headers().lastHeader(CLIENT_HEADER);
+            if (h == null || h.value() == null) {
+                return null;
+            }
+            String client = new String(h.value(), StandardCharsets.UTF_8);
+            return CLIENT.matcher(client).matches() ? client : null;
         }
 
         @Override

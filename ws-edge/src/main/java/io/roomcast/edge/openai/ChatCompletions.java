@@ -6,6 +6,7 @@ import io.roomcast.edge.auth.AuthException;
 import io.roomcast.edge.auth.Decision;
 import io.roomcast.edge.auth.Principal;
 import io.roomcast.edge.http.ClientAddress;
+import io.roomcast.edge.http.IoThreadTasks;
 import io.roomcast.edge.protocol.ErrorCode;
 import io.roomcast.edge.sse.HttpPrincipal;
 import io.roomcast.edge.sse.SseMetrics;
@@ -161,7 +162,7 @@ public final class ChatCompletions implements HttpHandler {
                         ? new OpenAiError(503, "server_error", "outcome_unknown", null,
                                 "Kafka did not acknowledge the prompt; it may still be stored: look at the room before sending it again.")
                         : new OpenAiError(503, "server_error", "unavailable", null, "Kafka is unavailable; retry.");
-                exchange.getIoThread().execute(() -> Connectors.executeRootHandler(error::send, exchange));
+                IoThreadTasks.execute(exchange, () -> Connectors.executeRootHandler(error::send, exchange));
                 return;
             }
             CompletionId id = new CompletionId(room, location.epoch(), outcome.offset(), request.model());
@@ -248,7 +249,7 @@ public final class ChatCompletions implements HttpHandler {
         });
         if (!resumed) {
             synchronized (timer) {
-                timer[0] = exchange.getIoThread().executeAfter(() -> answer.timedOut(new OpenAiError(504, "server_error", "timeout", null,
+                timer[0] = IoThreadTasks.executeAfter(exchange, () -> answer.timedOut(new OpenAiError(504, "server_error", "timeout", null,
                         "No model producer answered the prompt within " + FIRST_EVENT_TIMEOUT.toSeconds() + " s.")),
                         FIRST_EVENT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.roomcast.edge.http.IoThreadTasks;
 import io.roomcast.edge.session.DrainWaiters;
 import io.roomcast.edge.session.FrameSink;
 import io.roomcast.edge.sse.SseChannel;
@@ -280,7 +281,7 @@ final class CompletionStream implements FrameSink {
     /** Under the lock: starts the 200 event stream, on the IO thread. */
     private void open() {
         state = State.OPENING;
-        exchange.getIoThread().execute(() -> Connectors.executeRootHandler(ex -> {
+        IoThreadTasks.execute(exchange, () -> Connectors.executeRootHandler(ex -> {
             if (ex.isComplete()) {
                 return; // the client left before the answer began
             }
@@ -347,7 +348,7 @@ final class CompletionStream implements FrameSink {
 
     /** Sends a whole (non-stream or error) response on the IO thread, then lets go. */
     private void respond(HttpHandler response) {
-        exchange.getIoThread().execute(() -> {
+        IoThreadTasks.execute(exchange, () -> {
             if (!exchange.isComplete() && !exchange.isResponseStarted()) {
                 Connectors.executeRootHandler(response, exchange);
             }

@@ -1,5 +1,6 @@
 package io.roomcast.edge.session;
 
+import io.roomcast.edge.http.IoThreadTasks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.xnio.ChannelListener;
@@ -11,7 +12,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
@@ -255,11 +255,7 @@ public final class Outbound implements FrameSink {
      * (the edge stops) and takes no more timers: nobody would wait for the client's answer then. Any thread.
      */
     void hangUpAfterGrace() {
-        try {
-            connection.getIoThread().executeAfter(this::hangUp, CLOSE_GRACE_SECONDS, TimeUnit.SECONDS);
-        } catch (RejectedExecutionException stopping) {
-            hangUp();
-        }
+        IoThreadTasks.executeAfter(connection.getIoThread(), this::hangUp, CLOSE_GRACE_SECONDS, TimeUnit.SECONDS, connection);
     }
 
     private void hangUp() {
