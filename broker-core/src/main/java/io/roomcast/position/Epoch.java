@@ -12,9 +12,14 @@ import java.util.Objects;
 public record Epoch(String value) {
     public Epoch {
         Objects.requireNonNull(value, "value");
-        if (value.isEmpty() || value.length() > 64) {
+        if (!isValid(value)) {
             throw new IllegalArgumentException("epoch must be 1..64 characters");
         }
+    }
+
+    /** Whether {@code value} can name an epoch (one written by someone else, a snapshot's say). */
+    public static boolean isValid(String value) {
+        return value != null && !value.isEmpty() && value.length() <= 64;
     }
 
     public static Epoch of(Uuid topicId, int partitions) {

@@ -71,7 +71,8 @@ public record SnapshotLayout(long offset, String epoch, JsonNode data) {
         }
         try {
             JsonNode v = JSON.readTree(value);
-            if (v == null || !v.isObject() || !v.path("offset").isIntegralNumber() || v.path("offset").asLong() < -1 || !v.has("data")) {
+            if (v == null || !v.isObject() || !v.path("offset").isIntegralNumber() || !v.path("offset").canConvertToLong()
+                    || v.path("offset").asLong() < -1 || !v.has("data")) {
                 return Optional.empty();
             }
             String epoch = v.path("epoch").isTextual() ? v.path("epoch").textValue() : null;

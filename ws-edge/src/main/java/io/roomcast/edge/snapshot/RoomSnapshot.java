@@ -15,9 +15,9 @@ import java.util.Optional;
  * @param timestamp the record's timestamp
  */
 public record RoomSnapshot(long offset, Epoch epoch, JsonNode data, long timestamp) {
-    /** The snapshot a record holds, or empty for a tombstone or a value that is not a snapshot. */
+    /** The snapshot a record holds, or empty for a tombstone or a value that is not a snapshot (an epoch no edge could name included). */
     static Optional<RoomSnapshot> decode(byte[] value, long timestamp) {
-        return SnapshotLayout.decode(value).map(s -> new RoomSnapshot(s.offset(), s.epoch() == null ? null : new Epoch(s.epoch()),
+        return SnapshotLayout.decode(value).filter(s -> s.epoch() == null || Epoch.isValid(s.epoch())).map(s -> new RoomSnapshot(s.offset(), s.epoch() == null ? null : new Epoch(s.epoch()),
                 s.data(), timestamp));
     }
 }

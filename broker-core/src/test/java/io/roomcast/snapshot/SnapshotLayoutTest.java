@@ -1,0 +1,44 @@
+package io.roomcast.snapshot;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Snapshot records come from anyone's producer: what is not a snapshot is none, never an exception. */
+class SnapshotLayoutTest {
+
+    @Test
+    void shouldReadWhatItWrites() {
+        SnapshotLayout written = new SnapshotLayout(41, "e.4", JsonNodeFactory.instance.objectNode().put("n", 1));
+        assertThat(SnapshotLayout.decode(written.encode())).contains(written);
+        assertThat(SnapshotLayout.decode("{\"offset\":-1,\"data\":null}".getBytes(StandardCharsets.UTF_8)))
+                .hasValueSatisfying(s -> {
+                    assertThat(s.offset()).isEqualTo(-1);
+                    assertThat(s.epoch()).isNull();
+                    assertThat(s.data().isNull()).isTrue();
+                });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "", "null", "[]", "42", "\"text\"", "not json", "{", "{\"offset\":5}", "{\"data\":{}}",
+            "{\"offset\":\"5\",\"data\":{}}", "{\"offset\":-2,\"data\":{}}", "{\"offset\":1.5,\"data\":{}}",
+            "{\"offset\":99999999999999999999999,\"data\":{}}", "{\"offset\":true,\"data\":{}}", "{\"offset\":5,\"data\":{}",
+    })
+    void shouldTakeGarbageForNoSnapshot(String value) {
+        assertThat(SnapshotLayout.decode(value.getBytes(StandardCharsets.UTF_8))).isEmpty();
+    }
+
+    @Test
+    void shouldTakeBinaryAndAbsurdlyDeepValuesForNoSnapshot() {
+        assertThat(SnapshotLayout.decode(null)).isEmpty();
+        assertThat(SnapshotLayout.decode(new byte[]{(byte) 0xFF, (byte) 0xFE, 0, 1, (byte) 0xC3})).isEmpty();
+        assertThat(SnapshotLayout.decode(("{\"offset\":1,\"data\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}")
+                .getBytes(StandardCharsets.UTF_8))).isEmpty();
+    }
+}
