@@ -53,8 +53,9 @@ final class LeaseCodec {
         }
         try {
             JsonNode v = JSON.readTree(value);
-            long ttl = v.path("ttlMs").asLong(0);
-            if (!v.isObject() || ttl <= 0 || !client.equals(v.path("client").asText())) {
+            JsonNode ttlMs = v.path("ttlMs");
+            long ttl = ttlMs.isIntegralNumber() && ttlMs.canConvertToLong() ? ttlMs.asLong() : 0;
+            if (!v.isObject() || ttl <= 0 || ttl > PresenceConfig.MAX_TTL.toMillis() || !client.equals(v.path("client").asText())) {
                 return Optional.empty();
             }
             String user = v.path("user").isTextual() ? v.path("user").textValue() : null;

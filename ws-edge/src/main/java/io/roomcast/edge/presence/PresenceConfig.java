@@ -19,10 +19,13 @@ import java.util.Objects;
  */
 public record PresenceConfig(String topic, int partitions, Duration ttl, int maxListedMembers, int writesPerSecond,
                              int maxNameLength, int maxLeases) {
+    /** The longest lease any edge writes: a lease claiming more is no edge's (a forged member that would never expire). */
+    public static final Duration MAX_TTL = Duration.ofHours(1);
+
     public PresenceConfig {
         Objects.requireNonNull(topic, "topic");
         Objects.requireNonNull(ttl, "ttl");
-        if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(Duration.ofHours(1)) > 0) {
+        if (ttl.compareTo(Duration.ofSeconds(1)) < 0 || ttl.compareTo(MAX_TTL) > 0) {
             throw new IllegalArgumentException("presence ttl must be 1s..1h, was " + ttl);
         }
         range("presence maxListedMembers", maxListedMembers, 0, 1_000_000);

@@ -39,6 +39,10 @@ class PresenceCodecTest {
         assertThat(LeaseCodec.decode(key("chat:lobby e1.s1"), key("not json"))).isEmpty();
         assertThat(LeaseCodec.decode(key("chat:lobby e1.s1"), key("{\"client\":\"e1.s1\"}"))).isEmpty();
         assertThat(LeaseCodec.decode(key("chat:lobby e1.s1"), new byte[] {(byte) 0xff, 0})).isEmpty();
+        assertThat(LeaseCodec.decode(key("chat:lobby e1.s1"), LeaseCodec.value(ROOM, m, PresenceConfig.MAX_TTL))).isPresent();
+        assertThat(LeaseCodec.decode(key("chat:lobby e1.s1"), LeaseCodec.value(ROOM, m, PresenceConfig.MAX_TTL.plusMillis(1))))
+                .as("a lease no edge writes: a member that would never expire").isEmpty();
+        assertThat(LeaseCodec.decode(key("chat:lobby e1.s1"), key("{\"client\":\"e1.s1\",\"ttlMs\":\"30000\"}"))).isEmpty();
     }
 
     @Test
