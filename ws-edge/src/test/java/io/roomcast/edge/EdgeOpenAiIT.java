@@ -13,7 +13,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -223,5 +228,130 @@ class EdgeOpenAiIT {
         try (SseClient r = SseClient.get(edge.url() + "/v1/chat/completions", Map.of())) {
             assertThat(r.status()).isEqualTo(405);
         }
+    }
+
+    /** Asserts {@code r} is an OpenAI-shaped JSON error with this status, type, code and param (null for none). */
+    private static JsonNode assertOpenAiError(SseClient r, int status, String code, String param) {
+        assertThat(r.status()).as(r.errorBody()).isEqualTo(status);
+        assertThat(r.header("content-type")).isEqualTo("application/json");
+        JsonNode error = r.errorJson().path("error");
+        assertThat(r.errorJson().size()).as(r.errorBody()).isEqualTo(1);
+        assertThat(error.path("type").asText()).as(r.errorBody()).isEqualTo("invalid_request_error");
+        assertThat(error.path("code").asText()).as(r.errorBody()).isEqualTo(code);
+        if (param == null) {
+            assertThat(error.path("param").isNull()).as(r.errorBody()).isTrue();
+        } else {
+            assertThat(error.path("param").asText()).as(r.errorBody()).isEqualTo(param);
+        }
+        assertThat(error.path("message").asText()).as(r.errorBody()).isNotBlank();
+        return error;
+    }
+
+    /** The id of a streamed answer on {@code edge}, read from its first chunk (the connection is then dropped). */
+    private static String streamedCompletionId(String prompt) {
+        try (SseClient c = SseClient.request("POST", edge.url() + "/v1/chat/completions",
+                Map.of("Content-Type", "application/json"), body(prompt, true), 0)) {
+            assertThat(c.status()).isEqualTo(200);
+            return c.nextNamed("message").json().path("id").asText();
+        }
+    }
+
+    /** The whole answer to {@code id} again, from its start: the text of its chunks, which end with a finish reason. */
+    private static String wholeAnswer(String id) {
+        try (SseClient c = SseClient.get(other.url() + "/v1/chat/completions/" + id + "?starting_after=-1", Map.of())) {
+            assertThat(c.status()).isEqualTo(200);
+            List<SseClient.Event> all = c.until(e -> e.data().equals("[DONE]"));
+            all.remove(all.size() - 1);
+            assertThat(all.get(all.size() - 1).json().path("choices").path(0).path("finish_reason").asText()).isIn("stop", "length");
+            StringBuilder text = new StringBuilder();
+            all.forEach(e -> text.append(e.json().path("choices").path(0).path("delta").path("content").asText("")));
+            return text.toString();
+        }
+    }
+
+    @Test
+    void shouldRefuseAGarbageStartingAfterWith400NamingIt() {
+        String id = streamedCompletionId("Resume me with garbage");
+        Map<String, Map<String, String>> cases = new java.util.LinkedHashMap<>();
+        for (String q : List.of("abc", "1.5", "0x10", "99999999999999999999", "%00", "1;2", "--1")) {
+            cases.put("?starting_after=" + q, Map.of());
+        }
+        for (String h : List.of("x", "chat:lobby~e~41", "1 2", "9223372036854775808")) {
+            cases.put("|Last-Event-ID: " + h, Map.of("Last-Event-ID", h));
+        }
+        // The header wins over the parameter (documented as alternatives): a garbage header is refused even next to a good one.
+        cases.put("?starting_after=3|Last-Event-ID: x", Map.of("Last-Event-ID", "x"));
+        for (var c : cases.entrySet()) {
+            String query = c.getKey().startsWith("?") ? c.getKey().split("\\|")[0] : "";
+            try (SseClient r = SseClient.get(edge.url() + "/v1/chat/completions/" + id + query, c.getValue())) {
+                JsonNode error = assertOpenAiError(r, 400, "invalid_request", "starting_after");
+                assertThat(error.path("message").asText()).as(c.getKey()).isEqualTo("starting_after must be the integer id of a chunk.");
+            }
+        }
+        // Nothing lost: the same answer is still there, whole, for a well-formed resume.
+        assertThat(wholeAnswer(id)).isNotBlank();
+    }
+
+    @Test
+    void shouldAnswerAGarbageCompletionIdWith404CompletionNotFound() {
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        String chatRoom = "chat:" + TestNames.unique("oai-gone");
+        List<String> garbage = List.of(
+                "garbage",                                                                  // no chatcmpl- prefix
+                "chatcmpl-",                                                                // nothing after it
+                "chatcmpl-garbage",                                                         // not base64 of JSON
+                "chatcmpl-!!!!",                                                            // not base64 at all
+                "chatcmpl-" + b64.encodeToString("[1,2]".getBytes(StandardCharsets.UTF_8)), // JSON, not an object
+                "chatcmpl-" + b64.encodeToString("{\"r\":\"no room\",\"e\":\"e\",\"p\":1}".getBytes(StandardCharsets.UTF_8)),
+                "chatcmpl-" + b64.encodeToString(("{\"r\":\"" + chatRoom + "\",\"e\":\"e\",\"p\":\"x\"}").getBytes(StandardCharsets.UTF_8)),
+                "chatcmpl-x/y/z",                                                           // more path
+                "chatcmpl-" + "A".repeat(3000));                                            // over 2048 characters
+        for (String id : garbage) {
+            try (SseClient r = SseClient.get(edge.url() + "/v1/chat/completions/" + id + "?starting_after=abc", Map.of())) {
+                JsonNode error = assertOpenAiError(r, 404, "completion_not_found", null);
+                // The id is checked before starting_after; the message names the problem and clips what it quotes.
+                assertThat(error.path("message").asText()).as(id).startsWith("not a completion id of this service: ").hasSizeLessThan(120);
+            }
+        }
+        // Well-formed, but of a room history that does not exist (another epoch): found out on the room, still a 404.
+        String otherEpoch = "chatcmpl-" + b64.encodeToString(("{\"r\":\"" + chatRoom + "\",\"e\":\"not-this-epoch\",\"p\":0,\"m\":\"sim\"}")
+                .getBytes(StandardCharsets.UTF_8));
+        try (SseClient r = SseClient.get(edge.url() + "/v1/chat/completions/" + otherEpoch, Map.of())) {
+            assertThat(assertOpenAiError(r, 404, "completion_not_found", null).path("message").asText()).contains("re-created");
+        }
+        // Nothing lost: a real answer still resumes.
+        assertThat(wholeAnswer(streamedCompletionId("Still there after garbage ids?"))).isNotBlank();
+    }
+
+    @Test
+    void shouldRefuseAChunkedBodyOverTheLimitWith413InOpenAisShape() throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        int max = edge.config().maxFrameBytes();
+        byte[] tooLarge = ("{\"model\":\"sim\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "a".repeat(3 * max) + "\"}]}")
+                .getBytes(StandardCharsets.UTF_8);
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(edge.url() + "/v1/chat/completions"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(tooLarge))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(413);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/json");
+        JsonNode error = JSON.readTree(refused.body());
+        assertThat(error.size()).isEqualTo(1);
+        assertThat(error.path("error").path("type").asText()).isEqualTo("invalid_request_error");
+        assertThat(error.path("error").path("code").asText()).isEqualTo("request_too_large");
+        assertThat(error.path("error").path("param").isNull()).isTrue();
+        assertThat(error.path("error").path("message").asText()).isEqualTo("The request is larger than " + max + " bytes.");
+
+        // Nothing lost: a chunked body under the limit is answered as usual, on a fresh connection.
+        byte[] small = body("Chunked but small", false);
+        HttpResponse<String> answered = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+                .send(HttpRequest.newBuilder(URI.create(edge.url() + "/v1/chat/completions"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(small))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+        JsonNode completion = JSON.readTree(answered.body());
+        assertThat(completion.path("object").asText()).isEqualTo("chat.completion");
+        assertThat(completion.path("choices").path(0).path("message").path("content").asText()).isNotBlank();
     }
 }
