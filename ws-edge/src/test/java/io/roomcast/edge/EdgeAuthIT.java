@@ -89,6 +89,46 @@ class EdgeAuthIT {
         }
     }
 
+    /**
+     * Garbage in an {@code auth} frame on a connection that is already authenticated: each is refused
+     * with its own id, and the connection keeps its token, its subscription and its deliveries.
+     */
+    @Test
+    void shouldRefuseGarbageAuthFramesAndKeepTheConnectionsTokenAndSubscription() throws Exception {
+        JWTClaimsSet bobClaims = new JWTClaimsSet.Builder().subject("bob").expirationTime(Date.from(Instant.now().plusSeconds(600)))
+                .claim("rooms", Map.of("subscribe", List.of("*"), "publish", List.of("*"))).build();
+        SignedJWT bob = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), bobClaims);
+        bob.sign(new MACSigner(SECRET));
+        String room = "chat:auth-garbage-" + io.roomcast.testkit.TestNames.unique();
+        String alice = token(SECRET, Instant.now().plusSeconds(600), List.of("chat:*"), List.of("chat:*"));
+        try (WsClient c = WsClient.connect(SHARED.edge().wsUrl() + "?token=" + alice)) {
+            c.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\"}");
+            c.nextOp("subscribed");
+            c.nextOp("live");
+            List<String> garbage = List.of("\"not.a.jwt\"", "\"\"", "\"" + "A".repeat(10_000) + "\"",
+                    "\"" + token("another-secret-another-secret-another-secret", Instant.now().plusSeconds(600), List.of("*"), List.of("*")) + "\"",
+                    "\"" + token(SECRET, Instant.now().minusSeconds(5), List.of("*"), List.of("*")) + "\"",
+                    "\"" + bob.serialize() + "\"");
+            for (int i = 0; i < garbage.size(); i++) {
+                c.send("{\"op\":\"auth\",\"id\":" + (100 + i) + ",\"token\":" + garbage.get(i) + "}");
+                JsonNode refused = c.nextOp("error");
+                assertThat(refused.path("id").asInt()).as(garbage.get(i)).isEqualTo(100 + i);
+                assertThat(refused.path("code").asText()).as(garbage.get(i))
+                        .isEqualTo(i == garbage.size() - 1 ? "forbidden" : i == 1 || i == 2 ? "bad_request" : "unauthorized");
+            }
+            for (String notAToken : List.of("42", "null", "{}", "[\"x\"]")) {
+                c.send("{\"op\":\"auth\",\"id\":7,\"token\":" + notAToken + "}");
+                assertThat(c.nextOp("error").path("code").asText()).as(notAToken).isEqualTo("bad_request");
+            }
+
+            c.send("{\"op\":\"publish\",\"id\":8,\"room\":\"" + room + "\",\"data\":{\"still\":\"alice\"}}");
+            assertThat(c.nextOp("ack").path("id").asInt()).as("the connection still speaks for alice").isEqualTo(8);
+            assertThat(c.nextOp("event").path("data").path("still").asText()).isEqualTo("alice");
+            c.send("{\"op\":\"subscribe\",\"id\":9,\"room\":\"nowhere:x\"}");
+            assertThat(c.nextOp("error").path("code").asText()).as("bob's wider rights were not taken").isEqualTo("forbidden");
+        }
+    }
+
     @Test
     void shouldCloseAtExpiryUnlessTheClientRefreshes() throws Exception {
         String shortLived = token(SECRET, Instant.now().plusSeconds(2), List.of("chat:*"), List.of());
