@@ -45,17 +45,24 @@ final class KafkaCommand implements Callable<Integer> {
         if (brokers < 1 || brokers > 9) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--brokers must be 1..9, was " + brokers);
         }
+        EmbeddedKafkaConfig single;
+        KafkaClusterConfig cluster;
+        try {
+            single = brokers == 1 ? new EmbeddedKafkaConfig(host, port, data.toAbsolutePath(), partitions, Map.of()) : null;
+            cluster = brokers == 1 ? null : new KafkaClusterConfig(host, port, data.toAbsolutePath(), brokers, partitions,
+                    KafkaClusterConfig.DEFAULT_JVM_OPTIONS, Map.of());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
         Shutdown shutdown = new Shutdown();
-        if (brokers == 1) {
-            EmbeddedKafka kafka = shutdown.started(EmbeddedKafka.start(
-                    new EmbeddedKafkaConfig(host, port, data.toAbsolutePath(), partitions, Map.of())));
+        if (single != null) {
+            EmbeddedKafka kafka = shutdown.started(EmbeddedKafka.start(single));
             System.out.println("Kafka is running at " + kafka.bootstrapServers() + " (data in " + data.toAbsolutePath() + "). Ctrl-C stops it.");
         } else {
-            KafkaCluster cluster = shutdown.started(KafkaCluster.start(new KafkaClusterConfig(host, port, data.toAbsolutePath(),
-                    brokers, partitions, KafkaClusterConfig.DEFAULT_JVM_OPTIONS, Map.of())));
-            System.out.println("Kafka cluster of " + brokers + " brokers is running at " + cluster.bootstrapServers()
-                    + " (replication factor " + cluster.config().replicationFactor() + ", min.insync.replicas "
-                    + cluster.config().minInsyncReplicas() + ", data in " + data.toAbsolutePath() + "). Ctrl-C stops it.");
+            KafkaCluster running = shutdown.started(KafkaCluster.start(cluster));
+            System.out.println("Kafka cluster of " + brokers + " brokers is running at " + running.bootstrapServers()
+                    + " (replication factor " + running.config().replicationFactor() + ", min.insync.replicas "
+                    + running.config().minInsyncReplicas() + ", data in " + data.toAbsolutePath() + "). Ctrl-C stops it.");
         }
         return shutdown.await();
     }

@@ -1,8 +1,9 @@
 package io.roomcast.launcher;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -19,22 +20,55 @@ class RoomcastCommandTest {
         return cli.execute(args);
     }
 
+    /** Each line with what its message must name. Were one accepted, an edge would start: the timeout fails it instead of hanging. */
     @ParameterizedTest
-    @ValueSource(strings = {"edge --port notanumber", "edge --port 70000 --kafka x:1", "demo --bogus", "kafka --port -5 --data /nonexistent/\u0000",
-            "edge --kafka '' --port 1", "edge --drain-delay forever", "teleport", "edge --namespace chat=policy:sometimes",
-            "edge --namespace chat=partitions:x", "edge --jwt-secret short", "edge --kafka-property acks=0",
-            "edge --kafka-property bootstrap.servers=elsewhere:9092", "edge --kafka-property noequals",
-            "edge --kafka-config /nonexistent/kafka.properties", "edge --publishes-per-second 0", "edge --frames-per-second lots",
-            "edge --prompts-per-minute 60", "edge --prompts-per-minute 0,5", "edge --prompts-per-minute x,y",
-            "demo --kafka-config /etc/kafka.properties", "demo --namespace chat=policy:sometimes", "demo --outbound-limit 0",
-            "kafka --brokers 0", "kafka --brokers 12", "kafka --brokers three",
-            "edge --trusted-proxies 10.0.0.0/33", "edge --trusted-proxies proxy.example.com", "edge --management-port 70000",
-            "edge --management-port -2", "edge --presence-ttl PT0S", "edge --presence-ttl soon", "edge --presence-max-listed -1"})
-    void shouldRefuseGarbageArgumentsWithAClearMessage(String line) {
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "edge --port notanumber | option '--port'",
+            "edge --port 70000 --kafka x:1 | port must be 0..65535",
+            "demo --bogus | Unknown option: '--bogus'",
+            "kafka --port -5 | port must be 0..65535",
+            "kafka --port 70000 --brokers 3 | port",
+            "edge --kafka '' --port 1 | bootstrap.servers",
+            "edge --drain-delay forever | option '--drain-delay'",
+            "teleport | 'teleport'",
+            "edge --namespace chat=policy:sometimes | unknown backpressure policy",
+            "edge --namespace chat=partitions:x | partitions must be a number",
+            "edge --jwt-secret short | secret must be at least 32 bytes",
+            "edge --kafka-property acks=0 | 'acks' is set by Roomcast",
+            "edge --kafka-property bootstrap.servers=elsewhere:9092 | use --kafka",
+            "edge --kafka-property noequals | KEY=VALUE",
+            "edge --kafka-config /nonexistent/kafka.properties | /nonexistent/kafka.properties",
+            "edge --publishes-per-second 0 | publishesPerSecond must be 1..1000000",
+            "edge --frames-per-second lots | option '--frames-per-second'",
+            "edge --prompts-per-minute 60 | --prompts-per-minute takes two numbers",
+            "edge --prompts-per-minute 0,5 | promptsPerMinutePerRoom must be 1..1000000",
+            "edge --prompts-per-minute x,y | option '--prompts-per-minute'",
+            "demo --kafka-config /etc/kafka.properties | '--kafka-config'",
+            "demo --namespace chat=policy:sometimes | unknown backpressure policy",
+            "demo --outbound-limit 0 | outboundLimit must be 1..1000000",
+            "kafka --brokers 0 | --brokers must be 1..9",
+            "kafka --brokers 12 | --brokers must be 1..9",
+            "kafka --brokers three | option '--brokers'",
+            "edge --trusted-proxies 10.0.0.0/33 | no valid prefix length",
+            "edge --trusted-proxies proxy.example.com | is not an address block",
+            "edge --management-port 70000 | managementPort must be",
+            "edge --management-port -2 | managementPort must be",
+            "edge --presence-ttl PT0S | presence ttl must be 1s..1h",
+            "edge --presence-ttl soon | option '--presence-ttl'",
+            "edge --presence-max-listed -1 | presence maxListedMembers must be"})
+    void shouldRefuseGarbageArgumentsWithAClearMessage(String line, String named) {
         StringWriter err = new StringWriter();
         int code = run(err, line.split(" "));
-        assertThat(code).isNotZero();
-        assertThat(err.toString()).isNotBlank().doesNotContain("\tat io.roomcast"); // a message, not a stack trace
+        assertThat(code).isEqualTo(2);
+        assertThat(err.toString()).contains(named).doesNotContain("\tat io.roomcast"); // a message, not a stack trace
+    }
+
+    @Test
+    void shouldRefuseADataPathJavaCannotName() {
+        StringWriter err = new StringWriter();
+        assertThat(run(err, "kafka", "--data", "/nonexistent/\u0000")).isEqualTo(2);
+        assertThat(err.toString()).contains("option '--data'").doesNotContain("\tat io.roomcast");
     }
 
     @Test
