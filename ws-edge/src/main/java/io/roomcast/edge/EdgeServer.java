@@ -17,6 +17,7 @@ import io.roomcast.edge.directory.RecordingPublisher;
 import io.roomcast.edge.directory.RoomDirectory;
 import io.roomcast.edge.snapshot.Snapshots;
 import io.roomcast.edge.http.AdminHandler;
+import io.roomcast.edge.http.AdminToken;
 import io.roomcast.edge.http.AppPages;
 import io.roomcast.edge.http.AuthHandshake;
 import io.roomcast.edge.http.CachedProbe;
@@ -57,6 +58,7 @@ import io.roomcast.topic.KafkaTopicRegistry;
 import io.roomcast.topic.TopicRegistry;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
+import io.undertow.UndertowOptions;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.handlers.PathHandler;
 import io.undertow.server.handlers.resource.ClassPathResourceManager;
@@ -84,6 +86,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class EdgeServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EdgeServer.class);
+    /** The largest request head (request line and headers) the edge reads. */
+    public static final int MAX_HEADER_BYTES = 64 * 1024;
 
     private final EdgeConfig config;
     private final Backbone backbone;
@@ -213,16 +217,20 @@ public final class EdgeServer implements AutoCloseable {
                 .addExactPath("/logs", AppPages.page("/logs.html", web))
                 .addExactPath("/status", AppPages.page("/status.html", web))
                 .addPrefixPath("/", web);
-        HttpHandler admin = new AdminHandler(sessions.values(), config.adminToken());
+        AdminToken adminToken = new AdminToken(config.adminToken());
+        HttpHandler admin = new AdminHandler(sessions.values(), adminToken);
         HttpHandler metrics = new MetricsHandler(meters);
-        Undertow.Builder listeners = Undertow.builder().addHttpListener(config.port(), config.host(), main);
+        // A request's headers are held while it is parsed: Undertow's 1 MB default would let each of
+        // the connections being admitted hold that much. A token (8 KB at most) and cookies fit in 64 KB.
+        Undertow.Builder listeners = Undertow.builder().setServerOption(UndertowOptions.MAX_HEADER_SIZE, MAX_HEADER_BYTES)
+                .addHttpListener(config.port(), config.host(), main);
         if (config.http().separateManagement()) {
             listeners.addHttpListener(config.http().managementPort(), config.http().managementHost(), Handlers.path()
                     .addExactPath("/admin/connections", admin).addExactPath("/metrics", metrics)
                     .addExactPath("/healthz", health::live).addExactPath("/readyz", health::ready));
         } else {
-            main.addExactPath("/admin/connections", new ManagementGuard(admin, config.adminToken()))
-                    .addExactPath("/metrics", new ManagementGuard(metrics, config.adminToken()));
+            main.addExactPath("/admin/connections", new ManagementGuard(admin, adminToken))
+                    .addExactPath("/metrics", new ManagementGuard(metrics, adminToken));
         }
         this.undertow = listeners.build();
     }

@@ -1,14 +1,13 @@
 package io.roomcast.edge.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.roomcast.edge.protocol.ErrorCode;
 import io.roomcast.edge.session.Session;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Collection;
 
 /**
@@ -21,11 +20,11 @@ public final class AdminHandler implements HttpHandler {
     private static final int MAX_LISTED = 10_000;
 
     private final Collection<Session> sessions;
-    private final byte[] token;
+    private final AdminToken token;
 
-    public AdminHandler(Collection<Session> sessions, String token) {
+    public AdminHandler(Collection<Session> sessions, AdminToken token) {
         this.sessions = sessions;
-        this.token = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+        this.token = token;
     }
 
     @Override
@@ -34,10 +33,13 @@ public final class AdminHandler implements HttpHandler {
             exchange.dispatch(this);
             return;
         }
-        String auth = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
-        if (token == null || auth == null || !MessageDigest.isEqual(token, auth.getBytes(StandardCharsets.UTF_8))) {
-            exchange.setStatusCode(token == null ? StatusCodes.NOT_FOUND : StatusCodes.UNAUTHORIZED);
-            exchange.getResponseSender().send(token == null ? "admin endpoint disabled: set an admin token" : "unauthorized");
+        if (!token.configured()) {
+            JsonErrors.send(exchange, StatusCodes.NOT_FOUND, ErrorCode.BAD_REQUEST, "admin endpoint disabled: set an admin token");
+            return;
+        }
+        if (!token.carriedBy(exchange)) {
+            exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer");
+            JsonErrors.send(exchange, StatusCodes.UNAUTHORIZED, ErrorCode.UNAUTHORIZED, "send Authorization: Bearer <admin token>");
             return;
         }
         var list = sessions.stream().limit(MAX_LISTED).map(Session::status).toList();

@@ -1,5 +1,6 @@
 package io.roomcast.edge.http;
 
+import io.roomcast.edge.protocol.ErrorCode;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -7,8 +8,6 @@ import io.undertow.util.HttpString;
 import io.undertow.util.StatusCodes;
 
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 
 /**
  * Guards {@code /metrics} and {@code /admin/*} when they share the public listener (no management
@@ -21,22 +20,21 @@ public final class ManagementGuard implements HttpHandler {
             Headers.X_FORWARDED_HOST};
 
     private final HttpHandler next;
-    private final byte[] bearer;
+    private final AdminToken token;
 
-    /** @param adminToken null when none is configured: then only local requests pass */
-    public ManagementGuard(HttpHandler next, String adminToken) {
+    /** @param token when none is configured, only local requests pass */
+    public ManagementGuard(HttpHandler next, AdminToken token) {
         this.next = next;
-        this.bearer = adminToken == null ? null : ("Bearer " + adminToken).getBytes(StandardCharsets.UTF_8);
+        this.token = token;
     }
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        if (local(exchange) || carriesToken(exchange)) {
+        if (local(exchange) || token.carriedBy(exchange)) {
             next.handleRequest(exchange);
             return;
         }
-        exchange.setStatusCode(StatusCodes.FORBIDDEN);
-        exchange.getResponseSender().send("management endpoints answer local requests, the management port, "
+        JsonErrors.send(exchange, StatusCodes.FORBIDDEN, ErrorCode.FORBIDDEN, "management endpoints answer local requests, the management port, "
                 + "or Authorization: Bearer <admin token> (docs/security.md)");
     }
 
@@ -51,10 +49,5 @@ public final class ManagementGuard implements HttpHandler {
             }
         }
         return true;
-    }
-
-    private boolean carriesToken(HttpServerExchange exchange) {
-        String auth = exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION);
-        return bearer != null && auth != null && MessageDigest.isEqual(bearer, auth.getBytes(StandardCharsets.UTF_8));
     }
 }

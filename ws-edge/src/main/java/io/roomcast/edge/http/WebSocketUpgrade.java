@@ -1,8 +1,13 @@
 package io.roomcast.edge.http;
 
+import io.roomcast.edge.protocol.ErrorCode;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.HttpUpgradeListener;
+import io.undertow.util.HeaderMap;
+import io.undertow.util.Headers;
+import io.undertow.util.Methods;
+import io.undertow.util.StatusCodes;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import io.undertow.websockets.core.protocol.Handshake;
 import io.undertow.websockets.core.protocol.version07.Hybi07Handshake;
@@ -11,6 +16,7 @@ import io.undertow.websockets.core.protocol.version13.Hybi13Handshake;
 import org.xnio.StreamConnection;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * Undertow's WebSocket handshake (versions 13, 8 and 7, as Undertow's default; no extension, no
@@ -40,16 +46,49 @@ public final class WebSocketUpgrade implements HttpUpgradeListener {
         void onConnect(HttpServerExchange exchange, StreamConnection connection);
     }
 
+    /** The versions of Undertow's handshakes below, as {@code Sec-WebSocket-Version} names them. */
+    private static final Set<String> SPOKEN_VERSIONS = Set.of("13", "8", "7");
+
     private final Upgraded callback;
 
     private WebSocketUpgrade(Upgraded callback) {
         this.callback = callback;
     }
 
-    /** The handshake handler whose upgraded connections go to {@code callback}. */
+    /** The handshake handler whose upgraded connections go to {@code callback}; other requests get {@link #refuse}. */
     public static HttpHandler handler(Upgraded callback) {
         List<Handshake> handshakes = List.of(new Hybi13Handshake(), new Hybi08Handshake(), new Hybi07Handshake());
-        return new WebSocketProtocolHandshakeHandler(handshakes, new WebSocketUpgrade(callback));
+        return new WebSocketProtocolHandshakeHandler(handshakes, new WebSocketUpgrade(callback), WebSocketUpgrade::refuse);
+    }
+
+    /**
+     * A request none of the handshakes took, answered with what is wrong (a JSON error, as the
+     * edge's other HTTP refusals): 426 with {@code Upgrade: websocket} for a request that asked for
+     * no upgrade (a browser opening the URL), 426 with the versions spoken for an upgrade to another
+     * WebSocket version (RFC 6455, 4.4), 400 for a handshake without what one needs. IO thread.
+     */
+    static void refuse(HttpServerExchange exchange) {
+        HeaderMap request = exchange.getRequestHeaders();
+        String version = request.getFirst(Headers.SEC_WEB_SOCKET_VERSION);
+        if (!exchange.getRequestMethod().equals(Methods.GET)) {
+            JsonErrors.send(exchange, StatusCodes.BAD_REQUEST, ErrorCode.BAD_REQUEST,
+                    "a WebSocket handshake is a GET request, this was " + exchange.getRequestMethod());
+        } else if (!"websocket".equalsIgnoreCase(request.getFirst(Headers.UPGRADE))) {
+            exchange.getResponseHeaders().put(Headers.UPGRADE, "websocket");
+            JsonErrors.send(exchange, StatusCodes.UPGRADE_REQUIRED, ErrorCode.BAD_REQUEST,
+                    "this endpoint speaks WebSocket only (RFC 6455): connect with a WebSocket client");
+        } else if (version == null || !SPOKEN_VERSIONS.contains(version.trim())) {
+            exchange.getResponseHeaders().put(Headers.SEC_WEB_SOCKET_VERSION, "13");
+            JsonErrors.send(exchange, StatusCodes.UPGRADE_REQUIRED, ErrorCode.BAD_REQUEST,
+                    "WebSocket version " + (version == null ? "(none)" : "'" + abbreviate(version) + "'") + " is not spoken here: use 13");
+        } else {
+            JsonErrors.send(exchange, StatusCodes.BAD_REQUEST, ErrorCode.BAD_REQUEST,
+                    "not a valid WebSocket handshake: it needs Connection: Upgrade and a Sec-WebSocket-Key");
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 16 ? text : text.substring(0, 16) + "...";
     }
 
     @Override

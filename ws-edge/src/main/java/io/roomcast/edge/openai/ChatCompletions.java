@@ -21,6 +21,7 @@ import io.roomcast.room.RoomName;
 import io.roomcast.room.UnknownNamespaceException;
 import io.roomcast.topic.KafkaUnavailableException;
 import io.roomcast.topic.RoomLocation;
+import io.undertow.io.Receiver;
 import io.undertow.server.Connectors;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
@@ -106,6 +107,8 @@ public final class ChatCompletions implements HttpHandler {
             return;
         }
         exchange.setMaxEntitySize(max);
+        // A chunked body has no length to check above, and setMaxEntitySize comes too late for its decoder: bound the buffer.
+        exchange.getRequestReceiver().setMaxBufferSize(max);
         exchange.getRequestReceiver().receiveFullBytes((ex, body) -> {
             ChatRequest request;
             try {
@@ -120,7 +123,7 @@ public final class ChatCompletions implements HttpHandler {
                 return;
             }
             ex.dispatch(backbone.worker(), () -> publish(ex, request));
-        }, (ex, e) -> refuse(ex, e instanceof RequestTooBigException ? tooLarge(max)
+        }, (ex, e) -> refuse(ex, e instanceof RequestTooBigException || e instanceof Receiver.RequestToLargeException ? tooLarge(max)
                 : new OpenAiError(400, "invalid_request_error", "invalid_body", null, "The request body could not be read.")));
     }
 

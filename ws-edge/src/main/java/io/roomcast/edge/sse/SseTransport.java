@@ -7,6 +7,7 @@ import io.roomcast.edge.auth.Decision;
 import io.roomcast.edge.auth.Principal;
 import io.roomcast.edge.http.ConnectionCounts;
 import io.roomcast.edge.http.ClientAddress;
+import io.roomcast.edge.http.JsonErrors;
 import io.roomcast.edge.protocol.ErrorCode;
 import io.roomcast.edge.subscription.ReadPermits;
 import io.roomcast.edge.subscription.Subscription;

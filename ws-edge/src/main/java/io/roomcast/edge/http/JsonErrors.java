@@ -1,4 +1,4 @@
-package io.roomcast.edge.sse;
+package io.roomcast.edge.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -8,7 +8,8 @@ import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 
 /**
- * Refusals of an SSE request, before the stream starts: an HTTP status and a JSON body
+ * The edge's HTTP refusals (an SSE request before its stream starts, a request to /ws that is no
+ * WebSocket handshake): an HTTP status and a JSON body
  * {@code {"error":{"code":"bad_request","message":"..."}}} with the protocol's error codes.
  * Non-blocking; any thread that owns the exchange.
  */
