@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,15 @@ final class FileSource implements LogSource {
     private final ShipperMetrics metrics;
     private final Map<FileIdentity, TrackedFile> files = new LinkedHashMap<>();
     private final Set<FileIdentity> unreadable = new HashSet<>();
+    private final Set<Path> unlistable = new HashSet<>();
+    private final Set<FileIdentity> skipped = new HashSet<>();
+    /**
+     * Files found at start-up that could not be followed then (over {@code maxOpenFiles}, unreadable),
+     * with what was shipped from them (null: nothing). When they open later they resume there, as at
+     * start-up; from byte 0 they would ship their lines again. Only files of the start-up listing,
+     * forgotten when they leave the pattern.
+     */
+    private final Map<FileIdentity, ShippedPosition> waitingSinceStart = new HashMap<>();
     private Map<FileIdentity, Path> discovered = Map.of();
     private boolean missing;
     private boolean overLimit;
@@ -78,17 +88,26 @@ final class FileSource implements LogSource {
 
     @Override
     public void start(Map<FileIdentity, ShippedPosition> shipped, long nowNanos) {
-        discovered.forEach((id, path) -> open(id, path, shipped.get(id), true, nowNanos));
+        discovered.forEach((id, path) -> {
+            if (!open(id, path, shipped.get(id), true, nowNanos)) {
+                waitingSinceStart.put(id, shipped.get(id));
+            }
+        });
         discovered = Map.of();
     }
 
     @Override
     public void rescan(long nowNanos, Tail.RecordSink sink) {
         Map<FileIdentity, Path> now = list();
+        skipped.retainAll(now.keySet());
+        waitingSinceStart.keySet().retainAll(now.keySet());
         now.forEach((id, path) -> {
             TrackedFile file = files.get(id);
             if (file == null) {
-                open(id, path, null, false, nowNanos);
+                boolean sinceStart = waitingSinceStart.containsKey(id);
+                if (open(id, path, waitingSinceStart.get(id), sinceStart, nowNanos)) {
+                    waitingSinceStart.remove(id);
+                }
             } else if (!file.path.equals(path) || file.gone) {
                 log.atInfo().addKeyValue("room", config.room()).addKeyValue("from", file.path).addKeyValue("to", path)
                         .log("file renamed within the pattern");
@@ -197,22 +216,26 @@ final class FileSource implements LogSource {
         new ArrayList<>(files.values()).forEach(this::close);
     }
 
-    private void open(FileIdentity id, Path path, ShippedPosition shipped, boolean atStartUp, long nowNanos) {
+    /** Starts following {@code path}; false when it cannot be followed now (over the limit, unreadable, replaced). */
+    private boolean open(FileIdentity id, Path path, ShippedPosition shipped, boolean atStartUp, long nowNanos) {
         if (files.size() >= settings.maxOpenFiles()) {
-            metrics.fileSkipped();
+            if (skipped.add(id)) { // counted once per file, not at every scan
+                metrics.fileSkipped();
+            }
             if (!overLimit) {
                 overLimit = true;
                 log.atWarn().addKeyValue("room", config.room()).addKeyValue("pattern", pattern)
                         .addKeyValue("maxOpenFiles", settings.maxOpenFiles()).log("too many files match; skipping the rest");
             }
-            return;
+            return false;
         }
+        skipped.remove(id);
         FileInput input;
         try {
             input = FileInput.open(path);
             if (!FileIdentity.of(path).equals(id)) {
                 input.close();
-                return; // replaced between listing and opening; the next scan sees the new file
+                return false; // replaced between listing and opening; the next scan sees the new file
             }
         } catch (IOException e) {
             if (unreadable.size() >= settings.maxOpenFiles()) {
@@ -223,7 +246,7 @@ final class FileSource implements LogSource {
                 log.atWarn().addKeyValue("room", config.room()).addKeyValue("file", path).addKeyValue("error", e.toString())
                         .log("cannot open file; retrying at every scan");
             }
-            return;
+            return false;
         }
         unreadable.remove(id);
         try {
@@ -245,11 +268,13 @@ final class FileSource implements LogSource {
             metrics.fileOpened();
             log.atInfo().addKeyValue("room", config.room()).addKeyValue("file", path).addKeyValue("identity", id)
                     .addKeyValue("position", position).log("following file");
+            return true;
         } catch (IOException e) {
             metrics.readError();
             log.atWarn().addKeyValue("room", config.room()).addKeyValue("file", path).addKeyValue("error", e.toString())
                     .log("cannot read file");
             closeQuietly(input);
+            return false;
         }
     }
 
@@ -318,26 +343,29 @@ final class FileSource implements LogSource {
             missing = false;
             log.atInfo().addKeyValue("room", config.room()).addKeyValue("directory", pattern.base()).log("directory appeared");
         }
+        GlobPattern.Listing listing = pattern.list();
         Map<FileIdentity, Path> result = new LinkedHashMap<>();
-        try {
-            for (Path path : pattern.list(settings.maxOpenFiles() * 2)) {
-                try {
-                    result.putIfAbsent(FileIdentity.of(path), path);
-                } catch (IOException vanished) {
-                    // Deleted between listing and reading its attributes: it is not there.
-                }
+        for (Path path : listing.files()) {
+            try {
+                result.putIfAbsent(FileIdentity.of(path), path);
+            } catch (IOException vanished) {
+                // Deleted between listing and reading its attributes: it is not there.
             }
-        } catch (IOException e) {
-            metrics.readError();
-            log.atWarn().addKeyValue("room", config.room()).addKeyValue("pattern", pattern).addKeyValue("error", e.toString())
-                    .log("cannot list files");
-            // Keep following what is followed: an unreadable directory must not look like rotation.
-            files.forEach((id, f) -> {
-                if (!f.gone) {
-                    result.put(id, f.path);
-                }
-            });
         }
+        listing.failures().forEach((path, e) -> {
+            if (unlistable.add(path)) { // report once, retry quietly at every scan
+                metrics.readError();
+                log.atWarn().addKeyValue("room", config.room()).addKeyValue("pattern", pattern).addKeyValue("directory", path)
+                        .addKeyValue("error", e.toString()).log("cannot list directory; skipping it and retrying at every scan");
+            }
+        });
+        unlistable.retainAll(listing.failures().keySet());
+        // Keep following what is followed under them: an unreadable directory must not look like rotation.
+        files.forEach((id, f) -> {
+            if (!f.gone && !result.containsKey(id) && listing.failures().keySet().stream().anyMatch(f.path::startsWith)) {
+                result.put(id, f.path);
+            }
+        });
         return result;
     }
 

@@ -1,22 +1,27 @@
 package io.roomcast.shipper;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.Paths;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.stream.Stream;
+import java.util.Map;
 
 /**
  * A file pattern such as {@code /var/log/app/*.log} or {@code logs/**}{@code /api-[0-9].log}:
  * the directories before the first glob character are fixed, the rest is matched with Java's
  * {@code glob:} syntax ({@code * ? [..] {a,b} **}). Listing is bounded in depth (by the
- * pattern's number of components, or 8 below {@code **}) and in results.
+ * pattern's number of components, or 8 below {@code **}).
  * Immutable and thread-safe.
  */
 final class GlobPattern {
@@ -65,23 +70,55 @@ final class GlobPattern {
     }
 
     /**
-     * The regular files matching now, at most {@code limit} of them, in path order.
-     *
-     * @throws NoSuchFileException if the base directory does not exist
+     * What a listing found: the regular files matching, in path order, and the entries (mostly
+     * directories) that could not be read, each with its error.
      */
-    List<Path> list(int limit) throws IOException {
-        List<Path> result = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(base, depth)) {
-            walk.filter(matcher::matches)
-                    .filter(Files::isRegularFile)
-                    .sorted()
-                    .limit(limit)
-                    .forEach(result::add);
-        } catch (UncheckedIOException e) {
-            // A directory vanished or became unreadable while it was being walked.
-            throw e.getCause();
+    record Listing(List<Path> files, Map<Path, IOException> failures) {
+    }
+
+    /**
+     * The regular files matching now, in path order. A directory that cannot be read (permission
+     * denied) is skipped and reported in {@link Listing#failures()}: it must not hide the
+     * pattern's other directories. Entries that vanish while walked are simply not there.
+     */
+    Listing list() {
+        List<Path> files = new ArrayList<>();
+        Map<Path, IOException> failures = new LinkedHashMap<>();
+        try {
+            Files.walkFileTree(base, EnumSet.noneOf(FileVisitOption.class), depth, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    if (matcher.matches(file) && Files.isRegularFile(file)) {
+                        files.add(file);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    failed(file, e);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException e) {
+                    if (e != null) {
+                        failed(dir, e);
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                private void failed(Path path, IOException e) {
+                    if (path.equals(base) || !(e instanceof NoSuchFileException)) {
+                        failures.put(path, e);
+                    }
+                }
+            });
+        } catch (IOException e) {
+            failures.put(base, e); // the visitor never throws; kept for safety
         }
-        return result;
+        files.sort(null);
+        return new Listing(files, failures);
     }
 
     @Override

@@ -134,7 +134,11 @@ final class PositionRecovery {
                 if (position < 0 || lineNo < 0) {
                     return null;
                 }
-                HeadFingerprint head = HeadFingerprint.parse(text(r, ShipperHeaders.HEAD));
+                String headText = text(r, ShipperHeaders.HEAD);
+                HeadFingerprint head = HeadFingerprint.parse(headText);
+                if (headText != null && head == null) {
+                    return null; // a malformed fingerprint is no shipper's; read as absent it would let the pos skip lines
+                }
                 return new ShippedRecord(new FileIdentity(src), new ShippedPosition(position, lineNo, head, r.offset()));
             } catch (NumberFormatException e) {
                 return null; // written by a stranger into our room; not ours to trust

@@ -62,7 +62,7 @@ final class ShippedRoom implements AutoCloseable {
             if (room.equals(new String(r.key(), StandardCharsets.UTF_8))) {
                 try {
                     records.add(new Shipped(r.offset(), LogRecordEvent.fromJson(r.value()), header(r, "type"),
-                            header(r, "src"), Long.parseLong(header(r, "pos"))));
+                            header(r, "src"), position(header(r, "pos"))));
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -78,6 +78,15 @@ final class ShippedRoom implements AutoCloseable {
                     .map(PartitionInfo::partition).map(p -> new TopicPartition(topic, p)).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
+        }
+    }
+
+    /** The {@code pos} header, or -1 when a stranger's record has none or garbage. */
+    private static long position(String pos) {
+        try {
+            return pos == null ? -1 : Long.parseLong(pos);
+        } catch (NumberFormatException e) {
+            return -1;
         }
     }
 
