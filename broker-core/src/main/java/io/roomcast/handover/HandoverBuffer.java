@@ -9,14 +9,23 @@ import java.util.List;
  * The live events of one room that arrive while a subscription is still catching up from history,
  * bounded. The exact hand-over: history covers offsets below the hand-over offset L; this buffer
  * holds live events from L on; after history is delivered, {@link #drainAbove} yields the buffered
- * events above the last delivered offset — no gap, no duplicate. When the buffer overflows it is
- * dropped and marked, and the caller reads more history up to a new hand-over offset instead.
+ * events above the last delivered offset — no gap, no duplicate. When the buffer overflows (more
+ * events than its limit, or more than {@link #MAX_BYTES} of their data) it is dropped and marked,
+ * and the caller reads more history up to a new hand-over offset instead.
  *
  * <p>Not thread-safe: the owner guards it (live dispatch appends, the catch-up drains).
  */
 public final class HandoverBuffer {
+    /**
+     * The most event data one buffer holds: large events (a room of 60 KB messages) would otherwise
+     * keep up to {@code limit} of them each, long after the history cache let them go. Reading them
+     * from Kafka again is the cheaper way.
+     */
+    public static final long MAX_BYTES = 8L << 20;
+
     private final int limit;
     private final List<RoomEvent> events = new ArrayList<>();
+    private long bytes;
     private boolean overflowed;
 
     public HandoverBuffer(int limit) {
@@ -31,12 +40,14 @@ public final class HandoverBuffer {
         if (overflowed) {
             return false;
         }
-        if (events.size() >= limit) {
+        if (events.size() >= limit || bytes + event.data().length > MAX_BYTES) {
             overflowed = true;
             events.clear();
+            bytes = 0;
             return false;
         }
         events.add(event);
+        bytes += event.data().length;
         return true;
     }
 
@@ -66,6 +77,7 @@ public final class HandoverBuffer {
             }
         }
         events.clear();
+        bytes = 0;
         return out;
     }
 }

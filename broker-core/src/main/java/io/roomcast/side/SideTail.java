@@ -24,6 +24,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads the partitions of one side topic that someone watches, on one owner thread with its own
@@ -39,6 +40,8 @@ public final class SideTail implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SideTail.class);
     private static final Duration POLL = Duration.ofMillis(100);
     private static final int COMMAND_LIMIT = 10_000;
+    /** Watches of one partition that may wait for it to be read (presence queries while Kafka is slow, say). */
+    static final int WAITING_LIMIT = 10_000;
 
     /** Where a newly watched partition is read from. */
     public enum Start { BEGINNING, END }
@@ -63,6 +66,8 @@ public final class SideTail implements AutoCloseable {
     /** Owned by the tail's thread. */
     private final Map<Integer, Watch> watches = new HashMap<>();
     private final Counter failed;
+    /** Futures in the watches' waiting lists, for the gauge (the lists are the tail thread's). */
+    private final AtomicInteger waitingCount = new AtomicInteger();
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -91,6 +96,8 @@ public final class SideTail implements AutoCloseable {
                 .description("side topic partitions read by this edge").register(meters);
         this.failed = Counter.builder("roomcast.side.records.skipped").tag("topic", topic)
                 .description("side topic records skipped because the edge could not read them").register(meters);
+        Gauge.builder("roomcast.side.waiting", waitingCount, AtomicInteger::get).tag("topic", topic)
+                .description("watches waiting for a partition to be read (limit " + WAITING_LIMIT + " per partition)").register(meters);
         Gauge.builder("roomcast.side.commands", commands, BlockingQueue::size).tag("topic", topic)
                 .description("pending side tail commands (limit " + COMMAND_LIMIT + ")").register(meters);
         this.thread = new Thread(this::run, "roomcast-side-" + topic);
@@ -125,7 +132,7 @@ public final class SideTail implements AutoCloseable {
             if (w.caughtUp) {
                 ready.complete(null);
             } else {
-                w.waiting.add(ready);
+                await(w, ready);
             }
             return;
         }
@@ -148,8 +155,19 @@ public final class SideTail implements AutoCloseable {
             ready.completeExceptionally(e);
             return;
         }
-        w.waiting.add(ready);
+        await(w, ready);
         checkCaughtUp();
+    }
+
+    /** {@code ready} completes when {@code w}'s partition is read, or fails now when too many wait for it already. */
+    private void await(Watch w, CompletableFuture<Void> ready) {
+        if (w.waiting.size() >= WAITING_LIMIT) {
+            ready.completeExceptionally(new IllegalStateException("side tail of " + topic + " is overloaded: "
+                    + WAITING_LIMIT + " watches wait for the partition already"));
+            return;
+        }
+        w.waiting.add(ready);
+        waitingCount.incrementAndGet();
     }
 
     private void remove(int partition) {
@@ -163,6 +181,7 @@ public final class SideTail implements AutoCloseable {
         watches.remove(partition);
         consumer.assign(watches.keySet().stream().map(p -> new TopicPartition(topic, p)).toList());
         w.waiting.forEach(f -> f.completeExceptionally(new IllegalStateException("unwatched")));
+        waitingCount.addAndGet(-w.waiting.size());
         sink.onReleased(partition);
     }
 
@@ -175,6 +194,7 @@ public final class SideTail implements AutoCloseable {
             if (consumer.position(new TopicPartition(topic, e.getKey())) >= w.target) {
                 w.caughtUp = true;
                 w.waiting.forEach(f -> f.complete(null));
+                waitingCount.addAndGet(-w.waiting.size());
                 w.waiting.clear();
             }
         }
@@ -208,6 +228,7 @@ public final class SideTail implements AutoCloseable {
             it.next().waiting.forEach(f -> f.completeExceptionally(new IllegalStateException("side tail closed")));
             it.remove();
         }
+        waitingCount.set(0);
         consumer.close(Duration.ofSeconds(2));
     }
 

@@ -45,4 +45,28 @@ class HandoverBufferTest {
         assertThat(buffer.size()).isZero();
         assertThatThrownBy(() -> buffer.drainAbove(0)).isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void shouldOverflowOnTheBytesOfItsEventsBelowItsCount() {
+        HandoverBuffer buffer = new HandoverBuffer(10_000);
+        byte[] large = new byte[(int) (HandoverBuffer.MAX_BYTES / 4)];
+        for (int i = 0; i < 4; i++) {
+            assertThat(buffer.offer(new RoomEvent(ROOM, i, null, 0, large, null))).isTrue();
+        }
+        assertThat(buffer.offer(at(4))).as("an empty event still fits").isTrue();
+        assertThat(buffer.offer(new RoomEvent(ROOM, 5, null, 0, new byte[1], null))).isFalse();
+        assertThat(buffer.overflowed()).isTrue();
+        assertThat(buffer.size()).isZero();
+    }
+
+    @Test
+    void shouldCountItsBytesAfreshOnceDrained() {
+        HandoverBuffer buffer = new HandoverBuffer(10_000);
+        byte[] large = new byte[(int) (HandoverBuffer.MAX_BYTES / 2)];
+        buffer.offer(new RoomEvent(ROOM, 1, null, 0, large, null));
+        buffer.offer(new RoomEvent(ROOM, 2, null, 0, large, null));
+        assertThat(buffer.drainAbove(0)).hasSize(2);
+        assertThat(buffer.offer(new RoomEvent(ROOM, 3, null, 0, large, null))).isTrue();
+        assertThat(buffer.overflowed()).isFalse();
+    }
 }

@@ -16,9 +16,12 @@ import org.junit.jupiter.api.Test;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -65,6 +68,65 @@ class SideTailIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> received.size() == 3);
             assertThat(received).containsExactly("one", "three", "four");
             assertThat(meters.get("roomcast.side.records.skipped").tag("topic", topic).counter().count()).isEqualTo(1.0);
+        }
+    }
+
+    /**
+     * Watches of a partition that is still being read wait for it, up to a bound; one more fails at
+     * once (the caller answers {@code unavailable}), and the others complete when it is read.
+     */
+    @Test
+    void shouldBoundTheWatchesWaitingForAPartition() throws Exception {
+        String topic = TestNames.unique("side");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        }
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers(),
+                ProducerConfig.LINGER_MS_CONFIG, 20), new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < 2_000; i++) {
+                producer.send(new ProducerRecord<>(topic, 0, null, new byte[]{1}));
+            }
+            producer.flush();
+        }
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        SideTail.Sink sink = new SideTail.Sink() {
+            @Override
+            public void onRecord(ConsumerRecord<byte[], byte[]> record, long nowMillis) {
+                if (record.offset() == 0) {
+                    holding.countDown();
+                    try {
+                        release.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
+
+            @Override
+            public void onReleased(int partition) {
+            }
+
+            @Override
+            public void onTick(long nowMillis) {
+            }
+        };
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        // One record per poll: the partition stays unread while the waiting watches are added.
+        try (SideTail tail = new SideTail(TestKafka.bootstrapServers(), Map.of("max.poll.records", 1), topic, SideTail.Start.BEGINNING, sink,
+                Clock.systemUTC(), meters)) {
+            List<CompletableFuture<Void>> watches = new ArrayList<>();
+            watches.add(tail.watch(0));
+            assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+            for (int i = 0; i < SideTail.WAITING_LIMIT; i++) {
+                watches.add(tail.watch(0));
+            }
+            release.countDown();
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> watches.stream().allMatch(CompletableFuture::isDone));
+            assertThat(watches).filteredOn(CompletableFuture::isCompletedExceptionally).hasSize(1);
+            assertThat(watches.get(watches.size() - 1)).isCompletedExceptionally();
+            assertThat(meters.get("roomcast.side.waiting").tag("topic", topic).gauge().value()).isZero();
         }
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Rebuilds a room's conversation from its own events, fed in offset order: each valid prompt
@@ -16,6 +17,9 @@ import java.util.Map;
  * only once {@code generation.done} closed it. Pure and not thread-safe.
  */
 final class ConversationAssembler {
+    /** The event types a conversation is made of; the rest of a room (chat messages, logs) is no part of it. */
+    static final Set<String> TYPES = Set.of(EventTypes.PROMPT, EventTypes.TOKEN, EventTypes.RESTARTED, EventTypes.DONE);
+
     private final ObjectMapper json;
     private final PromptParser prompts;
     private final int maxAnswerChars;
@@ -36,7 +40,7 @@ final class ConversationAssembler {
             }
             return;
         }
-        if (!EventTypes.TOKEN.equals(event.type()) && !EventTypes.RESTARTED.equals(event.type()) && !EventTypes.DONE.equals(event.type())) {
+        if (!TYPES.contains(event.type())) {
             return;
         }
         JsonNode data = parse(event.value());

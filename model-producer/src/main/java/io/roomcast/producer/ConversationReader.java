@@ -165,11 +165,15 @@ final class ConversationReader implements AutoCloseable {
         }
     }
 
-    /** The room's events in {@code [from, to)} of the partition, read until {@code deadline}. */
+    /**
+     * The room's events in {@code [from, to)} of the partition that a conversation is made of, read
+     * until {@code deadline}. Only those are kept: a room's other events (large chat messages, say)
+     * would otherwise be held, payloads and all, up to the scan budget's record count.
+     */
     private static List<RoomRecord> read(PartitionScanner scanner, TopicPartition tp, long from, long to, RoomName room, long deadline) {
         List<RoomRecord> events = new ArrayList<>();
         scan(scanner, tp, from, to, deadline, event -> {
-            if (Objects.equals(room, event.room())) {
+            if (Objects.equals(room, event.room()) && ConversationAssembler.TYPES.contains(event.type())) {
                 events.add(event);
             }
             return true;

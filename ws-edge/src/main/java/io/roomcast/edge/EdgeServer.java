@@ -208,7 +208,7 @@ public final class EdgeServer implements AutoCloseable {
         PathHandler main = Handlers.path()
                 .addExactPath("/ws", gate)
                 .addExactPath("/sse", new ConnectionGate(sse, counts, config, meters))
-                .addPrefixPath("/v1/chat/completions", new ConnectionGate(new ChatCompletions(backbone, sse.metrics()), counts, config, meters))
+                .addPrefixPath("/v1/chat/completions", new ConnectionGate(new ChatCompletions(backbone, sse.metrics(), counts), counts, config, meters))
                 .addExactPath("/healthz", health::live)
                 .addExactPath("/readyz", health::ready)
                 .addExactPath("/rooms", new DirectoryHandler(directory,

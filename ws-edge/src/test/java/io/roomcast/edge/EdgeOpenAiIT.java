@@ -7,6 +7,7 @@ import io.roomcast.producer.ModelProducerConfig;
 import io.roomcast.producer.sim.SimSettings;
 import io.roomcast.room.Namespaces;
 import io.roomcast.room.RoomName;
+import io.roomcast.room.RoomPartitioner;
 import io.roomcast.testkit.TestKafka;
 import io.roomcast.testkit.TestNames;
 import org.junit.jupiter.api.AfterAll;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -181,6 +183,99 @@ class EdgeOpenAiIT {
                 assertThat(listeners.value()).isEqualTo(1);
             }
             await().atMost(Duration.ofSeconds(30)).until(() -> listeners.value() == 0);
+        }
+    }
+
+    /**
+     * An answer being followed is a connection: the edge's per-address limit bounds how many one
+     * client holds. The prompts here wait (the edge's namespaces have no model producer) until the
+     * test writes their answers into the room, as a producer would.
+     */
+    @Test
+    void shouldCountFollowedAnswersAgainstTheConnectionLimits() throws Exception {
+        Namespaces own = EdgeFixture.isolatedNamespaces();
+        try (EdgeServer limited = EdgeFixture.start(own, b -> b.maxConnectionsPerIp(2)); EdgeServer reader = EdgeFixture.start(own);
+             KafkaRoom kafka = new KafkaRoom(own)) {
+            var answers = limited.meters().find("roomcast.openai.answers").gauge();
+            URI url = URI.create(limited.url());
+            byte[] body = body("Wait for me", true);
+            List<RoomName> rooms = List.of(RoomName.of("chat:" + TestNames.unique("held")), RoomName.of("chat:" + TestNames.unique("held")));
+            List<Socket> held = new ArrayList<>();
+            try {
+                for (RoomName room : rooms) {
+                    Socket s = new Socket(url.getHost(), url.getPort());
+                    held.add(s);
+                    s.getOutputStream().write(("POST /v1/chat/completions HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort()
+                            + "\r\nContent-Type: application/json\r\nX-Roomcast-Room: " + room + "\r\nContent-Length: " + body.length
+                            + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().write(body);
+                    s.getOutputStream().flush();
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() -> answers.value() == 2);
+                try (SseClient third = SseClient.request("POST", limited.url() + "/v1/chat/completions",
+                        Map.of("Content-Type", "application/json"), body, 0)) {
+                    assertThat(third.status()).isEqualTo(503);
+                    assertThat(third.errorBody()).contains("too many connections");
+                }
+
+                answer(reader, kafka, own, rooms.get(0));
+                await().atMost(Duration.ofSeconds(30)).until(() -> answers.value() == 1);
+                try (WsClient ws = WsClient.connect(limited.wsUrl())) {
+                    ws.send("{\"op\":\"ping\",\"id\":1}");
+                    assertThat(ws.nextOp("pong").path("id").asInt()).as("the answered request's place is free again").isEqualTo(1);
+                }
+                answer(reader, kafka, own, rooms.get(1));
+                await().atMost(Duration.ofSeconds(30)).until(() -> answers.value() == 0);
+            } finally {
+                for (Socket s : held) {
+                    s.close();
+                }
+            }
+        }
+    }
+
+    /** Writes a whole (empty) answer to the room's prompt into Kafka, as a model producer would; {@code edge} finds the prompt. */
+    private static void answer(EdgeServer edge, KafkaRoom kafka, Namespaces own, RoomName room) {
+        long prompt;
+        try (WsClient c = WsClient.connect(edge.wsUrl())) {
+            c.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"from\":\"earliest\"}");
+            prompt = c.nextOp("event").path("offset").asLong();
+        }
+        String generation = "{\"generationId\":\"" + own.of(room).topic() + ":" + RoomPartitioner.partition(room, 4) + ":" + prompt + "\"";
+        kafka.write(room, "generation.started", (generation + "}").getBytes(StandardCharsets.UTF_8), null);
+        kafka.write(room, "generation.done", (generation + ",\"finishReason\":\"stop\"}").getBytes(StandardCharsets.UTF_8), null);
+    }
+
+    /**
+     * A whole ({@code stream: false}) answer is held up to a bound: tokens written by any producer of
+     * the room beyond it are cut, and the answer ends with {@code finish_reason: length}.
+     */
+    @Test
+    void shouldCutAWholeAnswerAtItsBoundAndSaySo() throws Exception {
+        Namespaces own = EdgeFixture.isolatedNamespaces();
+        try (EdgeServer quiet = EdgeFixture.start(own, b -> b); KafkaRoom kafka = new KafkaRoom(own)) {
+            RoomName room = RoomName.of("chat:" + TestNames.unique("long"));
+            var answer = HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(URI.create(quiet.url() + "/v1/chat/completions"))
+                    .header("Content-Type", "application/json").header("X-Roomcast-Room", room.value())
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body("Say a lot", false))).build(), HttpResponse.BodyHandlers.ofString());
+            long prompt;
+            try (WsClient c = WsClient.connect(quiet.wsUrl())) {
+                c.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"" + room + "\",\"from\":\"earliest\"}");
+                prompt = c.nextOp("event").path("offset").asLong();
+            }
+            String generation = "\"generationId\":\"" + own.of(room).topic() + ":" + RoomPartitioner.partition(room, 4) + ":" + prompt + "\"";
+            int half = (1 << 20) / 2 + 1_000;
+            kafka.write(room, "generation.started", ("{" + generation + "}").getBytes(StandardCharsets.UTF_8), null);
+            kafka.write(room, "token", ("{" + generation + ",\"seq\":0,\"text\":\"" + "a".repeat(half) + "\"}").getBytes(StandardCharsets.UTF_8), null);
+            kafka.write(room, "token", ("{" + generation + ",\"seq\":1,\"text\":\"" + "b".repeat(half) + "\"}").getBytes(StandardCharsets.UTF_8), null);
+            kafka.write(room, "generation.done", ("{" + generation + ",\"finishReason\":\"stop\"}").getBytes(StandardCharsets.UTF_8), null);
+
+            HttpResponse<String> r = answer.get(60, TimeUnit.SECONDS);
+            assertThat(r.statusCode()).as(r.body().substring(0, Math.min(300, r.body().length()))).isEqualTo(200);
+            JsonNode choice = JSON.readTree(r.body()).path("choices").path(0);
+            assertThat(choice.path("finish_reason").asText()).isEqualTo("length");
+            String content = choice.path("message").path("content").asText();
+            assertThat(content).hasSize(1 << 20).startsWith("a".repeat(half)).endsWith("b");
         }
     }
 

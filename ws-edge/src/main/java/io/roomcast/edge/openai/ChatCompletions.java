@@ -1,11 +1,13 @@
 package io.roomcast.edge.openai;
 
+import io.micrometer.core.instrument.Gauge;
 import io.roomcast.edge.limit.RateLimit;
 import io.roomcast.edge.Backbone;
 import io.roomcast.edge.auth.AuthException;
 import io.roomcast.edge.auth.Decision;
 import io.roomcast.edge.auth.Principal;
 import io.roomcast.edge.http.ClientAddress;
+import io.roomcast.edge.http.ConnectionCounts;
 import io.roomcast.edge.http.IoThreadTasks;
 import io.roomcast.edge.protocol.ErrorCode;
 import io.roomcast.edge.sse.HttpPrincipal;
@@ -40,6 +42,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The OpenAI-compatible endpoint: {@code POST /v1/chat/completions} publishes the request as a
@@ -65,11 +68,20 @@ public final class ChatCompletions implements HttpHandler {
 
     private final Backbone backbone;
     private final SseMetrics metrics;
+    private final ConnectionCounts counts;
+    private final AtomicInteger followed = new AtomicInteger();
     private final Map<String, RateLimit> limiters;
 
-    public ChatCompletions(Backbone backbone, SseMetrics metrics) {
+    /**
+     * @param counts the edge's open connections: an answer being followed is one (a long-lived
+     *               request, as an SSE stream), so the edge's and each address's connection limits bound them
+     */
+    public ChatCompletions(Backbone backbone, SseMetrics metrics, ConnectionCounts counts) {
         this.backbone = backbone;
         this.metrics = metrics;
+        this.counts = counts;
+        Gauge.builder("roomcast.openai.answers", followed, AtomicInteger::get)
+                .description("answers followed for /v1/chat/completions requests (counted as connections)").register(backbone.meters());
         this.limiters = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, RateLimit> eldest) {
@@ -244,12 +256,24 @@ public final class ChatCompletions implements HttpHandler {
                 backbone.config().outboundLimit(), metrics, ended);
         subscription[0] = new Subscription(backbone, answer, location, from, null, BackpressurePolicy.LOSSLESS,
                 new ReadPermits(backbone.config().historyLimits().readsPerConnection()), events(answer));
-        exchange.addExchangeCompleteListener((ex, next) -> {
-            // Undertow holds the SSE connection's lock here, and live dispatch may hold the answer's
-            // lock while it waits for that one (a deadlock seen in CI): end the answer off this thread.
-            backbone.offIoThread(answer::gone);
-            next.proceed();
-        });
+        Runnable uncount = counts.opened(clientKey(exchange));
+        followed.incrementAndGet();
+        Runnable release = () -> {
+            uncount.run();
+            followed.decrementAndGet();
+        };
+        try {
+            exchange.addExchangeCompleteListener((ex, next) -> {
+                release.run();
+                // Undertow holds the SSE connection's lock here, and live dispatch may hold the answer's
+                // lock while it waits for that one (a deadlock seen in CI): end the answer off this thread.
+                backbone.offIoThread(answer::gone);
+                next.proceed();
+            });
+        } catch (IllegalStateException alreadyComplete) {
+            release.run(); // the client left before its answer could be followed
+            return;
+        }
         if (!resumed) {
             synchronized (timer) {
                 timer[0] = IoThreadTasks.executeAfter(exchange, () -> answer.timedOut(new OpenAiError(504, "server_error", "timeout", null,

@@ -43,6 +43,8 @@ import java.util.List;
 final class CompletionStream implements FrameSink {
     private static final Logger log = LoggerFactory.getLogger(CompletionStream.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The longest whole answer held for a {@code stream: false} request, in characters (about 4 MB of text at most). */
+    static final int MAX_ANSWER_CHARS = 1 << 20;
 
     private enum State { WAITING, OPENING, STREAMING, DONE }
 
@@ -61,6 +63,8 @@ final class CompletionStream implements FrameSink {
     /** Drain tasks that came before the stream opened: its pending frames were the buffer then. */
     private final DrainWaiters opening = new DrainWaiters();
     private final StringBuilder text = new StringBuilder();
+    /** The whole answer ({@code stream: false}) reached {@link #MAX_ANSWER_CHARS}: it ends there, with {@code finish_reason: length}. */
+    private boolean truncated;
     private State state;
     private SseChannel channel;
     private long created;
@@ -210,12 +214,14 @@ final class CompletionStream implements FrameSink {
                     }
                     lastSeq = seq;
                     if (!stream) {
-                        text.append(piece);
+                        // Tokens come from any writer of the room: a whole answer is held up to a bound, then cut.
+                        text.append(piece, 0, Math.min(piece.length(), Math.max(0, MAX_ANSWER_CHARS - text.length())));
+                        truncated |= text.length() >= MAX_ANSWER_CHARS;
                     }
                     return true;
                 }
                 case "generation.done" -> {
-                    String finish = data.path("finishReason").asText("stop");
+                    String finish = truncated ? "length" : data.path("finishReason").asText("stop");
                     if (!emit(chunk(JSON.createObjectNode(), finish), offset, force)) {
                         return false;
                     }

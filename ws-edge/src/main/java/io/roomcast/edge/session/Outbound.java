@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  * is queued and released once the socket has taken it: the bound is real. Events are refused when
  * the queue is full (the subscription then falls back to catching up at the client's pace).
  * Control frames (answers, notices, pings, pongs) are accepted beyond the event limit but counted
- * too: a client that keeps asking while reading nothing fills {@link #CONTROL_LIMIT}, and the owner
- * is told once ({@code onFlood}) to close it.
+ * too, in units of {@link #CONTROL_UNIT_BYTES} (a large answer, a room's member list or snapshot,
+ * counts as many): a client that keeps asking while reading nothing fills {@link #CONTROL_LIMIT},
+ * and the owner is told once ({@code onFlood}) to close it.
  *
  * <p>Frames are written by the connection's own IO thread ({@link IoFlusher}), straight to the
  * upgraded socket: each queued payload is copied behind its few header bytes into the thread's
@@ -40,8 +41,10 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
  */
 public final class Outbound implements FrameSink {
     private static final Logger log = LoggerFactory.getLogger(Outbound.class);
-    /** Control frames that may wait unwritten before the client counts as flooding. */
+    /** Control units that may wait unwritten before the client counts as flooding: about 4 MiB of answers. */
     static final int CONTROL_LIMIT = 1_024;
+    /** A control frame counts one unit, and one more for each of these bytes it holds. */
+    static final int CONTROL_UNIT_BYTES = 4_096;
     /** How long the edge waits for the client's answer to its close frame before it closes the socket. */
     static final int CLOSE_GRACE_SECONDS = 2;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
@@ -50,7 +53,7 @@ public final class Outbound implements FrameSink {
      * (see EventFrames), so its entry, a value, is the same for all of a room's subscribers in a row. Racy by
      * design, as EventFrames' memo: a stale read only costs one more entry.
      */
-    private static volatile Queued lastEvent = Queued.text(EMPTY, 1, false, true);
+    private static volatile Queued lastEvent = Queued.text(EMPTY, 1, 0, true);
     private static final byte[] OPEN = {'['};
     private static final byte COMMA = ',';
     private static final byte CLOSE = ']';
@@ -58,9 +61,10 @@ public final class Outbound implements FrameSink {
     /**
      * A queued message: a text frame that may be joined with its neighbours, a prepared batch, a
      * ping or pong, or (with {@code then}) an action to run once everything before it is written.
+     * {@code control}: its control units (0 for events).
      */
-    record Queued(ByteBuffer message, int count, boolean control, boolean joinable, byte opcode, Runnable then) {
-        static Queued text(ByteBuffer message, int count, boolean control, boolean joinable) {
+    record Queued(ByteBuffer message, int count, int control, boolean joinable, byte opcode, Runnable then) {
+        static Queued text(ByteBuffer message, int count, int control, boolean joinable) {
             return new Queued(message, count, control, joinable, WireFrames.TEXT, null);
         }
     }
@@ -127,7 +131,7 @@ public final class Outbound implements FrameSink {
         }
         Queued event = lastEvent;
         if (event.message() != frame) {
-            event = Queued.text(frame, 1, false, true);
+            event = Queued.text(frame, 1, 0, true);
             lastEvent = event;
         }
         enqueue(event);
@@ -137,22 +141,22 @@ public final class Outbound implements FrameSink {
     /** Sends a control frame regardless of the event limit (see {@link #CONTROL_LIMIT}). Any thread. */
     @Override
     public void force(ByteBuffer frame) {
-        control(Queued.text(frame, 1, true, true));
+        control(Queued.text(frame, 1, 1 + frame.remaining() / CONTROL_UNIT_BYTES, true));
     }
 
     /** Sends a WebSocket ping. The heartbeat sweep's thread. */
     public void ping() {
-        control(new Queued(EMPTY, 1, true, false, WireFrames.PING, null));
+        control(new Queued(EMPTY, 1, 1, false, WireFrames.PING, null));
     }
 
     /** Answers a client's ping with its payload (at most 125 bytes, as the frame reader checked). The IO thread. */
     public void pong(ByteBuffer payload) {
-        control(new Queued(payload, 1, true, false, WireFrames.PONG, null));
+        control(new Queued(payload, 1, 1, false, WireFrames.PONG, null));
     }
 
     private void control(Queued frame) {
         QUEUED.incrementAndGet(this);
-        if (CONTROL_QUEUED.incrementAndGet(this) > CONTROL_LIMIT && FLOODED.compareAndSet(this, 0, 1)) {
+        if (CONTROL_QUEUED.addAndGet(this, frame.control()) > CONTROL_LIMIT && FLOODED.compareAndSet(this, 0, 1)) {
             onFlood.run();
         }
         enqueue(frame);
@@ -168,7 +172,7 @@ public final class Outbound implements FrameSink {
     public void forceBatch(List<ByteBuffer> frames) {
         QUEUED.addAndGet(this, frames.size());
         for (ByteBuffer frame : frames) {
-            enqueue(Queued.text(frame, 1, false, true));
+            enqueue(Queued.text(frame, 1, 0, true));
         }
     }
 
@@ -215,8 +219,8 @@ public final class Outbound implements FrameSink {
     }
 
     private void close(int code, String reason, Runnable then) {
-        control(new Queued(WireFrames.closePayload(code, reason), 1, true, false, WireFrames.CLOSE, null));
-        pending.add(new Queued(null, 0, false, false, (byte) 0, then));
+        control(new Queued(WireFrames.closePayload(code, reason), 1, 1, false, WireFrames.CLOSE, null));
+        pending.add(new Queued(null, 0, 0, false, (byte) 0, then));
         markDirty();
     }
 
@@ -310,13 +314,13 @@ public final class Outbound implements FrameSink {
                 frame(cork, WireFrames.CLOSE, m, null, m.remaining(), m.remaining(), next.count(), 1);
             } else if (muted()) {
                 pending.poll();
-                released(next.message().remaining(), next.count(), next.control() ? 1 : 0, 1, false);
+                released(next.message().remaining(), next.count(), next.control(), 1, false);
             } else if (next.joinable()) {
                 takeRun(cork);
             } else {
                 pending.poll();
                 ByteBuffer m = next.message();
-                frame(cork, next.opcode(), m, null, m.remaining(), m.remaining(), next.count(), next.control() ? 1 : 0);
+                frame(cork, next.opcode(), m, null, m.remaining(), m.remaining(), next.count(), next.control());
             }
         }
         if (leftover == null) {
@@ -348,7 +352,7 @@ public final class Outbound implements FrameSink {
             length += frameBytes + 1;
             size += frameBytes;
             count += q.count();
-            controls += q.control() ? 1 : 0;
+            controls += q.control();
         }
         if (run.size() == 1) {
             ByteBuffer m = run.get(0).message();
