@@ -10,6 +10,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.UncheckedIOException;
 import java.util.concurrent.Callable;
 
 /** {@code roomcast edge}: one WebSocket edge against any Kafka cluster. */
@@ -46,6 +47,8 @@ final class EdgeCommand implements Callable<Integer> {
             // Kafka's clients refuse unusable settings (bootstrap servers, security) when they are created.
             String cause = e.getCause() == null ? "" : ": " + e.getCause().getMessage();
             throw new ParameterException(spec.commandLine(), e.getMessage() + cause, e);
+        } catch (UncheckedIOException e) {
+            throw new ParameterException(spec.commandLine(), e.getCause().getMessage(), e);
         }
         shutdown.started(() -> edge.shutdownGracefully(options.drainDelay.plusSeconds(5)));
         System.out.println("Roomcast edge: " + edge.url() + "  (WebSocket " + edge.wsUrl() + "). Ctrl-C drains and stops it.");

@@ -56,7 +56,20 @@ class RoomcastCommandTest {
             "edge --management-port -2 | managementPort must be",
             "edge --presence-ttl PT0S | presence ttl must be 1s..1h",
             "edge --presence-ttl soon | option '--presence-ttl'",
-            "edge --presence-max-listed -1 | presence maxListedMembers must be"})
+            "edge --presence-max-listed -1 | presence maxListedMembers must be",
+            "edge --topic-prefix bad/prefix | invalid topic name",
+            "edge --max-frame-bytes 10 | maxFrameBytes must be 256..67108864",
+            "edge --status-interval -PT1S | statusInterval must be 0 (off) or at least 100ms",
+            "edge --admin-token short | adminToken must have at least 16 characters",
+            "edge --history-readers 0 | historyReaders must be 1..64",
+            "edge --history-cache-bytes -1 | historyCacheBytes must be >= 0",
+            "edge --max-subscriptions 0 | maxSubscriptionsPerConnection must be",
+            "edge --replication-factor 0 | replication factor must be",
+            "edge --min-insync-replicas 0 | min.insync.replicas must be",
+            "edge --jwks-url notaurl | invalid jwksUrl",
+            "edge --jwt-public-key /nonexistent.pem | cannot read the public key file /nonexistent.pem",
+            "edge --allowed-origins %00 | invalid allowed origin",
+            "edge --host 999.1.1.1 --port 0 | cannot listen on 999.1.1.1:0"})
     void shouldRefuseGarbageArgumentsWithAClearMessage(String line, String named) {
         StringWriter err = new StringWriter();
         int code = run(err, line.split(" "));

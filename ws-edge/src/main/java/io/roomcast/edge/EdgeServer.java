@@ -67,6 +67,8 @@ import org.xnio.XnioIoThread;
 import org.xnio.XnioWorker;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -246,6 +248,11 @@ public final class EdgeServer implements AutoCloseable {
     }
 
     /** Creates the namespace topics if needed and starts serving. */
+    /**
+     * Starts an edge. Any thread.
+     *
+     * @throws UncheckedIOException when it cannot listen (an address that does not resolve, a port in use); nothing of it keeps running
+     */
     public static EdgeServer start(EdgeConfig config) {
         EdgeServer server = new EdgeServer(config);
         try {
@@ -253,7 +260,17 @@ public final class EdgeServer implements AutoCloseable {
         } catch (RuntimeException e) {
             log.atWarn().setCause(e).log("could not ensure namespace topics at start-up; they are created on first use");
         }
-        server.undertow.start();
+        try {
+            server.undertow.start();
+        } catch (RuntimeException e) {
+            // An address that does not resolve or a port in use: nothing of this edge may keep running.
+            server.close();
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            String management = config.http().separateManagement()
+                    ? " (management " + config.http().managementHost() + ":" + config.http().managementPort() + ")" : "";
+            throw new UncheckedIOException(new IOException("cannot listen on " + config.host() + ":" + config.port() + management + ": "
+                    + cause.getMessage(), cause));
+        }
         server.watchIoThreads();
         server.status = new StatusReporter(server.meters, server.backbone.publisher(), server.backbone.live()::isRunning,
                 server::draining, StatusReporter.edgeName(server.port()), server.url(), config.statusInterval(), Clock.systemUTC());
