@@ -17,6 +17,7 @@ import io.roomcast.shipper.LogShipper;
 import io.roomcast.shipper.ShipperConfig;
 import io.roomcast.shipper.SourceConfig;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +56,12 @@ final class DemoCommand implements Callable<Integer> {
         EmbeddedKafka kafka = shutdown.started(EmbeddedKafka.start(
                 new EmbeddedKafkaConfig("127.0.0.1", kafkaPort, data.toAbsolutePath().resolve("kafka"), 4, Map.of())));
         Path logFile = DemoLogFile.attach(data.toAbsolutePath().resolve("logs").resolve("roomcast.log"));
-        EdgeServer edge = EdgeServer.start(edgeOptions.toConfig(kafka.bootstrapServers(), port, KafkaClientProperties.NONE));
+        EdgeServer edge;
+        try {
+            edge = EdgeServer.start(edgeOptions.toConfig(kafka.bootstrapServers(), port, KafkaClientProperties.NONE));
+        } catch (UncheckedIOException e) {
+            throw new ParameterException(spec.commandLine(), e.getCause().getMessage(), e); // Kafka stops with the JVM's shutdown
+        }
         shutdown.started(() -> edge.shutdownGracefully(edgeOptions.drainDelay.plusSeconds(5)));
         shutdown.started(ModelProducer.start(ModelProducerConfig.builder(kafka.bootstrapServers()).partitions(4).build(), edge.meters()));
         shutdown.started(LogShipper.start(ShipperConfig.of(kafka.bootstrapServers(),
