@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -65,6 +66,8 @@ public final class SideTail implements AutoCloseable {
     private final BlockingQueue<Runnable> commands = new ArrayBlockingQueue<>(COMMAND_LIMIT);
     /** Owned by the tail's thread. */
     private final Map<Integer, Watch> watches = new HashMap<>();
+    /** Per partition, the failed watches whose unwatch is still to come (at most one entry per partition of the topic). */
+    private final Map<Integer, Integer> holderless = new ConcurrentHashMap<>();
     private final Counter failed;
     /** Futures in the watches' waiting lists, for the gauge (the lists are the tail thread's). */
     private final AtomicInteger waitingCount = new AtomicInteger();
@@ -108,14 +111,23 @@ public final class SideTail implements AutoCloseable {
     /**
      * Starts (or keeps) reading {@code partition}; the future completes once the partition has been
      * read up to the end it had when it was first watched (at once for {@link Start#END}).
-     * Every watch must be paired with one {@link #unwatch}.
+     * Every watch must be paired with one {@link #unwatch}, whether its future succeeded or failed.
      */
     public CompletableFuture<Void> watch(int partition) {
         CompletableFuture<Void> ready = new CompletableFuture<>();
         if (!commands.offer(() -> add(partition, ready))) {
+            holderless(partition);
             ready.completeExceptionally(new IllegalStateException("side tail of " + topic + " is overloaded"));
         }
         return ready;
+    }
+
+    /**
+     * A watch of {@code partition} failed without holding it: its unwatch, which still comes, must
+     * release nothing (it would release another watcher's hold). Any thread.
+     */
+    private void holderless(int partition) {
+        holderless.merge(partition, 1, Integer::sum);
     }
 
     /** Releases one watch of {@code partition}; the last release stops reading it. */
@@ -152,6 +164,7 @@ public final class SideTail implements AutoCloseable {
         } catch (KafkaException e) {
             watches.remove(partition);
             consumer.assign(watches.keySet().stream().map(p -> new TopicPartition(topic, p)).toList());
+            holderless(partition);
             ready.completeExceptionally(e);
             return;
         }
@@ -171,6 +184,14 @@ public final class SideTail implements AutoCloseable {
     }
 
     private void remove(int partition) {
+        boolean[] holdsNothing = {false};
+        holderless.computeIfPresent(partition, (p, n) -> {
+            holdsNothing[0] = true;
+            return n > 1 ? n - 1 : null;
+        });
+        if (holdsNothing[0]) {
+            return;
+        }
         Watch w = watches.get(partition);
         if (w == null) {
             return;

@@ -129,4 +129,69 @@ class SideTailIT {
             assertThat(meters.get("roomcast.side.waiting").tag("topic", topic).gauge().value()).isZero();
         }
     }
+
+    /**
+     * A watch refused because the command queue was full holds nothing, so its unwatch (which its
+     * caller still sends) must release nothing: the partition stays read for the watchers that hold it.
+     */
+    @Test
+    void shouldReleaseNothingForTheUnwatchOfAWatchThatWasRefused() throws Exception {
+        String topic = TestNames.unique("side");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+        }
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        SideTail.Sink sink = new SideTail.Sink() {
+            @Override
+            public void onRecord(ConsumerRecord<byte[], byte[]> record, long nowMillis) {
+                holding.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+
+            @Override
+            public void onReleased(int partition) {
+            }
+
+            @Override
+            public void onTick(long nowMillis) {
+            }
+        };
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        try (SideTail tail = new SideTail(TestKafka.bootstrapServers(), Map.of(), topic, SideTail.Start.END, sink, Clock.systemUTC(), meters);
+             var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),
+                     new ByteArraySerializer(), new ByteArraySerializer())) {
+            var partitions = meters.get("roomcast.side.partitions").tag("topic", topic).gauge();
+            var commands = meters.get("roomcast.side.commands").tag("topic", topic).gauge();
+            tail.watch(0).get(30, TimeUnit.SECONDS);
+            producer.send(new ProducerRecord<>(topic, 0, null, new byte[]{1})).get();
+            assertThat(holding.await(30, TimeUnit.SECONDS)).as("the tail's thread is busy in the sink").isTrue();
+            List<CompletableFuture<Void>> held = new ArrayList<>();
+            CompletableFuture<Void> refused;
+            do {
+                refused = tail.watch(0);
+                held.add(refused);
+            } while (!refused.isCompletedExceptionally());
+            held.remove(held.size() - 1);
+            release.countDown();
+            await().atMost(Duration.ofSeconds(60)).until(() -> held.stream().allMatch(CompletableFuture::isDone));
+            assertThat(held).noneMatch(CompletableFuture::isCompletedExceptionally);
+
+            tail.unwatch(0); // the refused watch's
+            for (int i = 0; i < held.size(); i++) { // all but the first watch's
+                tail.unwatch(0);
+                if (i % 1_000 == 999) {
+                    await().atMost(Duration.ofSeconds(30)).until(() -> commands.value() == 0);
+                }
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> commands.value() == 0);
+            assertThat(partitions.value()).as("the first watch still holds the partition").isEqualTo(1);
+            tail.unwatch(0);
+            await().atMost(Duration.ofSeconds(30)).until(() -> partitions.value() == 0);
+        }
+    }
 }
