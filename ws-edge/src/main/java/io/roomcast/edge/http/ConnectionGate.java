@@ -2,6 +2,7 @@ package io.roomcast.edge.http;
 
 import io.roomcast.edge.limit.RateLimit;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.roomcast.edge.EdgeConfig;
 import io.undertow.server.HttpHandler;
@@ -29,7 +30,8 @@ public final class ConnectionGate implements HttpHandler {
     private final Counter refused;
     private final Counter throttled;
 
-    public ConnectionGate(HttpHandler next, ConnectionCounts counts, EdgeConfig config, MeterRegistry meters) {
+    /** @param endpoint names this gate in its metric ({@code ws}, {@code sse}, {@code openai}): each keeps its own attempts */
+    public ConnectionGate(String endpoint, HttpHandler next, ConnectionCounts counts, EdgeConfig config, MeterRegistry meters) {
         this.next = next;
         this.counts = counts;
         this.config = config;
@@ -39,6 +41,9 @@ public final class ConnectionGate implements HttpHandler {
                 return size() > TRACKED_ADDRESSES;
             }
         });
+        Gauge.builder("roomcast.connections.tracked.addresses", attempts, Map::size).tag("endpoint", endpoint)
+                .description("client addresses whose connect attempts are rate-limited (limit " + TRACKED_ADDRESSES + ", least recent forgotten)")
+                .register(meters);
         this.refused = Counter.builder("roomcast.connections.refused").tag("reason", "limit").register(meters);
         this.throttled = Counter.builder("roomcast.connections.refused").tag("reason", "rate_limited").register(meters);
     }

@@ -88,6 +88,9 @@ public final class ChatCompletions implements HttpHandler {
                 return size() > TRACKED_ADDRESSES;
             }
         });
+        Gauge.builder("roomcast.openai.tracked.addresses", limiters, Map::size)
+                .description("client addresses whose prompts are rate-limited (limit " + TRACKED_ADDRESSES + ", least recent forgotten)")
+                .register(backbone.meters());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.roomcast.edge.presence;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.roomcast.room.RoomName;
@@ -80,6 +81,8 @@ public final class Presence implements AutoCloseable {
                 .register(meters);
         Gauge.builder("roomcast.presence.leases", this, p -> p.tableSize()).description("presence leases known to this edge (limit "
                 + config.maxLeases() + ")").register(meters);
+        FunctionCounter.builder("roomcast.presence.leases.refused", this, p -> p.refusedLeases())
+                .description("leases ignored because the edge knew " + config.maxLeases() + " already").register(meters);
         Gauge.builder("roomcast.presence.held", held, Map::size).description("presence leases this edge holds and renews").register(meters);
         this.renewer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "roomcast-presence-renew");
@@ -225,6 +228,12 @@ public final class Presence implements AutoCloseable {
     private int tableSize() {
         synchronized (table) {
             return table.size();
+        }
+    }
+
+    private long refusedLeases() {
+        synchronized (table) {
+            return table.refused();
         }
     }
 
