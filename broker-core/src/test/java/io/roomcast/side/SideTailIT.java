@@ -88,40 +88,18 @@ class SideTailIT {
             }
             producer.flush();
         }
-        CountDownLatch holding = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        SideTail.Sink sink = new SideTail.Sink() {
-            @Override
-            public void onRecord(ConsumerRecord<byte[], byte[]> record, long nowMillis) {
-                if (record.offset() == 0) {
-                    holding.countDown();
-                    try {
-                        release.await(30, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
-            }
-
-            @Override
-            public void onReleased(int partition) {
-            }
-
-            @Override
-            public void onTick(long nowMillis) {
-            }
-        };
+        HoldingSink sink = new HoldingSink();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         // One record per poll: the partition stays unread while the waiting watches are added.
         try (SideTail tail = new SideTail(TestKafka.bootstrapServers(), Map.of("max.poll.records", 1), topic, SideTail.Start.BEGINNING, sink,
                 Clock.systemUTC(), meters)) {
             List<CompletableFuture<Void>> watches = new ArrayList<>();
             watches.add(tail.watch(0));
-            assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(sink.holding.await(30, TimeUnit.SECONDS)).isTrue();
             for (int i = 0; i < SideTail.WAITING_LIMIT; i++) {
                 watches.add(tail.watch(0));
             }
-            release.countDown();
+            sink.release.countDown();
 
             await().atMost(Duration.ofSeconds(60)).until(() -> watches.stream().allMatch(CompletableFuture::isDone));
             assertThat(watches).filteredOn(CompletableFuture::isCompletedExceptionally).hasSize(1);
@@ -140,27 +118,7 @@ class SideTailIT {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
         }
-        CountDownLatch holding = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        SideTail.Sink sink = new SideTail.Sink() {
-            @Override
-            public void onRecord(ConsumerRecord<byte[], byte[]> record, long nowMillis) {
-                holding.countDown();
-                try {
-                    release.await(30, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-
-            @Override
-            public void onReleased(int partition) {
-            }
-
-            @Override
-            public void onTick(long nowMillis) {
-            }
-        };
+        HoldingSink sink = new HoldingSink();
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         try (SideTail tail = new SideTail(TestKafka.bootstrapServers(), Map.of(), topic, SideTail.Start.END, sink, Clock.systemUTC(), meters);
              var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestKafka.bootstrapServers()),
@@ -169,7 +127,7 @@ class SideTailIT {
             var commands = meters.get("roomcast.side.commands").tag("topic", topic).gauge();
             tail.watch(0).get(30, TimeUnit.SECONDS);
             producer.send(new ProducerRecord<>(topic, 0, null, new byte[]{1})).get();
-            assertThat(holding.await(30, TimeUnit.SECONDS)).as("the tail's thread is busy in the sink").isTrue();
+            assertThat(sink.holding.await(30, TimeUnit.SECONDS)).as("the tail's thread is busy in the sink").isTrue();
             List<CompletableFuture<Void>> held = new ArrayList<>();
             CompletableFuture<Void> refused;
             do {
@@ -177,7 +135,7 @@ class SideTailIT {
                 held.add(refused);
             } while (!refused.isCompletedExceptionally());
             held.remove(held.size() - 1);
-            release.countDown();
+            sink.release.countDown();
             await().atMost(Duration.ofSeconds(60)).until(() -> held.stream().allMatch(CompletableFuture::isDone));
             assertThat(held).noneMatch(CompletableFuture::isCompletedExceptionally);
 
@@ -192,6 +150,33 @@ class SideTailIT {
             assertThat(partitions.value()).as("the first watch still holds the partition").isEqualTo(1);
             tail.unwatch(0);
             await().atMost(Duration.ofSeconds(30)).until(() -> partitions.value() == 0);
+        }
+    }
+
+    /** Holds the tail's thread in its first record until released: the tail takes no command meanwhile. */
+    private static final class HoldingSink implements SideTail.Sink {
+        final CountDownLatch holding = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+
+        @Override
+        public void onRecord(ConsumerRecord<byte[], byte[]> record, long nowMillis) {
+            if (holding.getCount() == 0) {
+                return;
+            }
+            holding.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void onReleased(int partition) {
+        }
+
+        @Override
+        public void onTick(long nowMillis) {
         }
     }
 }
