@@ -43,7 +43,7 @@ import java.util.List;
 final class CompletionStream implements FrameSink {
     private static final Logger log = LoggerFactory.getLogger(CompletionStream.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The longest whole answer held for a {@code stream: false} request, in characters (about 4 MB of text at most). */
+    /** The longest whole answer held for a {@code stream: false} request, in characters (2 MiB of heap). */
     static final int MAX_ANSWER_CHARS = 1 << 20;
 
     private enum State { WAITING, OPENING, STREAMING, DONE }
@@ -215,8 +215,9 @@ final class CompletionStream implements FrameSink {
                     lastSeq = seq;
                     if (!stream) {
                         // Tokens come from any writer of the room: a whole answer is held up to a bound, then cut.
-                        text.append(piece, 0, Math.min(piece.length(), Math.max(0, MAX_ANSWER_CHARS - text.length())));
-                        truncated |= text.length() >= MAX_ANSWER_CHARS;
+                        int room = MAX_ANSWER_CHARS - text.length();
+                        truncated |= piece.length() > room;
+                        text.append(piece, 0, Math.min(piece.length(), room));
                     }
                     return true;
                 }
