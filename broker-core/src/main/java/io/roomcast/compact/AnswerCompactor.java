@@ -6,7 +6,6 @@ import io.roomcast.event.RoomEvent;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,10 +18,14 @@ import java.util.Map;
  *
  * <p>Bounded: at most {@code maxOpen} generations are held at once and at most {@code maxChars}
  * characters of one; beyond either, the held text comes out early as a partial (the oldest
- * generation first), and holding starts again with the next token. A client appends the partials
- * and tokens of a generation in the order it receives them.
+ * generation first), and holding starts again with the next token. The characters held count
+ * against the process's {@link AnswerBudget} too: when it is spent, the generation's held text goes
+ * out at once as a partial and the token passes unchanged. A client appends the partials and tokens
+ * of a generation in the order it receives them.
  *
- * <p>Pure and not thread-safe: one instance per subscription, fed in offset order.
+ * <p>Not thread-safe: one instance per subscription, fed in offset order; its only shared state is
+ * the budget, given back as held text leaves (a partial, a finished or restarted answer,
+ * {@link #finish}, {@link #discard}).
  */
 public final class AnswerCompactor {
     public static final String TOKEN = "token";
@@ -46,21 +49,23 @@ public final class AnswerCompactor {
 
     private static final class Held {
         final StringBuilder text = new StringBuilder();
-        int fromSeq = -1;
+        int fromSeq;
         int toSeq;
         long offset;
     }
 
     private final int maxOpen;
     private final int maxChars;
+    private final AnswerBudget budget;
     private final Map<String, Held> open = new LinkedHashMap<>();
 
-    public AnswerCompactor(int maxOpen, int maxChars) {
+    public AnswerCompactor(int maxOpen, int maxChars, AnswerBudget budget) {
         if (maxOpen < 1 || maxChars < 1) {
             throw new IllegalArgumentException("maxOpen and maxChars must be positive");
         }
         this.maxOpen = maxOpen;
         this.maxChars = maxChars;
+        this.budget = budget;
     }
 
     /** The outputs of the next history event (none while a token is held). */
@@ -72,13 +77,16 @@ public final class AnswerCompactor {
                         || !data.path("text").isTextual()) {
                     return List.of(new Pass(event)); // not a producer's token: nothing to compact
                 }
-                return hold(data.path("generationId").textValue(), data.path("seq").intValue(), data.path("text").textValue(), event.offset());
+                return hold(event, data.path("generationId").textValue(), data.path("seq").intValue(), data.path("text").textValue());
             }
             case MESSAGE, RESTARTED -> {
                 // the answer is complete (the message replaces the tokens), or void (a restart streams it again)
                 JsonNode data = parse(event);
                 if (data != null && data.path("generationId").isTextual()) {
-                    open.remove(data.path("generationId").textValue());
+                    Held dropped = open.remove(data.path("generationId").textValue());
+                    if (dropped != null) {
+                        budget.release(dropped.text.length());
+                    }
                 }
                 return List.of(new Pass(event));
             }
@@ -92,8 +100,18 @@ public final class AnswerCompactor {
     public List<Partial> finish() {
         List<Partial> out = new ArrayList<>(open.size());
         open.forEach((id, held) -> out.add(partial(id, held)));
-        open.clear();
+        discard();
         return out;
+    }
+
+    /** The history will not end (its subscription did): what is held is dropped and the budget given back. */
+    public void discard() {
+        long chars = 0;
+        for (Held held : open.values()) {
+            chars += held.text.length();
+        }
+        open.clear();
+        budget.release(chars);
     }
 
     /** Generations held right now. */
@@ -101,30 +119,39 @@ public final class AnswerCompactor {
         return open.size();
     }
 
-    private List<Output> hold(String generationId, int seq, String text, long offset) {
+    private List<Output> hold(RoomEvent event, String generationId, int seq, String text) {
         List<Output> early = new ArrayList<>(0);
         Held held = open.get(generationId);
+        if (held != null && held.text.length() + text.length() > maxChars) {
+            early.add(release(generationId));
+            held = null;
+        }
+        if (!budget.tryHold(text.length())) {
+            if (held != null) {
+                early.add(release(generationId));
+            }
+            early.add(new Pass(event));
+            return early;
+        }
         if (held == null) {
             if (open.size() >= maxOpen) {
-                Iterator<Map.Entry<String, Held>> oldest = open.entrySet().iterator();
-                Map.Entry<String, Held> e = oldest.next();
-                oldest.remove();
-                early.add(partial(e.getKey(), e.getValue()));
+                early.add(release(open.keySet().iterator().next()));
             }
             held = new Held();
-            open.put(generationId, held);
-        } else if (held.text.length() + text.length() > maxChars) {
-            early.add(partial(generationId, held));
-            held = new Held();
-            open.put(generationId, held);
-        }
-        if (held.fromSeq < 0) {
             held.fromSeq = seq;
+            open.put(generationId, held);
         }
         held.toSeq = seq;
-        held.offset = offset;
+        held.offset = event.offset();
         held.text.append(text);
         return early;
+    }
+
+    /** The held text of {@code generationId} as a partial, no longer held. */
+    private Partial release(String generationId) {
+        Held held = open.remove(generationId);
+        budget.release(held.text.length());
+        return partial(generationId, held);
     }
 
     private static Partial partial(String generationId, Held held) {

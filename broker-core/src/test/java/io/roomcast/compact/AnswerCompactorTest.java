@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class AnswerCompactorTest {
     private static final RoomName ROOM = RoomName.of("chat:a");
-    private final AnswerCompactor compactor = new AnswerCompactor(2, 10);
+    private final AnswerBudget budget = new AnswerBudget(1_000);
+    private final AnswerCompactor compactor = new AnswerCompactor(2, 10, budget);
     private long offset;
 
     private RoomEvent event(String type, String json) {
@@ -27,9 +28,13 @@ class AnswerCompactorTest {
     }
 
     private List<Output> feed(RoomEvent... events) {
+        return feed(compactor, events);
+    }
+
+    private static List<Output> feed(AnswerCompactor into, RoomEvent... events) {
         List<Output> out = new ArrayList<>();
         for (RoomEvent e : events) {
-            out.addAll(compactor.offer(e));
+            out.addAll(into.offer(e));
         }
         return out;
     }
@@ -81,5 +86,53 @@ class AnswerCompactorTest {
         List<Output> out = feed(token("g", 0, "12345"), token("g", 1, "67890"), token("g", 2, "abc"));
         assertThat(out).containsExactly(new Partial("g", 0, 1, 1, "1234567890"));
         assertThat(compactor.finish()).containsExactly(new Partial("g", 2, 2, 2, "abc"));
+    }
+
+    @Test
+    void shouldChargeTheBudgetForWhatItHoldsAndGiveItBackAsTextLeaves() {
+        feed(token("a", 0, "Hel"), token("b", 0, "Wor"), token("b", 1, "ld"));
+        assertThat(budget.held()).isEqualTo(8);
+        feed(event("generation.message", "{\"generationId\":\"b\",\"text\":\"World\"}"));
+        assertThat(budget.held()).isEqualTo(3);
+        feed(token("c", 0, "xy"), token("d", 0, "z")); // "a" leaves early: too many open
+        assertThat(budget.held()).isEqualTo(3);
+        feed(token("d", 1, "1234567890")); // over the answer's limit: "d" so far leaves as a partial
+        assertThat(budget.held()).isEqualTo(12);
+        compactor.finish();
+        assertThat(budget.held()).isZero();
+    }
+
+    @Test
+    void shouldGiveTheBudgetBackWhenItsHistoryWillNotEnd() {
+        feed(token("a", 0, "Hel"), token("b", 0, "Wor"));
+        compactor.discard();
+        assertThat(budget.held()).isZero();
+        assertThat(compactor.held()).isZero();
+        assertThat(compactor.finish()).isEmpty();
+    }
+
+    @Test
+    void shouldPassTokensThroughInOrderWhenTheProcesssBudgetIsSpent() {
+        AnswerBudget small = new AnswerBudget(6);
+        AnswerCompactor first = new AnswerCompactor(8, 100, small);
+        AnswerCompactor second = new AnswerCompactor(8, 100, small);
+        assertThat(feed(first, token("a", 0, "abcd"))).isEmpty();
+        assertThat(feed(second, token("b", 0, "ef"))).isEmpty();
+        assertThat(small.held()).isEqualTo(6);
+
+        // Nothing fits: the second's held text of "b" goes out at once, then the token as it is.
+        RoomEvent next = token("b", 1, "g");
+        assertThat(feed(second, next)).containsExactly(new Partial("b", 0, 0, offset - 2, "ef"), new Pass(next));
+        assertThat(small.held()).isEqualTo(4);
+        assertThat(small.refused()).isEqualTo(1);
+        // With room again, holding starts over; a client appending partials and tokens in order reads "efgh".
+        assertThat(feed(second, token("b", 2, "h"))).isEmpty();
+        assertThat(second.finish()).containsExactly(new Partial("b", 2, 2, offset - 1, "h"));
+        // A generation this compactor holds nothing of passes its token through, and holds nothing.
+        RoomEvent big = token("c", 0, "0123456789");
+        assertThat(feed(second, big)).containsExactly(new Pass(big));
+        assertThat(second.held()).isZero();
+        first.finish();
+        assertThat(small.held()).isZero();
     }
 }

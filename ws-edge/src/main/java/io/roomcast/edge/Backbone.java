@@ -1,6 +1,7 @@
 package io.roomcast.edge;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.roomcast.compact.AnswerBudget;
 import io.roomcast.edge.auth.EdgeSecurity;
 import io.roomcast.edge.ephemeral.Ephemeral;
 import io.roomcast.edge.presence.Presence;
@@ -16,12 +17,13 @@ import java.util.concurrent.ExecutorService;
 
 /**
  * The Kafka-side services one edge shares among its sessions ({@code reads} shares history reads among
- * subscriptions catching up together), and the executor that runs
+ * subscriptions catching up together; {@code answerBudget} bounds the answers their compacted
+ * catch-ups hold back, edge-wide), and the executor that runs
  * everything that may wait (topic lookups, catch-ups, publishes) off Undertow's IO threads.
  */
 public record Backbone(TopicRegistry topics, LiveTail live, HistoryReader history, SharedReads reads, Publisher publisher, Publishing publishing,
                        ExecutorService worker, EdgeSecurity security, EdgeConfig config, MeterRegistry meters,
-                       Presence presence, Ephemeral ephemeral, Snapshots snapshots) {
+                       Presence presence, Ephemeral ephemeral, Snapshots snapshots, AnswerBudget answerBudget) {
 
     /**
      * Runs {@code work} on the worker, or on a thread of its own when the worker's queue is full.

@@ -1,13 +1,16 @@
 package io.roomcast.edge;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.roomcast.compact.AnswerBudget;
 import io.roomcast.edge.auth.AuthException;
 import io.roomcast.edge.auth.EdgeSecurity;
 import io.roomcast.edge.ephemeral.Ephemeral;
@@ -147,7 +150,7 @@ public final class EdgeServer implements AutoCloseable {
                 config.producerSettings(), Clock.systemUTC(), meters);
         Snapshots snapshots = new Snapshots(config.snapshots(), topics, config.kafkaBootstrap(), config.consumerSettings());
         this.backbone = new Backbone(topics, live, history, new SharedReads(history, SharedReads.DEFAULT_BYTES, meters), publisher, publishing, worker, security, config, meters, presence, ephemeral,
-                snapshots);
+                snapshots, answerBudget(meters));
         Gauge.builder("roomcast.connections", sessions, Map::size).description("open WebSocket connections").register(meters);
         Gauge.builder("roomcast.subscriptions", sessions, s -> s.values().stream().mapToInt(Session::subscriptionCount).sum())
                 .description("active subscriptions").register(meters);
@@ -379,6 +382,16 @@ public final class EdgeServer implements AutoCloseable {
         backbone.security().close();
         meters.close();
         log.atInfo().addKeyValue("port", config.port()).log("edge stopped");
+    }
+
+    /** The edge-wide bound of what compacted catch-ups hold back, with its metrics. */
+    private static AnswerBudget answerBudget(MeterRegistry meters) {
+        AnswerBudget budget = new AnswerBudget(AnswerBudget.DEFAULT_CHARS);
+        Gauge.builder("roomcast.compact.held.chars", budget, AnswerBudget::held)
+                .description("characters of unfinished answers held back by compacted catch-ups (limit " + budget.limit() + ")").register(meters);
+        FunctionCounter.builder("roomcast.compact.refused", budget, AnswerBudget::refused)
+                .description("tokens sent uncompacted because the edge held its limit of answers' text").register(meters);
+        return budget;
     }
 
     private static java.util.concurrent.ThreadFactory namedThreads(String prefix) {

@@ -92,7 +92,8 @@ class EdgeDirectoryGarbageIT {
     @Test
     void shouldRefuseAGarbageLimitWithA400JsonError() throws Exception {
         List<String> garbage = List.of("abc", "0", "-1", "1001", "2147483648", "99999999999999999999999999999999", "1.5", "0x10",
-                "1e3", "%205", "5%00", "");
+                "1e3", "%205", "5%00", "",
+                "%D9%A5", "%EF%BC%95", "%2B5", "-0", "%E0%A5%A7%E0%A5%A6");
         for (String limit : garbage) {
             HttpResponse<String> r = get("limit=" + limit);
             assertThat(r.statusCode()).as("limit=" + limit).isEqualTo(400);

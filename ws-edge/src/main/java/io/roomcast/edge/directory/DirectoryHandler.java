@@ -11,6 +11,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * {@code GET /rooms[?namespace=NS][&limit=N]}: the directory's rooms as
@@ -29,6 +30,8 @@ public final class DirectoryHandler implements HttpHandler {
         this.visibleNamespace = visibleNamespace;
     }
 
+    private static final Pattern ASCII_LIMIT = Pattern.compile("[0-9]{1,4}");
+
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
@@ -42,11 +45,8 @@ public final class DirectoryHandler implements HttpHandler {
         String limitText = first(exchange.getQueryParameters(), "limit");
         int limit = 200;
         if (limitText != null) {
-            try {
-                limit = Integer.parseInt(limitText);
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
+            // ASCII digits only: Integer.parseInt also takes a sign and other scripts' digits ("%D9%A5" is 5).
+            limit = ASCII_LIMIT.matcher(limitText).matches() ? Integer.parseInt(limitText) : -1;
             if (limit < 1 || limit > 1000) {
                 exchange.setStatusCode(StatusCodes.BAD_REQUEST);
                 exchange.getResponseSender().send("{\"error\":\"limit must be 1..1000\"}");

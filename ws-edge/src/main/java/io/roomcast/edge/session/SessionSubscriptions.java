@@ -158,7 +158,7 @@ final class SessionSubscriptions {
             return;
         }
         if (s.compact()) {
-            sub.compactHistory();
+            sub.compactHistory(backbone.answerBudget());
         }
         sub.start();
     }

@@ -502,6 +502,10 @@ final class HandoverMachine {
             return false;
         }
         state = State.CLOSED;
+        if (compactor != null) {
+            compactor.discard();
+            compactor = null;
+        }
         buffer = null;
         cacheView = null;
         offering = NO_OFFER;

@@ -2,6 +2,7 @@ package io.roomcast.edge.subscription;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.roomcast.compact.AnswerBudget;
 import io.roomcast.compact.AnswerCompactor;
 import io.roomcast.edge.Backbone;
 import io.roomcast.edge.EdgeConfig;
@@ -132,12 +133,13 @@ public final class Subscription implements LiveListener {
 
     /**
      * Delivers the history compacted: finished answers as their {@code generation.message}, the tokens
-     * of unfinished ones as one {@code partial} frame each just before {@code live}. Call before
-     * {@link #start()}, on the thread that starts it.
+     * of unfinished ones as one {@code partial} frame each just before {@code live}; the text held
+     * back counts against the edge's {@code budget}. Call before {@link #start()}, on the thread that
+     * starts it.
      */
-    public void compactHistory() {
+    public void compactHistory(AnswerBudget budget) {
         synchronized (lock) {
-            machine.compact(new AnswerCompactor(COMPACT_OPEN_ANSWERS, COMPACT_ANSWER_CHARS));
+            machine.compact(new AnswerCompactor(COMPACT_OPEN_ANSWERS, COMPACT_ANSWER_CHARS, budget));
         }
     }
 

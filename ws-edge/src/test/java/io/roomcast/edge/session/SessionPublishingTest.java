@@ -38,7 +38,7 @@ class SessionPublishingTest {
     SessionPublishingTest() {
         EdgeConfig config = EdgeConfig.builder("unused:9092").maxPayloadBytes(16).build();
         Backbone backbone = new Backbone(null, null, null, null, publisher, publishing, worker, EdgeSecurity.of(AuthConfig.ofDefaults()),
-                config, meters, null, null, null);
+                config, meters, null, null, null, null);
         SessionMetrics metrics = new SessionMetrics(meters, () -> false);
         session = new SessionPublishing("s1", "/127.0.0.1:5000", backbone, new Answers(sink, metrics, 3, () -> { }), metrics, null,
                 () -> null);

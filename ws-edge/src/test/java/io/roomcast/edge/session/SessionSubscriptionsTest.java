@@ -35,7 +35,7 @@ class SessionSubscriptionsTest {
     SessionSubscriptionsTest() {
         EdgeConfig config = EdgeConfig.builder("unused:9092").maxSubscriptionsPerConnection(2).build();
         Backbone backbone = new Backbone(topics, null, null, null, null, null, worker, EdgeSecurity.of(AuthConfig.ofDefaults()), config,
-                meters, null, null, null);
+                meters, null, null, null, null);
         SessionMetrics metrics = new SessionMetrics(meters, () -> false);
         subscriptions = new SessionSubscriptions("s1", "/127.0.0.1:5000", backbone, sink,
                 new Answers(sink, metrics, 3, () -> closed.set(true)), metrics, null, null, () -> null, closed::get);

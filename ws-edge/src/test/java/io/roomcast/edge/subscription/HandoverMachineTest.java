@@ -20,6 +20,7 @@ import io.roomcast.edge.subscription.HandoverStep.SendSubscribed;
 import io.roomcast.edge.subscription.HandoverStep.Then;
 import io.roomcast.edge.subscription.HandoverStep.Unregister;
 import io.roomcast.edge.subscription.HandoverStep.WaitForSpace;
+import io.roomcast.compact.AnswerBudget;
 import io.roomcast.compact.AnswerCompactor;
 import io.roomcast.event.RoomEvent;
 import io.roomcast.history.HistoryChunk;
@@ -32,6 +33,7 @@ import io.roomcast.position.ResumePlanner;
 import io.roomcast.position.StartPoint;
 import io.roomcast.room.BackpressurePolicy;
 import io.roomcast.room.RoomName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -86,6 +88,20 @@ class HandoverMachineTest {
             List<HandoverStep> actual = row.apply().apply(m);
             assertThat(comparable(actual)).as("input %d: %s", i++, row.input()).isEqualTo(comparable(row.expected()));
         }
+    }
+
+    @Test
+    void shouldGiveTheAnswerBudgetBackWhenACompactedCatchUpEndsBeforeLive() {
+        AnswerBudget budget = new AnswerBudget(1000);
+        HandoverMachine m = new HandoverMachine(new StartPoint.After(0, EPOCH), EPOCH, BackpressurePolicy.LOSSLESS, BUFFER, CHUNK,
+                ATTEMPTS, WINDOW);
+        m.compact(new AnswerCompactor(4, 1000, budget));
+        m.handoverFixed(10);
+        m.registered(new Handover(10, List.of(token(1, 0, "Hel"), ev(2), token(3, 1, "lo")), 0));
+        m.resume(Then.CATCH_UP, 1); // room for one frame: the held token and the next event, then a wait
+        assertThat(budget.held()).isEqualTo(3);
+        assertThat(m.close()).containsExactly(new Unregister());
+        assertThat(budget.held()).isZero();
     }
 
     static Stream<Case> cases() {
@@ -261,7 +277,7 @@ class HandoverMachineTest {
                 new Case("compacted: held tokens go out as a partial just before live",
                         new StartPoint.After(0, EPOCH), BackpressurePolicy.LOSSLESS, List.of(
                         row("compact", m -> {
-                            m.compact(new AnswerCompactor(4, 1000));
+                            m.compact(new AnswerCompactor(4, 1000, new AnswerBudget(1000)));
                             return List.of();
                         }).expect(),
                         fixed(10),
