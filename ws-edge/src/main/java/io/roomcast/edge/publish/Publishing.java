@@ -1,5 +1,6 @@
 package io.roomcast.edge.publish;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.roomcast.edge.auth.Decision;
@@ -25,6 +26,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiFunction;
 
 /**
@@ -68,10 +70,19 @@ public final class Publishing implements AutoCloseable {
     private final Duration settle;
     private final Executor worker;
     private final Clock clock;
+    /**
+     * Publishes with an unknown outcome that may wait for their settle time at once. Beyond it one is
+     * left unsettled, as when its lookup fails: a resend marked {@code retry} looks it up itself.
+     */
+    static final int SETTLING_LIMIT = 10_000;
+
     private final ScheduledThreadPoolExecutor timer;
     private final String edgeInstance = UUID.randomUUID().toString();
     private final Map<PublisherScope, Integer> retriesByPublisher = new HashMap<>();
     private int retries;
+    /** Publishes with an unknown outcome waiting to settle (at most {@link #SETTLING_LIMIT}). */
+    private final AtomicInteger settling = new AtomicInteger();
+    private final Counter settleRefused;
 
     /** Where a published event stands: its offset, and whether it had been written before. */
     public record Outcome(long offset, boolean duplicate) {
@@ -115,6 +126,11 @@ public final class Publishing implements AutoCloseable {
                 .register(meters);
         Gauge.builder("roomcast.publish.settling", timer, t -> t.getQueue().size())
                 .description("retries and unknown outcomes waiting for their settle time").register(meters);
+        Gauge.builder("roomcast.publish.unknown", settling, AtomicInteger::get)
+                .description("publishes with an unknown outcome being settled (limit " + SETTLING_LIMIT + ")").register(meters);
+        this.settleRefused = Counter.builder("roomcast.publish.unknown.unsettled")
+                .description("publishes with an unknown outcome left to a retry's lookup: " + SETTLING_LIMIT + " were being settled")
+                .register(meters);
     }
 
     /**
@@ -201,13 +217,26 @@ public final class Publishing implements AutoCloseable {
         return answer;
     }
 
-    /** Settles an attempt with an unknown outcome: after the settle time since it began, looks it up. */
+    /**
+     * Settles an attempt with an unknown outcome: after the settle time since it began, looks it up.
+     * Keeps what the lookup needs, not the request's data.
+     */
     private void settleLater(RecentPublishes.Key key, RecentPublishes.Attempt mine, Request r) {
+        if (settling.incrementAndGet() > SETTLING_LIMIT) {
+            settling.decrementAndGet();
+            settleRefused.increment();
+            recent.forget(key, mine);
+            mine.settled().completeExceptionally(new Unsettled(null));
+            return;
+        }
+        RoomName room = r.room();
+        String eventId = r.eventId();
+        String by = r.publisher().value();
         long due = mine.startedMillis() + settle.toMillis() - clock.millis();
         CompletableFuture<PublishLookup.Result> found = onWorker(after(due), (v, f) -> f != null ? CompletableFuture.failedFuture(f)
-                : lookup.find(partition(r.room()), r.room(), r.eventId(), r.publisher().value(), mine.startedMillis() - CLOCK_MARGIN_MS, -1,
-                        true));
+                : lookup.find(partition(room), room, eventId, by, mine.startedMillis() - CLOCK_MARGIN_MS, -1, true));
         found.whenComplete((result, failure) -> {
+            settling.decrementAndGet();
             if (result instanceof PublishLookup.Result.Found f) {
                 mine.settled().complete(f.offset());
                 return;
