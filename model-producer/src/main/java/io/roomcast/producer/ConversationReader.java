@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -34,13 +35,21 @@ import java.util.function.Supplier;
  * </ul>
  * Both scan with broker-core's {@link PartitionScanner} (backwards in {@link BackwardWindows}), the
  * scanner the edge's history reader uses too. Every read is bounded by a deadline, the context read
- * also by a record budget. Consumers read committed records only: an aborted (fenced) attempt does
+ * also by a record budget and by the bytes of the events it keeps ({@link #CONTEXT_BYTES}: the
+ * newest are kept, older turns are left out). Consumers read committed records only: an aborted (fenced) attempt does
  * not count. Thread-safe: each call borrows one of at most {@code poolSize} scanners (callers hold a
  * bulkhead slot, so they rarely wait).
  */
 final class ConversationReader implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ConversationReader.class);
     private static final int FIRST_WINDOW = 256;
+    /**
+     * Bytes of a room's conversation events (values, plus {@link #EVENT_OVERHEAD} each) one context
+     * read holds at most, half of them for the answers after the prompt: the record budget alone
+     * would let 20,000 prompts of a megabyte each be held.
+     */
+    static final long CONTEXT_BYTES = 8L * 1024 * 1024;
+    private static final int EVENT_OVERHEAD = 128;
 
     private final Supplier<Consumer<byte[], byte[]>> consumers;
     private final BlockingQueue<PartitionScanner> idle;
@@ -51,10 +60,13 @@ final class ConversationReader implements AutoCloseable {
     private final int maxScanRecords;
     private final int maxAnswerChars;
     private final Duration readTimeout;
+    private final long maxContextBytes;
+    private final Runnable contextCut;
     private boolean closed;
 
+    /** @param contextCut called (on the reading thread) for each context read that left events out for {@code maxContextBytes} */
     ConversationReader(Supplier<Consumer<byte[], byte[]>> consumers, int poolSize, ObjectMapper json, PromptParser prompts,
-                int maxScanRecords, int maxAnswerChars, Duration readTimeout) {
+                int maxScanRecords, int maxAnswerChars, Duration readTimeout, long maxContextBytes, Runnable contextCut) {
         this.consumers = consumers;
         this.idle = new ArrayBlockingQueue<>(poolSize);
         this.poolSize = poolSize;
@@ -63,6 +75,8 @@ final class ConversationReader implements AutoCloseable {
         this.maxScanRecords = maxScanRecords;
         this.maxAnswerChars = maxAnswerChars;
         this.readTimeout = readTimeout;
+        this.maxContextBytes = maxContextBytes;
+        this.contextCut = contextCut;
     }
 
     /**
@@ -83,21 +97,25 @@ final class ConversationReader implements AutoCloseable {
             long begin = consumer.beginningOffsets(List.of(tp), readTimeout).getOrDefault(tp, 0L);
             long end = consumer.endOffsets(List.of(tp), readTimeout).getOrDefault(tp, 0L);
             long afterEnd = Math.min(end, prompt.offset() + 1 + maxScanRecords / 2);
+            Kept afterBudget = new Kept(maxContextBytes / 2);
             List<RoomRecord> after = afterEnd > prompt.offset() + 1
-                    ? read(scanner, tp, prompt.offset() + 1, afterEnd, prompt.room(), deadline).stream()
-                            .filter(e -> !EventTypes.PROMPT.equals(e.type())).toList()
+                    ? readOldest(scanner, tp, prompt.offset() + 1, afterEnd, prompt.room(), deadline, afterBudget)
                     : List.of();
             long scanned = Math.max(0, afterEnd - prompt.offset() - 1);
+            Kept before = new Kept(maxContextBytes - afterBudget.used);
             List<List<RoomRecord>> segments = new ArrayList<>();
             BackwardWindows windows = new BackwardWindows(prompt.offset(), begin, FIRST_WINDOW, 4, maxScanRecords, maxScanRecords - scanned);
             int promptsSeen = 0;
-            while (windows.hasNext() && promptsSeen < maxTurns && System.nanoTime() < deadline) {
+            while (windows.hasNext() && promptsSeen < maxTurns && !before.cut && System.nanoTime() < deadline) {
                 BackwardWindows.Window window = windows.next();
-                List<RoomRecord> segment = read(scanner, tp, window.start(), window.end(), prompt.room(), deadline);
+                List<RoomRecord> segment = readNewest(scanner, tp, window.start(), window.end(), prompt.room(), deadline, before);
                 promptsSeen += (int) segment.stream().filter(e -> EventTypes.PROMPT.equals(e.type())).count();
                 segments.add(0, segment);
             }
             segments.add(after);
+            if (afterBudget.cut || before.cut) {
+                contextCut.run();
+            }
             ConversationAssembler assembler = new ConversationAssembler(json, prompts, maxAnswerChars);
             segments.forEach(segment -> segment.forEach(assembler::add));
             return assembler.lastTurns(maxTurns);
@@ -165,20 +183,68 @@ final class ConversationReader implements AutoCloseable {
         }
     }
 
+    /** Bytes of conversation events a context read may still keep; {@code cut} once it left one out. */
+    private static final class Kept {
+        final long limit;
+        long used;
+        boolean cut;
+
+        Kept(long limit) {
+            this.limit = limit;
+        }
+    }
+
     /**
-     * The room's events in {@code [from, to)} of the partition that a conversation is made of, read
-     * until {@code deadline}. Only those are kept: a room's other events (large chat messages, say)
+     * The answers after the prompt: the room's events in {@code [from, to)} of the partition that a
+     * conversation is made of, prompts aside, oldest first, read until {@code deadline} or until
+     * {@code kept} is spent. Only those are kept: a room's other events (large chat messages, say)
      * would otherwise be held, payloads and all, up to the scan budget's record count.
      */
-    private static List<RoomRecord> read(PartitionScanner scanner, TopicPartition tp, long from, long to, RoomName room, long deadline) {
+    private static List<RoomRecord> readOldest(PartitionScanner scanner, TopicPartition tp, long from, long to, RoomName room,
+                                               long deadline, Kept kept) {
         List<RoomRecord> events = new ArrayList<>();
         scan(scanner, tp, from, to, deadline, event -> {
-            if (Objects.equals(room, event.room()) && ConversationAssembler.TYPES.contains(event.type())) {
-                events.add(event);
+            if (!partOfConversation(room, event) || EventTypes.PROMPT.equals(event.type())) {
+                return true;
             }
+            if (kept.used + size(event) > kept.limit) {
+                kept.cut = true;
+                return false;
+            }
+            kept.used += size(event);
+            events.add(event);
             return true;
         });
         return events;
+    }
+
+    /**
+     * A window before the prompt: its conversation events, the newest that fit in {@code kept} (older
+     * ones are left out and {@code kept} marked cut, so no older window is read).
+     */
+    private static List<RoomRecord> readNewest(PartitionScanner scanner, TopicPartition tp, long from, long to, RoomName room,
+                                               long deadline, Kept kept) {
+        ArrayDeque<RoomRecord> events = new ArrayDeque<>();
+        scan(scanner, tp, from, to, deadline, event -> {
+            if (partOfConversation(room, event)) {
+                events.addLast(event);
+                kept.used += size(event);
+                while (kept.used > kept.limit) {
+                    kept.used -= size(events.pollFirst());
+                    kept.cut = true;
+                }
+            }
+            return true;
+        });
+        return new ArrayList<>(events);
+    }
+
+    private static boolean partOfConversation(RoomName room, RoomRecord event) {
+        return Objects.equals(room, event.room()) && ConversationAssembler.TYPES.contains(event.type());
+    }
+
+    private static long size(RoomRecord event) {
+        return EVENT_OVERHEAD + (event.value() == null ? 0 : event.value().length);
     }
 
     /**

@@ -92,7 +92,8 @@ public final class ModelProducer implements AutoCloseable {
         PromptParser prompts = new PromptParser(json, config.maxPromptChars(), config.maxAnswerTokens());
         int slots = config.resilience().maxConcurrentGenerations();
         this.history = new ConversationReader(() -> new KafkaConsumer<>(readerProperties()), slots, json, prompts,
-                config.maxContextRecords(), 64 * 1024, HISTORY_READ_TIMEOUT);
+                config.maxContextRecords(), 64 * 1024, HISTORY_READ_TIMEOUT, ConversationReader.CONTEXT_BYTES,
+                registry.counter("roomcast.producer.context.cut")::increment);
         Duration slotWait = config.resilience().bulkheadMaxWait().compareTo(Duration.ofMillis(100)) < 0
                 ? config.resilience().bulkheadMaxWait() : Duration.ofMillis(100);
         Bulkhead bulkhead = Bulkhead.of("generations", BulkheadConfig.custom()
