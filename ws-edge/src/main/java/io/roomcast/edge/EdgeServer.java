@@ -27,6 +27,7 @@ import io.roomcast.edge.http.CachedProbe;
 import io.roomcast.edge.http.ClientAddress;
 import io.roomcast.edge.http.ConnectionCounts;
 import io.roomcast.edge.http.ConnectionGate;
+import io.roomcast.edge.http.DoorRefusal;
 import io.roomcast.edge.auth.Principal;
 import io.roomcast.edge.http.HealthHandler;
 import io.roomcast.edge.http.Liveness;
@@ -202,7 +203,8 @@ public final class EdgeServer implements AutoCloseable {
         HealthHandler health = new HealthHandler(liveness, () -> draining, live::isRunning,
                 new CachedProbe(() -> topics.reachable(Duration.ofSeconds(2)), config.http().readinessCacheTtl(), System::nanoTime,
                         probes::increment));
-        ConnectionGate gate = new ConnectionGate("ws", new AuthHandshake(WebSocketUpgrade.handler(onConnect), security, worker), counts, config, meters);
+        ConnectionGate gate = new ConnectionGate("ws", new AuthHandshake(WebSocketUpgrade.handler(onConnect), security, worker), DoorRefusal.JSON,
+                counts, config, meters);
         this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(namedThreads("roomcast-heartbeat"));
         sweeper.scheduleWithFixedDelay(new Heartbeats(sessions.values(), config, meters),
                 Math.min(1000, config.pingInterval().toMillis()), Math.min(1000, config.pingInterval().toMillis()), TimeUnit.MILLISECONDS);
@@ -212,8 +214,9 @@ public final class EdgeServer implements AutoCloseable {
         this.sse = new SseTransport(backbone, counts, meters);
         PathHandler main = Handlers.path()
                 .addExactPath("/ws", gate)
-                .addExactPath("/sse", new ConnectionGate("sse", sse, counts, config, meters))
-                .addPrefixPath("/v1/chat/completions", new ConnectionGate("openai", new ChatCompletions(backbone, sse.metrics(), counts), counts, config, meters))
+                .addExactPath("/sse", new ConnectionGate("sse", sse, DoorRefusal.JSON, counts, config, meters))
+                .addPrefixPath("/v1/chat/completions", new ConnectionGate("openai", new ChatCompletions(backbone, sse.metrics(), counts),
+                        ChatCompletions.DOOR, counts, config, meters))
                 .addExactPath("/healthz", health::live)
                 .addExactPath("/readyz", health::ready)
                 .addExactPath("/rooms", new DirectoryHandler(directory,

@@ -5,9 +5,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.roomcast.edge.EdgeConfig;
+import io.roomcast.edge.protocol.ErrorCode;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.util.StatusCodes;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -16,7 +16,7 @@ import java.util.Map;
 /**
  * Admission to {@code /ws}, before the WebSocket handshake: refuses with HTTP 429 an address that
  * opens connections faster than allowed, and with HTTP 503 when the edge or the address already
- * holds its maximum of connections. The address is the {@link ClientAddress} (the forwarded client
+ * holds its maximum of connections, each with a body in the endpoint's shape ({@link DoorRefusal}). The address is the {@link ClientAddress} (the forwarded client
  * behind a trusted proxy; IPv6 grouped by /64), attached to the exchange so that the connection is
  * counted under the same key. Cheap and non-blocking: runs on the IO thread.
  */
@@ -24,6 +24,7 @@ public final class ConnectionGate implements HttpHandler {
     private static final int TRACKED_ADDRESSES = 100_000;
 
     private final HttpHandler next;
+    private final DoorRefusal refusal;
     private final EdgeConfig config;
     private final ConnectionCounts counts;
     private final Map<String, RateLimit> attempts;
@@ -31,8 +32,10 @@ public final class ConnectionGate implements HttpHandler {
     private final Counter throttled;
 
     /** @param endpoint names this gate in its metric ({@code ws}, {@code sse}, {@code openai}): each keeps its own attempts */
-    public ConnectionGate(String endpoint, HttpHandler next, ConnectionCounts counts, EdgeConfig config, MeterRegistry meters) {
+    public ConnectionGate(String endpoint, HttpHandler next, DoorRefusal refusal, ConnectionCounts counts, EdgeConfig config,
+                          MeterRegistry meters) {
         this.next = next;
+        this.refusal = refusal;
         this.counts = counts;
         this.config = config;
         this.attempts = java.util.Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
@@ -56,24 +59,19 @@ public final class ConnectionGate implements HttpHandler {
         RateLimit limiter = attempts.computeIfAbsent(address, a -> new RateLimit(config.connectAttemptsPerIpPerSecond()));
         if (!limiter.tryAcquire()) {
             throttled.increment();
-            refuse(exchange, StatusCodes.TOO_MANY_REQUESTS, "too many connection attempts from " + address);
+            refusal.send(exchange, ErrorCode.RATE_LIMITED, "too many connection attempts from " + address + "; retry later");
             return;
         }
         if (counts.total() >= config.maxConnections()) {
             refused.increment();
-            refuse(exchange, StatusCodes.SERVICE_UNAVAILABLE, "edge is full");
+            refusal.send(exchange, ErrorCode.UNAVAILABLE, "edge is full; connect to another edge or retry later");
             return;
         }
         if (counts.of(address) >= config.maxConnectionsPerIp()) {
             refused.increment();
-            refuse(exchange, StatusCodes.SERVICE_UNAVAILABLE, "too many connections from " + address);
+            refusal.send(exchange, ErrorCode.UNAVAILABLE, "too many connections from " + address);
             return;
         }
         next.handleRequest(exchange);
-    }
-
-    private static void refuse(HttpServerExchange exchange, int status, String message) {
-        exchange.setStatusCode(status);
-        exchange.getResponseSender().send(message);
     }
 }

@@ -8,6 +8,7 @@ import io.roomcast.edge.auth.Decision;
 import io.roomcast.edge.auth.Principal;
 import io.roomcast.edge.http.ClientAddress;
 import io.roomcast.edge.http.ConnectionCounts;
+import io.roomcast.edge.http.DoorRefusal;
 import io.roomcast.edge.http.IoThreadTasks;
 import io.roomcast.edge.protocol.ErrorCode;
 import io.roomcast.edge.sse.HttpPrincipal;
@@ -61,6 +62,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * authentication, room lookup and publishing run on the backbone's worker executor.
  */
 public final class ChatCompletions implements HttpHandler {
+    /** Refusals at this endpoint's door, in OpenAI's shape (what its SDKs retry on). */
+    public static final DoorRefusal DOOR = (exchange, code, message) -> OpenAiError.atDoor(code, message).send(exchange);
+
     private static final Logger log = LoggerFactory.getLogger(ChatCompletions.class);
     /** Longer than the model producer's bulkhead wait (60 s), after which it answers {@code overloaded} itself. */
     static final Duration FIRST_EVENT_TIMEOUT = Duration.ofSeconds(90);

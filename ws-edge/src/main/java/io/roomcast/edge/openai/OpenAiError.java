@@ -2,6 +2,7 @@ package io.roomcast.edge.openai;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.roomcast.edge.protocol.ErrorCode;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 
@@ -24,6 +25,12 @@ final class OpenAiError extends Exception {
         this.type = type;
         this.code = code;
         this.param = param;
+    }
+
+    /** A refusal at the endpoint's door (connection limits): 429 for {@code rate_limited}, else 503. */
+    static OpenAiError atDoor(ErrorCode code, String message) {
+        return code == ErrorCode.RATE_LIMITED ? new OpenAiError(429, "rate_limit_error", "rate_limit_exceeded", null, message)
+                : new OpenAiError(503, "server_error", "unavailable", null, message);
     }
 
     static OpenAiError invalid(String param, String message) {
