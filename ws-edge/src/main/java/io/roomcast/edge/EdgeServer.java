@@ -25,6 +25,7 @@ import io.roomcast.edge.http.AppPages;
 import io.roomcast.edge.http.AuthHandshake;
 import io.roomcast.edge.http.CachedProbe;
 import io.roomcast.edge.http.ClientAddress;
+import io.roomcast.edge.http.ConnectAttempts;
 import io.roomcast.edge.http.ConnectionCounts;
 import io.roomcast.edge.http.ConnectionGate;
 import io.roomcast.edge.http.DoorRefusal;
@@ -163,6 +164,7 @@ public final class EdgeServer implements AutoCloseable {
         OutboundMetrics outboundMetrics = new OutboundMetrics(meters);
         FrameParser parser = new FrameParser();
         ConnectionCounts counts = new ConnectionCounts();
+        ConnectAttempts attempts = new ConnectAttempts(config.connectAttemptsPerIpPerSecond(), meters);
         WebSocketUpgrade.Upgraded onConnect = (exchange, connection) -> {
             String id = Long.toString(connectionIds.incrementAndGet(), 36) + "-" + Integer.toString(ThreadLocalRandom.current().nextInt(1 << 20), 36);
             ClientAddress client = exchange.getAttachment(ClientAddress.KEY);
@@ -203,8 +205,8 @@ public final class EdgeServer implements AutoCloseable {
         HealthHandler health = new HealthHandler(liveness, () -> draining, live::isRunning,
                 new CachedProbe(() -> topics.reachable(Duration.ofSeconds(2)), config.http().readinessCacheTtl(), System::nanoTime,
                         probes::increment));
-        ConnectionGate gate = new ConnectionGate("ws", new AuthHandshake(WebSocketUpgrade.handler(onConnect), security, worker), DoorRefusal.JSON,
-                counts, config, meters);
+        ConnectionGate gate = new ConnectionGate(new AuthHandshake(WebSocketUpgrade.handler(onConnect), security, worker), DoorRefusal.JSON,
+                attempts, counts, config, meters);
         this.sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(namedThreads("roomcast-heartbeat"));
         sweeper.scheduleWithFixedDelay(new Heartbeats(sessions.values(), config, meters),
                 Math.min(1000, config.pingInterval().toMillis()), Math.min(1000, config.pingInterval().toMillis()), TimeUnit.MILLISECONDS);
@@ -214,9 +216,9 @@ public final class EdgeServer implements AutoCloseable {
         this.sse = new SseTransport(backbone, counts, meters);
         PathHandler main = Handlers.path()
                 .addExactPath("/ws", gate)
-                .addExactPath("/sse", new ConnectionGate("sse", sse, DoorRefusal.JSON, counts, config, meters))
-                .addPrefixPath("/v1/chat/completions", new ConnectionGate("openai", new ChatCompletions(backbone, sse.metrics(), counts),
-                        ChatCompletions.DOOR, counts, config, meters))
+                .addExactPath("/sse", new ConnectionGate(sse, DoorRefusal.JSON, attempts, counts, config, meters))
+                .addPrefixPath("/v1/chat/completions", new ConnectionGate(new ChatCompletions(backbone, sse.metrics(), counts),
+                        ChatCompletions.DOOR, attempts, counts, config, meters))
                 .addExactPath("/healthz", health::live)
                 .addExactPath("/readyz", health::ready)
                 .addExactPath("/rooms", new DirectoryHandler(directory,

@@ -96,9 +96,7 @@ class EdgeHandshakeGarbageIT {
             c.send("{\"op\":\"ping\",\"id\":1}");
             assertThat(c.nextOp("pong").path("id").asInt()).isEqualTo(1);
         }
-        // The addresses whose attempts are counted are a bounded map with a gauge, per endpoint.
-        var meters = SHARED.edge().meters();
-        assertThat(meters.get("roomcast.connections.tracked.addresses").tag("endpoint", "ws").gauge().value()).isGreaterThanOrEqualTo(1);
-        assertThat(meters.get("roomcast.connections.tracked.addresses").tag("endpoint", "sse").gauge().value()).isZero();
+        // The addresses whose attempts are counted are a bounded map with a gauge.
+        assertThat(SHARED.edge().meters().get("roomcast.connections.tracked.addresses").gauge().value()).isGreaterThanOrEqualTo(1);
     }
 }
