@@ -27,26 +27,27 @@ class EdgeDoorRefusalIT {
         return SseClient.request(method, edge.url() + target, headers, body, 0);
     }
 
-    private static void assertRoomcastError(SseClient response, int status, String code, String message) throws Exception {
+    /** The response's error object, once its status and content type are checked; the response is closed. */
+    private static JsonNode error(SseClient response, int status) throws Exception {
         try (response) {
             assertThat(response.status()).isEqualTo(status);
             assertThat(response.header("Content-Type")).isEqualTo("application/json");
-            JsonNode error = JSON.readTree(response.errorBody()).path("error");
-            assertThat(error.path("code").asText()).as(response.errorBody()).isEqualTo(code);
-            assertThat(error.path("message").asText()).as(response.errorBody()).contains(message);
+            return JSON.readTree(response.errorBody()).path("error");
         }
     }
 
+    private static void assertRoomcastError(SseClient response, int status, String code, String message) throws Exception {
+        JsonNode error = error(response, status);
+        assertThat(error.path("code").asText()).as(error.toString()).isEqualTo(code);
+        assertThat(error.path("message").asText()).as(error.toString()).contains(message);
+    }
+
     private static void assertOpenAiError(SseClient response, int status, String type, String code, String message) throws Exception {
-        try (response) {
-            assertThat(response.status()).isEqualTo(status);
-            assertThat(response.header("Content-Type")).isEqualTo("application/json");
-            JsonNode error = JSON.readTree(response.errorBody()).path("error");
-            assertThat(error.path("type").asText()).as(response.errorBody()).isEqualTo(type);
-            assertThat(error.path("code").asText()).as(response.errorBody()).isEqualTo(code);
-            assertThat(error.has("param") && error.path("param").isNull()).as(response.errorBody()).isTrue();
-            assertThat(error.path("message").asText()).as(response.errorBody()).contains(message);
-        }
+        JsonNode error = error(response, status);
+        assertThat(error.path("type").asText()).as(error.toString()).isEqualTo(type);
+        assertThat(error.path("code").asText()).as(error.toString()).isEqualTo(code);
+        assertThat(error.has("param") && error.path("param").isNull()).as(error.toString()).isTrue();
+        assertThat(error.path("message").asText()).as(error.toString()).contains(message);
     }
 
     @Test
