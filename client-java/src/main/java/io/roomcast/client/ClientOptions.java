@@ -239,7 +239,8 @@ public final class ClientOptions {
         private Duration publishTimeout = Duration.ofSeconds(30);
         private int maxSubscriptions = 1_000;
         private int maxBufferedEvents = 10_000;
-        private int maxFrameBytes = 1 << 20;
+        /** The edge's default {@code maxFrameBytes}: a larger message is closed with 1009. */
+        private int maxFrameBytes = 64 * 1024;
         private int maxInboundFrameChars = 16 << 20;
         private Executor listenerExecutor;
         private ScheduledExecutorService scheduler;

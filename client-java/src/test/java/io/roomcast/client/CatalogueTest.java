@@ -30,6 +30,12 @@ class CatalogueTest {
     }
 
     @Test
+    void shouldBatchAtMostTheCataloguesMaxBatchAndSendNoMoreThanTheEdgesDefaultMessage() {
+        assertThat(FrameBatcher.MAX_BATCH).isEqualTo(catalogue.get("endpoint").get("maxBatch").asInt());
+        assertThat(ClientOptions.builder().build().maxFrameBytes()).isEqualTo(64 * 1024);
+    }
+
+    @Test
     void shouldNameTheConnectionStatesAsTheCatalogue() {
         List<String> states = Arrays.stream(ConnectionState.values()).map(s -> s.name().toLowerCase()).toList();
         List<String> expected = new java.util.ArrayList<>();

@@ -45,4 +45,19 @@ class ClientFrameBatcherTest {
         assertThat(FrameBatcher.utf8Length("abc")).isEqualTo(3);
         assertThat(FrameBatcher.utf8Length("é€😀")).isEqualTo(2 + 3 + 4);
     }
+
+    @Test
+    void shouldPutAtMostTheCataloguesMaxBatchIntoOneMessage() {
+        ArrayDeque<String> queue = new ArrayDeque<>();
+        for (int i = 0; i < 250; i++) {
+            queue.add("{\"op\":\"subscribe\",\"id\":" + i + ",\"room\":\"chat:r" + i + "\"}");
+        }
+        int[] sizes = new int[3];
+        for (int i = 0; i < 3; i++) {
+            String message = FrameBatcher.next(queue, 64 * 1024);
+            sizes[i] = message.split("\"op\"", -1).length - 1;
+        }
+        assertThat(sizes).containsExactly(FrameBatcher.MAX_BATCH, FrameBatcher.MAX_BATCH, 50);
+        assertThat(queue).isEmpty();
+    }
 }

@@ -162,6 +162,11 @@ final class FakeEdge implements AutoCloseable {
     }
 
     private void handle(WebSocketChannel ch, String text) {
+        // The real edge's limits (EdgeConfig.maxFrameBytes' default, FrameParser's batch): a client must keep to them.
+        if (text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 64 * 1024) {
+            WebSockets.sendClose(1009, "message too large", ch, null);
+            return;
+        }
         JsonNode root;
         try {
             root = MAPPER.readTree(text);
@@ -169,7 +174,9 @@ final class FakeEdge implements AutoCloseable {
             send(ch, error(null, "bad_request", "frame is not valid JSON"));
             return;
         }
-        if (root.isArray()) {
+        if (root.isArray() && root.size() > 100) {
+            send(ch, error(null, "bad_request", "batch has " + root.size() + " requests; the limit is 100"));
+        } else if (root.isArray()) {
             root.forEach(n -> handleOne(ch, n));
         } else {
             handleOne(ch, root);
