@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.roomcast.position.StartPoint;
 import io.roomcast.room.RoomName;
 import io.roomcast.topic.SideTopic;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -72,7 +73,7 @@ public record SnapshotLayout(long offset, String epoch, JsonNode data) {
         try {
             JsonNode v = JSON.readTree(value);
             if (v == null || !v.isObject() || !v.path("offset").isIntegralNumber() || !v.path("offset").canConvertToLong()
-                    || v.path("offset").asLong() < -1 || !v.has("data")) {
+                    || v.path("offset").asLong() < -1 || v.path("offset").asLong() > StartPoint.MAX_POSITION || !v.has("data")) {
                 return Optional.empty();
             }
             String epoch = v.path("epoch").isTextual() ? v.path("epoch").textValue() : null;

@@ -28,7 +28,7 @@ class SnapshotLayoutTest {
     @ValueSource(strings = {
             "", "null", "[]", "42", "\"text\"", "not json", "{", "{\"offset\":5}", "{\"data\":{}}",
             "{\"offset\":\"5\",\"data\":{}}", "{\"offset\":-2,\"data\":{}}", "{\"offset\":1.5,\"data\":{}}",
-            "{\"offset\":99999999999999999999999,\"data\":{}}", "{\"offset\":true,\"data\":{}}", "{\"offset\":5,\"data\":{}",
+            "{\"offset\":99999999999999999999999,\"data\":{}}", "{\"offset\":9007199254740993,\"data\":{}}", "{\"offset\":true,\"data\":{}}", "{\"offset\":5,\"data\":{}",
     })
     void shouldTakeGarbageForNoSnapshot(String value) {
         assertThat(SnapshotLayout.decode(value.getBytes(StandardCharsets.UTF_8))).isEmpty();

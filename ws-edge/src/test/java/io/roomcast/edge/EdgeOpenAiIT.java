@@ -174,6 +174,27 @@ class EdgeOpenAiIT {
     }
 
     @Test
+    void shouldEndAResumeAfterTheLastChunkWithDone() {
+        String id = null;
+        long finishId = -1;
+        try (SseClient c = SseClient.request("POST", edge.url() + "/v1/chat/completions",
+                Map.of("Content-Type", "application/json"), body("Resume me after the end", true), 0)) {
+            for (SseClient.Event e : c.until(e -> e.data().equals("[DONE]"))) {
+                if (!e.data().equals("[DONE]") && !e.json().path("choices").path(0).path("finish_reason").isNull()) {
+                    id = e.json().path("id").asText();
+                    finishId = Long.parseLong(e.id());
+                }
+            }
+        }
+        assertThat(finishId).isNotNegative();
+        // The client has every chunk up to the one with finish_reason; only the end of the stream is left.
+        try (SseClient c = SseClient.get(other.url() + "/v1/chat/completions/" + id, Map.of("Last-Event-ID", Long.toString(finishId)))) {
+            assertThat(c.status()).isEqualTo(200);
+            assertThat(c.until(e -> e.data().equals("[DONE]"))).extracting(SseClient.Event::data).containsExactly("[DONE]");
+        }
+    }
+
+    @Test
     void shouldStopFollowingTheRoomWhenTheClientLeaves() {
         try (EdgeServer fresh = EdgeFixture.start(namespaces, b -> b)) {
             var listeners = fresh.meters().find("roomcast.live.listeners").gauge();
@@ -368,7 +389,7 @@ class EdgeOpenAiIT {
     void shouldRefuseAGarbageStartingAfterWith400NamingIt() {
         String id = streamedCompletionId("Resume me with garbage");
         Map<String, Map<String, String>> cases = new java.util.LinkedHashMap<>();
-        for (String q : List.of("abc", "1.5", "0x10", "99999999999999999999", "%00", "1;2", "--1")) {
+        for (String q : List.of("abc", "1.5", "0x10", "99999999999999999999", "%00", "1;2", "--1", "9007199254740992")) {
             cases.put("?starting_after=" + q, Map.of());
         }
         for (String h : List.of("x", "chat:lobby~e~41", "1 2", "9223372036854775808")) {

@@ -67,7 +67,8 @@ class EdgeSnapshotIT {
         RoomName none = RoomName.of("chat:no-snapshot-" + TestNames.unique());
         RoomName garbage = RoomName.of("chat:garbage-" + TestNames.unique());
         RoomName deleted = RoomName.of("chat:deleted-" + TestNames.unique());
-        for (RoomName room : List.of(none, garbage, deleted)) {
+        RoomName beyond = RoomName.of("chat:beyond-" + TestNames.unique());
+        for (RoomName room : List.of(none, garbage, deleted, beyond)) {
             List<Long> offsets = SHARED.kafka().messages(room, 3);
             if (room.equals(garbage)) {
                 snapshot(room, "{\"offset\":" + offsets.get(1) + ",\"data\":{\"ok\":true}}");
@@ -75,6 +76,9 @@ class EdgeSnapshotIT {
             } else if (room.equals(deleted)) {
                 snapshot(room, "{\"offset\":" + offsets.get(1) + ",\"data\":{\"ok\":true}}");
                 snapshot(room, null); // a tombstone: the room's snapshot was deleted
+            } else if (room.equals(beyond)) {
+                // A long, but past any position a client can name (2^53 - 1): the subscription once hung after the snapshot frame.
+                snapshot(room, "{\"offset\":9007199254740993,\"data\":{}}");
             }
             try (WsClient c = WsClient.connect(SHARED.edge().wsUrl())) {
                 List<JsonNode> frames = subscribeFromSnapshot(c, room);

@@ -188,7 +188,7 @@ public final class ChatCompletions implements HttpHandler {
                 return;
             }
             CompletionId id = new CompletionId(room, location.epoch(), outcome.offset(), request.model());
-            follow(exchange, location, id, new StartPoint.After(outcome.offset(), location.epoch()), request.stream(),
+            follow(exchange, location, id, new StartPoint.After(outcome.offset(), location.epoch()), -1, request.stream(),
                     request.includeUsage(), false);
         });
     }
@@ -212,6 +212,10 @@ public final class ChatCompletions implements HttpHandler {
             refuse(exchange, new OpenAiError(404, "invalid_request_error", "completion_not_found", null, e.getMessage()));
             return;
         }
+        if (after > StartPoint.MAX_POSITION) {
+            refuse(exchange, OpenAiError.invalid("starting_after", "starting_after must be the integer id of a chunk."));
+            return;
+        }
         long from = Math.max(after, id.promptOffset());
         exchange.dispatch(backbone.worker(), () -> {
             Principal principal = principal(exchange);
@@ -233,12 +237,13 @@ public final class ChatCompletions implements HttpHandler {
                 return;
             }
             exchange.dispatch();
-            follow(exchange, location, id, new StartPoint.After(from, location.epoch()), true, false, true);
+            // From the last chunk the client has, read again but not sent: a resume after the answer's last chunk still ends.
+            follow(exchange, location, id, new StartPoint.After(from - 1, location.epoch()), from, true, false, true);
         });
     }
 
-    private void follow(HttpServerExchange exchange, RoomLocation location, CompletionId id, StartPoint from, boolean stream,
-                        boolean includeUsage, boolean resumed) {
+    private void follow(HttpServerExchange exchange, RoomLocation location, CompletionId id, StartPoint from, long sentThrough,
+                        boolean stream, boolean includeUsage, boolean resumed) {
         String generationId = location.partition().topic() + ":" + location.partition().partition() + ":" + id.promptOffset();
         AtomicBoolean over = new AtomicBoolean();
         Subscription[] subscription = new Subscription[1];
@@ -259,7 +264,7 @@ public final class ChatCompletions implements HttpHandler {
                 }
             });
         };
-        CompletionStream answer = new CompletionStream(exchange, id, generationId, stream, includeUsage, resumed,
+        CompletionStream answer = new CompletionStream(exchange, id, generationId, stream, includeUsage, resumed, sentThrough,
                 backbone.config().outboundLimit(), metrics, ended);
         subscription[0] = new Subscription(backbone, answer, location, from, null, BackpressurePolicy.LOSSLESS,
                 new ReadPermits(backbone.config().historyLimits().readsPerConnection()), events(answer));

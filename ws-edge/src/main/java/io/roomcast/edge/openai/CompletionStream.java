@@ -59,6 +59,11 @@ final class CompletionStream implements FrameSink {
     private final int limit;
     private final SseMetrics metrics;
     private final Runnable ended;
+    /**
+     * A resume's chunks up to this offset were sent before (its {@code starting_after}): their events are read again, so
+     * the answer's state is right (a resume at the last chunk still ends with {@code [DONE]}), but not sent. -1: none.
+     */
+    private final long sentThrough;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     /** Drain tasks that came before the stream opened: its pending frames were the buffer then. */
     private final DrainWaiters opening = new DrainWaiters();
@@ -74,10 +79,11 @@ final class CompletionStream implements FrameSink {
     /**
      * @param generationId the generation's id, {@code topic:partition:promptOffset}
      * @param resumed      whether this follows an answer that already started (a resume): the stream opens at once
+     * @param sentThrough  the offset through which a resume's client has the chunks (-1: none)
      * @param ended        run once when the request is over (answer complete, error, client gone): stops the subscription
      */
     CompletionStream(HttpServerExchange exchange, CompletionId id, String generationId, boolean stream, boolean includeUsage,
-                     boolean resumed, int limit, SseMetrics metrics, Runnable ended) {
+                     boolean resumed, long sentThrough, int limit, SseMetrics metrics, Runnable ended) {
         this.exchange = exchange;
         this.id = id;
         this.generationId = generationId;
@@ -86,6 +92,7 @@ final class CompletionStream implements FrameSink {
         this.limit = limit;
         this.metrics = metrics;
         this.ended = ended;
+        this.sentThrough = sentThrough;
         this.created = System.currentTimeMillis() / 1000;
         this.state = State.WAITING;
         if (resumed) {
@@ -318,7 +325,7 @@ final class CompletionStream implements FrameSink {
 
     /** Under the lock: one chunk out, or refused (false) when full and not forced. */
     private boolean emit(ObjectNode chunk, String offset, boolean force) {
-        if (!stream) {
+        if (!stream || sentBefore(offset)) {
             return true;
         }
         String data = chunk.toString();
@@ -338,11 +345,18 @@ final class CompletionStream implements FrameSink {
 
     /** Under the lock: a closing chunk, always taken. */
     private void write(String data, String offset) {
+        if (sentBefore(offset)) {
+            return;
+        }
         if (channel != null) {
             channel.force(data, null, offset);
         } else {
             pending.add(new Pending(data, offset));
         }
+    }
+
+    private boolean sentBefore(String offset) {
+        return offset != null && Long.parseLong(offset) <= sentThrough;
     }
 
     /** Under the lock: ends the stream once written (or as soon as it opens). */

@@ -151,8 +151,17 @@ final class SessionSubscriptions {
             answers.error(s.id(), s.room().value(), ErrorCode.UNAVAILABLE, "Kafka is unavailable; retry");
             return;
         }
-        Subscription sub = new Subscription(backbone, sink, location, s.snapshot() ? snapshotStart(s, location) : s.from(), s.id(),
-                s.policy() != null ? s.policy() : location.namespace().policy(), readPermits, new Events(s, slot, member));
+        Subscription sub;
+        try {
+            sub = new Subscription(backbone, sink, location, s.snapshot() ? snapshotStart(s, location) : s.from(), s.id(),
+                    s.policy() != null ? s.policy() : location.namespace().policy(), readPermits, new Events(s, slot, member));
+        } catch (RuntimeException e) {
+            // A defect, not the client's: it is answered and its room freed rather than left reserved with no answer.
+            table.remove(s.room(), slot);
+            log.atError().addKeyValue("session", sessionId).addKeyValue("room", s.room()).setCause(e).log("subscription could not start");
+            answers.error(s.id(), s.room().value(), ErrorCode.INTERNAL, "the subscription could not start; retry");
+            return;
+        }
         if (!slot.fill(sub) || connectionClosed.getAsBoolean()) {
             sub.close();
             return;
@@ -187,7 +196,7 @@ final class SessionSubscriptions {
 
     /**
      * Presence and ephemeral signals of a new subscription, once {@code subscribed} went out (so they
-     * follow it); a failure is a notice, the subscription itself stays. Worker thread.
+     * follow it); a failure ends the subscription with a notice. Worker thread.
      */
     private void enterExtras(ClientFrame.Subscribe s, Member member, SubscriptionTable.Slot slot) {
         if (!s.ephemeral() && member == null) {
@@ -200,13 +209,13 @@ final class SessionSubscriptions {
             }
             if (s.ephemeral()) {
                 ephemeral.listen(s.room()).exceptionally(e -> {
-                    extraFailed(s, slot, () -> ephemeral.stop(s.room()), "ephemeral events are unavailable; resubscribe to retry");
+                    extraFailed(s, slot, "ephemeral events are unavailable; resubscribe to retry");
                     return null;
                 });
             }
             if (member != null) {
                 presence.enter(s.room(), member).exceptionally(e -> {
-                    extraFailed(s, slot, () -> presence.leave(s.room()), "presence is unavailable; resubscribe to retry");
+                    extraFailed(s, slot, "presence is unavailable; resubscribe to retry");
                     return null;
                 });
             }
@@ -214,19 +223,25 @@ final class SessionSubscriptions {
     }
 
     /**
-     * A subscription's presence or ephemeral signals failed: undone and reported, but only while the
-     * subscription still holds its room. Once unsubscribed, its leave has undone them already (an
-     * entry still under way then fails as its partition is released), and a later subscription of
-     * the room, a rename for instance, holds extras of its own that this must not undo. Any thread.
+     * A subscription's presence or ephemeral signals failed: the subscription ends with a notice, as
+     * a notice says (so the client's resubscribe from its position is taken, not refused as already
+     * subscribed), but only while it still holds its room. Once unsubscribed, its leave has undone
+     * the extras already (an entry still under way then fails as its partition is released), and a
+     * later subscription of the room, a rename for instance, holds extras of its own that this must
+     * not undo: the room is released and its extras left under one lock. Any thread.
      */
-    private void extraFailed(ClientFrame.Subscribe s, SubscriptionTable.Slot slot, Runnable undo, String message) {
+    private void extraFailed(ClientFrame.Subscribe s, SubscriptionTable.Slot slot, String message) {
         synchronized (extras) {
-            if (connectionClosed.getAsBoolean() || !table.holds(s.room(), slot)) {
+            if (connectionClosed.getAsBoolean() || !table.remove(s.room(), slot)) {
                 return;
             }
-            undo.run();
+            leaveExtras(s.room());
         }
-        answers.error(null, s.room().value(), ErrorCode.UNAVAILABLE, message);
+        // The notice follows the end, so no event of the room comes after it.
+        backbone.offIoThread(() -> {
+            slot.end();
+            answers.error(null, s.room().value(), ErrorCode.UNAVAILABLE, message);
+        });
     }
 
     private void leaveExtras(RoomName room) {
