@@ -172,6 +172,13 @@ export declare class RoomcastError extends Error {
   retrying?: boolean;
   /** For `unknown`: the code the edge sent. */
   edgeCode?: string;
+  /** For a publish's error: the eventId it was published with, for a resend with `retry: true`. */
+  eventId?: string;
+  /**
+   * For `timeout`: false when the publish never left the client (it was not written), true when it
+   * was sent, or repeats an attempt, and may have been written.
+   */
+  maybeWritten?: boolean;
   cause?: unknown;
 }
 
@@ -279,6 +286,13 @@ export interface PublishOptions {
    * disconnect, marked `retry`, so it is written once whichever edge takes it.
    */
   eventId?: string;
+  /**
+   * This publish repeats one that may have been written (it failed with `timeout` and
+   * `maybeWritten`, or with `outcome_unknown`): sent with `"retry":true`, so the edge that takes it,
+   * on any connection, looks `eventId` up in the room and answers with the first write's offset
+   * instead of writing it twice. Needs `eventId` (else `bad_request`).
+   */
+  retry?: boolean;
   /** An ephemeral signal: live only, never stored; resolves with null (no offset); no eventId. */
   ephemeral?: boolean;
 }

@@ -275,7 +275,18 @@ export class RoomcastClient {
         reject(new RoomcastError('bad_request', 'an ephemeral publish takes no eventId', { room }));
         return;
       }
-      const p = { room, data, type: options.type, eventId: options.eventId, ephemeral, resolve, reject, id: 0, timer: null };
+      if (options.retry !== undefined && typeof options.retry !== 'boolean') {
+        reject(new RoomcastError('bad_request', 'retry must be a boolean', { room }));
+        return;
+      }
+      const retry = options.retry === true;
+      if (retry && options.eventId === undefined) {
+        // The edge refuses it too: the eventId is what it looks up to find the earlier write.
+        reject(new RoomcastError('bad_request', 'a retry needs the eventId of the publish it repeats', { room }));
+        return;
+      }
+      // `sent`: an attempt left this client, so the edge may have written it (judges a timeout).
+      const p = { room, data, type: options.type, eventId: options.eventId, retry, ephemeral, resolve, reject, id: 0, timer: null, sent: false };
       if (!this._isSendable() && this._queue.length >= this._opt.publishQueueLimit) {
         reject(new RoomcastError('queue_full', `publish queue is full (${this._opt.publishQueueLimit} waiting for a connection)`, { room }));
         return;
@@ -716,6 +727,7 @@ export class RoomcastClient {
         return;
       }
       this._clearTimer(p.timer);
+      if (p.eventId !== undefined) err.eventId = p.eventId; // what a resend with retry:true needs
       p.reject(err);
       return;
     }
@@ -805,10 +817,12 @@ export class RoomcastClient {
     if (p.retry) frame.retry = true;
     if (p.ephemeral) frame.ephemeral = true;
     this._inflight.set(p.id, p);
-    if (!this._send(frame)) {
+    if (this._send(frame)) {
+      p.sent = true;
+    } else {
       this._inflight.delete(p.id);
       this._clearTimer(p.timer);
-      p.reject(new RoomcastError('connection_lost', 'the publish could not be sent', { room: p.room }));
+      p.reject(new RoomcastError('connection_lost', 'the publish could not be sent', { room: p.room, eventId: p.eventId }));
     }
   }
 
@@ -823,7 +837,7 @@ export class RoomcastClient {
 
   /**
    * Publishes in flight when a socket dies may or may not have been written by the edge. Without an
-   * eventId they fail with `disconnected` (a blind resend could write the event twice); with an
+   * eventId they fail with `connection_lost` (a blind resend could write the event twice); with an
    * eventId they are sent again on the next connection marked `retry`, and whichever edge takes it
    * looks the eventId up in the room and acks the first write instead of writing it twice.
    */
@@ -842,15 +856,24 @@ export class RoomcastClient {
     this._queue = resend.concat(this._queue);
   }
 
+  /**
+   * A publish without its answer in time. One that never left the client (and repeats no earlier
+   * attempt) was not written; any other may have been, also when it waited in the queue again after
+   * a lost connection: `maybeWritten` and `eventId` let the application publish it again with the
+   * same eventId and retry:true, which the edge answers with the first write instead of a second one.
+   */
   _timeoutPublish(p) {
     this._timers.delete(p.timer);
     if (this._inflight.get(p.id) === p) this._inflight.delete(p.id);
     const i = this._queue.indexOf(p);
-    const queued = i >= 0;
-    if (queued) this._queue.splice(i, 1);
-    p.reject(new RoomcastError('timeout', queued
-      ? `no connection within ${this._opt.publishTimeoutMs} ms; the event was not sent`
-      : `no ack within ${this._opt.publishTimeoutMs} ms; the event may or may not have been written`, { room: p.room }));
+    if (i >= 0) this._queue.splice(i, 1);
+    const maybeWritten = p.sent || p.retry;
+    const ms = this._opt.publishTimeoutMs;
+    let message;
+    if (!maybeWritten) message = `no connection within ${ms} ms; the event was not sent`;
+    else if (p.eventId === undefined) message = `no ack within ${ms} ms; the event may or may not have been written`;
+    else message = `no ack within ${ms} ms; the event may or may not have been written: publish it again with eventId ${p.eventId} and retry:true`;
+    p.reject(new RoomcastError('timeout', message, { room: p.room, eventId: p.eventId, maybeWritten }));
   }
 
   // ---- timers and events ---------------------------------------------------------------

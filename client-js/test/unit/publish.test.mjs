@@ -126,3 +126,47 @@ test('close() rejects queued and in-flight publishes with closed and clears thei
   await assert.rejects(rc.publish('chat:a', 2), { code: 'closed' });
   assert.equal(clock.live.size, 0);
 });
+
+test('retry:true is sent with the eventId, so a resend after timeout or outcome_unknown is looked up, not written twice', async (t) => {
+  const { edge, rc } = await setup(t);
+  assert.equal(await rc.publish('chat:a', 'again', { eventId: 'c1-3', retry: true }), 100);
+  const [frame] = edge.last.framesWith('publish');
+  assert.equal(frame.retry, true);
+  assert.equal(frame.eventId, 'c1-3');
+  assert.equal(typeof frame.publisherKey, 'string');
+  assert.equal(await rc.publish('chat:a', 'first', { eventId: 'c1-4', retry: false }), 101);
+  assert.equal('retry' in edge.last.framesWith('publish')[1], false);
+  // the edge refuses both: without an eventId there is nothing to look up, and a signal has none
+  await assert.rejects(rc.publish('chat:a', 1, { retry: true }), { code: 'bad_request' });
+  await assert.rejects(rc.publish('chat:a', 1, { retry: true, ephemeral: true }), { code: 'bad_request' });
+  await assert.rejects(rc.publish('chat:a', 1, { eventId: 'c1-5', retry: 'yes' }), { code: 'bad_request' });
+  assert.equal(edge.last.framesWith('publish').length, 2);
+});
+
+test('a sent publish requeued by a lost connection that then times out says it may have been written, with its eventId', async (t) => {
+  const { edge, rc } = await setup(t, { autoAck: false }, { publishTimeoutMs: 300 });
+  const keyed = rc.publish('chat:a', 'keyed', { eventId: 'c1-8' });
+  await waitUntil(() => edge.last && edge.last.framesWith('publish').length === 1, 'sent');
+  edge.acceptConnections = false; // it waits for a connection again, requeued as a retry
+  edge.last.kill();
+  await assert.rejects(keyed, (e) => e.code === 'timeout' && e.eventId === 'c1-8' && e.maybeWritten === true
+    && /may or may not have been written/.test(e.message) && !/not sent/.test(e.message));
+  edge.acceptConnections = true;
+  edge.autoAck = true;
+  // what the application does next: the same eventId, marked retry
+  assert.equal(await rc.publish('chat:a', 'keyed', { eventId: 'c1-8', retry: true }), 100);
+  assert.deepEqual(edge.last.framesWith('publish').map((f) => [f.eventId, f.retry]), [['c1-8', true]]);
+});
+
+test('a timeout tells apart a publish never sent from one that may have been written', async (t) => {
+  const { edge, rc } = await setup(t, { acceptConnections: false }, { publishTimeoutMs: 30 });
+  await assert.rejects(rc.publish('chat:a', 1, { eventId: 'c1-1' }),
+    (e) => e.code === 'timeout' && e.maybeWritten === false && e.eventId === 'c1-1' && /not sent/.test(e.message));
+  // a retry that never left the queue: its earlier attempt may still have been written
+  await assert.rejects(rc.publish('chat:a', 1, { eventId: 'c1-1', retry: true }),
+    (e) => e.code === 'timeout' && e.maybeWritten === true && /may or may not have been written/.test(e.message));
+  edge.acceptConnections = true;
+  edge.autoAck = false;
+  await waitUntil(() => rc.state === 'open', 'open');
+  await assert.rejects(rc.publish('chat:a', 2), (e) => e.code === 'timeout' && e.maybeWritten === true && e.eventId === undefined);
+});
