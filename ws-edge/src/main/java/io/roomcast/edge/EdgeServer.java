@@ -180,6 +180,12 @@ public final class EdgeServer implements AutoCloseable {
                 session.close(CloseCode.GOING_AWAY);
                 return;
             }
+            if (exchange.getAttachment(AuthHandshake.FOREIGN_ORIGIN) != null) {
+                log.atInfo().addKeyValue("session", id).addKeyValue("remote", remote)
+                        .addKeyValue("origin", exchange.getAttachment(AuthHandshake.FOREIGN_ORIGIN)).log("origin refused at connect");
+                session.close(CloseCode.POLICY, "origin not allowed");
+                return;
+            }
             if (refusal != null) {
                 log.atInfo().addKeyValue("session", id).addKeyValue("remote", remote).addKeyValue("reason", refusal.reason().wire())
                         .log("token refused at connect");

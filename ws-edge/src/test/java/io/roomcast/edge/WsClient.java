@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -30,8 +31,10 @@ final class WsClient implements AutoCloseable {
     private volatile boolean paused;
     private volatile boolean demandHeld;
 
-    private WsClient(String url) {
-        this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
+    private WsClient(String url, Map<String, String> headers) {
+        WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
+        headers.forEach(builder::header);
+        this.socket = builder
                 .buildAsync(URI.create(url), new WebSocket.Listener() {
                     private final StringBuilder text = new StringBuilder();
 
@@ -100,7 +103,12 @@ final class WsClient implements AutoCloseable {
     }
 
     static WsClient connect(String url) {
-        return new WsClient(url);
+        return new WsClient(url, Map.of());
+    }
+
+    /** With extra handshake headers ({@code Origin}, say). */
+    static WsClient connect(String url, Map<String, String> headers) {
+        return new WsClient(url, headers);
     }
 
     WsClient send(String frame) {

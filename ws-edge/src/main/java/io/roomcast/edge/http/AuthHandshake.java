@@ -8,21 +8,23 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
-import io.undertow.util.StatusCodes;
 
 import java.util.Optional;
 import java.util.concurrent.Executor;
 
 /**
- * Checks the Origin (HTTP 403 when not allowed) and verifies a {@code ?token=} before the
- * WebSocket handshake, attaching the principal — or the reason it was refused, which the edge
- * turns into a 4401 close right after the handshake so that browsers can see it. A token in the
+ * Checks the Origin and verifies a {@code ?token=} before the WebSocket handshake, attaching the
+ * principal — or what was refused: a foreign Origin, which the edge turns into a 1008 close right
+ * after the handshake, or the token's reason, a 4401 close, so that browsers can see them (a
+ * refused handshake is a bare 1006 to a browser, which its client would retry forever). A token in the
  * URL is refused as {@code token_in_url} unless {@link io.roomcast.edge.auth.AuthConfig#allowQueryToken()}:
  * URLs land in access logs. Verification that may block (a JWKS fetch) moves to the worker executor.
  */
 public final class AuthHandshake implements HttpHandler {
     public static final AttachmentKey<Principal> PRINCIPAL = AttachmentKey.create(Principal.class);
     public static final AttachmentKey<AuthException> REFUSAL = AttachmentKey.create(AuthException.class);
+    /** The handshake's Origin is not allowed: the connection is closed with 1008 as soon as it is open. */
+    public static final AttachmentKey<String> FOREIGN_ORIGIN = AttachmentKey.create(String.class);
 
     private final HttpHandler next;
     private final EdgeSecurity security;
@@ -36,9 +38,10 @@ public final class AuthHandshake implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange exchange) throws Exception {
-        if (!security.origins().allows(exchange.getRequestHeaders().getFirst(Headers.ORIGIN))) {
-            exchange.setStatusCode(StatusCodes.FORBIDDEN);
-            exchange.getResponseSender().send("origin not allowed");
+        String origin = exchange.getRequestHeaders().getFirst(Headers.ORIGIN);
+        if (!security.origins().allows(origin)) {
+            exchange.putAttachment(FOREIGN_ORIGIN, origin);
+            next.handleRequest(exchange);
             return;
         }
         if (security.open()) {
