@@ -23,6 +23,13 @@ public final class ResumePlanner {
         record LogStart() implements Lookup {
         }
 
+        /**
+         * The partition's end (its last stable offset): for a resume after an offset at or beyond L, which another edge
+         * may well have delivered while this edge's live tail is behind the log.
+         */
+        record LogEnd() implements Lookup {
+        }
+
         /** The offset of the first of the room's last {@code count} events below L. */
         record StartOfLast(int count) implements Lookup {
         }
@@ -44,8 +51,10 @@ public final class ResumePlanner {
             return new Lookup.Done(ResumePlan.live(handover));
         }
         if (from instanceof StartPoint.After after) {
-            return servableFromCache(after, current, cacheCoversFrom, handover)
-                    ? new Lookup.Done(ResumePlan.complete(after.offset() + 1)) : new Lookup.LogStart();
+            if (servableFromCache(after, current, cacheCoversFrom, handover)) {
+                return new Lookup.Done(ResumePlan.complete(after.offset() + 1));
+            }
+            return beyondHandover(after, current, handover) ? new Lookup.LogEnd() : new Lookup.LogStart();
         }
         if (from instanceof StartPoint.Earliest) {
             return new Lookup.LogStart();
@@ -60,6 +69,11 @@ public final class ResumePlanner {
 
     /** The plan once the log answered the lookup {@link #start} named with {@code answer}. */
     public static ResumePlan withLookup(StartPoint from, Epoch current, long handover, long answer) {
+        if (from instanceof StartPoint.After after && beyondHandover(after, current, handover)) {
+            // The answer is the log's end: a position the log holds is exact (its live events up to it are skipped).
+            return after.offset() < answer ? ResumePlan.complete(after.offset() + 1)
+                    : ResumePlan.gap(new Gap(Gap.Reason.UNKNOWN_POSITION, after.offset(), handover));
+        }
         if (from instanceof StartPoint.After after) {
             return after(after, current, new LogBounds(Math.min(answer, handover), handover));
         }
@@ -83,6 +97,11 @@ public final class ResumePlanner {
             return ResumePlan.gap(new Gap(Gap.Reason.UNKNOWN_POSITION, n, bounds.handover()));
         }
         return ResumePlan.complete(n + 1);
+    }
+
+    /** A resume in the current epoch after an offset this edge's live tail has not passed yet: only the log's end decides it. */
+    private static boolean beyondHandover(StartPoint.After after, Epoch current, long handover) {
+        return after.epoch().equals(current) && after.offset() >= handover;
     }
 
     /**

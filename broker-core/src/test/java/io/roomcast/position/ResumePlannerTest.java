@@ -50,4 +50,27 @@ class ResumePlannerTest {
         assertThat(ResumePlanner.servableFromCache(new StartPoint.After(after, E), E, coversFrom, handover)).isEqualTo(servable);
         assertThat(ResumePlanner.servableFromCache(new StartPoint.After(after, OTHER), E, coversFrom, handover)).isFalse();
     }
+
+    @ParameterizedTest(name = "after {0} with L {1}, log end {2} -> from {3} recovered {4}")
+    @CsvSource({
+            // after, handover, log end (the lookup's answer), readFrom, recovered
+            "100, 100, 150, 101, true",   // the log holds 100: another edge delivered it while this tail is behind
+            "149, 100, 150, 150, true",
+            "150, 100, 150, 100, false",  // not in the log: an unknown position, resumed at L
+            "5000, 100, 150, 100, false",
+            "100, 100, 100, 100, false",
+    })
+    void shouldAskTheLogsEndForAResumeBeyondTheLiveTail(long after, long handover, long logEnd, long readFrom, boolean recovered) {
+        StartPoint.After from = new StartPoint.After(after, E);
+        assertThat(ResumePlanner.start(from, E, handover, handover, java.util.List.of())).isEqualTo(new ResumePlanner.Lookup.LogEnd());
+        ResumePlan plan = ResumePlanner.withLookup(from, E, handover, logEnd);
+        assertThat(plan.readFrom()).isEqualTo(readFrom);
+        assertThat(plan.recovered()).isEqualTo(recovered);
+        if (!recovered) {
+            assertThat(plan.gap().reason()).isEqualTo(Gap.Reason.UNKNOWN_POSITION);
+        }
+        // In another epoch the log's start decides, as before.
+        assertThat(ResumePlanner.start(new StartPoint.After(after, OTHER), E, handover, handover, java.util.List.of()))
+                .isEqualTo(new ResumePlanner.Lookup.LogStart());
+    }
 }

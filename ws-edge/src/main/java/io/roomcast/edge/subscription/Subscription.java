@@ -327,6 +327,8 @@ public final class Subscription implements LiveListener {
         CompletableFuture<Long> answer;
         if (step.lookup() instanceof ResumePlanner.Lookup.LogStart) {
             answer = permits.run(() -> reads.bounds(tp)).thenApply(PartitionBounds::logStart);
+        } else if (step.lookup() instanceof ResumePlanner.Lookup.LogEnd) {
+            answer = permits.run(() -> reads.bounds(tp)).thenApply(PartitionBounds::end);
         } else if (step.lookup() instanceof ResumePlanner.Lookup.StartOfLast last) {
             answer = permits.run(() -> history.startOfLast(tp, location.room(), last.count(), step.handover()));
         } else if (step.lookup() instanceof ResumePlanner.Lookup.OffsetForTime time) {

@@ -274,6 +274,16 @@ class HandoverMachineTest {
                         resume(Then.CATCH_UP, 100).expect(new ReadHistory(2, 10, CHUNK)),
                         chunk(read(2, 10), 10, 100, 2, 4, 6, 7).expect(history(false, 6, 7), new SendLive(9)))),
 
+                new Case("a resume after an offset beyond L that the log holds (another edge delivered it): exact, live events up to it skipped",
+                        new StartPoint.After(12, EPOCH), BackpressurePolicy.LOSSLESS, List.of(
+                        fixed(10),
+                        live(12), live(13),
+                        registered(10, 10).expect(new Lookup(new ResumePlanner.Lookup.LogEnd(), 10)),
+                        lookedUp(14).expect(new SendSubscribed(ResumePlan.complete(13)), new Continue(Then.CATCH_UP)),
+                        resume(Then.CATCH_UP, 100).expect(new SendLive(12), new Offer(ev(13))),
+                        offered(13, true).expect(),
+                        live(11).expect())),
+
                 new Case("compacted: held tokens go out as a partial just before live",
                         new StartPoint.After(0, EPOCH), BackpressurePolicy.LOSSLESS, List.of(
                         row("compact", m -> {
