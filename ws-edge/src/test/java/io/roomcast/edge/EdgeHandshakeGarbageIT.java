@@ -99,4 +99,17 @@ class EdgeHandshakeGarbageIT {
         // The addresses whose attempts are counted are a bounded map with a gauge.
         assertThat(SHARED.edge().meters().get("roomcast.connections.tracked.addresses").gauge().value()).isGreaterThanOrEqualTo(1);
     }
+
+    @Test
+    void shouldRefuseATokenInTheUrlAlsoOnAnOpenEdge() {
+        // No token is needed here, but one in the URL is in the access logs already: the client learns it at once.
+        try (WsClient c = WsClient.connect(SHARED.edge().wsUrl() + "?token=abc.def.ghi")) {
+            assertThat(c.awaitClose()).isEqualTo(4401);
+            assertThat(c.closeReason()).isEqualTo("unauthorized: token_in_url");
+        }
+        try (WsClient c = WsClient.connect(SHARED.edge().wsUrl() + "?other=1")) {
+            c.send("{\"op\":\"ping\",\"id\":1}");
+            assertThat(c.nextOp("pong").path("id").asInt()).isEqualTo(1);
+        }
+    }
 }

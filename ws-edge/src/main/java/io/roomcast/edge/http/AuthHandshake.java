@@ -44,10 +44,6 @@ public final class AuthHandshake implements HttpHandler {
             next.handleRequest(exchange);
             return;
         }
-        if (security.open()) {
-            next.handleRequest(exchange);
-            return;
-        }
         Optional<String> token;
         try {
             token = TokenSource.fromQuery(exchange.getQueryString());
@@ -56,9 +52,14 @@ public final class AuthHandshake implements HttpHandler {
             next.handleRequest(exchange);
             return;
         }
+        // Also on an open edge: the token is in the access logs either way, and the client should learn that now.
         if (token.isPresent() && !security.config().allowQueryToken()) {
             exchange.putAttachment(REFUSAL, new AuthException(AuthException.Reason.TOKEN_IN_URL,
                     "tokens in the URL are refused because URLs are logged: send an auth frame after connecting"));
+            next.handleRequest(exchange);
+            return;
+        }
+        if (security.open()) {
             next.handleRequest(exchange);
             return;
         }
