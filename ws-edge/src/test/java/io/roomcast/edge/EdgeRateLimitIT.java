@@ -53,6 +53,30 @@ class EdgeRateLimitIT {
     }
 
     @Test
+    void shouldNameTheRoomOfARateLimitedRequestOnlyWhenItHadAnId() {
+        try (WsClient c = WsClient.connect(SHARED.edge().wsUrl())) {
+            StringBuilder batch = new StringBuilder("[");
+            for (int i = 0; i < 40; i++) {
+                batch.append(i == 0 ? "" : ",").append("{\"op\":\"unsubscribe\",\"id\":").append(i).append(",\"room\":\"chat:rl\"}");
+            }
+            c.send(batch.append(']').toString());
+            List<JsonNode> answers = new java.util.ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                answers.add(c.next());
+            }
+            assertThat(answers).filteredOn(n -> n.path("code").asText().equals("rate_limited")).isNotEmpty()
+                    .allSatisfy(n -> assertThat(n.path("room").asText()).isEqualTo("chat:rl"));
+
+            // Without an id, an answer that named the room would read as a notice that the room's subscription ended.
+            c.send("{\"op\":\"publish\",\"room\":\"sys:edges\",\"data\":1}");
+            JsonNode refused = c.nextOp("error");
+            assertThat(refused.path("code").asText()).isIn("forbidden", "rate_limited");
+            assertThat(refused.has("id")).isFalse();
+            assertThat(refused.has("room")).isFalse();
+        }
+    }
+
+    @Test
     void shouldCloseAPersistentAbuserWith4029() {
         try (WsClient c = WsClient.connect(SHARED.edge().wsUrl())) {
             c.send(pings(100));

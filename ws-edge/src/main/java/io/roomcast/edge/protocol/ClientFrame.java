@@ -9,6 +9,11 @@ import io.roomcast.room.RoomName;
 public sealed interface ClientFrame {
     JsonNode id();
 
+    /** The room the request names, or null (ping, auth, a frame too broken to name one). */
+    default String roomName() {
+        return null;
+    }
+
     /**
      * {@code policy} is null when the namespace's policy applies. {@code presence}: the connection
      * enters the room's presence and receives join/leave frames; {@code ephemeral}: it receives the
@@ -22,10 +27,19 @@ public sealed interface ClientFrame {
         public Subscribe(JsonNode id, RoomName room, StartPoint from, BackpressurePolicy policy) {
             this(id, room, from, policy, false, false, false, null, false);
         }
+
+        @Override
+        public String roomName() {
+            return room.value();
+        }
     }
 
     /** Who is present in a room. */
     record Presence(JsonNode id, RoomName room) implements ClientFrame {
+        @Override
+        public String roomName() {
+            return room.value();
+        }
     }
 
     /** A token for an anonymous connection, or a fresh one before the current token expires. */
@@ -33,6 +47,10 @@ public sealed interface ClientFrame {
     }
 
     record Unsubscribe(JsonNode id, RoomName room) implements ClientFrame {
+        @Override
+        public String roomName() {
+            return room.value();
+        }
     }
 
     /**
@@ -44,6 +62,11 @@ public sealed interface ClientFrame {
         public Publish(JsonNode id, RoomName room, String type, byte[] data, String eventId, boolean retry) {
             this(id, room, type, data, eventId, retry, false, null);
         }
+
+        @Override
+        public String roomName() {
+            return room.value();
+        }
     }
 
     record Ping(JsonNode id) implements ClientFrame {
@@ -51,5 +74,9 @@ public sealed interface ClientFrame {
 
     /** A request that could not be understood; answered with an {@code error} frame. */
     record Invalid(JsonNode id, String room, ErrorCode code, String message) implements ClientFrame {
+        @Override
+        public String roomName() {
+            return room;
+        }
     }
 }

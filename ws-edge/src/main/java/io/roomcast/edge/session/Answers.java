@@ -46,15 +46,24 @@ final class Answers {
     }
 
     /**
+     * Answers a request with an {@code error} naming its room, if it had an {@code id}: without one the
+     * answer carries no room either, so that it is never taken for a notice (an error without an id that
+     * names a room says the room's subscription ended). Any thread.
+     */
+    void refuse(JsonNode requestId, String room, ErrorCode code, String message) {
+        error(requestId, requestId == null ? null : room, code, message);
+    }
+
+    /**
      * Answers a request over a rate limit with {@code rate_limited}, or closes the connection when it
      * keeps exceeding its limits. Any thread.
      */
-    void rateLimited(JsonNode requestId, String message) {
+    void rateLimited(JsonNode requestId, String room, String message) {
         if (STRIKES.incrementAndGet(this) > strikeLimit) {
             closeRateLimited.run();
             return;
         }
-        error(requestId, null, ErrorCode.RATE_LIMITED, message);
+        refuse(requestId, room, ErrorCode.RATE_LIMITED, message);
     }
 
     /**

@@ -47,7 +47,7 @@ final class Requests {
     /** Routes one request. IO thread. */
     void handle(ClientFrame frame) {
         if (!frameLimit.tryAcquire()) {
-            answers.rateLimited(frame.id(), "too many requests; slow down");
+            answers.rateLimited(frame.id(), frame.roomName(), "too many requests; slow down");
             return;
         }
         if (frame instanceof ClientFrame.Ping ping) {
@@ -63,7 +63,7 @@ final class Requests {
         } else if (frame instanceof ClientFrame.Auth auth) {
             handler.auth(auth);
         } else if (frame instanceof ClientFrame.Invalid bad) {
-            answers.error(bad.id(), bad.room(), bad.code(), bad.message());
+            answers.refuse(bad.id(), bad.room(), bad.code(), bad.message());
         }
     }
 
@@ -71,7 +71,7 @@ final class Requests {
         if (p.ephemeral()) {
             handler.publishEphemeral(p);
         } else if (!publishLimit.tryAcquire()) {
-            answers.rateLimited(p.id(), "too many publishes; slow down");
+            answers.rateLimited(p.id(), p.room().value(), "too many publishes; slow down");
         } else {
             handler.publish(p);
         }

@@ -224,12 +224,12 @@ public final class Session {
             try {
                 next = security.authenticator().authenticate(auth.token());
             } catch (AuthException e) {
-                answers.error(auth.id(), null, e.errorCode(), "token refused: " + e.reason().wire());
+                answers.refuse(auth.id(), null, e.errorCode(), "token refused: " + e.reason().wire());
                 return;
             }
             var decision = security.access().refresh(principal, next);
             if (!decision.allowed()) {
-                answers.error(auth.id(), null, decision.code(), decision.message());
+                answers.refuse(auth.id(), null, decision.code(), decision.message());
                 return;
             }
             authenticated(next);
@@ -247,14 +247,14 @@ public final class Session {
     private void presenceQuery(ClientFrame.Presence q) {
         var access = backbone.security().access().subscribe(principal, q.room());
         if (!access.allowed()) {
-            answers.error(q.id(), q.room().value(), access.code(), access.message());
+            answers.refuse(q.id(), q.room().value(), access.code(), access.message());
             return;
         }
         answers.execute(backbone.worker(), q.id(), q.room(), () -> presence.query(q.id(), q.room()).whenComplete((frame, failure) -> {
             if (frame != null) {
                 answers.send(frame);
             } else {
-                answers.error(q.id(), q.room().value(), ErrorCode.UNAVAILABLE, "presence is unavailable; retry");
+                answers.refuse(q.id(), q.room().value(), ErrorCode.UNAVAILABLE, "presence is unavailable; retry");
             }
         }));
     }

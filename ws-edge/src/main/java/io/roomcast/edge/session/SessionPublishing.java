@@ -50,18 +50,18 @@ final class SessionPublishing {
         Principal by = principal.get();
         var access = backbone.security().access().publish(by, p.room());
         if (!access.allowed()) {
-            answers.error(p.id(), p.room().value(), access.code(), access.message());
+            answers.refuse(p.id(), p.room().value(), access.code(), access.message());
             return;
         }
         int max = backbone.config().maxPayloadBytes();
         if (p.data().length > max) {
-            answers.error(p.id(), p.room().value(), ErrorCode.TOO_LARGE, "data is larger than " + max + " bytes");
+            answers.refuse(p.id(), p.room().value(), ErrorCode.TOO_LARGE, "data is larger than " + max + " bytes");
             return;
         }
         Publishing publishing = backbone.publishing();
         var admitted = publishing.admit(by, remote, p.room(), p.type());
         if (!admitted.allowed()) {
-            answers.error(p.id(), p.room().value(), admitted.code(), admitted.message());
+            answers.refuse(p.id(), p.room().value(), admitted.code(), admitted.message());
             return;
         }
         var request = new Publishing.Request(p.room(), p.type(), p.data(), p.eventId(), p.retry(),
@@ -84,22 +84,22 @@ final class SessionPublishing {
         } else {
             log.atError().addKeyValue("session", sessionId).addKeyValue("room", p.room()).setCause(failure).log("publish failed");
         }
-        answers.error(p.id(), p.room().value(), refusal.code(), refusal.message());
+        answers.refuse(p.id(), p.room().value(), refusal.code(), refusal.message());
     }
 
     /** An ephemeral signal (typing, cursor): access and its budget, then the write on the worker. IO thread. */
     void publishEphemeral(ClientFrame.Publish p) {
         var access = backbone.security().access().publish(principal.get(), p.room());
         if (!access.allowed()) {
-            answers.error(p.id(), p.room().value(), access.code(), access.message());
+            answers.refuse(p.id(), p.room().value(), access.code(), access.message());
             return;
         }
         SessionEphemeral.Refusal refusal = ephemeral.check(p.room(), p.data());
         if (refusal != null) {
             if (refusal.code() == ErrorCode.RATE_LIMITED) {
-                answers.rateLimited(p.id(), refusal.message());
+                answers.rateLimited(p.id(), p.room().value(), refusal.message());
             } else {
-                answers.error(p.id(), p.room().value(), refusal.code(), refusal.message());
+                answers.refuse(p.id(), p.room().value(), refusal.code(), refusal.message());
             }
             return;
         }
@@ -108,7 +108,7 @@ final class SessionPublishing {
                     if (failure == null) {
                         answers.send(SessionEphemeral.ack(p.id(), p.room()));
                     } else {
-                        answers.error(p.id(), p.room().value(), ErrorCode.UNAVAILABLE, "Kafka did not take the ephemeral event; retry");
+                        answers.refuse(p.id(), p.room().value(), ErrorCode.UNAVAILABLE, "Kafka did not take the ephemeral event; retry");
                     }
                 }));
     }

@@ -93,17 +93,17 @@ final class SessionSubscriptions {
         Principal p = principal.get();
         var access = backbone.security().access().subscribe(p, s.room());
         if (!access.allowed()) {
-            answers.error(s.id(), s.room().value(), access.code(), access.message());
+            answers.refuse(s.id(), s.room().value(), access.code(), access.message());
             return;
         }
         var room = table.admit(s.room());
         if (!room.allowed()) {
-            answers.error(s.id(), s.room().value(), room.code(), room.message());
+            answers.refuse(s.id(), s.room().value(), room.code(), room.message());
             return;
         }
         Member member = null;
         if (s.ephemeral() && !ephemeral.allowed(s.room())) {
-            answers.error(s.id(), s.room().value(), ErrorCode.FORBIDDEN,
+            answers.refuse(s.id(), s.room().value(), ErrorCode.FORBIDDEN,
                     "namespace \"" + s.room().namespace() + "\" does not allow ephemeral events");
             return;
         }
@@ -111,11 +111,11 @@ final class SessionSubscriptions {
             try {
                 member = presence.member(p == null || p.subject().isEmpty() ? null : p.subject(), p == null ? null : p.name(), s.name());
             } catch (IllegalArgumentException e) {
-                answers.error(s.id(), s.room().value(), ErrorCode.BAD_REQUEST, "invalid name: " + e.getMessage());
+                answers.refuse(s.id(), s.room().value(), ErrorCode.BAD_REQUEST, "invalid name: " + e.getMessage());
                 return;
             }
             if (!presence.mayWrite()) {
-                answers.rateLimited(s.id(), "too many presence changes; slow down");
+                answers.rateLimited(s.id(), s.room().value(), "too many presence changes; slow down");
                 return;
             }
         }
@@ -144,11 +144,11 @@ final class SessionSubscriptions {
             location = backbone.topics().locate(s.room());
         } catch (UnknownNamespaceException e) {
             table.remove(s.room(), slot);
-            answers.error(s.id(), s.room().value(), ErrorCode.BAD_REQUEST, e.getMessage());
+            answers.refuse(s.id(), s.room().value(), ErrorCode.BAD_REQUEST, e.getMessage());
             return;
         } catch (KafkaUnavailableException e) {
             table.remove(s.room(), slot);
-            answers.error(s.id(), s.room().value(), ErrorCode.UNAVAILABLE, "Kafka is unavailable; retry");
+            answers.refuse(s.id(), s.room().value(), ErrorCode.UNAVAILABLE, "Kafka is unavailable; retry");
             return;
         }
         Subscription sub;
@@ -159,7 +159,7 @@ final class SessionSubscriptions {
             // A defect, not the client's: it is answered and its room freed rather than left reserved with no answer.
             table.remove(s.room(), slot);
             log.atError().addKeyValue("session", sessionId).addKeyValue("room", s.room()).setCause(e).log("subscription could not start");
-            answers.error(s.id(), s.room().value(), ErrorCode.INTERNAL, "the subscription could not start; retry");
+            answers.refuse(s.id(), s.room().value(), ErrorCode.INTERNAL, "the subscription could not start; retry");
             return;
         }
         if (!slot.fill(sub) || connectionClosed.getAsBoolean()) {
@@ -255,7 +255,7 @@ final class SessionSubscriptions {
     void unsubscribe(ClientFrame.Unsubscribe u) {
         SubscriptionTable.Slot slot = table.remove(u.room());
         if (slot == null) {
-            answers.error(u.id(), u.room().value(), ErrorCode.BAD_REQUEST, "not subscribed to " + u.room());
+            answers.refuse(u.id(), u.room().value(), ErrorCode.BAD_REQUEST, "not subscribed to " + u.room());
             return;
         }
         // Ending a subscription takes its lock, which live dispatch may hold while it waits on this
