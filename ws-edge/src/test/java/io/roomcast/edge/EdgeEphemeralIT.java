@@ -160,15 +160,27 @@ class EdgeEphemeralIT {
                 stranger.send(new ProducerRecord<>(topic, partition, null, name.keyBytes(), values.get(i).getBytes(StandardCharsets.UTF_8),
                         List.of(headers.get(i))));
             }
+            // Not one JSON value in UTF-8 within the protocol's depth, or a type no signal may have: skipped too.
+            Header[] typing = {new RecordHeader("type", "typing".getBytes(StandardCharsets.UTF_8))};
+            Header[] token = {new RecordHeader("type", "token".getBytes(StandardCharsets.UTF_8))};
+            List<byte[]> garbage = List.of("{\"n\":90} junk".getBytes(StandardCharsets.UTF_8), "91 92".getBytes(StandardCharsets.UTF_8),
+                    "{\"n\":93}".getBytes(StandardCharsets.UTF_16), ("[".repeat(200) + "]".repeat(200)).getBytes(StandardCharsets.UTF_8));
+            for (byte[] value : garbage) {
+                stranger.send(new ProducerRecord<>(topic, partition, null, name.keyBytes(), value, List.of(typing)));
+            }
+            stranger.send(new ProducerRecord<>(topic, partition, null, name.keyBytes(), "{\"n\":94}".getBytes(StandardCharsets.UTF_8),
+                    List.of(token)));
+            stranger.send(new ProducerRecord<>(topic, partition, null, name.keyBytes(), "{\"n\":6}".getBytes(StandardCharsets.UTF_8),
+                    List.of(typing)));
             stranger.flush();
 
             List<JsonNode> signals = new ArrayList<>();
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < 5; i++) {
                 signals.add(wants.nextOp("event"));
             }
-            assertThat(signals).extracting(s -> s.path("data").path("n").asInt()).containsExactly(1, 2, 4, 5);
-            assertThat(signals).extracting(s -> s.path("type").asText()).containsExactly("message", "message", "message", "typing");
-            assertThat(signals).extracting(s -> s.path("client").asText(null)).containsExactly(null, null, null, "e1.c7");
+            assertThat(signals).extracting(s -> s.path("data").path("n").asInt()).containsExactly(1, 2, 4, 5, 6);
+            assertThat(signals).extracting(s -> s.path("type").asText()).containsExactly("message", "message", "message", "typing", "typing");
+            assertThat(signals).extracting(s -> s.path("client").asText(null)).containsExactly(null, null, null, "e1.c7", null);
             assertThat(signals).allMatch(s -> s.path("ephemeral").asBoolean());
         }
     }

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.roomcast.edge.protocol.EventFrames;
+import io.roomcast.edge.publish.ReservedTypes;
 import io.roomcast.event.RecordLayout;
 import io.roomcast.room.RoomName;
 import io.roomcast.room.RoomPartitioner;
@@ -187,6 +189,16 @@ public final class Ephemeral implements AutoCloseable {
             if (set == null || set.isEmpty()) {
                 return;
             }
+            String type = RecordLayout.typeOf(record);
+            if (ReservedTypes.isReserved(type)) {
+                return; // model producers' event types are never signals
+            }
+            // One JSON value in UTF-8 within the protocol's depth, as a room event's value is checked; Jackson alone takes
+            // trailing garbage, other encodings and any depth.
+            if (record.value() != null && !EventFrames.isJsonValue(record.value())) {
+                log.atDebug().addKeyValue("room", room).log("ignoring an ephemeral record that is not JSON");
+                return;
+            }
             JsonNode data;
             try {
                 data = record.value() == null ? MAPPER.nullNode() : MAPPER.readTree(record.value());
@@ -194,7 +206,7 @@ public final class Ephemeral implements AutoCloseable {
                 log.atDebug().addKeyValue("room", room).log("ignoring an ephemeral record that is not JSON");
                 return;
             }
-            ByteBuffer frame = frame(room, RecordLayout.typeOf(record), record.timestamp(), data, clientOf(record));
+            ByteBuffer frame = frame(room, type, record.timestamp(), data, clientOf(record));
             set.forEach(l -> l.deliver(frame));
         }
 

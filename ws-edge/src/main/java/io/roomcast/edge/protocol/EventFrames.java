@@ -229,8 +229,11 @@ public final class EventFrames {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
-    /** Whether {@code data} is exactly one well-formed JSON value in well-formed UTF-8. */
-    private static boolean isJsonValue(byte[] data) {
+    /**
+     * Whether {@code data} is exactly one well-formed JSON value in well-formed UTF-8, nested at most
+     * {@link FrameParser#MAX_DEPTH} deep: what the edge passes on as JSON. Any thread.
+     */
+    public static boolean isJsonValue(byte[] data) {
         return switch (JsonGrammar.check(data)) {
             case VALUE -> true;
             case NOT_A_VALUE -> false;
