@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.roomcast.edge.publish.PublisherScope;
 import io.roomcast.edge.publish.ReservedTypes;
@@ -31,9 +33,12 @@ public final class FrameParser {
     /** Generous bound at parse time; the edge's presence setting is the real limit. */
     private static final int MAX_NAME_LENGTH = 1_000;
 
+    /** Published numbers keep their value: as doubles, 1e400 would be written back as "Infinity" and long decimals rounded. */
     private final ObjectMapper mapper = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
                     .build())
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
 
     public List<ClientFrame> parse(String text) {

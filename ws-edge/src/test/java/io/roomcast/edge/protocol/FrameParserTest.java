@@ -42,6 +42,15 @@ class FrameParserTest {
                 StandardCharsets.UTF_8)).isEqualTo("null");
     }
 
+    @Test
+    void shouldKeepPublishedNumbersTheirValue() {
+        ClientFrame.Publish p = (ClientFrame.Publish) one("{\"op\":\"publish\",\"id\":1,\"room\":\"chat:a\",\"data\":"
+                + "[1e400,0.1000000000000000055511151231257827,12345678901234567890123,-0.0,2.50]}");
+        // Numbers, not strings, and the same numbers (a double would make the first "Infinity" and round the second).
+        assertThat(new String(p.data(), StandardCharsets.UTF_8))
+                .isEqualTo("[1E+400,0.1000000000000000055511151231257827,12345678901234567890123,0.0,2.50]");
+    }
+
     @ParameterizedTest(name = "[{index}] {1}")
     @CsvSource(delimiter = '|', value = {
             "not json at all                                                   | not valid JSON",
