@@ -455,7 +455,7 @@ export class RoomcastClient {
     }
     if (ErrorCodes[err.code] && ErrorCodes[err.code].retryable) {
       this._emit('error', err);
-      this._abandon(1011, `auth: ${err.code}`);
+      this._abandon(4000, `auth: ${err.code}`);
       return;
     }
     const ws = this._ws;
@@ -490,7 +490,11 @@ export class RoomcastClient {
     this._emit('state', State.OPEN, {});
   }
 
-  /** Gives up on the current socket without waiting for its close handshake (it may be dead). */
+  /**
+   * Gives up on the current socket without waiting for its close handshake (it may be dead). `code`
+   * must lie in the catalogue's reconnect range 4000-4399: a browser's WebSocket.close() throws for
+   * anything but 1000 and 3000-4999, and safeClose would swallow that and leave the socket open.
+   */
   _abandon(code, reason) {
     const ws = this._ws;
     if (!ws) return;

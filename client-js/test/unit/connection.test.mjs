@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import WebSocket from 'ws';
-import { connect } from '../../roomcast.js';
+import { connect, closeAction } from '../../roomcast.js';
 import { startFakeEdge, waitUntil, trackingClock, recordStates } from '../support/fake-edge.mjs';
 
 const FAST = { minMs: 5, initialMs: 10, maxMs: 40, factor: 2, resetAfterMs: 60000, random: () => 1 };
@@ -211,4 +211,39 @@ test('a failing token provider is reported and retried with backoff', async (t) 
   assert.deepEqual(errors, ['token_provider']);
   assert.equal(edge.last.framesWith('auth')[0].token, 'fresh');
   rc.close();
+});
+
+/** `ws` as a browser's WebSocket: close() throws for codes other than 1000 and 3000-4999 (WHATWG). */
+class BrowserLikeWebSocket extends WebSocket {
+  static codes = [];
+
+  close(code, reason) {
+    if (code !== undefined && code !== 1000 && (code < 3000 || code > 4999)) {
+      throw new Error(`InvalidAccessError: close code ${code} is not 1000 or 3000-4999`);
+    }
+    BrowserLikeWebSocket.codes.push(code);
+    super.close(code, reason);
+  }
+}
+
+test('a retryable refusal of the auth frame closes the refused socket (with a code a browser accepts) before the next', async (t) => {
+  const edge = await startFakeEdge();
+  t.after(() => edge.close());
+  let refusals = 0;
+  edge.onFrame = (conn, f) => {
+    if (f.op !== 'auth' || refusals > 0) return false;
+    refusals++;
+    conn.send({ op: 'error', id: f.id, code: 'unavailable', message: 'keys not loaded yet' });
+    return true;
+  };
+  const rc = connect(edge.url, { WebSocket: BrowserLikeWebSocket, token: 'tok', backoff: FAST });
+  t.after(() => rc.close());
+  const states = recordStates(rc);
+  await waitUntil(() => rc.state === 'open' && edge.connections.length === 2, 'open on a second connection');
+  await waitUntil(() => edge.connections[0].closed, 'the refused socket closed');
+  const lost = states.find((s) => s[0] === 'reconnecting')[1];
+  assert.equal(closeAction(lost.code), 'reconnect');
+  assert.match(lost.reason, /unavailable/);
+  rc.close();
+  assert.ok(BrowserLikeWebSocket.codes.length >= 2);
 });
