@@ -3,7 +3,8 @@
 // LOG_FILE_A into ROOM_A and LOG_FILE_B into ROOM_B. This script appends the lines itself.
 // Covers: live follow, "N new lines", pause/resume with a count, level chips, text and regex
 // filter, a folded stack trace, permalink with context, jump to a time, last N, download,
-// two rooms merged, a record of unexpected shape shown safely.
+// two rooms merged, a record of unexpected shape shown safely; what the reader sees after filters
+// and room switches (drawn rows, not the store), notes that stay, the cap under a scrolled-up reader.
 import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { env, newPage, run, screenshot, step } from './browser.mjs';
@@ -27,10 +28,32 @@ async function waitView(page, n, timeout = 30000) {
     throw new Error(`view never had ${n} lines: ${JSON.stringify(await state(page))} (${e.message})`);
   });
 }
+// The rows a reader sees: drawn (not display:none) and inside the list's viewport, top first.
+// Added to every page, so waitForFunction can check what is on screen.
+function shownRows() {
+  const l = document.getElementById('list');
+  return [...l.querySelectorAll('.line')]
+    .filter((e) => getComputedStyle(e).display !== 'none' && e.offsetTop + e.offsetHeight > l.scrollTop && e.offsetTop < l.scrollTop + l.clientHeight)
+    .sort((a, b) => a.offsetTop - b.offsetTop)
+    .map((e) => ({ level: e.dataset.level, room: e.dataset.room, offset: Number(e.dataset.offset), text: e.querySelector('.msg-text').textContent }));
+}
+async function logsPage(browser, name, options) {
+  const page = await newPage(browser, name, options);
+  await page.addInitScript(`window.shownRows = ${shownRows}`);
+  return page;
+}
+/** Waits until the rows on screen pass `check` (a page function of the rows and `arg`). */
+async function waitShown(page, check, arg, timeout = 30000) {
+  await page.waitForFunction(({ check, arg }) => new Function('rows', 'arg', `return (${check})(rows, arg)`)(window.shownRows(), arg),
+    { check: check.toString(), arg }, { timeout, polling: 50 }).catch(async (e) => {
+    throw new Error(`rows on screen never passed ${check}: ${JSON.stringify(await page.evaluate(() => window.shownRows()))} (${e.message})`);
+  });
+}
+const statusText = (page) => page.textContent('#status-line');
 const atBottom = (page) => page.$eval('#list', (l) => l.scrollHeight - l.scrollTop - l.clientHeight < 20);
 
 await run(async (browser) => {
-  const page = await newPage(browser, 'logs', { acceptDownloads: true });
+  const page = await logsPage(browser, 'logs', { acceptDownloads: true });
   step('200 lines and a stack trace are shipped; the page shows them');
   const first = [];
   for (let i = 0; i < 200; i++) {
@@ -69,7 +92,8 @@ await run(async (browser) => {
   step('level chips');
   await page.dblclick('#levels [data-level="ERROR"]');
   await waitView(page, 5);
-  assert.ok((await page.$$eval('#list .line:not([hidden])', (els) => els.map((e) => e.dataset.level))).every((l) => l === 'ERROR'));
+  // On screen: the five ERROR lines, and nothing left over from before the filter.
+  await waitShown(page, (rows) => rows.length === 5 && rows.every((r) => r.level === 'ERROR') && rows.some((r) => r.text.endsWith('order-stack failed')));
   assert.match(page.url(), /level=error/);
 
   step('text and regex filter (over loaded and arriving lines)');
@@ -79,10 +103,27 @@ await run(async (browser) => {
   await waitView(page, 5);
   write(LOG_FILE_A, [line('INFO', 'order-127 retried'), line('INFO', 'order-999 processed')]);
   await waitView(page, 6);
+  await page.waitForFunction(() => window.__logs.state().records === 225, null, { timeout: 30000 });
+  await waitShown(page, (rows) => rows.length === 6 && rows.every((r) => /order-1[0-4]7 /.test(r.text)));
   await page.fill('#q', '/([/');
   await page.waitForSelector('#q[aria-invalid="true"]');
+  await page.waitForFunction(() => document.getElementById('status-line').textContent.includes('invalid regex'));
+
+  step('the invalid-regex note stays while lines arrive');
+  const records = (await state(page)).records;
+  write(LOG_FILE_A, [line('INFO', 'while-invalid')]);
+  await page.waitForFunction((n) => document.getElementById('status-line').textContent.includes(`of ${n} lines shown`), records + 1, { timeout: 30000 });
+  assert.match(await statusText(page), /invalid regex/);
+
+  step('level chips apply while the regex is invalid (the previous filter stays)');
+  await page.dblclick('#levels [data-level="ERROR"]');
+  await waitView(page, 1);
+  await waitShown(page, (rows) => rows.length === 1 && rows[0].level === 'ERROR' && rows[0].text.endsWith('order-107 processed'));
+  await page.click('#levels [data-level="ERROR"]'); // the last level off: all levels again
+  await waitView(page, 6);
   await page.fill('#q', '');
-  await waitView(page, 225);
+  await waitView(page, 226);
+  assert.doesNotMatch(await statusText(page), /invalid regex/);
 
   step('a stack trace is folded; details show it whole, with a permalink');
   await page.evaluate(() => {
@@ -101,7 +142,7 @@ await run(async (browser) => {
   const offset = Number(new URL(link).searchParams.get('at'));
 
   step('the permalink opens the line with context before and after');
-  const shared = await newPage(browser, 'permalink');
+  const shared = await logsPage(browser, 'permalink');
   const t0 = Date.now();
   await shared.goto(link);
   await shared.waitForSelector(`#list .line.target[data-offset="${offset}"]`, { timeout: 30000 });
@@ -117,6 +158,15 @@ await run(async (browser) => {
   assert.ok(context.visible, 'the line is scrolled into view');
   assert.match(await shared.textContent('#detail-text'), /order-stack failed/);
   await screenshot(shared, 'logs-permalink.png');
+
+  step('a permalink to a line that is not there says so, and the note stays');
+  await shared.goto(q({ room: ROOM_A, at: '99999999' }));
+  await shared.waitForSelector('#list[data-live="1"]', { timeout: 30000 });
+  await shared.waitForFunction(() => document.getElementById('status-line').textContent.includes('line 99999999 is not in'), null, { timeout: 30000 });
+
+  step('a permalink without an epoch into a refused room shows the refusal');
+  await shared.goto(q({ room: 'nope:x', at: '5' }));
+  await shared.waitForFunction(() => /nope:x: bad_request .*not configured/.test(document.getElementById('status-line').textContent), null, { timeout: 30000 });
   await shared.close();
 
   step('jump to a time: only what was shipped after it');
@@ -124,14 +174,14 @@ await run(async (browser) => {
   const cut = new Date().toISOString();
   await new Promise((r) => setTimeout(r, 50));
   write(LOG_FILE_A, [line('WARN', 'late-1'), line('INFO', 'late-2'), line('INFO', 'late-3')]);
-  await waitView(page, 228);
+  await waitView(page, 229);
   await page.goto(q({ room: ROOM_A, time: cut }));
   await waitView(page, 3);
   assert.deepEqual(await page.evaluate(() => window.__logs.store.view.map((r) => r.first.split(' - ')[1])), ['late-1', 'late-2', 'late-3']);
   await page.selectOption('#start', 'time');
   await page.fill('#time', '1d');
   await page.click('#go');
-  await waitView(page, 228);
+  await waitView(page, 229);
 
   step('last N lines');
   await page.goto(q({ room: ROOM_A, last: '50' }));
@@ -154,5 +204,41 @@ await run(async (browser) => {
   assert.ok(merged.every((m, i) => i === 0 || merged[i - 1][1] <= m[1]), 'time order');
   assert.deepEqual(new Set(merged.map((m) => m[0])), new Set([ROOM_A, ROOM_B]));
   await screenshot(page, 'logs.png');
+
+  step('a refused room name, then a valid one: the form opens it; only its lines are on screen');
+  await page.fill('#rooms', 'bad room!');
+  await page.click('#go');
+  assert.equal(await page.$eval('#rooms', (e) => e.validity.customError), true, 'the field says what is wrong');
+  await page.fill('#rooms', ROOM_B);
+  await page.click('#go');
+  await page.waitForFunction((rb) => window.__logs.state().rooms.join() === rb, ROOM_B);
+  await waitView(page, 2);
+  await waitShown(page, (rows, rb) => rows.length === 2 && rows.every((r) => r.room === rb), ROOM_B);
+
+  step('an invalid time, then a valid one: the form opens it');
+  await page.selectOption('#start', 'time');
+  await page.fill('#time', 'whenever');
+  await page.click('#go');
+  assert.equal(await page.$eval('#time', (e) => e.validity.customError), true);
+  await page.fill('#time', '1d');
+  await page.click('#go');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('time') === '1d');
+
+  step('the cap drops the oldest lines; the list does not move under a reader scrolled up');
+  // Synthetic records through the page's own event path: 100,000 shipped lines would take minutes.
+  await page.goto(q({ room: `logs:cap-${Date.now()}`, from: 'live' }));
+  await page.waitForSelector('#list[data-live="1"]', { timeout: 30000 });
+  const feed = (from, n) => page.evaluate(([from, n, t0]) => {
+    for (let i = from; i < from + n; i++) {
+      window.__logs.receive({ room: window.__logs.state().rooms[0], offset: i, ts: t0 + i, type: 'log', data: { line: `cap-${i}`, level: 'INFO' } });
+    }
+  }, [from, n, Date.now()]);
+  await feed(0, 60000);
+  await waitView(page, 60000);
+  await page.$eval('#list', (l) => { l.scrollTop = 50000 * 20; l.dispatchEvent(new Event('scroll')); });
+  await waitShown(page, (rows) => rows[0]?.offset === 50000);
+  await feed(60000, 50000); // 110,000 records: the oldest 20,000 go
+  await page.waitForFunction(() => document.getElementById('status-line').textContent.includes('20,000 oldest dropped'), null, { timeout: 30000 });
+  assert.equal((await page.evaluate(() => window.shownRows()))[0].offset, 50000, 'the line at the top stays at the top');
   return { permalinkPaintMs: paint };
 });

@@ -31,8 +31,13 @@ let selected = null;
 let start = { kind: 'last', n: 1000 };
 let renderQueued = false;
 const rowPool = [];
+// What went wrong, shown before the line counts until superseded: the filter's own note (an invalid
+// regex) until the filter is valid again; the view's notes, by cause, until another view is opened.
+let filterNote = '';
+const viewNotes = new Map();
 
-window.__logs = { store, client, state: () => ({ following, unseen, paused, pending: pending.length, rooms, view: store.view.length, records: store.records.length }) };
+// For the browser tests: the store, the state, and `receive`, the subscriptions' event path (to feed records).
+window.__logs = { store, client, receive: onEvent, state: () => ({ following, unseen, paused, pending: pending.length, rooms, view: store.view.length, records: store.records.length }) };
 
 connectionIndicator($('conn'), client, () => {
   const positions = subs.map((s) => s.position()).filter(Boolean);
@@ -95,10 +100,19 @@ function fromOf(kindStart) {
   }
 }
 
-async function epochOf(room) {
-  // A permalink without an epoch: learn the room's current epoch from a live-only subscription.
+/**
+ * A permalink without an epoch: learns the room's current epoch from a live-only subscription.
+ * Resolves null when the room refuses it for good (the refusal is noted).
+ */
+function epochOf(room) {
   return new Promise((resolve) => {
-    const probe = client.subscribe(room, { onLive: (live) => { probe.unsubscribe(); resolve(live.epoch); } }, () => {});
+    const probe = client.subscribe(room, {
+      onLive: (live) => { probe.unsubscribe(); resolve(live.epoch); },
+      onError: (e) => {
+        note(`error:${room}`, `${room}: ${e.code} ${e.message}`);
+        if (!e.retrying) resolve(null);
+      },
+    }, () => {});
   });
 }
 
@@ -110,6 +124,7 @@ async function open() {
   pendingDropped = 0;
   unseen = 0;
   selected = null;
+  viewNotes.clear();
   $('detail').hidden = true;
   following = start.kind !== 'at';
   revealed = false;
@@ -123,6 +138,7 @@ async function open() {
     if (start.kind === 'at') {
       if (room === target.room) {
         const epoch = target.epoch || (await epochOf(room));
+        if (epoch === null) continue;
         from = { after: Math.max(-1, target.offset - CONTEXT_OFFSETS), epoch };
       } else {
         from = { last: 200 };
@@ -130,14 +146,14 @@ async function open() {
     }
     const sub = client.subscribe(room, {
       from,
-      onGap: (gap) => note(`${gap.room}: history changed (${gap.reason}); lines resume at offset ${gap.resumeAt ?? '?'}`),
+      onGap: (gap) => note(`gap:${gap.room}`, `${gap.room}: history changed (${gap.reason}); lines resume at offset ${gap.resumeAt ?? '?'}`),
       onLive: () => {
         if (batch.length) flush();
         if (++live === rooms.length) list.dataset.live = '1';
         if (start.kind === 'at' && !revealed) revealTarget();
         refreshStatus();
       },
-      onError: (e) => note(`${room}: ${e.code} ${e.message}`),
+      onError: (e) => note(`error:${room}`, `${room}: ${e.code} ${e.message}`),
     }, onEvent);
     subs.push(sub);
   }
@@ -161,11 +177,29 @@ function flush() {
     syncPause();
     return;
   }
-  const appended = store.add(records);
+  const appended = addRecords(records);
   if (!following && list.dataset.live === '1') unseen += appended; // history being loaded is not "new"
   // A permalink's line is shown as soon as it is loaded, not after all history after it.
   if (start.kind === 'at' && !revealed && records.some((r) => r.room === target.room && r.offset >= target.offset)) revealTarget();
   scheduleRender();
+}
+
+/**
+ * Adds records to the store; returns how many went to the end of the view. A reader scrolled up
+ * keeps the line at the top of the list where it is, also when the cap drops the oldest records or
+ * a late record of another room lands above it.
+ */
+function addRecords(records) {
+  const top = following ? -1 : Math.floor(list.scrollTop / ROW);
+  const within = list.scrollTop - top * ROW;
+  const anchor = store.view[top];
+  const appended = store.add(records);
+  if (anchor && store.view[top] !== anchor) {
+    const i = Math.max(0, store.view.indexOf(anchor)); // 0: the anchor itself was dropped
+    spacer.style.height = `${store.view.length * ROW}px`; // before scrolling, or the scroll is clamped
+    list.scrollTop = i * ROW + within;
+  }
+  return appended;
 }
 
 // ---- rendering (virtual list) -----------------------------------------------------------------
@@ -239,15 +273,17 @@ function clock(ms) {
 }
 
 function refreshStatus() {
-  const parts = [`${store.view.length.toLocaleString()} of ${store.records.length.toLocaleString()} lines shown`];
+  const parts = [filterNote, ...viewNotes.values()].filter(Boolean);
+  parts.push(`${store.view.length.toLocaleString()} of ${store.records.length.toLocaleString()} lines shown`);
   if (store.dropped) parts.push(`${store.dropped.toLocaleString()} oldest dropped from this page (cap ${MAX_RECORDS.toLocaleString()}; Kafka still has them)`);
   if (paused) parts.push(`paused: ${pending.length + pendingDropped} new`);
   const text = parts.join(' · ');
   if (statusLine.textContent !== text) statusLine.textContent = text;
 }
 
-function note(message) {
-  statusLine.textContent = message;
+function note(cause, message) {
+  viewNotes.set(cause, message);
+  refreshStatus();
 }
 
 // ---- details and permalinks -------------------------------------------------------------------
@@ -278,7 +314,7 @@ function revealTarget() {
   revealed = true;
   const i = store.indexOfOffset(target.room, target.offset);
   if (i < 0) {
-    note(`line ${target.offset} is not in ${target.room}'s retained history (or belongs to another epoch)`);
+    note('target', `line ${target.offset} is not in ${target.room}'s retained history (or belongs to another epoch)`);
     return;
   }
   following = false;
@@ -292,7 +328,6 @@ function revealTarget() {
 
 function syncControls() {
   $('rooms').value = rooms.join(' ');
-  $('q').value = query;
   const kind = start.kind === 'at' ? 'last' : start.kind;
   $('start').value = kind;
   $('last-n').hidden = kind !== 'last';
@@ -302,15 +337,21 @@ function syncControls() {
   for (const chip of $('levels').children) chip.setAttribute('aria-pressed', String(levels.has(chip.dataset.level)));
 }
 
+/** Filters by the level chips and the filter field; `query` is the field's last valid text. */
 function applyFilter() {
+  const text = $('q').value;
   let filter;
   try {
-    filter = makeFilter(levels, query);
+    filter = makeFilter(levels, text);
+    query = text;
     $('q').removeAttribute('aria-invalid');
+    filterNote = '';
   } catch (e) {
+    // An invalid regex keeps the previous query (none when a link's own is invalid); the chips apply anyway.
+    if (query === text) query = '';
+    filter = makeFilter(levels, query);
     $('q').setAttribute('aria-invalid', 'true');
-    note(`invalid regex: ${e.message}`);
-    return;
+    filterNote = `invalid regex: ${e.message}`;
   }
   store.setFilter(filter);
   unseen = 0;
@@ -344,12 +385,14 @@ $('levels').append(...LEVELS.map((level) => h('button', {
 let filterTimer = null;
 $('q').addEventListener('input', () => {
   clearTimeout(filterTimer);
-  filterTimer = setTimeout(() => { query = $('q').value; applyFilter(); }, 150);
+  filterTimer = setTimeout(applyFilter, 150);
 });
 $('start').addEventListener('change', () => {
   $('last-n').hidden = $('start').value !== 'last';
   $('time').hidden = $('start').value !== 'time';
 });
+// A field's complaint lasts until it is edited: while set, the browser refuses every submit.
+for (const field of [$('rooms'), $('time')]) field.addEventListener('input', () => field.setCustomValidity(''));
 $('source').addEventListener('submit', (e) => {
   e.preventDefault();
   const names = $('rooms').value.split(/[\s,]+/).filter(Boolean).map(normaliseRoom);
@@ -358,7 +401,6 @@ $('source').addEventListener('submit', (e) => {
     $('rooms').reportValidity();
     return;
   }
-  $('rooms').setCustomValidity('');
   const kind = $('start').value;
   if (kind === 'time') {
     if (!Number.isFinite(parseTime($('time').value))) {
@@ -366,7 +408,6 @@ $('source').addEventListener('submit', (e) => {
       $('time').reportValidity();
       return;
     }
-    $('time').setCustomValidity('');
     start = { kind, text: $('time').value.trim() };
   } else if (kind === 'last') {
     start = { kind, n: Math.min(10000, Math.max(1, Number($('last-n').value) || 1000)) };
@@ -381,7 +422,7 @@ pauseButton.addEventListener('click', () => {
     const records = pending;
     pending = [];
     pendingDropped = 0;
-    const appended = store.add(records);
+    const appended = addRecords(records);
     if (!following) unseen += appended;
     scheduleRender();
   }
@@ -445,6 +486,7 @@ async function loadDirectory() {
 }
 
 readUrl();
+$('q').value = query; // only here: the field keeps what the reader types, valid or not
 syncControls();
 applyFilter();
 open();
