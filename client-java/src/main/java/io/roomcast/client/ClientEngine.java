@@ -5,7 +5,6 @@ import io.roomcast.client.InboundFrame.AckFrame;
 import io.roomcast.client.InboundFrame.ErrorFrame;
 import io.roomcast.client.InboundFrame.EventFrame;
 import io.roomcast.client.InboundFrame.LiveFrame;
-import io.roomcast.client.InboundFrame.PongFrame;
 import io.roomcast.client.InboundFrame.ReconnectFrame;
 import io.roomcast.client.InboundFrame.SubscribedFrame;
 import java.net.URI;
@@ -68,6 +67,12 @@ final class ClientEngine {
     /** The edge accepted a token on the current connection: a later 4401 means it expired. */
     private boolean authedOnce;
     private ScheduledFuture<?> authTimer;
+    /**
+     * When the edge asked this connection to move on ({@code reconnect}, a drain), the time to do so; null otherwise.
+     * Until then requests already sent are still answered here, and new ones wait for the next connection.
+     */
+    private Instant drainAt;
+    private ScheduledFuture<?> drainTimer;
 
     private volatile URI connectedEdge;
 
@@ -328,9 +333,9 @@ final class ClientEngine {
         sendQueries();
     }
 
-    /** A connection that may carry requests: open, and its token (if any) accepted. */
+    /** A connection that may carry requests: open, its token (if any) accepted, and not draining. */
     private boolean ready() {
-        return connection != null && !awaitingAuth;
+        return connection != null && !awaitingAuth && drainAt == null;
     }
 
     private void reportError(ClientError error) {
@@ -413,6 +418,8 @@ final class ClientEngine {
             return;
         }
         URI edge = connectedEdge;
+        // A draining edge that closes before the time it named: the next connection still opens then.
+        Duration untilDrained = drainAt == null ? null : Duration.between(options.clock().instant(), drainAt);
         dropConnection(polite ? CloseCodes.NORMAL : -1);
         for (PendingPublish p : publishes.connectionLost()) {
             fail(p, new ClientError(ErrorCode.CONNECTION_LOST,
@@ -424,7 +431,9 @@ final class ClientEngine {
         if (states.current() == ConnectionState.OPEN) {
             stateListeners.publish(states.moveTo(ConnectionState.RECONNECTING, null, cause));
         }
-        Duration wait = delay != null ? delay : reconnects.nextDelay(options.clock().instant());
+        Duration wait = delay != null ? delay
+                : untilDrained != null ? (untilDrained.isNegative() ? Duration.ZERO : untilDrained)
+                : reconnects.nextDelay(options.clock().instant());
         log.atInfo().addKeyValue("edge", edge).addKeyValue("delayMs", wait.toMillis())
                 .addKeyValue("attempt", reconnects.attempt()).addKeyValue("cause", cause.message())
                 .log("connection lost; reconnecting");
@@ -435,6 +444,8 @@ final class ClientEngine {
         generation++;
         cancel(refreshTimer);
         cancel(authTimer);
+        cancel(drainTimer);
+        drainAt = null;
         awaitingAuth = false;
         if (connection != null) {
             if (closeCode > 0) {
@@ -529,6 +540,7 @@ final class ClientEngine {
                 reportError(new ClientError(ErrorCode.PROTOCOL, "frame from the edge ignored: " + problem, null));
             }
         }
+        heartbeat.received();
         long gen = generation;
         for (InboundFrame frame : parsed.frames()) {
             if (gen != generation) {
@@ -579,8 +591,6 @@ final class ClientEngine {
             }
         } else if (frame instanceof InboundFrame.PresenceFrame p) {
             onPresence(p);
-        } else if (frame instanceof PongFrame p) {
-            heartbeat.pong(p.id());
         } else if (frame instanceof ErrorFrame e) {
             onError(e);
         } else if (frame instanceof InboundFrame.DroppedFrame d) {
@@ -593,11 +603,28 @@ final class ClientEngine {
         } else if (frame instanceof InboundFrame.AuthedFrame a) {
             onAuthed(a);
         } else if (frame instanceof ReconnectFrame r) {
-            Duration delay = Duration.ofMillis(Math.max(r.delayMs(), options.backoff().initialDelay().toMillis()));
-            connectionLost(new ClientError(ErrorCode.CONNECTION_LOST, "edge asked to reconnect (" + r.reason() + ")",
-                    null), delay, true);
+            drain(r);
         }
-        // unsubscribed needs nothing: the subscription was forgotten when the application unsubscribed
+        // unsubscribed needs nothing: the subscription was forgotten when the application unsubscribed; nor does pong:
+        // every message is a sign of life (onMessage)
+    }
+
+    /**
+     * The edge is draining: the connection is kept for {@code delayMs} (at least the backoff's floor), so the acks
+     * of publishes in flight still arrive, then left; the next connection opens at once. If the edge closes first,
+     * the next one still opens at that time.
+     */
+    private void drain(ReconnectFrame r) {
+        Duration delay = Duration.ofMillis(Math.max(r.delayMs(), options.backoff().initialDelay().toMillis()));
+        drainAt = options.clock().instant().plus(delay);
+        cancel(drainTimer);
+        long gen = generation;
+        ClientError cause = new ClientError(ErrorCode.CONNECTION_LOST, "edge asked to reconnect (" + r.reason() + ")", null);
+        drainTimer = schedule(delay, () -> {
+            if (gen == generation) {
+                connectionLost(cause, Duration.ZERO, true);
+            }
+        });
     }
 
     private void onSubscribed(SubscribedFrame s) {

@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The app-level liveness check of one connection: send a {@code ping} every interval; a {@code ping} whose
- * {@code pong} does not arrive within the timeout means the connection is dead. While the client has stopped reading
+ * The app-level liveness check of one connection: send a {@code ping} every interval; a {@code ping} after which
+ * nothing at all arrives within the timeout means the connection is dead. Any message counts as a sign of life, not
+ * only the ping's {@code pong}, which the edge queues behind what it already has for the client (a long replay, say):
+ * as the JavaScript client does (docs/clients.md). While the client has stopped reading
  * (backpressure from slow listeners) the pong may sit unread in the socket, so the timeout is not judged then. Pure:
  * the caller supplies the time. Not thread-safe: owned by the client's loop.
  */
@@ -46,11 +48,9 @@ final class Heartbeat {
         lastPingAt = now;
     }
 
-    /** A pong arrived; only the one for the awaited ping counts. */
-    void pong(Long id) {
-        if (id != null && id.equals(awaitedId)) {
-            awaitedId = null;
-        }
+    /** A message arrived from the edge: the connection is alive, whatever the message. */
+    void received() {
+        awaitedId = null;
     }
 
     /** The connection is gone; nothing is due until the next {@link #opened}. */

@@ -133,11 +133,15 @@ final class RoomSubscription implements Subscription {
         return retries++;
     }
 
+    /**
+     * After {@code subscribed} the cursor's position is the subscription's, also when it has none (a gap into another
+     * epoch without {@code resumeAt}): the old epoch's position is no place to resume from any more.
+     */
     void deliverSubscribed(Subscribed subscribed, Gap gap) {
         Position at = cursor.position().orElse(null);
-        deliver(() -> listener.onSubscribed(subscribed), at);
+        deliver(() -> listener.onSubscribed(subscribed), at, true);
         if (gap != null) {
-            deliver(() -> listener.onGap(gap), at);
+            deliver(() -> listener.onGap(gap), at, true);
         }
     }
 
@@ -218,6 +222,11 @@ final class RoomSubscription implements Subscription {
     }
 
     private void deliver(Runnable callback, Position at) {
+        deliver(callback, at, false);
+    }
+
+    /** {@code at}: the position once the callback ran; null leaves the position as it was, unless {@code moves}. */
+    private void deliver(Runnable callback, Position at, boolean moves) {
         budget.take();
         delivery.execute(() -> {
             try {
@@ -229,7 +238,7 @@ final class RoomSubscription implements Subscription {
                 log.atError().setCause(e).addKeyValue("room", room).log("subscription listener threw; delivery goes on");
                 onListenerFailure.accept(new ClientError(ErrorCode.LISTENER, "a listener of " + room + " threw: " + e, room));
             } finally {
-                if (at != null && !unsubscribed) {
+                if ((at != null || moves) && !unsubscribed) {
                     delivered = at;
                 }
                 budget.release();

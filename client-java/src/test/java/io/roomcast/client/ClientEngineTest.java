@@ -120,6 +120,20 @@ class ClientEngineTest {
     }
 
     @Test
+    void shouldHaveNoPositionAfterAGapIntoAnotherEpochWithoutResumeAt() {
+        connect(options().build());
+        FakeTransport.FakeConnection a = transport.nextAttempt();
+        RecordingListener rec = new RecordingListener();
+        Subscription sub = client.subscribe(ROOM, From.after(41, "E"), rec);
+        assertThat(sub.position()).contains(new Position(41, "E"));
+        JsonNode request = a.awaitSent("subscribe");
+        a.push(subscribed(request, "E2", ",\"recovered\":false,\"gap\":{\"reason\":\"epoch\",\"after\":41}"));
+        await().until(() -> rec.log.size() == 2);
+        // The old epoch's offset is no place to resume from any more: no position until an event of the new one.
+        assertThat(sub.position()).isEmpty();
+    }
+
+    @Test
     void shouldQueuePublishesWhileDisconnectedAndCompleteThemWithTheAckedOffset() throws Exception {
         transport.autoAccept = false;
         connect(options().build());
@@ -356,6 +370,30 @@ class ClientEngineTest {
         assertThat(b.uri).isEqualTo(EDGE_B);
         // the live offset alone is a resume position
         assertThat(b.awaitSent("subscribe").get("from").toString()).isEqualTo("{\"after\":56,\"epoch\":\"E\"}");
+    }
+
+    @Test
+    void shouldKeepADrainingConnectionForItsAcksAndSendNewRequestsOnTheNext() {
+        connect(options().build());
+        FakeTransport.FakeConnection a = transport.nextAttempt();
+        await().until(() -> client.state() == ConnectionState.OPEN);
+        CompletableFuture<Long> inFlight = client.publish(ROOM, 1); // no eventId: never resent
+        JsonNode sent = a.awaitSent("publish");
+        a.push("{\"op\":\"reconnect\",\"reason\":\"drain\",\"delayMs\":1500}");
+        CompletableFuture<Long> during = client.publish(ROOM, 2);
+
+        // Kafka's ack arrives after the reconnect frame, on the connection still open.
+        a.push("{\"op\":\"ack\",\"id\":" + sent.get("id") + ",\"room\":\"" + ROOM + "\",\"offset\":7}");
+        assertThat(inFlight.join()).isEqualTo(7);
+        assertThat(a.gone()).isFalse();
+        assertThat(a.countSent("publish")).as("a new request waits for the next connection").isEqualTo(1);
+
+        FakeTransport.FakeConnection b = transport.nextAttempt();
+        assertThat(a.closedWith).isEqualTo(1000);
+        JsonNode resent = b.awaitSent("publish");
+        assertThat(resent.get("data").asInt()).isEqualTo(2);
+        b.push("{\"op\":\"ack\",\"id\":" + resent.get("id") + ",\"room\":\"" + ROOM + "\",\"offset\":8}");
+        assertThat(during.join()).isEqualTo(8);
     }
 
     @Test

@@ -36,14 +36,13 @@ class ClientHeartbeatTest {
     }
 
     @Test
-    void shouldAcceptOnlyThePongOfTheAwaitedPing() {
+    void shouldTakeAnyMessageAfterThePingAsASignOfLife() {
         Heartbeat hb = opened();
         Instant sent = T0.plusSeconds(30);
         hb.pingSent(7, sent);
-        hb.pong(6L);
-        hb.pong(null);
         assertThat(hb.tick(sent.plusSeconds(10), false)).isEqualTo(DEAD);
-        hb.pong(7L);
+        // An event of a long replay, with the pong still queued behind it at the edge: the connection is alive.
+        hb.received();
         assertThat(hb.tick(sent.plusSeconds(10), false)).isEqualTo(NONE);
         assertThat(hb.tick(sent.plusSeconds(30), false)).isEqualTo(SEND_PING);
     }
