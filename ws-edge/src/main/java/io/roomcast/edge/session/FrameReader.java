@@ -196,9 +196,12 @@ final class FrameReader {
         out.close(code, new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8));
     }
 
-    /** The codes RFC 6455 lets an endpoint send (section 7.4): its own, and 3000–4999 for libraries and applications. */
+    /**
+     * The codes an endpoint may send: RFC 6455's (section 7.4), the three IANA registered since (1012 service restart,
+     * 1013 try again later, 1014 bad gateway; `ws` and browsers send them), and 3000–4999 for libraries and applications.
+     */
     static boolean validCloseCode(int code) {
-        return code >= 1000 && code <= 1003 || code >= 1007 && code <= 1011 || code >= 3000 && code <= 4999;
+        return code >= 1000 && code <= 1003 || code >= 1007 && code <= 1014 || code >= 3000 && code <= 4999;
     }
 
     private static byte[] unmasked(ByteBuffer src, int from, int length, int maskAt) {
