@@ -45,6 +45,7 @@ export interface RoomState<T = unknown> {
   events: RoomEvent<T>[];
   /** The requested history is delivered; what follows is live. */
   live: boolean;
+  /** The room's gaps, oldest first: the newest 100 (a lossy room may drop again and again). */
   gaps: GapInfo[];
   error: RoomcastError | null;
   position: Position | null;
@@ -86,6 +87,7 @@ export interface GenerationsState {
   /** Publishes a `prompt` event; resolves with its offset. */
   prompt(text: string, data?: Record<string, unknown>): Promise<number>;
   live: boolean;
+  /** The room's gaps, oldest first: the newest 100. */
   gaps: GapInfo[];
   error: RoomcastError | null;
 }
@@ -102,7 +104,11 @@ export interface PresenceInfo {
   /** Members grouped by user (anonymous members stand alone), with how many connections each has. */
   users: Array<{ user: string | null; name: string | null; verified: boolean; since: number; connections: number }>;
 }
-/** Who is in the room; this connection is present while the hook is mounted (`name`: its display name without a token). */
+/**
+ * Who is in the room; this connection is present while the hook is mounted (`name`: its display name
+ * without a token): when the last usePresence of the room unmounts and other hooks of the room stay,
+ * the room's subscription is made again from its position without presence.
+ */
 export declare function usePresence(room: string, options?: { name?: string }): PresenceInfo;
 
 /** Calls `onSignal` with the room's ephemeral signals; returns `signal(type, data)` to send one (resolves with null). */

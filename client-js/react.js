@@ -77,14 +77,15 @@ class RoomFeed {
   constructor(client, room, { from, policy, compact, presence, ephemeral, name }, limit, onEmpty) {
     this.items = []; // {kind: 'event'|'partial'|'gap'|'live'|'error', value}, oldest first
     this.limit = limit;
-    this.hooks = new Set();
+    this.hooks = new Map(); // hook -> what it needs of the subscription: {presence, ephemeral, name}, newest last
     this.releaseTimer = null;
     this.onEmpty = onEmpty;
     this.client = client;
     this.room = room;
+    // what the current subscription was made with
     this.flags = { from, policy, compact: compact === true, presence: presence === true, ephemeral: ephemeral === true, name };
     this.presence = { members: [], count: 0, listed: true };
-    this.upgradeQueued = false;
+    this.fitQueued = false;
     this.subscribe(from);
   }
 
@@ -116,25 +117,34 @@ class RoomFeed {
   }
 
   /**
-   * Makes the room's one subscription carry `presence` (with `name`) or `ephemeral` for a hook that
-   * needs them: subscribes again from the feed's position, so nothing is delivered twice or missed.
-   * The resubscribe waits for the end of the current task, so the hooks of one commit (a component
-   * with `usePresence` and `useEphemeral`) upgrade the subscription once, not once each.
+   * Makes the room's one subscription carry `presence` (with `name`) and `ephemeral` exactly while a
+   * mounted hook needs them: the connection is present in the room only while a `usePresence` is.
+   * A change subscribes again from the feed's position, so nothing is delivered twice or missed. It
+   * waits for the end of the current task, so the hooks of one commit (a component with
+   * `usePresence` and `useEphemeral`, StrictMode's unmount-remount) change the subscription once, or
+   * not at all. With no hook left the release timer ends the subscription instead.
    */
-  ensure({ presence, ephemeral, name }) {
-    const f = this.flags;
-    const needPresence = presence === true && (!f.presence || (name !== undefined && name !== f.name));
-    const needEphemeral = ephemeral === true && !f.ephemeral;
-    if (!needPresence && !needEphemeral) return;
-    if (presence === true) {
-      f.presence = true;
-      if (name !== undefined) f.name = name;
-    }
-    if (needEphemeral) f.ephemeral = true;
-    if (this.upgradeQueued) return;
-    this.upgradeQueued = true;
+  fitToHooks() {
+    if (this.fitQueued) return;
+    this.fitQueued = true;
     queueMicrotask(() => {
-      this.upgradeQueued = false;
+      this.fitQueued = false;
+      if (this.hooks.size === 0 || this.sub.state === 'closed' || this.client.state === 'closed') return;
+      let presence = false;
+      let ephemeral = false;
+      let name;
+      for (const need of this.hooks.values()) {
+        ephemeral = ephemeral || need.ephemeral;
+        if (!need.presence) continue;
+        presence = true;
+        if (need.name !== undefined) name = need.name; // the newest hook's name
+      }
+      const f = this.flags;
+      if (presence === f.presence && ephemeral === f.ephemeral && (!presence || name === f.name)) return;
+      f.presence = presence;
+      f.ephemeral = ephemeral;
+      f.name = presence ? name : undefined;
+      if (!presence) this.presence = { members: [], count: 0, listed: true };
       const pos = this.sub.position();
       this.sub.unsubscribe();
       this.subscribe(pos ? { after: pos.offset, epoch: pos.epoch } : f.from);
@@ -149,18 +159,20 @@ class RoomFeed {
   }
 
   broadcast(item) {
-    for (const hook of [...this.hooks]) hook(item);
+    for (const hook of [...this.hooks.keys()]) hook(item);
   }
 
-  join(hook) {
+  join(hook, { presence, ephemeral, name }) {
     if (this.releaseTimer !== null) clearTimeout(this.releaseTimer);
     this.releaseTimer = null;
-    this.hooks.add(hook);
+    this.hooks.set(hook, { presence: presence === true, ephemeral: ephemeral === true, name });
     for (const item of this.items) hook(item);
+    this.fitToHooks();
   }
 
   leave(hook) {
     this.hooks.delete(hook);
+    this.fitToHooks();
     if (this.hooks.size > 0 || this.releaseTimer !== null) return;
     this.releaseTimer = setTimeout(() => {
       this.releaseTimer = null;
@@ -182,8 +194,6 @@ function feedFor(client, room, options, limit) {
       if (feeds.get(room) === feed) feeds.delete(room);
     });
     feeds.set(room, feed);
-  } else {
-    feed.ensure(options);
   }
   feed.limit = Math.max(feed.limit, limit);
   return feed;
@@ -219,7 +229,7 @@ function useRoomSubscription(room, {
       }[item.kind];
       if (fn) fn(item.value);
     };
-    feed.join(hook);
+    feed.join(hook, { presence, ephemeral, name });
     if (presence) hook({ kind: 'presence', value: feed.presence });
     return () => feed.leave(hook);
     // `from` only matters for the first subscription of a room; later ones resume from the position
@@ -227,14 +237,20 @@ function useRoomSubscription(room, {
   }, [client, room, policy, fromKey, limit, compact, presence, ephemeral, name]);
 }
 
+/** How many gaps useRoom and useGeneration keep (the newest): a lossy room may drop again and again. */
+const GAP_LIMIT = 100;
+
+/** `list` with `item` appended, keeping its newest `max` items. */
+function appendNewest(list, item, max) {
+  return list.length >= max ? list.slice(list.length - max + 1).concat(item) : list.concat(item);
+}
+
 function roomReducer(state, action) {
   switch (action.type) {
     case 'reset':
       return { events: [], live: false, gaps: [], error: null, position: null };
     case 'event': {
-      const events = state.events.length >= action.limit
-        ? state.events.slice(state.events.length - action.limit + 1).concat(action.event)
-        : state.events.concat(action.event);
+      const events = appendNewest(state.events, action.event, action.limit);
       return { ...state, events, position: { offset: action.event.offset, epoch: action.event.epoch } };
     }
     case 'live':
@@ -243,7 +259,7 @@ function roomReducer(state, action) {
       // A lost position (recovered:false) means: reset the view, the room is delivered again from
       // resumeAt. Dropped events are only a hole: what was shown stays.
       const reset = action.gap.reason !== GapReason.DROPPED;
-      return { ...state, events: reset ? [] : state.events, live: reset ? false : state.live, gaps: state.gaps.concat(action.gap) };
+      return { ...state, events: reset ? [] : state.events, live: reset ? false : state.live, gaps: appendNewest(state.gaps, action.gap, GAP_LIMIT) };
     }
     case 'error':
       return { ...state, error: action.error };
@@ -254,7 +270,7 @@ function roomReducer(state, action) {
 
 /**
  * The events of a room so far (at most `limit`, default 1000, the newest kept), whether `live`
- * was reached, the `gaps` (with reason, count and offsets), the last subscription `error`, and the
+ * was reached, the `gaps` (with reason, count and offsets; the newest 100), the last subscription `error`, and the
  * `position`. Resumes across re-renders, StrictMode and reconnects without showing an event twice.
  */
 export function useRoom(room, { from, policy, limit = 1000 } = {}) {
@@ -402,7 +418,8 @@ function contiguousText(tokens) {
  * Follows the LLM generations of a room (docs/protocol.md, Generation events). Returns
  * `generations` in prompt order, each with `prompt`, `text` (tokens in seq order, each seq once),
  * `status` (waiting, streaming, done, cancelled, error, restarted), `error`, `finishReason`,
- * `usage` and `cancel()`; `latest`; `prompt(text, data)` to ask; and the room's `live` and `gaps`.
+ * `usage` and `cancel()`; `latest`; `prompt(text, data)` to ask; and the room's `live` and `gaps`
+ * (the newest 100).
  * Reads the room's last `history` events (default 500) with `compact` (unless `compact: false`): a
  * finished answer arrives as its one `generation.message` (`compacted: true`), an answer still
  * streaming as a `partial` text and then its live tokens, so a late joiner sees the conversation at
@@ -426,7 +443,7 @@ export function useGeneration(room, { history = 500, model, params, compact = tr
     onLive: () => setMeta((m) => ({ ...m, live: true })),
     onGap: (gap) => {
       if (gap.reason !== GapReason.DROPPED) dispatch({ type: 'reset' });
-      setMeta((m) => ({ ...m, gaps: m.gaps.concat(gap) }));
+      setMeta((m) => ({ ...m, gaps: appendNewest(m.gaps, gap, GAP_LIMIT) }));
     },
     onError: (error) => setMeta((m) => ({ ...m, error })),
   });

@@ -39,6 +39,7 @@ function Generations({ room }) {
   });
   return h('div', null,
     h(Report, { name: 'generations', value: g.generations.map(({ cancel, tokens, ...rest }) => rest) }),
+    h(Report, { name: 'generationGaps', value: g.gaps }),
     g.generations.map((x) => h('p', { key: x.key, className: 'answer' }, `${x.status}: ${x.text}`)));
 }
 
@@ -53,11 +54,15 @@ function Presence({ room, name }) {
     h('ul', { id: 'members' }, p.members.map((m) => h('li', { key: m.client }, m.name))));
 }
 
-/** Mounts Presence later, inside the same provider (and client): window.__showPresence(room, name). */
+/**
+ * Mounts Presence later, inside the same provider (and client): window.__showPresence(room, name);
+ * window.__hidePresence() unmounts it again.
+ */
 function LatePresence() {
   const [shown, setShown] = useState(null);
   useEffect(() => {
     window.__showPresence = (room, name) => setShown({ room, name });
+    window.__hidePresence = () => setShown(null);
   }, []);
   return shown ? h(Presence, shown) : null;
 }

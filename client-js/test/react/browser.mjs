@@ -284,6 +284,50 @@ await scenario('useRoom first, usePresence joins later: the one subscription is 
   assert.deepEqual(offsets, [...new Set(offsets)], 'no event twice');
 });
 
+await scenario('usePresence unmounted while useRoom stays: the subscription is made again from its position without presence or signals', async ({ edge, page, seen, until, url }) => {
+  await page.evaluate((u) => window.__mount({ url: u, room: 'chat:v', from: 'earliest' }), url);
+  await until(() => seen('connection.state').then((s) => s === 'open'), 'open');
+  await waitUntil(() => edge.last && edge.last.framesWith('subscribe').length >= 1, 'subscribe');
+  edge.last.send([ev('chat:v', 1), ev('chat:v', 2), { op: 'live', room: 'chat:v', offset: 2 }]);
+  await until(() => seen('room.offsets').then((o) => o && o.length === 2), 'two events');
+  await page.evaluate(() => window.__showPresence('chat:v', 'Zed'));
+  await waitUntil(() => edge.last.framesWith('subscribe').some((f) => f.presence === true), 'presence subscribe');
+  edge.last.send([ev('chat:v', 3), { op: 'join', room: 'chat:v', member: { client: 'x.1', user: null, name: 'Zed', since: 1, verified: false }, count: 1 }]);
+  await until(() => seen('presence').then((p) => p && p.count === 1), 'joined');
+  await until(() => seen('room.offsets').then((o) => o && o.includes(3)), 'event 3');
+  const before = edge.last.framesWith('subscribe').length;
+  await page.evaluate(() => window.__hidePresence());
+  await waitUntil(() => edge.last.framesWith('subscribe').length > before, 'a subscribe without presence');
+  const last = edge.last.framesWith('subscribe').at(-1);
+  assert.deepEqual(last.from, { after: 3, epoch: 'E' }, 'resubscribed from the position');
+  assert.equal('presence' in last, false, 'no longer present');
+  assert.equal('ephemeral' in last, false, 'no longer listening to signals');
+  assert.equal('name' in last, false);
+  await new Promise((r) => setTimeout(r, 100)); // lets a second, needless resubscribe show itself
+  assert.equal(edge.last.framesWith('subscribe').length, before + 1, 'one resubscribe');
+  assert.equal(edge.last.framesWith('subscribe').length - edge.last.framesWith('unsubscribe').length, 1, 'one subscription left');
+  edge.last.send(ev('chat:v', 4));
+  await until(() => seen('room.offsets').then((o) => o && o.includes(4)), 'event 4');
+  assert.deepEqual(await seen('room.offsets'), [1, 2, 3, 4]);
+});
+
+await scenario('a lossy room dropping again and again: useRoom and useGeneration keep the newest 100 gaps, not every one', async ({ edge, page, seen, until, url }) => {
+  await page.evaluate((u) => window.__mount({ url: u, room: 'logs:d', policy: 'drop-oldest', generationRoom: 'logs:d' }), url);
+  await until(() => seen('connection.state').then((s) => s === 'open'), 'open');
+  await waitUntil(() => edge.last && edge.last.framesWith('subscribe').length >= 1, 'subscribe');
+  const drops = [];
+  for (let i = 0; i < 150; i++) drops.push({ op: 'dropped', room: 'logs:d', count: 1, first: 2 * i + 1, last: 2 * i + 1 }, ev('logs:d', 2 * i + 2));
+  edge.last.send(drops);
+  await until(() => seen('room.offsets').then((o) => o && o.at(-1) === 300), 'every event');
+  await until(() => seen('generationGaps').then((g) => g && g.length > 0 && g.at(-1).first === 299), 'the last gap in useGeneration');
+  for (const name of ['room.gaps', 'generationGaps']) {
+    const gaps = await seen(name);
+    assert.equal(gaps.length, 100, name);
+    assert.deepEqual([gaps[0].first, gaps.at(-1).first], [101, 299], `${name}: the newest kept`);
+  }
+  assert.equal((await seen('room.offsets')).length, 150, 'a dropped gap keeps the events shown');
+});
+
 await browser.close();
 http.close();
 rmSync(out, { recursive: true, force: true });
