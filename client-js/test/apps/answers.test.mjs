@@ -60,3 +60,20 @@ test('the prompt offset comes from the generation id when the event has none', (
   assert.equal(promptOffsetOf('roomcast.chat:3:1042'), 1042);
   assert.ok(Number.isNaN(promptOffsetOf('garbage')));
 });
+
+test('generation.message is folded into its answer: the text when the tokens are missing, else ignored', () => {
+  const message = (status, text) => ['generation.message', { generationId: G, status, text, tokens: 2, replaces: null }];
+  const streamed = new Answers();
+  streamed.apply(...tok(0, 'A'));
+  streamed.apply(...tok(1, ' b'));
+  streamed.apply('generation.done', { generationId: G, finishReason: 'stop' });
+  assert.equal(streamed.apply(...message('done', 'something else')), streamed.forPrompt(1042));
+  assert.equal(streamed.forPrompt(1042).text(), 'A b');
+
+  const tokensGone = new Answers(); // the tokens are no longer retained, or were compacted away
+  tokensGone.apply(...message('cancelled', 'A b'));
+  const answer = tokensGone.forPrompt(1042);
+  assert.equal(answer.text(), 'A b');
+  assert.equal(answer.state, 'cancelled');
+  assert.equal(tokensGone.apply('generation.message', { generationId: G, status: 'done', text: 7 }), null);
+});

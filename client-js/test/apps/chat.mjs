@@ -2,7 +2,10 @@
 // Browser test of the chat app (/chat) against a running edge with a model producer.
 // Two people in one room: messages reach both; a prompt from one streams to both; Stop from the
 // other cancels it for everyone; a second prompt completes; a reload rebuilds the whole
-// conversation; markup in messages and events of unknown types are shown as text.
+// conversation; markup in messages and events of unknown types are shown as text; each answer's
+// generation.message is folded into its bubble (never shown raw). A third page logs in through the
+// window.roomcastToken hook (its name comes from the token), keeps the directory's rooms offered
+// after switching rooms, and can open a room after the room field refused a name.
 // Env: ROOMCAST_URL, ROOMCAST_ROOM (chat:NAME), SCREENSHOTS, PHONE=1 (also run one page at 360 px).
 // Last stdout line: {"ok":true,"answers":[{generationId,state,text,tokens,duplicates}],...}.
 import assert from 'node:assert/strict';
@@ -44,6 +47,25 @@ async function waitAnswer(page, index, predicate, arg, timeout = 60000) {
   }, { sel: answerSel, index, predicate: predicate.toString(), arg }, { timeout, polling: 50 });
 }
 
+/**
+ * Waits until `page` has received the room's first `count` generation.message events (the producer
+ * writes each one after its answer's terminal event), read by a probe connection of its own.
+ */
+async function waitAnswerMessages(page, count) {
+  const last = await page.evaluate(async ({ room, count }) => {
+    const { connect } = await import('/roomcast.js');
+    const probe = connect(location.origin);
+    const offsets = [];
+    await new Promise((resolve) => probe.subscribe(room, { from: 'earliest' }, (ev) => {
+      if (ev.type === 'generation.message' && offsets.push(ev.offset) === count) resolve();
+    }));
+    probe.close();
+    return offsets[count - 1];
+  }, { room, count });
+  await page.waitForFunction((o) => (window.__chat.subscription().position()?.offset ?? -1) >= o, last, { timeout: 30000 });
+}
+const rawAnswerMessages = (page) => page.$$eval('#conversation .raw[data-type="generation.message"]', (els) => els.length);
+
 await run(async (browser) => {
   const alice = await newPage(browser, 'alice');
   const bob = await newPage(browser, 'bob');
@@ -78,6 +100,12 @@ await run(async (browser) => {
   await waitAnswer(alice, 1, (el) => el.dataset.state === 'done');
   await waitAnswer(bob, 1, (el) => el.dataset.state === 'done');
 
+  step('each answer\'s generation.message is part of its bubble, not a raw event');
+  for (const p of [alice, bob]) {
+    await waitAnswerMessages(p, 2);
+    assert.equal(await rawAnswerMessages(p), 0);
+  }
+
   step('an event of an unknown type is shown raw and safely');
   await alice.evaluate((r) => window.__chat.client.publish(r, { html: '<script>window.__pwned=2</script>' }, { type: 'weird.thing' }), room);
   await bob.waitForFunction(() => [...document.querySelectorAll('#conversation .raw')].some((n) => n.textContent.includes('weird.thing') && n.textContent.includes('<script>')));
@@ -95,6 +123,7 @@ await run(async (browser) => {
   assert.deepEqual(after, before, 'the reload rebuilds every answer from its tokens');
   assert.equal(await alice.inputValue('#name'), 'alice', 'the name is kept');
   assert.ok(after.every((a) => a.duplicates === 0));
+  assert.equal(await rawAnswerMessages(alice), 0);
   const messages = await alice.$$eval('#conversation article.msg:not(.answer) .body', (els) => els.map((e) => e.textContent));
   assert.deepEqual(messages, [markup, '@model tell me a long story about partitions', '@model and what is an offset?']);
 
@@ -107,5 +136,31 @@ await run(async (browser) => {
     assert.ok(overflow <= 0, `no horizontal scrolling at 360 px (overflow ${overflow})`);
     await screenshot(phone, 'chat-phone.png');
   }
+  step('the token hook names the page; the directory\'s rooms stay offered; a refused room name can be corrected');
+  const dora = await newPage(browser, 'dora');
+  const b64 = (o) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const token = `${b64({ alg: 'none' })}.${b64({ sub: 'u-dora', name: 'dora' })}.sig`; // an open edge does not check it
+  await dora.addInitScript((t) => { window.roomcastToken = async () => t; }, token);
+  const directoryRoom = 'chat:from-the-directory';
+  await dora.route('**/rooms?namespace=chat', (r) => r.fulfill({ json: { rooms: [{ room: directoryRoom, source: 'edge', lastActivity: Date.now() }] } }));
+  await dora.goto(link);
+  await dora.waitForSelector('#conversation[data-live="true"]', { timeout: 30000 });
+  await dora.waitForFunction(() => document.getElementById('name').value === 'dora' && document.getElementById('name').readOnly);
+  await dora.waitForSelector('#members li[data-name="dora"]', { timeout: 30000 });
+  const offered = () => dora.$$eval('#room-list option', (els) => els.map((e) => e.value));
+  await dora.waitForFunction((d) => [...document.querySelectorAll('#room-list option')].some((o) => o.value === d), directoryRoom);
+  await dora.fill('#room', 'bad room!');
+  await dora.click('#open-room');
+  assert.equal(await dora.$eval('#room', (e) => e.validity.patternMismatch), true, 'the field\'s pattern applies');
+  await dora.fill('#room', 'x'.repeat(200)); // fits the pattern, too long with chat: in front
+  await dora.click('#open-room');
+  assert.equal(await dora.$eval('#room', (e) => e.validity.customError), true);
+  const other = `${room}-other`;
+  await dora.fill('#room', other);
+  await dora.click('#open-room');
+  await dora.waitForFunction((o) => window.__chat.room() === o, other);
+  assert.ok((await offered()).includes(directoryRoom), `the directory's room is still offered: ${await offered()}`);
+  assert.ok((await offered()).includes(room), 'and the room used before');
+
   return { room, answers: after };
 });

@@ -4,7 +4,8 @@
 // Per generation id it keeps the tokens by `seq`, so a token seen twice (a replay overlapping
 // what was already shown) is counted once; `generation.restarted` clears the tokens of the
 // earlier attempt; the first terminal event (done, cancelled, error) wins, as the producer's
-// documentation asks.
+// documentation asks. `generation.message` (the whole answer, written after the terminal event)
+// gives the text only when none of the tokens came (no longer retained, or a compact history).
 
 /** States an answer passes through; `restarted` is a flag beside the state. */
 export const AnswerState = Object.freeze({
@@ -25,14 +26,16 @@ export class Answer {
     this.duplicates = 0;
     this.error = null;
     this.finishReason = null;
+    this.message = null; // the text of generation.message
   }
 
   get final() {
     return this.state === AnswerState.DONE || this.state === AnswerState.CANCELLED || this.state === AnswerState.ERROR;
   }
 
-  /** The text so far: the tokens in seq order (a missing seq contributes nothing). */
+  /** The text so far: the tokens in seq order (a missing seq contributes nothing), else the message's. */
   text() {
+    if (this.tokenCount === 0 && this.message !== null) return this.message;
     let s = '';
     for (let i = 0; i < this.tokens.length; i++) if (this.tokens[i] !== undefined) s += this.tokens[i];
     return s;
@@ -101,6 +104,13 @@ export class Answers {
         a.tokens[data.seq] = data.text;
         a.tokenCount++;
         a.state = AnswerState.STREAMING;
+        return a;
+      }
+      case 'generation.message': {
+        if (typeof data.text !== 'string') return null;
+        a.message = data.text;
+        const terminal = TERMINAL[`generation.${data.status}`];
+        if (terminal && !a.final) a.state = terminal;
         return a;
       }
       default: {

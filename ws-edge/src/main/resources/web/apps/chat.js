@@ -1,6 +1,6 @@
 // The chat app (/chat): a room's conversation, with the model's answers assembled token by token.
 // See docs/apps.md. Everything from the room is rendered with textContent only.
-import { h, rawEvent, connectHere, connectionIndicator, timeOfDay, isoTime, tokenClaims, pageToken, ROOM_NAME } from './common.js';
+import { h, rawEvent, connectHere, connectionIndicator, timeOfDay, isoTime, tokenClaims, ROOM_NAME } from './common.js';
 import { Answers } from './answers.js';
 
 const MODEL_MENTION = /^\s*@model\b\s*/i;
@@ -26,22 +26,31 @@ const answers = new Answers();
 const answerViews = new Map(); // Answer -> view
 let room = null;
 let sub = null;
+let directoryRooms = []; // the chat rooms the edge's room directory knows
 
-const client = connectHere();
+// Display name: kept in localStorage, unless the page's token names the user (showTokenName).
+nameInput.value = localStorage.getItem('roomcast.name') || 'guest-' + session.slice(0, 4);
+const client = connectHere({}, showTokenName);
 window.__chat = { client, answers, room: () => room, subscription: () => sub, members: () => (sub ? sub.members() : []) };
 connectionIndicator($('conn'), client, () => {
   const p = sub && sub.position();
   return p ? `${room} @ ${p.offset}` : room || '';
 });
 
-// Display name: from the token when there is one, else kept in localStorage.
-const claims = tokenClaims(typeof pageToken() === 'string' ? pageToken() : null);
-if (claims && (claims.name || claims.sub)) {
-  nameInput.value = String(claims.name || claims.sub);
+/**
+ * The token's `name` (else `sub`) claim is the display name, from a token in the page or each one the
+ * login hook gives; a changed name reaches the others by subscribing again.
+ */
+function showTokenName(token) {
+  const claims = tokenClaims(token);
+  const name = claims && (claims.name || claims.sub);
+  if (!name) return;
   nameInput.readOnly = true;
-} else {
-  nameInput.value = localStorage.getItem('roomcast.name') || 'guest-' + session.slice(0, 4);
+  if (nameInput.value === String(name)) return;
+  nameInput.value = String(name);
+  if (sub) rejoin();
 }
+
 nameInput.addEventListener('change', () => {
   nameInput.value = nameInput.value.replace(/\p{C}/gu, '').trim().slice(0, 40) || 'guest-' + session.slice(0, 4);
   localStorage.setItem('roomcast.name', nameInput.value);
@@ -58,10 +67,13 @@ function rememberRoom(name) {
   const known = JSON.parse(localStorage.getItem('roomcast.chatRooms') || '[]').filter((r) => r !== name && ROOM_NAME.test(r));
   known.unshift(name);
   localStorage.setItem('roomcast.chatRooms', JSON.stringify(known.slice(0, 20)));
-  fillRoomList(known);
+  fillRoomList();
 }
 
-function fillRoomList(names) {
+/** Offers the rooms used before (localStorage), then the directory's. */
+function fillRoomList() {
+  const local = JSON.parse(localStorage.getItem('roomcast.chatRooms') || '[]');
+  const names = [...new Set([...local, ...directoryRooms])].filter((r) => typeof r === 'string' && ROOM_NAME.test(r));
   $('room-list').replaceChildren(...names.map((n) => h('option', { value: n })));
 }
 
@@ -71,9 +83,8 @@ async function loadDirectory() {
     const res = await fetch('/rooms?namespace=chat');
     if (!res.ok) return;
     const body = await res.json();
-    const local = JSON.parse(localStorage.getItem('roomcast.chatRooms') || '[]');
-    const names = [...new Set([...local, ...(body.rooms || []).map((r) => r.room).filter((r) => typeof r === 'string' && ROOM_NAME.test(r))])];
-    fillRoomList(names);
+    directoryRooms = (body.rooms || []).map((r) => r.room);
+    fillRoomList();
   } catch {
     // no directory: typing a room name always works
   }
@@ -289,7 +300,8 @@ function onEvent(ev) {
     case 'generation.restarted':
     case 'generation.done':
     case 'generation.cancelled':
-    case 'generation.error': {
+    case 'generation.error':
+    case 'generation.message': {
       const answer = answers.apply(ev.type, data);
       if (!answer) return append(rawEvent(ev));
       const v = answerView(answer);
@@ -353,6 +365,8 @@ text.addEventListener('keydown', (e) => {
     send();
   }
 });
+// The field's complaint lasts until it is edited: while set, the browser refuses every submit.
+roomInput.addEventListener('input', () => roomInput.setCustomValidity(''));
 $('room-form').addEventListener('submit', (e) => {
   e.preventDefault();
   const name = normaliseRoom(roomInput.value);
@@ -361,7 +375,6 @@ $('room-form').addEventListener('submit', (e) => {
     roomInput.reportValidity();
     return;
   }
-  roomInput.setCustomValidity('');
   if (name !== room) openRoom(name);
   text.focus();
 });

@@ -44,9 +44,10 @@ export function rawEvent(ev) {
  * The token for this page, if any: from the URL fragment `#token=...` (never a query string, which
  * ends up in access logs), kept for the tab in sessionStorage, or from a login hook the hosting page
  * defines as `window.roomcastToken()` (called before every connection attempt, so an expired token
- * is refreshed through the same hook).
+ * is refreshed through the same hook). `onToken` sees every token: the stored one now, each one
+ * from the hook when the client asks for it.
  */
-export function pageToken() {
+export function pageToken(onToken = () => {}) {
   const fragment = new URLSearchParams(location.hash.slice(1));
   const fromFragment = fragment.get('token');
   if (fromFragment) {
@@ -55,8 +56,16 @@ export function pageToken() {
     const rest = fragment.toString();
     history.replaceState(null, '', location.pathname + location.search + (rest ? '#' + rest : ''));
   }
-  if (typeof window.roomcastToken === 'function') return () => window.roomcastToken();
-  return sessionStorage.getItem('roomcast.token') || undefined;
+  if (typeof window.roomcastToken === 'function') {
+    return async () => {
+      const token = await window.roomcastToken();
+      onToken(token);
+      return token;
+    };
+  }
+  const stored = sessionStorage.getItem('roomcast.token') || undefined;
+  if (stored) onToken(stored);
+  return stored;
 }
 
 /** The claims of a JWT (unverified, for display only), or null. */
@@ -70,9 +79,9 @@ export function tokenClaims(token) {
   }
 }
 
-/** Connects to the edge that served this page. */
-export function connectHere(options = {}) {
-  const token = pageToken();
+/** Connects to the edge that served this page; `onToken` as for pageToken. */
+export function connectHere(options = {}, onToken = undefined) {
+  const token = pageToken(onToken);
   return connect(location.origin, { ...(token ? { token } : {}), ...options });
 }
 
