@@ -113,3 +113,17 @@ test('a reconnect frame is honoured even when the edge never closes', async (t) 
   await waitUntil(() => edge.connections.length === 2 && rc.state === 'open', 'moved to a new connection');
   await waitUntil(() => edge.connections[0].closed, 'left the old one');
 });
+
+test('a reconnect frame asking for more than backoff.maxMs is waited for at most maxMs', async (t) => {
+  const clock = manualClock();
+  const { edge, rc } = await setup(t, { clock, backoff: { ...FAST, maxMs: 5000 } });
+  const states = recordStates(rc);
+  await waitUntil(() => rc.state === 'open', 'open'); // a first connection: no failed attempt to back off from
+  edge.last.send({ op: 'reconnect', reason: 'drain', delayMs: 3600000 });
+  await waitUntil(() => rc._drainAt !== null, 'drain noted');
+  edge.connections[0].close(1001, 'drain');
+  await waitUntil(() => rc.state === 'reconnecting', 'reconnecting');
+  assert.equal(states.at(-1)[1].delayMs, 5000);
+  clock.advance(5000);
+  await waitUntil(() => edge.connections.length === 2 && rc.state === 'open', 'back after maxMs');
+});
