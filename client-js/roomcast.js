@@ -723,9 +723,11 @@ export class RoomcastClient {
     if (f.id !== undefined && this._inflight.has(f.id)) {
       const p = this._inflight.get(f.id);
       this._inflight.delete(f.id);
-      if (f.code === 'outcome_unknown' && p.eventId !== undefined && this._ws && this._ws.readyState === OPEN) {
+      if (f.code === 'outcome_unknown' && p.eventId !== undefined && !p.retry && this._ws && this._ws.readyState === OPEN) {
         // The write may still land: resend it as a retry, which the edge answers once the first
         // attempt has settled (ack, or duplicate:true when it was written), within the publish timeout.
+        // Only once: a retry answered outcome_unknown could not be looked up (too much to read),
+        // and an immediate resend would only ask the same question again, in a tight loop.
         p.retry = true;
         this._sendPublish(p);
         return;

@@ -170,3 +170,16 @@ test('a timeout tells apart a publish never sent from one that may have been wri
   await waitUntil(() => rc.state === 'open', 'open');
   await assert.rejects(rc.publish('chat:a', 2), (e) => e.code === 'timeout' && e.maybeWritten === true && e.eventId === undefined);
 });
+
+test('a retry answered outcome_unknown is not resent at once (the edge answers so when it cannot look the event up): it rejects with the eventId', async (t) => {
+  const { edge, rc } = await setup(t, {}, { publishTimeoutMs: 500 });
+  edge.onFrame = (conn, f) => {
+    if (f.op !== 'publish') return false;
+    conn.send({ op: 'error', id: f.id, room: f.room, code: 'outcome_unknown', message: f.retry ? 'too many records to look the event up' : 'Kafka did not acknowledge the write' });
+    return true;
+  };
+  await assert.rejects(rc.publish('chat:a', 1, { eventId: 'c1-6' }), (e) => e.code === 'outcome_unknown' && e.eventId === 'c1-6' && /look the event up/.test(e.message));
+  assert.deepEqual(edge.last.framesWith('publish').map((f) => f.retry === true), [false, true], 'one resend as a retry, then the answer');
+  await assert.rejects(rc.publish('chat:a', 2, { eventId: 'c1-7', retry: true }), { code: 'outcome_unknown', eventId: 'c1-7' });
+  assert.equal(edge.last.framesWith('publish').length, 3);
+});
