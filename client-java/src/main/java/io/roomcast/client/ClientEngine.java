@@ -689,7 +689,9 @@ final class ClientEngine {
         }
         PendingPublish p = publishes.answered(e.id());
         if (p != null) {
-            fail(p, error);
+            fail(p, code == ErrorCode.OUTCOME_UNKNOWN && p.resendable()
+                    ? new ClientError(code, message + "; publish it again later with eventId " + p.eventId() + " and retry", e.room())
+                    : error);
             return;
         }
         PresenceQueries.Query q = queries.answered(e.id());

@@ -68,11 +68,14 @@ final class PublishQueue {
     /**
      * The edge answered the in-flight publish {@code id} with {@code outcome_unknown}: the write may still land. With an
      * event id it goes back to the front of the queue marked {@code retry}, keeping its slot and deadline, and true is
-     * returned: the edge answers the retry once the first attempt has settled. Without one it stays in flight (false).
+     * returned: the edge answers the retry once the first attempt has settled. Without one, or when it already was a
+     * retry, it stays in flight (false), to fail: a retry answered {@code outcome_unknown} is one the edge could not
+     * look up (too much to read in its window), and resending it at once would only ask again, as the JavaScript
+     * client does not either.
      */
     boolean resendAsRetry(Long id) {
         PendingPublish p = id == null ? null : inFlight.get(id);
-        if (p == null || !p.resendable()) {
+        if (p == null || !p.resendable() || p.retry()) {
             return false;
         }
         inFlight.remove(id);

@@ -230,8 +230,20 @@ class ClientEngineTest {
         a.push("{\"op\":\"ack\",\"id\":" + retry.get("id") + ",\"room\":\"" + ROOM + "\",\"offset\":57,\"duplicate\":true}");
         assertThat(keyed.get(5, TimeUnit.SECONDS)).isEqualTo(57L);
 
+        // A retry answered outcome_unknown (the edge could not look it up) is not resent at once: it fails, naming its eventId.
+        CompletableFuture<Long> looping = client.publish(ROOM, "l", PublishOptions.ofDefaults().withEventId("c1-2"));
+        JsonNode once = a.awaitSent("publish", 3);
+        a.push("{\"op\":\"error\",\"id\":" + once.get("id") + ",\"room\":\"" + ROOM
+                + "\",\"code\":\"outcome_unknown\",\"message\":\"Kafka did not acknowledge the write\"}");
+        JsonNode again = a.awaitSent("publish", 4);
+        assertThat(again.get("retry").asBoolean()).isTrue();
+        a.push("{\"op\":\"error\",\"id\":" + again.get("id") + ",\"room\":\"" + ROOM
+                + "\",\"code\":\"outcome_unknown\",\"message\":\"too much to read\"}");
+        assertThat(codeOf(looping)).isEqualTo(ErrorCode.OUTCOME_UNKNOWN);
+        assertThat(a.countSent("publish")).isEqualTo(4);
+
         CompletableFuture<Long> plain = client.publish(ROOM, "p");
-        JsonNode sent = a.awaitSent("publish", 3);
+        JsonNode sent = a.awaitSent("publish", 5);
         assertThat(sent.has("publisherKey")).isFalse();
         a.push("{\"op\":\"error\",\"id\":" + sent.get("id") + ",\"room\":\"" + ROOM
                 + "\",\"code\":\"outcome_unknown\",\"message\":\"Kafka did not acknowledge the write\"}");
