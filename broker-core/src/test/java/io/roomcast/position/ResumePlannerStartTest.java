@@ -31,10 +31,10 @@ class ResumePlannerStartTest {
     }
 
     @Test
-    void shouldAskTheLogStartForAResumeBeyondTheCacheOrInAnotherEpoch() {
+    void shouldAskTheLogStartForAResumeBeyondTheCacheOrInAnotherEpochAndTheLogEndForOneBeyondTheTail() {
         assertThat(start(new StartPoint.After(10, E))).isEqualTo(new Lookup.LogStart());
         assertThat(start(new StartPoint.After(70, new Epoch("old")))).isEqualTo(new Lookup.LogStart());
-        assertThat(start(new StartPoint.After(L, E))).isEqualTo(new Lookup.LogStart());
+        assertThat(start(new StartPoint.After(L, E))).isEqualTo(new Lookup.LogEnd());
         assertThat(ResumePlanner.withLookup(new StartPoint.After(10, E), E, L, 0)).isEqualTo(ResumePlan.complete(11));
         assertThat(ResumePlanner.withLookup(new StartPoint.After(10, E), E, L, 50).gap().reason()).isEqualTo(Gap.Reason.RETENTION);
         assertThat(ResumePlanner.withLookup(new StartPoint.After(70, new Epoch("old")), E, L, 0).gap().reason())
