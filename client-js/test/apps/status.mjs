@@ -2,13 +2,38 @@
 // Browser test of the status app (/status) with two edges reporting into sys:edges. Prints
 // {"step":"two-up"} when both edges show as up, then waits for a line on stdin (the Java side
 // stops edge EDGE_B meanwhile) and checks that EDGE_B is shown as gone while the other stays up.
-// Also: publishing into the system room is refused; the landing page at phone width.
+// Also: publishing into the system room is refused; a refused sys:edges subscription stays shown;
+// an edge that cannot reach Kafka is not counted as up; the landing page at phone width. The last
+// two rewrite the page's WebSocket frames (playwright routeWebSocket).
 import assert from 'node:assert/strict';
 import { createInterface } from 'node:readline';
 import { env, newPage, run, screenshot, step } from './browser.mjs';
 
 const { EDGE_B } = process.env;
 const stdin = createInterface({ input: process.stdin })[Symbol.asyncIterator]();
+
+/** Frames of one WebSocket message (a batch is an array), and back. */
+const framesOf = (message) => [JSON.parse(message)].flat();
+const messageOf = (frames) => JSON.stringify(frames.length === 1 ? frames[0] : frames);
+
+/**
+ * Routes the page's WebSocket through `rewrite`: client frames via `toEdge(frame, page)` (return
+ * false to keep one from the edge), edge frames via `toPage(frame)` (changes it in place).
+ */
+async function rewrite(page, { toEdge = () => true, toPage = () => {} }) {
+  await page.routeWebSocket(/\/ws/, (ws) => {
+    const edge = ws.connectToServer();
+    ws.onMessage((m) => {
+      const frames = framesOf(m).filter((f) => toEdge(f, ws));
+      if (frames.length) edge.send(messageOf(frames));
+    });
+    edge.onMessage((m) => {
+      const frames = framesOf(m);
+      frames.forEach(toPage);
+      ws.send(messageOf(frames));
+    });
+  });
+}
 
 await run(async (browser) => {
   const page = await newPage(browser, 'status');
@@ -31,6 +56,37 @@ await run(async (browser) => {
   step('the model producer reports into sys:producers');
   await page.waitForSelector('#producers .node[data-state="up"]', { timeout: 30000 });
   assert.match(await page.textContent('#producers .node .sub'), /backend sim/);
+
+  step('a refused sys:edges subscription stays shown');
+  const refused = await newPage(browser, 'refused');
+  await refused.clock.install(); // the page's 1 s refresh runs when the test says so
+  await rewrite(refused, {
+    toEdge: (f, ws) => {
+      if (f.op !== 'subscribe' || f.room !== 'sys:edges') return true;
+      ws.send(JSON.stringify({ op: 'error', id: f.id, room: f.room, code: 'forbidden', message: 'sys:edges is for operators' }));
+      return false;
+    },
+  });
+  await refused.goto(`${env.url}/status`);
+  await refused.waitForFunction(() => document.getElementById('edges').textContent.includes('sys:edges: forbidden sys:edges is for operators'), null, { timeout: 30000 });
+  await refused.clock.runFor(3000);
+  assert.match(await refused.textContent('#edges'), /sys:edges: forbidden sys:edges is for operators/);
+  await refused.close();
+
+  step('an edge that cannot reach Kafka is shown so, and not counted as up');
+  const unreachable = await newPage(browser, 'unreachable');
+  await rewrite(unreachable, {
+    toPage: (f) => {
+      if (f.op === 'event' && f.type === 'edge.status' && f.data?.edge === EDGE_B) f.data.kafkaReachable = false;
+    },
+  });
+  await unreachable.goto(`${env.url}/status`);
+  await unreachable.waitForFunction((b) => document.querySelector(`#edges .node[data-key="${b}"]`)?.dataset.state === 'kafka-unreachable', EDGE_B, { timeout: 30000 });
+  assert.equal(await unreachable.textContent(`#edges .node[data-key="${EDGE_B}"] .state`), 'kafka unreachable');
+  assert.notEqual(await unreachable.$eval(`#edges .node[data-key="${EDGE_B}"] .state`, (e) => getComputedStyle(e).color),
+    await unreachable.$eval('#edges .node[data-state="up"] .state', (e) => getComputedStyle(e).color), 'not in the colour of up');
+  await unreachable.waitForFunction(() => document.getElementById('edge-count').textContent === '1 up of 2');
+  await unreachable.close();
 
   process.stdout.write(JSON.stringify({ step: 'two-up' }) + '\n');
   await stdin.next();

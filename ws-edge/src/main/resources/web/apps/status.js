@@ -10,6 +10,7 @@ const SVG = 'http://www.w3.org/2000/svg';
 const $ = (id) => document.getElementById(id);
 
 const nodes = new Map(); // key -> {kind, samples: [{ts, data}], view}
+const refusals = new Map(); // room -> its subscription's error, shown above its cards until it goes live
 const client = connectHere();
 const subs = [];
 window.__status = { nodes, client };
@@ -94,7 +95,7 @@ function view(kind, key) {
   });
   const el = h('article', { class: 'node', 'aria-label': `${kind} ${key}`, data: { key, kind } }, h('header', {}, title, state), sub, grid);
   const container = kind === 'edge' ? $('edges') : $('producers');
-  if (!container.querySelector('.node')) container.replaceChildren();
+  container.querySelector('.empty')?.remove();
   container.append(el);
   return { el, state, sub, cells, figures };
 }
@@ -129,7 +130,7 @@ function render(node) {
   const gone = Date.now() - last.ts > GONE_AFTER_INTERVALS * interval;
   const state = gone ? 'gone' : d.draining ? 'draining' : d.kafkaReachable === false ? 'kafka unreachable' : 'up';
   const v = node.view;
-  v.el.dataset.state = gone ? 'gone' : d.draining ? 'draining' : 'up';
+  v.el.dataset.state = state.replace(' ', '-');
   v.state.textContent = gone ? `gone · last report ${duration(Date.now() - last.ts)} ago` : state;
   v.sub.textContent = [d.version ? `version ${d.version}` : null, typeof d.url === 'string' ? d.url : null,
     typeof d.backend === 'string' ? `backend ${d.backend}` : null, typeof d.breaker === 'string' ? `breaker ${d.breaker}` : null]
@@ -150,17 +151,29 @@ function tick() {
   }
   const edges = [...nodes.values()].filter((n) => n.kind === 'edge').length;
   $('edge-count').textContent = `${up} up of ${edges}`;
-  if (!edges) $('edges').replaceChildren(h('p', { class: 'hint', text: 'No edge has reported in the last 10 minutes.' }));
+  if (!edges && !refusals.has('sys:edges') && !$('edges').querySelector('.empty')) {
+    $('edges').replaceChildren(h('p', { class: 'hint empty', text: 'No edge has reported in the last 10 minutes.' }));
+  }
+}
+
+/** Shows (or, with null, removes) a room's subscription error above its cards. */
+function showRefusal(room, text) {
+  const container = room === 'sys:edges' ? $('edges') : $('producers');
+  refusals.get(room)?.remove();
+  refusals.delete(room);
+  if (text === null) return;
+  container.querySelector('.empty')?.remove();
+  const el = h('p', { class: 'hint error', role: 'alert', text });
+  container.prepend(el);
+  refusals.set(room, el);
 }
 
 for (const room of ['sys:edges', 'sys:producers']) {
   subs.push(client.subscribe(room, {
     from: { time: Date.now() - WINDOW_MS },
     onGap: () => {},
-    onError: (e) => {
-      const target = room === 'sys:edges' ? $('edges') : $('producers');
-      target.replaceChildren(h('p', { class: 'hint error', text: `${room}: ${e.code} ${e.message}` }));
-    },
+    onLive: () => showRefusal(room, null),
+    onError: (e) => showRefusal(room, `${room}: ${e.code} ${e.message}`),
   }, onEvent));
 }
 setInterval(tick, 1000);
