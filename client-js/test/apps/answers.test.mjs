@@ -77,3 +77,15 @@ test('generation.message is folded into its answer: the text when the tokens are
   assert.equal(answer.state, 'cancelled');
   assert.equal(tokensGone.apply('generation.message', { generationId: G, status: 'done', text: 7 }), null);
 });
+
+test('a forgotten answer is gone from both indexes; a later event of it starts a new one', () => {
+  const a = new Answers();
+  a.apply(...tok(0, 'x'));
+  const old = a.forPrompt(1042);
+  a.forget(old);
+  assert.equal(a.byPrompt.size, 0);
+  assert.equal(a.byGeneration.size, 0);
+  const again = a.apply(...tok(1, 'y'));
+  assert.notEqual(again, old);
+  assert.equal(again.text(), 'y');
+});

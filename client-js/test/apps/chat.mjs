@@ -5,7 +5,8 @@
 // conversation; markup in messages and events of unknown types are shown as text; each answer's
 // generation.message is folded into its bubble (never shown raw). A third page logs in through the
 // window.roomcastToken hook (its name comes from the token), keeps the directory's rooms offered
-// after switching rooms, and can open a room after the room field refused a name.
+// after switching rooms, and can open a room after the room field refused a name; it keeps only the
+// newest 1,000 items. A page whose connection the edge refuses shows the edge's reason.
 // Env: ROOMCAST_URL, ROOMCAST_ROOM (chat:NAME), SCREENSHOTS, PHONE=1 (also run one page at 360 px).
 // Last stdout line: {"ok":true,"answers":[{generationId,state,text,tokens,duplicates}],...}.
 import assert from 'node:assert/strict';
@@ -161,6 +162,29 @@ await run(async (browser) => {
   await dora.waitForFunction((o) => window.__chat.room() === o, other);
   assert.ok((await offered()).includes(directoryRoom), `the directory's room is still offered: ${await offered()}`);
   assert.ok((await offered()).includes(room), 'and the room used before');
+
+  step('a long-running page keeps the newest 1,000 items and forgets the answers it no longer shows');
+  // Synthetic events through the page's own event path: 1,100 publishes would meet the edge's rate limits.
+  await dora.evaluate(() => {
+    const t0 = Date.now();
+    const G = 'synthetic:0:1';
+    window.__chat.receive({ offset: 1, ts: t0, type: 'prompt', data: { text: 'old question', name: 'bulk' } });
+    window.__chat.receive({ offset: 2, ts: t0, type: 'token', data: { generationId: G, seq: 0, text: 'old answer' } });
+    for (let i = 0; i < 1100; i++) window.__chat.receive({ offset: 3 + i, ts: t0 + i, type: 'message', data: { text: `bulk-${i}`, name: 'bulk' } });
+  });
+  const kept = await dora.evaluate(() => {
+    const items = [...document.getElementById('conversation').children];
+    return { count: items.length, last: items[items.length - 1].textContent, answers: window.__chat.answers.byPrompt.size,
+      old: items.some((e) => e.textContent.includes('old ')) };
+  });
+  assert.deepEqual({ ...kept, last: kept.last.includes('bulk-1099') }, { count: 1000, last: true, answers: 0, old: false });
+
+  step('a connection the edge refuses shows the edge\'s reason');
+  const refused = await newPage(browser, 'refused');
+  await refused.routeWebSocket(/\/ws/, (ws) => ws.close({ code: 1008, reason: 'origin not allowed' }));
+  await refused.goto(link);
+  await refused.waitForSelector('#conn[data-state="offline"]', { timeout: 30000 });
+  assert.match(await refused.textContent('#conn .label'), /^offline · .*1008 origin not allowed/);
 
   return { room, answers: after };
 });

@@ -59,6 +59,12 @@ export class Answers {
     this.byGeneration.clear();
   }
 
+  /** Forgets an answer (no longer shown); a later event of it starts a new one. */
+  forget(answer) {
+    if (this.byPrompt.get(answer.promptOffset) === answer) this.byPrompt.delete(answer.promptOffset);
+    if (answer.generationId !== null) this.byGeneration.delete(answer.generationId);
+  }
+
   /** The answer to the prompt at `offset`, created in state waiting. */
   forPrompt(offset) {
     let a = this.byPrompt.get(offset);

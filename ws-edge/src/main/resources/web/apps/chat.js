@@ -20,10 +20,13 @@ const members = $('members');
 const typingLine = $('typing');
 const TYPING_EVERY_MS = 2000; // at most one typing signal per 2 s while typing
 const TYPING_SHOWN_MS = 3500; // a typist is shown this long after their last signal
+// A tab left open for days keeps only the newest items (messages, answers, notes); Kafka keeps the rest.
+const MAX_ITEMS = 1000;
 const typists = new Map(); // presence client id -> {name, until}
 let typingSentAt = 0;
 const answers = new Answers();
 const answerViews = new Map(); // Answer -> view
+const answerOfElement = new WeakMap(); // an answer's bubble -> its Answer, to forget it with the bubble
 let room = null;
 let sub = null;
 let directoryRooms = []; // the chat rooms the edge's room directory knows
@@ -31,7 +34,8 @@ let directoryRooms = []; // the chat rooms the edge's room directory knows
 // Display name: kept in localStorage, unless the page's token names the user (showTokenName).
 nameInput.value = localStorage.getItem('roomcast.name') || 'guest-' + session.slice(0, 4);
 const client = connectHere({}, showTokenName);
-window.__chat = { client, answers, room: () => room, subscription: () => sub, members: () => (sub ? sub.members() : []) };
+// For the browser tests; `receive` is the subscription's event path (to feed events).
+window.__chat = { client, answers, receive: onEvent, room: () => room, subscription: () => sub, members: () => (sub ? sub.members() : []) };
 connectionIndicator($('conn'), client, () => {
   const p = sub && sub.position();
   return p ? `${room} @ ${p.offset}` : room || '';
@@ -213,7 +217,7 @@ function stickToBottom(fn) {
 }
 
 function note(message, cls = '') {
-  stickToBottom(() => conversation.append(h('div', { class: `note ${cls}` }, message)));
+  append(h('div', { class: `note ${cls}` }, message));
 }
 
 function messageView(ev, author, body, extra = {}) {
@@ -245,6 +249,7 @@ function answerView(answer) {
     body, h('div', { class: 'error' }));
   v = { el, badge, stop, body, cursor, detail, pending: false };
   answerViews.set(answer, v);
+  answerOfElement.set(el, answer);
   return v;
 }
 
@@ -315,7 +320,18 @@ function onEvent(ev) {
 }
 
 function append(el) {
-  stickToBottom(() => conversation.append(el));
+  stickToBottom(() => {
+    conversation.append(el);
+    while (conversation.childElementCount > MAX_ITEMS) {
+      const oldest = conversation.firstElementChild;
+      oldest.remove();
+      const answer = answerOfElement.get(oldest);
+      if (answer) {
+        answers.forget(answer);
+        answerViews.delete(answer);
+      }
+    }
+  });
 }
 
 // ---- publishing -----------------------------------------------------------------------------

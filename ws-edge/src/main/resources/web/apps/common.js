@@ -87,11 +87,13 @@ export function connectHere(options = {}, onToken = undefined) {
 
 /**
  * Keeps `el` showing the connection: connected / connecting / reconnecting in N s (counting down) /
- * offline, and `position()` (a short text such as "chat:lobby @ 1042") after it.
+ * offline, with the edge's reason when it gave one, and `position()` (a short text such as
+ * "chat:lobby @ 1042") after it.
  */
 export function connectionIndicator(el, client, position = () => '') {
   let state = client.state;
   let retryAt = 0;
+  let why = ''; // why the edge closed the connection, when it said (a refusal at the door does not reach the page)
   const label = h('span', { class: 'label' });
   const pos = h('span', { class: 'pos' });
   el.replaceChildren(label, pos);
@@ -107,6 +109,7 @@ export function connectionIndicator(el, client, position = () => '') {
       text = left > 0 ? `reconnecting in ${left} s` : 'reconnecting…';
       if (offline) text = 'offline · ' + text;
     } else text = 'offline';
+    if (why && state !== 'open' && state !== 'connecting') text += ` · ${why}`;
     el.dataset.state = state === 'closed' ? 'offline' : state;
     if (label.textContent !== text) label.textContent = text;
     const p = position();
@@ -115,6 +118,8 @@ export function connectionIndicator(el, client, position = () => '') {
   client.on('state', (s, info) => {
     state = s;
     retryAt = s === 'reconnecting' && typeof info.delayMs === 'number' ? Date.now() + info.delayMs : 0;
+    if (s === 'open') why = '';
+    else if (info && (info.error || info.reason)) why = info.error ? info.error.message : info.reason;
     render();
   });
   setInterval(render, 250);
