@@ -1,19 +1,10 @@
 package io.roomcast.edge.publish;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.roomcast.publish.PublishException;
-import io.roomcast.publish.PublishLookup;
-import io.roomcast.room.RoomName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
-import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -24,29 +15,18 @@ import static org.awaitility.Awaitility.await;
  * thread (here: the test's). No Kafka: the lookup is never asked (no retry), and the publisher is a fake.
  */
 class PublishingThreadsTest {
-    private static final RoomName ROOM = RoomName.of("chat:a");
     private static final String WORKER = "test-worker";
 
-    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final FakePublisher publisher = new FakePublisher();
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> new Thread(r, WORKER));
-    private final Publishing publishing = new Publishing(publisher, null,
-            new PublishLookup("127.0.0.1:9", Map.of(), new PublishLookup.Limits(10, 10_000, 10), meters),
-            new RecentPublishes(100, Duration.ofMinutes(1), Clock.systemUTC(), meters), PublishSettings.defaults(),
-            Duration.ofMinutes(1), worker, Clock.systemUTC(), meters);
-    private final PublisherScope alice = publishing.scope(null, "alice-key-0123456789", "c1");
+    private final WorkerPublishing fixture = new WorkerPublishing(WORKER, 100, PublishSettings.defaults());
+    private final FakePublisher publisher = fixture.publisher;
 
     @AfterEach
     void close() throws InterruptedException {
-        publishing.close();
-        worker.shutdownNow();
-        assertThat(worker.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+        fixture.close();
     }
 
-    /** Calls {@link Publishing#publish} on the worker, as a session does. */
     private CompletableFuture<Publishing.Outcome> publishOnWorker(String eventId) {
-        Publishing.Request request = new Publishing.Request(ROOM, "message", new byte[]{'1'}, eventId, false, alice);
-        return CompletableFuture.supplyAsync(() -> publishing.publish(request), worker).thenCompose(f -> f);
+        return fixture.publishOnWorker(eventId, new byte[]{'1'});
     }
 
     @Test
@@ -55,7 +35,7 @@ class PublishingThreadsTest {
         await().until(() -> publisher.sends().size() == 1);
         CompletableFuture<Publishing.Outcome> second = publishOnWorker("e1");
         // The worker runs one task at a time: once this one ran, the second waits for the first attempt's outcome.
-        CompletableFuture.runAsync(() -> { }, worker).join();
+        fixture.workerIdle();
         assertThat(publisher.sends()).hasSize(1);
         assertThat(second).isNotDone();
 

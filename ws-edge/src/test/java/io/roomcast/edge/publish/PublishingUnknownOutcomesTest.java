@@ -2,20 +2,13 @@ package io.roomcast.edge.publish;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.roomcast.publish.PublishException;
-import io.roomcast.publish.PublishLookup;
-import io.roomcast.room.RoomName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,27 +20,18 @@ import static org.awaitility.Awaitility.await;
  * nothing. No Kafka: the publisher is a fake, and nothing is looked up within the test.
  */
 class PublishingUnknownOutcomesTest {
-    private static final RoomName ROOM = RoomName.of("chat:a");
-
-    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final FakePublisher publisher = new FakePublisher();
-    private final ExecutorService worker = Executors.newSingleThreadExecutor();
-    private final Publishing publishing = new Publishing(publisher, null,
-            new PublishLookup("127.0.0.1:9", Map.of(), new PublishLookup.Limits(10, 10_000, 10), meters),
-            new RecentPublishes(2 * Publishing.SETTLING_LIMIT, Duration.ofHours(2), Clock.systemUTC(), meters),
-            PublishSettings.defaults().withRetrySettle(Duration.ofHours(1)), Duration.ofMinutes(1), worker, Clock.systemUTC(), meters);
-    private final PublisherScope alice = publishing.scope(null, "alice-key-0123456789", "c1");
+    private final WorkerPublishing fixture = new WorkerPublishing("test-worker", 2 * Publishing.SETTLING_LIMIT,
+            PublishSettings.defaults().withRetrySettle(Duration.ofHours(1)));
+    private final FakePublisher publisher = fixture.publisher;
+    private final SimpleMeterRegistry meters = fixture.meters;
 
     @AfterEach
     void close() throws InterruptedException {
-        publishing.close();
-        worker.shutdownNow();
-        assertThat(worker.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+        fixture.close();
     }
 
     private CompletableFuture<Publishing.Outcome> publishOnWorker(String eventId) {
-        Publishing.Request request = new Publishing.Request(ROOM, "message", new byte[256], eventId, false, alice);
-        return CompletableFuture.supplyAsync(() -> publishing.publish(request), worker).thenCompose(f -> f);
+        return fixture.publishOnWorker(eventId, new byte[256]);
     }
 
     private double gauge(String name) {
@@ -74,7 +58,7 @@ class PublishingUnknownOutcomesTest {
 
         // A resend of one that is settling waits for its settle time: nothing is sent again.
         CompletableFuture<Publishing.Outcome> resend = publishOnWorker("e0");
-        CompletableFuture.runAsync(() -> { }, worker).join();
+        fixture.workerIdle();
         assertThat(resend).isNotDone();
         assertThat(publisher.sends()).hasSize(attempts);
     }
