@@ -32,6 +32,11 @@ final class Tail {
     private HeadFingerprint fullHead;
     private volatile int generation;
     private volatile long acknowledgedPosition;
+    /**
+     * Where the last record handed to the sink ends (the shipper thread's). Blank lines after it are no records, so no
+     * acknowledgement ever reaches the read position over them: being drained is measured against this instead.
+     */
+    private long shippedEnd;
 
     Tail(FileIdentity identity, String name, ByteInput input, ShipperSettings settings, MultilineRule rule,
          ShipperMetrics metrics, long position, long lineNo, long nowNanos) {
@@ -73,9 +78,9 @@ final class Tail {
         return acknowledgedPosition;
     }
 
-    /** Whether every record read so far has been acknowledged and nothing is pending. */
+    /** Whether every record read so far has been acknowledged and nothing is pending (blank lines read need nothing). */
     boolean drained() {
-        return !records.hasPending() && !lines.hasPartial() && acknowledgedPosition >= lines.position();
+        return !records.hasPending() && !lines.hasPartial() && acknowledgedPosition >= shippedEnd;
     }
 
     /**
@@ -117,6 +122,7 @@ final class Tail {
         lineNo = lineNoAtPosition;
         lineNoKnown = lineNoAtPosition > 0 || position == 0;
         acknowledgedPosition = position;
+        shippedEnd = position;
         if (fullHead != null && position < HeadFingerprint.MAX_LENGTH) {
             fullHead = null;
         }
@@ -162,6 +168,7 @@ final class Tail {
                 fullHead = head;
             }
         }
+        shippedEnd = record.end();
         sink.ship(this, generation, record, head);
     }
 }

@@ -245,6 +245,16 @@ class ShipperTailIT {
         assertThat(all.get(0).src()).startsWith("stdin:");
     }
 
+    @Test
+    void shouldFinishStdinThatEndsWithBlankLines() throws Exception {
+        // Blank lines are no records, so nothing acknowledges them: the end of the input once never counted as shipped.
+        LogShipper shipper = fixture.start(fixture.config(List.of(SourceConfig.stdin(fixture.room)), ShipperFixture.fastSettings()),
+                new ByteArrayInputStream("a\n\n\n   \n".getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(shipper.awaitFinished(WAIT)).isTrue();
+        assertThat(lines(fixture.room().readToEnd())).containsExactly("a");
+    }
+
     /** Within each file (by identity) the positions only grow and the lines keep their numbering. */
     private static void assertInOrderPerFile(List<ShippedRoom.Shipped> all) {
         Map<String, List<ShippedRoom.Shipped>> bySource = all.stream().collect(Collectors.groupingBy(ShippedRoom.Shipped::src));
