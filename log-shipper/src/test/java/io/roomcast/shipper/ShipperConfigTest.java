@@ -86,6 +86,19 @@ class ShipperConfigTest {
     }
 
     @Test
+    void shouldRefuseKafkaSettingsOfTheWrongTypeWithTheirPath() {
+        // A value Kafka's client cannot parse failed only when the producer was built, which the shipper took for Kafka
+        // being away: it retried forever instead of exiting with the configuration's error.
+        assertThatThrownBy(() -> ConfigFile.parse("""
+                {"sources": [{"room": "logs:a", "file": "/a/*.log"}],
+                 "kafkaProperties": {"batch.size": "64k", "linger.ms": "soon", "compression.type": "zstd", "fetch.min.bytes": "1"}}
+                """, "c.json"))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "kafkaProperties.batch.size: Kafka client setting 'batch.size' must be of type int, was '64k'",
+                        "kafkaProperties.linger.ms: Kafka client setting 'linger.ms' must be of type long, was 'soon'"));
+    }
+
+    @Test
     void shouldRefuseTextThatIsNotJson() {
         assertThatThrownBy(() -> ConfigFile.parse("kafka = localhost\n", "c.properties"))
                 .hasMessageStartingWith("c.properties: not valid JSON");
