@@ -18,7 +18,8 @@ import java.util.Set;
 /**
  * Follows the files matching one pattern like {@code tail -F}: files are tracked by identity
  * (device and inode), so a rename keeps its position; a file that leaves the pattern (rotated
- * away or deleted) is read to its end until it has been idle for {@code rotateWait}, then
+ * away or deleted) is read to its end until it has been idle for {@code rotateWait} (time in which a full in-flight
+ * window paused reading does not count), then
  * closed once everything read from it is acknowledged; a file that shrinks or whose first bytes
  * change was truncated (copytruncate) and is read again from its start; new files are read from
  * their start. A missing directory is reported once and watched until it appears.
@@ -58,13 +59,11 @@ final class FileSource implements LogSource {
         HeadFingerprint knownHead;
         boolean gone;
         boolean finished;
-        long lastDataNanos;
 
-        TrackedFile(Tail tail, FileInput input, Path path, long nowNanos) {
+        TrackedFile(Tail tail, FileInput input, Path path) {
             this.tail = tail;
             this.input = input;
             this.path = path;
-            this.lastDataNanos = nowNanos;
         }
     }
 
@@ -164,10 +163,12 @@ final class FileSource implements LogSource {
                 break;
             }
             progress = true;
-            file.lastDataNanos = nowNanos;
         }
-        tail.flushIdle(nowNanos, sink);
-        if (file.gone && !file.finished && nowNanos - file.lastDataNanos >= settings.rotateWait().toNanos()) {
+        tail.flushIdle(nowNanos, window, sink);
+        // Idle counts only while reading was possible (a stalled Kafka pauses it), and the end is checked as well:
+        // a rotated file closed early loses its unread lines for good.
+        if (file.gone && !file.finished && tail.idleNanos(nowNanos) >= settings.rotateWait().toNanos()
+                && tail.readPosition() >= file.input.size()) {
             tail.flushAll(nowNanos, sink);
             file.finished = true;
         }
@@ -253,7 +254,7 @@ final class FileSource implements LogSource {
             long position = 0;
             long lineNo = 0;
             if (shipped != null) {
-                TrackedFile probe = new TrackedFile(null, input, path, nowNanos);
+                TrackedFile probe = new TrackedFile(null, input, path);
                 Long checked = validate(probe, shipped);
                 position = checked == null ? 0 : checked;
                 lineNo = checked == null ? 0 : shipped.lineNo();
@@ -261,7 +262,7 @@ final class FileSource implements LogSource {
                 position = input.size();
             }
             Tail tail = new Tail(id, path.toString(), input, settings, config.multiline(), metrics, position, lineNo, nowNanos);
-            TrackedFile file = new TrackedFile(tail, input, path, nowNanos);
+            TrackedFile file = new TrackedFile(tail, input, path);
             file.basePosition = position;
             file.baseLineNo = lineNo;
             files.put(id, file);

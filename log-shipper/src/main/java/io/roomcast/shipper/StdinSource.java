@@ -76,7 +76,7 @@ final class StdinSource implements LogSource {
             flushedAtEnd = true;
             return false;
         }
-        tail.flushIdle(nowNanos, sink);
+        tail.flushIdle(nowNanos, window, sink);
         if (input.endedAt(tail.readPosition())) {
             tail.flushAll(nowNanos, sink);
             flushedAtEnd = true;

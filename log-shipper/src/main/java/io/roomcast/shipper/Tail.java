@@ -98,15 +98,27 @@ final class Tail {
         return lines.feed(scratch, 0, n, line -> accept(line, nowNanos, sink), window::hasRoom);
     }
 
-    /** Ships what has waited longer than its timeout. */
-    void flushIdle(long nowNanos, RecordSink sink) {
-        long idle = nowNanos - lastDataNanos;
+    /**
+     * Ships what has waited longer than its timeout. While the window is full reading is paused, and the rest of a
+     * partial line or a stack trace may be in the input unread: that time does not count as idle.
+     */
+    void flushIdle(long nowNanos, InFlightWindow window, RecordSink sink) {
+        if (!window.hasRoom()) {
+            lastDataNanos = nowNanos;
+            return;
+        }
+        long idle = idleNanos(nowNanos);
         if (lines.hasPartial() && idle >= partialLineTimeoutNanos) {
             lines.flushPartial(line -> accept(line, nowNanos, sink));
         }
         if (records.hasPending() && idle >= multilineTimeoutNanos) {
             flushRecords(sink);
         }
+    }
+
+    /** How long the input has had no new bytes while it could be read (see {@link #flushIdle}). */
+    long idleNanos(long nowNanos) {
+        return nowNanos - lastDataNanos;
     }
 
     /** Ships everything read, including a partial last line (the input has ended or was truncated). */
