@@ -40,6 +40,11 @@ final class EventEncoder {
         throw new IllegalStateException("cannot fit a log record into " + maxBytes + " bytes");
     }
 
+    /** How many bytes {@code event}'s line may take JSON-encoded ({@link #jsonLength}) for the event to fit uncut. */
+    int maxLineBytes(LogRecordEvent event) {
+        return maxBytes - event.withLine("", true).toJson().length;
+    }
+
     /** The longest prefix of {@code text} whose JSON string encoding takes at most {@code budget} bytes. */
     static String prefixWithin(String text, int budget) {
         int used = 0;

@@ -295,14 +295,28 @@ public final class LogShipper implements AutoCloseable {
 
     private Tail.RecordSink sinkFor(LogSource source) {
         Target target = targets.get(source);
-        return (tail, generation, record, head) -> ship(target, tail, generation, record, head);
+        return new Tail.RecordSink() {
+            @Override
+            public void ship(Tail tail, int generation, RawRecord record, HeadFingerprint head) {
+                LogShipper.this.ship(target, tail, generation, record, head);
+            }
+
+            @Override
+            public int maxTextBytes(Tail tail, RawRecord first) {
+                return limits.encoder(target.topic()).maxLineBytes(event(tail, first));
+            }
+        };
+    }
+
+    private LogRecordEvent event(Tail tail, RawRecord raw) {
+        ParsedLine parsed = parser.parse(raw.text());
+        return new LogRecordEvent(raw.text(), parsed.level(),
+                parsed.time() == null ? null : parsed.time().toString(), parsed.logger(), parsed.thread(), raw.truncated(),
+                new LogRecordEvent.Source(tail.name(), config.host(), raw.start(), raw.firstLineNo() > 0 ? raw.firstLineNo() : null));
     }
 
     private void ship(Target target, Tail tail, int generation, RawRecord raw, HeadFingerprint head) {
-        ParsedLine parsed = parser.parse(raw.text());
-        LogRecordEvent event = new LogRecordEvent(raw.text(), parsed.level(),
-                parsed.time() == null ? null : parsed.time().toString(), parsed.logger(), parsed.thread(), raw.truncated(),
-                new LogRecordEvent.Source(tail.name(), config.host(), raw.start(), raw.firstLineNo() > 0 ? raw.firstLineNo() : null));
+        LogRecordEvent event = event(tail, raw);
         EventEncoder.Encoded encoded = limits.encoder(target.topic()).encode(event);
         if (encoded.cut()) {
             metrics.recordCut();

@@ -1,21 +1,26 @@
 package io.roomcast.shipper;
 
 import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 
 /**
  * Joins {@link Line}s into {@link RawRecord}s by a {@link MultilineRule}.
  *
  * <p>A record is held until a line arrives that does not continue it, or until the owner calls
  * {@link #flush} (the multiline timeout, the end of a rotated file). Blank lines are never
- * records of their own; they are skipped. A record stops growing at the rule's line limit or at
- * {@code maxChars}; the next line then starts a new record, so nothing is dropped.
+ * records of their own; they are skipped. A record stops growing at the rule's line limit or when
+ * its text would no longer fit its event as encoded (JSON-escaped UTF-8, {@link EventEncoder#jsonLength});
+ * the next line then starts a new record, so nothing is dropped.
  *
  * <p>Not thread-safe: one per input, used by the shipper thread.
  */
 final class RecordAssembler {
     private final MultilineRule rule;
-    private final int maxChars;
     private StringBuilder text;
+    /** The pending text's size in its event; see {@link EventEncoder#jsonLength}. */
+    private long textBytes;
+    /** The most {@link #textBytes} the pending record's event has room for; -1 until a second line asks. */
+    private int maxTextBytes;
     private long start;
     private long end;
     private long firstLineNo;
@@ -25,21 +30,29 @@ final class RecordAssembler {
     private boolean truncated;
     private long pendingSinceNanos;
 
-    RecordAssembler(MultilineRule rule, int maxChars) {
+    RecordAssembler(MultilineRule rule) {
         this.rule = rule;
-        this.maxChars = maxChars;
     }
 
-    /** Adds a line; {@code lineNo} is its 1-based number or 0 when unknown. */
-    void accept(Line line, long lineNo, long nowNanos, Consumer<RawRecord> out) {
+    /**
+     * Adds a line; {@code lineNo} is its 1-based number or 0 when unknown. {@code budget} tells, for a record
+     * that has only its first line so far, how many bytes its text may take in its event: asked only when a second
+     * line could join, since the event's other fields depend on the first line.
+     */
+    void accept(Line line, long lineNo, long nowNanos, ToIntFunction<RawRecord> budget, Consumer<RawRecord> out) {
         if (line.isBlank()) {
             return;
         }
-        boolean joins = text != null && lines < rule.maxLines()
-                && text.length() + 1 + line.text().length() <= maxChars
-                && rule.continues(line.text());
+        boolean joins = text != null && lines < rule.maxLines() && rule.continues(line.text());
+        if (joins) {
+            if (maxTextBytes < 0) {
+                maxTextBytes = budget.applyAsInt(pending());
+            }
+            joins = textBytes + EventEncoder.jsonLength("\n") + EventEncoder.jsonLength(line.text()) <= maxTextBytes;
+        }
         if (joins) {
             text.append('\n').append(line.text());
+            textBytes += EventEncoder.jsonLength("\n") + EventEncoder.jsonLength(line.text());
             end = line.end();
             lines++;
             lastLineNo = lineNo;
@@ -49,6 +62,8 @@ final class RecordAssembler {
         }
         flush(out);
         text = new StringBuilder(line.text());
+        textBytes = EventEncoder.jsonLength(line.text());
+        maxTextBytes = -1;
         start = line.start();
         end = line.end();
         firstLineNo = lineNo;
@@ -76,9 +91,13 @@ final class RecordAssembler {
         if (text == null) {
             return;
         }
-        RawRecord record = new RawRecord(text.toString(), start, end, firstLineNo, lastLineNo, malformed, truncated);
+        RawRecord record = pending();
         text = null;
         out.accept(record);
+    }
+
+    private RawRecord pending() {
+        return new RawRecord(text.toString(), start, end, firstLineNo, lastLineNo, malformed, truncated);
     }
 
     /** Drops the pending record (the input is being re-read from an earlier position). */

@@ -16,6 +16,12 @@ final class Tail {
     interface RecordSink {
         /** Ships a record; {@code generation} is passed back to {@link #acknowledged}. */
         void ship(Tail tail, int generation, RawRecord record, HeadFingerprint head);
+
+        /**
+         * How many bytes the text of a record that starts as {@code first} may take JSON-encoded for its event to fit
+         * the record size limit uncut; lines beyond it go into the next record.
+         */
+        int maxTextBytes(Tail tail, RawRecord first);
     }
 
     private final FileIdentity identity;
@@ -44,7 +50,7 @@ final class Tail {
         this.name = name;
         this.input = input;
         this.lines = new LineSplitter(settings.maxLineBytes(), position);
-        this.records = new RecordAssembler(rule, settings.maxEventBytes());
+        this.records = new RecordAssembler(rule);
         this.multilineTimeoutNanos = settings.multilineTimeout().toNanos();
         this.partialLineTimeoutNanos = settings.partialLineTimeout().toNanos();
         this.metrics = metrics;
@@ -165,7 +171,7 @@ final class Tail {
     private void accept(Line line, long nowNanos, RecordSink sink) {
         lineNo++;
         metrics.lineRead(line);
-        records.accept(line, lineNoKnown ? lineNo : 0, nowNanos, r -> ship(r, sink));
+        records.accept(line, lineNoKnown ? lineNo : 0, nowNanos, first -> sink.maxTextBytes(this, first), r -> ship(r, sink));
     }
 
     private void ship(RawRecord record, RecordSink sink) {

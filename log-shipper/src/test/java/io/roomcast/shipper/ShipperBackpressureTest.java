@@ -37,15 +37,34 @@ class ShipperBackpressureTest {
     private final List<RawRecord> shipped = new ArrayList<>();
     /** Acknowledgements Kafka has not given yet. */
     private final Deque<Runnable> unacknowledged = new ArrayDeque<>();
-    private final Tail.RecordSink sink = (tail, generation, record, head) -> {
-        shipped.add(record);
+    private final Tail.RecordSink sink = sink((tail, generation, record) -> {
         window.acquire(1);
         unacknowledged.add(() -> {
             window.release(1);
             tail.acknowledged(generation, record.end());
         });
-    };
+    });
     private final byte[] scratch = new byte[64 * 1024];
+
+    /** What the sink does besides recording what was shipped. */
+    private interface Sending {
+        void send(Tail tail, int generation, RawRecord record);
+    }
+
+    private Tail.RecordSink sink(Sending sending) {
+        return new Tail.RecordSink() {
+            @Override
+            public void ship(Tail tail, int generation, RawRecord record, HeadFingerprint head) {
+                shipped.add(record);
+                sending.send(tail, generation, record);
+            }
+
+            @Override
+            public int maxTextBytes(Tail tail, RawRecord first) {
+                return 1 << 20;
+            }
+        };
+    }
 
     private void kafkaAcknowledgesEverything() {
         while (!unacknowledged.isEmpty()) {
@@ -105,10 +124,7 @@ class ShipperBackpressureTest {
         Path log = dir.resolve("app.log");
         appendRaw(log, "first\npart".getBytes(java.nio.charset.StandardCharsets.UTF_8));
         InFlightWindow two = new InFlightWindow(2, 1 << 20, () -> { });
-        Tail.RecordSink twoSink = (tail, generation, record, head) -> {
-            shipped.add(record);
-            two.acquire(1);
-        };
+        Tail.RecordSink twoSink = sink((tail, generation, record) -> two.acquire(1));
         FileSource source = new FileSource(SourceConfig.file(log.toString(), "logs:a").withMultiline(MultilineRule.none()),
                 settings, metrics);
         source.discover();

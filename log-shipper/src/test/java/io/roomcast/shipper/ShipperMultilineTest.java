@@ -13,10 +13,10 @@ class ShipperMultilineTest {
 
     private List<RawRecord> assemble(MultilineRule rule, String text, boolean flush) {
         LineSplitter splitter = new LineSplitter(1 << 20, 0);
-        RecordAssembler assembler = new RecordAssembler(rule, 1 << 20);
+        RecordAssembler assembler = new RecordAssembler(rule);
         long[] lineNo = {0};
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        splitter.feed(bytes, 0, bytes.length, line -> assembler.accept(line, ++lineNo[0], 0, records::add));
+        splitter.feed(bytes, 0, bytes.length, line -> assembler.accept(line, ++lineNo[0], 0, first -> 1 << 20, records::add));
         if (flush) {
             assembler.flush(records::add);
         }

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -253,6 +254,35 @@ class ShipperTailIT {
 
         assertThat(shipper.awaitFinished(WAIT)).isTrue();
         assertThat(lines(fixture.room().readToEnd())).containsExactly("a");
+    }
+
+    @Test
+    void shouldSplitAMultilineRecordByItsEncodedSizeSoThatNoLineIsLost() throws Exception {
+        // 40 continuation lines of about 2,300 characters take about 6,400 bytes as UTF-8 JSON (tabs escaped, three-byte
+        // characters): within maxEventBytes counted in characters, so they were once joined and the record cut.
+        ShipperSettings s = ShipperFixture.fastSettings();
+        ShipperSettings small = new ShipperSettings(s.pollInterval(), s.scanInterval(), s.rotateWait(), s.partialLineTimeout(),
+                s.multilineTimeout(), s.maxLineBytes(), 4096, s.maxInFlightRecords(), s.maxInFlightBytes(), s.maxOpenFiles(),
+                s.deliveryTimeout(), s.retryBackoff());
+        List<String> trace = new ArrayList<>(List.of("ERROR boom"));
+        for (int i = 1; i <= 40; i++) {
+            trace.add("\tat " + "\u30c3".repeat(50) + " " + i);
+        }
+        String input = String.join("\n", trace) + "\nnext\n";
+        LogShipper shipper = fixture.start(fixture.config(List.of(SourceConfig.stdin(fixture.room)), small),
+                new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(shipper.awaitFinished(WAIT)).isTrue();
+        List<ShippedRoom.Shipped> all = fixture.room().readToEnd();
+
+        assertThat(all).hasSizeGreaterThan(2).allSatisfy(r -> {
+            assertThat(r.event().truncated()).isNull();
+            assertThat(r.event().toJson().length).isLessThanOrEqualTo(4096);
+        });
+        List<String> shippedLines = all.stream().flatMap(r -> Arrays.stream(r.line().split("\n"))).toList();
+        List<String> expected = new ArrayList<>(trace);
+        expected.add("next");
+        assertThat(shippedLines).containsExactlyElementsOf(expected);
     }
 
     /** Within each file (by identity) the positions only grow and the lines keep their numbering. */
