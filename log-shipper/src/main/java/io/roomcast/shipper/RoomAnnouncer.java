@@ -1,9 +1,10 @@
 package io.roomcast.shipper;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.roomcast.topic.SideTopic;
+import io.roomcast.topic.TopicMaker;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -16,9 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -106,7 +105,7 @@ final class RoomAnnouncer implements AutoCloseable {
         }
     }
 
-    /** Creates the compacted directory topics the edges would create, if no edge did yet. */
+    /** Creates the compacted directory topics as the edges would (the deployment's topic policy), if no edge did yet. */
     private void ensureTopics() {
         if (topicsEnsured) {
             return;
@@ -121,22 +120,8 @@ final class RoomAnnouncer implements AutoCloseable {
         try (Admin admin = Admin.create(a)) {
             Set<String> topics = new java.util.TreeSet<>();
             rooms.values().forEach(e -> topics.add(e.directoryTopic()));
-            List<NewTopic> compacted = topics.stream()
-                    .map(t -> new NewTopic(t, Optional.of(1), Optional.empty()).configs(Map.of("cleanup.policy", "compact"))).toList();
-            admin.createTopics(compacted).values().values().forEach(f -> {
-                try {
-                    f.get(10, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException e) {
-                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
-                        throw new IllegalStateException(e.getCause());
-                    }
-                } catch (java.util.concurrent.TimeoutException e) {
-                    throw new IllegalStateException(e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
-            });
+            topics.forEach(t -> TopicMaker.ensure(admin,
+                    config.topics().specFor(new SideTopic(t, 1, Map.of("cleanup.policy", "compact"))), Duration.ofSeconds(10)));
             topicsEnsured = true;
         }
     }

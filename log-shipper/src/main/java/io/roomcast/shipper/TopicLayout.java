@@ -2,6 +2,7 @@ package io.roomcast.shipper;
 
 import io.roomcast.room.Namespaces;
 import io.roomcast.room.RoomName;
+import io.roomcast.topic.SideTopic;
 import io.roomcast.topic.TopicPolicy;
 import io.roomcast.topic.TopicSpec;
 
@@ -40,6 +41,11 @@ public final class TopicLayout {
     /** How {@code topic}, holding {@code room}, is created when missing. */
     public TopicSpec specFor(String room, String topic) {
         return policy.forNamespace(DEFAULTS.orStandard(RoomName.of(room).namespace()).withTopic(topic));
+    }
+
+    /** How {@code side}, a topic beside the room topics, is created when missing: with the same replication. */
+    public TopicSpec specFor(SideTopic side) {
+        return policy.forSideTopic(side);
     }
 
     /** The defaults with {@code namespace -> topic} overrides ({@code ""} is the default namespace). */
