@@ -29,6 +29,14 @@ public record SideTopic(String name, int partitions, Map<String, String> configs
     }
 
     /**
+     * The room directory ({@code roomcast.rooms}): one partition, compacted to one entry per room. The edges and the log
+     * shipper create it alike, whichever comes first.
+     */
+    public static SideTopic directory(String name) {
+        return new SideTopic(name, 1, Map.of("cleanup.policy", "compact"));
+    }
+
+    /**
      * A compacted topic keyed per entry, whose tombstones are kept for {@code tombstoneRetention}
      * so that a reader catching up from the beginning still sees recent removals. Segments roll
      * hourly so that compaction can run at all on a small topic.

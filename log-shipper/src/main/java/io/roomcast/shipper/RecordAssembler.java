@@ -15,6 +15,9 @@ import java.util.function.ToIntFunction;
  * <p>Not thread-safe: one per input, used by the shipper thread.
  */
 final class RecordAssembler {
+    /** The line break between joined lines, as it is encoded ({@code \n}). */
+    private static final long NEWLINE_BYTES = EventEncoder.jsonLength("\n");
+
     private final MultilineRule rule;
     private StringBuilder text;
     /** The pending text's size in its event; see {@link EventEncoder#jsonLength}. */
@@ -44,15 +47,17 @@ final class RecordAssembler {
             return;
         }
         boolean joins = text != null && lines < rule.maxLines() && rule.continues(line.text());
+        long joinedBytes = 0;
         if (joins) {
             if (maxTextBytes < 0) {
                 maxTextBytes = budget.applyAsInt(pending());
             }
-            joins = textBytes + EventEncoder.jsonLength("\n") + EventEncoder.jsonLength(line.text()) <= maxTextBytes;
+            joinedBytes = textBytes + NEWLINE_BYTES + EventEncoder.jsonLength(line.text());
+            joins = joinedBytes <= maxTextBytes;
         }
         if (joins) {
             text.append('\n').append(line.text());
-            textBytes += EventEncoder.jsonLength("\n") + EventEncoder.jsonLength(line.text());
+            textBytes = joinedBytes;
             end = line.end();
             lines++;
             lastLineNo = lineNo;

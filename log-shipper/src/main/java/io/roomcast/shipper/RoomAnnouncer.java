@@ -121,7 +121,7 @@ final class RoomAnnouncer implements AutoCloseable {
             Set<String> topics = new java.util.TreeSet<>();
             rooms.values().forEach(e -> topics.add(e.directoryTopic()));
             topics.forEach(t -> TopicMaker.ensure(admin,
-                    config.topics().specFor(new SideTopic(t, 1, Map.of("cleanup.policy", "compact"))), Duration.ofSeconds(10)));
+                    config.topics().specFor(SideTopic.directory(t)), Duration.ofSeconds(10)));
             topicsEnsured = true;
         }
     }

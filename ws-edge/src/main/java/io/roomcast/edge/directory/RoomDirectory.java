@@ -192,7 +192,7 @@ public final class RoomDirectory implements AutoCloseable {
     /** Through broker-core's one topic policy (the deployment's replication), compacted: the latest entry per room. */
     private void ensureTopic() {
         try {
-            topics.ensure(new SideTopic(topic, 1, Map.of("cleanup.policy", "compact")));
+            topics.ensure(SideTopic.directory(topic));
         } catch (KafkaUnavailableException e) {
             log.atWarn().addKeyValue("topic", topic).addKeyValue("error", String.valueOf(e.getCause())).log("could not create the room directory topic; retrying");
             pause();

@@ -2,8 +2,6 @@ package io.roomcast.edge.ephemeral;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.roomcast.edge.protocol.EventFrames;
@@ -50,7 +48,6 @@ import java.util.regex.Pattern;
  */
 public final class Ephemeral implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Ephemeral.class);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonFactory JSON = new JsonFactory();
     private static final String CLIENT_HEADER = "client";
     /** What {@code Presence.clientId} makes (edge id, a dot, the connection's id), with room to spare. */
@@ -150,18 +147,25 @@ public final class Ephemeral implements AutoCloseable {
         producer.close(Duration.ofSeconds(2));
     }
 
-    /** {@code {"op":"event","room":R,"type":T,"ts":TS,"data":D,"ephemeral":true,"client":C}}: no offset, it is no position. */
-    static ByteBuffer frame(RoomName room, String type, long ts, JsonNode data, String client) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(96);
+    /**
+     * {@code {"op":"event","room":R,"type":T,"ts":TS,"data":D,"ephemeral":true,"client":C}}: no offset, it is no position.
+     * {@code data} is the record's value, checked to be one JSON value ({@link EventFrames#isJsonValue}), passed as it is
+     * (null: {@code null}).
+     */
+    static ByteBuffer frame(RoomName room, String type, long ts, byte[] data, String client) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(96 + (data == null ? 0 : data.length));
         try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.setCodec(MAPPER);
             g.writeStartObject();
             g.writeStringField("op", "event");
             g.writeStringField("room", room.value());
             g.writeStringField("type", type);
             g.writeNumberField("ts", ts);
             g.writeFieldName("data");
-            g.writeTree(data);
+            if (data == null) {
+                g.writeNull();
+            } else {
+                g.writeRawValue(new String(data, StandardCharsets.UTF_8));
+            }
             g.writeBooleanField("ephemeral", true);
             if (client != null) {
                 g.writeStringField("client", client);
@@ -199,14 +203,7 @@ public final class Ephemeral implements AutoCloseable {
                 log.atDebug().addKeyValue("room", room).log("ignoring an ephemeral record that is not JSON");
                 return;
             }
-            JsonNode data;
-            try {
-                data = record.value() == null ? MAPPER.nullNode() : MAPPER.readTree(record.value());
-            } catch (IOException e) {
-                log.atDebug().addKeyValue("room", room).log("ignoring an ephemeral record that is not JSON");
-                return;
-            }
-            ByteBuffer frame = frame(room, type, record.timestamp(), data, clientOf(record));
+            ByteBuffer frame = frame(room, type, record.timestamp(), record.value(), clientOf(record));
             set.forEach(l -> l.deliver(frame));
         }
 
