@@ -8,6 +8,7 @@ import io.github.resilience4j.retry.RetryConfig;
 import io.github.resilience4j.timelimiter.TimeLimiter;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 
+import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -25,6 +26,13 @@ import java.util.concurrent.TimeoutException;
  * <p>Thread-safe; all waiting is asynchronous on {@code scheduler}.
  */
 public final class GuardedBackend {
+    /**
+     * The longest {@code Retry-After} waited for. A backend asking for more is not retried: the
+     * prompt's author gets {@code rate_limited} at once instead of an answer minutes later, and
+     * the waiting prompt does not hold a generation slot that long.
+     */
+    public static final Duration MAX_RETRY_AFTER = Duration.ofSeconds(60);
+
     private final ModelBackend backend;
     private final ScheduledExecutorService scheduler;
     private final CircuitBreaker breaker;
@@ -45,14 +53,14 @@ public final class GuardedBackend {
                 .ignoreException(e -> unwrap(e) instanceof CancellationException)
                 .build());
         IntervalFunction backoff = IntervalFunction.ofExponentialRandomBackoff(settings.retryBackoff(), 2.0, 0.3, settings.retryMaxBackoff());
-        long maxBackoffMillis = settings.retryMaxBackoff().toMillis();
         this.retry = Retry.of("backend-" + backend.name(), RetryConfig.custom()
                 .maxAttempts(settings.retryAttempts())
                 .retryOnException(GuardedBackend::isRetryable)
                 .intervalBiFunction((attempt, outcome) -> {
                     long wait = backoff.apply(attempt);
+                    // the backend said when it takes requests again: an earlier retry would be refused too
                     if (outcome.isLeft() && unwrap(outcome.getLeft()) instanceof BackendException failure && failure.retryAfter().isPresent()) {
-                        wait = Math.max(wait, Math.min(failure.retryAfter().get().toMillis(), maxBackoffMillis));
+                        wait = Math.max(wait, failure.retryAfter().get().toMillis());
                     }
                     return wait;
                 })
@@ -126,7 +134,8 @@ public final class GuardedBackend {
     static boolean isRetryable(Throwable failure) {
         Throwable cause = unwrap(failure);
         if (cause instanceof BackendException backendFailure) {
-            return backendFailure.retryable();
+            return backendFailure.retryable()
+                    && backendFailure.retryAfter().map(wait -> wait.compareTo(MAX_RETRY_AFTER) <= 0).orElse(true);
         }
         return cause instanceof TimeoutException;
     }

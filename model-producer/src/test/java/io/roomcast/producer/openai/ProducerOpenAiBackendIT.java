@@ -127,6 +127,26 @@ class ProducerOpenAiBackendIT {
     }
 
     @Test
+    void shouldWaitAsLongAsRetryAfterAsksBeforeRetrying() throws Exception {
+        server.enqueue(Reply.status(429, "{\"error\":{\"message\":\"slow down\"}}", "20"), Reply.tokens("patience"));
+        long start = System.nanoTime();
+        OpenedStream opened = backend.open(request(), new StreamHandle()).get(40, TimeUnit.SECONDS);
+        Duration waited = Duration.ofNanos(System.nanoTime() - start);
+        opened.stream().close();
+        assertThat(opened.first()).isEqualTo(new StreamChunk.Token("patience"));
+        assertThat(server.requests()).hasSize(2);
+        assertThat(waited).isGreaterThanOrEqualTo(Duration.ofSeconds(20));
+    }
+
+    @Test
+    void shouldNotRetryWhenRetryAfterIsBeyondTheLongestWait() {
+        server.defaultReply(Reply.status(429, "{\"error\":{\"message\":\"come back in an hour\"}}", "3600"));
+        assertThatThrownBy(this::open).hasCauseInstanceOf(BackendException.class)
+                .satisfies(e -> assertThat(((BackendException) e.getCause()).code()).isEqualTo(BackendException.RATE_LIMITED));
+        assertThat(server.requests()).hasSize(1);
+    }
+
+    @Test
     void shouldReportRateLimitingWhenRetriesAreExhausted() {
         server.defaultReply(Reply.status(429, "{\"error\":{\"message\":\"slow down\"}}", null));
         assertThatThrownBy(this::open).hasCauseInstanceOf(BackendException.class)
