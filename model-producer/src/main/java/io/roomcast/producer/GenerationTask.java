@@ -180,10 +180,10 @@ final class GenerationTask {
                     return fail(unavailable());
                 }
                 if (chunk instanceof StreamChunk.Finish finish) {
-                    return done(finish.finishReason(), finish.usage().orCounted(seq), seq, toFirstToken);
+                    return done(finish.finishReason(), finish.usage(), seq, toFirstToken);
                 }
                 if (seq == services.config().maxAnswerTokens()) {
-                    return done("length", Usage.unknown().orCounted(seq), seq, toFirstToken);
+                    return done("length", Usage.unknown(), seq, toFirstToken);
                 }
                 String text = ((StreamChunk.Token) chunk).text();
                 lastToken = send(EventTypes.TOKEN, services.events().token(id, seq++, text));

@@ -127,4 +127,14 @@ class ProducerOpenAiGenerationIT {
                 .containsExactly("backend_error", "backend_error", "backend_error", "backend_unavailable");
         assertThat(server.requests()).hasSize(6);
     }
+
+    @Test
+    void shouldLeaveUsageTheBackendDidNotReportNull() {
+        server.enqueue(Reply.tokensWithoutUsage("No", " counts"));
+        String id = writer.prompt(room, "how many tokens?");
+        await().atMost(WAIT).until(() -> tail.ended(room, id));
+        JsonNode usage = tail.events(room, EventTypes.DONE).get(0).data().path("usage");
+        assertThat(usage.path("promptTokens").isNull()).as("promptTokens in %s", usage).isTrue();
+        assertThat(usage.path("completionTokens").isNull()).as("completionTokens in %s", usage).isTrue();
+    }
 }

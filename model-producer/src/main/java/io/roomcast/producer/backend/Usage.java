@@ -10,9 +10,4 @@ public record Usage(int promptTokens, int completionTokens) {
     public static Usage unknown() {
         return new Usage(UNKNOWN, UNKNOWN);
     }
-
-    /** This usage with an unknown completion count replaced by {@code counted}. */
-    public Usage orCounted(int counted) {
-        return completionTokens >= 0 ? this : new Usage(promptTokens, counted);
-    }
 }

@@ -112,6 +112,17 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
         /** A complete answer: a role chunk, one chunk per token, the finish reason, usage, {@code [DONE]}. */
         public static Reply tokens(String... tokens) {
+            List<String> events = answer(tokens);
+            events.add(events.size() - 1, data("{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":" + tokens.length + "}}"));
+            return new Reply(200, null, null, events, Duration.ZERO, false, false);
+        }
+
+        /** A complete answer from a server that reports no usage (no {@code stream_options} support). */
+        public static Reply tokensWithoutUsage(String... tokens) {
+            return new Reply(200, null, null, answer(tokens), Duration.ZERO, false, false);
+        }
+
+        private static List<String> answer(String... tokens) {
             List<String> events = new ArrayList<>();
             events.add(": keep-alive comment");
             events.add(chunk("{\"role\":\"assistant\"}", null));
@@ -119,9 +130,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
                 events.add(token(token));
             }
             events.add(chunk("{}", "stop"));
-            events.add(data("{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"choices\":[],\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":" + tokens.length + "}}"));
             events.add(data("[DONE]"));
-            return new Reply(200, null, null, events, Duration.ZERO, false, false);
+            return events;
         }
 
         /** Raw SSE events, sent as given (each already ends with its blank line). */
