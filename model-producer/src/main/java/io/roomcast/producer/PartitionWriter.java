@@ -175,6 +175,9 @@ final class PartitionWriter {
                 return false;
             }
             sendLocked(room, type, data, sent);
+            if (!inTransaction) {
+                return false; // the producer refused the send, and the transaction was aborted with it
+            }
             try {
                 producer.sendOffsetsToTransaction(Map.of(partition, new OffsetAndMetadata(nextOffset)), group);
             } catch (KafkaException e) {
