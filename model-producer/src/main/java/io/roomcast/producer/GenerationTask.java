@@ -59,11 +59,8 @@ final class GenerationTask {
     private final StreamHandle handle = new StreamHandle();
     private final AtomicReference<Throwable> publishFailure = new AtomicReference<>();
     private long startNanos;
-    /** This attempt's answer so far, for {@code generation.message}; bounded by {@code maxAnswerTokens}. */
-    private final StringBuilder answerText = new StringBuilder();
-    private int tokensSent;
-    private CompletableFuture<RecordMetadata> firstToken;
-    private CompletableFuture<RecordMetadata> lastToken;
+    /** This attempt's tokens so far, for {@code generation.message}; bounded by {@code maxAnswerTokens}. */
+    private final List<SentToken> sentTokens = new ArrayList<>();
 
     /**
      * @param replayEnd the partition's end offset when this process was assigned it: a prompt
@@ -186,12 +183,7 @@ final class GenerationTask {
                     return done("length", Usage.unknown(), seq, toFirstToken);
                 }
                 String text = ((StreamChunk.Token) chunk).text();
-                lastToken = send(EventTypes.TOKEN, services.events().token(id, seq++, text));
-                if (firstToken == null) {
-                    firstToken = lastToken;
-                }
-                answerText.append(text);
-                tokensSent++;
+                sentTokens.add(new SentToken(text, send(EventTypes.TOKEN, services.events().token(id, seq++, text))));
                 services.monitor().token();
                 try {
                     chunk = await(services.backend().next(stream));
@@ -290,35 +282,42 @@ final class GenerationTask {
         return false;
     }
 
-    /** Sends without waiting for the acknowledgement; a failure is noticed before the next token. */
+    /** Sends without waiting for Kafka (a failure is noticed before the next token); the future completes once the event is visible. */
     private CompletableFuture<RecordMetadata> send(String type, ObjectNode data) {
-        CompletableFuture<RecordMetadata> sent = writer.send(prompt.room(), type, data);
-        sent.whenComplete((metadata, failure) -> {
+        PartitionWriter.Sent sent = writer.send(prompt.room(), type, data);
+        sent.acknowledged().whenComplete((metadata, failure) -> {
             if (failure != null && publishFailure.compareAndSet(null, failure)) {
                 services.monitor().publishFailed(id, prompt.room(), failure.getMessage());
             }
         });
-        return sent;
+        return sent.committed();
     }
 
     /**
-     * Writes {@code generation.message} after the terminal event was acknowledged. Kafka kept the
-     * order of this producer's writes to the partition, so every acknowledged token's offset is
-     * known by now. A failure is logged only: the room still holds the tokens, which compacting
-     * readers then show as a partial answer (see docs/protocol.md).
+     * Writes {@code generation.message} after the terminal event was committed: of the tokens
+     * only those subscribers saw, as the transactions before the terminal one are settled by now
+     * (a token whose send failed or whose transaction was aborted is not in the room). A failure
+     * is logged only: the room still holds the tokens, which compacting readers then show as a
+     * partial answer (see docs/protocol.md).
      */
     private void writeMessage(String status) {
-        ObjectNode data = services.events().message(id, status, answerText.toString(), tokensSent, offsetOf(firstToken), offsetOf(lastToken));
+        StringBuilder text = new StringBuilder();
+        int count = 0;
+        long first = -1;
+        long last = -1;
+        for (SentToken token : sentTokens) {
+            CompletableFuture<RecordMetadata> committed = token.committed();
+            if (committed.isDone() && !committed.isCompletedExceptionally()) {
+                text.append(token.text());
+                count++;
+                last = committed.join().offset();
+                first = first < 0 ? last : first;
+            }
+        }
+        ObjectNode data = services.events().message(id, status, text.toString(), count, first, last);
         if (!writer.commit(prompt.room(), EventTypes.MESSAGE, data, prompt.offset() + 1)) {
             services.monitor().publishFailed(id, prompt.room(), "generation.message was not committed");
         }
-    }
-
-    private static long offsetOf(CompletableFuture<RecordMetadata> sent) {
-        if (sent == null || !sent.isDone() || sent.isCompletedExceptionally()) {
-            return -1;
-        }
-        return sent.join().offset();
     }
 
     private boolean acquireSlot() {
@@ -383,6 +382,10 @@ final class GenerationTask {
 
     private Duration elapsed() {
         return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    /** A token of this attempt and whether (and where) it became visible in the room. */
+    private record SentToken(String text, CompletableFuture<RecordMetadata> committed) {
     }
 
     /** The generation was cancelled or abandoned while waiting. */

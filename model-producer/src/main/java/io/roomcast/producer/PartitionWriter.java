@@ -18,6 +18,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -60,6 +62,13 @@ final class PartitionWriter {
 
     private enum State { NEW, READY, FENCED, CLOSED }
 
+    /**
+     * One event sent: {@code acknowledged} completes when Kafka has it, {@code committed} when its
+     * transaction committed, so subscribers see it; both fail if it never becomes visible.
+     */
+    record Sent(CompletableFuture<RecordMetadata> acknowledged, CompletableFuture<RecordMetadata> committed) {
+    }
+
     private final Producer<byte[], byte[]> producer;
     private final TopicPartition partition;
     private final ObjectMapper json;
@@ -74,6 +83,8 @@ final class PartitionWriter {
     private boolean commitUnfinished;
     private boolean abortUnfinished;
     private ScheduledFuture<?> scheduledCommit;
+    /** What {@link #send} put into the transaction not yet committed or aborted. */
+    private final List<Sent> uncommitted = new ArrayList<>();
 
     PartitionWriter(Producer<byte[], byte[]> producer, TopicPartition partition, String groupId, ObjectMapper json,
                     ScheduledExecutorService timer, Duration commitInterval) {
@@ -144,14 +155,16 @@ final class PartitionWriter {
         return aborted.get();
     }
 
-    /** Sends one event in the open transaction (beginning one if needed); the future completes with Kafka's acknowledgement. */
-    CompletableFuture<RecordMetadata> send(RoomName room, String type, JsonNode data) {
+    /** Sends one event in the open transaction (beginning one if needed). */
+    Sent send(RoomName room, String type, JsonNode data) {
         synchronized (lock) {
-            CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
-            if (!begin(result)) {
+            Sent result = new Sent(new CompletableFuture<>(), new CompletableFuture<>());
+            if (!begin(result.acknowledged())) {
+                result.committed().completeExceptionally(new RoomPublisher.PublishException("not sent"));
                 return result;
             }
-            sendLocked(room, type, data, result);
+            uncommitted.add(result);
+            sendLocked(room, type, data, result.acknowledged());
             if (scheduledCommit == null && state == State.READY) {
                 try {
                     scheduledCommit = timer.schedule(this::commitOpen, commitInterval.toNanos(), TimeUnit.NANOSECONDS);
@@ -259,6 +272,15 @@ final class PartitionWriter {
             producer.commitTransaction();
             inTransaction = false;
             commitUnfinished = false;
+            // the commit flushed: every send of the transaction is acknowledged (or the commit would have failed)
+            uncommitted.forEach(sent -> sent.acknowledged().whenComplete((metadata, failure) -> {
+                if (failure == null) {
+                    sent.committed().complete(metadata);
+                } else {
+                    sent.committed().completeExceptionally(failure);
+                }
+            }));
+            uncommitted.clear();
             return true;
         } catch (TimeoutException e) {
             commitUnfinished = !abandoned;
@@ -283,6 +305,7 @@ final class PartitionWriter {
         log.atWarn().addKeyValue("partition", partition).addKeyValue("reason", e.getMessage()).log("aborting the partition's transaction");
         aborted.incrementAndGet();
         commitUnfinished = false;
+        lost("the transaction was aborted");
         if (inTransaction) {
             abortLocked();
         }
@@ -325,6 +348,13 @@ final class PartitionWriter {
         }
         state = State.FENCED;
         inTransaction = false;
+        lost("fenced: the next owner aborts the transaction");
+    }
+
+    /** The open transaction will never be committed: none of its events becomes visible. */
+    private void lost(String why) {
+        uncommitted.forEach(sent -> sent.committed().completeExceptionally(new RoomPublisher.PublishException(why)));
+        uncommitted.clear();
     }
 
     /**
@@ -343,6 +373,7 @@ final class PartitionWriter {
                 if (commit) {
                     commitLocked();
                 } else {
+                    lost("the partition was given up");
                     try {
                         producer.abortTransaction();
                     } catch (KafkaException e) {

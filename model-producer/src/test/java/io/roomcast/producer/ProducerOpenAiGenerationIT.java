@@ -14,6 +14,8 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -21,6 +23,8 @@ import static org.awaitility.Awaitility.await;
 /** The producer with the OpenAI backend: a real local model server on one side, real Kafka on the other. */
 class ProducerOpenAiGenerationIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
+    /** Kafka's limit on one record here: a token longer than this cannot be sent. */
+    private static final int MAX_RECORD_BYTES = 100_000;
 
     private final FakeOpenAiServer server = FakeOpenAiServer.start();
     private final String namespace = "chat" + TestNames.unique();
@@ -43,6 +47,7 @@ class ProducerOpenAiGenerationIT {
                         .withRetry(2, Duration.ofMillis(20), Duration.ofMillis(50))
                         .withBreaker(100, 6, 6, Duration.ofSeconds(60)))
                 .logs("roomcast.logs", "logs:model-producer", false)
+                .kafkaOverrides(Map.of("max.request.size", Integer.toString(MAX_RECORD_BYTES)))
                 .build());
         assertThat(producer.awaitAssignment(WAIT)).isTrue();
         writer = new RoomWriter(TestKafka.bootstrapServers(), topic);
@@ -136,5 +141,31 @@ class ProducerOpenAiGenerationIT {
         JsonNode usage = tail.events(room, EventTypes.DONE).get(0).data().path("usage");
         assertThat(usage.path("promptTokens").isNull()).as("promptTokens in %s", usage).isTrue();
         assertThat(usage.path("completionTokens").isNull()).as("completionTokens in %s", usage).isTrue();
+    }
+
+    @Test
+    void shouldPutOnlyTheTokensTheRoomSawIntoTheMessage() {
+        String tooLarge = "x".repeat(2 * MAX_RECORD_BYTES);
+        CountDownLatch seen = new CountDownLatch(1);
+        server.enqueue(Reply.tokens("Seen", " twice", tooLarge, " never").heldBefore(Reply.token(tooLarge), seen));
+        String id = writer.prompt(room, "say something too large");
+        await().atMost(WAIT).until(() -> tokens(id).size() == 2);
+        seen.countDown();
+        await().atMost(WAIT).until(() -> tail.ended(room, id));
+
+        List<Event> tokens = tokens(id);
+        assertThat(tokens).extracting(e -> e.data().path("text").asText()).containsExactly("Seen", " twice");
+        Event error = tail.events(room, EventTypes.ERROR).get(0);
+        assertThat(error.data().path("code").asText()).isEqualTo("unavailable");
+        JsonNode message = tail.message(room, id).data();
+        assertThat(message.path("status").asText()).isEqualTo("error");
+        assertThat(message.path("text").asText()).isEqualTo("Seen twice");
+        assertThat(message.path("tokens").asInt()).isEqualTo(2);
+        assertThat(message.path("replaces").path("from").asLong()).as("replaces in %s", message).isEqualTo(tokens.get(0).offset());
+        assertThat(message.path("replaces").path("to").asLong()).as("replaces in %s", message).isEqualTo(tokens.get(1).offset());
+    }
+
+    private List<Event> tokens(String id) {
+        return tail.events(room, EventTypes.TOKEN).stream().filter(e -> id.equals(e.generationId())).toList();
     }
 }

@@ -44,9 +44,11 @@ class ProducerPartitionWriterTest {
     @Test
     void shouldCommitTokensWithinTheIntervalAndTheTerminalEventWithTheOffset() {
         assertThat(writer.ready()).isTrue();
-        assertThat(writer.send(ROOM, EventTypes.TOKEN, JSON.createObjectNode().put("seq", 0))).isCompleted();
+        PartitionWriter.Sent token = writer.send(ROOM, EventTypes.TOKEN, JSON.createObjectNode().put("seq", 0));
+        assertThat(token.acknowledged()).isCompleted();
         assertThat(producer.transactionInFlight()).isTrue();
         await().atMost(Duration.ofSeconds(5)).until(() -> producer.transactionCommitted() && !producer.transactionInFlight());
+        assertThat(token.committed()).isCompleted();
 
         assertThat(writer.commit(ROOM, EventTypes.DONE, JSON.createObjectNode(), 42)).isTrue();
         assertThat(producer.consumerGroupOffsetsHistory()).last().isEqualTo(Map.of("group-1", Map.of(TP, new OffsetAndMetadata(42))));
@@ -60,7 +62,7 @@ class ProducerPartitionWriterTest {
         producer.fenceProducer();
         assertThat(writer.commit(ROOM, EventTypes.DONE, JSON.createObjectNode(), 7)).isFalse();
         assertThat(writer.fenced()).isTrue();
-        assertThat(writer.send(ROOM, EventTypes.TOKEN, JSON.createObjectNode())).isCompletedExceptionally();
+        assertThat(writer.send(ROOM, EventTypes.TOKEN, JSON.createObjectNode()).committed()).isCompletedExceptionally();
     }
 
     @Test
@@ -77,8 +79,25 @@ class ProducerPartitionWriterTest {
     }
 
     @Test
+    void shouldTellWhichSentEventsBecameVisible() {
+        PartitionWriter slow = new PartitionWriter(producer, TP, "group-1", JSON, timer, Duration.ofHours(1));
+        assertThat(slow.ready()).isTrue();
+        PartitionWriter.Sent seen = slow.send(ROOM, EventTypes.TOKEN, JSON.createObjectNode().put("seq", 0));
+        assertThat(seen.acknowledged()).isCompleted();
+        assertThat(seen.committed()).isNotDone();
+        assertThat(slow.commit(ROOM, EventTypes.DONE, JSON.createObjectNode(), 7)).isTrue();
+        assertThat(seen.committed()).isCompleted();
+
+        producer.commitTransactionException = new KafkaException("broker said no");
+        PartitionWriter.Sent lost = slow.send(ROOM, EventTypes.TOKEN, JSON.createObjectNode().put("seq", 1));
+        assertThat(slow.commit(ROOM, EventTypes.ERROR, JSON.createObjectNode(), 8)).isFalse();
+        assertThat(lost.acknowledged()).isCompleted();
+        assertThat(lost.committed()).isCompletedExceptionally();
+    }
+
+    @Test
     void shouldNotWriteBeforeItOwnsTheTransactionalId() {
-        assertThat(writer.send(ROOM, EventTypes.TOKEN, JSON.createObjectNode())).isCompletedExceptionally();
+        assertThat(writer.send(ROOM, EventTypes.TOKEN, JSON.createObjectNode()).acknowledged()).isCompletedExceptionally();
         assertThat(producer.history()).isEmpty();
     }
 }

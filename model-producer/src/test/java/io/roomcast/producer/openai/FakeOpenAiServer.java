@@ -99,8 +99,15 @@ public final class FakeOpenAiServer implements AutoCloseable {
         private final Duration delay;
         private final boolean stall;
         private final boolean disconnect;
+        private final String heldEvent;
+        private final CountDownLatch gate;
 
         private Reply(int status, String errorBody, String retryAfter, List<String> events, Duration delay, boolean stall, boolean disconnect) {
+            this(status, errorBody, retryAfter, events, delay, stall, disconnect, null, null);
+        }
+
+        private Reply(int status, String errorBody, String retryAfter, List<String> events, Duration delay, boolean stall, boolean disconnect,
+                      String heldEvent, CountDownLatch gate) {
             this.status = status;
             this.errorBody = errorBody;
             this.retryAfter = retryAfter;
@@ -108,6 +115,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
             this.delay = delay;
             this.stall = stall;
             this.disconnect = disconnect;
+            this.heldEvent = heldEvent;
+            this.gate = gate;
         }
 
         /** A complete answer: a role chunk, one chunk per token, the finish reason, usage, {@code [DONE]}. */
@@ -155,7 +164,12 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
         /** This reply with a pause before every event. */
         public Reply paced(Duration between) {
-            return new Reply(status, errorBody, retryAfter, events, between, stall, disconnect);
+            return new Reply(status, errorBody, retryAfter, events, between, stall, disconnect, heldEvent, gate);
+        }
+
+        /** This reply holding {@code event} (and what follows it) back until {@code gate} opens. */
+        public Reply heldBefore(String event, CountDownLatch gate) {
+            return new Reply(status, errorBody, retryAfter, events, delay, stall, disconnect, event, gate);
         }
 
         public static String token(String text) {
@@ -200,6 +214,9 @@ public final class FakeOpenAiServer implements AutoCloseable {
                 for (String event : events) {
                     if (!delay.isZero() && closed.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
                         break;
+                    }
+                    if (event.equals(heldEvent)) {
+                        gate.await();
                     }
                     out.write((event.endsWith("\n") ? event : event + "\n").getBytes(StandardCharsets.UTF_8));
                     out.flush();
