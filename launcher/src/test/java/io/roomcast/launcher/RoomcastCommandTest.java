@@ -38,6 +38,8 @@ class RoomcastCommandTest {
             "edge --kafka-property acks=0 | 'acks' is set by Roomcast",
             "edge --kafka-property bootstrap.servers=elsewhere:9092 | use --kafka",
             "edge --kafka-property noequals | KEY=VALUE",
+            "edge --kafka-property batch.size=64k | 'batch.size' must be of type int",
+            "edge --kafka-property request.timeout.ms=soon | 'request.timeout.ms' must be of type int",
             "edge --kafka-config /nonexistent/kafka.properties | /nonexistent/kafka.properties",
             "edge --publishes-per-second 0 | publishesPerSecond must be 1..1000000",
             "edge --frames-per-second lots | option '--frames-per-second'",

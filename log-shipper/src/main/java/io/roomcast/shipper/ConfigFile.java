@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.roomcast.kafka.KafkaSettings;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -95,7 +96,7 @@ public record ConfigFile(String kafka, String host, List<SourceConfig> sources, 
             }
         }
         topics.forEach((ns, topic) -> r.check("topics." + ns, () -> TopicLayout.validateTopic(topic)));
-        kafkaProperties.forEach((name, value) -> r.check("kafkaProperties." + name, () -> ShipperConfig.checkKafkaProperty(name, value)));
+        kafkaProperties.forEach((name, value) -> r.check("kafkaProperties." + name, () -> KafkaSettings.check(name, value)));
         if (!r.problems.isEmpty()) {
             throw new InvalidConfigException(where, r.problems);
         }

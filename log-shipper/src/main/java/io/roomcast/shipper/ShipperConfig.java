@@ -1,17 +1,13 @@
 package io.roomcast.shipper;
 
+import io.roomcast.kafka.KafkaSettings;
 import io.roomcast.kafka.ReservedSettings;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.ConfigException;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -62,7 +58,7 @@ public record ShipperConfig(String kafka, String host, List<SourceConfig> source
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(settings, "settings");
         kafkaProperties = Map.copyOf(kafkaProperties);
-        kafkaProperties.forEach(ShipperConfig::checkKafkaProperty);
+        kafkaProperties.forEach(KafkaSettings::check);
         Objects.requireNonNull(zone, "zone");
     }
 
@@ -106,26 +102,6 @@ public record ShipperConfig(String kafka, String host, List<SourceConfig> source
             return HOST.matcher(name).matches() ? name : "localhost";
         } catch (UnknownHostException e) {
             return "localhost";
-        }
-    }
-
-    /**
-     * A Kafka client setting the shipper may pass on: not one exactly-once rests on ({@link ReservedSettings}), and of the
-     * type the producer or consumer expects, so that a value such as {@code "batch.size": "64k"} is a configuration error
-     * at start-up, not a failure the shipper would take for Kafka being away and retry forever.
-     */
-    static void checkKafkaProperty(String name, String value) {
-        ReservedSettings.check(name);
-        for (ConfigDef def : List.of(ProducerConfig.configDef(), ConsumerConfig.configDef())) {
-            ConfigDef.ConfigKey key = def.configKeys().get(name);
-            if (key != null) {
-                try {
-                    ConfigDef.parseType(name, value, key.type);
-                } catch (ConfigException e) {
-                    throw new IllegalArgumentException("Kafka client setting '" + name + "' must be of type " + key.type.toString()
-                            .toLowerCase(Locale.ROOT) + ", was '" + value + "'");
-                }
-            }
         }
     }
 }

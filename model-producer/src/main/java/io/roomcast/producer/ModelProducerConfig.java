@@ -1,5 +1,6 @@
 package io.roomcast.producer;
 
+import io.roomcast.kafka.KafkaSettings;
 import io.roomcast.kafka.ReservedSettings;
 import io.roomcast.producer.backend.ResilienceSettings;
 import io.roomcast.producer.openai.OpenAiSettings;
@@ -95,7 +96,7 @@ public record ModelProducerConfig(
         Objects.requireNonNull(topicPolicy, "topicPolicy");
         Objects.requireNonNull(logRoom, "logRoom");
         kafkaOverrides = Map.copyOf(kafkaOverrides);
-        kafkaOverrides.keySet().forEach(ReservedSettings::check);
+        kafkaOverrides.forEach(KafkaSettings::check);
         if (bootstrapServers.isBlank() || groupId.isBlank()) {
             throw new IllegalArgumentException("bootstrap servers and group id must not be blank");
         }

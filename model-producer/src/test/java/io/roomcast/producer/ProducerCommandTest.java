@@ -66,6 +66,7 @@ class ProducerCommandTest {
             "--commit-interval=-PT1S",
             "--commit-interval=PT1M",
             "--commit-interval=soon",
+            "--kafka-property=linger.ms=later",
     })
     void shouldRejectGarbageConfiguration(String args) {
         assertThatThrownBy(() -> parse(args.split(" "))).isInstanceOf(CommandLine.ParameterException.class);

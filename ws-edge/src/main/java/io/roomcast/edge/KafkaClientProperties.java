@@ -1,5 +1,6 @@
 package io.roomcast.edge;
 
+import io.roomcast.kafka.KafkaSettings;
 import io.roomcast.kafka.ReservedSettings;
 
 import java.io.IOException;
@@ -16,7 +17,8 @@ import java.util.TreeMap;
 /**
  * Kafka client settings an operator adds to every Kafka client of an edge (admin, live and history
  * consumers, publisher): security protocol, SASL, TLS, timeouts. Settings that Roomcast's
- * guarantees rest on ({@link ReservedSettings}) are refused rather than silently overridden.
+ * guarantees rest on ({@link ReservedSettings}) are refused rather than silently overridden, and a value
+ * of the wrong type is refused when read ({@link KafkaSettings}).
  *
  * @param values the settings, as Kafka's client configs take them
  */
@@ -33,10 +35,10 @@ public record KafkaClientProperties(Map<String, String> values) {
             if (key.equals("bootstrap.servers")) {
                 throw new IllegalArgumentException("Kafka client setting 'bootstrap.servers' is set by Roomcast: use --kafka");
             }
-            ReservedSettings.check(key);
             if (e.getValue() == null) {
                 throw new IllegalArgumentException("Kafka client setting '" + key + "' has no value");
             }
+            KafkaSettings.check(key, e.getValue());
             checked.put(key, e.getValue());
         }
         values = Map.copyOf(checked);
