@@ -252,7 +252,9 @@ export interface SubscribeOptions {
   ephemeral?: boolean;
   /** A compact history: finished answers as one `generation.message` each, a streaming one as onPartial. */
   compact?: boolean;
+  /** A member came. After a resubscribe, members who stayed are not joined again (the edge's `sync`). */
   onJoin?: (change: MembershipChange) => void;
+  /** A member went; after a resubscribe, also each member who left while this client was away. */
   onLeave?: (change: MembershipChange) => void;
   /** The whole member list after every change. */
   onPresence?: (presence: PresenceState) => void;

@@ -132,6 +132,28 @@ export function closeAction(code) {
   return 'reconnect';
 }
 
+/**
+ * The error code a close that ends the client reports, as the Java client does (protocol/catalogue.json,
+ * closeCodes' `error`): the client broke the protocol (1002, 1003, 1007), is not allowed (1008), sent
+ * too much (1009), has no valid token (4401); any other closes it (`closed`).
+ */
+export function closeError(code) {
+  switch (code) {
+    case 1002:
+    case 1003:
+    case 1007:
+      return 'protocol';
+    case 1008:
+      return 'forbidden';
+    case 1009:
+      return 'too_large';
+    case 4401:
+      return 'unauthorized';
+    default:
+      return 'closed';
+  }
+}
+
 /** Whether a close code means "reconnect and resume" as you are (true) or not (false). */
 export function shouldReconnect(code) {
   return closeAction(code) === 'reconnect';
@@ -527,7 +549,7 @@ export class RoomcastClient {
     // 4401 after the token was accepted means it expired: a token callback gives a new one.
     const renew = action === 'reconnect_with_new_token' && this._authedOnce && typeof this._token === 'function';
     if (action !== 'reconnect' && !renew) {
-      const err = new RoomcastError(code === 4401 ? 'unauthorized' : 'closed', `the edge closed the connection (${code}${reason ? ' ' + reason : ''})`, { closeCode: code });
+      const err = new RoomcastError(closeError(code), `the edge closed the connection (${code}${reason ? ' ' + reason : ''})`, { closeCode: code });
       this._shutdown({ code, reason, error: err }, err);
       return;
     }
@@ -559,12 +581,19 @@ export class RoomcastClient {
     for (const t of this._timers) this._clock.clearTimeout(t);
     this._timers.clear();
     this._connTimers = {};
-    const pending = [...this._inflight.values(), ...this._queue, ...this._queries.values(), ...this._queryQueue];
+    const publishes = [...this._inflight.values(), ...this._queue];
+    const queries = [...this._queries.values(), ...this._queryQueue];
     this._inflight.clear();
     this._queue = [];
     this._queries.clear();
     this._queryQueue = [];
-    for (const p of pending) p.reject(error);
+    // A publish that was sent may have been written: as after a timeout, its eventId lets the
+    // application publish it again (retry: true) on a new client without writing it twice.
+    const closeCode = error.closeCode === undefined ? {} : { closeCode: error.closeCode };
+    for (const p of publishes) {
+      p.reject(new RoomcastError(error.code, error.message, { ...closeCode, room: p.room, eventId: p.eventId, maybeWritten: p.sent === true || p.retry === true }));
+    }
+    for (const q of queries) q.reject(error);
     const subs = [...this._subs.values()];
     this._subs.clear();
     this._unsubscribing.clear();
@@ -646,6 +675,9 @@ export class RoomcastClient {
       case 'join':
       case 'leave':
         this._activeSub(f.room)?._onMembershipFrame(f);
+        return;
+      case 'sync':
+        this._activeSub(f.room)?._onSyncFrame(f);
         return;
       case 'presence': {
         if (f.id !== undefined && this._queries.has(f.id)) {
@@ -947,7 +979,8 @@ export class Subscription {
     this._onEphemeral = options.onEphemeral;
     this._onPartial = options.onPartial;
     this._onSnapshot = options.onSnapshot;
-    this._members = new Map(); // client id -> member, while presence is on; rebuilt on every (re)subscribe
+    this._members = new Map(); // client id -> member, while presence is on
+    this._stale = new Set(); // client ids listed before a resubscribe that the edge has not named again (until `sync`)
     this._memberCount = 0;
     this._listed = true; // false above the edge's listing limit: only the count is known
     this._requestId = 0;
@@ -999,9 +1032,9 @@ export class Subscription {
   _onSubscribed(f) {
     this.state = 'active';
     this._retryAttempt = 0;
-    // The edge lists everyone present again as joins (this connection among them), so the list is
-    // rebuilt without a leave/join flicker for the members who stayed.
-    this._members.clear();
+    // The edge lists everyone present again as joins, up to `sync`: a member kept from before whom
+    // it names again stayed (no join), one it does not name left meanwhile (a leave at `sync`).
+    this._stale = new Set(this._members.keys());
     this._listed = true;
     const previousEpoch = this._epoch;
     if (typeof f.epoch === 'string') this._epoch = f.epoch;
@@ -1103,11 +1136,27 @@ export class Subscription {
     if (this.state !== 'active' || !this._presence) return;
     const m = member(f.member);
     const joined = f.op === 'join';
+    const stayed = this._stale.delete(m.client) && joined;
     if (joined) this._members.set(m.client, m);
     else this._members.delete(m.client);
     this._memberCount = Number.isSafeInteger(f.count) ? f.count : this._members.size;
     this._listed = true;
-    this._call(joined ? this._onJoin : this._onLeave, { room: this.room, member: m, count: this._memberCount });
+    if (!stayed) this._call(joined ? this._onJoin : this._onLeave, { room: this.room, member: m, count: this._memberCount });
+    this._notifyPresence();
+  }
+
+  /** The edge has listed everyone present: members kept from before that it did not name have left. */
+  _onSyncFrame(f) {
+    if (this.state !== 'active' || !this._presence) return;
+    const gone = [...this._stale].map((client) => this._members.get(client))
+      .sort((a, b) => a.since - b.since || (a.client < b.client ? -1 : 1));
+    this._stale.clear();
+    this._memberCount = f.count;
+    if (gone.length === 0) return;
+    for (const m of gone) {
+      this._members.delete(m.client);
+      this._call(this._onLeave, { room: this.room, member: m, count: this._memberCount });
+    }
     this._notifyPresence();
   }
 
@@ -1115,6 +1164,7 @@ export class Subscription {
   _onPresenceCount(f) {
     if (this.state !== 'active' || !this._presence) return;
     this._members.clear();
+    this._stale.clear();
     this._listed = false;
     this._memberCount = f.count;
     this._notifyPresence();
@@ -1223,6 +1273,8 @@ function frameProblem(f) {
       return isString(f.room) && Number.isSafeInteger(f.count) && (f.members === undefined
         || (Array.isArray(f.members) && f.members.every((m) => m !== null && typeof m === 'object' && isString(m.client))))
         ? null : 'without a room, a count and members with client ids';
+    case 'sync':
+      return isString(f.room) && Number.isSafeInteger(f.count) ? null : 'without a room and a count';
     case 'live':
       return isString(f.room) && isOffset(f.offset) ? null : 'without a room and an integer offset';
     case 'subscribed':

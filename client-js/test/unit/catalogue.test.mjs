@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { State, ErrorCodes, GapReason, CloseCodes, closeAction, Subscription } from '../../roomcast.js';
+import { State, ErrorCodes, GapReason, CloseCodes, closeAction, closeError, Subscription } from '../../roomcast.js';
 
 const catalogue = JSON.parse(readFileSync(new URL('../../../protocol/catalogue.json', import.meta.url), 'utf8'));
 
@@ -29,6 +29,14 @@ test('close codes: the catalogue\'s action for every listed code, its ranges and
   }
   assert.equal(closeAction(1006), catalogue.closeCodeDefault.action);
   assert.equal(closeAction(1012), catalogue.closeCodeDefault.action);
+});
+
+test('a close that ends the client reports the catalogue\'s error code, as the Java client does', () => {
+  for (const [c, v] of Object.entries(catalogue.closeCodes)) {
+    if (v.action !== 'reconnect') assert.equal(closeError(Number(c)), v.error, `close code ${c}`);
+  }
+  const range = catalogue.closeCodeRanges.find((r) => r.action === 'stop');
+  for (const c of [range.from, range.to]) assert.equal(closeError(c), range.error, `close code ${c}`);
 });
 
 test('gap reasons are the catalogue\'s', () => {

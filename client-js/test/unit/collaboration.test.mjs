@@ -32,7 +32,7 @@ test('subscribe sends presence, name, ephemeral and compact only when asked', as
   assert.deepEqual(b, { op: 'subscribe', id: b.id, room: 'chat:b' });
 });
 
-test('join and leave keep the member list; a resubscribe rebuilds it without a leave', async (t) => {
+test('join and leave keep the member list; after a resubscribe, sync tells who left meanwhile', async (t) => {
   const { edge, rc } = await setup(t);
   const joins = [];
   const leaves = [];
@@ -54,15 +54,22 @@ test('join and leave keep the member list; a resubscribe rebuilds it without a l
   await waitUntil(() => leaves.length === 1, 'leave');
   assert.deepEqual(sub.members().map((m) => m.name), ['Ann']);
   assert.deepEqual(lists, [['Ann'], ['Bob', 'Ann'], ['Ann']]);
+  edge.last.send({ op: 'join', room: 'chat:a', member: bob, count: 2 });
+  await waitUntil(() => joins.length === 3, 'Bob again');
 
   edge.last.kill();
   await waitUntil(() => edge.connections.length === 2 && edge.last.framesWith('subscribe').length === 1, 'resubscribed');
   assert.equal(edge.last.framesWith('subscribe')[0].presence, true);
   assert.equal(edge.last.framesWith('subscribe')[0].name, 'Ann');
-  edge.last.send({ op: 'join', room: 'chat:a', member: { ...ann, client: 'e1.2' }, count: 1 });
-  await waitUntil(() => joins.length === 3, 'join again');
-  assert.deepEqual(sub.members().map((m) => m.client), ['e1.2'], 'the old connection is gone from the list');
-  assert.deepEqual(leaves, ['Bob'], 'no leave is reported for the rebuild');
+  // The edge lists Bob, who stayed, and not Ann's old connection, which left with the lost one.
+  edge.last.send([{ op: 'join', room: 'chat:a', member: bob, count: 1 }, { op: 'sync', room: 'chat:a', count: 1 }]);
+  await waitUntil(() => leaves.length === 2, 'the old connection left');
+  assert.deepEqual(leaves, ['Bob', 'Ann']);
+  assert.deepEqual(sub.members().map((m) => m.name), ['Bob'], 'Bob stayed');
+  edge.last.send({ op: 'join', room: 'chat:a', member: { ...ann, client: 'e1.2' }, count: 2 });
+  await waitUntil(() => joins.length === 4, 'the new connection joined');
+  assert.deepEqual(joins, ['Ann', 'Bob', 'Bob', 'Ann'], 'no join for Bob, who stayed');
+  assert.deepEqual(sub.members().map((m) => m.client), [bob.client, 'e1.2']);
 });
 
 test('above the listing limit only the count is known', async (t) => {

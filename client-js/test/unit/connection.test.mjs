@@ -78,7 +78,7 @@ test('a connection that drops before it is stable does not reset the backoff', a
   rc.close();
 });
 
-for (const [code, expectedError] of [[4401, 'unauthorized'], [4403, 'closed'], [1000, 'closed'], [1008, 'closed']]) {
+for (const [code, expectedError] of [[4401, 'unauthorized'], [4403, 'closed'], [1000, 'closed'], [1008, 'forbidden'], [1009, 'too_large'], [1002, 'protocol']]) {
   test(`close code ${code} from the edge is final: closed, no reconnect, queued publishes fail`, async (t) => {
     const edge = await startFakeEdge();
     t.after(() => edge.close());

@@ -158,6 +158,19 @@ test('a sent publish requeued by a lost connection that then times out says it m
   assert.deepEqual(edge.last.framesWith('publish').map((f) => [f.eventId, f.retry]), [['c1-8', true]]);
 });
 
+test('close() with publishes pending rejects each closed with its eventId, and says which may have been written', async (t) => {
+  const { edge, rc } = await setup(t, { autoAck: false });
+  const sent = rc.publish('chat:a', 'sent', { eventId: 'c1-20' });
+  await waitUntil(() => edge.last && edge.last.framesWith('publish').length === 1, 'sent');
+  edge.acceptConnections = false;
+  edge.last.kill();
+  await waitUntil(() => rc.state === 'reconnecting', 'reconnecting');
+  const waiting = rc.publish('chat:a', 'never sent', { eventId: 'c1-21' });
+  rc.close();
+  await assert.rejects(sent, (e) => e.code === 'closed' && e.eventId === 'c1-20' && e.maybeWritten === true && e.room === 'chat:a');
+  await assert.rejects(waiting, (e) => e.code === 'closed' && e.eventId === 'c1-21' && e.maybeWritten === false);
+});
+
 test('a timeout tells apart a publish never sent from one that may have been written', async (t) => {
   const { edge, rc } = await setup(t, { acceptConnections: false }, { publishTimeoutMs: 30 });
   await assert.rejects(rc.publish('chat:a', 1, { eventId: 'c1-1' }),

@@ -589,6 +589,11 @@ final class ClientEngine {
             if (sub != null && sub.options().presence()) {
                 sub.deliverMembership(m.joined(), m.member(), m.count());
             }
+        } else if (frame instanceof InboundFrame.SyncFrame y) {
+            RoomSubscription sub = activeSubscription(y.room());
+            if (sub != null && sub.options().presence()) {
+                sub.deliverSync(y.count());
+            }
         } else if (frame instanceof InboundFrame.PresenceFrame p) {
             onPresence(p);
         } else if (frame instanceof ErrorFrame e) {

@@ -123,6 +123,7 @@ final class FrameCodec {
                     f.text("epoch"), f.optionalLong("ts", 0), data(node.get("data"))));
             case "join", "leave" -> new InboundFrame.MembershipFrame(f.text("room"), op.asText().equals("join"),
                     member(f, node.get("member")), f.count("count"));
+            case "sync" -> new InboundFrame.SyncFrame(f.text("room"), f.count("count"));
             case "presence" -> new InboundFrame.PresenceFrame(f.id(), f.text("room"), members(f, node.get("members")),
                     f.count("count"));
             case "pong" -> new PongFrame(f.id());

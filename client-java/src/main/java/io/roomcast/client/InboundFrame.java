@@ -46,6 +46,10 @@ sealed interface InboundFrame {
     record MembershipFrame(String room, boolean joined, Member member, int count) implements InboundFrame {
     }
 
+    /** {@code sync}: the joins since {@code subscribed} listed everyone present. */
+    record SyncFrame(String room, int count) implements InboundFrame {
+    }
+
     /** {@code presence}: an answer (with {@code id}) or a count notice; {@code members} null when not listed. */
     record PresenceFrame(Long id, String room, java.util.List<Member> members, int count) implements InboundFrame {
     }

@@ -1,9 +1,6 @@
 package io.roomcast.client;
 
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
@@ -42,8 +39,8 @@ final class RoomSubscription implements Subscription {
     private Status status = Status.NEW;
     private long requestId;
     private int retries;
-    /** Presence: the room's members by client id, and its count (loop-owned). */
-    private final Map<String, Member> members = new LinkedHashMap<>();
+    /** Presence: the room's members, and its count (loop-owned). */
+    private final RoomMembers members = new RoomMembers();
     private int memberCount;
 
     RoomSubscription(String room, SubscribeOptions options, SubscriptionListener listener,
@@ -160,27 +157,41 @@ final class RoomSubscription implements Subscription {
         deliver(() -> listener.onGap(gap), at);
     }
 
-    /** The edge lists everyone present again after every {@code subscribed}: the list is rebuilt from those joins. */
+    /** The edge lists everyone present again after every {@code subscribed}, up to {@code sync}. */
     void presenceRestarts() {
-        members.clear();
+        members.relist();
     }
 
-    /** Applies a {@code join} or {@code leave} and hands it, and the new list, to the listener. */
+    /**
+     * Applies a {@code join} or {@code leave} and hands it, and the new list, to the listener; the join of a member
+     * who stayed through a resubscribe is no change.
+     */
     void deliverMembership(boolean joined, Member member, int count) {
-        if (joined) {
-            members.put(member.client(), member);
-        } else {
-            members.remove(member.client());
-        }
+        boolean change = members.apply(joined, member);
         memberCount = count;
         Presence presence = presence(true);
         deliver(() -> {
             memberView = presence.members();
-            if (joined) {
+            if (change && joined) {
                 listener.onJoin(member, count);
-            } else {
+            } else if (change) {
                 listener.onLeave(member, count);
             }
+            listener.onPresence(presence);
+        }, null);
+    }
+
+    /** {@code sync}: the members kept from before a resubscribe that the edge did not list again have left. */
+    void deliverSync(int count) {
+        List<Member> gone = members.sync();
+        memberCount = count;
+        if (gone.isEmpty()) {
+            return;
+        }
+        Presence presence = presence(true);
+        deliver(() -> {
+            memberView = presence.members();
+            gone.forEach(m -> listener.onLeave(m, count));
             listener.onPresence(presence);
         }, null);
     }
@@ -197,9 +208,7 @@ final class RoomSubscription implements Subscription {
     }
 
     private Presence presence(boolean listed) {
-        List<Member> sorted = members.values().stream()
-                .sorted(Comparator.comparingLong(Member::since).thenComparing(Member::client)).toList();
-        return new Presence(room, sorted, memberCount, listed);
+        return new Presence(room, members.list(), memberCount, listed);
     }
 
     /** A signal: no position moves. */

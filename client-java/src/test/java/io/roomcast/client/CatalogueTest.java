@@ -71,6 +71,23 @@ class CatalogueTest {
     }
 
     @Test
+    void shouldReportTheCatalogueErrorOfACloseThatEndsTheClient() {
+        catalogue.get("closeCodes").fields().forEachRemaining(e -> {
+            if (!e.getValue().get("action").asText().equals("reconnect")) {
+                assertThat(CloseCodes.error(Integer.parseInt(e.getKey()), "").code().wireName()).as("close code " + e.getKey())
+                        .isEqualTo(e.getValue().get("error").asText());
+            }
+        });
+        for (JsonNode range : catalogue.get("closeCodeRanges")) {
+            if (range.has("error")) {
+                for (int code : new int[] {range.get("from").asInt(), range.get("to").asInt()}) {
+                    assertThat(CloseCodes.error(code, "").code().wireName()).as("close code " + code).isEqualTo(range.get("error").asText());
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldNameTheGapReasonsAsTheCatalogue() throws IllegalAccessException {
         Set<String> reasons = new HashSet<>();
         for (Field f : Gap.class.getDeclaredFields()) {

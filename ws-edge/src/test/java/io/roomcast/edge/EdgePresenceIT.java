@@ -111,6 +111,35 @@ class EdgePresenceIT {
         }
     }
 
+    /** The next join, leave or sync frame (a {@code live} frame may come between them). */
+    private static JsonNode nextPresenceFrame(WsClient c) {
+        while (true) {
+            JsonNode f = c.next();
+            if (Set.of("join", "leave", "sync").contains(f.path("op").asText())) {
+                return f;
+            }
+        }
+    }
+
+    @Test
+    void shouldMarkTheEndOfTheMembersAlreadyThereWithSync() {
+        String room = room();
+        try (WsClient ann = enter(first, room, "Ann")) {
+            JsonNode empty = nextPresenceFrame(ann);
+            assertThat(empty.path("op").asText()).as("an empty room's list is a sync at once: %s", empty).isEqualTo("sync");
+            assertThat(empty.path("count").asInt()).isZero();
+            assertThat(isJoinOf(nextPresenceFrame(ann), "Ann")).as("then the connection's own join").isTrue();
+            try (WsClient bob = enter(second, room, "Bob")) {
+                assertThat(isJoinOf(nextPresenceFrame(bob), "Ann")).as("who was there").isTrue();
+                JsonNode sync = nextPresenceFrame(bob);
+                assertThat(sync.path("op").asText()).as("%s", sync).isEqualTo("sync");
+                assertThat(sync.path("room").asText()).isEqualTo(room);
+                assertThat(sync.path("count").asInt()).isEqualTo(1);
+                assertThat(isJoinOf(nextPresenceFrame(bob), "Bob")).as("then Bob's own join, a change").isTrue();
+            }
+        }
+    }
+
     @Test
     void shouldKeepTheNewNameOfAConnectionThatRenamedBeforeItsFirstLeaseWasWritten() {
         String room = room();

@@ -104,8 +104,8 @@ public final class Presence implements AutoCloseable {
 
     /**
      * Starts listening to the room's changes, then, once the room's partition is read, tells the
-     * listener who is there (as joins) and writes the member's lease. The future fails when Kafka
-     * does not take the lease; the caller then calls {@link #leave}.
+     * listener who is there (as joins, then {@link PresenceListener#synced}) and writes the member's
+     * lease. The future fails when Kafka does not take the lease; the caller then calls {@link #leave}.
      *
      * <p>Changes, the member's own join included, are applied only as the tail reads them back from
      * the topic, never locally: so every edge sees them in the one order of the log, and a lease
@@ -133,6 +133,9 @@ public final class Presence implements AutoCloseable {
             }
             synchronized (table) {
                 table.members(room).forEach(m -> listener.changed(new PresenceTable.Change(room, m, true, table.count(room))));
+                // Under the same lock and on the same thread: the client hears it after those joins and
+                // before its own, whose lease is written below.
+                listener.synced(room, table.count(room));
             }
             synchronized (held) {
                 return held.get(key) == mine

@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
 
 /**
  * The presence frames of docs/protocol.md: {@code presence} (answer or count notice), {@code join},
- * {@code leave}. Stateless: any thread.
+ * {@code leave}, {@code sync}. Stateless: any thread.
  */
 public final class PresenceFrames {
     private static final JsonFactory JSON = new JsonFactory();
@@ -56,6 +56,18 @@ public final class PresenceFrames {
     public static ByteBuffer count(RoomName room, int count) {
         return frame(g -> {
             g.writeStringField("op", "presence");
+            g.writeStringField("room", room.value());
+            g.writeNumberField("count", count);
+        });
+    }
+
+    /**
+     * {@code {"op":"sync","room":R,"count":C}}: the joins since {@code subscribed} listed everyone who
+     * was there; a client that kept an older list drops the members not in them.
+     */
+    public static ByteBuffer sync(RoomName room, int count) {
+        return frame(g -> {
+            g.writeStringField("op", "sync");
             g.writeStringField("room", room.value());
             g.writeNumberField("count", count);
         });

@@ -81,7 +81,10 @@ public final class SessionPresence implements PresenceListener {
         return inUse().writes().tryAcquire();
     }
 
-    /** Enters the room: its client receives the current members as joins, then changes. Called on a worker thread. */
+    /**
+     * Enters the room: its client receives the current members as joins, a {@code sync} frame, then
+     * changes. Called on a worker thread.
+     */
     public CompletableFuture<Void> enter(RoomName room, Member member) {
         inUse().known().put(room, new HashSet<>());
         return presence.enter(room, member, this);
@@ -126,5 +129,13 @@ public final class SessionPresence implements PresenceListener {
         // Above the listing limit (before or after the change), clients get counts only.
         outbound.force(Math.max(before, change.count()) > presence.config().maxListedMembers()
                 ? PresenceFrames.count(change.room(), change.count()) : PresenceFrames.change(change));
+    }
+
+    @Override
+    public void synced(RoomName room, int count) {
+        InUse u = inUseIfMade();
+        if (u != null && u.known().containsKey(room)) {
+            outbound.force(PresenceFrames.sync(room, count));
+        }
     }
 }

@@ -139,6 +139,7 @@ class ProtocolCatalogueTest {
                 PresenceFrames.count(ROOM, 812),
                 PresenceFrames.change(ROOM, ANN, true, 2),
                 PresenceFrames.change(ROOM, ANN, false, 1),
+                PresenceFrames.sync(ROOM, 1),
                 io.roomcast.edge.compact.PartialFrames.encode(ROOM,
                         new io.roomcast.compact.AnswerCompactor.Partial("roomcast.chat:3:1042", 0, 41, 1085, "A partition")),
                 EventFrames.encodeFresh(new RoomEvent(ROOM, 42, "message", 1764000000123L, "{\"text\":\"hi\"}".getBytes(StandardCharsets.UTF_8), null)),
