@@ -26,6 +26,8 @@ final class LineSplitter {
     private long skipped;
     private long lineStart = -1;
     private long position;
+    /** A partial line was flushed: the next line emitted is its rest. */
+    private boolean restOfFlushed;
 
     LineSplitter(int maxLineBytes, long position) {
         if (maxLineBytes < 16) {
@@ -85,6 +87,7 @@ final class LineSplitter {
     void flushPartial(Consumer<Line> out) {
         if (hasPartial()) {
             emit(position, out);
+            restOfFlushed = true;
         }
     }
 
@@ -93,6 +96,7 @@ final class LineSplitter {
         length = 0;
         skipped = 0;
         lineStart = -1;
+        restOfFlushed = false;
         position = newPosition;
         if (buffer.length > 64 * 1024) {
             buffer = new byte[256];
@@ -123,7 +127,8 @@ final class LineSplitter {
         }
         Utf8Text.Decoded decoded = utf8.decode(buffer, 0, textLength);
         String text = dropped > 0 ? decoded.text() + String.format(TRUNCATION_MARKER, dropped) : decoded.text();
-        Line line = new Line(text, lineStart, end, decoded.malformed(), dropped);
+        Line line = new Line(text, lineStart, end, decoded.malformed(), dropped, restOfFlushed);
+        restOfFlushed = false;
         length = 0;
         skipped = 0;
         lineStart = -1;

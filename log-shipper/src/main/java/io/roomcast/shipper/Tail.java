@@ -120,6 +120,21 @@ final class Tail {
         if (records.hasPending() && idle >= multilineTimeoutNanos) {
             flushRecords(sink);
         }
+        acknowledgeBlankLines();
+    }
+
+    /**
+     * Blank lines read after the last record are no record, so no acknowledgement from Kafka ever covers them. Once
+     * every record is acknowledged and nothing is pending they need nothing more, and the input may let their bytes go:
+     * stdin's bounded buffer would otherwise fill with them and stop the pipe. No record is in flight then, so no
+     * acknowledgement races this one.
+     */
+    private void acknowledgeBlankLines() {
+        long read = lines.position();
+        if (read > acknowledgedPosition && drained()) {
+            acknowledgedPosition = read;
+            input.acknowledged(read);
+        }
     }
 
     /** How long the input has had no new bytes while it could be read (see {@link #flushIdle}). */
@@ -169,7 +184,9 @@ final class Tail {
     }
 
     private void accept(Line line, long nowNanos, RecordSink sink) {
-        lineNo++;
+        if (!line.continuation()) {
+            lineNo++;
+        }
         metrics.lineRead(line);
         records.accept(line, lineNoKnown ? lineNo : 0, nowNanos, first -> sink.maxTextBytes(this, first), r -> ship(r, sink));
     }

@@ -42,6 +42,9 @@ class ShipperLineSplitterTest {
 
         assertThat(lines.get(1)).isEqualTo(new Line("parti", 9, 14, 0, 0));
         assertThat(splitter.hasPartial()).isFalse();
+
+        feed(splitter, utf8("al\nnext\n"));
+        assertThat(lines.subList(2, 4)).containsExactly(new Line("al", 14, 17, 0, 0, true), new Line("next", 17, 22, 0, 0, false));
     }
 
     @Test

@@ -257,6 +257,22 @@ class ShipperTailIT {
     }
 
     @Test
+    void shouldNotStallStdinOnMoreBlankLinesThanItsBufferHolds() throws Exception {
+        // stdin's buffer keeps bytes until Kafka acknowledges the records made of them; blank lines are no records, so
+        // a run of them longer than the buffer once stopped the pipe for good, and "b" never came.
+        ShipperSettings s = ShipperFixture.fastSettings();
+        ShipperSettings small = new ShipperSettings(s.pollInterval(), s.scanInterval(), s.rotateWait(), s.partialLineTimeout(),
+                s.multilineTimeout(), 16 * 1024, s.maxEventBytes(), s.maxInFlightRecords(), 64 * 1024, s.maxOpenFiles(),
+                s.deliveryTimeout(), s.retryBackoff());
+        String input = "a\n" + "\n".repeat(1024 * 1024) + "b\n";
+        LogShipper shipper = fixture.start(fixture.config(List.of(SourceConfig.stdin(fixture.room)), small),
+                new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+
+        assertThat(shipper.awaitFinished(WAIT)).isTrue();
+        assertThat(lines(fixture.room().readToEnd())).containsExactly("a", "b");
+    }
+
+    @Test
     void shouldSplitAMultilineRecordByItsEncodedSizeSoThatNoLineIsLost() throws Exception {
         // 40 continuation lines of about 2,300 characters take about 6,400 bytes as UTF-8 JSON (tabs escaped, three-byte
         // characters): within maxEventBytes counted in characters, so they were once joined and the record cut.
