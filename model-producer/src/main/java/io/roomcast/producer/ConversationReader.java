@@ -171,6 +171,32 @@ final class ConversationReader implements AutoCloseable {
         }
     }
 
+    /**
+     * How far the partition's committed records reach (the last stable offset: this reader reads committed records
+     * only); {@link Long#MAX_VALUE} when Kafka does not answer, so that a caller checks every prompt for an earlier
+     * attempt rather than none. Called on a partition worker.
+     */
+    long committedEnd(TopicPartition tp) {
+        PartitionScanner scanner;
+        try {
+            scanner = borrow();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Long.MAX_VALUE;
+        } catch (IllegalStateException e) {
+            return Long.MAX_VALUE;
+        }
+        try {
+            return scanner.consumer().endOffsets(List.of(tp), readTimeout).getOrDefault(tp, Long.MAX_VALUE);
+        } catch (KafkaException e) {
+            log.atWarn().addKeyValue("partition", tp).addKeyValue("reason", e.getMessage())
+                    .log("cannot read the partition's end; every prompt is checked for an earlier attempt");
+            return Long.MAX_VALUE;
+        } finally {
+            giveBack(scanner);
+        }
+    }
+
     private GenerationId generationOf(RoomRecord event) {
         if (event.value() == null) {
             return null;

@@ -21,6 +21,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * Answers one prompt: checks the room's log for an earlier attempt (after a takeover), rebuilds
@@ -52,7 +53,7 @@ final class GenerationTask {
     private final PartitionWriter writer;
     private final long abortedAtStart;
     private final RoomRecord prompt;
-    private final long replayEnd;
+    private final LongSupplier replayEnd;
     private final GenerationId id;
     private final AtomicReference<Abort> abort = new AtomicReference<>();
     private final CompletableFuture<Void> aborted = new CompletableFuture<>();
@@ -63,10 +64,11 @@ final class GenerationTask {
     private final List<SentToken> sentTokens = new ArrayList<>();
 
     /**
-     * @param replayEnd the partition's end offset when this process was assigned it: a prompt
-     *                  below it may already have been (partly) answered by a previous owner
+     * @param replayEnd the partition's committed end once this process took its transactional id over
+     *                  ({@link PartitionWorker#replayEnd}): a prompt below it may already have been (partly)
+     *                  answered by a previous owner; read when the task runs, after the take-over
      */
-    GenerationTask(GenerationServices services, PartitionWriter writer, RoomRecord prompt, long replayEnd) {
+    GenerationTask(GenerationServices services, PartitionWriter writer, RoomRecord prompt, LongSupplier replayEnd) {
         this.services = services;
         this.writer = writer;
         this.abortedAtStart = writer.abortedTransactions();
@@ -127,7 +129,8 @@ final class GenerationTask {
                 abort.set(Abort.ABANDON);
                 return onAbort(0);
             }
-            PriorAttempt prior = prompt.offset() < replayEnd ? services.history().priorAttempt(prompt, replayEnd) : PriorAttempt.NONE;
+            long end = replayEnd.getAsLong();
+            PriorAttempt prior = prompt.offset() < end ? services.history().priorAttempt(prompt, end) : PriorAttempt.NONE;
             if (prior == PriorAttempt.FINISHED) {
                 services.monitor().alreadyAnswered(id, prompt.room());
                 return Outcome.ANSWERED;

@@ -13,6 +13,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * Answers one partition's prompts one after the other, in offset order — so a room's prompts
@@ -26,6 +27,9 @@ import java.util.function.Consumer;
  * <p>The worker writes through the partition's own {@link PartitionWriter}. Before its first
  * prompt it takes the partition's transactional id over ({@link #prepare}), which fences a
  * previous owner and aborts what it left open — before the room log is read for earlier attempts.
+ * Only then does it read how far the log's committed records reach ({@link #replayEnd}): a previous
+ * owner that was still writing while this process was assigned the partition may have committed
+ * answers up to the moment it was fenced, and they must count as earlier attempts.
  */
 final class PartitionWorker {
     private static final Logger log = LoggerFactory.getLogger(PartitionWorker.class);
@@ -40,17 +44,27 @@ final class PartitionWorker {
     private final BlockingQueue<GenerationTask> queue;
     private final Executor executor;
     private final Consumer<Completion> completions;
+    private final LongSupplier committedEnd;
     private final Object lock = new Object();
+    /** The partition's committed end once the transactional id is ours; -1 before. */
+    private volatile long replayEnd = -1;
     private volatile GenerationTask current;
     private boolean scheduled;
     private volatile boolean stopped;
 
-    PartitionWorker(PartitionWriter writer, int capacity, Executor executor, Consumer<Completion> completions) {
+    /**
+     * @param committedEnd the partition's end for readers of committed records, read on the worker once the
+     *                     transactional id is taken over ({@link Long#MAX_VALUE} when it cannot be read: every
+     *                     prompt is then checked for an earlier attempt)
+     */
+    PartitionWorker(PartitionWriter writer, int capacity, Executor executor, Consumer<Completion> completions,
+                    LongSupplier committedEnd) {
         this.partition = writer.partition();
         this.writer = writer;
         this.queue = new ArrayBlockingQueue<>(capacity);
         this.executor = executor;
         this.completions = completions;
+        this.committedEnd = committedEnd;
     }
 
     TopicPartition partition() {
@@ -59,6 +73,15 @@ final class PartitionWorker {
 
     PartitionWriter writer() {
         return writer;
+    }
+
+    /**
+     * Below this offset a prompt may already have been (partly) answered by a previous owner: the partition's
+     * committed end read after this worker fenced the previous owners. Called by a task on the worker; -1 before the
+     * take-over.
+     */
+    long replayEnd() {
+        return replayEnd;
     }
 
     /** Starts taking the partition's transactional id over now, before any prompt arrives (consumer thread). */
@@ -168,6 +191,9 @@ final class PartitionWorker {
         try {
             if (!awaitWriter()) {
                 return;
+            }
+            if (replayEnd < 0) {
+                replayEnd = committedEnd.getAsLong();
             }
             GenerationTask task;
             while (!stopped && (task = queue.poll()) != null) {

@@ -137,7 +137,7 @@ final class PromptLoop implements Runnable {
             return true;
         }
         if (prompt) {
-            if (!state.worker.offer(new GenerationTask(services, state.worker.writer(), event, state.replayEnd))) {
+            if (!state.worker.offer(new GenerationTask(services, state.worker.writer(), event, state.worker::replayEnd))) {
                 return false;
             }
             state.progress.dispatched(event.offset());
@@ -256,12 +256,12 @@ final class PromptLoop implements Runnable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> added) {
             if (!added.isEmpty()) {
-                Map<TopicPartition, Long> ends = consumer.endOffsets(added);
                 for (TopicPartition tp : added) {
                     // resolve the starting position now, so that "assigned" really means "reading"
                     consumer.position(tp);
-                    PartitionWorker worker = new PartitionWorker(writers.apply(tp), services.config().partitionQueue(), workers, completions::add);
-                    partitions.put(tp, new PartitionState(worker, ends.getOrDefault(tp, 0L)));
+                    PartitionWorker worker = new PartitionWorker(writers.apply(tp), services.config().partitionQueue(), workers,
+                            completions::add, () -> services.history().committedEnd(tp));
+                    partitions.put(tp, new PartitionState(worker));
                     worker.prepare();
                 }
                 log.atInfo().addKeyValue("partitions", added).log("partitions assigned");
@@ -290,12 +290,10 @@ final class PromptLoop implements Runnable {
     private static final class PartitionState {
         final PartitionWorker worker;
         final PartitionProgress progress = new PartitionProgress();
-        final long replayEnd;
         boolean paused;
 
-        PartitionState(PartitionWorker worker, long replayEnd) {
+        PartitionState(PartitionWorker worker) {
             this.worker = worker;
-            this.replayEnd = replayEnd;
         }
     }
 }
