@@ -20,15 +20,22 @@ import java.util.Base64;
  * live thread one more encoding.
  *
  * <p>Record values written by strangers are made safe: JSON passes through unchanged, other UTF-8
- * text (and JSON nested deeper than {@link FrameParser#MAX_DEPTH}) becomes a JSON string, anything else is sent base64-encoded with {@code "encoding":"base64"}.
+ * text (and JSON nested deeper than {@link #MAX_VALUE_DEPTH}) becomes a JSON string, anything else is sent base64-encoded with {@code "encoding":"base64"}.
  */
 public final class EventFrames {
+    /**
+     * How deep a value passed on as JSON may nest: one level less than the protocol's limit for a frame
+     * ({@link FrameParser#MAX_DEPTH}), since the frame holds it one level down. A client publishing through the edge
+     * cannot store a deeper one; a stranger writing to Kafka could.
+     */
+    public static final int MAX_VALUE_DEPTH = FrameParser.MAX_DEPTH - 1;
+
     /**
      * For values near Jackson's length limits only ({@link JsonGrammar} checks the rest), with the
      * protocol's one nesting limit, as for client frames.
      */
     private static final JsonFactory JSON = JsonFactory.builder()
-            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNestingDepth(FrameParser.MAX_DEPTH).build())
+            .streamReadConstraints(com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNestingDepth(MAX_VALUE_DEPTH).build())
             .build();
     private static final JsonStringEncoder QUOTE = JsonStringEncoder.getInstance();
     private static final byte[] OPEN = ascii("{\"op\":\"event\",\"room\":\"");
@@ -231,7 +238,7 @@ public final class EventFrames {
 
     /**
      * Whether {@code data} is exactly one well-formed JSON value in well-formed UTF-8, nested at most
-     * {@link FrameParser#MAX_DEPTH} deep: what the edge passes on as JSON. Any thread.
+     * {@link #MAX_VALUE_DEPTH} deep: what the edge passes on as JSON. Any thread.
      */
     public static boolean isJsonValue(byte[] data) {
         return switch (JsonGrammar.check(data)) {

@@ -27,7 +27,7 @@ import java.util.List;
  */
 public final class FrameParser {
     public static final int MAX_BATCH = 100;
-    /** The protocol's one JSON nesting limit, for client frames and for the records the edge passes on. */
+    /** The protocol's one JSON nesting limit, for client frames and the edge's frames (see {@link EventFrames#MAX_VALUE_DEPTH}). */
     public static final int MAX_DEPTH = 64;
     private static final int MAX_ID_LENGTH = 64;
     /** Generous bound at parse time; the edge's presence setting is the real limit. */

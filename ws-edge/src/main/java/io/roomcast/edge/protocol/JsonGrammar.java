@@ -4,7 +4,7 @@ package io.roomcast.edge.protocol;
  * Whether a record value is exactly one JSON value in well-formed UTF-8, as RFC 8259 writes it: the check
  * {@link EventFrames} makes on every event it encodes before it embeds the value unchanged. It
  * accepts what Jackson's parser with its default features accepts, and nests no deeper than
- * {@link FrameParser#MAX_DEPTH}; Jackson's length limits (numbers of 1,000 characters, names of
+ * {@link EventFrames#MAX_VALUE_DEPTH}; Jackson's length limits (numbers of 1,000 characters, names of
  * 50,000) are left to Jackson itself, which is asked when a value comes near them.
  *
  * <p>Why not Jackson for all of it: a replay checks every event it sends, and building a parser per
@@ -31,7 +31,7 @@ final class JsonGrammar {
     private static final int SURE_NAME_BYTES = 50_000;
 
     static {
-        if (FrameParser.MAX_DEPTH > Long.SIZE) {
+        if (EventFrames.MAX_VALUE_DEPTH > Long.SIZE) {
             throw new IllegalStateException("the scan keeps one bit per open container in a long");
         }
     }
@@ -57,7 +57,7 @@ final class JsonGrammar {
             }
             byte c = b[i];
             if (c == '{' || c == '[') {
-                if (++depth > FrameParser.MAX_DEPTH) {
+                if (++depth > EventFrames.MAX_VALUE_DEPTH) {
                     return Verdict.NOT_A_VALUE;
                 }
                 long bit = 1L << (depth - 1);

@@ -67,6 +67,23 @@ class EventFramesTest {
     }
 
     @Test
+    void shouldPassOnOnlyValuesWhoseFrameStaysWithinTheProtocolsDepth() throws Exception {
+        int deepest = FrameParser.MAX_DEPTH - 1;
+        String fits = "[".repeat(deepest) + "]".repeat(deepest);
+        ByteBuffer b = EventFrames.encode(new RoomEvent(RoomName.of("chat:x"), 5, "t", 9, fits.getBytes(StandardCharsets.UTF_8), null));
+        byte[] bytes = new byte[b.remaining()];
+        b.duplicate().get(bytes);
+        // the frame is exactly as deep as the protocol allows, read by a parser that keeps the limit
+        ObjectMapper strict = new ObjectMapper(com.fasterxml.jackson.core.JsonFactory.builder().streamReadConstraints(
+                com.fasterxml.jackson.core.StreamReadConstraints.builder().maxNestingDepth(FrameParser.MAX_DEPTH).build()).build());
+        JsonNode f = strict.readTree(bytes);
+        assertThat(f.path("data").isArray()).isTrue();
+        String deeper = "[" + fits + "]";
+        assertThat(frame(deeper.getBytes(StandardCharsets.UTF_8)).path("data").asText()).as("a 64-deep value became a 65-deep frame")
+                .isEqualTo(deeper);
+    }
+
+    @Test
     void shouldNotTakeUtf16OrUtf32ForJson() throws Exception {
         byte[][] wide = {{0, '{', 0, '}'}, {'[', 0, ']', 0}, {0, 0, 0, '1'}, {0, '"', 0, 'a', 0, '"'}, {'1', 0}, {0, ' ', 0, '7'}};
         for (byte[] data : wide) {

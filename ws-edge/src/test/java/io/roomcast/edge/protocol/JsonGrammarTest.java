@@ -18,10 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JsonGrammarTest {
     /** The check {@link EventFrames} made with Jackson before {@link JsonGrammar}: the reference. */
     private static final JsonFactory JACKSON = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(FrameParser.MAX_DEPTH).build()).build();
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(EventFrames.MAX_VALUE_DEPTH).build()).build();
     /** The same without Jackson's length limits: what the grammar alone says. */
     private static final JsonFactory UNLIMITED = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(FrameParser.MAX_DEPTH)
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(EventFrames.MAX_VALUE_DEPTH)
                     .maxNumberLength(Integer.MAX_VALUE).maxNameLength(Integer.MAX_VALUE).build()).build();
 
     private static boolean jackson(JsonFactory factory, byte[] data) {
@@ -116,13 +116,24 @@ class JsonGrammarTest {
 
     @Test
     void shouldNestNoDeeperThanTheProtocolLimit() {
-        int max = FrameParser.MAX_DEPTH;
+        int max = EventFrames.MAX_VALUE_DEPTH;
         assertThat(check("[".repeat(max) + "]".repeat(max))).isEqualTo(Verdict.VALUE);
         assertThat(check("[".repeat(max + 1) + "]".repeat(max + 1))).isEqualTo(Verdict.NOT_A_VALUE);
         assertThat(check("{\"a\":".repeat(max) + "1" + "}".repeat(max))).isEqualTo(Verdict.VALUE);
         assertThat(check("{\"a\":".repeat(max + 1) + "1" + "}".repeat(max + 1))).isEqualTo(Verdict.NOT_A_VALUE);
-        assertThat(check("[{\"a\":".repeat(max / 2) + "[]" + "}]".repeat(max / 2))).isEqualTo(Verdict.NOT_A_VALUE);
-        assertThat(check("[{\"a\":".repeat(max / 2) + "1" + "}]".repeat(max / 2))).isEqualTo(Verdict.VALUE);
+        assertThat(check(mixed(max + 1))).isEqualTo(Verdict.NOT_A_VALUE);
+        assertThat(check(mixed(max))).isEqualTo(Verdict.VALUE);
+    }
+
+    /** Arrays and objects in turn, {@code depth} levels deep around a number. */
+    private static String mixed(int depth) {
+        StringBuilder open = new StringBuilder();
+        StringBuilder close = new StringBuilder();
+        for (int level = 0; level < depth; level++) {
+            open.append(level % 2 == 0 ? "[" : "{\"a\":");
+            close.insert(0, level % 2 == 0 ? "]" : "}");
+        }
+        return open + "1" + close;
     }
 
     @Test
@@ -154,7 +165,7 @@ class JsonGrammarTest {
         for (int round = 0; round < 300_000; round++) {
             StringBuilder json = new StringBuilder();
             if (random.nextInt(40) == 0) {
-                nest(random, json, FrameParser.MAX_DEPTH - 2 + random.nextInt(5));
+                nest(random, json, EventFrames.MAX_VALUE_DEPTH - 2 + random.nextInt(5));
             } else {
                 value(random, json, 0);
             }
