@@ -424,7 +424,7 @@ final class ClientEngine {
         for (PendingPublish p : publishes.connectionLost()) {
             fail(p, new ClientError(ErrorCode.CONNECTION_LOST,
                     "connection lost before the ack; the event may have been written (without an eventId it is not"
-                            + " resent)", p.room()));
+                            + " resent)", p.room()).about(p, true));
         }
         subscriptions.connectionLost();
         queries.connectionLost(); // a question is safe to ask again on the next connection
@@ -470,8 +470,8 @@ final class ClientEngine {
         cancel(tickTimer);
         dropConnection(cause == null ? CloseCodes.NORMAL : -1);
         ClientError ending = cause != null ? cause : new ClientError(ErrorCode.CLOSED, "client closed", null);
-        for (PendingPublish p : publishes.removeAll()) {
-            fail(p, new ClientError(ending.code(), ending.message(), p.room()));
+        for (PublishQueue.Unfinished u : publishes.removeAll()) {
+            fail(u.publish(), new ClientError(ending.code(), ending.message(), u.publish().room()).about(u.publish(), u.maybeWritten()));
         }
         for (PresenceQueries.Query q : queries.removeAll()) {
             threads.callbacks().execute(() -> q.result().completeExceptionally(
@@ -495,9 +495,10 @@ final class ClientEngine {
 
     private void tick() {
         Instant now = options.clock().instant();
-        for (PendingPublish p : publishes.expired(now)) {
-            fail(p, new ClientError(ErrorCode.TIMEOUT,
-                    "no ack within " + options.publishTimeout().toMillis() + " ms; it may still be written", p.room()));
+        for (PublishQueue.Unfinished u : publishes.expired(now)) {
+            String why = u.maybeWritten() ? "; it may still be written" : "; it was not sent, so not written";
+            fail(u.publish(), new ClientError(ErrorCode.TIMEOUT, "no ack within " + options.publishTimeout().toMillis() + " ms" + why,
+                    u.publish().room()).about(u.publish(), u.maybeWritten()));
         }
         for (PresenceQueries.Query q : queries.expired(now)) {
             threads.callbacks().execute(() -> q.result().completeExceptionally(new ClientError(ErrorCode.TIMEOUT,
@@ -696,7 +697,8 @@ final class ClientEngine {
         if (p != null) {
             fail(p, code == ErrorCode.OUTCOME_UNKNOWN && p.resendable()
                     ? new ClientError(code, message + "; publish it again later with eventId " + p.eventId() + " and retry", e.room())
-                    : error);
+                            .about(p, true)
+                    : error.about(p, code == ErrorCode.OUTCOME_UNKNOWN));
             return;
         }
         PresenceQueries.Query q = queries.answered(e.id());

@@ -24,6 +24,14 @@ final class PublishQueue {
     private final Deque<PendingPublish> queued = new ArrayDeque<>();
     private final Map<Long, PendingPublish> inFlight = new LinkedHashMap<>();
 
+    /** A publish taken out unfinished; {@code sent}: it was in flight, so it may have been written. */
+    record Unfinished(PendingPublish publish, boolean sent) {
+        /** Whether it may have been written: sent, or a retry of an attempt that was. */
+        boolean maybeWritten() {
+            return sent || publish.retry();
+        }
+    }
+
     PublishQueue(int limit) {
         this.limit = limit;
     }
@@ -108,20 +116,21 @@ final class PublishQueue {
     }
 
     /** Publishes whose deadline is at or before {@code now}, removed. */
-    List<PendingPublish> expired(Instant now) {
-        List<PendingPublish> out = new ArrayList<>();
-        removeExpired(queued.iterator(), now, out);
-        removeExpired(inFlight.values().iterator(), now, out);
+    List<Unfinished> expired(Instant now) {
+        List<Unfinished> out = new ArrayList<>();
+        removeExpired(queued.iterator(), now, false, out);
+        removeExpired(inFlight.values().iterator(), now, true, out);
         return out;
     }
 
     /** Everything unfinished, removed (the client closes). */
-    List<PendingPublish> removeAll() {
-        List<PendingPublish> out = new ArrayList<>(queued);
-        out.addAll(inFlight.values());
+    List<Unfinished> removeAll() {
+        List<Unfinished> out = new ArrayList<>();
+        queued.forEach(p -> out.add(new Unfinished(p, false)));
+        inFlight.values().forEach(p -> out.add(new Unfinished(p, true)));
         queued.clear();
         inFlight.clear();
-        out.forEach(this::release);
+        out.forEach(u -> release(u.publish()));
         return out;
     }
 
@@ -133,13 +142,13 @@ final class PublishQueue {
         return inFlight.size();
     }
 
-    private void removeExpired(Iterator<PendingPublish> it, Instant now, List<PendingPublish> out) {
+    private void removeExpired(Iterator<PendingPublish> it, Instant now, boolean sent, List<Unfinished> out) {
         while (it.hasNext()) {
             PendingPublish p = it.next();
             if (!p.deadline().isAfter(now)) {
                 it.remove();
                 release(p);
-                out.add(p);
+                out.add(new Unfinished(p, sent));
             }
         }
     }

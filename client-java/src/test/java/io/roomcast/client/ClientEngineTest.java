@@ -173,6 +173,8 @@ class ClientEngineTest {
         await().until(() -> f1.isDone() && f2.isDone());
         assertThat(codeOf(f1)).isEqualTo(ErrorCode.TIMEOUT);
         assertThat(codeOf(f2)).isEqualTo(ErrorCode.TIMEOUT);
+        assertThat(errorOf(f1).maybeWritten()).as("never sent: not written").isFalse();
+        assertThat(errorOf(f1).message()).contains("not sent");
         // the slots came back
         assertThat(client.publish(ROOM, 4)).isNotDone();
     }
@@ -265,9 +267,12 @@ class ClientEngineTest {
 
         clock.advance(Duration.ofMillis(40));
         assertThat(codeOf(early)).as("the timeout counts from the call, not from the resend").isEqualTo(ErrorCode.TIMEOUT);
+        assertThat(errorOf(early)).extracting(ClientError::eventId, ClientError::maybeWritten).containsExactly("c1-1", true);
         assertThat(late).isNotDone();
         client.close();
         assertThat(codeOf(late)).isEqualTo(ErrorCode.CLOSED);
+        assertThat(errorOf(late)).as("sent before the connection was lost: it may have been written")
+                .extracting(ClientError::eventId, ClientError::maybeWritten).containsExactly("c1-2", true);
         assertThat(b.sent).isEmpty();
     }
 
@@ -649,11 +654,15 @@ class ClientEngineTest {
     }
 
     private static ErrorCode codeOf(CompletableFuture<Long> f) {
+        return errorOf(f).code();
+    }
+
+    private static ClientError errorOf(CompletableFuture<Long> f) {
         try {
             f.get(5, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RoomcastException r) {
-                return r.code();
+                return r.error();
             }
             throw new AssertionError("unexpected failure", e.getCause());
         } catch (Exception e) {

@@ -2,6 +2,7 @@ package io.roomcast.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.time.Instant;
 import java.util.Arrays;
@@ -113,9 +114,11 @@ class ClientPublishQueueTest {
         queue.tryReserve();
         queue.enqueue(publish(3, 300));
         assertThat(queue.expired(T0.plusMillis(99))).isEmpty();
-        assertThat(queue.expired(T0.plusMillis(200))).extracting(PendingPublish::id).containsExactlyInAnyOrder(1L, 2L);
+        assertThat(queue.expired(T0.plusMillis(200))).extracting(u -> u.publish().id(), PublishQueue.Unfinished::maybeWritten)
+                .containsExactlyInAnyOrder(tuple(1L, true), tuple(2L, false));
         assertThat(queue.size()).isEqualTo(1);
-        assertThat(queue.removeAll()).extracting(PendingPublish::id).containsExactly(3L);
+        assertThat(queue.removeAll()).extracting(u -> u.publish().id(), PublishQueue.Unfinished::maybeWritten)
+                .containsExactly(tuple(3L, false));
         assertThat(queue.size()).isZero();
     }
 }
