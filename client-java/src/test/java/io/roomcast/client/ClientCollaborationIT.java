@@ -16,6 +16,7 @@ import io.roomcast.room.Namespaces;
 import io.roomcast.room.RoomName;
 import io.roomcast.testkit.TestKafka;
 import io.roomcast.testkit.TestNames;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -174,6 +175,36 @@ class ClientCollaborationIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> ann.names().equals(List.of("Ann")));
         assertThat(ann.presence).contains("leave:Bob");
         assertThat(ann.members.count()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldTellAfterAReconnectOnlyWhatChangedInThePresenceList() throws Exception {
+        String room = room("relist");
+        Collab ann = new Collab();
+        Collab bob = new Collab();
+        try (PausableProxy proxy = new PausableProxy(new InetSocketAddress("127.0.0.1", edge.port()))) {
+            RoomcastClient annClient = RoomcastClient.connect(URI.create("ws://127.0.0.1:" + proxy.port() + "/ws"),
+                    ClientOptions.ofDefaults());
+            clients.add(annClient);
+            annClient.subscribe(room, SubscribeOptions.from(From.latest()).withPresence("Ann"), ann);
+            await().atMost(Duration.ofSeconds(20)).until(() -> ann.names().equals(List.of("Ann")));
+            client().subscribe(room, SubscribeOptions.from(From.latest()).withPresence("Bob"), bob);
+            RoomcastClient cidClient = client();
+            cidClient.subscribe(room, SubscribeOptions.from(From.latest()).withPresence("Cid"), new Collab());
+            await().atMost(Duration.ofSeconds(20)).until(() -> ann.names().equals(List.of("Ann", "Bob", "Cid")));
+
+            // Ann hears nothing while Cid leaves, then loses her connection and comes back.
+            proxy.pause();
+            cidClient.close();
+            await().atMost(Duration.ofSeconds(20)).until(() -> bob.names().equals(List.of("Ann", "Bob")));
+            proxy.cutAndResume();
+
+            // Her old connection leaves too, at the sync or just after it; her new one joins.
+            await().atMost(Duration.ofSeconds(30)).until(() -> ann.names().equals(List.of("Bob", "Ann")));
+            assertThat(ann.presence.stream().filter("join:Bob"::equals)).as("Bob stayed: joined once, %s", ann.presence).hasSize(1);
+            assertThat(ann.presence.stream().filter("leave:Cid"::equals)).as("Cid left while Ann was away: %s", ann.presence)
+                    .hasSize(1);
+        }
     }
 
     @Test
