@@ -255,6 +255,69 @@ class EdgeOpenAiIT {
         }
     }
 
+    /**
+     * A client that hangs up while its prompt waits for an answer (none comes: the edge's namespaces have no model
+     * producer) frees its place at once, streamed or not, instead of when the 90 s wait for a first event ends. A request
+     * pipelined behind a waiting one is answered after it.
+     */
+    @Test
+    void shouldFreeThePlaceOfAClientThatHangsUpWhileWaiting() throws Exception {
+        Namespaces own = EdgeFixture.isolatedNamespaces();
+        try (EdgeServer quiet = EdgeFixture.start(own); EdgeServer reader = EdgeFixture.start(own); KafkaRoom kafka = new KafkaRoom(own)) {
+            var answers = quiet.meters().find("roomcast.openai.answers").gauge();
+            URI url = URI.create(quiet.url());
+            for (boolean stream : new boolean[] {true, false}) {
+                try (Socket s = new Socket(url.getHost(), url.getPort())) {
+                    s.getOutputStream().write(post(url, RoomName.of("chat:" + TestNames.unique("gone")), body("Hello?", stream)));
+                    s.getOutputStream().flush();
+                    await().atMost(Duration.ofSeconds(30)).until(() -> answers.value() == 1);
+                }
+                long closed = System.nanoTime();
+                await().atMost(Duration.ofSeconds(30)).until(() -> answers.value() == 0);
+                assertThat(Duration.ofNanos(System.nanoTime() - closed)).as("stream %s", stream).isLessThan(Duration.ofSeconds(10));
+            }
+
+            RoomName room = RoomName.of("chat:" + TestNames.unique("piped"));
+            try (Socket s = new Socket(url.getHost(), url.getPort())) {
+                s.getOutputStream().write(post(url, room, body("First", false)));
+                s.getOutputStream().flush();
+                await().atMost(Duration.ofSeconds(30)).until(() -> answers.value() == 1);
+                s.getOutputStream().write(("GET /healthz HTTP/1.1\r\nHost: " + url.getHost() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                answer(reader, kafka, own, room);
+                s.setSoTimeout(30_000);
+                String both = readUntil(s.getInputStream(), 2);
+                assertThat(both.split("HTTP/1.1 200 ", -1)).as(both).hasSize(3);
+                assertThat(both).contains("chat.completion");
+                assertThat(both.indexOf("chat.completion")).as("the answer first, then the pipelined request's")
+                        .isLessThan(both.lastIndexOf("HTTP/1.1"));
+            }
+        }
+    }
+
+    private static byte[] post(URI url, RoomName room, byte[] body) {
+        byte[] head = ("POST /v1/chat/completions HTTP/1.1\r\nHost: " + url.getHost() + ":" + url.getPort()
+                + "\r\nContent-Type: application/json\r\nX-Roomcast-Room: " + room + "\r\nContent-Length: " + body.length
+                + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] all = java.util.Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, all, head.length, body.length);
+        return all;
+    }
+
+    /** Reads until {@code responses} status lines have come and the input has paused after the last. */
+    private static String readUntil(java.io.InputStream in, int responses) throws java.io.IOException {
+        StringBuilder text = new StringBuilder();
+        byte[] buffer = new byte[8192];
+        while (text.toString().split("HTTP/1.1 ", -1).length - 1 < responses || !text.toString().trim().endsWith("}")) {
+            int n = in.read(buffer);
+            if (n < 0) {
+                break;
+            }
+            text.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+        }
+        return text.toString();
+    }
+
     /** Writes a whole (empty) answer to the room's prompt into Kafka, as a model producer would; {@code edge} finds the prompt. */
     private static void answer(EdgeServer edge, KafkaRoom kafka, Namespaces own, RoomName room) {
         long prompt;

@@ -9,6 +9,7 @@ import io.roomcast.edge.auth.Principal;
 import io.roomcast.edge.http.ClientAddress;
 import io.roomcast.edge.http.ConnectionCounts;
 import io.roomcast.edge.http.DoorRefusal;
+import io.roomcast.edge.http.HangUpWatch;
 import io.roomcast.edge.http.IoThreadTasks;
 import io.roomcast.edge.protocol.ErrorCode;
 import io.roomcast.edge.sse.HttpPrincipal;
@@ -296,6 +297,8 @@ public final class ChatCompletions implements HttpHandler {
         if (over.get()) {
             return;
         }
+        // A client that hangs up before its answer begins (or, with stream: false, before it ends) is noticed at once.
+        IoThreadTasks.execute(exchange, () -> HangUpWatch.start(exchange));
         subscription[0].start();
     }
 
