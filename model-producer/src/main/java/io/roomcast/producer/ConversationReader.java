@@ -173,25 +173,21 @@ final class ConversationReader implements AutoCloseable {
 
     /**
      * How far the partition's committed records reach (the last stable offset: this reader reads committed records
-     * only); {@link Long#MAX_VALUE} when Kafka does not answer, so that a caller checks every prompt for an earlier
-     * attempt rather than none. Called on a partition worker.
+     * only); -1 when it cannot be read now (the caller asks again). Called on a partition worker.
      */
-    long committedEnd(TopicPartition tp) {
+    long committedEnd(TopicPartition tp) throws InterruptedException {
         PartitionScanner scanner;
         try {
             scanner = borrow();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Long.MAX_VALUE;
         } catch (IllegalStateException e) {
-            return Long.MAX_VALUE;
+            return -1;
         }
         try {
-            return scanner.consumer().endOffsets(List.of(tp), readTimeout).getOrDefault(tp, Long.MAX_VALUE);
+            return scanner.consumer().endOffsets(List.of(tp), readTimeout).getOrDefault(tp, -1L);
         } catch (KafkaException e) {
             log.atWarn().addKeyValue("partition", tp).addKeyValue("reason", e.getMessage())
-                    .log("cannot read the partition's end; every prompt is checked for an earlier attempt");
-            return Long.MAX_VALUE;
+                    .log("cannot read the partition's end yet; retrying");
+            return -1;
         } finally {
             giveBack(scanner);
         }

@@ -13,7 +13,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 
 /**
  * Answers one partition's prompts one after the other, in offset order — so a room's prompts
@@ -44,7 +43,7 @@ final class PartitionWorker {
     private final BlockingQueue<GenerationTask> queue;
     private final Executor executor;
     private final Consumer<Completion> completions;
-    private final LongSupplier committedEnd;
+    private final CommittedEnd committedEnd;
     private final Object lock = new Object();
     /** The partition's committed end once the transactional id is ours; -1 before. */
     private volatile long replayEnd = -1;
@@ -52,13 +51,18 @@ final class PartitionWorker {
     private boolean scheduled;
     private volatile boolean stopped;
 
+    /** Reads the partition's end for readers of committed records; -1 when it cannot be read now. */
+    @FunctionalInterface
+    interface CommittedEnd {
+        long read() throws InterruptedException;
+    }
+
     /**
-     * @param committedEnd the partition's end for readers of committed records, read on the worker once the
-     *                     transactional id is taken over ({@link Long#MAX_VALUE} when it cannot be read: every
-     *                     prompt is then checked for an earlier attempt)
+     * @param committedEnd read on the worker once the transactional id is taken over, until it answers: no prompt is
+     *                     answered before
      */
     PartitionWorker(PartitionWriter writer, int capacity, Executor executor, Consumer<Completion> completions,
-                    LongSupplier committedEnd) {
+                    CommittedEnd committedEnd) {
         this.partition = writer.partition();
         this.writer = writer;
         this.queue = new ArrayBlockingQueue<>(capacity);
@@ -187,13 +191,27 @@ final class PartitionWorker {
         return !stopped;
     }
 
+    /** Reads the partition's committed end once, retrying with backoff; {@code false} if stopped first. */
+    private boolean awaitReplayEnd() throws InterruptedException {
+        long backoff = 100;
+        while (!stopped && replayEnd < 0) {
+            long end = committedEnd.read();
+            if (end >= 0) {
+                replayEnd = end;
+                break;
+            }
+            synchronized (lock) {
+                lock.wait(backoff);
+            }
+            backoff = Math.min(backoff * 2, MAX_READY_BACKOFF_MS);
+        }
+        return !stopped;
+    }
+
     private void drain() {
         try {
-            if (!awaitWriter()) {
+            if (!awaitWriter() || !awaitReplayEnd()) {
                 return;
-            }
-            if (replayEnd < 0) {
-                replayEnd = committedEnd.getAsLong();
             }
             GenerationTask task;
             while (!stopped && (task = queue.poll()) != null) {

@@ -59,4 +59,13 @@ class ProducerPartitionWorkerTest {
         assertThat(fencedWhenRead).as("read once, after the take-over that succeeded").containsExactly(true);
         assertThat(worker.replayEnd()).isEqualTo(41);
     }
+
+    @Test
+    void shouldReadTheCommittedEndAgainUntilKafkaAnswers() {
+        List<Long> answers = new ArrayList<>(List.of(-1L, -1L, 57L));
+        PartitionWorker worker = new PartitionWorker(writer, 4, Runnable::run, c -> { }, () -> answers.remove(0));
+        worker.prepare();
+        assertThat(answers).as("asked until it answered").isEmpty();
+        assertThat(worker.replayEnd()).isEqualTo(57);
+    }
 }
