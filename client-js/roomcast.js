@@ -766,6 +766,7 @@ export class RoomcastClient {
       }
       this._clearTimer(p.timer);
       if (p.eventId !== undefined) err.eventId = p.eventId; // what a resend with retry:true needs
+      err.maybeWritten = f.code === 'outcome_unknown'; // any other refusal wrote nothing
       p.reject(err);
       return;
     }
@@ -887,7 +888,7 @@ export class RoomcastClient {
         resend.push(p);
       } else {
         this._clearTimer(p.timer);
-        p.reject(new RoomcastError('connection_lost', 'the connection was lost before the ack; the event may or may not have been written', { room: p.room }));
+        p.reject(new RoomcastError('connection_lost', 'the connection was lost before the ack; the event may or may not have been written', { room: p.room, maybeWritten: true }));
       }
     }
     this._inflight.clear();
