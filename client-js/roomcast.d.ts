@@ -175,8 +175,9 @@ export declare class RoomcastError extends Error {
   /** For a publish's error: the eventId it was published with, for a resend with `retry: true`. */
   eventId?: string;
   /**
-   * For `timeout`: false when the publish never left the client (it was not written), true when it
-   * was sent, or repeats an attempt, and may have been written.
+   * For a publish's error: whether it may have been written all the same. `timeout` and `closed`:
+   * false when it never left the client, true when it was sent or repeats an attempt;
+   * `connection_lost` and `outcome_unknown`: true; any other refusal by the edge: false.
    */
   maybeWritten?: boolean;
   cause?: unknown;
