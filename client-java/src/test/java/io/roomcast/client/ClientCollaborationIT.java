@@ -189,6 +189,8 @@ class ClientCollaborationIT {
             annClient.subscribe(room, SubscribeOptions.from(From.latest()).withPresence("Ann"), ann);
             await().atMost(Duration.ofSeconds(20)).until(() -> ann.names().equals(List.of("Ann")));
             client().subscribe(room, SubscribeOptions.from(From.latest()).withPresence("Bob"), bob);
+            // Cid enters after Bob is in, so that the list's order (longest present first) is known.
+            await().atMost(Duration.ofSeconds(20)).until(() -> ann.names().equals(List.of("Ann", "Bob")));
             RoomcastClient cidClient = client();
             cidClient.subscribe(room, SubscribeOptions.from(From.latest()).withPresence("Cid"), new Collab());
             await().atMost(Duration.ofSeconds(20)).until(() -> ann.names().equals(List.of("Ann", "Bob", "Cid")));

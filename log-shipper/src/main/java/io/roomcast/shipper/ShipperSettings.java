@@ -71,6 +71,11 @@ public record ShipperSettings(Duration pollInterval, Duration scanInterval, Dura
                 maxEventBytes, maxInFlightRecords, maxInFlightBytes, maxOpenFiles, deliveryTimeout, retryBackoff);
     }
 
+    public ShipperSettings withSizes(int lineBytes, int eventBytes) {
+        return new ShipperSettings(pollInterval, scanInterval, rotateWait, partialLineTimeout, multilineTimeout, lineBytes,
+                eventBytes, maxInFlightRecords, maxInFlightBytes, maxOpenFiles, deliveryTimeout, retryBackoff);
+    }
+
     public ShipperSettings withInFlight(int records, long bytes) {
         return new ShipperSettings(pollInterval, scanInterval, rotateWait, partialLineTimeout, multilineTimeout, maxLineBytes,
                 maxEventBytes, records, bytes, maxOpenFiles, deliveryTimeout, retryBackoff);

@@ -261,9 +261,7 @@ class ShipperTailIT {
         // stdin's buffer keeps bytes until Kafka acknowledges the records made of them; blank lines are no records, so
         // a run of them longer than the buffer once stopped the pipe for good, and "b" never came.
         ShipperSettings s = ShipperFixture.fastSettings();
-        ShipperSettings small = new ShipperSettings(s.pollInterval(), s.scanInterval(), s.rotateWait(), s.partialLineTimeout(),
-                s.multilineTimeout(), 16 * 1024, s.maxEventBytes(), s.maxInFlightRecords(), 64 * 1024, s.maxOpenFiles(),
-                s.deliveryTimeout(), s.retryBackoff());
+        ShipperSettings small = s.withSizes(16 * 1024, s.maxEventBytes()).withInFlight(s.maxInFlightRecords(), 64 * 1024);
         String input = "a\n" + "\n".repeat(1024 * 1024) + "b\n";
         LogShipper shipper = fixture.start(fixture.config(List.of(SourceConfig.stdin(fixture.room)), small),
                 new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
@@ -277,9 +275,7 @@ class ShipperTailIT {
         // 40 continuation lines of about 2,300 characters take about 6,400 bytes as UTF-8 JSON (tabs escaped, three-byte
         // characters): within maxEventBytes counted in characters, so they were once joined and the record cut.
         ShipperSettings s = ShipperFixture.fastSettings();
-        ShipperSettings small = new ShipperSettings(s.pollInterval(), s.scanInterval(), s.rotateWait(), s.partialLineTimeout(),
-                s.multilineTimeout(), s.maxLineBytes(), 4096, s.maxInFlightRecords(), s.maxInFlightBytes(), s.maxOpenFiles(),
-                s.deliveryTimeout(), s.retryBackoff());
+        ShipperSettings small = s.withSizes(s.maxLineBytes(), 4096);
         List<String> trace = new ArrayList<>(List.of("ERROR boom"));
         for (int i = 1; i <= 40; i++) {
             trace.add("\tat " + "\u30c3".repeat(50) + " " + i);

@@ -25,15 +25,13 @@ import java.io.IOException;
  * thread that commits the response or completes the exchange.
  */
 public final class HangUpWatch implements ReadReadyHandler {
-    private final HttpServerExchange exchange;
     private final HttpServerConnection connection;
     private final StreamSourceConduit source;
     /** What the connection's reads go to otherwise: its source channel, whose reader Undertow sets (as XNIO's channel does itself). */
     private final ReadReadyHandler undertows;
     private volatile boolean watching = true;
 
-    private HangUpWatch(HttpServerExchange exchange, HttpServerConnection connection) {
-        this.exchange = exchange;
+    private HangUpWatch(HttpServerConnection connection) {
         this.connection = connection;
         this.source = connection.getOriginalSourceConduit();
         this.undertows = new ReadReadyHandler.ChannelListenerHandler<>(connection.getChannel().getSourceChannel());
@@ -45,7 +43,7 @@ public final class HangUpWatch implements ReadReadyHandler {
                 || exchange.isResponseStarted() || exchange.isComplete()) {
             return;
         }
-        HangUpWatch watch = new HangUpWatch(exchange, http);
+        HangUpWatch watch = new HangUpWatch(http);
         exchange.addResponseCommitListener(ex -> watch.stop());
         exchange.addExchangeCompleteListener((ex, next) -> {
             watch.stop();
@@ -103,10 +101,5 @@ public final class HangUpWatch implements ReadReadyHandler {
     public void terminated() {
         stop();
         undertows.terminated();
-    }
-
-    @Override
-    public String toString() {
-        return "hang-up watch of " + exchange.getRequestPath();
     }
 }
