@@ -90,6 +90,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * One Roomcast edge: an Undertow server with the WebSocket endpoint {@code /ws}, health, readiness
  * and metrics endpoints and the static web UI, backed by Kafka through a {@link Backbone}.
  * Stateless: everything it holds is soft and rebuilt from Kafka.
+ *
+ * <p>Threading: {@link #start}, {@link #drain}, {@link #shutdownGracefully} and {@link #close} are
+ * called by the process's main or shutdown-hook thread (a test's thread in tests), never by an IO
+ * thread: {@code shutdownGracefully} waits. The getters read immutable or thread-safe state and may
+ * be called from any thread.
  */
 public final class EdgeServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EdgeServer.class);
