@@ -81,6 +81,11 @@ public record ShipperSettings(Duration pollInterval, Duration scanInterval, Dura
                 maxEventBytes, records, bytes, maxOpenFiles, deliveryTimeout, retryBackoff);
     }
 
+    public ShipperSettings withMaxOpenFiles(int n) {
+        return new ShipperSettings(pollInterval, scanInterval, rotateWait, partialLineTimeout, multilineTimeout, maxLineBytes,
+                maxEventBytes, maxInFlightRecords, maxInFlightBytes, n, deliveryTimeout, retryBackoff);
+    }
+
     public ShipperSettings withDeliveryTimeout(Duration d) {
         return new ShipperSettings(pollInterval, scanInterval, rotateWait, partialLineTimeout, multilineTimeout, maxLineBytes,
                 maxEventBytes, maxInFlightRecords, maxInFlightBytes, maxOpenFiles, d, retryBackoff);

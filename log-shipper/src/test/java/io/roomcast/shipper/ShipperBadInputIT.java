@@ -88,13 +88,6 @@ class ShipperBadInputIT {
     }
 
     /** The lines shipped from {@code file}, in the order they are in the room. */
-    /** The fixture's fast settings with {@code n} open files at most. */
-    private static ShipperSettings maxOpenFiles(int n) {
-        ShipperSettings s = ShipperFixture.fastSettings();
-        return new ShipperSettings(s.pollInterval(), s.scanInterval(), s.rotateWait(), s.partialLineTimeout(), s.multilineTimeout(),
-                s.maxLineBytes(), s.maxEventBytes(), s.maxInFlightRecords(), s.maxInFlightBytes(), n, s.deliveryTimeout(), s.retryBackoff());
-    }
-
     private static List<String> shippedFrom(List<ShippedRoom.Shipped> all, Path file) {
         return all.stream().filter(r -> r.event().source().file().equals(file.toString())).map(ShippedRoom.Shipped::line).toList();
     }
@@ -233,7 +226,7 @@ class ShipperBadInputIT {
             append(f, numbered("f" + i + "-", 1, 3));
             files.add(f);
         }
-        fixture.start(fixture.config(List.of(lines(dir.resolve("*.log"), fixture.room)), maxOpenFiles(2)), null);
+        fixture.start(fixture.config(List.of(lines(dir.resolve("*.log"), fixture.room)), ShipperFixture.fastSettings().withMaxOpenFiles(2)), null);
         ShippedRoom room = fixture.room();
 
         List<Path> followed = room.awaitAtLeast(6, WAIT).stream().map(r -> Path.of(r.event().source().file())).distinct().toList();
@@ -277,7 +270,7 @@ class ShipperBadInputIT {
         room.awaitAtLeast(9, WAIT);
         fixture.stopShippers();
 
-        fixture.start(fixture.config(List.of(source), maxOpenFiles(2)), null);
+        fixture.start(fixture.config(List.of(source), ShipperFixture.fastSettings().withMaxOpenFiles(2)), null);
         await().atMost(WAIT).until(() -> fixture.count("roomcast.shipper.files.skipped") == 1);
         files.forEach(f -> append(f, "after restart " + f.getFileName()));
         List<Path> followed = room.awaitAtLeast(11, WAIT).stream().skip(9).map(r -> Path.of(r.event().source().file())).toList();
