@@ -70,7 +70,8 @@ class EdgeHandshakeGarbageIT {
 
     @Test
     void shouldAnswerAnotherOrNoWebSocketVersionWith426NamingTheOneSpoken() throws IOException {
-        for (String version : new String[]{"Sec-WebSocket-Version: 99\r\n", "", "Sec-WebSocket-Version: thirteen\r\n"}) {
+        for (String version : new String[]{"Sec-WebSocket-Version: 99\r\n", "", "Sec-WebSocket-Version: thirteen\r\n",
+                "Sec-WebSocket-Version: 8\r\n", "Sec-WebSocket-Version: 7\r\n", "Sec-WebSocket-Version: 12\r\n"}) {
             String answer = exchange(get(UPGRADE + KEY + version));
             assertThat(answer).as(version).startsWith("HTTP/1.1 426 ").containsIgnoringCase("Sec-WebSocket-Version: 13")
                     .contains("\"code\":\"bad_request\"", "is not spoken here: use 13");

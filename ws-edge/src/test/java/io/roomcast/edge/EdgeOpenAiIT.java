@@ -161,11 +161,15 @@ class EdgeOpenAiIT {
             }
         }
         assertThat(chunkIds).isSorted().doesNotHaveDuplicates();
-        // The whole answer again, from its start, with the documented starting_after call.
+        // The whole answer again, from its start, with the documented starting_after call, and the usage chunk asked for again.
         StringBuilder full = new StringBuilder();
-        try (SseClient c = SseClient.get(other.url() + "/v1/chat/completions/" + id + "?starting_after=-1", Map.of())) {
+        try (SseClient c = SseClient.get(other.url() + "/v1/chat/completions/" + id + "?starting_after=-1&include_usage=true", Map.of())) {
             List<SseClient.Event> all = c.until(e -> e.data().equals("[DONE]"));
             all.remove(all.size() - 1);
+            JsonNode usage = all.remove(all.size() - 1).json();
+            assertThat(usage.path("choices").size()).isZero();
+            assertThat(usage.path("usage").path("completion_tokens").asInt()).isPositive();
+            assertThat(all).noneMatch(e -> e.json().has("usage") && !e.json().path("usage").isNull());
             assertThat(all.get(0).json().path("choices").path(0).path("delta").path("role").asText()).isEqualTo("assistant");
             all.forEach(e -> full.append(e.json().path("choices").path(0).path("delta").path("content").asText("")));
             assertThat(all.get(all.size() - 1).json().path("choices").path(0).path("finish_reason").asText()).isIn("stop", "length");
@@ -465,6 +469,12 @@ class EdgeOpenAiIT {
             try (SseClient r = SseClient.get(edge.url() + "/v1/chat/completions/" + id + query, c.getValue())) {
                 JsonNode error = assertOpenAiError(r, 400, "invalid_request", "starting_after");
                 assertThat(error.path("message").asText()).as(c.getKey()).isEqualTo("starting_after must be the integer id of a chunk.");
+            }
+        }
+        for (String q : List.of("yes", "1", "", "TRUE")) {
+            try (SseClient r = SseClient.get(edge.url() + "/v1/chat/completions/" + id + "?starting_after=-1&include_usage=" + q, Map.of())) {
+                assertThat(assertOpenAiError(r, 400, "invalid_request", "include_usage").path("message").asText())
+                        .as(q).isEqualTo("include_usage must be true or false.");
             }
         }
         // Nothing lost: the same answer is still there, whole, for a well-formed resume.

@@ -10,18 +10,18 @@ import io.undertow.util.Methods;
 import io.undertow.util.StatusCodes;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import io.undertow.websockets.core.protocol.Handshake;
-import io.undertow.websockets.core.protocol.version07.Hybi07Handshake;
-import io.undertow.websockets.core.protocol.version08.Hybi08Handshake;
 import io.undertow.websockets.core.protocol.version13.Hybi13Handshake;
 import org.xnio.StreamConnection;
 
 import java.util.List;
-import java.util.Set;
 
 /**
- * Undertow's WebSocket handshake (versions 13, 8 and 7, as Undertow's default; no extension, no
- * subprotocol), and the upgraded connection handed to the edge as it is: the edge reads and writes
- * the frames itself (see {@code session.Connection} and {@code session.Outbound}).
+ * Undertow's WebSocket handshake of RFC 6455 (version 13; no extension, no subprotocol), and the
+ * upgraded connection handed to the edge as it is: the edge reads and writes the frames itself (see
+ * {@code session.Connection} and {@code session.Outbound}). Undertow also speaks the drafts before
+ * the RFC (versions 7 and 8) by default; the edge does not: no browser has sent them since 2012, they
+ * name the page's origin in another header ({@code Sec-WebSocket-Origin}), and docs/protocol.md
+ * promises 426 for any version but 13.
  *
  * <p>Why not Undertow's WebSocket channel: the edge already wrote every frame on the socket beneath
  * it, and the channel kept ≈ 1.4 KB per idle connection (two blocking deques with their locks,
@@ -46,8 +46,8 @@ public final class WebSocketUpgrade implements HttpUpgradeListener {
         void onConnect(HttpServerExchange exchange, StreamConnection connection);
     }
 
-    /** The versions of Undertow's handshakes below, as {@code Sec-WebSocket-Version} names them. */
-    private static final Set<String> SPOKEN_VERSIONS = Set.of("13", "8", "7");
+    /** The one version spoken, as {@code Sec-WebSocket-Version} names it. */
+    private static final String SPOKEN_VERSION = "13";
 
     private final Upgraded callback;
 
@@ -57,7 +57,7 @@ public final class WebSocketUpgrade implements HttpUpgradeListener {
 
     /** The handshake handler whose upgraded connections go to {@code callback}; other requests get {@link #refuse}. */
     public static HttpHandler handler(Upgraded callback) {
-        List<Handshake> handshakes = List.of(new Hybi13Handshake(), new Hybi08Handshake(), new Hybi07Handshake());
+        List<Handshake> handshakes = List.of(new Hybi13Handshake());
         return new WebSocketProtocolHandshakeHandler(handshakes, new WebSocketUpgrade(callback), WebSocketUpgrade::refuse);
     }
 
@@ -77,10 +77,10 @@ public final class WebSocketUpgrade implements HttpUpgradeListener {
             exchange.getResponseHeaders().put(Headers.UPGRADE, "websocket");
             JsonErrors.send(exchange, StatusCodes.UPGRADE_REQUIRED, ErrorCode.BAD_REQUEST,
                     "this endpoint speaks WebSocket only (RFC 6455): connect with a WebSocket client");
-        } else if (version == null || !SPOKEN_VERSIONS.contains(version.trim())) {
-            exchange.getResponseHeaders().put(Headers.SEC_WEB_SOCKET_VERSION, "13");
+        } else if (version == null || !SPOKEN_VERSION.equals(version.trim())) {
+            exchange.getResponseHeaders().put(Headers.SEC_WEB_SOCKET_VERSION, SPOKEN_VERSION);
             JsonErrors.send(exchange, StatusCodes.UPGRADE_REQUIRED, ErrorCode.BAD_REQUEST,
-                    "WebSocket version " + (version == null ? "(none)" : "'" + abbreviate(version) + "'") + " is not spoken here: use 13");
+                    "WebSocket version " + (version == null ? "(none)" : "'" + abbreviate(version) + "'") + " is not spoken here: use " + SPOKEN_VERSION);
         } else {
             JsonErrors.send(exchange, StatusCodes.BAD_REQUEST, ErrorCode.BAD_REQUEST,
                     "not a valid WebSocket handshake: it needs Connection: Upgrade and a Sec-WebSocket-Key");

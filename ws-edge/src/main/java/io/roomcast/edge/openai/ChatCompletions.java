@@ -38,6 +38,7 @@ import org.xnio.XnioExecutor;
 
 import java.time.Duration;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -198,8 +199,10 @@ public final class ChatCompletions implements HttpHandler {
     private void resume(HttpServerExchange exchange, String rawId) {
         CompletionId id;
         long after;
+        boolean includeUsage;
         try {
             id = CompletionId.parse(rawId);
+            includeUsage = includeUsage(exchange.getQueryParameters().get("include_usage"));
             String from = exchange.getRequestHeaders().getFirst("Last-Event-ID");
             var param = exchange.getQueryParameters().get("starting_after");
             if (from == null && param != null && !param.isEmpty()) {
@@ -208,6 +211,9 @@ public final class ChatCompletions implements HttpHandler {
             after = from == null || from.isBlank() ? id.promptOffset() : Long.parseLong(from.trim());
         } catch (NumberFormatException e) {
             refuse(exchange, OpenAiError.invalid("starting_after", "starting_after must be the integer id of a chunk."));
+            return;
+        } catch (OpenAiError e) {
+            refuse(exchange, e);
             return;
         } catch (IllegalArgumentException e) {
             refuse(exchange, new OpenAiError(404, "invalid_request_error", "completion_not_found", null, e.getMessage()));
@@ -239,8 +245,21 @@ public final class ChatCompletions implements HttpHandler {
             }
             exchange.dispatch();
             // From the last chunk the client has, read again but not sent: a resume after the answer's last chunk still ends.
-            follow(exchange, location, id, new StartPoint.After(from - 1, location.epoch()), from, true, false, true);
+            follow(exchange, location, id, new StartPoint.After(from - 1, location.epoch()), from, true, includeUsage, true);
         });
+    }
+
+    /**
+     * A resume's {@code include_usage}: the request's {@code stream_options.include_usage} is not in the log, so a
+     * client that asked for the usage chunk asks again in the resume's URL.
+     */
+    private static boolean includeUsage(Deque<String> param) throws OpenAiError {
+        String value = param == null || param.isEmpty() ? "false" : param.getFirst();
+        return switch (value) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw OpenAiError.invalid("include_usage", "include_usage must be true or false.");
+        };
     }
 
     private void follow(HttpServerExchange exchange, RoomLocation location, CompletionId id, StartPoint from, long sentThrough,

@@ -52,6 +52,9 @@ public final class FrameParser {
             return List.of(invalid(null, null, "frame is empty"));
         }
         if (root.isArray()) {
+            if (root.isEmpty()) {
+                return List.of(invalid(null, null, "batch is empty: send at least one request"));
+            }
             if (root.size() > MAX_BATCH) {
                 return List.of(invalid(null, null, "batch has " + root.size() + " requests; the limit is " + MAX_BATCH));
             }
@@ -82,10 +85,12 @@ public final class FrameParser {
             case "publish" -> publish(id, node);
             case "ping" -> new ClientFrame.Ping(id);
             case "auth" -> {
+                // A token over the length limit is a refused token (unauthorized, malformed), as in the URL or a header:
+                // the authenticator says so; only a frame without a token in it is a bad request.
                 JsonNode token = node.get("token");
-                yield token != null && token.isTextual() && !token.textValue().isEmpty() && token.textValue().length() <= 8192
+                yield token != null && token.isTextual() && !token.textValue().isEmpty()
                         ? new ClientFrame.Auth(id, token.textValue())
-                        : invalid(id, null, "auth needs a token of at most 8192 characters");
+                        : invalid(id, null, "auth needs a token: a non-empty string");
             }
             default -> invalid(id, null, "unknown op \"" + abbreviate(op.textValue()) + "\"");
         };
@@ -204,6 +209,9 @@ public final class FrameParser {
         }
         if (!from.isObject() || from.size() == 0) {
             throw new IllegalArgumentException("expected \"latest\", \"earliest\" or an object");
+        }
+        if ((from.has("after") ? 1 : 0) + (from.has("last") ? 1 : 0) + (from.has("time") ? 1 : 0) > 1) {
+            throw new IllegalArgumentException("name one start: after, last or time, not several");
         }
         if (from.has("after")) {
             JsonNode after = from.get("after");

@@ -73,6 +73,8 @@ class FrameParserTest {
             "{\"op\":\"subscribe\",\"room\":\"chat:a\",\"from\":{\"last\":99999999}} | last must be",
             "{\"op\":\"subscribe\",\"room\":\"chat:a\",\"from\":{\"time\":-1}} | time must be",
             "{\"op\":\"subscribe\",\"room\":\"chat:a\",\"from\":{\"nope\":1}}  | expected one of",
+            "{\"op\":\"subscribe\",\"room\":\"chat:a\",\"from\":{\"last\":3,\"time\":5}} | name one start",
+            "{\"op\":\"subscribe\",\"room\":\"chat:a\",\"from\":{\"after\":1,\"epoch\":\"E\",\"last\":3}} | name one start",
             "{\"op\":\"publish\",\"room\":\"chat:a\"}                          | needs data",
             "{\"op\":\"publish\",\"room\":\"chat:a\",\"data\":1,\"type\":\"a b\"} | type must be",
             "{\"op\":\"publish\",\"room\":\"chat:a\",\"data\":1,\"eventId\":\"\"} | eventId must be",
@@ -98,6 +100,8 @@ class FrameParserTest {
 
         String huge = "[" + "{\"op\":\"ping\"},".repeat(FrameParser.MAX_BATCH) + "{\"op\":\"ping\"}]";
         assertThat(parser.parse(huge)).singleElement().isInstanceOf(ClientFrame.Invalid.class);
+        assertThat(parser.parse("[]")).singleElement().isInstanceOfSatisfying(ClientFrame.Invalid.class,
+                empty -> assertThat(empty.message()).contains("batch is empty"));
     }
 
     @Test
