@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.IntNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import io.roomcast.edge.auth.TokenSource;
 import io.roomcast.edge.presence.Member;
 import io.roomcast.edge.presence.Presence;
 import io.roomcast.edge.presence.PresenceFrames;
@@ -51,6 +52,14 @@ class ProtocolCatalogueTest {
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + CATALOGUE, e);
         }
+    }
+
+    @Test
+    void shouldKeepTheCataloguesLimits() {
+        JsonNode endpoint = catalogue.get("endpoint");
+        assertThat(FrameParser.MAX_BATCH).isEqualTo(endpoint.get("maxBatch").asInt());
+        assertThat(TokenSource.MAX_TOKEN_LENGTH).isEqualTo(endpoint.get("maxTokenLength").asInt())
+                .isEqualTo(catalogue.get("clientToEdge").get("auth").get("fields").get("token").get("maxLength").asInt());
     }
 
     @Test
