@@ -150,6 +150,28 @@ class EdgeAuthIT {
         }
     }
 
+    /**
+     * An edge without anonymous namespaces waits for an auth frame: until one comes every request is
+     * unauthorized, and after the grace (10 s by default, 1 s here) the connection closes with 4401; one that
+     * authenticated stays.
+     */
+    @Test
+    void shouldCloseAnAnonymousConnectionWith4401AfterTheGraceOnAnEdgeWithoutAnonymousNamespaces() throws Exception {
+        try (EdgeServer closed = EdgeFixture.start(SHARED.namespaces(), b -> b.auth(AuthConfig.builder().hs256Secret(SECRET).authGrace(Duration.ofSeconds(1)).build()));
+             WsClient anonymous = WsClient.connect(closed.wsUrl()); WsClient authed = WsClient.connect(closed.wsUrl())) {
+            long connected = System.nanoTime();
+            anonymous.send("{\"op\":\"subscribe\",\"id\":1,\"room\":\"logs:api\"}");
+            assertThat(anonymous.nextOp("error").path("code").asText()).isEqualTo("unauthorized");
+            authed.send("{\"op\":\"auth\",\"id\":1,\"token\":\"" + valid() + "\"}");
+            assertThat(authed.nextOp("authed").path("id").asInt()).isEqualTo(1);
+
+            assertThat(anonymous.awaitClose()).isEqualTo(4401);
+            assertThat(Duration.ofNanos(System.nanoTime() - connected)).as("not before the grace").isGreaterThanOrEqualTo(Duration.ofMillis(900));
+            authed.send("{\"op\":\"ping\",\"id\":2}");
+            assertThat(authed.nextOp("pong").path("id").asInt()).isEqualTo(2);
+        }
+    }
+
     @Test
     void shouldRefuseATokenInTheUrlByDefaultAndAcceptItInAnAuthFrame() throws Exception {
         try (EdgeServer strict = EdgeFixture.start(SHARED.namespaces(), b -> b.auth(auth().build()))) {

@@ -30,6 +30,8 @@ import java.util.regex.Pattern;
 public final class AuthConfig {
     public static final Duration DEFAULT_CLOCK_SKEW = Duration.ofSeconds(30);
     public static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(10);
+    public static final Duration DEFAULT_AUTH_GRACE = Duration.ofSeconds(10);
+    public static final Duration MAX_AUTH_GRACE = Duration.ofMinutes(5);
     public static final Duration DEFAULT_JWKS_CACHE_TTL = Duration.ofMinutes(5);
     public static final Duration DEFAULT_JWKS_TIMEOUT = Duration.ofSeconds(5);
     private static final Pattern NAMESPACE = Pattern.compile("[A-Za-z0-9._@/-]{0,64}");
@@ -42,6 +44,7 @@ public final class AuthConfig {
     private final Set<String> anonymousPublish;
     private final OriginPolicy origins;
     private final boolean allowQueryToken;
+    private final Duration authGrace;
 
     private AuthConfig(Builder b, Optional<VerificationKeys> keys) {
         this.keys = keys;
@@ -52,6 +55,7 @@ public final class AuthConfig {
         this.anonymousPublish = Set.copyOf(b.anonymousPublish);
         this.origins = OriginPolicy.of(b.allowedOrigins);
         this.allowQueryToken = b.allowQueryToken;
+        this.authGrace = b.authGrace;
     }
 
     /** No token verification (open edge), every origin allowed. */
@@ -82,6 +86,11 @@ public final class AuthConfig {
 
     public Duration clockSkew() {
         return clockSkew;
+    }
+
+    /** How long an anonymous connection may wait before its {@code auth} frame where no namespace is anonymous (then 4401). */
+    public Duration authGrace() {
+        return authGrace;
     }
 
     /** Namespaces ({@code ""} = the default namespace) whose rooms anyone may subscribe to. */
@@ -141,6 +150,7 @@ public final class AuthConfig {
         private Set<String> anonymousPublish = Set.of();
         private List<String> allowedOrigins = List.of();
         private boolean allowQueryToken;
+        private Duration authGrace = DEFAULT_AUTH_GRACE;
 
         private Builder() {
         }
@@ -224,6 +234,12 @@ public final class AuthConfig {
             return this;
         }
 
+        /** How long an anonymous connection may wait for its {@code auth} frame where no namespace is anonymous; 1 s..5 minutes, default 10 s. */
+        public Builder authGrace(Duration v) {
+            authGrace = v;
+            return this;
+        }
+
         /** @throws IllegalArgumentException with a message that names the setting at fault */
         public AuthConfig build() {
             int sources = (hs256Secret != null ? 1 : 0) + (publicKeyPem != null || publicKeyFile != null ? 1 : 0) + (jwksUrl != null ? 1 : 0);
@@ -235,6 +251,9 @@ public final class AuthConfig {
             }
             if (clockSkew == null || clockSkew.isNegative() || clockSkew.compareTo(MAX_CLOCK_SKEW) > 0) {
                 throw new IllegalArgumentException("clockSkew must be 0..10 minutes, was " + clockSkew);
+            }
+            if (authGrace == null || authGrace.compareTo(Duration.ofSeconds(1)) < 0 || authGrace.compareTo(MAX_AUTH_GRACE) > 0) {
+                throw new IllegalArgumentException("authGrace must be 1 s..5 minutes, was " + authGrace);
             }
             checkNamespaces("anonymousSubscribe", anonymousSubscribe);
             checkNamespaces("anonymousPublish", anonymousPublish);

@@ -14,7 +14,7 @@ public record EdgeSecurity(AuthConfig config, Authenticator authenticator, Acces
 
     public static EdgeSecurity of(AuthConfig config) {
         return new EdgeSecurity(config, config.open() ? null : Authenticator.create(config), new Access(config),
-                config.origins(), Duration.ofSeconds(10));
+                config.origins(), config.authGrace());
     }
 
     public boolean open() {

@@ -31,6 +31,7 @@ class AuthConfigTest {
         assertThat(config.open()).isTrue();
         assertThat(config.keys()).isEmpty();
         assertThat(config.clockSkew()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.authGrace()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.origins().allowsAll()).isTrue();
         assertThat(config.describe()).contains("open");
     }
@@ -97,6 +98,9 @@ class AuthConfigTest {
                 row("JWKS timeout zero", b -> b.jwksUrl("https://i/jwks").jwksTimeout(Duration.ZERO), "jwksTimeout"),
                 row("negative skew", b -> b.hs256Secret(TestTokens.SECRET).clockSkew(Duration.ofSeconds(-1)), "clockSkew"),
                 row("huge skew", b -> b.hs256Secret(TestTokens.SECRET).clockSkew(Duration.ofHours(1)), "clockSkew"),
+                row("no grace", b -> b.hs256Secret(TestTokens.SECRET).authGrace(Duration.ZERO), "authGrace"),
+                row("null grace", b -> b.hs256Secret(TestTokens.SECRET).authGrace(null), "authGrace"),
+                row("endless grace", b -> b.hs256Secret(TestTokens.SECRET).authGrace(Duration.ofHours(1)), "authGrace"),
                 row("null skew", b -> b.clockSkew(null), "clockSkew"),
                 row("bad namespace", b -> b.hs256Secret(TestTokens.SECRET).anonymousSubscribe(Set.of("chat:lobby")), "invalid namespace"),
                 row("null namespace", b -> b.hs256Secret(TestTokens.SECRET).anonymousPublish(java.util.Arrays.asList("chat", null)), "invalid namespace"),
