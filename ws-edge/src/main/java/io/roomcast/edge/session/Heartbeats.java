@@ -56,7 +56,9 @@ public final class Heartbeats implements Runnable {
                 if (wallNow > s.authDeadlineMillis()) {
                     s.abandon(CloseCode.UNAUTHORIZED, () -> {
                         expired.increment();
-                        log.atInfo().addKeyValue("session", s.id()).addKeyValue("remote", s.remote()).addKeyValue("reason", "token_expired").log("closing connection");
+                        // Its token expired, or an anonymous connection's auth frame never came: the metric's reason.
+                        log.atInfo().addKeyValue("session", s.id()).addKeyValue("remote", s.remote()).addKeyValue("reason", "unauthorized")
+                                .log("closing connection");
                     });
                     continue;
                 }
