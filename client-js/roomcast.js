@@ -982,6 +982,7 @@ export class Subscription {
     this._onSnapshot = options.onSnapshot;
     this._members = new Map(); // client id -> member, while presence is on
     this._stale = new Set(); // client ids listed before a resubscribe that the edge has not named again (until `sync`)
+    this._relisting = false; // between a resubscribe's `subscribed` and `sync`: the list is told once, at `sync`
     this._memberCount = 0;
     this._listed = true; // false above the edge's listing limit: only the count is known
     this._requestId = 0;
@@ -1036,6 +1037,7 @@ export class Subscription {
     // The edge lists everyone present again as joins, up to `sync`: a member kept from before whom
     // it names again stayed (no join), one it does not name left meanwhile (a leave at `sync`).
     this._stale = new Set(this._members.keys());
+    this._relisting = this._stale.size > 0;
     this._listed = true;
     const previousEpoch = this._epoch;
     if (typeof f.epoch === 'string') this._epoch = f.epoch;
@@ -1143,7 +1145,8 @@ export class Subscription {
     this._memberCount = Number.isSafeInteger(f.count) ? f.count : this._members.size;
     this._listed = true;
     if (!stayed) this._call(joined ? this._onJoin : this._onLeave, { room: this.room, member: m, count: this._memberCount });
-    this._notifyPresence();
+    // While a resubscribe relists, the list still holds members who may have left: it is told at `sync`.
+    if (!this._relisting) this._notifyPresence();
   }
 
   /** The edge has listed everyone present: members kept from before that it did not name have left. */
@@ -1153,7 +1156,9 @@ export class Subscription {
       .sort((a, b) => a.since - b.since || (a.client < b.client ? -1 : 1));
     this._stale.clear();
     this._memberCount = f.count;
-    if (gone.length === 0) return;
+    const relisted = this._relisting;
+    this._relisting = false;
+    if (gone.length === 0 && !relisted) return;
     for (const m of gone) {
       this._members.delete(m.client);
       this._call(this._onLeave, { room: this.room, member: m, count: this._memberCount });
@@ -1161,12 +1166,17 @@ export class Subscription {
     this._notifyPresence();
   }
 
-  /** Above the listing limit the edge sends counts instead of joins and leaves. */
+  /**
+   * Above the listing limit the edge sends counts instead of joins and leaves; back at the limit, the
+   * whole list once (`members`), then joins and leaves again.
+   */
   _onPresenceCount(f) {
     if (this.state !== 'active' || !this._presence) return;
     this._members.clear();
     this._stale.clear();
-    this._listed = false;
+    this._relisting = false;
+    this._listed = Array.isArray(f.members);
+    if (this._listed) for (const m of f.members.map(member)) this._members.set(m.client, m);
     this._memberCount = f.count;
     this._notifyPresence();
   }

@@ -62,10 +62,14 @@ test('join and leave keep the member list; after a resubscribe, sync tells who l
   assert.equal(edge.last.framesWith('subscribe')[0].presence, true);
   assert.equal(edge.last.framesWith('subscribe')[0].name, 'Ann');
   // The edge lists Bob, who stayed, and not Ann's old connection, which left with the lost one.
+  const listsBefore = lists.length;
   edge.last.send([{ op: 'join', room: 'chat:a', member: bob, count: 1 }, { op: 'sync', room: 'chat:a', count: 1 }]);
   await waitUntil(() => leaves.length === 2, 'the old connection left');
   assert.deepEqual(leaves, ['Bob', 'Ann']);
   assert.deepEqual(sub.members().map((m) => m.name), ['Bob'], 'Bob stayed');
+  // While the edge relisted, the list still held Ann's old connection: it is told once, at sync.
+  await waitUntil(() => lists.length === listsBefore + 1, 'the list at sync');
+  assert.deepEqual(lists.slice(listsBefore), [['Bob']]);
   edge.last.send({ op: 'join', room: 'chat:a', member: { ...ann, client: 'e1.2' }, count: 2 });
   await waitUntil(() => joins.length === 4, 'the new connection joined');
   assert.deepEqual(joins, ['Ann', 'Bob', 'Bob', 'Ann'], 'no join for Bob, who stayed');
@@ -81,6 +85,13 @@ test('above the listing limit only the count is known', async (t) => {
   await waitUntil(() => lists.length === 1, 'count');
   assert.deepEqual(lists[0], { room: 'chat:a', members: [], count: 812, listed: false });
   assert.equal(sub.presenceCount, 812);
+  // Back at the limit the edge sends the whole list once, then joins and leaves again.
+  edge.last.send({ op: 'presence', room: 'chat:a', members: [bob, ann], count: 2 });
+  await waitUntil(() => lists.length === 2, 'the whole list');
+  assert.deepEqual(lists[1], { room: 'chat:a', members: [bob, ann], count: 2, listed: true });
+  edge.last.send({ op: 'leave', room: 'chat:a', member: bob, count: 1 });
+  await waitUntil(() => lists.length === 3, 'a leave after it');
+  assert.deepEqual(lists[2], { room: 'chat:a', members: [ann], count: 1, listed: true });
 });
 
 test('presence(room) asks the edge; it waits for a connection and survives a lost one', async (t) => {

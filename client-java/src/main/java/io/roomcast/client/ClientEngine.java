@@ -681,7 +681,7 @@ final class ClientEngine {
         }
         RoomSubscription sub = activeSubscription(p.room());
         if (sub != null && sub.options().presence()) {
-            sub.deliverPresenceCount(p.count());
+            sub.deliverPresenceNotice(p.members(), p.count());
         }
     }
 

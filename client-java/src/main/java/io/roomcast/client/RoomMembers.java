@@ -22,11 +22,19 @@ final class RoomMembers {
     private final Map<String, Member> members = new LinkedHashMap<>();
     /** Client ids listed before the last {@code subscribed} that the edge has not named again yet. */
     private final Set<String> stale = new HashSet<>();
+    /** Between a resubscribe's {@code subscribed} and its {@code sync}: the list may still hold members who left. */
+    private boolean relisting;
 
     /** A {@code subscribed}: the members listed so far wait to be named again. */
     void relist() {
         stale.clear();
         stale.addAll(members.keySet());
+        relisting = !stale.isEmpty();
+    }
+
+    /** Whether a resubscribe's relisting is under way: the list is told at {@code sync}, not before. */
+    boolean relisting() {
+        return relisting;
     }
 
     /** Applies a {@code join} ({@code joined}) or {@code leave}; false when it is no change to report. */
@@ -45,14 +53,22 @@ final class RoomMembers {
         List<Member> gone = new ArrayList<>(stale.size());
         stale.forEach(client -> gone.add(members.remove(client)));
         stale.clear();
+        relisting = false;
         gone.sort(LONGEST_PRESENT_FIRST);
         return gone;
     }
 
-    /** Above the edge's listing limit only a count is known. */
-    void clear() {
+    /**
+     * A {@code presence} notice: above the edge's listing limit only a count is known ({@code listed} null); back at
+     * the limit the edge names everyone once.
+     */
+    void replace(List<Member> listed) {
         members.clear();
         stale.clear();
+        relisting = false;
+        if (listed != null) {
+            listed.forEach(m -> members.put(m.client(), m));
+        }
     }
 
     /** The members, longest present first. */

@@ -169,23 +169,27 @@ final class RoomSubscription implements Subscription {
     void deliverMembership(boolean joined, Member member, int count) {
         boolean change = members.apply(joined, member);
         memberCount = count;
-        Presence presence = presence(true);
+        // While a resubscribe relists, the list may still hold members who left: it is told at sync.
+        Presence presence = members.relisting() ? null : presence(true);
         deliver(() -> {
-            memberView = presence.members();
             if (change && joined) {
                 listener.onJoin(member, count);
             } else if (change) {
                 listener.onLeave(member, count);
             }
-            listener.onPresence(presence);
+            if (presence != null) {
+                memberView = presence.members();
+                listener.onPresence(presence);
+            }
         }, null);
     }
 
     /** {@code sync}: the members kept from before a resubscribe that the edge did not list again have left. */
     void deliverSync(int count) {
+        boolean relisted = members.relisting();
         List<Member> gone = members.sync();
         memberCount = count;
-        if (gone.isEmpty()) {
+        if (gone.isEmpty() && !relisted) {
             return;
         }
         Presence presence = presence(true);
@@ -196,13 +200,13 @@ final class RoomSubscription implements Subscription {
         }, null);
     }
 
-    /** Above the edge's listing limit only the count is known. */
-    void deliverPresenceCount(int count) {
-        members.clear();
+    /** A {@code presence} notice: above the edge's listing limit only the count ({@code listed} null); back at it, everyone. */
+    void deliverPresenceNotice(List<Member> listed, int count) {
+        members.replace(listed);
         memberCount = count;
-        Presence presence = presence(false);
+        Presence presence = presence(listed != null);
         deliver(() -> {
-            memberView = List.of();
+            memberView = presence.members();
             listener.onPresence(presence);
         }, null);
     }

@@ -5,13 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The member list across resubscribes, as a table: frames in ({@code +a} a join of client a, {@code -a} a leave,
- * {@code subscribed}, {@code sync}), the changes the application is told ({@code +a}, {@code -a}) and the list after.
+ * {@code subscribed}, {@code sync}, {@code count} a count-only presence notice, {@code list:a,b} the whole-list notice),
+ * the changes the application is told ({@code +a}, {@code -a}) and the list after.
  */
 class ClientRoomMembersTest {
 
@@ -36,7 +38,28 @@ class ClientRoomMembersTest {
                 Arguments.of("after sync, a join of a member already listed is an update, told as a join",
                         "subscribed +a sync +a", "+a +a", "a"),
                 Arguments.of("two resubscribes before a sync: the first list still waits",
-                        "subscribed +a +b sync subscribed subscribed +b sync", "+a +b -a", "b"));
+                        "subscribed +a +b sync subscribed subscribed +b sync", "+a +b -a", "b"),
+                Arguments.of("above the listing limit only a count is known",
+                        "subscribed +a +b sync +c count", "+a +b +c", ""),
+                Arguments.of("back at the limit the whole list replaces it, then changes are news again",
+                        "subscribed +a +b sync count list:a,c -a +d", "+a +b -a +d", "c d"),
+                Arguments.of("a whole list ends a relisting: no leave at sync for those it did not name",
+                        "subscribed +a +b sync subscribed list:b sync", "+a +b", "b"));
+    }
+
+    @Test
+    void shouldSayARelistingIsUnderWayFromAResubscribeWithMembersToItsSync() {
+        RoomMembers members = new RoomMembers();
+        members.relist();
+        assertThat(members.relisting()).as("a first subscription has nothing to relist").isFalse();
+        members.apply(true, member("a"));
+        members.sync();
+        members.relist();
+        assertThat(members.relisting()).isTrue();
+        members.apply(true, member("a"));
+        assertThat(members.relisting()).as("until sync").isTrue();
+        members.sync();
+        assertThat(members.relisting()).isFalse();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -48,10 +71,11 @@ class ClientRoomMembersTest {
             switch (frame) {
                 case "subscribed" -> members.relist();
                 case "sync" -> members.sync().forEach(m -> changes.add("-" + m.client()));
+                case "count" -> members.replace(null);
                 default -> {
-                    boolean joined = frame.startsWith("+");
-                    String client = frame.substring(1);
-                    if (members.apply(joined, member(client))) {
+                    if (frame.startsWith("list:")) {
+                        members.replace(Stream.of(frame.substring(5).split(",")).map(ClientRoomMembersTest::member).toList());
+                    } else if (members.apply(frame.startsWith("+"), member(frame.substring(1)))) {
                         changes.add(frame);
                     }
                 }

@@ -86,7 +86,7 @@ class EdgePresenceIdentityIT {
     }
 
     @Test
-    void shouldSendOnlyCountsAboveTheListingLimit() throws Exception {
+    void shouldSendOnlyCountsAboveTheListingLimitAndTheWholeListBackAtIt() throws Exception {
         String room = "logs:big-" + TestNames.unique();
         WsClient[] first = new WsClient[1];
         WsClient[] second = new WsClient[1];
@@ -107,8 +107,15 @@ class EdgePresenceIdentityIT {
             assertThat(answer.path("count").asInt()).isEqualTo(3);
             assertThat(answer.has("members")).isFalse();
             c.close();
+            // Back at the limit: the whole list once (no id), then joins and leaves again.
             JsonNode after = first[0].nextOp("presence");
             assertThat(after.path("count").asInt()).isEqualTo(2);
+            assertThat(after.has("id")).isFalse();
+            assertThat(after.path("members").findValuesAsText("name")).containsExactly("One", "Two");
+            second[0].close();
+            JsonNode leave = first[0].nextOp("leave");
+            assertThat(leave.path("member").path("name").asText()).isEqualTo("Two");
+            assertThat(leave.path("count").asInt()).isEqualTo(1);
         } finally {
             for (WsClient[] c : List.of(first, second, third)) {
                 if (c[0] != null) {

@@ -189,6 +189,18 @@ public final class Presence implements AutoCloseable {
         }).whenComplete((s, e) -> tail.unwatch(p));
     }
 
+    /**
+     * The room's members now, as the table holds them. The presence tail's thread, from a listener's
+     * {@link PresenceListener#changed}: that thread alone changes the table, so the list is the one right
+     * after the change being told.
+     */
+    Snapshot current(RoomName room) {
+        synchronized (table) {
+            int count = table.count(room);
+            return count > config.maxListedMembers() ? new Snapshot(List.of(), count, false) : new Snapshot(table.members(room), count, true);
+        }
+    }
+
     private CompletableFuture<Void> write(RoomName room, String client, byte[] value) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {

@@ -118,6 +118,20 @@ public final class SessionPresence implements PresenceListener {
         if (clients == null) {
             return;
         }
+        int max = presence.config().maxListedMembers();
+        int before = change.joined() ? change.count() - 1 : change.count() + 1;
+        if (!change.joined() && before > max && change.count() <= max) {
+            // Back at the listing limit: the client knows only a count, so it gets the whole list once, and
+            // joins and leaves after it. A leave comes on the presence tail's thread (joins of an entry's
+            // snapshot never cross the limit downwards), so the list is the one after this change.
+            Presence.Snapshot now = presence.current(change.room());
+            synchronized (clients) {
+                clients.clear();
+                now.members().forEach(m -> clients.add(m.client()));
+            }
+            outbound.force(PresenceFrames.presence(null, change.room(), now));
+            return;
+        }
         boolean news;
         synchronized (clients) {
             news = change.joined() ? clients.add(change.member().client()) : clients.remove(change.member().client());
@@ -125,10 +139,8 @@ public final class SessionPresence implements PresenceListener {
         if (!news) {
             return;
         }
-        int before = change.joined() ? change.count() - 1 : change.count() + 1;
         // Above the listing limit (before or after the change), clients get counts only.
-        outbound.force(Math.max(before, change.count()) > presence.config().maxListedMembers()
-                ? PresenceFrames.count(change.room(), change.count()) : PresenceFrames.change(change));
+        outbound.force(Math.max(before, change.count()) > max ? PresenceFrames.count(change.room(), change.count()) : PresenceFrames.change(change));
     }
 
     @Override
