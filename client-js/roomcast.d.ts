@@ -230,6 +230,8 @@ export interface ConnectOptions {
   publishQueueLimit?: number;
   /** Time from publish() to ack before it fails with `timeout` (default 30000). */
   publishTimeoutMs?: number;
+  /** The edge's maxFrameBytes: a publish whose frame is larger fails with `too_large` (default 65536). */
+  maxFrameBytes?: number;
   backoff?: BackoffOptions;
   clock?: Partial<Clock>;
 }
@@ -343,6 +345,7 @@ export declare const DEFAULTS: Readonly<{
   connectTimeoutMs: number;
   publishQueueLimit: number;
   publishTimeoutMs: number;
+  maxFrameBytes: number;
   backoff: Readonly<Required<Omit<BackoffOptions, 'random'>>>;
 }>;
 

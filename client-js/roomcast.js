@@ -35,6 +35,7 @@ export const DEFAULTS = Object.freeze({
   connectTimeoutMs: 10000,
   publishQueueLimit: 1000,
   publishTimeoutMs: 30000,
+  maxFrameBytes: 64 * 1024,
   backoff: Object.freeze({ minMs: 500, initialMs: 1000, maxMs: 30000, factor: 2, resetAfterMs: 10000 }),
 });
 
@@ -198,6 +199,7 @@ export class RoomcastClient {
       connectTimeoutMs: options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs,
       publishQueueLimit: options.publishQueueLimit ?? DEFAULTS.publishQueueLimit,
       publishTimeoutMs: options.publishTimeoutMs ?? DEFAULTS.publishTimeoutMs,
+      maxFrameBytes: options.maxFrameBytes ?? DEFAULTS.maxFrameBytes,
       backoff: { ...DEFAULTS.backoff, ...(options.backoff || {}) },
     };
     this._random = (options.backoff && options.backoff.random) || Math.random;
@@ -262,7 +264,7 @@ export class RoomcastClient {
       options = {};
     }
     options = options || {};
-    if (typeof room !== 'string' || room.length === 0) throw new TypeError('room must be a non-empty string');
+    if (typeof room !== 'string' || room.length === 0) throw new RoomcastError('bad_request', 'room must be a non-empty string', { room });
     if (typeof onEvent !== 'function') throw new TypeError('onEvent must be a function');
     if (this._state === State.CLOSED) throw new RoomcastError('closed', 'the client is closed');
     if (this._subs.has(room)) {
@@ -309,6 +311,12 @@ export class RoomcastClient {
       }
       // `sent`: an attempt left this client, so the edge may have written it (judges a timeout).
       const p = { room, data, type: options.type, eventId: options.eventId, retry, ephemeral, resolve, reject, id: 0, timer: null, sent: false };
+      // The edge closes the whole connection (1009) on a message above its maxFrameBytes: only this publish fails.
+      const bytes = publishFrameBytes(p, this._publisherKey);
+      if (bytes > this._opt.maxFrameBytes) {
+        reject(new RoomcastError('too_large', `the publish frame is ${bytes} bytes, above maxFrameBytes ${this._opt.maxFrameBytes}`, { room, eventId: p.eventId }));
+        return;
+      }
       if (!this._isSendable() && this._queue.length >= this._opt.publishQueueLimit) {
         reject(new RoomcastError('queue_full', `publish queue is full (${this._opt.publishQueueLimit} waiting for a connection)`, { room }));
         return;
@@ -483,7 +491,6 @@ export class RoomcastClient {
     const ws = this._ws;
     this._detach();
     if (ws) safeClose(ws, 1000, 'token refused');
-    this._failInflight();
     this._shutdown({ code: 4401, reason: err.message, error: err }, err);
   }
 
@@ -540,19 +547,20 @@ export class RoomcastClient {
   _onSocketGone(code, reason, alreadyDetached = false) {
     if (!alreadyDetached) this._detach();
     if (this._state === State.CLOSED) return;
+    const action = closeAction(code);
+    // 4401 after the token was accepted means it expired: a token callback gives a new one.
+    const renew = action === 'reconnect_with_new_token' && this._authedOnce && typeof this._token === 'function';
+    if (action !== 'reconnect' && !renew) {
+      // For good: every publish still waiting, sent or not, gets this error with its close code.
+      const err = new RoomcastError(closeError(code), `the edge closed the connection (${code}${reason ? ' ' + reason : ''})`, { closeCode: code });
+      this._shutdown({ code, reason, error: err }, err);
+      return;
+    }
     this._failInflight();
     // A presence query is safe to ask again: it goes back to wait for the next connection.
     this._queryQueue = [...this._queries.values(), ...this._queryQueue];
     this._queries.clear();
     for (const sub of this._subs.values()) sub._onDisconnect();
-    const action = closeAction(code);
-    // 4401 after the token was accepted means it expired: a token callback gives a new one.
-    const renew = action === 'reconnect_with_new_token' && this._authedOnce && typeof this._token === 'function';
-    if (action !== 'reconnect' && !renew) {
-      const err = new RoomcastError(closeError(code), `the edge closed the connection (${code}${reason ? ' ' + reason : ''})`, { closeCode: code });
-      this._shutdown({ code, reason, error: err }, err);
-      return;
-    }
     this._scheduleReconnect({ code, reason });
   }
 
@@ -845,18 +853,8 @@ export class RoomcastClient {
 
   _sendPublish(p) {
     p.id = this._nextId++;
-    const frame = { op: 'publish', id: p.id, room: p.room, data: p.data };
-    if (p.type !== undefined) frame.type = p.type;
-    if (p.eventId !== undefined) {
-      frame.eventId = p.eventId;
-      // Makes this client one publisher across connections and edges without a token, so a retry
-      // on a new connection is recognised as the same publisher's (docs/security.md).
-      frame.publisherKey = this._publisherKey;
-    }
-    if (p.retry) frame.retry = true;
-    if (p.ephemeral) frame.ephemeral = true;
     this._inflight.set(p.id, p);
-    if (this._send(frame)) {
+    if (this._send(publishFrame(p, p.id, this._publisherKey))) {
       p.sent = true;
     } else {
       this._inflight.delete(p.id);
@@ -1239,6 +1237,34 @@ export class Subscription {
 }
 
 function noop() {}
+
+/** The `publish` frame of a publish `p` under request id `id`. */
+function publishFrame(p, id, publisherKey) {
+  const frame = { op: 'publish', id, room: p.room, data: p.data };
+  if (p.type !== undefined) frame.type = p.type;
+  if (p.eventId !== undefined) {
+    frame.eventId = p.eventId;
+    // Makes this client one publisher across connections and edges without a token, so a retry
+    // on a new connection is recognised as the same publisher's (docs/security.md).
+    frame.publisherKey = publisherKey;
+  }
+  if (p.retry) frame.retry = true;
+  if (p.ephemeral) frame.ephemeral = true;
+  return frame;
+}
+
+const RETRY_MARK = ',"retry":true';
+const UTF8 = new TextEncoder();
+
+/**
+ * The most UTF-8 bytes a publish's frame can take: with the longest request id, and with the `retry`
+ * mark a publish with an eventId gets when it is resent after a lost connection.
+ */
+function publishFrameBytes(p, publisherKey) {
+  const text = JSON.stringify(publishFrame(p, Number.MAX_SAFE_INTEGER, publisherKey));
+  const resent = p.eventId !== undefined && !p.retry ? RETRY_MARK.length : 0;
+  return UTF8.encode(text).length + resent;
+}
 
 /** A presence member as the application sees it (docs/protocol.md, Presence). */
 function member(m) {

@@ -116,6 +116,31 @@ test('in flight when the socket dies: rejected as connection_lost without eventI
   assert.equal(edge.connections[0].framesWith('publish').some((f) => 'retry' in f), false, 'a first attempt is no retry');
 });
 
+test('a publish above maxFrameBytes fails too_large at once and the connection stays', async (t) => {
+  const { edge, rc } = await setup(t, {}, { maxFrameBytes: 2048 });
+  await assert.rejects(rc.publish('chat:a', 'x'.repeat(3000)), (e) => e.code === 'too_large' && /above maxFrameBytes 2048/.test(e.message));
+  // Multi-byte text counts in UTF-8 bytes; a publish with an eventId keeps room for the retry mark of a resend.
+  await assert.rejects(rc.publish('chat:a', '\u00e9'.repeat(1000)), { code: 'too_large' });
+  const fits = 'y'.repeat(1900);
+  assert.equal(await rc.publish('chat:a', fits), 100);
+  const near = 2048 - 13 - JSON.stringify({ op: 'publish', id: Number.MAX_SAFE_INTEGER, room: 'chat:a', data: '', eventId: 'e-1', publisherKey: 'k'.repeat(22) }).length;
+  await assert.rejects(rc.publish('chat:a', 'z'.repeat(near + 1), { eventId: 'e-1' }), { code: 'too_large', eventId: 'e-1' });
+  assert.equal(await rc.publish('chat:a', 'z'.repeat(near), { eventId: 'e-1' }), 101);
+  assert.equal(edge.connections.length, 1, 'never closed');
+  assert.deepEqual(edge.last.framesWith('publish').map((f) => f.data.length), [1900, near]);
+});
+
+test('when the edge closes for good, every pending publish gets its error and close code, with or without an eventId', async (t) => {
+  const { edge, rc } = await setup(t, { autoAck: false });
+  const plain = rc.publish('chat:a', 'plain');
+  const keyed = rc.publish('chat:a', 'keyed', { eventId: 'c1-8' });
+  await waitUntil(() => edge.last && edge.last.framesWith('publish').length === 2, 'both sent');
+  edge.last.close(1008, 'policy');
+  for (const [p, eventId] of [[plain, undefined], [keyed, 'c1-8']]) {
+    await assert.rejects(p, (e) => e.code === 'forbidden' && e.closeCode === 1008 && e.maybeWritten === true && e.eventId === eventId);
+  }
+});
+
 test('close() rejects queued and in-flight publishes with closed and clears their timers', async (t) => {
   const clock = trackingClock();
   const { edge, rc } = await setup(t, { autoAck: false }, { clock });

@@ -140,7 +140,7 @@ test('subscribing twice to one room on one client is refused locally', async (t)
   const { rc } = await setup(t);
   rc.subscribe('chat:a', () => {});
   assert.throws(() => rc.subscribe('chat:a', () => {}), { code: 'bad_request' });
-  assert.throws(() => rc.subscribe('', () => {}), TypeError);
+  assert.throws(() => rc.subscribe('', () => {}), { name: 'RoomcastError', code: 'bad_request' });
   assert.throws(() => rc.subscribe('chat:b', {}), TypeError);
 });
 
