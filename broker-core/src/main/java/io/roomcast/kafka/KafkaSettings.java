@@ -5,9 +5,12 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * An operator's extra Kafka client setting, checked where it is read (the edge's, the model producer's and the log
@@ -20,6 +23,31 @@ public final class KafkaSettings {
             AdminClientConfig.configDef());
 
     private KafkaSettings() {
+    }
+
+    /**
+     * Throws {@link IllegalArgumentException} when Kafka's producer refuses the settings together with the idempotence
+     * every Roomcast producer runs with ({@code max.in.flight.requests.per.connection} above 5, {@code retries} 0):
+     * refused at start-up as a configuration error, not when the producer is built, maybe minutes later. Call it with
+     * settings that each passed {@link #check}. Any thread.
+     */
+    public static void checkTogether(Map<String, String> settings) {
+        Map<String, Object> producer = new HashMap<>();
+        settings.forEach((name, value) -> {
+            if (ProducerConfig.configNames().contains(name)) {
+                producer.put(name, value);
+            }
+        });
+        producer.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092"); // never connected to: only required
+        producer.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        producer.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        producer.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        try {
+            new ProducerConfig(producer);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("Kafka client settings refused by Kafka's idempotent producer: " + e.getMessage());
+        }
     }
 
     /** Throws {@link IllegalArgumentException} naming the setting when it is reserved or its value is of the wrong type. Any thread. */

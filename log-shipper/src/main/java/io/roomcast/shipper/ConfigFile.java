@@ -80,8 +80,9 @@ public record ConfigFile(String kafka, String host, List<SourceConfig> sources, 
         String kafka = r.text(root, "kafka");
         String host = r.text(root, "host");
         ZoneId zone = r.convert(root, "zone", ZoneId::of);
-        Map<String, String> topics = r.stringMap(root, "topics");
-        Map<String, String> kafkaProperties = r.stringMap(root, "kafkaProperties");
+        Map<String, String> topics = r.stringMap(root, "topics", false);
+        // Kafka settings are text in a properties file; JSON's numbers and booleans are taken as their text.
+        Map<String, String> kafkaProperties = r.stringMap(root, "kafkaProperties", true);
         ShipperSettings settings = r.settings(root.get("settings"));
         List<SourceConfig> sources = new ArrayList<>();
         JsonNode list = root.get("sources");
@@ -96,7 +97,11 @@ public record ConfigFile(String kafka, String host, List<SourceConfig> sources, 
             }
         }
         topics.forEach((ns, topic) -> r.check("topics." + ns, () -> TopicLayout.validateTopic(topic)));
+        int before = r.problems.size();
         kafkaProperties.forEach((name, value) -> r.check("kafkaProperties." + name, () -> KafkaSettings.check(name, value)));
+        if (r.problems.size() == before) {
+            r.check("kafkaProperties", () -> KafkaSettings.checkTogether(kafkaProperties));
+        }
         if (!r.problems.isEmpty()) {
             throw new InvalidConfigException(where, r.problems);
         }
@@ -173,7 +178,7 @@ public record ConfigFile(String kafka, String host, List<SourceConfig> sources, 
             }
         }
 
-        Map<String, String> stringMap(JsonNode parent, String field) {
+        Map<String, String> stringMap(JsonNode parent, String field, boolean scalars) {
             JsonNode node = parent.get(field);
             Map<String, String> map = new LinkedHashMap<>();
             if (node == null || node.isNull()) {
@@ -184,10 +189,11 @@ public record ConfigFile(String kafka, String host, List<SourceConfig> sources, 
                 return map;
             }
             node.properties().forEach(e -> {
-                if (e.getValue().isTextual()) {
-                    map.put(e.getKey(), e.getValue().asText());
+                JsonNode value = e.getValue();
+                if (value.isTextual() || scalars && (value.isNumber() || value.isBoolean())) {
+                    map.put(e.getKey(), value.asText());
                 } else {
-                    problem(field + "." + e.getKey(), "must be a string");
+                    problem(field + "." + e.getKey(), scalars ? "must be a string, a number or a boolean" : "must be a string");
                 }
             });
             return map;
@@ -321,8 +327,8 @@ public record ConfigFile(String kafka, String host, List<SourceConfig> sources, 
                         number(node, "maxInFlightBytes", "settings.maxInFlightBytes", d.maxInFlightBytes()),
                         intNumber(node, "maxOpenFiles", "settings.maxOpenFiles", d.maxOpenFiles()),
                         time(node, "deliveryTimeout", d.deliveryTimeout()), time(node, "retryBackoff", d.retryBackoff()));
-            } catch (IllegalArgumentException e) {
-                problem("settings", e.getMessage());
+            } catch (ShipperSettings.Invalid e) {
+                e.problems().forEach((name, what) -> problem("settings." + name, what));
                 return d;
             }
         }

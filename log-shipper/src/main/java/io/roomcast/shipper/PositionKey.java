@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HexFormat;
 
 /**
@@ -31,14 +32,30 @@ final class PositionKey {
         this.key = new SecretKeySpec(secret.clone(), ALGORITHM);
     }
 
-    /** The key in {@code file}: its bytes without a trailing line end. */
+    /**
+     * The key in {@code file}: its bytes, any bytes (random ones too), without ASCII whitespace (spaces, tabs, line
+     * ends) at either end, so that a key written by an editor or {@code echo} is the same key.
+     */
     static PositionKey fromFile(Path file) {
+        byte[] bytes;
         try {
-            String text = Files.readString(file, StandardCharsets.UTF_8).strip();
-            return new PositionKey(text.getBytes(StandardCharsets.UTF_8));
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the position key file " + file, e);
         }
+        int from = 0;
+        int to = bytes.length;
+        while (from < to && isAsciiSpace(bytes[from])) {
+            from++;
+        }
+        while (to > from && isAsciiSpace(bytes[to - 1])) {
+            to--;
+        }
+        return new PositionKey(Arrays.copyOfRange(bytes, from, to));
+    }
+
+    private static boolean isAsciiSpace(byte b) {
+        return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == 0x0b || b == '\f';
     }
 
     /** The signature of one record's position: its room key and the headers that make the position. */

@@ -59,6 +59,7 @@ public record ShipperConfig(String kafka, String host, List<SourceConfig> source
         Objects.requireNonNull(settings, "settings");
         kafkaProperties = Map.copyOf(kafkaProperties);
         kafkaProperties.forEach(KafkaSettings::check);
+        KafkaSettings.checkTogether(kafkaProperties);
         Objects.requireNonNull(zone, "zone");
     }
 

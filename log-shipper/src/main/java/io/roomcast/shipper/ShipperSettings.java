@@ -1,7 +1,10 @@
 package io.roomcast.shipper;
 
 import java.time.Duration;
-import java.util.Objects;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The shipper's timings and limits; immutable, validated on construction, defaults in
@@ -26,21 +29,41 @@ public record ShipperSettings(Duration pollInterval, Duration scanInterval, Dura
                               Duration partialLineTimeout, Duration multilineTimeout,
                               int maxLineBytes, int maxEventBytes, int maxInFlightRecords, long maxInFlightBytes,
                               int maxOpenFiles, Duration deliveryTimeout, Duration retryBackoff) {
+    /** @throws Invalid naming every setting out of its range, not only the first */
     public ShipperSettings {
-        positive("pollInterval", pollInterval);
-        positive("scanInterval", scanInterval);
-        positive("rotateWait", rotateWait);
-        positive("partialLineTimeout", partialLineTimeout);
-        positive("multilineTimeout", multilineTimeout);
-        positive("deliveryTimeout", deliveryTimeout);
-        positive("retryBackoff", retryBackoff);
-        range("maxLineBytes", maxLineBytes, 1024, 64 << 20);
-        range("maxEventBytes", maxEventBytes, 4096, 64 << 20);
-        range("maxInFlightRecords", maxInFlightRecords, 1, 1_000_000);
-        range("maxInFlightBytes", maxInFlightBytes, 64 << 10, 1L << 30);
-        range("maxOpenFiles", maxOpenFiles, 1, 10_000);
-        if (deliveryTimeout.toMillis() < 2_000) {
-            throw new IllegalArgumentException("deliveryTimeout must be at least 2s, was " + deliveryTimeout);
+        Map<String, String> problems = new LinkedHashMap<>();
+        positive(problems, "pollInterval", pollInterval);
+        positive(problems, "scanInterval", scanInterval);
+        positive(problems, "rotateWait", rotateWait);
+        positive(problems, "partialLineTimeout", partialLineTimeout);
+        positive(problems, "multilineTimeout", multilineTimeout);
+        positive(problems, "deliveryTimeout", deliveryTimeout);
+        positive(problems, "retryBackoff", retryBackoff);
+        range(problems, "maxLineBytes", maxLineBytes, 1024, 64 << 20);
+        range(problems, "maxEventBytes", maxEventBytes, 4096, 64 << 20);
+        range(problems, "maxInFlightRecords", maxInFlightRecords, 1, 1_000_000);
+        range(problems, "maxInFlightBytes", maxInFlightBytes, 64 << 10, 1L << 30);
+        range(problems, "maxOpenFiles", maxOpenFiles, 1, 10_000);
+        if (!problems.containsKey("deliveryTimeout") && deliveryTimeout.toMillis() < 2_000) {
+            problems.put("deliveryTimeout", "must be at least 2s, was " + deliveryTimeout);
+        }
+        if (!problems.isEmpty()) {
+            throw new Invalid(problems);
+        }
+    }
+
+    /** Settings out of their ranges: each setting's name and what is wrong with it, in declaration order. */
+    public static final class Invalid extends IllegalArgumentException {
+        private final transient Map<String, String> problems;
+
+        Invalid(Map<String, String> problems) {
+            super(problems.entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining("; ")));
+            this.problems = Collections.unmodifiableMap(new LinkedHashMap<>(problems));
+        }
+
+        /** Setting name → what is wrong ({@code must be positive, was PT0S}). */
+        public Map<String, String> problems() {
+            return problems;
         }
     }
 
@@ -91,16 +114,17 @@ public record ShipperSettings(Duration pollInterval, Duration scanInterval, Dura
                 maxEventBytes, maxInFlightRecords, maxInFlightBytes, maxOpenFiles, d, retryBackoff);
     }
 
-    private static void positive(String name, Duration d) {
-        Objects.requireNonNull(d, name);
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive, was " + d);
+    private static void positive(Map<String, String> problems, String name, Duration d) {
+        if (d == null) {
+            problems.put(name, "must be set");
+        } else if (d.isNegative() || d.isZero()) {
+            problems.put(name, "must be positive, was " + d);
         }
     }
 
-    private static void range(String name, long value, long min, long max) {
+    private static void range(Map<String, String> problems, String name, long value, long min, long max) {
         if (value < min || value > max) {
-            throw new IllegalArgumentException(name + " must be " + min + ".." + max + ", was " + value);
+            problems.put(name, "must be " + min + ".." + max + ", was " + value);
         }
     }
 }

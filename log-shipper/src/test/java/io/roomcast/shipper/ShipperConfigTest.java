@@ -70,8 +70,26 @@ class ShipperConfigTest {
                         assertThat(p).startsWith("sources[2].multiline: invalid pattern")).anySatisfy(p ->
                         assertThat(p).startsWith("sources[3]: must be an object")).anySatisfy(p ->
                         assertThat(p).startsWith("settings.pollInterval: 'soon' is not a duration")).anySatisfy(p ->
-                        assertThat(p).startsWith("settings.colour: unknown field")))
+                        assertThat(p).startsWith("settings.colour: unknown field")).anySatisfy(p ->
+                        assertThat(p).isEqualTo("settings.maxLineBytes: must be 1024..67108864, was 12")))
                 .hasMessageStartingWith("garbage.json: ");
+    }
+
+    @Test
+    void shouldNameEverySettingOutOfItsRangeNotOnlyTheFirst() {
+        assertThatThrownBy(() -> ConfigFile.parse("""
+                {"sources": [{"room": "logs:a", "file": "/x.log"}],
+                 "settings": {"rotateWait": "0ms", "pollInterval": "0s", "maxInFlightRecords": 0, "maxLineBytes": -5,
+                              "maxEventBytes": 10, "maxOpenFiles": 0, "deliveryTimeout": "1s"}}
+                """, "ranges.json"))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        "settings.pollInterval: must be positive, was PT0S",
+                        "settings.rotateWait: must be positive, was PT0S",
+                        "settings.maxLineBytes: must be 1024..67108864, was -5",
+                        "settings.maxEventBytes: must be 4096..67108864, was 10",
+                        "settings.maxInFlightRecords: must be 1..1000000, was 0",
+                        "settings.maxOpenFiles: must be 1..10000, was 0",
+                        "settings.deliveryTimeout: must be at least 2s, was PT1S"));
     }
 
     @Test
@@ -96,6 +114,30 @@ class ShipperConfigTest {
                 .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
                         "kafkaProperties.batch.size: Kafka client setting 'batch.size' must be of type int, was '64k'",
                         "kafkaProperties.linger.ms: Kafka client setting 'linger.ms' must be of type long, was 'soon'"));
+    }
+
+    @Test
+    void shouldTakeKafkaSettingsAsJsonNumbersAndBooleansAndRefuseWhatTheProducerRefusesTogether() {
+        ConfigFile ok = ConfigFile.parse("""
+                {"sources": [{"room": "logs:a", "file": "/a/*.log"}],
+                 "kafkaProperties": {"batch.size": 65536, "linger.ms": 5, "enable.metrics.push": false}}
+                """, "c.json");
+        assertThat(ok.kafkaProperties()).containsExactlyInAnyOrderEntriesOf(
+                java.util.Map.of("batch.size", "65536", "linger.ms", "5", "enable.metrics.push", "false"));
+        assertThatThrownBy(() -> ConfigFile.parse("""
+                {"sources": [{"room": "logs:a", "file": "/a/*.log"}],
+                 "kafkaProperties": {"enable.idempotence": false, "retries": [0]}}
+                """, "c.json"))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "kafkaProperties.retries: must be a string, a number or a boolean",
+                        "kafkaProperties.enable.idempotence: Kafka client setting 'enable.idempotence' is set by Roomcast and cannot be changed"));
+        // Each of the right type, refused together by the idempotent producer: at start-up, not when the producer is built.
+        assertThatThrownBy(() -> ConfigFile.parse("""
+                {"sources": [{"room": "logs:a", "file": "/a/*.log"}],
+                 "kafkaProperties": {"max.in.flight.requests.per.connection": "50"}}
+                """, "c.json"))
+                .isInstanceOfSatisfying(InvalidConfigException.class, e -> assertThat(e.problems()).singleElement().asString()
+                        .startsWith("kafkaProperties: Kafka client settings refused by Kafka's idempotent producer"));
     }
 
     @Test
@@ -147,6 +189,22 @@ class ShipperConfigTest {
         ShipperConfig config = command.config();
         assertThat(config.positionKey()).isNotNull();
         assertThat(config.toString()).doesNotContain("secret");
+        // The line end echo wrote is not part of the key.
+        byte[] roomKey = "logs:x".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(config.positionKey().sign(roomKey, "h", "s", "1", "2", "x"))
+                .isEqualTo(new PositionKey("0123456789abcdef-secret".getBytes(java.nio.charset.StandardCharsets.UTF_8)).sign(roomKey, "h", "s", "1", "2", "x"));
+
+        // A key of random bytes (head -c 32 /dev/urandom), not UTF-8 text, is a key like any other.
+        byte[] random = new byte[32];
+        new java.util.Random(7).nextBytes(random);
+        random[0] = (byte) 0xff;
+        random[31] = (byte) 0xc3;
+        Path binaryKey = dir.resolve("binary.key");
+        Files.write(binaryKey, random);
+        ShipperCommand binary = new ShipperCommand();
+        new CommandLine(binary).parseArgs("--file", "/tmp/*.log", "--room", "logs:x", "--position-key-file", binaryKey.toString());
+        assertThat(binary.config().positionKey().sign(roomKey, "h", "s", "1", "2", "x"))
+                .isEqualTo(new PositionKey(random).sign(roomKey, "h", "s", "1", "2", "x"));
     }
 
     @Test

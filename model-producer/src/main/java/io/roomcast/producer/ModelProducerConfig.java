@@ -97,6 +97,7 @@ public record ModelProducerConfig(
         Objects.requireNonNull(logRoom, "logRoom");
         kafkaOverrides = Map.copyOf(kafkaOverrides);
         kafkaOverrides.forEach(KafkaSettings::check);
+        KafkaSettings.checkTogether(kafkaOverrides);
         if (bootstrapServers.isBlank() || groupId.isBlank()) {
             throw new IllegalArgumentException("bootstrap servers and group id must not be blank");
         }

@@ -67,6 +67,8 @@ class ProducerCommandTest {
             "--commit-interval=PT1M",
             "--commit-interval=soon",
             "--kafka-property=linger.ms=later",
+            "--kafka-property=max.in.flight.requests.per.connection=50",
+            "--kafka-property=retries=0",
     })
     void shouldRejectGarbageConfiguration(String args) {
         assertThatThrownBy(() -> parse(args.split(" "))).isInstanceOf(CommandLine.ParameterException.class);

@@ -41,6 +41,7 @@ public record KafkaClientProperties(Map<String, String> values) {
             KafkaSettings.check(key, e.getValue());
             checked.put(key, e.getValue());
         }
+        KafkaSettings.checkTogether(checked);
         values = Map.copyOf(checked);
     }
 

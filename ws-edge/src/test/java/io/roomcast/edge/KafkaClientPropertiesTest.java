@@ -51,6 +51,8 @@ class KafkaClientPropertiesTest {
         Map<String, String> nullValue = new HashMap<>();
         nullValue.put("linger.ms", null);
         assertThatThrownBy(() -> new KafkaClientProperties(nullValue)).hasMessageContaining("no value");
+        assertThatThrownBy(() -> new KafkaClientProperties(Map.of("max.in.flight.requests.per.connection", "50")))
+                .hasMessageContaining("idempotent producer");
     }
 
     @Test
