@@ -115,10 +115,13 @@ public record ModelProducerConfig(
         if (OPENAI.equals(backend) && openAi == null) {
             throw new IllegalArgumentException("the openai backend needs a base URL and a model");
         }
-        if (partitions < 1 || maxTurns < 0 || maxContextRecords < 1 || maxPromptChars < 1 || maxAnswerTokens < 1
-                || partitionQueue < 1 || maxInFlightSends < 1) {
-            throw new IllegalArgumentException("counts and limits must be positive");
-        }
+        atLeast("partitions (--partitions)", partitions, 1);
+        atLeast("maxTurns (--max-turns)", maxTurns, 0);
+        atLeast("maxContextRecords", maxContextRecords, 1);
+        atLeast("maxPromptChars", maxPromptChars, 1);
+        atLeast("maxAnswerTokens", maxAnswerTokens, 1);
+        atLeast("partitionQueue", partitionQueue, 1);
+        atLeast("maxInFlightSends", maxInFlightSends, 1);
         if (sendTimeout.toMillis() < 1000) {
             throw new IllegalArgumentException("sendTimeout must be at least 1 s");
         }
@@ -127,6 +130,12 @@ public record ModelProducerConfig(
         }
         if (!RoomName.isValid(logRoom)) {
             throw new IllegalArgumentException("invalid log room: " + logRoom);
+        }
+    }
+
+    private static void atLeast(String name, int value, int min) {
+        if (value < min) {
+            throw new IllegalArgumentException(name + " must be at least " + min + ", was " + value);
         }
     }
 

@@ -75,6 +75,14 @@ class ProducerCommandTest {
     }
 
     @Test
+    void shouldNameTheFlagOfACountOutOfRange() {
+        for (String flag : new String[]{"--max-concurrent", "--partitions", "--max-turns"}) {
+            assertThatThrownBy(() -> parse("--kafka", "k:9092", flag + "=-1"))
+                    .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining(flag).hasMessageContaining("was -1");
+        }
+    }
+
+    @Test
     void shouldRefuseKafkaSettingsThatExactlyOnceRestsOnNamingThem() {
         for (String setting : new String[]{"acks=0", "enable.idempotence=false", "transactional.id=mine", "isolation.level=read_uncommitted",
                 "enable.auto.commit=true", "key.deserializer=x.Y"}) {

@@ -43,7 +43,7 @@ public record ResilienceSettings(
             throw new IllegalArgumentException("breaker window and minimum calls must be positive");
         }
         if (maxConcurrentGenerations < 1) {
-            throw new IllegalArgumentException("maxConcurrentGenerations must be positive");
+            throw new IllegalArgumentException("maxConcurrentGenerations (--max-concurrent) must be at least 1, was " + maxConcurrentGenerations);
         }
         if (bulkheadMaxWait.isNegative()) {
             throw new IllegalArgumentException("bulkheadMaxWait must not be negative");
