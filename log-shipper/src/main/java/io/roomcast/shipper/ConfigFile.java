@@ -221,6 +221,8 @@ public record ConfigFile(String kafka, String host, List<SourceConfig> sources, 
             }
             if (stdin == (file != null)) {
                 problem(path, "needs either \"file\" or \"stdin\": true");
+            } else if (file != null) {
+                check(path + ".file", () -> new GlobPattern(file));
             }
             SourceConfig.StartAt startAt = SourceConfig.StartAt.BEGINNING;
             String start = text(node, "startAt", path + ".startAt");

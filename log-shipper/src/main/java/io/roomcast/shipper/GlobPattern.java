@@ -16,6 +16,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * A file pattern such as {@code /var/log/app/*.log} or {@code logs/**}{@code /api-[0-9].log}:
@@ -56,7 +57,11 @@ final class GlobPattern {
             this.depth = absolute.toString().contains("**") ? MAX_DEPTH_WITH_DOUBLE_STAR : absolute.getNameCount() - firstGlob;
         }
         String escaped = absolute.toString().replace("\\", "\\\\");
-        this.matcher = FileSystems.getDefault().getPathMatcher("glob:" + (firstGlob < 0 ? escapeGlob(absolute.toString()) : escaped));
+        try {
+            this.matcher = FileSystems.getDefault().getPathMatcher("glob:" + (firstGlob < 0 ? escapeGlob(absolute.toString()) : escaped));
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("'" + pattern + "' is not a valid file pattern: " + e.getDescription());
+        }
     }
 
     /** The directory listing starts from; it may not exist (yet). */

@@ -58,7 +58,8 @@ class ShipperConfigTest {
                    {"room": "bad room!", "file": "/x/*.log"},
                    {"file": "/y/*.log", "stdin": true},
                    {"room": "logs:a", "file": "/z/*.log", "multiline": {"match": "start", "pattern": "(["}},
-                   "not an object"
+                   "not an object",
+                   {"room": "logs:b", "file": "/q/{a,b"}
                  ],
                  "settings": {"pollInterval": "soon", "maxLineBytes": 12, "colour": "blue"}}
                 """, "garbage.json"))
@@ -69,6 +70,7 @@ class ShipperConfigTest {
                         assertThat(p).startsWith("sources[1]: needs either \"file\" or \"stdin\"")).anySatisfy(p ->
                         assertThat(p).startsWith("sources[2].multiline: invalid pattern")).anySatisfy(p ->
                         assertThat(p).startsWith("sources[3]: must be an object")).anySatisfy(p ->
+                        assertThat(p).startsWith("sources[4].file: '/q/{a,b' is not a valid file pattern: Missing '}")).anySatisfy(p ->
                         assertThat(p).startsWith("settings.pollInterval: 'soon' is not a duration")).anySatisfy(p ->
                         assertThat(p).startsWith("settings.colour: unknown field")).anySatisfy(p ->
                         assertThat(p).isEqualTo("settings.maxLineBytes: must be 1024..67108864, was 12")))
