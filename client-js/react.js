@@ -6,7 +6,7 @@
 import {
   createContext, createElement, useCallback, useContext, useEffect, useMemo, useReducer, useRef, useState,
 } from 'react';
-import { connect, GapReason } from './roomcast.js';
+import { connect, DEFAULTS, GapReason, RoomcastError } from './roomcast.js';
 
 const RoomcastContext = createContext(null);
 
@@ -300,11 +300,40 @@ export function usePublish() {
   const client = useRoomcast();
   const ref = useRef(client);
   ref.current = client;
+  // Publishes made before a `url` provider's client exists (a child's mount effect runs before its
+  // provider's, which connects): they wait for it, as the client's own publishes wait for a connection.
+  const waiting = useRef([]);
+  const mounted = useRef(false);
+  const flush = useCallback((c) => {
+    for (const p of waiting.current.splice(0)) c.publish(p.room, p.data, p.options).then(p.resolve, p.reject);
+  }, []);
+  useEffect(() => {
+    if (client) flush(client);
+  }, [client, flush]);
+  useEffect(() => {
+    mounted.current = true;
+    return () => {
+      mounted.current = false;
+      // StrictMode's rehearsal mounts again at once; only a real unmount fails what still waits.
+      queueMicrotask(() => {
+        if (mounted.current) return;
+        for (const p of waiting.current.splice(0)) {
+          p.reject(new RoomcastError('closed', 'unmounted before the Roomcast client existed', { room: p.room }));
+        }
+      });
+    };
+  }, []);
   return useCallback((room, data, options) => {
     const c = ref.current;
-    if (!c) return Promise.reject(Object.assign(new Error('no Roomcast client yet'), { code: 'closed' }));
-    return c.publish(room, data, options);
-  }, []);
+    if (c) {
+      flush(c);
+      return c.publish(room, data, options);
+    }
+    if (waiting.current.length >= DEFAULTS.publishQueueLimit) {
+      return Promise.reject(new RoomcastError('queue_full', `${DEFAULTS.publishQueueLimit} publishes wait for the Roomcast client`, { room }));
+    }
+    return new Promise((resolve, reject) => waiting.current.push({ room, data, options, resolve, reject }));
+  }, [flush]);
 }
 
 // ---- generations ------------------------------------------------------------------------------

@@ -31,6 +31,16 @@ function Room({ room, from, policy }) {
     h('ul', { id: 'events' }, r.events.map((e) => h('li', { key: e.offset }, String(e.offset)))));
 }
 
+/** Publishes in its mount effect, before the provider's own effect has made the client. */
+function EarlyPublisher({ room }) {
+  const publish = usePublish();
+  useEffect(() => {
+    publish(room, { early: true }).then((o) => (seen.earlyAcks = (seen.earlyAcks || []).concat(o)),
+      (e) => (seen.earlyError = `${e.name} ${e.code}`));
+  }, [publish, room]);
+  return null;
+}
+
 function Generations({ room }) {
   const g = useGeneration(room);
   useEffect(() => {
@@ -68,8 +78,9 @@ function LatePresence() {
 }
 
 let root = null;
-window.__mount = ({ url, strict = true, room, from, policy, generationRoom, presenceRoom, name }) => {
+window.__mount = ({ url, strict = true, room, from, policy, generationRoom, presenceRoom, name, earlyPublishRoom }) => {
   const children = [];
+  if (earlyPublishRoom) children.push(h(EarlyPublisher, { key: 'early', room: earlyPublishRoom }));
   if (room) children.push(h(Room, { key: 'room', room, from, policy }));
   if (generationRoom) children.push(h(Generations, { key: 'gen', room: generationRoom }));
   if (presenceRoom) children.push(h(Presence, { key: 'presence', room: presenceRoom, name }));

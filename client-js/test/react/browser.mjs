@@ -328,6 +328,14 @@ await scenario('a lossy room dropping again and again: useRoom and useGeneration
   assert.equal((await seen('room.offsets')).length, 150, 'a dropped gap keeps the events shown');
 });
 
+await scenario('usePublish in a mount effect under a url provider: the publish waits for the client, then is acked', async ({ edge, page, seen, until, url }) => {
+  await page.evaluate((u) => window.__mount({ url: u, earlyPublishRoom: 'chat:e' }), url);
+  // StrictMode runs the mount effect twice: two publishes, both wait for the client and are acked; none is refused.
+  await until(() => seen('earlyAcks').then((a) => a && a.length === 2), 'both acks');
+  assert.equal(await seen('earlyError'), undefined);
+  assert.deepEqual(edge.last.framesWith('publish').map((f) => f.data), [{ early: true }, { early: true }]);
+});
+
 await browser.close();
 http.close();
 rmSync(out, { recursive: true, force: true });
