@@ -1,7 +1,11 @@
 package io.roomcast.snapshot;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roomcast.position.StartPoint;
@@ -31,13 +35,40 @@ public record SnapshotLayout(long offset, String epoch, JsonNode data) {
     public static final int DEFAULT_PARTITIONS = 8;
     /** How long a deleted snapshot's tombstone is kept for readers that catch up. */
     public static final Duration TOMBSTONE_RETENTION = Duration.ofDays(1);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The deepest a value may nest, itself counted: the protocol's 64 levels. The {@code snapshot} frame holds
+     * {@code data} one level down, as the value does, so a value within this limit makes a frame within it.
+     */
+    public static final int MAX_DEPTH = 64;
+    /** One JSON value, nothing after it, nested at most {@link #MAX_DEPTH} levels. */
+    private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
+    /** @throws IllegalArgumentException for an offset below -1, or data nested deeper than edges deliver (they would skip it) */
     public SnapshotLayout {
         Objects.requireNonNull(data, "data");
         if (offset < -1) {
             throw new IllegalArgumentException("snapshot offset must be >= -1, was " + offset);
         }
+        if (deeperThan(data, MAX_DEPTH - 1)) {
+            throw new IllegalArgumentException("snapshot data must be nested at most " + (MAX_DEPTH - 1) + " levels");
+        }
+    }
+
+    private static boolean deeperThan(JsonNode node, int levels) {
+        if (!node.isContainerNode()) {
+            return false;
+        }
+        if (levels == 0) {
+            return true;
+        }
+        for (JsonNode child : node) {
+            if (deeperThan(child, levels - 1)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The snapshot topic as Roomcast creates it: compacted, the newest snapshot of each room kept. */
@@ -65,7 +96,10 @@ public record SnapshotLayout(long offset, String epoch, JsonNode data) {
         return new ProducerRecord<>(topic, room.keyBytes(), null);
     }
 
-    /** The snapshot a record value holds, or empty for a tombstone or a value that is not a snapshot. */
+    /**
+     * The snapshot a record value holds, or empty for a tombstone or a value that is not a snapshot: not one JSON value
+     * (text after it too), nested deeper than {@link #MAX_DEPTH}, or without the fields above.
+     */
     public static Optional<SnapshotLayout> decode(byte[] value) {
         if (value == null) {
             return Optional.empty();
