@@ -491,6 +491,8 @@ export class RoomcastClient {
     const ws = this._ws;
     this._detach();
     if (ws) safeClose(ws, 1000, 'token refused');
+    // The edge would close with 4401 at the end of its grace; the client stops now and says so, as for that close.
+    err.closeCode = 4401;
     this._shutdown({ code: 4401, reason: err.message, error: err }, err);
   }
 

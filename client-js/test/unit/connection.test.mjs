@@ -19,6 +19,22 @@ test('passes connecting then open, and sends the token in an auth frame, never i
   assert.deepEqual(states.map((s) => s[0]), ['connecting', 'open', 'closed']);
 });
 
+test('a token the edge refuses at connect closes the client for good, with close code 4401 as for the edge\'s close', async (t) => {
+  const edge = await startFakeEdge();
+  t.after(() => edge.close());
+  edge.onFrame = (conn, f) => f.op === 'auth'
+    && (conn.send({ op: 'error', id: f.id, code: 'unauthorized', message: 'token refused: bad_signature' }), true);
+  const rc = connect(edge.url, { WebSocket, token: 'forged', backoff: FAST });
+  const states = recordStates(rc);
+  const gone = [];
+  rc.subscribe('chat:a', { onError: (e) => gone.push(e) }, () => {});
+  await waitUntil(() => rc.state === 'closed', 'closed');
+  assert.equal(states.at(-1)[1].code, 4401);
+  assert.equal(states.at(-1)[1].error.code, 'unauthorized');
+  assert.equal(states.at(-1)[1].error.closeCode, 4401);
+  assert.deepEqual(gone.map((e) => [e.code, e.closeCode]), [['unauthorized', 4401]]);
+});
+
 test('a token provider is asked again on every connection', async (t) => {
   const edge = await startFakeEdge();
   t.after(() => edge.close());
