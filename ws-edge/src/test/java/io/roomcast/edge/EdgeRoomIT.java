@@ -182,4 +182,24 @@ class EdgeRoomIT {
             assertThat(c.nextOp("pong").path("id").asInt()).isEqualTo(4);
         }
     }
+
+    /** The worker has several threads; one connection's writes still reach the room in the order it sent them. */
+    @Test
+    void shouldStoreAConnectionsPipelinedPublishesInTheOrderItSentThem() {
+        String room = "chat:order-" + TestNames.unique();
+        int n = 60;
+        try (WsClient c = WsClient.connect(SHARED.edge().wsUrl())) {
+            for (int i = 0; i < n; i++) {
+                c.send("{\"op\":\"publish\",\"id\":" + i + ",\"room\":\"" + room + "\",\"data\":" + i + "}");
+            }
+            long[] offsets = new long[n];
+            for (int acked = 0; acked < n; acked++) {
+                JsonNode ack = c.nextOp("ack");
+                offsets[ack.path("id").asInt()] = ack.path("offset").asLong();
+            }
+            for (int i = 1; i < n; i++) {
+                assertThat(offsets[i]).as("publish %d after %d", i, i - 1).isGreaterThan(offsets[i - 1]);
+            }
+        }
+    }
 }

@@ -16,7 +16,9 @@ import java.util.function.Supplier;
 /**
  * One connection's publishes: the checks that need no Kafka (access, payload size,
  * {@link Publishing#admit}, an ephemeral signal's budget), then the write on the worker
- * ({@link Publishing#publish} or the ephemeral topic), answered with {@code ack} or an error.
+ * ({@link Publishing#publish} or the ephemeral topic), answered with {@code ack} or an error. The writes of
+ * one connection run one after another, in the order it sent them ({@link InOrder}): a client's publishes to a
+ * room are stored in that order.
  *
  * <p>Threading: {@link #publish} and {@link #publishEphemeral} run on the connection's IO thread
  * and never block; the write is submitted from a worker thread, and its answer is sent from the
@@ -32,6 +34,8 @@ final class SessionPublishing {
     private final SessionMetrics metrics;
     private final SessionEphemeral ephemeral;
     private final Supplier<Principal> principal;
+    /** The connection's writes, in the order it sent them (see {@link InOrder}). */
+    private final InOrder writes;
 
     /** @param principal who the connection speaks for now (null: anonymous) */
     SessionPublishing(String sessionId, String remote, Backbone backbone, Answers answers, SessionMetrics metrics,
@@ -43,6 +47,7 @@ final class SessionPublishing {
         this.metrics = metrics;
         this.ephemeral = ephemeral;
         this.principal = principal;
+        this.writes = new InOrder(backbone.worker());
     }
 
     /** A durable publish (already within the publish rate limit): checks, then writes on the worker. IO thread. */
@@ -66,7 +71,7 @@ final class SessionPublishing {
         }
         var request = new Publishing.Request(p.room(), p.type(), p.data(), p.eventId(), p.retry(),
                 publishing.scope(by, p.publisherKey(), sessionId));
-        answers.execute(backbone.worker(), p.id(), p.room(), () -> publishing.publish(request)
+        answers.execute(writes, p.id(), p.room(), () -> publishing.publish(request)
                 .whenComplete((outcome, failure) -> answer(p, outcome, failure)));
     }
 
@@ -103,7 +108,7 @@ final class SessionPublishing {
             }
             return;
         }
-        answers.execute(backbone.worker(), p.id(), p.room(), () -> ephemeral.publish(p.room(), p.type(), p.data())
+        answers.execute(writes, p.id(), p.room(), () -> ephemeral.publish(p.room(), p.type(), p.data())
                 .whenComplete((ok, failure) -> {
                     if (failure == null) {
                         answers.send(SessionEphemeral.ack(p.id(), p.room()));
