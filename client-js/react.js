@@ -76,6 +76,7 @@ function describe(state, details, positions = {}) {
 class RoomFeed {
   constructor(client, room, { from, policy, compact, presence, ephemeral, name }, limit, onEmpty) {
     this.items = []; // {kind: 'event'|'partial'|'gap'|'live'|'error', value}, oldest first
+    this.liveItem = null; // the newest `live`: a hook that joins later is told, also once it left `items`
     this.limit = limit;
     this.hooks = new Map(); // hook -> what it needs of the subscription: {presence, ephemeral, name}, newest last
     this.releaseTimer = null;
@@ -94,7 +95,10 @@ class RoomFeed {
     const options = {
       onGap: (g) => {
         // a lost position resets the view: what came before it is not shown again
-        if (g.reason !== GapReason.DROPPED) this.items = [];
+        if (g.reason !== GapReason.DROPPED) {
+          this.items = [];
+          this.liveItem = null;
+        }
         this.push('gap', g);
       },
       onLive: (l) => this.push('live', l),
@@ -153,8 +157,11 @@ class RoomFeed {
 
   push(kind, value) {
     const item = { kind, value };
+    if (kind === 'live') this.liveItem = item;
     this.items.push(item);
-    if (this.items.length > this.limit) this.items.splice(0, this.items.length - this.limit);
+    // `limit` counts events; the few other items (the hooks keep the newest GAP_LIMIT gaps) get room of their own.
+    const keep = this.limit + GAP_LIMIT;
+    if (this.items.length > keep) this.items.splice(0, this.items.length - keep);
     this.broadcast(item);
   }
 
@@ -167,6 +174,7 @@ class RoomFeed {
     this.releaseTimer = null;
     this.hooks.set(hook, { presence: presence === true, ephemeral: ephemeral === true, name });
     for (const item of this.items) hook(item);
+    if (this.liveItem) hook(this.liveItem); // once only: hooks skip an item they had
     this.fitToHooks();
   }
 
