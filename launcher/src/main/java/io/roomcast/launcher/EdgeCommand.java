@@ -51,7 +51,8 @@ final class EdgeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getCause().getMessage(), e);
         }
         shutdown.started(() -> edge.shutdownGracefully(options.drainDelay.plusSeconds(5)));
-        System.out.println("Roomcast edge: " + edge.url() + "  (WebSocket " + edge.wsUrl() + "). Ctrl-C drains and stops it.");
+        String management = edge.managementUrl().equals(edge.url()) ? "" : "; management " + edge.managementUrl();
+        System.out.println("Roomcast edge: " + edge.url() + "  (WebSocket " + edge.wsUrl() + management + "). Ctrl-C drains and stops it.");
         return shutdown.await();
     }
 }

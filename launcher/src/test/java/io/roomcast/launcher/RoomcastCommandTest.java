@@ -49,6 +49,7 @@ class RoomcastCommandTest {
             "demo --kafka-config /etc/kafka.properties | '--kafka-config'",
             "demo --namespace chat=policy:sometimes | unknown backpressure policy",
             "demo --outbound-limit 0 | outboundLimit must be 1..1000000",
+            "edge --drain-delay PT-5S | drainDelay must be 0..10 minutes",
             "kafka --brokers 0 | --brokers must be 1..9",
             "kafka --brokers 12 | --brokers must be 1..9",
             "kafka --brokers three | option '--brokers'",

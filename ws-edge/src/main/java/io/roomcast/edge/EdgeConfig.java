@@ -83,6 +83,9 @@ public record EdgeConfig(
         range("workerQueueLimit", workerQueueLimit, 1, 10_000_000);
         positive("topicCacheTtl", topicCacheTtl);
         Objects.requireNonNull(drainDelay, "drainDelay");
+        if (drainDelay.isNegative() || drainDelay.compareTo(Duration.ofMinutes(10)) > 0) {
+            throw new IllegalArgumentException("drainDelay must be 0..10 minutes, was " + drainDelay);
+        }
         range("dropWindow", dropWindow, 1, 1_000_000);
         positive("pingInterval", pingInterval);
         positive("heartbeatTimeout", heartbeatTimeout);

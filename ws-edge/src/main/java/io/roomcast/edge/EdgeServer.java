@@ -114,6 +114,8 @@ public final class EdgeServer implements AutoCloseable {
     private final RoomDirectory directory;
     private volatile boolean draining;
     private volatile boolean closed;
+    /** Undertow started: its listeners are open and its IO threads run, so stopping it can close them. */
+    private volatile boolean listening;
 
     private EdgeServer(EdgeConfig config) {
         this.config = config;
@@ -281,6 +283,7 @@ public final class EdgeServer implements AutoCloseable {
         }
         try {
             server.undertow.start();
+            server.listening = true;
         } catch (RuntimeException e) {
             // An address that does not resolve or a port in use: nothing of this edge may keep running.
             server.close();
@@ -293,7 +296,8 @@ public final class EdgeServer implements AutoCloseable {
         server.watchIoThreads();
         server.status = new StatusReporter(server.meters, server.backbone.publisher(), server.backbone.live()::isRunning,
                 server::draining, StatusReporter.edgeName(server.port()), server.url(), config.statusInterval(), Clock.systemUTC());
-        log.atInfo().addKeyValue("url", server.url()).addKeyValue("kafka", config.kafkaBootstrap()).log("edge started");
+        log.atInfo().addKeyValue("url", server.url()).addKeyValue("management", server.managementUrl())
+                .addKeyValue("kafka", config.kafkaBootstrap()).log("edge started");
         return server;
     }
 
@@ -384,7 +388,12 @@ public final class EdgeServer implements AutoCloseable {
         if (status != null) {
             status.close();
         }
-        undertow.stop();
+        if (listening) {
+            undertow.stop();
+        }
+        // Else Undertow's failed start already shut its IO threads down: stopping it would wait forever for one of
+        // them to close a listener that did open (the public one, when the management one could not), which stays
+        // bound until this JVM exits — the launcher exits at once with code 2.
         directory.close();
         sweeper.shutdownNow();
         backbone.worker().shutdownNow();
