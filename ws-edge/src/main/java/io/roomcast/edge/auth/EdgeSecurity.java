@@ -7,14 +7,18 @@ import java.time.Duration;
  * (absent on an open edge), the access rules and the Origin allow-list.
  *
  * @param authenticator null when no authentication is configured
- * @param authGrace     how long an anonymous connection on a closed edge may wait before sending an {@code auth} frame
  */
-public record EdgeSecurity(AuthConfig config, Authenticator authenticator, Access access, OriginPolicy origins,
-                           Duration authGrace) implements AutoCloseable {
+public record EdgeSecurity(AuthConfig config, Authenticator authenticator, Access access, OriginPolicy origins)
+        implements AutoCloseable {
 
     public static EdgeSecurity of(AuthConfig config) {
         return new EdgeSecurity(config, config.open() ? null : Authenticator.create(config), new Access(config),
-                config.origins(), config.authGrace());
+                config.origins());
+    }
+
+    /** How long an anonymous connection on a closed edge may wait before sending an {@code auth} frame. */
+    public Duration authGrace() {
+        return config.authGrace();
     }
 
     public boolean open() {
