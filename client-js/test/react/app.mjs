@@ -15,8 +15,8 @@ function Report({ name, value }) {
   return null;
 }
 
-function Room({ room, from, policy }) {
-  const r = useRoom(room, { from, policy });
+function Room({ room, from, policy, limit }) {
+  const r = useRoom(room, { from, policy, limit });
   const conn = useConnectionState();
   const publish = usePublish();
   const client = useRoomcast();
@@ -77,14 +77,29 @@ function LatePresence() {
   return shown ? h(Presence, shown) : null;
 }
 
+/** A second useRoom of a room, mounted later: window.__showRoom(room, limit). */
+function LateRoom() {
+  const [shown, setShown] = useState(null);
+  useEffect(() => {
+    window.__showRoom = (room, limit) => setShown({ room, limit });
+  }, []);
+  return shown ? h(LateRoomView, shown) : null;
+}
+
+function LateRoomView({ room, limit }) {
+  const r = useRoom(room, { limit });
+  return h(Report, { name: 'lateRoom', value: { offsets: r.events.map((e) => e.offset), live: r.live } });
+}
+
 let root = null;
-window.__mount = ({ url, strict = true, room, from, policy, generationRoom, presenceRoom, name, earlyPublishRoom }) => {
+window.__mount = ({ url, strict = true, room, from, policy, limit, generationRoom, presenceRoom, name, earlyPublishRoom }) => {
   const children = [];
   if (earlyPublishRoom) children.push(h(EarlyPublisher, { key: 'early', room: earlyPublishRoom }));
-  if (room) children.push(h(Room, { key: 'room', room, from, policy }));
+  if (room) children.push(h(Room, { key: 'room', room, from, policy, limit }));
   if (generationRoom) children.push(h(Generations, { key: 'gen', room: generationRoom }));
   if (presenceRoom) children.push(h(Presence, { key: 'presence', room: presenceRoom, name }));
   children.push(h(LatePresence, { key: 'late' }));
+  children.push(h(LateRoom, { key: 'lateRoom' }));
   const options = { backoff: { minMs: 10, initialMs: 20, maxMs: 100 }, pingIntervalMs: 3600000 };
   const app = h(RoomcastProvider, { url, options }, children);
   root = createRoot(document.getElementById('root'));

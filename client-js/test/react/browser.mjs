@@ -336,6 +336,22 @@ await scenario('usePublish in a mount effect under a url provider: the publish w
   assert.deepEqual(edge.last.framesWith('publish').map((f) => f.data), [{ early: true }, { early: true }]);
 });
 
+await scenario('a useRoom mounted later gets the newest limit events and is told the room is live, though the live marker left the kept items', async ({ edge, page, seen, until, url }) => {
+  await page.evaluate((u) => window.__mount({ url: u, room: 'chat:l', limit: 2 }), url);
+  await until(() => seen('connection.state').then((s) => s === 'open'), 'open');
+  await waitUntil(() => edge.last && edge.last.framesWith('subscribe').length >= 1, 'subscribe');
+  // the marker first, then more events than the feed keeps (limit + the gaps' 100 slots)
+  const events = [];
+  for (let o = 2; o <= 150; o++) events.push(ev('chat:l', o));
+  edge.last.send([ev('chat:l', 1), { op: 'live', room: 'chat:l', offset: 1 }, ...events]);
+  await until(() => seen('room.offsets').then((o) => o && o.at(-1) === 150), 'every event');
+  assert.deepEqual(await seen('room.offsets'), [149, 150]);
+  await page.evaluate(() => window.__showRoom('chat:l', 2));
+  await until(() => seen('lateRoom'), 'the late hook');
+  assert.deepEqual(await seen('lateRoom'), { offsets: [149, 150], live: true });
+  assert.equal(edge.last.framesWith('subscribe').length, 1, 'the late hook shares the subscription');
+});
+
 await browser.close();
 http.close();
 rmSync(out, { recursive: true, force: true });
