@@ -3,6 +3,7 @@ package io.roomcast.edge.protocol;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -33,9 +34,14 @@ public final class FrameParser {
     /** Generous bound at parse time; the edge's presence setting is the real limit. */
     private static final int MAX_NAME_LENGTH = 1_000;
 
-    /** Published numbers keep their value: as doubles, 1e400 would be written back as "Infinity" and long decimals rounded. */
+    /**
+     * Published numbers keep their value: as doubles, 1e400 would be written back as "Infinity" and long decimals rounded.
+     * A character outside the BMP (an emoji) is written as its four UTF-8 bytes, not as two 6-byte escapes: the payload
+     * limit counts the bytes a client sent, and the stored event is what it sent (a lone surrogate stays escaped).
+     */
     private final ObjectMapper mapper = JsonMapper.builder(JsonFactory.builder()
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                    .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
                     .build())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)

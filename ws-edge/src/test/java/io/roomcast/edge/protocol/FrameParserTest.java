@@ -51,6 +51,18 @@ class FrameParserTest {
                 .isEqualTo("[1E+400,0.1000000000000000055511151231257827,12345678901234567890123,0.0,2.50]");
     }
 
+    @Test
+    void shouldKeepPublishedTextItsUtf8Bytes() {
+        String emoji = "\uD83D\uDE00";
+        ClientFrame.Publish p = (ClientFrame.Publish) one("{\"op\":\"publish\",\"id\":1,\"room\":\"chat:a\",\"data\":"
+                + "{\"t\":\"" + emoji + "\u20ac\",\"lone\":\"\\ud83d\",\"" + emoji + "\":1}}");
+        // four bytes for the emoji (not two 6-byte escapes, which the payload limit would count as 12), three for the euro;
+        // a lone surrogate is not UTF-8 and stays an escape
+        assertThat(new String(p.data(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"t\":\"" + emoji + "\u20ac\",\"lone\":\"\\uD83D\",\"" + emoji + "\":1}");
+        assertThat(p.data()).hasSize(40);
+    }
+
     @ParameterizedTest(name = "[{index}] {1}")
     @CsvSource(delimiter = '|', value = {
             "not json at all                                                   | not valid JSON",
