@@ -141,6 +141,31 @@ class EdgePresenceIT {
     }
 
     @Test
+    void shouldNotTellANewcomerOfMembersWhoCameAndWentBefore() {
+        String room = room();
+        for (String name : List.of("Ann", "Bob", "Cat")) {
+            try (WsClient c = enter(first, room, name)) {
+                awaitMembers(c, Set.of(name));
+            }
+        }
+        for (EdgeServer edge : List.of(first, second)) {
+            try (WsClient observer = WsClient.connect(edge.wsUrl())) {
+                await().atMost(Duration.ofSeconds(20)).until(() -> query(observer, room).path("count").asInt() == 0);
+            }
+        }
+        // Each edge reads the room's partition again for the newcomer, past three leases and their tombstones:
+        // those are history, not joins and leaves of the newcomer's time.
+        for (EdgeServer edge : List.of(first, second)) {
+            try (WsClient dave = enter(edge, room, "Dave")) {
+                JsonNode sync = nextPresenceFrame(dave);
+                assertThat(sync.path("op").asText()).as("the empty room's sync comes first: %s", sync).isEqualTo("sync");
+                assertThat(sync.path("count").asInt()).isZero();
+                assertThat(isJoinOf(nextPresenceFrame(dave), "Dave")).as("then Dave's own join").isTrue();
+            }
+        }
+    }
+
+    @Test
     void shouldKeepTheNewNameOfAConnectionThatRenamedBeforeItsFirstLeaseWasWritten() {
         String room = room();
         // A fresh edge has read no presence partition yet: its first entry waits for that read, and the

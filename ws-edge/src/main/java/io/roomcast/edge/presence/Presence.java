@@ -59,7 +59,11 @@ public final class Presence implements AutoCloseable {
     /** The topic's partition count, looked up (and the topic created) on first use; 0 until then. */
     private volatile int partitions;
     private final PresenceTable table;
-    private final Map<RoomName, Set<PresenceListener>> listeners = new ConcurrentHashMap<>();
+    /**
+     * Listeners that have been told who is there, by room. Changed and read under the table's lock, as the table is:
+     * a listener is told a change only if that change came after the members it was given.
+     */
+    private final Map<RoomName, Set<PresenceListener>> listeners = new HashMap<>();
     /** Leases this edge holds and renews, by key. */
     private final Map<String, Held> held = new ConcurrentHashMap<>();
     private final ScheduledExecutorService renewer;
@@ -103,9 +107,11 @@ public final class Presence implements AutoCloseable {
     }
 
     /**
-     * Starts listening to the room's changes, then, once the room's partition is read, tells the
-     * listener who is there (as joins, then {@link PresenceListener#synced}) and writes the member's
+     * Once the room's partition is read, tells the listener who is there (as joins, then
+     * {@link PresenceListener#synced}), starts telling it the room's changes and writes the member's
      * lease. The future fails when Kafka does not take the lease; the caller then calls {@link #leave}.
+     * The changes read while the partition is caught up (members who came and went before) are in
+     * what it is told first, or not at all: never as joins and leaves of their own.
      *
      * <p>Changes, the member's own join included, are applied only as the tail reads them back from
      * the topic, never locally: so every edge sees them in the one order of the log, and a lease
@@ -118,7 +124,6 @@ public final class Presence implements AutoCloseable {
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        listeners.computeIfAbsent(room, r -> new CopyOnWriteArraySet<>()).add(listener);
         String key = key(room, member.client());
         Held mine = new Held(room, member);
         held.put(key, mine);
@@ -128,14 +133,16 @@ public final class Presence implements AutoCloseable {
             // again meanwhile (a rename is a leave and an enter of the same key), and this entry's
             // stale lease must not overwrite the new one. Both entries wait on the same read, and the
             // later one may well be answered first.
-            if (!holds(key, mine)) {
-                return CompletableFuture.<Void>completedFuture(null);
-            }
             synchronized (table) {
+                // Checked under the table's lock, which leave() takes to remove the listener after giving the lease up.
+                if (!holds(key, mine)) {
+                    return CompletableFuture.<Void>completedFuture(null);
+                }
                 table.members(room).forEach(m -> listener.changed(new PresenceTable.Change(room, m, true, table.count(room))));
                 // Under the same lock and on the same thread: the client hears it after those joins and
                 // before its own, whose lease is written below.
                 listener.synced(room, table.count(room));
+                listeners.computeIfAbsent(room, r -> new CopyOnWriteArraySet<>()).add(listener);
             }
             synchronized (held) {
                 return held.get(key) == mine
@@ -153,23 +160,28 @@ public final class Presence implements AutoCloseable {
 
     /** Stops listening and removes the member's lease with a tombstone. */
     public void leave(RoomName room, String client, PresenceListener listener) {
-        Set<PresenceListener> set = listeners.get(room);
-        if (set != null) {
-            set.remove(listener);
-            if (set.isEmpty()) {
-                listeners.remove(room, set);
-            }
-        }
+        boolean wasHeld;
         synchronized (held) {
             // under the lock a renewal also takes: no lease of this key is sent after its tombstone
-            if (held.remove(key(room, client)) == null) {
-                return;
-            }
-            if (!closed) {
+            wasHeld = held.remove(key(room, client)) != null;
+            if (wasHeld && !closed) {
                 write(room, client, null);
             }
         }
-        tail.unwatch(partition(room));
+        synchronized (table) {
+            // after the lease is given up: an entry being told who is there either added the listener before, or sees
+            // the lease gone and adds nothing
+            Set<PresenceListener> set = listeners.get(room);
+            if (set != null) {
+                set.remove(listener);
+                if (set.isEmpty()) {
+                    listeners.remove(room);
+                }
+            }
+        }
+        if (wasHeld) {
+            tail.unwatch(partition(room));
+        }
     }
 
     /** The room's presence; reads the room's partition first when no one on this edge listens to it. */
@@ -230,6 +242,7 @@ public final class Presence implements AutoCloseable {
         }
     }
 
+    /** Under the table's lock, right after the change: so a listener that was told the members misses none after them. */
     private void dispatch(PresenceTable.Change change) {
         if (change == null) {
             return;
@@ -289,11 +302,9 @@ public final class Presence implements AutoCloseable {
                 return;
             }
             var l = lease.get();
-            PresenceTable.Change change;
             synchronized (table) {
-                change = table.apply(record.partition(), l.room(), l.client(), l.member(), record.timestamp(), now, l.ttlMs());
+                dispatch(table.apply(record.partition(), l.room(), l.client(), l.member(), record.timestamp(), now, l.ttlMs()));
             }
-            dispatch(change);
         }
 
         @Override
@@ -305,16 +316,14 @@ public final class Presence implements AutoCloseable {
 
         @Override
         public void onTick(long now) {
-            List<PresenceTable.Change> expired;
             synchronized (table) {
-                expired = table.expire(now);
-            }
-            for (PresenceTable.Change change : expired) {
-                if (!held.containsKey(key(change.room(), change.member().client()))) {
-                    log.atInfo().addKeyValue("room", change.room()).addKeyValue("client", change.member().client())
-                            .log("presence lease expired");
+                for (PresenceTable.Change change : table.expire(now)) {
+                    if (!held.containsKey(key(change.room(), change.member().client()))) {
+                        log.atInfo().addKeyValue("room", change.room()).addKeyValue("client", change.member().client())
+                                .log("presence lease expired");
+                    }
+                    dispatch(change);
                 }
-                dispatch(change);
             }
         }
     }
