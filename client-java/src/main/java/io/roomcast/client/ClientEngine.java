@@ -75,6 +75,8 @@ final class ClientEngine {
     private ScheduledFuture<?> drainTimer;
 
     private volatile URI connectedEdge;
+    /** {@link #close()} was called: no subscription callback starts from then on (a fatal error lets the last ones run). */
+    private volatile boolean closedByUser;
 
     ClientEngine(List<URI> edgeUris, ClientOptions options, Transport transport, ClientThreads threads) {
         this.options = options;
@@ -110,7 +112,7 @@ final class ClientEngine {
         }
         requireNotClosed();
         RoomSubscription sub = new RoomSubscription(room, subscribeOptions, listener, threads.listenerExecutor(), budget,
-                this::unsubscribed, this::reportError);
+                this::unsubscribed, this::reportError, () -> closedByUser);
         subscriptions.add(sub);
         threads.loop().execute(() -> {
             if (states.current() == ConnectionState.CLOSED) {
@@ -204,6 +206,8 @@ final class ClientEngine {
     }
 
     void close() {
+        // set on the caller's thread, before close() returns, whichever thread runs the loop
+        closedByUser = true;
         threads.loop().execute(() -> shutdown(null));
         threads.awaitTermination();
     }
@@ -480,6 +484,7 @@ final class ClientEngine {
         for (RoomSubscription sub : subscriptions.removeAll()) {
             sub.end();
             if (cause != null) {
+                // the events already received still reach the listener, then the error that ended it
                 sub.deliverError(new ClientError(cause.code(), cause.message(), sub.room()));
             }
         }

@@ -3,6 +3,7 @@ package io.roomcast.client;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,6 +32,8 @@ final class RoomSubscription implements Subscription {
 
     private volatile boolean unsubscribed;
     private volatile boolean ended;
+    /** Whether the client's user closed it: what still waits for the listener's thread is then dropped, as after {@link #unsubscribe()}. */
+    private final BooleanSupplier clientClosed;
     private volatile Position delivered;
     /** The member list as last handed to the listener's thread; replaced, never changed. */
     private volatile List<Member> memberView = List.of();
@@ -45,7 +48,7 @@ final class RoomSubscription implements Subscription {
 
     RoomSubscription(String room, SubscribeOptions options, SubscriptionListener listener,
                      Executor listenerExecutor, DeliveryBudget budget, Consumer<RoomSubscription> onUnsubscribe,
-                     Consumer<ClientError> onListenerFailure) {
+                     Consumer<ClientError> onListenerFailure, BooleanSupplier clientClosed) {
         this.room = room;
         this.options = options;
         this.listener = listener;
@@ -54,6 +57,7 @@ final class RoomSubscription implements Subscription {
         this.budget = budget;
         this.onUnsubscribe = onUnsubscribe;
         this.onListenerFailure = onListenerFailure;
+        this.clientClosed = clientClosed;
         this.delivered = cursor.position().orElse(null);
     }
 
@@ -88,6 +92,7 @@ final class RoomSubscription implements Subscription {
     void end() {
         ended = true;
     }
+
 
     @Override
     public List<Member> members() {
@@ -243,7 +248,7 @@ final class RoomSubscription implements Subscription {
         budget.take();
         delivery.execute(() -> {
             try {
-                if (!unsubscribed) {
+                if (!unsubscribed && !clientClosed.getAsBoolean()) {
                     callback.run();
                 }
             } catch (RuntimeException e) {

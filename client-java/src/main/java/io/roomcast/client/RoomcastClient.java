@@ -180,6 +180,8 @@ public final class RoomcastClient implements AutoCloseable {
     /**
      * Closes the connection (close code 1000), fails unfinished publishes with {@link ErrorCode#CLOSED}, ends every
      * subscription and stops the client's own threads, waiting a few seconds for them unless called from one of them.
+     * Events received but not yet handed to a subscription's listener are dropped: no subscription callback starts
+     * once this has returned (one already running may finish; called from a listener, its own callback is that one).
      * Idempotent.
      */
     @Override

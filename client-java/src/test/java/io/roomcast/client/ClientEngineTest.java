@@ -525,6 +525,43 @@ class ClientEngineTest {
     }
 
     @Test
+    void shouldStartNoSubscriptionCallbackOnceCloseHasReturned() throws Exception {
+        connect(options().build());
+        FakeTransport.FakeConnection a = transport.nextAttempt();
+        CountDownLatch inFirst = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Long> started = new CopyOnWriteArrayList<>();
+        client.subscribe(ROOM, From.earliest(), new SubscriptionListener() {
+            @Override
+            public void onEvent(RoomEvent event) {
+                started.add(event.offset());
+                inFirst.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        JsonNode request = a.awaitSent("subscribe");
+        a.push(subscribed(request, "E", ",\"recovered\":true"));
+        StringBuilder batch = new StringBuilder("[").append(event(1));
+        for (long o = 2; o <= 50; o++) {
+            batch.append(',').append(event(o));
+        }
+        a.push(batch.append(']').toString());
+        assertThat(inFirst.await(5, TimeUnit.SECONDS)).isTrue();
+        // 49 events wait behind the listener's first call; close() returns while it still runs
+        Thread closer = new Thread(client::close);
+        closer.start();
+        await().until(() -> client.state() == ConnectionState.CLOSED);
+        release.countDown();
+        closer.join(10_000);
+        assertThat(closer.isAlive()).isFalse();
+        assertThat(started).containsExactly(1L);
+    }
+
+    @Test
     void shouldCloseAnOpenConnectionWithNormalClosure() {
         connect(options().build());
         FakeTransport.FakeConnection a = transport.nextAttempt();
