@@ -22,8 +22,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * Writes room snapshots (docs/snapshots.md) to the compacted snapshot topic, in the layout the edges read
  * ({@link SnapshotLayout}): a subscription with {@link From#snapshot()} then gets the newest snapshot and only the
  * events after it. A snapshot says "the room's state as of {@code position}": take the position from the subscription
- * that built the state ({@link Subscription#position()}), so its epoch is right; a snapshot of another epoch is not
- * delivered (subscribers get an {@code epoch} gap instead).
+ * that built the state ({@link Subscription#position()}), so its epoch is right. A snapshot of another epoch is still
+ * delivered, but followed by an {@code epoch} gap: subscribers discard it and rebuild from the events (docs/protocol.md).
  *
  * <pre>{@code
  * try (SnapshotWriter snapshots = SnapshotWriter.connect("localhost:9092")) {
