@@ -73,6 +73,10 @@ final class ClientEngine {
      */
     private Instant drainAt;
     private ScheduledFuture<?> drainTimer;
+    /** Spaces publishes at the edge's rate; null when the options turn pacing off. */
+    private final PublishPacer pacer;
+    /** The next paced send of queued publishes, while some wait for the pacer. */
+    private ScheduledFuture<?> paceTimer;
 
     private volatile URI connectedEdge;
     /** {@link #close()} was called: no subscription callback starts from then on (a fatal error lets the last ones run). */
@@ -88,6 +92,7 @@ final class ClientEngine {
         options.stateListeners().forEach(stateListeners::add);
         this.subscriptions = new SubscriptionTable(options.maxSubscriptions());
         this.publishes = new PublishQueue(options.publishQueueLimit());
+        this.pacer = options.publishesPerSecond() == 0 ? null : new PublishPacer(options.publishesPerSecond());
         this.queries = new PresenceQueries(options.publishQueueLimit());
         this.budget = new DeliveryBudget(options.maxBufferedEvents(), () -> threads.loop().execute(this::resumeReading));
         this.reconnects = new ReconnectSchedule(options.backoff(), options.random());
@@ -295,6 +300,9 @@ final class ClientEngine {
         }
         Instant now = options.clock().instant();
         connection = c;
+        if (pacer != null) {
+            pacer.reset();
+        }
         connectedEdge = edge;
         authedOnce = false;
         heartbeat.opened(now);
@@ -791,9 +799,31 @@ final class ClientEngine {
         }
     }
 
+    /** Sends the queued publishes in call order, as many as the pacer lets go now; the rest when it lets them. */
     private void flushPublishes() {
-        for (PendingPublish p : publishes.drainForSending()) {
-            connection.send(p.frame());
+        if (pacer == null) {
+            for (PendingPublish p : publishes.drainForSending()) {
+                connection.send(p.frame());
+            }
+            return;
+        }
+        // the pacer counts real time, as the edge and the scheduler do (the options' clock may be a test's)
+        long now = TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+        while (publishes.queuedCount() > 0) {
+            long wait = pacer.waitMillis(now);
+            if (wait > 0) {
+                if (paceTimer == null) {
+                    paceTimer = schedule(Duration.ofMillis(wait), () -> {
+                        paceTimer = null;
+                        if (ready()) {
+                            flushPublishes();
+                        }
+                    });
+                }
+                return;
+            }
+            connection.send(publishes.takeForSending().frame());
+            pacer.sent(now);
         }
     }
 

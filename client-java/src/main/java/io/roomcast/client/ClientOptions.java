@@ -33,6 +33,7 @@ public final class ClientOptions {
     private final int publishQueueLimit;
     private final Duration publishTimeout;
     private final int maxSubscriptions;
+    private final int publishesPerSecond;
     private final int maxBufferedEvents;
     private final int maxFrameBytes;
     private final int maxInboundFrameChars;
@@ -56,6 +57,7 @@ public final class ClientOptions {
         this.publishQueueLimit = b.publishQueueLimit;
         this.publishTimeout = b.publishTimeout;
         this.maxSubscriptions = b.maxSubscriptions;
+        this.publishesPerSecond = b.publishesPerSecond;
         this.maxBufferedEvents = b.maxBufferedEvents;
         this.maxFrameBytes = b.maxFrameBytes;
         this.maxInboundFrameChars = b.maxInboundFrameChars;
@@ -91,6 +93,7 @@ public final class ClientOptions {
         b.publishQueueLimit = publishQueueLimit;
         b.publishTimeout = publishTimeout;
         b.maxSubscriptions = maxSubscriptions;
+        b.publishesPerSecond = publishesPerSecond;
         b.maxBufferedEvents = maxBufferedEvents;
         b.maxFrameBytes = maxFrameBytes;
         b.maxInboundFrameChars = maxInboundFrameChars;
@@ -173,6 +176,15 @@ public final class ClientOptions {
         return maxSubscriptions;
     }
 
+    /**
+     * Publishes (and signals) sent per second at most, in any second: the edge's {@code publishesPerSecond} (default
+     * 100), so a queue that waited for a connection is sent in step with what the edge takes instead of being refused
+     * with {@code rate_limited}. Set it to the edge's value when that is raised; 0 sends without pacing. Default 100.
+     */
+    public int publishesPerSecond() {
+        return publishesPerSecond;
+    }
+
     /** Events received but not yet handed to listeners before the client stops reading the socket. Default 10000. */
     public int maxBufferedEvents() {
         return maxBufferedEvents;
@@ -238,6 +250,7 @@ public final class ClientOptions {
         private int publishQueueLimit = 1_000;
         private Duration publishTimeout = Duration.ofSeconds(30);
         private int maxSubscriptions = 1_000;
+        private int publishesPerSecond = 100;
         private int maxBufferedEvents = 10_000;
         /** The edge's default {@code maxFrameBytes}: a larger message is closed with 1009. */
         private int maxFrameBytes = 64 * 1024;
@@ -312,6 +325,15 @@ public final class ClientOptions {
 
         public Builder publishTimeout(Duration timeout) {
             this.publishTimeout = positive(timeout, "publishTimeout");
+            return this;
+        }
+
+        /** 0 (no pacing) or 1..10,000; see {@link ClientOptions#publishesPerSecond()}. */
+        public Builder publishesPerSecond(int perSecond) {
+            if (perSecond < 0 || perSecond > 10_000) {
+                throw new IllegalArgumentException("publishesPerSecond must be 0 (no pacing) or 1..10000: " + perSecond);
+            }
+            this.publishesPerSecond = perSecond;
             return this;
         }
 

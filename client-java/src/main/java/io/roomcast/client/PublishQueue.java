@@ -66,6 +66,13 @@ final class PublishQueue {
         return out;
     }
 
+    /** Moves the first queued publish to in flight and returns it, to be sent now; there must be one. */
+    PendingPublish takeForSending() {
+        PendingPublish p = queued.removeFirst();
+        inFlight.put(p.id(), p);
+        return p;
+    }
+
     /** The in-flight publish answered by {@code id} ({@code ack} or {@code error}), removed; null when unknown. */
     PendingPublish answered(Long id) {
         PendingPublish p = id == null ? null : inFlight.remove(id);

@@ -525,6 +525,27 @@ class ClientEngineTest {
     }
 
     @Test
+    void shouldSendAQueueThatWaitedForTheConnectionAtTheEdgesRateInCallOrder() {
+        transport.autoAccept = false;
+        connect(options().publishesPerSecond(3).build());
+        FakeTransport.FakeConnection a = transport.nextAttempt();
+        for (int i = 0; i < 7; i++) {
+            client.publish(ROOM, "m" + i);
+        }
+        long opened = System.nanoTime();
+        a.future.complete(a);
+        await().until(() -> a.countSent("publish") >= 3);
+        // 3 per window: 3 at once, 3 once the first has left the window, the last one window later
+        await().atMost(10, TimeUnit.SECONDS).until(() -> a.countSent("publish") == 7);
+        assertThat(Duration.ofNanos(System.nanoTime() - opened)).isGreaterThanOrEqualTo(Duration.ofMillis(2 * PublishPacer.WINDOW_MILLIS));
+        List<String> data = new java.util.ArrayList<>();
+        for (int n = 1; n <= 7; n++) {
+            data.add(a.awaitSent("publish", n).get("data").asText());
+        }
+        assertThat(data).containsExactly("m0", "m1", "m2", "m3", "m4", "m5", "m6");
+    }
+
+    @Test
     void shouldStartNoSubscriptionCallbackOnceCloseHasReturned() throws Exception {
         connect(options().build());
         FakeTransport.FakeConnection a = transport.nextAttempt();
