@@ -232,6 +232,11 @@ export interface ConnectOptions {
   publishTimeoutMs?: number;
   /** The edge's maxFrameBytes: a publish whose frame is larger fails with `too_large` (default 65536). */
   maxFrameBytes?: number;
+  /**
+   * The edge's publishesPerSecond: publishes (and signals) are sent at most this many in any 1.05 s, so a
+   * queue that waited for a connection is not refused with `rate_limited` (default 100; 0 = no pacing; at most 10000).
+   */
+  publishesPerSecond?: number;
   backoff?: BackoffOptions;
   clock?: Partial<Clock>;
 }
@@ -346,6 +351,7 @@ export declare const DEFAULTS: Readonly<{
   publishQueueLimit: number;
   publishTimeoutMs: number;
   maxFrameBytes: number;
+  publishesPerSecond: number;
   backoff: Readonly<Required<Omit<BackoffOptions, 'random'>>>;
 }>;
 

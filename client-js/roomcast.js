@@ -36,6 +36,7 @@ export const DEFAULTS = Object.freeze({
   publishQueueLimit: 1000,
   publishTimeoutMs: 30000,
   maxFrameBytes: 64 * 1024,
+  publishesPerSecond: 100,
   backoff: Object.freeze({ minMs: 500, initialMs: 1000, maxMs: 30000, factor: 2, resetAfterMs: 10000 }),
 });
 
@@ -92,6 +93,37 @@ const OPEN = 1; // WebSocket.OPEN, identical in browsers and `ws`
 
 /** An error with a machine-readable `code`. */
 /** A random secret chosen once per client (16 bytes, base64url): its dedupe scope as an anonymous publisher. */
+/**
+ * At most `limit` sends in any PACE_WINDOW_MS (a sliding window, so also in each of the edge's
+ * one-second windows, with 50 ms for sends that reach it closer together than they left).
+ */
+const PACE_WINDOW_MS = 1050;
+
+class PublishPacer {
+  constructor(limit) {
+    this._sentAt = new Array(limit).fill(0); // the last `limit` send times, oldest at _next once full
+    this._next = 0;
+    this._count = 0;
+  }
+
+  waitMs(now) {
+    if (this._count < this._sentAt.length) return 0;
+    return Math.max(0, this._sentAt[this._next] + PACE_WINDOW_MS - now);
+  }
+
+  sent(now) {
+    this._sentAt[this._next] = now;
+    this._next = (this._next + 1) % this._sentAt.length;
+    this._count = Math.min(this._count + 1, this._sentAt.length);
+  }
+
+  /** A new connection: the edge counts its publishes afresh. */
+  reset() {
+    this._next = 0;
+    this._count = 0;
+  }
+}
+
 function newPublisherKey() {
   const bytes = new Uint8Array(16);
   globalThis.crypto.getRandomValues(bytes);
@@ -200,8 +232,15 @@ export class RoomcastClient {
       publishQueueLimit: options.publishQueueLimit ?? DEFAULTS.publishQueueLimit,
       publishTimeoutMs: options.publishTimeoutMs ?? DEFAULTS.publishTimeoutMs,
       maxFrameBytes: options.maxFrameBytes ?? DEFAULTS.maxFrameBytes,
+      publishesPerSecond: options.publishesPerSecond ?? DEFAULTS.publishesPerSecond,
       backoff: { ...DEFAULTS.backoff, ...(options.backoff || {}) },
     };
+    const perSecond = this._opt.publishesPerSecond;
+    if (!Number.isInteger(perSecond) || perSecond < 0 || perSecond > 10000) {
+      throw new RangeError(`publishesPerSecond must be 0 (no pacing) or an integer 1..10000, got ${perSecond}`);
+    }
+    this._pacer = perSecond === 0 ? null : new PublishPacer(perSecond);
+    this._paceTimer = null;
     this._random = (options.backoff && options.backoff.random) || Math.random;
     this._clock = { ...realClock, ...(options.clock || {}) };
 
@@ -317,13 +356,13 @@ export class RoomcastClient {
         reject(new RoomcastError('too_large', `the publish frame is ${bytes} bytes, above maxFrameBytes ${this._opt.maxFrameBytes}`, { room, eventId: p.eventId }));
         return;
       }
-      if (!this._isSendable() && this._queue.length >= this._opt.publishQueueLimit) {
-        reject(new RoomcastError('queue_full', `publish queue is full (${this._opt.publishQueueLimit} waiting for a connection)`, { room }));
+      if (this._queue.length >= this._opt.publishQueueLimit) {
+        reject(new RoomcastError('queue_full', `publish queue is full (${this._opt.publishQueueLimit} waiting to be sent)`, { room }));
         return;
       }
       p.timer = this._setTimer(() => this._timeoutPublish(p), this._opt.publishTimeoutMs);
-      if (this._isSendable()) this._sendPublish(p);
-      else this._queue.push(p);
+      this._queue.push(p);
+      this._sendQueued();
     });
   }
 
@@ -399,6 +438,7 @@ export class RoomcastClient {
       return;
     }
     this._ws = ws;
+    if (this._pacer) this._pacer.reset();
     ws.onopen = () => ws === this._ws && this._onOpen();
     ws.onmessage = (ev) => ws === this._ws && this._onMessage(ev.data);
     ws.onclose = (ev) => ws === this._ws && this._onSocketGone(ev.code, ev.reason);
@@ -506,12 +546,7 @@ export class RoomcastClient {
     for (const sub of this._subs.values()) {
       if (sub.state !== 'failed') this._sendSubscribe(sub);
     }
-    const queued = this._queue;
-    this._queue = [];
-    for (const p of queued) {
-      if (this._isSendable()) this._sendPublish(p);
-      else this._queue.push(p);
-    }
+    this._sendQueued();
     const asked = this._queryQueue;
     this._queryQueue = [];
     for (const q of asked) {
@@ -771,7 +806,8 @@ export class RoomcastClient {
         // Only once: a retry answered outcome_unknown could not be looked up (too much to read),
         // and an immediate resend would only ask the same question again, in a tight loop.
         p.retry = true;
-        this._sendPublish(p);
+        this._queue.unshift(p);
+        this._sendQueued();
         return;
       }
       this._clearTimer(p.timer);
@@ -851,6 +887,29 @@ export class RoomcastClient {
     if (!this._ws || this._ws.readyState !== OPEN || sub._requestId === 0) return;
     this._unsubscribing.set(sub.room, (this._unsubscribing.get(sub.room) || 0) + 1);
     this._send({ op: 'unsubscribe', id: this._nextId++, room: sub.room });
+  }
+
+  /**
+   * Sends the queued publishes in call order, as many as the pacer lets go now (the edge refuses
+   * more than its publishesPerSecond with `rate_limited`, and closes with 4029 after 100 refusals);
+   * the rest when it lets them.
+   */
+  _sendQueued() {
+    while (this._queue.length > 0 && this._isSendable()) {
+      const now = this._clock.now();
+      const wait = this._pacer ? this._pacer.waitMs(now) : 0;
+      if (wait > 0) {
+        if (this._paceTimer === null) {
+          this._paceTimer = this._setTimer(() => {
+            this._paceTimer = null;
+            this._sendQueued();
+          }, wait);
+        }
+        return;
+      }
+      this._sendPublish(this._queue.shift());
+      if (this._pacer) this._pacer.sent(now);
+    }
   }
 
   _sendPublish(p) {

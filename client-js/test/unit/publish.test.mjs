@@ -78,6 +78,31 @@ test('publishes made while disconnected wait in order and are sent on connect', 
   assert.deepEqual(edge.last.framesWith('publish').map((f) => f.data), [1, 2, 3]);
 });
 
+test('a queue that waited for the connection is sent at publishesPerSecond, in call order', async (t) => {
+  const { edge, rc } = await setup(t, { acceptConnections: false }, { publishesPerSecond: 3 });
+  await waitUntil(() => rc.state === 'reconnecting', 'reconnecting');
+  const results = [];
+  for (let i = 0; i < 7; i++) results.push(rc.publish('chat:a', i));
+  const opened = Date.now();
+  const sentAt = [];
+  edge.onFrame = (conn, f) => {
+    if (f.op === 'publish') sentAt.push(Date.now() - opened);
+    return false;
+  };
+  edge.acceptConnections = true;
+  assert.deepEqual(await Promise.all(results), [100, 101, 102, 103, 104, 105, 106]);
+  assert.deepEqual(edge.last.framesWith('publish').map((f) => f.data), [0, 1, 2, 3, 4, 5, 6]);
+  // 3 in any 1.05 s: the 4th a window after the 1st, the 7th a window after the 4th
+  assert.ok(sentAt[3] - sentAt[0] >= 1000, `4th after ${sentAt[3] - sentAt[0]} ms`);
+  assert.ok(sentAt[6] - sentAt[3] >= 1000, `7th after ${sentAt[6] - sentAt[3]} ms`);
+});
+
+test('publishesPerSecond: 0 to 10000, 0 without pacing', () => {
+  for (const bad of [-1, 10001, 1.5, '5']) {
+    assert.throws(() => connect('ws://127.0.0.1:1/ws', { WebSocket, publishesPerSecond: bad }), RangeError);
+  }
+});
+
 test('the queue is bounded: a publish beyond publishQueueLimit fails with queue_full', async (t) => {
   const { rc } = await setup(t, { acceptConnections: false }, { publishQueueLimit: 2 });
   const queued = [rc.publish('chat:a', 1), rc.publish('chat:a', 2)];

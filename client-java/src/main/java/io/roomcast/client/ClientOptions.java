@@ -171,7 +171,10 @@ public final class ClientOptions {
         return publishTimeout;
     }
 
-    /** Subscriptions one client may hold. Default 1000. */
+    /**
+     * Subscriptions one client may hold: the edge's {@code maxSubscriptionsPerConnection} (default 100), which refuses
+     * the next with {@code limit_exceeded}; raise both together. Default 100.
+     */
     public int maxSubscriptions() {
         return maxSubscriptions;
     }
@@ -249,7 +252,7 @@ public final class ClientOptions {
         private Duration pongTimeout = Duration.ofSeconds(10);
         private int publishQueueLimit = 1_000;
         private Duration publishTimeout = Duration.ofSeconds(30);
-        private int maxSubscriptions = 1_000;
+        private int maxSubscriptions = 100;
         private int publishesPerSecond = 100;
         private int maxBufferedEvents = 10_000;
         /** The edge's default {@code maxFrameBytes}: a larger message is closed with 1009. */

@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -145,6 +146,20 @@ class ClientCollaborationIT {
         List<String> names() {
             return members.members().stream().map(Member::name).toList();
         }
+    }
+
+    @Test
+    void shouldSendABurstAboveTheEdgesPublishRateWithoutARefusal() {
+        // made before the connection opens, as after a time offline: 250 publishes against the edge's 100 per second
+        RoomcastClient c = client();
+        String room = room("burst");
+        List<CompletableFuture<Long>> acks = new ArrayList<>();
+        for (int i = 0; i < 250; i++) {
+            acks.add(c.publish(room, Map.of("i", i)));
+        }
+        List<Long> offsets = acks.stream().map(a -> a.orTimeout(30, TimeUnit.SECONDS).join()).toList();
+        assertThat(offsets).isSorted().doesNotHaveDuplicates().hasSize(250);
+        assertThat(c.state()).isEqualTo(ConnectionState.OPEN);
     }
 
     @Test
