@@ -11,7 +11,9 @@ import java.net.URI;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -75,6 +77,13 @@ final class ClientEngine {
     private ScheduledFuture<?> drainTimer;
     /** Spaces publishes at the edge's rate; null when the options turn pacing off. */
     private final PublishPacer pacer;
+    /**
+     * Ids of this connection's unsubscribe requests, and of the subscribe requests they overtook, not answered yet
+     * (loop-owned): an error answering one (the edge had ended or refused the subscription meanwhile) is expected, not
+     * news for the error listener. At most
+     * {@code 2 × maxSubscriptions}, the oldest forgotten first.
+     */
+    private final Set<Long> unsubscribing = new LinkedHashSet<>();
     /** The next paced send of queued publishes, while some wait for the pacer. */
     private ScheduledFuture<?> paceTimer;
 
@@ -237,11 +246,24 @@ final class ClientEngine {
         return stateListeners;
     }
 
+    private void expectAnswer(long requestId) {
+        if (unsubscribing.size() >= 2 * options.maxSubscriptions()) {
+            unsubscribing.remove(unsubscribing.iterator().next());
+        }
+        unsubscribing.add(requestId);
+    }
+
     private void unsubscribed(RoomSubscription sub) {
         subscriptions.remove(sub);
         threads.loop().execute(() -> {
             if (connection != null && sub.status() != RoomSubscription.Status.NEW) {
-                connection.send(codec.unsubscribe(ids.incrementAndGet(), sub.room()));
+                long id = ids.incrementAndGet();
+                if (sub.status() == RoomSubscription.Status.PENDING) {
+                    // its subscribe may still be refused: that answer is no news either
+                    expectAnswer(sub.requestId());
+                }
+                expectAnswer(id);
+                connection.send(codec.unsubscribe(id, sub.room()));
             }
             subscriptions.forget(sub);
         });
@@ -454,6 +476,7 @@ final class ClientEngine {
 
     private void dropConnection(int closeCode) {
         generation++;
+        unsubscribing.clear();
         cancel(refreshTimer);
         cancel(authTimer);
         cancel(drainTimer);
@@ -610,6 +633,8 @@ final class ClientEngine {
             }
         } else if (frame instanceof InboundFrame.PresenceFrame p) {
             onPresence(p);
+        } else if (frame instanceof InboundFrame.UnsubscribedFrame u) {
+            unsubscribing.remove(u.id());
         } else if (frame instanceof ErrorFrame e) {
             onError(e);
         } else if (frame instanceof InboundFrame.DroppedFrame d) {
@@ -704,6 +729,10 @@ final class ClientEngine {
         ClientError error = new ClientError(code, message, e.room());
         if (code == ErrorCode.OUTCOME_UNKNOWN && publishes.resendAsRetry(e.id())) {
             flushPublishes();
+            return;
+        }
+        if (e.id() != null && unsubscribing.remove(e.id())) {
+            log.atDebug().addKeyValue("room", e.room()).addKeyValue("code", e.code()).log("unsubscribe answered with an error; the subscription had ended");
             return;
         }
         PendingPublish p = publishes.answered(e.id());

@@ -546,6 +546,25 @@ class ClientEngineTest {
     }
 
     @Test
+    void shouldNotReportTheEdgesRefusalOfAnUnsubscribeThatCrossedTheSubscriptionsEnd() {
+        List<ClientError> errors = new CopyOnWriteArrayList<>();
+        connect(options().errorListener(errors::add).build());
+        FakeTransport.FakeConnection a = transport.nextAttempt();
+        Subscription sub = client.subscribe(ROOM, From.latest(), new RecordingListener());
+        JsonNode request = a.awaitSent("subscribe");
+        sub.unsubscribe();
+        JsonNode unsubscribe = a.awaitSent("unsubscribe");
+        // the edge refused the subscribe before it read the unsubscribe, which then names no subscription
+        a.push("{\"op\":\"error\",\"id\":" + request.get("id") + ",\"room\":\"" + ROOM + "\",\"code\":\"forbidden\",\"message\":\"no\"}");
+        a.push("{\"op\":\"error\",\"id\":" + unsubscribe.get("id") + ",\"room\":\"" + ROOM
+                + "\",\"code\":\"bad_request\",\"message\":\"not subscribed to " + ROOM + "\"}");
+        // an error answering no request is still reported: it shows the two above were handled first
+        a.push("{\"op\":\"error\",\"code\":\"internal\",\"message\":\"marker\"}");
+        await().until(() -> !errors.isEmpty());
+        assertThat(errors).extracting(ClientError::message).containsExactly("marker");
+    }
+
+    @Test
     void shouldStartNoSubscriptionCallbackOnceCloseHasReturned() throws Exception {
         connect(options().build());
         FakeTransport.FakeConnection a = transport.nextAttempt();
