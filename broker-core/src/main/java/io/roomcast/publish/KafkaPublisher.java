@@ -1,6 +1,7 @@
 package io.roomcast.publish;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.IllegalStateTransitionException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.micrometer.core.instrument.Counter;
@@ -117,6 +118,7 @@ public final class KafkaPublisher implements Publisher {
                     result.complete(offset);
                 } else {
                     failures.increment();
+                    openWhenUnreachable(unwrap(error));
                     result.completeExceptionally(translate(unwrap(error)));
                 }
             });
@@ -147,6 +149,22 @@ public final class KafkaPublisher implements Publisher {
         }
         queued.set(true);
         return sent;
+    }
+
+    /**
+     * A record the producer could not even queue within {@code max.block.ms} (no leader known for its partition, or
+     * its buffer full) says Kafka is out of reach now: the breaker opens at once instead of after five such waits.
+     * A connection's publishes are written one after another, so they would otherwise be answered one every 5 s.
+     */
+    private void openWhenUnreachable(Throwable error) {
+        if (error instanceof NotQueued nq && nq.getCause() instanceof org.apache.kafka.common.errors.TimeoutException
+                && breaker.getState() != CircuitBreaker.State.OPEN) {
+            try {
+                breaker.transitionToOpenState();
+            } catch (IllegalStateTransitionException alreadyOpen) {
+                // another failure opened it meanwhile
+            }
+        }
     }
 
     /** A failure before the record was queued for sending: it was certainly not written. */
