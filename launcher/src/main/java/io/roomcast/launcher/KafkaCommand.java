@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -40,6 +41,11 @@ final class KafkaCommand implements Callable<Integer> {
                     + "and min.insync.replicas 2 at RF 3 (default: ${DEFAULT-VALUE})")
     int brokers;
 
+    @Option(names = "--restart-nodes", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "with --brokers N: start a node whose process exited again, after 5 s (longer while it keeps "
+                    + "exiting); --no-restart-nodes leaves it down, for fault drills (default: ${DEFAULT-VALUE})")
+    boolean restartNodes;
+
     @Override
     public Integer call() throws Exception {
         if (brokers < 1 || brokers > 9) {
@@ -60,10 +66,38 @@ final class KafkaCommand implements Callable<Integer> {
             System.out.println("Kafka is running at " + kafka.bootstrapServers() + " (data in " + data.toAbsolutePath() + "). Ctrl-C stops it.");
         } else {
             KafkaCluster running = shutdown.started(KafkaCluster.start(cluster));
+            if (restartNodes) {
+                // registered after the cluster, so stopped before it: nothing is started again during the shutdown
+                shutdown.started(new NodeSupervisor(nodes(running), System::nanoTime, System.out::println).start());
+            }
             System.out.println("Kafka cluster of " + brokers + " brokers is running at " + running.bootstrapServers()
                     + " (replication factor " + running.config().replicationFactor() + ", min.insync.replicas "
                     + running.config().minInsyncReplicas() + ", data in " + data.toAbsolutePath() + "). Ctrl-C stops it.");
         }
         return shutdown.await();
+    }
+
+    private static NodeSupervisor.Nodes nodes(KafkaCluster cluster) {
+        return new NodeSupervisor.Nodes() {
+            @Override
+            public Set<Integer> nodeIds() {
+                return cluster.nodeIds();
+            }
+
+            @Override
+            public boolean isRunning(int id) {
+                return cluster.isRunning(id);
+            }
+
+            @Override
+            public boolean relaunch(int id) {
+                return cluster.relaunch(id);
+            }
+
+            @Override
+            public Path logFile(int id) {
+                return cluster.logFile(id);
+            }
+        };
     }
 }

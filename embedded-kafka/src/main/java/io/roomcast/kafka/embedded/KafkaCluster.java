@@ -249,6 +249,24 @@ public final class KafkaCluster implements AutoCloseable {
         awaitBrokers(Set.of(id), START_TIMEOUT);
     }
 
+    /**
+     * Starts a node whose process has exited again, without waiting for it to serve: what a supervisor does for each
+     * node it finds gone (a node alone cannot serve while its controller quorum is down, so waiting for each in turn
+     * could wait forever). False, and nothing started, once the cluster is closed or while the node runs.
+     */
+    public synchronized boolean relaunch(int id) {
+        if (closed || isRunning(id)) {
+            return false;
+        }
+        try {
+            launch(id);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start node " + id, e);
+        }
+        log.atInfo().addKeyValue("node", id).log("Kafka node started again");
+        return true;
+    }
+
     private Process requireRunning(int id) {
         Process p = processes.get(id);
         if (p == null || !p.isAlive()) {
