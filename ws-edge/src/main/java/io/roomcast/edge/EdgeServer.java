@@ -268,19 +268,15 @@ public final class EdgeServer implements AutoCloseable {
         }
     }
 
-    /** Creates the namespace topics if needed and starts serving. */
     /**
-     * Starts an edge. Any thread.
+     * Starts an edge: listens, then creates the namespace topics that do not exist yet. Any thread.
      *
      * @throws UncheckedIOException when it cannot listen (an address that does not resolve, a port in use); nothing of it keeps running
      */
     public static EdgeServer start(EdgeConfig config) {
         EdgeServer server = new EdgeServer(config);
-        try {
-            server.backbone.topics().ensureAll();
-        } catch (RuntimeException e) {
-            log.atWarn().setCause(e).log("could not ensure namespace topics at start-up; they are created on first use");
-        }
+        // Listening comes first: with Kafka out of reach the topic check below waits for its timeouts, and a
+        // supervisor's liveness probe (/healthz) must be answered meanwhile, /readyz saying 503 until Kafka answers.
         try {
             server.undertow.start();
             server.listening = true;
@@ -294,6 +290,11 @@ public final class EdgeServer implements AutoCloseable {
                     + cause.getMessage(), cause));
         }
         server.watchIoThreads();
+        try {
+            server.backbone.topics().ensureAll();
+        } catch (RuntimeException e) {
+            log.atWarn().setCause(e).log("could not ensure namespace topics at start-up; they are created on first use");
+        }
         server.status = new StatusReporter(server.meters, server.backbone.publisher(), server.backbone.live()::isRunning,
                 server::draining, StatusReporter.edgeName(server.port()), server.url(), config.statusInterval(), Clock.systemUTC());
         log.atInfo().addKeyValue("url", server.url()).addKeyValue("management", server.managementUrl())
