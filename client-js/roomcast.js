@@ -91,8 +91,6 @@ export const CloseCodes = Object.freeze({
 
 const OPEN = 1; // WebSocket.OPEN, identical in browsers and `ws`
 
-/** An error with a machine-readable `code`. */
-/** A random secret chosen once per client (16 bytes, base64url): its dedupe scope as an anonymous publisher. */
 /**
  * At most `limit` sends in any PACE_WINDOW_MS (a sliding window, so also in each of the edge's
  * one-second windows, with 50 ms for sends that reach it closer together than they left).
@@ -108,7 +106,9 @@ class PublishPacer {
 
   waitMs(now) {
     if (this._count < this._sentAt.length) return 0;
-    return Math.max(0, this._sentAt[this._next] + PACE_WINDOW_MS - now);
+    const age = now - this._sentAt[this._next];
+    // a clock set back makes the oldest send look newer than now: let the next one go rather than stall
+    return age < 0 || age >= PACE_WINDOW_MS ? 0 : PACE_WINDOW_MS - age;
   }
 
   sent(now) {
@@ -124,6 +124,7 @@ class PublishPacer {
   }
 }
 
+/** A random secret chosen once per client (16 bytes, base64url): its dedupe scope as an anonymous publisher. */
 function newPublisherKey() {
   const bytes = new Uint8Array(16);
   globalThis.crypto.getRandomValues(bytes);
@@ -132,6 +133,7 @@ function newPublisherKey() {
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+/** An error with a machine-readable `code`. */
 export class RoomcastError extends Error {
   constructor(code, message, details = {}) {
     super(message || code);
