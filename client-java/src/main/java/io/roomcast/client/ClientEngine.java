@@ -80,8 +80,7 @@ final class ClientEngine {
     /**
      * Ids of this connection's unsubscribe requests, and of the subscribe requests they overtook, not answered yet
      * (loop-owned): an error answering one (the edge had ended or refused the subscription meanwhile) is expected, not
-     * news for the error listener. At most
-     * {@code 2 × maxSubscriptions}, the oldest forgotten first.
+     * news for the error listener. At most {@code 2 × maxSubscriptions}, the oldest forgotten first.
      */
     private final Set<Long> unsubscribing = new LinkedHashSet<>();
     /** The next paced send of queued publishes, while some wait for the pacer. */
