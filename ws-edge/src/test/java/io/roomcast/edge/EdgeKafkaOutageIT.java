@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Kafka stopped and restarted under a running edge: no crash, publishes fail with unavailable
@@ -50,17 +51,17 @@ class EdgeKafkaOutageIT {
             assertThat(failed.path("code").asText()).as("handed to the producer: may still land").isIn("unavailable", "outcome_unknown");
 
             kafka = TestKafka.startPrivate(dir);
-            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-            int id = 200;
-            while (acked.size() < 6) {
-                assertThat(System.nanoTime()).as("publishes work again after Kafka returned").isLessThan(deadline);
-                JsonNode answer = publish(writer, id++);
+            // refused publishes are answered at once while the circuit is open: a few a second, within the rate limit
+            int[] id = {200};
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                JsonNode answer = publish(writer, id[0]++);
                 if (answer.path("op").asText().equals("ack")) {
                     acked.add(answer.path("offset").asLong());
                 } else {
                     assertThat(answer.path("code").asText()).isIn("unavailable", "outcome_unknown");
                 }
-            }
+                return acked.size() >= 6;
+            });
 
             List<Long> received = new ArrayList<>();
             while (received.size() < acked.size() || received.get(received.size() - 1) < acked.get(acked.size() - 1)) {
