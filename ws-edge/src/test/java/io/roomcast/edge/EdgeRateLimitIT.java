@@ -78,10 +78,13 @@ class EdgeRateLimitIT {
 
     @Test
     void shouldCloseAPersistentAbuserWith4029() {
+        double before = SHARED.edge().meters().counter("roomcast.connections.closed", "reason", "rate_limited").count();
         try (WsClient c = WsClient.connect(SHARED.edge().wsUrl())) {
             c.send(pings(100));
             c.send(pings(100));
             assertThat(c.awaitClose()).isEqualTo(4029);
+            assertThat(SHARED.edge().meters().counter("roomcast.connections.closed", "reason", "rate_limited").count())
+                    .as("counted once, though requests beyond the strikes kept coming").isEqualTo(before + 1);
         }
     }
 

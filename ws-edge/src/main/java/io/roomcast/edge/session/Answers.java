@@ -59,8 +59,12 @@ final class Answers {
      * keeps exceeding its limits. Any thread.
      */
     void rateLimited(JsonNode requestId, String room, String message) {
-        if (STRIKES.incrementAndGet(this) > strikeLimit) {
-            closeRateLimited.run();
+        int strikes = STRIKES.incrementAndGet(this);
+        if (strikes > strikeLimit) {
+            if (strikes == strikeLimit + 1) {
+                // once: the connection is closing, and the requests still arriving go unanswered
+                closeRateLimited.run();
+            }
             return;
         }
         refuse(requestId, room, ErrorCode.RATE_LIMITED, message);

@@ -206,8 +206,9 @@ public final class Session {
         requests.handle(frame);
     }
 
-    /** The connection keeps exceeding its rate limits: closed as rate-limited. Any thread that answers a request. */
+    /** The connection keeps exceeding its rate limits: closed as rate-limited, once. Any thread that answers a request. */
     private void closeRateLimited() {
+        metrics.closedRateLimited();
         log.atWarn().addKeyValue("session", id).addKeyValue("remote", remote).log("closing a connection that keeps exceeding its rate limit");
         close(CloseCode.RATE_LIMITED);
     }

@@ -46,6 +46,7 @@ public final class SessionMetrics {
     private final LongAdder liveElsewhere = new LongAdder();
     private final Timer latency;
     private final Counter flooded;
+    private final Counter rateLimited;
     /** The event whose latency was recorded last (written by the live thread, sometimes a worker: a missed or repeated sample is harmless). */
     private volatile io.roomcast.event.RoomEvent lastTimed;
 
@@ -73,6 +74,8 @@ public final class SessionMetrics {
                 .maximumExpectedValue(java.time.Duration.ofSeconds(30)).register(meters);
         flooded = Counter.builder("roomcast.connections.closed").tag("reason", "flooded")
                 .description("connections closed because their unread answers exceeded the control frame limit").register(meters);
+        rateLimited = Counter.builder("roomcast.connections.closed").tag("reason", "rate_limited")
+                .description("connections closed with 4029 because they kept exceeding their rate limits").register(meters);
         for (ErrorCode code : ErrorCode.values()) {
             errors.put(code, Counter.builder("roomcast.errors").tag("code", code.wire()).register(meters));
         }
@@ -80,6 +83,10 @@ public final class SessionMetrics {
 
     void flooded() {
         flooded.increment();
+    }
+
+    void closedRateLimited() {
+        rateLimited.increment();
     }
 
     void subscribed() {
