@@ -148,6 +148,8 @@ export type ErrorCode =
   // protocol error codes sent by the edge
   | 'bad_request' | 'unauthorized' | 'forbidden' | 'rate_limited' | 'too_large'
   | 'limit_exceeded' | 'unavailable' | 'outcome_unknown' | 'internal'
+  // HTTP only (an endpoint the edge does not serve); never in an error frame
+  | 'not_found'
   // produced by the client
   | 'timeout' | 'queue_full' | 'connection_lost' | 'closed' | 'protocol' | 'unknown'
   | 'token_provider' | 'listener';
@@ -315,8 +317,8 @@ export interface StateInfo {
   attempt?: number;
   /** Delay before the next attempt (reconnecting). */
   delayMs?: number;
-  /** Why the client closed for good (closed after a final close code). */
-  error?: RoomcastError;
+  /** Why the client closed for good: the error of a final close code, or null after `close()` (closed). */
+  error?: RoomcastError | null;
 }
 
 export interface ClientEvents {

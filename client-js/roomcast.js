@@ -54,6 +54,7 @@ export const ErrorCodes = Object.freeze({
   unavailable: { retryable: true, origin: 'edge' },
   outcome_unknown: { retryable: true, origin: 'edge' },
   internal: { retryable: true, origin: 'edge' },
+  not_found: { retryable: false, origin: 'edge' },
   timeout: { retryable: true, origin: 'client' },
   queue_full: { retryable: true, origin: 'client' },
   connection_lost: { retryable: true, origin: 'client' },
@@ -406,7 +407,7 @@ export class RoomcastClient {
     const ws = this._ws;
     this._detach();
     if (ws) safeClose(ws, 1000, 'client closed');
-    this._shutdown({ code: 1000, reason: 'client closed' }, new RoomcastError('closed', 'the client was closed'));
+    this._shutdown({ code: 1000, reason: 'client closed', error: null }, new RoomcastError('closed', 'the client was closed'));
   }
 
   // ---- physical connection -------------------------------------------------------------

@@ -29,6 +29,8 @@ public enum ErrorCode {
     OUTCOME_UNKNOWN("outcome_unknown", Origin.EDGE, true),
     /** A bug on the edge. */
     INTERNAL("internal", Origin.EDGE, true),
+    /** HTTP only (an endpoint the edge does not serve); the edge never sends it in an error frame. */
+    NOT_FOUND("not_found", Origin.EDGE, false),
     /** A code the edge sent that this client version does not know; the message carries the raw code. */
     UNKNOWN("unknown", Origin.CLIENT, false),
 

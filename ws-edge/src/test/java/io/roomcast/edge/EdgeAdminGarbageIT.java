@@ -123,7 +123,7 @@ class EdgeAdminGarbageIT {
             for (String authorization : List.of("Bearer " + TOKEN, "Bearer ", "garbage")) {
                 HttpResponse<String> r = get(edge.managementUrl() + "/admin/connections", authorization);
                 assertThat(r.statusCode()).as(authorization).isEqualTo(404);
-                assertThat(r.body()).isEqualTo("{\"error\":{\"code\":\"bad_request\",\"message\":\"admin endpoint disabled: set an admin token\"}}");
+                assertThat(r.body()).isEqualTo("{\"error\":{\"code\":\"not_found\",\"message\":\"admin endpoint disabled: set an admin token\"}}");
             }
             assertThat(get(edge.managementUrl() + "/admin/connections", null).statusCode()).isEqualTo(404);
         }

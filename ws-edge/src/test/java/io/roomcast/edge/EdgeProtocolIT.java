@@ -36,9 +36,35 @@ class EdgeProtocolIT {
             assertThat(unknownNamespace.path("message").asText()).contains("not configured");
             c.send("{\"op\":\"publish\",\"id\":8,\"room\":\"nowhere:x\",\"data\":1}");
             assertThat(c.nextOp("error").path("code").asText()).isEqualTo("bad_request");
+            // signals to a namespace that is not configured: bad_request as for any request, not forbidden
+            c.send("{\"op\":\"publish\",\"id\":10,\"room\":\"nowhere:x\",\"data\":1,\"ephemeral\":true}");
+            assertThat(c.nextOp("error").path("code").asText()).isEqualTo("bad_request");
+            c.send("{\"op\":\"subscribe\",\"id\":11,\"room\":\"nowhere:x\",\"ephemeral\":true}");
+            assertThat(c.nextOp("error").path("message").asText()).contains("not configured");
+            // a second JSON value behind the first: the whole message is refused, not half of it taken
+            c.send("{\"op\":\"ping\",\"id\":12}{\"op\":\"ping\",\"id\":13}");
+            JsonNode trailing = c.nextOp("error");
+            assertThat(trailing.has("id")).isFalse();
+            assertThat(trailing.path("message").asText()).startsWith("frame is not valid JSON");
 
             c.send("{\"op\":\"ping\",\"id\":9}");
             assertThat(c.nextOp("pong").path("id").asInt()).isEqualTo(9);
+        }
+    }
+
+    @Test
+    void shouldAnswerASubscribeThatItsUnsubscribeOvertook() {
+        try (WsClient c = WsClient.connect(SHARED.edge().wsUrl())) {
+            for (int i = 0; i < 10; i++) {
+                String room = "chat:" + TestNames.unique("overtaken");
+                int subscribeId = 2 * i + 1;
+                int unsubscribeId = 2 * i + 2;
+                c.send("[{\"op\":\"subscribe\",\"id\":" + subscribeId + ",\"room\":\"" + room + "\"},"
+                        + "{\"op\":\"unsubscribe\",\"id\":" + unsubscribeId + ",\"room\":\"" + room + "\"}]");
+                List<JsonNode> frames = c.until(f -> "unsubscribed".equals(f.path("op").asText()) && f.path("id").asInt() == unsubscribeId);
+                assertThat(frames).as("subscribe %d is answered before its unsubscribe", subscribeId)
+                        .anyMatch(f -> f.path("id").asInt() == subscribeId);
+            }
         }
     }
 

@@ -4,7 +4,9 @@ import io.roomcast.edge.limit.RateLimit;
 import io.micrometer.core.instrument.Counter;
 import io.roomcast.edge.protocol.ErrorCode;
 import io.roomcast.edge.session.FrameSink;
+import io.roomcast.room.Namespaces;
 import io.roomcast.room.RoomName;
+import io.roomcast.room.UnknownNamespaceException;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -27,6 +29,7 @@ public final class SessionEphemeral implements EphemeralListener {
     }
 
     private final Ephemeral ephemeral;
+    private final Namespaces namespaces;
     private final Supplier<String> clientId;
     private final FrameSink outbound;
     private final Counter dropped;
@@ -38,8 +41,9 @@ public final class SessionEphemeral implements EphemeralListener {
     }
 
     /** @param clientId makes the connection's presence id, sent with its signals so receivers can tell senders apart */
-    public SessionEphemeral(Ephemeral ephemeral, Supplier<String> clientId, FrameSink outbound) {
+    public SessionEphemeral(Ephemeral ephemeral, Namespaces namespaces, Supplier<String> clientId, FrameSink outbound) {
         this.ephemeral = ephemeral;
+        this.namespaces = namespaces;
         this.clientId = clientId;
         this.outbound = outbound;
         this.dropped = ephemeral.dropped();
@@ -57,15 +61,25 @@ public final class SessionEphemeral implements EphemeralListener {
         return inUse;
     }
 
-    /** Whether the room's namespace allows ephemeral signals. */
-    public boolean allowed(RoomName room) {
-        return ephemeral.config().allows(room.namespace());
+    /**
+     * Why the room cannot carry signals: its namespace is not configured (a {@code bad_request}, as for any request
+     * naming it) or does not allow them ({@code forbidden}); null when it can. Any thread.
+     */
+    public Refusal refusal(RoomName room) {
+        if (namespaces.find(room.namespace()).isEmpty()) {
+            return new Refusal(ErrorCode.BAD_REQUEST, new UnknownNamespaceException(room).getMessage());
+        }
+        if (!ephemeral.config().allows(room.namespace())) {
+            return new Refusal(ErrorCode.FORBIDDEN, "namespace \"" + room.namespace() + "\" does not allow ephemeral events");
+        }
+        return null;
     }
 
     /** Checks an ephemeral publish against the namespace, the size limit and the rate limit; null when it may go. */
     public Refusal check(RoomName room, byte[] data) {
-        if (!allowed(room)) {
-            return new Refusal(ErrorCode.FORBIDDEN, "namespace \"" + room.namespace() + "\" does not allow ephemeral events");
+        Refusal refusal = refusal(room);
+        if (refusal != null) {
+            return refusal;
         }
         if (data.length > ephemeral.config().maxBytes()) {
             return new Refusal(ErrorCode.TOO_LARGE, "ephemeral data is larger than " + ephemeral.config().maxBytes() + " bytes");

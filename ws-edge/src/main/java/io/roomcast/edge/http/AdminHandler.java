@@ -34,7 +34,7 @@ public final class AdminHandler implements HttpHandler {
             return;
         }
         if (!token.configured()) {
-            JsonErrors.send(exchange, StatusCodes.NOT_FOUND, ErrorCode.BAD_REQUEST, "admin endpoint disabled: set an admin token");
+            JsonErrors.send(exchange, StatusCodes.NOT_FOUND, ErrorCode.NOT_FOUND, "admin endpoint disabled: set an admin token");
             return;
         }
         if (!token.carriedBy(exchange)) {

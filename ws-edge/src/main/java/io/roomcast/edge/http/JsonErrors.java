@@ -39,6 +39,7 @@ public final class JsonErrors {
             case TOO_LARGE -> StatusCodes.REQUEST_ENTITY_TOO_LARGE;
             case LIMIT_EXCEEDED -> StatusCodes.BAD_REQUEST;
             case UNAVAILABLE -> StatusCodes.SERVICE_UNAVAILABLE;
+            case NOT_FOUND -> StatusCodes.NOT_FOUND;
             default -> StatusCodes.INTERNAL_SERVER_ERROR; // codes added later: a server-side failure until mapped
         };
     }

@@ -11,7 +11,9 @@ public enum ErrorCode {
     UNAVAILABLE("unavailable"),
     /** A publish Kafka did not acknowledge may still be written: resend it with its eventId and {@code retry:true}. */
     OUTCOME_UNKNOWN("outcome_unknown"),
-    INTERNAL("internal");
+    INTERNAL("internal"),
+    /** HTTP only: no such resource, or one the configuration turned off; never sent in an error frame. */
+    NOT_FOUND("not_found");
 
     private final String wire;
 

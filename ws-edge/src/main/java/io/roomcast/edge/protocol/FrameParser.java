@@ -3,6 +3,7 @@ package io.roomcast.edge.protocol;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -44,6 +45,8 @@ public final class FrameParser {
                     .enable(JsonWriteFeature.COMBINE_UNICODE_SURROGATES_IN_UTF8)
                     .build())
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            // One message is one JSON value: a second one behind it would be ignored, its request never answered.
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
             .build();
 
@@ -51,6 +54,8 @@ public final class FrameParser {
         JsonNode root;
         try {
             root = mapper.readTree(text);
+        } catch (StreamConstraintsException e) {
+            return List.of(invalid(null, null, "frame is not valid JSON: " + e.getOriginalMessage()));
         } catch (JsonProcessingException e) {
             return List.of(invalid(null, null, "frame is not valid JSON"));
         }
@@ -75,8 +80,10 @@ public final class FrameParser {
         if (!node.isObject()) {
             return invalid(null, null, "a request must be a JSON object");
         }
-        JsonNode id = node.get("id");
-        if (id != null && !(safeInteger(id) || (id.isTextual() && id.textValue().length() <= MAX_ID_LENGTH) || id.isNull())) {
+        // "id":null is no id, as null is for every optional field: kept as a JSON null, its answers would name the
+        // room without an id, which is how a notice (a subscription ended) looks.
+        JsonNode id = node.get("id") == null || node.get("id").isNull() ? null : node.get("id");
+        if (id != null && !(safeInteger(id) || (id.isTextual() && id.textValue().length() <= MAX_ID_LENGTH))) {
             return invalid(null, null, "id must be an integer of at most 2^53-1 in size or a string of at most "
                     + MAX_ID_LENGTH + " characters");
         }

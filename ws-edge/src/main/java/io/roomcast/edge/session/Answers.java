@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.roomcast.edge.protocol.ErrorCode;
 import io.roomcast.edge.protocol.ServerFrames;
 import io.roomcast.room.RoomName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.util.concurrent.Executor;
@@ -19,6 +21,9 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * outcomes); frames keep the order in which one thread hands them over ({@link FrameSink}).
  */
 final class Answers {
+    private static final Logger log = LoggerFactory.getLogger(Answers.class);
+
+    private final String session;
     private final FrameSink sink;
     private final SessionMetrics metrics;
     private final int strikeLimit;
@@ -27,7 +32,8 @@ final class Answers {
     private volatile int strikes;
 
     /** {@code closeRateLimited} closes the connection once the strikes are used up; it must not block. */
-    Answers(FrameSink sink, SessionMetrics metrics, int strikeLimit, Runnable closeRateLimited) {
+    Answers(String session, FrameSink sink, SessionMetrics metrics, int strikeLimit, Runnable closeRateLimited) {
+        this.session = session;
         this.sink = sink;
         this.metrics = metrics;
         this.strikeLimit = strikeLimit;
@@ -39,9 +45,15 @@ final class Answers {
         sink.force(frame);
     }
 
-    /** Sends an {@code error} frame; {@code requestId} null makes it a notice, {@code room} null a connection-wide one. Any thread. */
+    /**
+     * Sends an {@code error} frame; {@code requestId} null makes it a notice, {@code room} null a connection-wide one.
+     * Logged at DEBUG only: a refusal is the client's concern, and the edge's own failures are logged where they are
+     * handled. Any thread.
+     */
     void error(JsonNode requestId, String room, ErrorCode code, String message) {
         metrics.error(code);
+        log.atDebug().addKeyValue("session", session).addKeyValue("id", requestId).addKeyValue("room", room)
+                .addKeyValue("code", code.wire()).addKeyValue("reason", message).log("error sent");
         sink.force(ServerFrames.error(requestId, room, code, message));
     }
 
@@ -79,7 +91,7 @@ final class Answers {
             worker.execute(work);
             return true;
         } catch (RejectedExecutionException e) {
-            error(requestId, room == null ? null : room.value(), ErrorCode.UNAVAILABLE, "edge is overloaded; retry");
+            refuse(requestId, room == null ? null : room.value(), ErrorCode.UNAVAILABLE, "edge is overloaded; retry");
             return false;
         }
     }

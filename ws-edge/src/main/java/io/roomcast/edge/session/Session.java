@@ -62,8 +62,8 @@ public final class Session {
         this.outbound = new Outbound(connection, flushers.of(connection.getIoThread()), backbone.config().outboundLimit(),
                 backbone.config().maxFrameBytes(), outboundMetrics, this::flooded);
         this.presence = new SessionPresence(backbone.presence(), id, outbound, Clock.systemUTC());
-        SessionEphemeral ephemeral = new SessionEphemeral(backbone.ephemeral(), () -> backbone.presence().clientId(id), outbound);
-        this.answers = new Answers(outbound, metrics, backbone.config().rateLimitStrikes(), this::closeRateLimited);
+        SessionEphemeral ephemeral = new SessionEphemeral(backbone.ephemeral(), backbone.topics().namespaces(), () -> backbone.presence().clientId(id), outbound);
+        this.answers = new Answers(id, outbound, metrics, backbone.config().rateLimitStrikes(), this::closeRateLimited);
         this.subscriptions = new SessionSubscriptions(id, remote, backbone, outbound, answers, metrics, presence, ephemeral,
                 () -> principal, () -> closed);
         SessionPublishing publishing = new SessionPublishing(id, remote, backbone, answers, metrics, ephemeral, () -> principal);

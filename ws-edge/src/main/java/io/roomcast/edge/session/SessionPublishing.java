@@ -83,10 +83,7 @@ final class SessionPublishing {
             return;
         }
         PublishRefusal refusal = PublishRefusal.of(failure);
-        if (refusal.expected()) {
-            log.atDebug().addKeyValue("session", sessionId).addKeyValue("room", p.room()).addKeyValue("code", refusal.code().wire())
-                    .addKeyValue("reason", refusal.message()).log("publish refused");
-        } else {
+        if (!refusal.expected()) {
             log.atError().addKeyValue("session", sessionId).addKeyValue("room", p.room()).setCause(failure).log("publish failed");
         }
         answers.refuse(p.id(), p.room().value(), refusal.code(), refusal.message());

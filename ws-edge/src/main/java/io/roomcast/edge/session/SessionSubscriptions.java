@@ -102,9 +102,9 @@ final class SessionSubscriptions {
             return;
         }
         Member member = null;
-        if (s.ephemeral() && !ephemeral.allowed(s.room())) {
-            answers.refuse(s.id(), s.room().value(), ErrorCode.FORBIDDEN,
-                    "namespace \"" + s.room().namespace() + "\" does not allow ephemeral events");
+        SessionEphemeral.Refusal signals = s.ephemeral() ? ephemeral.refusal(s.room()) : null;
+        if (signals != null) {
+            answers.refuse(s.id(), s.room().value(), signals.code(), signals.message());
             return;
         }
         if (s.presence()) {
@@ -124,6 +124,7 @@ final class SessionSubscriptions {
         Runnable begin = () -> {
             if (!answers.execute(backbone.worker(), s.id(), s.room(), () -> start(s, slot, present))) {
                 table.remove(s.room(), slot);
+                slot.answered();
             }
         };
         // A client drops a room's frames until its unsubscribe is answered (they belong to the old
@@ -143,12 +144,10 @@ final class SessionSubscriptions {
         try {
             location = backbone.topics().locate(s.room());
         } catch (UnknownNamespaceException e) {
-            table.remove(s.room(), slot);
-            answers.refuse(s.id(), s.room().value(), ErrorCode.BAD_REQUEST, e.getMessage());
+            refuse(s, slot, ErrorCode.BAD_REQUEST, e.getMessage());
             return;
         } catch (KafkaUnavailableException e) {
-            table.remove(s.room(), slot);
-            answers.refuse(s.id(), s.room().value(), ErrorCode.UNAVAILABLE, "Kafka is unavailable; retry");
+            refuse(s, slot, ErrorCode.UNAVAILABLE, "Kafka is unavailable; retry");
             return;
         }
         Subscription sub;
@@ -157,12 +156,13 @@ final class SessionSubscriptions {
                     s.policy() != null ? s.policy() : location.namespace().policy(), readPermits, new Events(s, slot, member));
         } catch (RuntimeException e) {
             // A defect, not the client's: it is answered and its room freed rather than left reserved with no answer.
-            table.remove(s.room(), slot);
             log.atError().addKeyValue("session", sessionId).addKeyValue("room", s.room()).setCause(e).log("subscription could not start");
-            answers.refuse(s.id(), s.room().value(), ErrorCode.INTERNAL, "the subscription could not start; retry");
+            refuse(s, slot, ErrorCode.INTERNAL, "the subscription could not start; retry");
             return;
         }
         if (!slot.fill(sub) || connectionClosed.getAsBoolean()) {
+            // Ended meanwhile: the connection closed, or a new token took the room away (with a notice).
+            slot.answered();
             sub.close();
             return;
         }
@@ -170,6 +170,13 @@ final class SessionSubscriptions {
             sub.compactHistory(backbone.answerBudget());
         }
         sub.start();
+    }
+
+    /** Refuses a subscribe whose room was reserved: frees the room, then answers. Worker thread. */
+    private void refuse(ClientFrame.Subscribe s, SubscriptionTable.Slot slot, ErrorCode code, String message) {
+        table.remove(s.room(), slot);
+        answers.refuse(s.id(), s.room().value(), code, message);
+        slot.answered();
     }
 
     /**
@@ -259,7 +266,8 @@ final class SessionSubscriptions {
             return;
         }
         // Ending a subscription takes its lock, which live dispatch may hold while it waits on this
-        // connection's channel: never on the IO thread. Answered after an earlier unsubscribe of the room.
+        // connection's channel: never on the IO thread. Answered after an earlier unsubscribe of the room,
+        // and after the subscribe it ends was answered: ended before, that request would get no answer at all.
         CompletableFuture<Void> earlier = table.leaving(u.room());
         CompletableFuture<Void> left = table.leave(u.room());
         Runnable end = () -> {
@@ -272,11 +280,8 @@ final class SessionSubscriptions {
                 table.left(u.room(), left);
             }
         };
-        if (earlier == null) {
-            backbone.offIoThread(end);
-        } else {
-            earlier.whenComplete((v, e) -> backbone.offIoThread(end));
-        }
+        CompletableFuture<Void> before = earlier == null ? slot.whenAnswered() : CompletableFuture.allOf(earlier, slot.whenAnswered());
+        before.whenComplete((v, e) -> backbone.offIoThread(end));
     }
 
     /**
@@ -364,6 +369,7 @@ final class SessionSubscriptions {
             answered = true;
             metrics.subscribed();
             enterExtras(request, member, slot);
+            slot.answered();
         }
 
         @Override
@@ -411,6 +417,7 @@ final class SessionSubscriptions {
             // Once answered, a failure is a notice about the room (no id), which makes clients resume.
             answers.error(answered ? null : request.id(), request.room().value(), lost || kafka ? ErrorCode.UNAVAILABLE : ErrorCode.INTERNAL,
                     message);
+            slot.answered();
         }
     }
 }

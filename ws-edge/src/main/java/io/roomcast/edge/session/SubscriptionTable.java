@@ -141,8 +141,20 @@ final class SubscriptionTable {
 
     /** A room's place in the table: reserved at subscribe, filled once the room is located, ended once. */
     static final class Slot {
+        /** Completes once the subscribe that reserved the slot is answered: {@code subscribed} or refused. */
+        private final CompletableFuture<Void> answered = new CompletableFuture<>();
         private Subscription subscription;
         private boolean ended;
+
+        /** The subscribe was answered (or will never be: its connection closed). Any thread; runs no waiting work. */
+        void answered() {
+            answered.complete(null);
+        }
+
+        /** Completes once the subscribe is answered; an unsubscribe ends the slot only after that. Any thread. */
+        CompletableFuture<Void> whenAnswered() {
+            return answered;
+        }
 
         /** Fills the slot; false when it ended meanwhile (the caller closes {@code s}). Worker thread. */
         synchronized boolean fill(Subscription s) {

@@ -67,6 +67,9 @@ class FrameParserTest {
     @CsvSource(delimiter = '|', value = {
             "not json at all                                                   | not valid JSON",
             "{\"op\":\"subscribe\"                                              | not valid JSON",
+            "{\"op\":\"ping\",\"id\":1}{\"op\":\"ping\",\"id\":2}                | not valid JSON",
+            "{\"op\":\"ping\",\"id\":1} garbage                                    | not valid JSON",
+            "[{\"op\":\"ping\",\"id\":1}] []                                       | not valid JSON",
             "''                                                                | empty",
             "42                                                                | JSON object",
             "\"subscribe\"                                                     | JSON object",
@@ -100,6 +103,22 @@ class FrameParserTest {
         ClientFrame.Invalid invalid = (ClientFrame.Invalid) frame;
         assertThat(invalid.code()).isEqualTo(ErrorCode.BAD_REQUEST);
         assertThat(invalid.message()).contains(message);
+    }
+
+    @Test
+    void shouldSayWhichJsonLimitAFrameExceeds() {
+        ClientFrame number = one("{\"op\":\"publish\",\"id\":1,\"room\":\"chat:a\",\"data\":" + "9".repeat(1001) + "}");
+        assertThat(((ClientFrame.Invalid) number).message()).startsWith("frame is not valid JSON: Number value length (1001) exceeds");
+        ClientFrame deep = one("{\"op\":\"publish\",\"room\":\"chat:a\",\"data\":" + "[".repeat(64) + "]".repeat(64) + "}");
+        assertThat(((ClientFrame.Invalid) deep).message()).startsWith("frame is not valid JSON: Document nesting depth (65) exceeds");
+        assertThat(one("{\"op\":\"publish\",\"id\":1,\"room\":\"chat:a\",\"data\":" + "9".repeat(1000) + "}"))
+                .isInstanceOf(ClientFrame.Publish.class);
+    }
+
+    @Test
+    void shouldTakeANullIdForNoId() {
+        assertThat(one("{\"op\":\"ping\",\"id\":null}")).isEqualTo(new ClientFrame.Ping(null));
+        assertThat(((ClientFrame.Publish) one("{\"op\":\"publish\",\"id\":null,\"room\":\"chat:a\",\"data\":1}")).id()).isNull();
     }
 
     @Test

@@ -27,7 +27,7 @@ class RequestsTest {
 
     private Requests requests(int framesPerSecond, int publishesPerSecond, int strikes) {
         // The rate limits' clock never moves, so their one-second window never refills.
-        Answers answers = new Answers(sink, new SessionMetrics(meters, () -> false), strikes, closes::incrementAndGet);
+        Answers answers = new Answers("s1", sink, new SessionMetrics(meters, () -> false), strikes, closes::incrementAndGet);
         return new Requests(new RateLimit(framesPerSecond, () -> 0), new RateLimit(publishesPerSecond, () -> 0), answers,
                 new Requests.Handler() {
                     @Override

@@ -40,7 +40,7 @@ class SessionPublishingTest {
         Backbone backbone = new Backbone(null, null, null, null, publisher, publishing, worker, EdgeSecurity.of(AuthConfig.ofDefaults()),
                 config, meters, null, null, null, null);
         SessionMetrics metrics = new SessionMetrics(meters, () -> false);
-        session = new SessionPublishing("s1", "/127.0.0.1:5000", backbone, new Answers(sink, metrics, 3, () -> { }), metrics, null,
+        session = new SessionPublishing("s1", "/127.0.0.1:5000", backbone, new Answers("s1", sink, metrics, 3, () -> { }), metrics, null,
                 () -> null);
     }
 
@@ -95,6 +95,15 @@ class SessionPublishingTest {
         worker.full(true);
         session.publish(publish("chat:a", "message", 1));
         assertThat(sink.only().get("code").asText()).isEqualTo("unavailable");
+        assertThat(sink.only().get("room").asText()).isEqualTo("chat:a");
         assertThat(publisher.sends()).isEmpty();
+    }
+
+    @Test
+    void shouldNameNoRoomWhenRefusingAPublishWithoutIdAsOverloaded() {
+        worker.full(true);
+        session.publish(new ClientFrame.Publish(null, RoomName.of("chat:a"), "message", new byte[1], null, false));
+        assertThat(sink.only().get("code").asText()).isEqualTo("unavailable");
+        assertThat(sink.only().has("room")).as("an error without id naming a room is a notice: the subscription ended").isFalse();
     }
 }

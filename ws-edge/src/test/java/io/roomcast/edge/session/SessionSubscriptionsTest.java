@@ -38,7 +38,7 @@ class SessionSubscriptionsTest {
                 meters, null, null, null, null);
         SessionMetrics metrics = new SessionMetrics(meters, () -> false);
         subscriptions = new SessionSubscriptions("s1", "/127.0.0.1:5000", backbone, sink,
-                new Answers(sink, metrics, 3, () -> closed.set(true)), metrics, null, null, () -> null, closed::get);
+                new Answers("s1", sink, metrics, 3, () -> closed.set(true)), metrics, null, null, () -> null, closed::get);
     }
 
     private static ClientFrame.Subscribe subscribe(String room) {
