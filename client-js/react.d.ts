@@ -82,6 +82,7 @@ export interface GenerationOptions {
   compact?: boolean;
 }
 export interface GenerationsState {
+  /** In prompt order: the newest 100 (older ones are forgotten; a late event of one does not bring it back). */
   generations: Generation[];
   latest: Generation | null;
   /** Publishes a `prompt` event; resolves with its offset. */

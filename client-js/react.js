@@ -350,21 +350,49 @@ const FINAL = { 'generation.done': 'done', 'generation.cancelled': 'cancelled', 
 
 const STATUS = { done: 'done', cancelled: 'cancelled', error: 'error' };
 
+/** How many generations useGeneration keeps (the newest, by prompt): a long-lived room stays small. */
+const GENERATION_LIMIT = 100;
+
+/**
+ * The generations of a room: `order` (keys, oldest prompt first; at most GENERATION_LIMIT), `byKey`,
+ * `byGen` (generationId -> key, so a token finds its generation without a scan) and `floor` (the
+ * newest prompt offset evicted: a late event of an evicted generation does not bring it back).
+ */
 function generationsReducer(state, action) {
-  if (action.type === 'reset') return { order: [], byKey: {} };
+  if (action.type === 'reset') return { order: [], byKey: {}, byGen: {}, floor: -1 };
   const e = action.type === 'partial' ? { type: 'partial', data: action.partial } : action.event;
   const data = e.data && typeof e.data === 'object' ? e.data : {};
   const put = (key, update) => {
     const old = state.byKey[key];
+    if (!old && /^p\d+$/.test(key) && Number(key.slice(1)) <= state.floor) return state; // evicted already
     const next = update(old || {
       key, generationId: null, promptOffset: null, prompt: null, tokens: [], text: '', status: 'waiting', error: null, finishReason: null, usage: null, compacted: false,
     });
-    return { order: old ? state.order : state.order.concat(key), byKey: { ...state.byKey, [key]: next } };
+    if (next === old) return state; // a duplicate changes nothing, not even the state's identity
+    let { order, byGen, floor } = state;
+    const byKey = { ...state.byKey, [key]: next };
+    if (next.generationId !== null && (!old || old.generationId !== next.generationId)) byGen = { ...byGen, [next.generationId]: key };
+    if (!old) {
+      order = order.concat(key);
+      if (order.length > GENERATION_LIMIT) {
+        const evicted = order.slice(0, order.length - GENERATION_LIMIT);
+        order = order.slice(evicted.length);
+        byGen = { ...byGen };
+        for (const k of evicted) {
+          const g = byKey[k];
+          delete byKey[k];
+          if (g.generationId !== null && byGen[g.generationId] === k) delete byGen[g.generationId];
+          const offset = typeof g.promptOffset === 'number' ? g.promptOffset : /^p\d+$/.test(k) ? Number(k.slice(1)) : -1;
+          floor = Math.max(floor, offset);
+        }
+      }
+    }
+    return { order, byKey, byGen, floor };
   };
   const keyOf = () => {
     if (typeof data.promptOffset === 'number') return `p${data.promptOffset}`;
     if (typeof data.generationId === 'string') {
-      const known = state.order.find((k) => state.byKey[k].generationId === data.generationId);
+      const known = state.byGen[data.generationId];
       if (known) return known;
       const m = /:(\d+)$/.exec(data.generationId);
       return m ? `p${m[1]}` : `g${data.generationId}`;
@@ -455,7 +483,8 @@ function contiguousText(tokens) {
  * Follows the LLM generations of a room (docs/protocol.md, Generation events). Returns
  * `generations` in prompt order, each with `prompt`, `text` (tokens in seq order, each seq once),
  * `status` (waiting, streaming, done, cancelled, error, restarted), `error`, `finishReason`,
- * `usage` and `cancel()`; `latest`; `prompt(text, data)` to ask; and the room's `live` and `gaps`
+ * `usage` and `cancel()` (the newest 100 generations: older ones are forgotten, and a late event of
+ * one does not bring it back); `latest`; `prompt(text, data)` to ask; and the room's `live` and `gaps`
  * (the newest 100).
  * Reads the room's last `history` events (default 500) with `compact` (unless `compact: false`): a
  * finished answer arrives as its one `generation.message` (`compacted: true`), an answer still
@@ -484,11 +513,18 @@ export function useGeneration(room, { history = 500, model, params, compact = tr
     },
     onError: (error) => setMeta((m) => ({ ...m, error })),
   });
+  // Each generation's object (with its cancel) is made once per change of it: a token touches one.
+  const shown = useMemo(() => new WeakMap(), [publish, room]);
   const generations = useMemo(() => state.order.map((key) => {
     const g = state.byKey[key];
-    const cancel = () => publish(room, g.generationId ? { generationId: g.generationId } : { promptOffset: g.promptOffset }, { type: 'cancel' });
-    return { ...g, cancel };
-  }), [state, publish, room]);
+    let out = shown.get(g);
+    if (!out) {
+      const cancel = () => publish(room, g.generationId ? { generationId: g.generationId } : { promptOffset: g.promptOffset }, { type: 'cancel' });
+      out = { ...g, cancel };
+      shown.set(g, out);
+    }
+    return out;
+  }), [state, shown, publish, room]);
   const prompt = useCallback((text, extra = {}) => {
     const data = { text, ...extra };
     if (model !== undefined && data.model === undefined) data.model = model;
@@ -497,6 +533,9 @@ export function useGeneration(room, { history = 500, model, params, compact = tr
   }, [publish, room, model, params]);
   return { generations, latest: generations[generations.length - 1] || null, prompt, ...meta };
 }
+
+/** For the unit tests only; not part of the API. */
+export const _internals = { generationsReducer, GENERATION_LIMIT };
 
 // ---- presence ---------------------------------------------------------------------------------
 

@@ -6,7 +6,8 @@
 // generation.message is folded into its bubble (never shown raw). A third page logs in through the
 // window.roomcastToken hook (its name comes from the token), keeps the directory's rooms offered
 // after switching rooms, and can open a room after the room field refused a name; it keeps only the
-// newest 1,000 items. A page whose connection the edge refuses shows the edge's reason.
+// newest 1,000 items. A page whose connection the edge refuses shows the edge's reason. A `dropped`
+// gap keeps the conversation (only a lost position clears it).
 // Env: ROOMCAST_URL, ROOMCAST_ROOM (chat:NAME), SCREENSHOTS, PHONE=1 (also run one page at 360 px).
 // Last stdout line: {"ok":true,"answers":[{generationId,state,text,tokens,duplicates}],...}.
 import assert from 'node:assert/strict';
@@ -115,6 +116,18 @@ await run(async (browser) => {
   const before = await answersOf(alice);
   assert.deepEqual(await answersOf(bob), before, 'both pages show the same answers');
   await screenshot(bob, 'chat.png');
+
+  step('a dropped gap (a lossy policy) keeps the conversation and says what was not delivered');
+  const shownBefore = await bob.$$eval('#conversation article', (els) => els.length);
+  // The client's own path for a `dropped` frame; at the current position, so no offset is skipped.
+  await bob.evaluate(() => {
+    const sub = window.__chat.subscription();
+    const at = sub.position().offset;
+    sub._onDroppedFrame({ op: 'dropped', room: sub.room, count: 3, first: at, last: at });
+  });
+  await bob.waitForFunction(() => [...document.querySelectorAll('#conversation .note')].some((n) => n.textContent.startsWith('3 events not delivered')));
+  assert.equal(await bob.$$eval('#conversation article', (els) => els.length), shownBefore, 'nothing was cleared');
+  assert.deepEqual(await answersOf(bob), before);
 
   step('a reload shows the whole conversation');
   await alice.reload();

@@ -4,7 +4,8 @@
 // Covers: live follow, "N new lines", pause/resume with a count, level chips, text and regex
 // filter, a folded stack trace, permalink with context, jump to a time, last N, download,
 // two rooms merged, a record of unexpected shape shown safely; what the reader sees after filters
-// and room switches (drawn rows, not the store), notes that stay, the cap under a scrolled-up reader.
+// and room switches (drawn rows, not the store), notes that stay, the cap under a scrolled-up reader,
+// a view opened while a permalink still learns its epoch.
 import assert from 'node:assert/strict';
 import { appendFileSync, readFileSync } from 'node:fs';
 import { env, newPage, run, screenshot, step } from './browser.mjs';
@@ -167,6 +168,23 @@ await run(async (browser) => {
   step('a permalink without an epoch into a refused room shows the refusal');
   await shared.goto(q({ room: 'nope:x', at: '5' }));
   await shared.waitForFunction(() => /nope:x: bad_request .*not configured/.test(document.getElementById('status-line').textContent), null, { timeout: 30000 });
+
+  step('a view opened while a permalink still learns its epoch replaces it: the probe closes, nothing of the permalink stays');
+  await shared.evaluate(([room, at]) => {
+    history.replaceState(null, '', `/logs?${new URLSearchParams({ room, at: String(at) })}`);
+    window.__logs.openUrl(); // waits for the room's epoch (a live-only probe subscription)
+    document.getElementById('rooms').value = room; // the same room again, in the same task
+    document.getElementById('start').value = 'last';
+    document.getElementById('last-n').value = '20';
+    document.getElementById('source').requestSubmit();
+  }, [ROOM_A, offset]);
+  await shared.waitForSelector('#list[data-live="1"]', { timeout: 30000 });
+  await waitView(shared, 20);
+  await new Promise((r) => setTimeout(r, 1000)); // time for the superseded open() to come back, if it did
+  assert.equal((await state(shared)).subscriptions, 1);
+  assert.equal((await state(shared)).view, 20);
+  assert.equal(await shared.$$eval('#list .line.target', (e) => e.length), 0, 'no permalink line marked');
+  assert.equal(new URL(shared.url()).searchParams.get('at'), null);
   await shared.close();
 
   step('jump to a time: only what was shipped after it');
@@ -240,5 +258,13 @@ await run(async (browser) => {
   await feed(60000, 50000); // 110,000 records: the oldest 20,000 go
   await page.waitForFunction(() => document.getElementById('status-line').textContent.includes('20,000 oldest dropped'), null, { timeout: 30000 });
   assert.equal((await page.evaluate(() => window.shownRows()))[0].offset, 50000, 'the line at the top stays at the top');
+
+  step('what the cap drops while paused is counted on resume');
+  await page.click('#pause');
+  await feed(110000, 100010); // 10 more than a pause keeps
+  await page.waitForFunction(() => document.getElementById('pause').textContent === 'Resume (100010 new)', null, { timeout: 30000 });
+  await page.click('#pause');
+  // 90,000 kept + 100,000 resumed: the cap drops 100,000 more; with the 10 the pause dropped, 120,010
+  await page.waitForFunction(() => document.getElementById('status-line').textContent.includes('120,010 oldest dropped'), null, { timeout: 30000 });
   return { permalinkPaintMs: paint };
 });

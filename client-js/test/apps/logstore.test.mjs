@@ -53,6 +53,19 @@ test('rooms merge in time order; the view follows the filter; the cap drops the 
   assert.equal(store.records[store.records.length - 1].line, 'n11');
 });
 
+test('lines after a late record of another room, in the same batch or later ones, are still counted as new', () => {
+  const store = new LogStore(100);
+  store.setFilter(() => true);
+  store.add([toRecord(ev('logs:a', 1, 100, 'a1')), toRecord(ev('logs:a', 2, 300, 'a2'))]);
+  // b9 is late (inserted above a2); a3 and a4 still go to the end: 2 new lines
+  assert.equal(store.add([toRecord(ev('logs:b', 9, 200, 'b9')), toRecord(ev('logs:a', 3, 400, 'a3')), toRecord(ev('logs:a', 4, 500, 'a4'))]), 2);
+  assert.equal(store.add([toRecord(ev('logs:a', 5, 600, 'a5'))]), 1);
+  assert.deepEqual(store.view.map((r) => r.line), ['a1', 'b9', 'a2', 'a3', 'a4', 'a5']);
+  // the filter still decides what counts
+  store.setFilter((r) => r.line !== 'a7');
+  assert.equal(store.add([toRecord(ev('logs:b', 10, 250, 'b10')), toRecord(ev('logs:a', 6, 700, 'a6')), toRecord(ev('logs:a', 7, 800, 'a7'))]), 1);
+});
+
 test('times: durations before now and date-times', () => {
   assert.equal(parseTime('15m', 1_000_000_000), 1_000_000_000 - 900_000);
   assert.equal(parseTime('2 h ago', 10_000_000), 10_000_000 - 7_200_000);

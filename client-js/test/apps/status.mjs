@@ -3,8 +3,10 @@
 // {"step":"two-up"} when both edges show as up, then waits for a line on stdin (the Java side
 // stops edge EDGE_B meanwhile) and checks that EDGE_B is shown as gone while the other stays up.
 // Also: publishing into the system room is refused; a refused sys:edges subscription stays shown;
-// an edge that cannot reach Kafka is not counted as up; the landing page at phone width. The last
-// two rewrite the page's WebSocket frames (playwright routeWebSocket).
+// an edge that cannot reach Kafka is not counted as up; the landing page at phone width. The
+// refusal and Kafka-unreachable steps rewrite the page's WebSocket frames (playwright routeWebSocket).
+// A browser clock an hour ahead still shows the edges up; a stopped edge's card is removed after ten
+// minutes without a report (the page's clock fast-forwarded).
 import assert from 'node:assert/strict';
 import { createInterface } from 'node:readline';
 import { env, newPage, run, screenshot, step } from './browser.mjs';
@@ -88,12 +90,33 @@ await run(async (browser) => {
   await unreachable.waitForFunction(() => document.getElementById('edge-count').textContent === '1 up of 2');
   await unreachable.close();
 
+  step('a browser clock an hour ahead still shows both edges up (gone is judged on the browser clock alone)');
+  const skewed = await newPage(browser, 'skewed');
+  await skewed.addInitScript(() => {
+    const real = Date.now;
+    Date.now = () => real() + 3600000;
+  });
+  await skewed.goto(`${env.url}/status`);
+  await skewed.waitForFunction(() => document.querySelectorAll('#edges .node[data-state="up"]').length === 2, null, { timeout: 30000 });
+  await skewed.close();
+
   process.stdout.write(JSON.stringify({ step: 'two-up' }) + '\n');
   await stdin.next();
   step(`edge ${EDGE_B} stopped: it is shown as gone, the other stays up`);
   await page.waitForFunction((b) => document.querySelector(`#edges .node[data-key="${b}"]`)?.dataset.state === 'gone', EDGE_B, { timeout: 30000 });
   assert.equal(await page.$$eval('#edges .node[data-state="up"]', (els) => els.length), 1);
   await screenshot(page, 'status-one-gone.png');
+
+  step(`ten minutes without a report: ${EDGE_B}'s card is removed, the other edge's stays`);
+  const later = await newPage(browser, 'later');
+  await later.clock.install();
+  await later.goto(`${env.url}/status`);
+  await later.waitForFunction((b) => document.querySelector(`#edges .node[data-key="${b}"]`)?.dataset.state === 'gone', EDGE_B, { timeout: 30000 });
+  await later.clock.fastForward('10:30');
+  await later.clock.runFor(2000); // the page's refresh after the jump
+  await later.waitForFunction((b) => !document.querySelector(`#edges .node[data-key="${b}"]`)
+    && document.querySelectorAll('#edges .node[data-state="up"]').length === 1, EDGE_B, { timeout: 30000 });
+  await later.close();
 
   step('landing page at phone width, dark theme');
   const phone = await newPage(browser, 'phone', { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, colorScheme: 'dark' });

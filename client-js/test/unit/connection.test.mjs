@@ -17,6 +17,8 @@ test('passes connecting then open, and sends the token in an auth frame, never i
   assert.deepEqual(edge.last.received[0], { op: 'auth', id: edge.last.received[0].id, token: 'tok en' });
   rc.close();
   assert.deepEqual(states.map((s) => s[0]), ['connecting', 'open', 'closed']);
+  // close() is not an error: the closed info carries error: null, as clients.md says
+  assert.deepEqual(states.at(-1)[1], { code: 1000, reason: 'client closed', error: null });
 });
 
 test('a token the edge refuses at connect closes the client for good, with close code 4401 as for the edge\'s close', async (t) => {

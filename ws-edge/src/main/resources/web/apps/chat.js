@@ -118,7 +118,13 @@ function subscribeOptions(from) {
     ephemeral: room.startsWith('chat:'),
     onEphemeral: onSignal,
     onGap: (gap) => {
-      // The room's history changed under us (retention, topic re-created): start the view again.
+      // Events a lossy delivery policy dropped (set by an operator) are only a hole: what is shown stays.
+      if (gap.reason === 'dropped') {
+        const span = gap.first >= 0 ? ` (offsets ${gap.first}–${gap.last})` : '';
+        note(`${gap.count > 0 ? gap.count : 'some'} event${gap.count === 1 ? '' : 's'} not delivered${span}: this room's delivery policy drops events under load`);
+        return;
+      }
+      // A lost position (recovered: false: retention, topic re-created): start the view again.
       reset();
       note(`history reset (${gap.reason}); showing the room from offset ${gap.resumeAt ?? '?'}`);
     },

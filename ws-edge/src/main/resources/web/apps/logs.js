@@ -30,6 +30,8 @@ let ownScroll = false; // the next scroll event is the page's own, not the reade
 let selected = null;
 let start = { kind: 'last', n: 1000 };
 let renderQueued = false;
+let openSeq = 0; // the newest open(): an older one still awaiting an epoch gives up
+let probe = null; // the epoch probe of a permalink being opened: {sub, resolve}
 const rowPool = [];
 // What went wrong, shown before the line counts until superseded: the filter's own note (an invalid
 // regex) until the filter is valid again; the view's notes, by cause, until another view is opened.
@@ -37,7 +39,10 @@ let filterNote = '';
 const viewNotes = new Map();
 
 // For the browser tests: the store, the state, and `receive`, the subscriptions' event path (to feed records).
-window.__logs = { store, client, receive: onEvent, state: () => ({ following, unseen, paused, pending: pending.length, rooms, view: store.view.length, records: store.records.length }) };
+window.__logs = {
+  store, client, receive: onEvent, openUrl: () => { readUrl(); syncControls(); applyFilter(); return open(); },
+  state: () => ({ following, unseen, paused, pending: pending.length, rooms, view: store.view.length, records: store.records.length, subscriptions: subs.length }),
+};
 
 connectionIndicator($('conn'), client, () => {
   const positions = subs.map((s) => s.position()).filter(Boolean);
@@ -49,7 +54,7 @@ connectionIndicator($('conn'), client, () => {
 
 function readUrl() {
   const p = new URLSearchParams(location.search);
-  rooms = p.getAll('room').flatMap((r) => r.split(/[\s,]+/)).map(normaliseRoom).filter(Boolean);
+  rooms = [...new Set(p.getAll('room').flatMap((r) => r.split(/[\s,]+/)).map(normaliseRoom).filter(Boolean))];
   if (!rooms.length) rooms = ['logs:roomcast'];
   query = p.get('q') || '';
   levels = parseLevels(p.get('level'));
@@ -102,26 +107,50 @@ function fromOf(kindStart) {
 
 /**
  * A permalink without an epoch: learns the room's current epoch from a live-only subscription.
- * Resolves null when the room refuses it for good (the refusal is noted).
+ * Resolves null when the room refuses it for good (the refusal is noted), or when a newer view
+ * cancels it (cancelProbe: the probe is closed, so the newer view may subscribe the same room).
  */
 function epochOf(room) {
   return new Promise((resolve) => {
-    const probe = client.subscribe(room, {
-      onLive: (live) => { probe.unsubscribe(); resolve(live.epoch); },
+    const p = { sub: null, resolve };
+    probe = p;
+    const end = (value) => {
+      if (probe === p) probe = null;
+      p.sub?.unsubscribe();
+      resolve(value);
+    };
+    p.sub = client.subscribe(room, {
+      onLive: (live) => end(live.epoch),
       onError: (e) => {
         note(`error:${room}`, `${room}: ${e.code} ${e.message}`);
-        if (!e.retrying) resolve(null);
+        if (!e.retrying) end(null);
       },
     }, () => {});
   });
 }
 
+/** Closes the probe of a view that a newer one replaced; its open() then returns. */
+function cancelProbe() {
+  const p = probe;
+  if (!p) return;
+  probe = null;
+  p.sub?.unsubscribe();
+  p.resolve(null);
+}
+
+/**
+ * Opens the view of `rooms` from `start`. A newer call supersedes one still waiting for a
+ * permalink's epoch: that one's probe is closed and it returns without subscribing anything.
+ */
 async function open() {
+  const seq = ++openSeq;
+  cancelProbe();
   subs.forEach((s) => s.unsubscribe());
   subs = [];
   store.clear();
   pending = [];
   pendingDropped = 0;
+  batch = [];
   unseen = 0;
   selected = null;
   viewNotes.clear();
@@ -132,29 +161,40 @@ async function open() {
   writeUrl();
   syncControls();
   document.title = `${rooms.join(' ')} · Roomcast logs`;
+  // This view's own copies: a newer open() replaces the globals while this one awaits an epoch.
+  const viewRooms = rooms;
+  const viewStart = start;
+  const viewTarget = target;
   let live = 0;
-  for (const room of rooms) {
-    let from = fromOf(start);
-    if (start.kind === 'at') {
-      if (room === target.room) {
-        const epoch = target.epoch || (await epochOf(room));
+  for (const room of viewRooms) {
+    let from = fromOf(viewStart);
+    if (viewStart.kind === 'at') {
+      if (room === viewTarget.room) {
+        const epoch = viewTarget.epoch || (await epochOf(room));
+        if (seq !== openSeq) return; // superseded while waiting: the newer view owns the page
         if (epoch === null) continue;
-        from = { after: Math.max(-1, target.offset - CONTEXT_OFFSETS), epoch };
+        from = { after: Math.max(-1, viewTarget.offset - CONTEXT_OFFSETS), epoch };
       } else {
         from = { last: 200 };
       }
     }
-    const sub = client.subscribe(room, {
-      from,
-      onGap: (gap) => note(`gap:${gap.room}`, `${gap.room}: history changed (${gap.reason}); lines resume at offset ${gap.resumeAt ?? '?'}`),
-      onLive: () => {
-        if (batch.length) flush();
-        if (++live === rooms.length) list.dataset.live = '1';
-        if (start.kind === 'at' && !revealed) revealTarget();
-        refreshStatus();
-      },
-      onError: (e) => note(`error:${room}`, `${room}: ${e.code} ${e.message}`),
-    }, onEvent);
+    let sub;
+    try {
+      sub = client.subscribe(room, {
+        from,
+        onGap: (gap) => note(`gap:${gap.room}`, `${gap.room}: history changed (${gap.reason}); lines resume at offset ${gap.resumeAt ?? '?'}`),
+        onLive: () => {
+          if (batch.length) flush();
+          if (++live === viewRooms.length) list.dataset.live = '1';
+          if (viewStart.kind === 'at' && !revealed) revealTarget();
+          refreshStatus();
+        },
+        onError: (e) => note(`error:${room}`, `${room}: ${e.code} ${e.message}`),
+      }, onEvent);
+    } catch (e) {
+      note(`error:${room}`, `${room}: ${e.code || 'error'} ${e.message}`);
+      continue;
+    }
     subs.push(sub);
   }
 }
@@ -169,7 +209,7 @@ function flush() {
   const records = batch;
   batch = [];
   if (paused) {
-    pending.push(...records);
+    for (const r of records) pending.push(r); // not push(...records): a burst may exceed the argument limit
     if (pending.length > MAX_RECORDS) {
       pendingDropped += pending.length - MAX_RECORDS;
       pending.splice(0, pending.length - MAX_RECORDS);
@@ -421,8 +461,10 @@ pauseButton.addEventListener('click', () => {
   if (!paused) {
     const records = pending;
     pending = [];
+    const lost = pendingDropped;
     pendingDropped = 0;
     const appended = addRecords(records);
+    store.dropped += lost; // what the pause could not keep counts as dropped from this page
     if (!following) unseen += appended;
     scheduleRender();
   }

@@ -141,7 +141,8 @@ export class LogStore {
 
   /**
    * Adds records (each room's in offset order). Returns how many went to the end of the view
-   * (new lines the user has not seen); a record older than the newest one is inserted in place.
+   * (new lines the user has not seen); a record older than the newest one is inserted in place
+   * (not counted: it lands above the end), and the records after it are counted all the same.
    */
   add(records) {
     let appended = 0;
@@ -149,8 +150,8 @@ export class LogStore {
       const n = this.records.length;
       if (n === 0 || !before(r, this.records[n - 1])) {
         this.records.push(r);
-        if (!this.viewDirty && this.filter(r)) {
-          this.view.push(r);
+        if (this.filter(r)) {
+          if (!this.viewDirty) this.view.push(r); // else the view is rebuilt below, with it at the end
           appended++;
         }
       } else {
@@ -175,7 +176,7 @@ export class LogStore {
       this.view = this.records.filter(this.filter);
       this.viewDirty = false;
     }
-    return appended;
+    return Math.min(appended, this.view.length); // the cap may have dropped some of them again
   }
 
   indexOfOffset(room, offset) {

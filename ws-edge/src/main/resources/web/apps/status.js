@@ -5,11 +5,18 @@ import { h, rawEvent, connectHere, connectionIndicator } from './common.js';
 
 const WINDOW_MS = 10 * 60 * 1000; // history shown in the sparklines
 const GONE_AFTER_INTERVALS = 3;
+const FORGET_AFTER_MS = 10 * 60 * 1000; // a card without a report for this long is removed
+const MAX_CARDS = 100; // per kind; above it the cards heard from longest ago go first
 const MAX_UNKNOWN = 50;
 const SVG = 'http://www.w3.org/2000/svg';
 const $ = (id) => document.getElementById(id);
 
-const nodes = new Map(); // key -> {kind, samples: [{ts, data}], view}
+// key -> {kind, key, samples: [{ts, data, room, heardAt}], view}. `ts` is the Kafka timestamp (the
+// reporter's clock); whether a node is gone is judged on the browser's clock alone (heard), so a
+// browser whose clock is off does not see the whole fleet as gone.
+const nodes = new Map();
+// room -> {live, newestTs}: the history read on load is dated relative to its newest report
+const rooms = new Map();
 const refusals = new Map(); // room -> its subscription's error, shown above its cards until it goes live
 const client = connectHere();
 const subs = [];
@@ -113,13 +120,59 @@ function onEvent(ev) {
   }
   const id = `${kind}:${key}`;
   let node = nodes.get(id);
-  if (!node) {
+  const created = !node;
+  if (created) {
     node = { kind, key, samples: [], view: view(kind, key) };
     nodes.set(id, node);
   }
-  node.samples.push({ ts: ev.ts, data: d });
-  while (node.samples.length && node.samples[0].ts < Date.now() - WINDOW_MS) node.samples.shift();
-  render(node);
+  const r = roomOf(ev.room);
+  if (typeof ev.ts === 'number' && ev.ts > r.newestTs) r.newestTs = ev.ts;
+  // Live: heard now. Read from history before the room went live: dated on its first `live` (heard).
+  node.samples.push({ ts: ev.ts, data: d, room: ev.room, heardAt: r.live ? Date.now() : null });
+  const since = Date.now() - WINDOW_MS;
+  while (node.samples.length > 1 && heard(node.samples[0]) < since) node.samples.shift();
+  if (created) bound(kind);
+  if (nodes.get(id) === node) render(node);
+}
+
+function roomOf(room) {
+  let r = rooms.get(room);
+  if (!r) rooms.set(room, (r = { live: false, newestTs: -Infinity }));
+  return r;
+}
+
+/**
+ * When the browser heard a report, on its own clock. A report read from history (before its room's
+ * first `live`) is dated by its age relative to the newest report of the room (Kafka timestamps
+ * compared only with each other), counted back from the moment the history ended.
+ */
+function heard(sample) {
+  if (sample.heardAt !== null) return sample.heardAt;
+  const r = roomOf(sample.room);
+  const age = typeof sample.ts === 'number' && Number.isFinite(r.newestTs) ? Math.max(0, r.newestTs - sample.ts) : 0;
+  return Date.now() - age;
+}
+
+/** The room's history has been read: its reports get their dates on the browser's clock for good. */
+function historyRead(room) {
+  const r = roomOf(room);
+  if (r.live) return;
+  for (const node of nodes.values()) for (const s of node.samples) if (s.room === room && s.heardAt === null) s.heardAt = heard(s);
+  r.live = true;
+}
+
+function forget(id, node) {
+  node.view.el.remove();
+  nodes.delete(id);
+}
+
+/** At most MAX_CARDS cards of a kind: the ones heard from longest ago go first. */
+function bound(kind) {
+  const ofKind = [...nodes].filter(([, n]) => n.kind === kind);
+  if (ofKind.length <= MAX_CARDS) return;
+  const lastHeard = (n) => (n.samples.length ? heard(n.samples[n.samples.length - 1]) : -Infinity);
+  ofKind.sort((a, b) => lastHeard(a[1]) - lastHeard(b[1]));
+  for (const [id, node] of ofKind.slice(0, ofKind.length - MAX_CARDS)) forget(id, node);
 }
 
 function render(node) {
@@ -127,11 +180,12 @@ function render(node) {
   if (!last) return;
   const d = last.data;
   const interval = num(d.intervalMs) || 5000;
-  const gone = Date.now() - last.ts > GONE_AFTER_INTERVALS * interval;
+  const silent = Date.now() - heard(last); // browser clock on both sides
+  const gone = silent > GONE_AFTER_INTERVALS * interval;
   const state = gone ? 'gone' : d.draining ? 'draining' : d.kafkaReachable === false ? 'kafka unreachable' : 'up';
   const v = node.view;
   v.el.dataset.state = state.replace(' ', '-');
-  v.state.textContent = gone ? `gone · last report ${duration(Date.now() - last.ts)} ago` : state;
+  v.state.textContent = gone ? `gone · last report ${duration(silent)} ago` : state;
   v.sub.textContent = [d.version ? `version ${d.version}` : null, typeof d.url === 'string' ? d.url : null,
     typeof d.backend === 'string' ? `backend ${d.backend}` : null, typeof d.breaker === 'string' ? `breaker ${d.breaker}` : null]
     .filter(Boolean).join(' · ');
@@ -145,7 +199,12 @@ function render(node) {
 
 function tick() {
   let up = 0;
-  for (const node of nodes.values()) {
+  for (const [id, node] of nodes) {
+    const last = node.samples[node.samples.length - 1];
+    if (!last || Date.now() - heard(last) > FORGET_AFTER_MS) {
+      forget(id, node);
+      continue;
+    }
     render(node);
     if (node.kind === 'edge' && node.view.el.dataset.state === 'up') up++;
   }
@@ -153,6 +212,10 @@ function tick() {
   $('edge-count').textContent = `${up} up of ${edges}`;
   if (!edges && !refusals.has('sys:edges') && !$('edges').querySelector('.empty')) {
     $('edges').replaceChildren(h('p', { class: 'hint empty', text: 'No edge has reported in the last 10 minutes.' }));
+  }
+  const producers = [...nodes.values()].some((n) => n.kind === 'producer');
+  if (!producers && !refusals.has('sys:producers') && !$('producers').querySelector('.empty')) {
+    $('producers').replaceChildren(h('p', { class: 'hint empty', text: 'No model producer has reported in the last 10 minutes.' }));
   }
 }
 
@@ -172,7 +235,10 @@ for (const room of ['sys:edges', 'sys:producers']) {
   subs.push(client.subscribe(room, {
     from: { time: Date.now() - WINDOW_MS },
     onGap: () => {},
-    onLive: () => showRefusal(room, null),
+    onLive: () => {
+      historyRead(room);
+      showRefusal(room, null);
+    },
     onError: (e) => showRefusal(room, `${room}: ${e.code} ${e.message}`),
   }, onEvent));
 }
