@@ -27,6 +27,10 @@ final class EdgeOptions {
     @Option(names = "--outbound-limit", defaultValue = "${env:ROOMCAST_OUTBOUND_LIMIT:-100}", description = "frames buffered per connection (default: ${DEFAULT-VALUE})")
     int outboundLimit;
 
+    /** What a publish frame holds besides its data (op, room, type, ids), at most. */
+    private static final int FRAME_OVERHEAD_BYTES = 4096;
+    private static final int MIN_FRAME_BYTES = 2 * FRAME_OVERHEAD_BYTES;
+
     @Option(names = "--max-frame-bytes", defaultValue = "${env:ROOMCAST_MAX_FRAME_BYTES:-65536}", description = "largest client frame (default: ${DEFAULT-VALUE})")
     int maxFrameBytes;
 
@@ -127,9 +131,14 @@ final class EdgeOptions {
     }
 
     EdgeConfig toConfig(String kafka, int port, KafkaClientProperties kafkaProperties) {
+        if (maxFrameBytes < MIN_FRAME_BYTES) {
+            // publish data may use all but 4 KiB of a frame: below 8 KiB nothing useful could be published (a 1-byte limit)
+            throw new IllegalArgumentException("--max-frame-bytes must be at least " + MIN_FRAME_BYTES
+                    + ": publish data may use all but 4096 bytes of a frame; got " + maxFrameBytes);
+        }
         EdgeConfig.Builder b = EdgeConfig.builder(kafka).host(host).port(port)
                 .topicPolicy(topicPolicy.policy()).outboundLimit(outboundLimit).maxFrameBytes(maxFrameBytes)
-                .maxPayloadBytes(Math.max(1, maxFrameBytes - 4096)).maxSubscriptionsPerConnection(maxSubscriptions)
+                .maxPayloadBytes(maxFrameBytes - FRAME_OVERHEAD_BYTES).maxSubscriptionsPerConnection(maxSubscriptions)
                 .historyReaders(historyReaders).historyCacheBytes(historyCacheBytes).drainDelay(drainDelay).auth(auth()).adminToken(adminToken)
                 .framesPerSecond(framesPerSecond).publishesPerSecond(publishesPerSecond).kafkaProperties(kafkaProperties)
                 .http(io.roomcast.edge.http.HttpSettings.ofDefaults()

@@ -196,6 +196,14 @@ class EdgeOpenAiIT {
             assertThat(c.status()).isEqualTo(200);
             assertThat(c.until(e -> e.data().equals("[DONE]"))).extracting(SseClient.Event::data).containsExactly("[DONE]");
         }
+        // Past the answer's end (a chunk id the client cannot have had) ends the same way, rather than waiting for an end behind it.
+        for (long past : List.of(finishId + 1, finishId + 1000, 9007199254740991L)) {
+            try (SseClient c = SseClient.get(other.url() + "/v1/chat/completions/" + id + "?starting_after=" + past, Map.of())) {
+                assertThat(c.status()).isEqualTo(200);
+                assertThat(c.until(e -> e.data().equals("[DONE]"))).as("after %d", past).extracting(SseClient.Event::data)
+                        .containsExactly("[DONE]");
+            }
+        }
     }
 
     @Test
@@ -391,6 +399,8 @@ class EdgeOpenAiIT {
     void shouldRefuseGarbageWithOpenAiErrors() throws IOException {
         Map<String, byte[]> cases = Map.of(
                 "not json", "hello".getBytes(StandardCharsets.UTF_8),
+                "trailing garbage", "{\"model\":\"sim\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]} trailing"
+                        .getBytes(StandardCharsets.UTF_8),
                 "no model", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}".getBytes(StandardCharsets.UTF_8),
                 "bad role", "{\"model\":\"sim\",\"messages\":[{\"role\":\"wizard\",\"content\":\"x\"}]}".getBytes(StandardCharsets.UTF_8),
                 "n=2", "{\"model\":\"sim\",\"n\":2,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}".getBytes(StandardCharsets.UTF_8),
@@ -456,7 +466,7 @@ class EdgeOpenAiIT {
     void shouldRefuseAGarbageStartingAfterWith400NamingIt() {
         String id = streamedCompletionId("Resume me with garbage");
         Map<String, Map<String, String>> cases = new java.util.LinkedHashMap<>();
-        for (String q : List.of("abc", "1.5", "0x10", "99999999999999999999", "%00", "1;2", "--1", "9007199254740992")) {
+        for (String q : List.of("abc", "1.5", "0x10", "99999999999999999999", "%00", "1;2", "--1", "9007199254740992", "-2")) {
             cases.put("?starting_after=" + q, Map.of());
         }
         for (String h : List.of("x", "chat:lobby~e~41", "1 2", "9223372036854775808")) {

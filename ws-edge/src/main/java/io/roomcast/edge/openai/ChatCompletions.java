@@ -219,7 +219,7 @@ public final class ChatCompletions implements HttpHandler {
             refuse(exchange, new OpenAiError(404, "invalid_request_error", "completion_not_found", null, e.getMessage()));
             return;
         }
-        if (after > StartPoint.MAX_POSITION) {
+        if (after > StartPoint.MAX_POSITION || after < -1) {
             refuse(exchange, OpenAiError.invalid("starting_after", "starting_after must be the integer id of a chunk."));
             return;
         }
@@ -244,8 +244,9 @@ public final class ChatCompletions implements HttpHandler {
                 return;
             }
             exchange.dispatch();
-            // From the last chunk the client has, read again but not sent: a resume after the answer's last chunk still ends.
-            follow(exchange, location, id, new StartPoint.After(from - 1, location.epoch()), from, true, includeUsage, true);
+            // The whole answer is read again from its prompt and only what follows `from` is sent: a resume at or past the
+            // answer's last chunk sees the end all the same (from there on it would wait for an end already behind it).
+            follow(exchange, location, id, new StartPoint.After(id.promptOffset(), location.epoch()), from, true, includeUsage, true);
         });
     }
 
@@ -285,7 +286,7 @@ public final class ChatCompletions implements HttpHandler {
             });
         };
         CompletionStream answer = new CompletionStream(exchange, id, generationId, stream, includeUsage, resumed, sentThrough,
-                backbone.config().outboundLimit(), metrics, ended);
+                backbone.config().outboundLimit(), backbone.config().pingInterval().toMillis(), metrics, ended);
         subscription[0] = new Subscription(backbone, answer, location, from, null, BackpressurePolicy.LOSSLESS,
                 new ReadPermits(backbone.config().historyLimits().readsPerConnection()), events(answer));
         Runnable uncount = counts.opened(clientKey(exchange));

@@ -2,7 +2,9 @@ package io.roomcast.edge.openai;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roomcast.room.RoomName;
 
@@ -19,7 +21,8 @@ import java.util.List;
  * @param room the room named by the {@code X-Roomcast-Room} header or the {@code room} field; null for a fresh room
  */
 record ChatRequest(String model, String text, ObjectNode params, boolean stream, boolean includeUsage, RoomName room) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** A body is one JSON value: anything but whitespace behind it is malformed JSON, not ignored. */
+    private static final ObjectMapper JSON = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
     private static final List<String> ROLES = List.of("system", "developer", "user", "assistant", "tool", "function");
 
     /** @throws OpenAiError 400 with OpenAI's wording for anything malformed */

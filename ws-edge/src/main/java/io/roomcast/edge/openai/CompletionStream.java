@@ -57,6 +57,7 @@ final class CompletionStream implements FrameSink {
     private final boolean stream;
     private final boolean includeUsage;
     private final int limit;
+    private final long keepAliveMillis;
     private final SseMetrics metrics;
     private final Runnable ended;
     /**
@@ -80,16 +81,19 @@ final class CompletionStream implements FrameSink {
      * @param generationId the generation's id, {@code topic:partition:promptOffset}
      * @param resumed      whether this follows an answer that already started (a resume): the stream opens at once
      * @param sentThrough  the offset through which a resume's client has the chunks (-1: none)
+     * @param keepAliveMillis how often an open stream that has nothing to send writes a comment: proxies keep it, and a
+     *                     client that hung up is noticed (a resume can wait long for the rest of an answer)
      * @param ended        run once when the request is over (answer complete, error, client gone): stops the subscription
      */
     CompletionStream(HttpServerExchange exchange, CompletionId id, String generationId, boolean stream, boolean includeUsage,
-                     boolean resumed, long sentThrough, int limit, SseMetrics metrics, Runnable ended) {
+                     boolean resumed, long sentThrough, int limit, long keepAliveMillis, SseMetrics metrics, Runnable ended) {
         this.exchange = exchange;
         this.id = id;
         this.generationId = generationId;
         this.stream = stream;
         this.includeUsage = includeUsage;
         this.limit = limit;
+        this.keepAliveMillis = keepAliveMillis;
         this.metrics = metrics;
         this.ended = ended;
         this.sentThrough = sentThrough;
@@ -301,8 +305,10 @@ final class CompletionStream implements FrameSink {
             }
             ex.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-cache");
             ex.getResponseHeaders().put(new HttpString("X-Accel-Buffering"), "no");
-            new ServerSentEventHandler((connection, lastEventId) -> opened(new SseChannel(connection, limit, metrics)))
-                    .handleRequest(ex);
+            new ServerSentEventHandler((connection, lastEventId) -> {
+                connection.setKeepAliveTime(keepAliveMillis);
+                opened(new SseChannel(connection, limit, metrics));
+            }).handleRequest(ex);
         }, exchange));
     }
 

@@ -67,7 +67,10 @@ public final class EventId {
                 throw new IllegalArgumentException("Last-Event-ID offsets are >= -1, got " + offset);
             }
             RoomName room = RoomName.of(fields[0]);
-            positions.put(room, new StreamPosition(room, epoch, offset));
+            if (positions.put(room, new StreamPosition(room, epoch, offset)) != null) {
+                // two positions of one room: neither can be taken for the other, as a room named twice in the query is refused
+                throw new IllegalArgumentException("Last-Event-ID names room " + room + " twice");
+            }
         }
         return positions;
     }

@@ -108,7 +108,9 @@ public final class SseChannel {
         int size = data.length() + (id == null ? 0 : id.length());
         queuedBytes.addAndGet(size);
         metrics.charged(size);
-        connection.send(data, event, id, new ServerSentEventConnection.EventCallback() {
+        // Undertow writes "data:x"; with the space it is "data: x", as OpenAI's streams and the docs show it (some
+        // clients compare the line itself), and a parser that follows the SSE spec takes one such space away again.
+        connection.send(" " + data, event == null ? null : " " + event, id == null ? null : " " + id, new ServerSentEventConnection.EventCallback() {
             @Override
             public void done(ServerSentEventConnection c, String d, String e, String i) {
                 released(size, true);

@@ -59,6 +59,7 @@ class SseRequestTest {
             assertThatThrownBy(() -> EventId.parse(garbage)).as(garbage).isInstanceOf(IllegalArgumentException.class);
         }
         assertThatThrownBy(() -> EventId.parse("x".repeat(EventId.MAX_LENGTH + 1))).hasMessageContaining("longer");
+        assertThatThrownBy(() -> EventId.parse("chat:a~E~3,chat:a~E~4")).hasMessage("Last-Event-ID names room chat:a twice");
         for (String from : List.of("", "last", "last:", "last:x", "last:0", "last:10001", "time:-1", "after:1", "after:x:E", "yesterday")) {
             assertThatThrownBy(() -> SseRequest.startPoint(from, 1)).as(from).isInstanceOf(IllegalArgumentException.class);
         }
