@@ -36,6 +36,8 @@ test('endpoint URL accepts an http base or a ws URL', () => {
   assert.equal(endpointUrl('http://127.0.0.1:8080').toString(), 'ws://127.0.0.1:8080/ws');
   assert.equal(endpointUrl('https://edge.example/').toString(), 'wss://edge.example/ws');
   assert.equal(endpointUrl('ws://h:1/custom/ws').toString(), 'ws://h:1/custom/ws');
+  // a path is a reverse proxy's way to the edge's /ws: used as it is, as the Java client does
+  assert.equal(endpointUrl('https://example.com/rc').toString(), 'wss://example.com/rc');
   assert.throws(() => endpointUrl('ftp://h/'), { code: 'bad_request' });
   assert.throws(() => endpointUrl('not a url'));
 });
