@@ -77,6 +77,18 @@ await run(async (browser) => {
   assert.equal(await alice.$eval('#typing', (el) => el.textContent), '', 'her own signal is not shown to alice');
   await alice.fill('#text', '');
 
+  step('bob takes the name alice and types: alice sees it (a page hides only its own signals, not a name)');
+  await bob.fill('#name', 'alice');
+  await bob.dispatchEvent('#name', 'change');
+  let seenNamesake = false;
+  for (let i = 0; i < 6 && !seenNamesake; i++) {
+    await bob.type('#text', 'hi ');
+    seenNamesake = await alice.waitForFunction(() => document.getElementById('typing').textContent === 'alice is typing…', null, { timeout: 2500, polling: 50 })
+      .then(() => true, () => false);
+  }
+  assert.ok(seenNamesake, 'alice saw her namesake typing');
+  await bob.fill('#text', '');
+
   step('bob renames; alice sees the new name, once');
   await bob.fill('#name', 'robert');
   await bob.dispatchEvent('#name', 'change');

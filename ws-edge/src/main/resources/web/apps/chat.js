@@ -19,6 +19,8 @@ let published = 0;
 const members = $('members');
 const typingLine = $('typing');
 const TYPING_EVERY_MS = 2000; // at most one typing signal per 2 s while typing
+/** Tells this page's typing signals from others': a connection does not learn its own presence id. */
+const PAGE = Math.random().toString(36).slice(2, 12);
 const TYPING_SHOWN_MS = 3500; // a typist is shown this long after their last signal
 // A tab left open for days keeps only the newest items (messages, answers, notes); Kafka keeps the rest.
 const MAX_ITEMS = 1000;
@@ -167,7 +169,7 @@ function renderMembers(presence) {
 /** A typing signal from someone else (never stored): shown for a few seconds, as text. */
 function onSignal(s) {
   if (s.type !== 'typing' || !s.client || !s.data || typeof s.data.name !== 'string') return;
-  if (s.data.name === nameInput.value) return; // this page's own signal
+  if (s.data.page === PAGE) return; // this page's own signal (another tab, or someone of the same name, is shown)
   typists.set(s.client, { name: s.data.name.slice(0, 40), until: Date.now() + TYPING_SHOWN_MS });
   renderTyping();
   setTimeout(renderTyping, TYPING_SHOWN_MS + 50);
@@ -185,7 +187,7 @@ function signalTyping() {
   const now = Date.now();
   if (!room || !room.startsWith('chat:') || now - typingSentAt < TYPING_EVERY_MS) return;
   typingSentAt = now;
-  client.publish(room, { name: nameInput.value || 'anonymous' }, { type: 'typing', ephemeral: true }).catch(() => {});
+  client.publish(room, { name: nameInput.value || 'anonymous', page: PAGE }, { type: 'typing', ephemeral: true }).catch(() => {});
 }
 
 function reset() {
