@@ -2,6 +2,7 @@ package io.roomcast.snapshot;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -40,9 +41,10 @@ public record SnapshotLayout(long offset, String epoch, JsonNode data) {
      * {@code data} one level down, as the value does, so a value within this limit makes a frame within it.
      */
     public static final int MAX_DEPTH = 64;
-    /** One JSON value, nothing after it, nested at most {@link #MAX_DEPTH} levels. */
+    /** One JSON value, nothing after it, nested at most {@link #MAX_DEPTH} levels, no key twice in an object. */
     private static final ObjectMapper JSON = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build()).build())
+                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build())
+                    .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
 
     /** @throws IllegalArgumentException for an offset below -1, or data nested deeper than edges deliver (they would skip it) */
@@ -101,8 +103,8 @@ public record SnapshotLayout(long offset, String epoch, JsonNode data) {
      * (text after it too), nested deeper than {@link #MAX_DEPTH}, or without the fields above.
      */
     public static Optional<SnapshotLayout> decode(byte[] value) {
-        if (value == null) {
-            return Optional.empty();
+        if (value == null || startsWithByteOrderMark(value)) {
+            return Optional.empty(); // a byte-order mark is not JSON here, as for a room's events (RFC 8259)
         }
         try {
             JsonNode v = JSON.readTree(value);
@@ -110,10 +112,18 @@ public record SnapshotLayout(long offset, String epoch, JsonNode data) {
                     || v.path("offset").asLong() < -1 || v.path("offset").asLong() > StartPoint.MAX_POSITION || !v.has("data")) {
                 return Optional.empty();
             }
-            String epoch = v.path("epoch").isTextual() ? v.path("epoch").textValue() : null;
+            JsonNode epochField = v.get("epoch");
+            if (epochField != null && !epochField.isNull() && !epochField.isTextual()) {
+                return Optional.empty(); // an epoch of another type is a writer's mistake, not "the current epoch"
+            }
+            String epoch = epochField == null || epochField.isNull() ? null : epochField.textValue();
             return Optional.of(new SnapshotLayout(v.path("offset").asLong(), epoch, v.get("data")));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    private static boolean startsWithByteOrderMark(byte[] value) {
+        return value.length >= 3 && value[0] == (byte) 0xEF && value[1] == (byte) 0xBB && value[2] == (byte) 0xBF;
     }
 }

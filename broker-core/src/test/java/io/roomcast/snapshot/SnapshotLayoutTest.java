@@ -30,6 +30,8 @@ class SnapshotLayoutTest {
             "{\"offset\":\"5\",\"data\":{}}", "{\"offset\":-2,\"data\":{}}", "{\"offset\":1.5,\"data\":{}}",
             "{\"offset\":99999999999999999999999,\"data\":{}}", "{\"offset\":9007199254740993,\"data\":{}}", "{\"offset\":true,\"data\":{}}", "{\"offset\":5,\"data\":{}",
             "{\"offset\":2,\"data\":1} xyz", "{\"offset\":2,\"data\":1} {}", "{\"offset\":2,\"data\":1}]",
+            "{\"offset\":1,\"epoch\":7,\"data\":1}", "{\"offset\":1,\"epoch\":{},\"data\":1}", "\uFEFF{\"offset\":1,\"data\":1}",
+            "{\"offset\":1,\"offset\":2,\"data\":1}", "{\"offset\":1,\"data\":{\"a\":1,\"a\":2}}",
     })
     void shouldTakeGarbageForNoSnapshot(String value) {
         assertThat(SnapshotLayout.decode(value.getBytes(StandardCharsets.UTF_8))).isEmpty();

@@ -86,6 +86,30 @@ class EdgePresenceIdentityIT {
     }
 
     @Test
+    void shouldShowANameClaimWithoutSubjectAndIgnoreOneBreakingTheNameRules() throws Exception {
+        // a room each: this edge lists at most two members
+        WsClient[] n = new WsClient[1];
+        WsClient[] l = new WsClient[1];
+        WsClient[] c = new WsClient[1];
+        try {
+            JsonNode noSubject = ownJoin(SHARED.edge().wsUrl() + "?token=" + token(null, "No Subject"), "chat:claims-" + TestNames.unique(), null, "No Subject", n);
+            assertThat(noSubject.path("user").isNull()).isTrue();
+            assertThat(noSubject.path("verified").asBoolean()).isTrue();
+            // over-long or invisible text in the claim is dropped: the subject shows, as for a token without a name
+            JsonNode tooLong = ownJoin(SHARED.edge().wsUrl() + "?token=" + token("frank", "x".repeat(100)), "chat:claims-" + TestNames.unique(), null, "frank", l);
+            assertThat(tooLong.path("verified").asBoolean()).isTrue();
+            JsonNode control = ownJoin(SHARED.edge().wsUrl() + "?token=" + token("gina", "Bad\u0007Name"), "chat:claims-" + TestNames.unique(), null, "gina", c);
+            assertThat(control.path("user").asText()).isEqualTo("gina");
+        } finally {
+            for (WsClient[] w : List.of(n, l, c)) {
+                if (w[0] != null) {
+                    w[0].close();
+                }
+            }
+        }
+    }
+
+    @Test
     void shouldSendOnlyCountsAboveTheListingLimitAndTheWholeListBackAtIt() throws Exception {
         String room = "logs:big-" + TestNames.unique();
         WsClient[] first = new WsClient[1];

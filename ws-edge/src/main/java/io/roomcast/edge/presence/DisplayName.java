@@ -10,7 +10,7 @@ public final class DisplayName {
 
     /** The valid name, or an {@link IllegalArgumentException} that says what is wrong. */
     public static String validate(String raw, int maxLength) {
-        String name = raw.strip();
+        String name = trim(raw);
         if (name.isEmpty()) {
             throw new IllegalArgumentException("name must not be empty");
         }
@@ -26,5 +26,22 @@ public final class DisplayName {
             throw new IllegalArgumentException("name contains control or invisible characters");
         }
         return name;
+    }
+
+    /** Without leading and trailing spaces of any kind: {@link String#strip} keeps no-break spaces, which show as nothing. */
+    private static String trim(String raw) {
+        int start = 0;
+        int end = raw.length();
+        while (start < end && blank(raw.codePointAt(start))) {
+            start += Character.charCount(raw.codePointAt(start));
+        }
+        while (end > start && blank(raw.codePointBefore(end))) {
+            end -= Character.charCount(raw.codePointBefore(end));
+        }
+        return raw.substring(start, end);
+    }
+
+    private static boolean blank(int c) {
+        return Character.isWhitespace(c) || Character.isSpaceChar(c);
     }
 }

@@ -66,14 +66,30 @@ public final class SessionPresence implements PresenceListener {
     public Member member(String user, String verifiedName, String requestedName) {
         long now = clock.millis();
         String client = inUse().client();
-        if (user != null && verifiedName != null) {
-            return new Member(client, user, verifiedName, now, true);
+        String claimed = claimedName(verifiedName);
+        if (claimed != null) {
+            return new Member(client, user, claimed, now, true);
         }
         String chosen = requestedName == null ? null : DisplayName.validate(requestedName, presence.config().maxNameLength());
         if (user != null) {
             return chosen == null ? new Member(client, user, user, now, true) : new Member(client, user, chosen, now, false);
         }
         return new Member(client, null, chosen, now, false);
+    }
+
+    /**
+     * The token's {@code name} claim if it keeps the rules of a chosen name; otherwise none (the token's issuer is
+     * trusted with who the user is, not with what every member's screen shows: over-long or invisible text is dropped).
+     */
+    private String claimedName(String claim) {
+        if (claim == null) {
+            return null;
+        }
+        try {
+            return DisplayName.validate(claim, presence.config().maxNameLength());
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** Whether this connection may change its presence now (enter a room); false when it is over its budget. */

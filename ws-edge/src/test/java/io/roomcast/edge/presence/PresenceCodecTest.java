@@ -49,11 +49,13 @@ class PresenceCodecTest {
     void shouldAcceptOrdinaryNamesAndTrimThem() {
         assertThat(DisplayName.validate("  Ann Lee ", 64)).isEqualTo("Ann Lee");
         assertThat(DisplayName.validate("Zoë 🙂", 64)).isEqualTo("Zoë 🙂");
+        assertThat(DisplayName.validate("\u00A0Ann\u00A0Lee\u2007", 64)).as("no-break spaces trimmed too, kept inside").isEqualTo("Ann\u00A0Lee");
     }
 
     @Test
     void shouldRefuseEmptyOversizedAndInvisibleNames() {
         assertThatThrownBy(() -> DisplayName.validate("   ", 64)).hasMessageContaining("empty");
+        assertThatThrownBy(() -> DisplayName.validate("\u00A0\u00A0", 64)).hasMessageContaining("empty");
         assertThatThrownBy(() -> DisplayName.validate("x".repeat(65), 64)).hasMessageContaining("longer than 64");
         assertThatThrownBy(() -> DisplayName.validate("Ann\nAdmin", 64)).hasMessageContaining("control");
         assertThatThrownBy(() -> DisplayName.validate("Ann\u202Enimda", 64)).hasMessageContaining("control");
