@@ -199,5 +199,41 @@ await run(async (browser) => {
   await refused.waitForSelector('#conn[data-state="offline"]', { timeout: 30000 });
   assert.match(await refused.textContent('#conn .label'), /^offline · .*1008 origin not allowed/);
 
+  step('a message whose publish goes unanswered shows at once as sending…, fails with its reason without touching a newer draft, and Retry sends it once');
+  const erin = await newPage(browser, 'erin');
+  let hold = true; // publish frames are held back (as while the edge is gone), everything else passes
+  await erin.routeWebSocket(/\/ws/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((m) => { if (!(hold && typeof m === 'string' && m.includes('"op":"publish"'))) server.send(m); });
+    server.onMessage((m) => ws.send(m));
+  });
+  const outboxRoom = `${room}-outbox`;
+  await erin.goto(`${env.url}/chat?room=${encodeURIComponent(outboxRoom)}`);
+  await erin.waitForSelector('#conversation[data-live="true"]', { timeout: 30000 });
+  await say(erin, 'held message');
+  const pending = erin.locator('#conversation article.msg.outgoing');
+  await pending.waitFor({ timeout: 2000 });
+  assert.equal(await pending.getAttribute('data-send'), 'sending');
+  assert.equal(await pending.locator('.body').textContent(), 'held message');
+  assert.equal(await pending.locator('.send-state').textContent(), 'sending…');
+  assert.ok(Number(await pending.evaluate((e) => getComputedStyle(e).opacity)) < 1, 'sending… looks different');
+  assert.equal(await erin.inputValue('#text'), '');
+  await erin.fill('#text', 'a newer draft');
+  await screenshot(erin, 'chat-sending.png');
+  await erin.waitForSelector('#conversation article.msg.outgoing[data-send="failed"]', { timeout: 45000 });
+  assert.match(await pending.locator('.send-state').textContent(), /^not sent \(timeout: /);
+  assert.equal(await erin.inputValue('#text'), 'a newer draft', 'the draft typed meanwhile stays');
+  await pending.locator('button', { hasText: 'Edit' }).click();
+  assert.equal(await erin.inputValue('#text'), 'a newer draft', 'Edit never overwrites a draft');
+  assert.equal(await pending.locator('.body').textContent(), 'held message', 'the failed text stays on the page');
+  await screenshot(erin, 'chat-not-sent.png');
+  hold = false;
+  await pending.locator('button', { hasText: 'Retry' }).click();
+  await erin.waitForFunction(() => !document.querySelector('#conversation .outgoing')
+    && [...document.querySelectorAll('#conversation article.msg[data-offset] .body')].some((b) => b.textContent === 'held message'), null, { timeout: 45000 });
+  await new Promise((r) => setTimeout(r, 500));
+  assert.deepEqual(await erin.$$eval('#conversation article.msg .body', (els) => els.map((e) => e.textContent)), ['held message'], 'written and shown once');
+  assert.equal(await erin.evaluate(() => window.__chat.outbox.size), 0);
+
   return { room, answers: after };
 });

@@ -158,6 +158,10 @@ await run(async (browser) => {
   assert.ok(context.index > 0 && context.index < context.length - 1, `context around the line: ${JSON.stringify(context)}`);
   assert.ok(context.visible, 'the line is scrolled into view');
   assert.match(await shared.textContent('#detail-text'), /order-stack failed/);
+  // The form says what the view is: the permalinked line, not "last N lines".
+  assert.equal(await shared.$eval('#start', (e) => e.value), 'at');
+  assert.equal(await shared.$eval('#start', (e) => e.selectedOptions[0].textContent), `line ${offset} of ${ROOM_A} (epoch ${new URL(link).searchParams.get('epoch')})`);
+  assert.equal(await shared.$eval('#last-n', (e) => e.hidden), true);
   await screenshot(shared, 'logs-permalink.png');
 
   step('a permalink to a line that is not there says so, and the note stays');
@@ -185,6 +189,28 @@ await run(async (browser) => {
   assert.equal((await state(shared)).view, 20);
   assert.equal(await shared.$$eval('#list .line.target', (e) => e.length), 0, 'no permalink line marked');
   assert.equal(new URL(shared.url()).searchParams.get('at'), null);
+
+  step('a link\'s refused room, time or count opens nothing in their place: a note says what, the field is marked');
+  const refusedLink = async (params, field, text, why) => {
+    await shared.goto(`${env.url}/logs?${new URLSearchParams(params)}`);
+    await shared.waitForFunction((w) => document.getElementById('status-line').textContent.includes(w), why, { timeout: 30000 });
+    assert.match(await statusText(shared), /nothing opened/);
+    assert.equal(await shared.$eval(`#${field}`, (e) => e.validity.customError && e.getAttribute('aria-invalid') === 'true'), true, `${field} is marked`);
+    assert.equal(await shared.inputValue(`#${field}`), text);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await state(shared)).subscriptions, 0, 'no other room or start in its place');
+    assert.equal((await state(shared)).records, 0);
+  };
+  await refusedLink([['room', 'logs:nope!!']], 'rooms', 'logs:nope!!', 'refused room name "logs:nope!!"');
+  await refusedLink([['room', ROOM_A], ['time', 'banana']], 'time', 'banana', 'refused time="banana"');
+  assert.equal(await shared.$eval('#start', (e) => e.value), 'time');
+  await refusedLink([['room', ROOM_A], ['last', '0']], 'last-n', '0', 'refused last="0"');
+  await screenshot(shared, 'logs-refused-link.png');
+  await shared.fill('#last-n', '5');
+  await shared.click('#go');
+  await waitView(shared, 5);
+  assert.doesNotMatch(await statusText(shared), /refused|nothing opened/);
+  assert.equal(new URL(shared.url()).searchParams.get('last'), '5');
   await shared.close();
 
   step('jump to a time: only what was shipped after it');
@@ -210,16 +236,40 @@ await run(async (browser) => {
   const text = readFileSync(await download.path(), 'utf8');
   assert.equal(text.trimEnd().split('\n').length, 50);
 
-  step('two rooms merged in time order; a stranger\'s record shown raw');
+  step('download with a level filter: a stack trace\'s lines each carry the prefix');
+  await page.goto(q({ room: ROOM_A, level: 'error' }));
+  await waitView(page, 5);
+  const [errors] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+  const errorLines = readFileSync(await errors.path(), 'utf8').trimEnd().split('\n');
+  assert.equal(errorLines.length, 7, errorLines.join('\n'));
+  const prefix = new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\S+Z ${ROOM_A} \\d+ `);
+  assert.deepEqual(errorLines.filter((l) => !prefix.test(l)), [], 'every line has its prefix');
+  assert.ok(errorLines.some((l) => l.endsWith(' \tat com.example.App.handle(App.java:42)')));
+
+  step('two rooms merged in the order of the times shown; a stranger\'s record shown raw');
   write(LOG_FILE_B, [line('INFO', 'from-b-1'), line('ERROR', 'from-b-2')]);
   await page.goto(`${env.url}/logs?${new URLSearchParams([['room', ROOM_A], ['room', ROOM_B], ['last', '20']])}`);
   await page.waitForFunction((rb) => window.__logs.store.view.filter((r) => r.room === rb).length === 2, ROOM_B, { timeout: 30000 });
+  // A shipper's backlog: shipped now, logged ten seconds ago; it lands among A's lines, in its time.
+  const tenAgo = new Date(Date.now() - 10000);
+  const p2 = (v, n = 2) => String(v).padStart(n, '0');
+  write(LOG_FILE_B, [`${tenAgo.getFullYear()}-${p2(tenAgo.getMonth() + 1)}-${p2(tenAgo.getDate())} ${p2(tenAgo.getHours())}:${p2(tenAgo.getMinutes())}:${p2(tenAgo.getSeconds())}.${p2(tenAgo.getMilliseconds(), 3)} INFO  [main] com.example.App - backlog-b\n`,
+    line('INFO', 'after-backlog')]);
+  await page.waitForFunction(() => window.__logs.store.view.some((r) => r.line.includes('backlog-b')), null, { timeout: 30000 });
   await page.evaluate((r) => window.__logs.client.publish(r, { weird: '<b>bold</b><img src=x onerror="window.__pwned=1">' }, { type: 'strange' }), ROOM_A);
-  await page.waitForSelector('#list .line.unparsed');
-  assert.match(await page.textContent('#list .line.unparsed'), /<b>bold<\/b>/);
+  await page.evaluate((r) => window.__logs.client.publish(r, { line: '<b>stranger1</b>', foo: 1 }, { type: 'weird' }), ROOM_A);
+  await page.waitForFunction(() => document.querySelectorAll('#list .line.unparsed').length === 2, null, { timeout: 30000 });
+  assert.match(await page.textContent('#list .line.unparsed[data-offset] .msg-text'), /^strange @\d+: \{"weird":"<b>bold<\/b>/);
+  const stranger = await page.$$eval('#list .line.unparsed .msg-text', (e) => e.map((x) => x.textContent));
+  assert.ok(stranger.some((t) => /^weird @\d+: \{"line":"<b>stranger1<\/b>","foo":1\}$/.test(t)), stranger.join(' | '));
   assert.equal(await page.$$eval('#list b, #list img', (e) => e.length), 0);
-  const merged = await page.evaluate(() => window.__logs.store.view.map((r) => [r.room, r.ts]));
-  assert.ok(merged.every((m, i) => i === 0 || merged[i - 1][1] <= m[1]), 'time order');
+  const merged = await page.evaluate(() => window.__logs.store.view.map((r) => [r.room, r.time, r.line]));
+  assert.ok(merged.every((m, i) => i === 0 || merged[i - 1][1] <= m[1]), 'the order of the times shown');
+  const shownTimes = await page.$$eval('#list .line:not([hidden]) .t', (e) => e.map((x) => [x.parentElement.offsetTop, x.textContent]).sort((a, b) => a[0] - b[0]).map((x) => x[1]));
+  assert.deepEqual(shownTimes, [...shownTimes].sort(), 'the times on screen never run backwards');
+  const backlog = merged.findIndex((m) => m[2].includes('backlog-b'));
+  const shippedBefore = merged.findIndex((m) => m[2].includes('from-b-1'));
+  assert.ok(backlog < shippedBefore, `the backlog line is in its place in time, above lines shipped before it (${backlog}, ${shippedBefore})`);
   assert.deepEqual(new Set(merged.map((m) => m[0])), new Set([ROOM_A, ROOM_B]));
   await screenshot(page, 'logs.png');
 
@@ -230,8 +280,8 @@ await run(async (browser) => {
   await page.fill('#rooms', ROOM_B);
   await page.click('#go');
   await page.waitForFunction((rb) => window.__logs.state().rooms.join() === rb, ROOM_B);
-  await waitView(page, 2);
-  await waitShown(page, (rows, rb) => rows.length === 2 && rows.every((r) => r.room === rb), ROOM_B);
+  await waitView(page, 4);
+  await waitShown(page, (rows, rb) => rows.length === 4 && rows.every((r) => r.room === rb), ROOM_B);
 
   step('an invalid time, then a valid one: the form opens it');
   await page.selectOption('#start', 'time');

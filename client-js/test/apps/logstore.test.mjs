@@ -1,12 +1,12 @@
 // Unit tests of the logs app's data (ws-edge/src/main/resources/web/apps/logstore.js).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LogStore, toRecord, makeFilter, parseLevels, formatLevels, parseTime, LEVELS } from '../../../ws-edge/src/main/resources/web/apps/logstore.js';
+import { LogStore, toRecord, makeFilter, parseLevels, formatLevels, parseTime, downloadText, rowTime, LEVELS } from '../../../ws-edge/src/main/resources/web/apps/logstore.js';
 
 const ev = (room, offset, ts, data, type = 'log') => ({ room, offset, ts, type, data, epoch: 'E' });
 
 test('a shipper record is parsed; a stranger\'s record becomes raw text', () => {
-  const r = toRecord(ev('logs:a', 5, 1000, { line: 'boom\n\tat x\n\tat y', level: 'warning', time: '2026-01-01T00:00:00Z', source: { host: 'h', file: '/f' } }));
+  const r = toRecord(ev('logs:a', 5, Date.parse('2026-01-01T00:00:01Z'), { line: 'boom\n\tat x\n\tat y', level: 'warning', time: '2026-01-01T00:00:00Z', source: { host: 'h', file: '/f' } }));
   assert.equal(r.first, 'boom');
   assert.equal(r.extraLines, 2);
   assert.equal(r.level, 'WARN');
@@ -14,8 +14,66 @@ test('a shipper record is parsed; a stranger\'s record becomes raw text', () => 
   assert.equal(r.time, Date.parse('2026-01-01T00:00:00Z'));
   const s = toRecord(ev('logs:a', 6, 1000, { html: '<b>x</b>' }, 'strange'));
   assert.equal(s.raw, true);
-  assert.equal(s.line, 'strange {"html":"<b>x</b>"}');
+  assert.equal(s.line, 'strange @6: {"html":"<b>x</b>"}');
   assert.equal(toRecord(ev('logs:a', 7, 1000, null)).raw, true);
+});
+
+test('a record of unexpected shape shows its type, offset and JSON, also when it has a line', () => {
+  const weird = toRecord(ev('logs:a', 8, 1000, { line: '<b>stranger1</b>', foo: 1 }, 'weird'));
+  assert.equal(weird.raw, true);
+  assert.equal(weird.first, 'weird @8: {"line":"<b>stranger1</b>","foo":1}');
+  const noLine = toRecord(ev('logs:a', 9, 1000, { text: 'stranger3' }));
+  assert.equal(noLine.first, 'log @9: {"text":"stranger3"}');
+  assert.equal(toRecord(ev('logs:a', 10, 1000, ['x'])).first, 'log @10: ["x"]');
+  // a raw record's fields are not read as the shipper's
+  const lvl = toRecord(ev('logs:a', 11, 1000, { level: 'ERROR', time: '2000-01-01T00:00:00Z' }, 'weird'));
+  assert.equal(lvl.level, null);
+  assert.equal(lvl.time, 1000);
+});
+
+test('the time shown: the record\'s own, unless it is far ahead of Kafka\'s; a row of another day shows its date', () => {
+  const ts = Date.parse('2026-11-29T09:00:00Z');
+  const old = toRecord(ev('logs:a', 1, ts, { line: 'x', time: '2026-11-28T09:00:00Z' }));
+  assert.equal(old.time, Date.parse('2026-11-28T09:00:00Z'));
+  const skew = toRecord(ev('logs:a', 2, ts, { line: 'x', time: '2026-11-29T09:04:00Z' }));
+  assert.equal(skew.time, Date.parse('2026-11-29T09:04:00Z'));
+  const future = toRecord(ev('logs:a', 3, ts, { line: 'x', time: '2099-01-01T00:00:00Z' }));
+  assert.equal(future.time, ts, 'a time from after the record was written to Kafka is not its time');
+  assert.equal(future.ownTime, '2099-01-01T00:00:00Z');
+  assert.equal(toRecord(ev('logs:a', 4, ts, { line: 'x', time: 'banana' })).time, ts);
+  const now = new Date(2026, 10, 29, 12, 0, 0).getTime();
+  assert.equal(rowTime(new Date(2026, 10, 29, 9, 43, 47, 564).getTime(), now), '09:43:47.564');
+  assert.equal(rowTime(new Date(2026, 10, 28, 9, 43, 47, 564).getTime(), now), '2026-11-28 09:43:47.564');
+  assert.equal(rowTime(new Date(2099, 0, 1, 0, 0, 0, 0).getTime(), now), '2099-01-01 00:00:00.000');
+});
+
+test('rows are ordered by the time they show, not by the Kafka timestamp', () => {
+  const store = new LogStore(100);
+  store.setFilter(() => true);
+  const t = (s) => `2026-11-29T09:43:${s}Z`;
+  const k = Date.parse(t('50.000'));
+  // A Java multi-line record the shipper held until the next one started: written to Kafka after it.
+  store.add([toRecord(ev('logs:java', 1, k + 10, { line: 'second', time: t('47.564') }))]);
+  assert.equal(store.add([toRecord(ev('logs:java', 0, k + 20, { line: 'first\n\tat x', time: t('46.564') }))]), 0, 'a late record is not new');
+  // A shipper's backlog of another room with old times lands among them; current lines still append.
+  store.add([toRecord(ev('logs:b', 5, k + 30, { line: 'backlog', time: t('47.000') }))]);
+  assert.equal(store.add([toRecord(ev('logs:b', 6, k + 40, { line: 'now', time: t('49.000') }))]), 1);
+  assert.deepEqual(store.view.map((r) => r.line.split('\n')[0]), ['first', 'backlog', 'second', 'now']);
+  const times = store.view.map((r) => r.time);
+  assert.deepEqual(times, [...times].sort((a, b) => a - b));
+  // ties: room, then offset
+  store.add([toRecord(ev('logs:a', 9, k, { line: 'tie-a9', time: t('49.000') })), toRecord(ev('logs:a', 8, k, { line: 'tie-a8', time: t('49.000') }))]);
+  assert.deepEqual(store.view.slice(-3).map((r) => r.line), ['tie-a8', 'tie-a9', 'now']);
+});
+
+test('download: every line of a multi-line record carries the prefix', () => {
+  const r = toRecord(ev('logs:a', 7, Date.parse('2026-11-29T09:43:50Z'), { line: 'boom\n\tat x\r\n\tat y', time: '2026-11-29T09:43:46.564Z' }));
+  assert.equal(downloadText([r]), [
+    '2026-11-29T09:43:46.564Z logs:a 7 boom',
+    '2026-11-29T09:43:46.564Z logs:a 7 \tat x',
+    '2026-11-29T09:43:46.564Z logs:a 7 \tat y',
+  ].join('\n') + '\n');
+  assert.equal(downloadText([]), '');
 });
 
 test('JSON log lines are shown by their message', () => {

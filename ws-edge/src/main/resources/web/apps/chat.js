@@ -32,12 +32,15 @@ const answerOfElement = new WeakMap(); // an answer's bubble -> its Answer, to f
 let room = null;
 let sub = null;
 let directoryRooms = []; // the chat rooms the edge's room directory knows
+// This page's own messages until the room delivers them: eventId -> {el, state, ...}. Shown at the
+// bottom as "sending…" from the moment they are sent; the room's event replaces them in place of order.
+const outbox = new Map();
 
 // Display name: kept in localStorage, unless the page's token names the user (showTokenName).
 nameInput.value = localStorage.getItem('roomcast.name') || 'guest-' + session.slice(0, 4);
 const client = connectHere({}, showTokenName);
 // For the browser tests; `receive` is the subscription's event path (to feed events).
-window.__chat = { client, answers, receive: onEvent, room: () => room, subscription: () => sub, members: () => (sub ? sub.members() : []) };
+window.__chat = { client, answers, receive: onEvent, room: () => room, subscription: () => sub, members: () => (sub ? sub.members() : []), outbox };
 connectionIndicator($('conn'), client, () => {
   const p = sub && sub.position();
   return p ? `${room} @ ${p.offset}` : room || '';
@@ -197,6 +200,7 @@ function reset() {
   delete members.dataset.count;
   answers.clear();
   answerViews.clear();
+  outbox.clear();
   conversation.replaceChildren();
   delete conversation.dataset.live;
 }
@@ -290,6 +294,12 @@ function scheduleRender(answer) {
 
 function onEvent(ev) {
   const data = ev.data;
+  const own = ev.eventId !== undefined && outbox.get(ev.eventId);
+  if (own) {
+    // The room has it (also after a send that failed but was written): the pending bubble goes.
+    outbox.delete(ev.eventId);
+    own.el.remove();
+  }
   switch (ev.type) {
     case 'message': {
       const body = typeof data === 'string' ? data : data && typeof data.text === 'string' ? data.text : null;
@@ -329,7 +339,10 @@ function onEvent(ev) {
 
 function append(el) {
   stickToBottom(() => {
-    conversation.append(el);
+    // Own messages not yet in the room stay at the bottom: what the room delivers goes above them.
+    const firstPending = outbox.size ? conversation.querySelector(':scope > .msg.outgoing') : null;
+    if (firstPending && !el.classList.contains('outgoing')) firstPending.before(el);
+    else conversation.append(el);
     while (conversation.childElementCount > MAX_ITEMS) {
       const oldest = conversation.firstElementChild;
       oldest.remove();
@@ -348,19 +361,66 @@ function nextEventId() {
   return `chat-${session}-${pageLoad}-${++published}`;
 }
 
-async function send() {
+/**
+ * Sends the box's text. The message shows at once at the bottom as "sending…" (dashed, muted) until
+ * the edge acknowledges it, then as sent; the room's own event then takes its place. A failure marks
+ * it "not sent" with the reason, with Retry (same eventId: written at most once), Edit (back into the
+ * box, only when the box is empty: a newer draft is never overwritten) and Discard.
+ */
+function send() {
   const value = text.value;
   if (!value.trim() || !room) return;
   const name = nameInput.value || 'anonymous';
   const isPrompt = MODEL_MENTION.test(value);
   const data = { text: isPrompt ? value.replace(MODEL_MENTION, '') : value, name };
+  const item = { eventId: nextEventId(), room, type: isPrompt ? 'prompt' : 'message', data, value, retry: false };
+  item.el = messageView({ eventId: item.eventId, offset: '', type: item.type, ts: Date.now() }, name, isPrompt ? '@model ' + data.text : data.text, { prompt: isPrompt });
+  item.el.classList.add('outgoing');
+  delete item.el.dataset.offset;
+  item.status = h('span', { class: 'send-state', role: 'status' });
+  item.actions = h('span', { class: 'send-actions' });
+  item.el.querySelector('.meta').append(item.status, item.actions);
+  outbox.set(item.eventId, item);
   text.value = '';
+  append(item.el);
+  publishOutgoing(item);
+}
+
+function setSendState(item, state, error = null) {
+  item.el.dataset.send = state;
+  // The reason: the error's code and the first clause of its message (the whole message in the title).
+  item.why = error ? `not sent (${error.code}: ${String(error.message).split(';')[0]})` : '';
+  item.status.textContent = state === 'sending' ? 'sending…' : state === 'sent' ? 'sent' : item.why;
+  item.status.title = error ? `${error.code}: ${error.message}` : '';
+  item.actions.replaceChildren(...(state !== 'failed' ? [] : [
+    h('button', { type: 'button', text: 'Retry', on: { click: () => publishOutgoing(item) } }),
+    h('button', { type: 'button', text: 'Edit', title: 'back into the message box (when it is empty)', on: { click: () => editOutgoing(item) } }),
+    h('button', { type: 'button', text: 'Discard', on: { click: () => { outbox.delete(item.eventId); item.el.remove(); } } }),
+  ]));
+}
+
+async function publishOutgoing(item) {
+  setSendState(item, 'sending');
   try {
-    await client.publish(room, data, { type: isPrompt ? 'prompt' : 'message', eventId: nextEventId() });
+    await client.publish(item.room, item.data, { type: item.type, eventId: item.eventId, ...(item.retry ? { retry: true } : {}) });
+    if (outbox.get(item.eventId) === item) setSendState(item, 'sent');
   } catch (e) {
-    text.value = text.value || value;
-    note(`not sent (${e.code}): ${e.message}`, 'error');
+    if (outbox.get(item.eventId) !== item) return; // delivered meanwhile, or the room was left
+    // One that may have been written is sent again as a retry: the edge then writes it at most once.
+    if (e.maybeWritten || e.code === 'outcome_unknown') item.retry = true;
+    setSendState(item, 'failed', e);
   }
+}
+
+function editOutgoing(item) {
+  if (text.value.trim()) {
+    item.status.textContent = `${item.why} · the box has a draft: send or clear it, then Edit`;
+    return;
+  }
+  text.value = item.value;
+  outbox.delete(item.eventId);
+  item.el.remove();
+  text.focus();
 }
 
 async function cancel(answer, button) {

@@ -2,7 +2,7 @@
 // line. See docs/apps.md. The list is virtualised (fixed 20 px rows; only the visible rows exist in
 // the DOM) and the page keeps at most MAX_RECORDS records. Everything is rendered as text.
 import { h, connectHere, connectionIndicator, isoTime, ROOM_NAME } from './common.js';
-import { LogStore, LEVELS, MAX_RECORDS, toRecord, makeFilter, parseLevels, formatLevels, parseTime } from './logstore.js';
+import { LogStore, LEVELS, MAX_RECORDS, toRecord, makeFilter, parseLevels, formatLevels, parseTime, downloadText, rowTime } from './logstore.js';
 
 const ROW = 20;
 const CONTEXT_OFFSETS = 200; // a permalink opens this many partition offsets before its line
@@ -29,6 +29,7 @@ let revealed = false; // whether the permalink's line has been shown
 let ownScroll = false; // the next scroll event is the page's own, not the reader's
 let selected = null;
 let start = { kind: 'last', n: 1000 };
+let linkRefusals = []; // what readUrl could not use, for the next open() to say
 let renderQueued = false;
 let openSeq = 0; // the newest open(): an older one still awaiting an epoch gives up
 let probe = null; // the epoch probe of a permalink being opened: {sub, resolve}
@@ -52,23 +53,65 @@ connectionIndicator($('conn'), client, () => {
 
 // ---- URL <-> state ----------------------------------------------------------------------------
 
+const ROOM_RULE = 'room names: 1–200 characters of A–Z a–z 0–9 . _ : @ / -';
+const TIME_RULE = 'a duration such as 15m, 2h, 1d, or a date-time';
+const LAST_RULE = 'a whole number of lines, 1–10,000';
+
+/**
+ * Reads the view from the address bar. A parameter the page cannot use is never replaced by a
+ * default: it is listed in `linkRefusals` (field, its text, why), and the next open() opens nothing
+ * but says so and marks the field, until the reader corrects the form.
+ */
 function readUrl() {
   const p = new URLSearchParams(location.search);
-  rooms = [...new Set(p.getAll('room').flatMap((r) => r.split(/[\s,]+/)).map(normaliseRoom).filter(Boolean))];
-  if (!rooms.length) rooms = ['logs:roomcast'];
+  const refused = [];
+  const given = p.getAll('room').flatMap((r) => r.split(/[\s,]+/)).filter(Boolean);
+  const names = given.map(normaliseRoom);
+  const bad = given.filter((_, i) => names[i] === null);
+  rooms = [...new Set(names.filter(Boolean))];
+  if (bad.length) refused.push({ field: 'rooms', text: given.join(' '), why: `refused room name${bad.length > 1 ? 's' : ''} ${bad.map((b) => JSON.stringify(b)).join(', ')} (${ROOM_RULE})` });
+  if (!given.length) rooms = ['logs:roomcast'];
   query = p.get('q') || '';
   levels = parseLevels(p.get('level'));
   target = null;
-  if (p.has('at') && /^\d+$/.test(p.get('at'))) {
-    target = { room: rooms[0], offset: Number(p.get('at')), epoch: p.get('epoch') };
-    start = { kind: 'at' };
-  } else if (p.has('time') && Number.isFinite(parseTime(p.get('time')))) {
-    start = { kind: 'time', text: p.get('time') };
-  } else if (p.get('from') === 'earliest' || p.get('from') === 'live') {
-    start = { kind: p.get('from') };
+  if (p.has('at')) {
+    const at = p.get('at');
+    if (/^\d+$/.test(at)) target = { room: rooms[0] ?? given[0], offset: Number(at), epoch: p.get('epoch') };
+    else refused.push({ field: 'start', why: `refused at=${JSON.stringify(at)} (a permalink's offset is a whole number)` });
+    start = target ? { kind: 'at' } : { kind: 'last', n: 1000 };
+  } else if (p.has('time')) {
+    const text = p.get('time');
+    if (!Number.isFinite(parseTime(text))) refused.push({ field: 'time', text, why: `refused time=${JSON.stringify(text)} (${TIME_RULE})` });
+    start = { kind: 'time', text };
+  } else if (p.has('from')) {
+    const from = p.get('from');
+    if (from === 'earliest' || from === 'live') start = { kind: from };
+    else {
+      refused.push({ field: 'start', why: `refused from=${JSON.stringify(from)} (earliest or live)` });
+      start = { kind: 'last', n: 1000 };
+    }
+  } else if (p.has('last')) {
+    const text = p.get('last');
+    const n = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+    if (n >= 1 && n <= 10000) start = { kind: 'last', n };
+    else {
+      refused.push({ field: 'last-n', text, why: `refused last=${JSON.stringify(text)} (${LAST_RULE})` });
+      start = { kind: 'last', n: 1000 };
+    }
   } else {
-    const n = Number(p.get('last'));
-    start = { kind: 'last', n: Number.isInteger(n) && n >= 1 && n <= 10000 ? n : 1000 };
+    start = { kind: 'last', n: 1000 };
+  }
+  linkRefusals = refused;
+}
+
+/** Shows a link's refused parameters in the form: the text as given, the field marked until edited. */
+function markRefusals(refusals) {
+  for (const r of refusals) {
+    const field = $(r.field);
+    if (r.text !== undefined) field.value = r.text;
+    // The Start control is only marked: a complaint on it would block the form until it is changed.
+    if (field.tagName !== 'SELECT') field.setCustomValidity(r.why);
+    field.setAttribute('aria-invalid', 'true');
   }
 }
 
@@ -144,6 +187,8 @@ function cancelProbe() {
  */
 async function open() {
   const seq = ++openSeq;
+  const refusals = linkRefusals;
+  linkRefusals = [];
   cancelProbe();
   subs.forEach((s) => s.unsubscribe());
   subs = [];
@@ -158,6 +203,18 @@ async function open() {
   following = start.kind !== 'at';
   revealed = false;
   list.dataset.live = '0';
+  if (refusals.length) {
+    // A link the page cannot follow as given: nothing is opened (no default in its place), the
+    // address bar keeps the link, the notes say what was refused, the fields are marked.
+    subs = [];
+    syncControls();
+    markRefusals(refusals);
+    refusals.forEach((r, i) => viewNotes.set(`link:${i}`, r.why));
+    viewNotes.set('link', 'nothing opened: correct the form and press Open');
+    document.title = 'Roomcast logs';
+    scheduleRender();
+    return;
+  }
   writeUrl();
   syncControls();
   document.title = `${rooms.join(' ')} · Roomcast logs`;
@@ -293,7 +350,7 @@ function fillRow(row, r, index) {
   el.dataset.room = r.room;
   el.dataset.level = r.level || '';
   el.className = `line${r.raw ? ' unparsed' : ''}${selected === r ? ' selected' : ''}${target && r.room === target.room && r.offset === target.offset ? ' target' : ''}`;
-  row.t.textContent = clock(r.time);
+  row.t.textContent = rowTime(r.time);
   row.t.title = isoTime(r.time);
   row.lv.textContent = r.level || '—';
   row.lv.className = `lv lv-${r.level || 'none'}`;
@@ -303,13 +360,6 @@ function fillRow(row, r, index) {
   row.host.title = r.file || '';
   row.text.textContent = r.first;
   row.more.textContent = r.extraLines ? `+${r.extraLines} lines` : '';
-}
-
-function clock(ms) {
-  const d = new Date(ms);
-  if (!Number.isFinite(d.getTime())) return '';
-  const pad = (v, n = 2) => String(v).padStart(n, '0');
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
 
 function refreshStatus() {
@@ -342,7 +392,9 @@ function select(r) {
   const detail = $('detail');
   detail.hidden = false;
   $('detail-title').textContent = `${r.room} @ ${r.offset}`;
-  const fields = [['time', isoTime(r.time)], ['received', isoTime(r.ts)], ['level', r.level || '—'], ['host', r.host], ['file', r.file],
+  // The record's own time as written, when it is not the time shown (unparsable, or far ahead of Kafka's).
+  const written = r.ownTime !== null && (r.time !== Date.parse(r.ownTime)) ? `${r.ownTime} (as written; not used)` : null;
+  const fields = [['time', isoTime(r.time)], ['record time', written], ['received', isoTime(r.ts)], ['level', r.level || '—'], ['host', r.host], ['file', r.file],
     ['logger', r.logger], ['thread', r.thread]].filter(([, v]) => v);
   $('detail-fields').replaceChildren(...fields.flatMap(([k, v]) => [h('dt', { text: k }), h('dd', { text: v })]));
   $('detail-text').textContent = r.line;
@@ -368,7 +420,12 @@ function revealTarget() {
 
 function syncControls() {
   $('rooms').value = rooms.join(' ');
-  const kind = start.kind === 'at' ? 'last' : start.kind;
+  const kind = start.kind;
+  // A permalink's view says so in the form: "line N of ROOM" (an option only such a view has).
+  const at = $('start-at');
+  at.hidden = kind !== 'at';
+  at.disabled = kind !== 'at';
+  at.textContent = kind === 'at' && target ? `line ${target.offset} of ${target.room}${target.epoch ? ' (epoch ' + target.epoch + ')' : ''}` : 'a permalinked line';
   $('start').value = kind;
   $('last-n').hidden = kind !== 'last';
   $('time').hidden = kind !== 'time';
@@ -427,33 +484,55 @@ $('q').addEventListener('input', () => {
   clearTimeout(filterTimer);
   filterTimer = setTimeout(applyFilter, 150);
 });
+function clearComplaint(field) {
+  field.setCustomValidity('');
+  field.removeAttribute('aria-invalid');
+}
 $('start').addEventListener('change', () => {
+  clearComplaint($('start'));
   $('last-n').hidden = $('start').value !== 'last';
   $('time').hidden = $('start').value !== 'time';
+  // A hidden field's complaint would block the form without showing why.
+  if ($('last-n').hidden) clearComplaint($('last-n'));
+  if ($('time').hidden) clearComplaint($('time'));
 });
 // A field's complaint lasts until it is edited: while set, the browser refuses every submit.
-for (const field of [$('rooms'), $('time')]) field.addEventListener('input', () => field.setCustomValidity(''));
+for (const field of [$('rooms'), $('time'), $('last-n')]) field.addEventListener('input', () => clearComplaint(field));
 $('source').addEventListener('submit', (e) => {
   e.preventDefault();
   const names = $('rooms').value.split(/[\s,]+/).filter(Boolean).map(normaliseRoom);
   if (!names.length || names.includes(null)) {
-    $('rooms').setCustomValidity('room names: 1–200 characters of A–Z a–z 0–9 . _ : @ / -');
+    $('rooms').setCustomValidity(ROOM_RULE);
+    $('rooms').setAttribute('aria-invalid', 'true');
     $('rooms').reportValidity();
     return;
   }
   const kind = $('start').value;
   if (kind === 'time') {
     if (!Number.isFinite(parseTime($('time').value))) {
-      $('time').setCustomValidity('a duration such as 15m, 2h, 1d, or a date-time');
+      $('time').setCustomValidity(TIME_RULE);
+      $('time').setAttribute('aria-invalid', 'true');
       $('time').reportValidity();
       return;
     }
     start = { kind, text: $('time').value.trim() };
   } else if (kind === 'last') {
-    start = { kind, n: Math.min(10000, Math.max(1, Number($('last-n').value) || 1000)) };
-  } else start = { kind };
+    const n = Number($('last-n').value || 1000);
+    if (!Number.isInteger(n) || n < 1 || n > 10000) {
+      $('last-n').setCustomValidity(LAST_RULE);
+      $('last-n').setAttribute('aria-invalid', 'true');
+      $('last-n').reportValidity();
+      return;
+    }
+    start = { kind, n };
+  } else if (kind === 'at' && target) {
+    // The permalink again (of the first room; its epoch only while that is the permalink's room).
+    const room = [...new Set(names)][0];
+    target = { room, offset: target.offset, epoch: room === target.room ? target.epoch : null };
+    start = { kind };
+  } else start = { kind: kind === 'at' ? 'last' : kind, n: 1000 };
+  if (start.kind !== 'at') target = null;
   rooms = [...new Set(names)];
-  target = null;
   open();
 });
 pauseButton.addEventListener('click', () => {
@@ -506,7 +585,7 @@ list.addEventListener('keydown', (e) => {
 $('close-detail').addEventListener('click', () => { $('detail').hidden = true; selected = null; scheduleRender(); list.focus(); });
 $('copy-link').addEventListener('click', () => navigator.clipboard?.writeText($('permalink').href).catch(() => {}));
 $('download').addEventListener('click', () => {
-  const text = store.view.map((r) => `${isoTime(r.time)} ${r.room} ${r.offset} ${r.line}`).join('\n') + '\n';
+  const text = downloadText(store.view);
   const a = h('a', { href: URL.createObjectURL(new Blob([text], { type: 'text/plain' })), download: `${rooms.join('+').replace(/[^A-Za-z0-9.+_-]/g, '_')}.log` });
   document.body.append(a);
   a.click();

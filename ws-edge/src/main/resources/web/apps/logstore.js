@@ -13,44 +13,59 @@ export function normaliseLevel(value) {
   return ALIASES[v] || null;
 }
 
+/** How far a record's own time may run ahead of its Kafka timestamp (clock skew) and still be its time. */
+export const MAX_AHEAD_MS = 5 * 60 * 1000;
+
 /**
- * A record from a room event. The log shipper's shape (docs/log-shipper.md) gives line, level,
- * time and source; anything else (a stranger's record) becomes a raw record: its JSON as the line.
+ * A record from a room event. The log shipper's shape (docs/log-shipper.md: type `log`, data a
+ * string or an object with a string `line`) gives line, level, time and source; anything else (a
+ * stranger's record) is raw: its line is "TYPE @OFFSET: JSON", shown as text in a muted style.
+ *
+ * `time` is what the row shows and what the view is ordered by: the record's own `time` when it
+ * parses and is not more than MAX_AHEAD_MS after the Kafka timestamp (a line cannot be logged after
+ * it was written to Kafka), else the Kafka timestamp (`ts`). `ownTime` keeps the record's text.
  */
 export function toRecord(ev) {
   const d = ev.data;
+  const obj = d && typeof d === 'object' && !Array.isArray(d) ? d : null;
+  const known = ev.type === 'log' || ev.type === 'message';
   let line;
   let raw = false;
-  if (d && typeof d === 'object' && typeof d.line === 'string') line = d.line;
-  else if (typeof d === 'string') line = d;
+  if (known && obj && typeof obj.line === 'string') line = obj.line;
+  else if (known && typeof d === 'string') line = d;
   else {
     raw = true;
+    let json;
     try {
-      line = `${ev.type} ${JSON.stringify(d)}`;
+      json = typeof d === 'string' ? d : JSON.stringify(d);
     } catch {
-      line = `${ev.type} ${String(d)}`;
+      json = String(d);
     }
+    line = `${ev.type} @${ev.offset}${ev.encoding ? ' (' + ev.encoding + ')' : ''}: ${json ?? String(d)}`;
   }
-  if (ev.type !== 'log' && ev.type !== 'message') raw = true;
   const nl = line.indexOf('\n');
   let first = nl < 0 ? line : line.slice(0, nl);
-  if (first.startsWith('{') && first.length < 20000) first = jsonLineMessage(first) ?? first;
-  const source = d && typeof d === 'object' && d.source && typeof d.source === 'object' ? d.source : {};
-  const parsed = d && typeof d === 'object' && typeof d.time === 'string' ? Date.parse(d.time) : NaN;
+  if (!raw && first.startsWith('{') && first.length < 20000) first = jsonLineMessage(first) ?? first;
+  const fields = raw ? null : obj;
+  const source = fields && fields.source && typeof fields.source === 'object' ? fields.source : {};
+  const ownTime = fields && typeof fields.time === 'string' ? fields.time : null;
+  const parsed = ownTime !== null ? Date.parse(ownTime) : NaN;
+  const valid = Number.isFinite(parsed) && !(Number.isFinite(ev.ts) && parsed > ev.ts + MAX_AHEAD_MS);
   return {
     room: ev.room,
     offset: ev.offset,
     epoch: ev.epoch ?? null,
     ts: ev.ts,
-    time: Number.isFinite(parsed) ? parsed : ev.ts,
-    level: d && typeof d === 'object' ? normaliseLevel(d.level) : null,
+    time: valid ? parsed : ev.ts,
+    ownTime,
+    level: fields ? normaliseLevel(fields.level) : null,
     line,
     first,
     extraLines: nl < 0 ? 0 : line.split('\n').length - 1,
     host: typeof source.host === 'string' ? source.host : null,
     file: typeof source.file === 'string' ? source.file : null,
-    logger: d && typeof d === 'object' && typeof d.logger === 'string' ? d.logger : null,
-    thread: d && typeof d === 'object' && typeof d.thread === 'string' ? d.thread : null,
+    logger: fields && typeof fields.logger === 'string' ? fields.logger : null,
+    thread: fields && typeof fields.thread === 'string' ? fields.thread : null,
     raw,
   };
 }
@@ -109,9 +124,12 @@ export function formatLevels(levels) {
   return sorted.map((l) => l.toLowerCase()).join(',');
 }
 
-/** Merge order: record time of the event (Kafka timestamp), then room, then offset. */
-function before(a, b) {
-  if (a.ts !== b.ts) return a.ts < b.ts;
+/**
+ * Merge order: the time a row shows (the record's own time, else its Kafka timestamp), then room,
+ * then offset. Exported for the tests.
+ */
+export function before(a, b) {
+  if (a.time !== b.time) return a.time < b.time;
   if (a.room !== b.room) return a.room < b.room;
   return a.offset < b.offset;
 }
@@ -193,4 +211,31 @@ export function parseTime(text, now = Date.now()) {
     return now - Number(m[1]) * unit;
   }
   return t ? Date.parse(t) : NaN;
+}
+
+/**
+ * The text Download saves: one line per line of each record, every one prefixed with
+ * "ISO-time room offset " (the lines of a stack trace too, so a filtered download has no bare line).
+ */
+export function downloadText(records, iso = (ms) => new Date(ms).toISOString()) {
+  const out = [];
+  for (const r of records) {
+    const prefix = `${Number.isFinite(r.time) ? iso(r.time) : '-'} ${r.room} ${r.offset} `;
+    for (const l of r.line.split('\n')) out.push(prefix + l.replace(/\r$/, ''));
+  }
+  return out.length ? out.join('\n') + '\n' : '';
+}
+
+/**
+ * The time a row shows: "HH:MM:SS.mmm" for today (local), else "YYYY-MM-DD HH:MM:SS.mmm", so a
+ * line of another day never passes for today's.
+ */
+export function rowTime(ms, now = Date.now()) {
+  const d = new Date(ms);
+  if (!Number.isFinite(d.getTime())) return '';
+  const pad = (v, n = 2) => String(v).padStart(n, '0');
+  const clock = `${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
+  const day = (x) => `${x.getFullYear()}-${pad(x.getMonth() + 1)}-${pad(x.getDate())}`;
+  const today = new Date(now);
+  return day(d) === day(today) ? clock : `${day(d)} ${clock}`;
 }
