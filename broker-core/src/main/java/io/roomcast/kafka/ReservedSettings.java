@@ -12,7 +12,9 @@ public final class ReservedSettings {
     /** The reserved settings' names. */
     public static final Set<String> NAMES = Set.of("bootstrap.servers", "key.serializer", "value.serializer", "key.deserializer",
             "value.deserializer", "group.id", "group.instance.id", "enable.auto.commit", "auto.offset.reset", "enable.idempotence",
-            "acks", "isolation.level", "partitioner.class", "transactional.id");
+            "acks", "isolation.level", "partitioner.class", "transactional.id",
+            // the model producer's group hands partitions over cooperatively: its take-over protocol relies on it
+            "partition.assignment.strategy");
 
     private ReservedSettings() {
     }

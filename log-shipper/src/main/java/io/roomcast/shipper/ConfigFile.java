@@ -44,6 +44,7 @@ public record ConfigFile(String kafka, String host, List<SourceConfig> sources, 
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)");
     private static final long MAX_FILE_BYTES = 1 << 20;
+    private static final Duration MAX_DURATION = Duration.ofDays(1);
     private static final Set<String> TOP = Set.of("kafka", "host", "zone", "sources", "topics", "settings", "kafkaProperties");
     private static final Set<String> SOURCE = Set.of("room", "file", "stdin", "multiline", "startAt", "topic");
     private static final Set<String> MULTILINE = Set.of("match", "pattern", "maxLines");
@@ -115,12 +116,17 @@ public record ConfigFile(String kafka, String host, List<SourceConfig> sources, 
             throw new IllegalArgumentException("'" + text + "' is not a duration such as 250ms, 5s, 2m or 1h");
         }
         long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
+        Duration d = switch (m.group(2)) {
             case "ms" -> Duration.ofMillis(n);
             case "s" -> Duration.ofSeconds(n);
             case "m" -> Duration.ofMinutes(n);
             default -> Duration.ofHours(n);
         };
+        // every setting is a wait of the shipper's loop: beyond a day is a mistake (and past ~292 years its nanoseconds overflow)
+        if (d.compareTo(MAX_DURATION) > 0) {
+            throw new IllegalArgumentException("'" + text + "' is longer than a day");
+        }
+        return d;
     }
 
     /** Collects problems instead of stopping at the first. */

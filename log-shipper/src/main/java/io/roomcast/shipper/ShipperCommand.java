@@ -58,11 +58,11 @@ public final class ShipperCommand implements Callable<Integer> {
     @Option(names = "--host", paramLabel = "NAME", description = "host name written into events (default: this machine's)")
     private String host;
 
-    @Option(names = "--multiline", paramLabel = "RULE", defaultValue = "java",
+    @Option(names = "--multiline", paramLabel = "RULE",
             description = "how lines join into records for --file/--stdin: java (default), none, continuation:REGEX or start:REGEX")
     private String multiline;
 
-    @Option(names = "--start-at", paramLabel = "WHERE", defaultValue = "beginning",
+    @Option(names = "--start-at", paramLabel = "WHERE",
             description = "where to begin in files never shipped before that exist at start-up: beginning (default) or end")
     private String startAt;
 
@@ -113,10 +113,13 @@ public final class ShipperCommand implements Callable<Integer> {
             problems.add("--room is required with --file and --stdin");
         } else if (room != null && files.isEmpty() && !stdin) {
             problems.add("--room needs --file or --stdin");
+        } else if (room == null && (multiline != null || startAt != null || topic != null)) {
+            // they would be ignored: a config file's sources carry their own
+            problems.add("--multiline, --start-at and --topic go with --file or --stdin and --room; in a config file, set them per source");
         } else if (room != null) {
             try {
-                MultilineRule rule = multilineRule(multiline);
-                SourceConfig.StartAt start = startAt(startAt);
+                MultilineRule rule = multilineRule(multiline == null ? "java" : multiline);
+                SourceConfig.StartAt start = startAt(startAt == null ? "beginning" : startAt);
                 for (String pattern : files) {
                     sources.add(new SourceConfig(room, pattern, false, rule, start, topic));
                 }

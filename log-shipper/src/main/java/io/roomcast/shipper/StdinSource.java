@@ -96,7 +96,7 @@ final class StdinSource implements LogSource {
             return;
         }
         ShippedPosition position = shipped.get(identity);
-        tail.reposition(position == null ? 0 : position.position(), position == null ? 0 : position.lineNo());
+        tail.resync(position == null ? 0 : position.position(), position == null ? 0 : position.lineNo());
         flushedAtEnd = false;
     }
 

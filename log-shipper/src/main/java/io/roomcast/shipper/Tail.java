@@ -43,6 +43,13 @@ final class Tail {
      * acknowledgement ever reaches the read position over them: being drained is measured against this instead.
      */
     private long shippedEnd;
+    /**
+     * Where blank lines after the last record were let go ({@link #acknowledgeBlankLines}) and the line number there: no
+     * record in Kafka covers them, so a re-sync to Kafka's positions alone would go back before bytes the input no
+     * longer has (stdin's buffer).
+     */
+    private long blankLinesEnd;
+    private long blankLinesLineNo;
 
     Tail(FileIdentity identity, String name, ByteInput input, ShipperSettings settings, MultilineRule rule,
          ShipperMetrics metrics, long position, long lineNo, long nowNanos) {
@@ -133,6 +140,8 @@ final class Tail {
         long read = lines.position();
         if (read > acknowledgedPosition && drained()) {
             acknowledgedPosition = read;
+            blankLinesEnd = read;
+            blankLinesLineNo = lineNo;
             input.acknowledged(read);
         }
     }
@@ -148,6 +157,18 @@ final class Tail {
         flushRecords(sink);
     }
 
+    /**
+     * Forgets what was read but not shipped and continues after what Kafka holds ({@code position}, the end of the last
+     * record found there), or after blank lines let go past it: they need no record, and their bytes may be gone.
+     */
+    void resync(long position, long lineNoAtPosition) {
+        if (blankLinesEnd > position) {
+            reposition(blankLinesEnd, blankLinesLineNo);
+        } else {
+            reposition(position, lineNoAtPosition);
+        }
+    }
+
     /** Forgets what was read but not shipped and continues at {@code position}. */
     void reposition(long position, long lineNoAtPosition) {
         lines.reset(position);
@@ -156,6 +177,8 @@ final class Tail {
         lineNoKnown = lineNoAtPosition > 0 || position == 0;
         acknowledgedPosition = position;
         shippedEnd = position;
+        blankLinesEnd = position;
+        blankLinesLineNo = lineNoAtPosition;
         if (fullHead != null && position < HeadFingerprint.MAX_LENGTH) {
             fullHead = null;
         }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -151,6 +152,8 @@ class ShipperConfigTest {
         assertThatThrownBy(() -> ConfigFile.parse("{} {}", "c.json")).hasMessageContaining("not valid JSON");
         assertThatThrownBy(() -> ConfigFile.parse("{\"settings\":{\"maxOpenFiles\":99999999999}}", "c.json"))
                 .hasMessageContaining("settings.maxOpenFiles: is too large");
+        assertThatThrownBy(() -> ConfigFile.parse("{\"settings\":{\"rotateWait\":\"999999999h\"}}", "c.json"))
+                .hasMessageContaining("settings.rotateWait: '999999999h' is longer than a day");
     }
 
     @Test
@@ -173,6 +176,12 @@ class ShipperConfigTest {
         assertThat(run("--file", "/tmp/*.log", "--room", "no spaces")).contains("invalid room name");
         assertThat(run("--file", "/tmp/*.log", "--room", "logs:x", "--multiline", "sideways")).contains("--multiline must be");
         assertThat(run("--config", config.toString())).contains("sources: must be an array");
+        Path good = dir.resolve("good.json");
+        Files.writeString(good, "{\"sources\": [{\"room\": \"logs:a\", \"file\": \"/tmp/*.log\"}]}");
+        for (String flag : List.of("--start-at", "--multiline", "--topic")) {
+            // with a config file alone they would be ignored: its sources carry their own
+            assertThat(run("--config", good.toString(), flag, "bogus")).as(flag).contains("--multiline, --start-at and --topic go with --file or --stdin");
+        }
     }
 
     @Test

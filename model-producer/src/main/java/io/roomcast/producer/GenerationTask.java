@@ -122,6 +122,10 @@ final class GenerationTask {
             invalid = e.failure();
         }
         if (!acquireSlot()) {
+            if (answeredBefore()) {
+                services.monitor().alreadyAnswered(id, prompt.room());
+                return Outcome.ANSWERED;
+            }
             return abort.get() == null ? fail(new GenerationFailure(GenerationFailure.OVERLOADED, "too many generations at once")) : onAbort(0);
         }
         try {
@@ -151,6 +155,24 @@ final class GenerationTask {
             return stream(request);
         } finally {
             services.bulkhead().onComplete();
+        }
+    }
+
+    /**
+     * Whether a prompt read again (after a takeover) was answered before, checked before a refusal without a slot (a
+     * cancel, or no slot in time) writes its terminal event: the answer's own terminal event is the one. When the log
+     * cannot be read, the refusal is written as before.
+     */
+    private boolean answeredBefore() throws InterruptedException {
+        long end = replayEnd.getAsLong();
+        if (prompt.offset() >= end) {
+            return false;
+        }
+        try {
+            return services.history().priorAttempt(prompt, end) == PriorAttempt.FINISHED;
+        } catch (RuntimeException e) {
+            log.atWarn().setCause(e).addKeyValue("generationId", id).log("could not tell whether the prompt was answered before");
+            return false;
         }
     }
 

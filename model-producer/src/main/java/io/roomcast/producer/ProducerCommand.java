@@ -142,6 +142,9 @@ public final class ProducerCommand implements Callable<Integer> {
             case ModelProducerConfig.SIM -> {
                 long[] delay = range(simDelay, "--sim-delay-ms");
                 long[] words = range(simWords, "--sim-words");
+                if (words[0] < 1 || words[1] > MAX_SIM_WORDS) {
+                    throw invalid("--sim-words must lie within 1-" + MAX_SIM_WORDS + ", was " + simWords);
+                }
                 builder.sim(new SimSettings(model == null ? SimSettings.defaults().model() : model, simSeed, Duration.ofMillis(delay[0]),
                         Duration.ofMillis(delay[1]), (int) words[0], (int) words[1]));
             }
@@ -156,6 +159,9 @@ public final class ProducerCommand implements Callable<Integer> {
         }
         return builder.build();
     }
+
+    /** A simulated answer's longest length: far beyond any answer, and within an int. */
+    private static final long MAX_SIM_WORDS = 1_000_000;
 
     private long[] range(String text, String option) {
         try {

@@ -58,6 +58,8 @@ class ProducerCommandTest {
             "--sim-delay-ms=fast",
             "--sim-delay-ms=50-10",
             "--sim-words=0-3",
+            "--sim-words=4294967297",
+            "--sim-words=1-1000001",
             "--namespace=bad namespace",
             "--namespace=chat=bad:topic",
             "--max-turns=-1",
@@ -85,7 +87,8 @@ class ProducerCommandTest {
     @Test
     void shouldRefuseKafkaSettingsThatExactlyOnceRestsOnNamingThem() {
         for (String setting : new String[]{"acks=0", "enable.idempotence=false", "transactional.id=mine", "isolation.level=read_uncommitted",
-                "enable.auto.commit=true", "key.deserializer=x.Y"}) {
+                "enable.auto.commit=true", "key.deserializer=x.Y",
+                "partition.assignment.strategy=org.apache.kafka.clients.consumer.RangeAssignor"}) {
             String name = setting.substring(0, setting.indexOf('='));
             assertThatThrownBy(() -> parse("--kafka", "k:9092", "--kafka-property", setting))
                     .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("'" + name + "'");
