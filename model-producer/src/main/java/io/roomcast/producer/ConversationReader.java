@@ -89,7 +89,14 @@ final class ConversationReader implements AutoCloseable {
         if (maxTurns == 0 || prompt.offset() == 0) {
             return List.of();
         }
-        PartitionScanner scanner = borrow();
+        PartitionScanner scanner;
+        try {
+            scanner = borrow();
+        } catch (IllegalStateException e) {
+            // no reader free in time (partitions just assigned read their ends too): as an unreadable log
+            log.atWarn().addKeyValue("room", prompt.room()).addKeyValue("reason", e.getMessage()).log("cannot read the room's history; answering without context");
+            return List.of();
+        }
         try {
             Consumer<byte[], byte[]> consumer = scanner.consumer();
             TopicPartition tp = prompt.partition();
@@ -135,8 +142,14 @@ final class ConversationReader implements AutoCloseable {
      * restart marker is harmless, a silent duplicate answer is not.
      */
     PriorAttempt priorAttempt(RoomRecord prompt, long scanEnd) throws InterruptedException {
-        PartitionScanner scanner = borrow();
         String id = prompt.generationId().value();
+        PartitionScanner scanner;
+        try {
+            scanner = borrow();
+        } catch (IllegalStateException e) {
+            log.atWarn().addKeyValue("generationId", id).addKeyValue("reason", e.getMessage()).log("cannot read the room log; assuming an unfinished earlier attempt");
+            return PriorAttempt.UNFINISHED;
+        }
         try {
             long deadline = System.nanoTime() + readTimeout.toNanos();
             PriorAttempt[] result = {PriorAttempt.NONE};
