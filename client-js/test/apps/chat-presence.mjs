@@ -19,6 +19,17 @@ async function open(page, name) {
   await page.dispatchEvent('#name', 'change');
 }
 
+/** Types on `typist` until `watcher` shows `line` under the conversation; false after `attempts` tries of 2.5 s. */
+async function typesUntilSeen(typist, watcher, line, attempts) {
+  for (let i = 0; i < attempts; i++) {
+    await typist.type('#text', 'hi ');
+    const seen = await watcher.waitForFunction((l) => document.getElementById('typing').textContent === l, line, { timeout: 2500, polling: 50 })
+      .then(() => true, () => false);
+    if (seen) return true;
+  }
+  return false;
+}
+
 const here = (page) => page.$$eval('#members li', (els) => els.map((el) => el.dataset.name).sort());
 
 const wire = new Map(); // page -> room frames it received and sent, for a failure's message
@@ -66,27 +77,15 @@ await run(async (browser) => {
   await screenshot(alice, 'chat-here.png');
 
   step('alice types; bob sees it (an ephemeral signal, never stored)');
-  let seenTyping = false;
   // the first signals may race the edge's signal tail reaching the topic's end: keep typing until one arrives
-  for (let i = 0; i < 12 && !seenTyping; i++) {
-    await alice.type('#text', 'hello ');
-    seenTyping = await bob.waitForFunction(() => document.getElementById('typing').textContent === 'alice is typing…', null, { timeout: 2500, polling: 50 })
-      .then(() => true, () => false);
-  }
-  assert.ok(seenTyping, 'bob saw alice typing');
+  assert.ok(await typesUntilSeen(alice, bob, 'alice is typing…', 12), 'bob saw alice typing');
   assert.equal(await alice.$eval('#typing', (el) => el.textContent), '', 'her own signal is not shown to alice');
   await alice.fill('#text', '');
 
   step('bob takes the name alice and types: alice sees it (a page hides only its own signals, not a name)');
   await bob.fill('#name', 'alice');
   await bob.dispatchEvent('#name', 'change');
-  let seenNamesake = false;
-  for (let i = 0; i < 6 && !seenNamesake; i++) {
-    await bob.type('#text', 'hi ');
-    seenNamesake = await alice.waitForFunction(() => document.getElementById('typing').textContent === 'alice is typing…', null, { timeout: 2500, polling: 50 })
-      .then(() => true, () => false);
-  }
-  assert.ok(seenNamesake, 'alice saw her namesake typing');
+  assert.ok(await typesUntilSeen(bob, alice, 'alice is typing…', 6), 'alice saw her namesake typing');
   await bob.fill('#text', '');
 
   step('bob renames; alice sees the new name, once');
