@@ -22,10 +22,29 @@ public final class DisplayName {
                  Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> true;
             default -> false;
         });
-        if (bad) {
+        if (bad || invisibleLetters(name)) {
             throw new IllegalArgumentException("name contains control or invisible characters");
         }
         return name;
+    }
+
+    /**
+     * Characters of visible categories that show as nothing: Hangul fillers (letters), the combining grapheme joiner,
+     * and a variation selector that follows no symbol (after an emoji it picks its style; after a letter, nothing).
+     */
+    private static boolean invisibleLetters(String name) {
+        int previous = -1;
+        for (int i = 0; i < name.length(); ) {
+            int c = name.codePointAt(i);
+            boolean selector = (c >= 0xFE00 && c <= 0xFE0F) || (c >= 0xE0100 && c <= 0xE01EF);
+            if (c == 0x3164 || c == 0x115F || c == 0x1160 || c == 0xFFA0 || c == 0x034F
+                    || (selector && (previous == -1 || Character.isLetterOrDigit(previous) || Character.isWhitespace(previous)))) {
+                return true;
+            }
+            previous = c;
+            i += Character.charCount(c);
+        }
+        return false;
     }
 
     /** Without leading and trailing spaces of any kind: {@link String#strip} keeps no-break spaces, which show as nothing. */

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -50,6 +51,7 @@ class PresenceCodecTest {
         assertThat(DisplayName.validate("  Ann Lee ", 64)).isEqualTo("Ann Lee");
         assertThat(DisplayName.validate("Zoë 🙂", 64)).isEqualTo("Zoë 🙂");
         assertThat(DisplayName.validate("\u00A0Ann\u00A0Lee\u2007", 64)).as("no-break spaces trimmed too, kept inside").isEqualTo("Ann\u00A0Lee");
+        assertThat(DisplayName.validate("Ann \u2764\uFE0F", 64)).as("a variation selector after an emoji").isEqualTo("Ann \u2764\uFE0F");
     }
 
     @Test
@@ -60,5 +62,8 @@ class PresenceCodecTest {
         assertThatThrownBy(() -> DisplayName.validate("Ann\nAdmin", 64)).hasMessageContaining("control");
         assertThatThrownBy(() -> DisplayName.validate("Ann\u202Enimda", 64)).hasMessageContaining("control");
         assertThatThrownBy(() -> DisplayName.validate("A\u200Bnn", 64)).hasMessageContaining("control");
+        for (String invisible : List.of("A\uFE0FB", "\uFE0F", "\u3164", "Ann\u3164", "A\u034Fnn", "\uFFA0")) {
+            assertThatThrownBy(() -> DisplayName.validate(invisible, 64)).as(invisible).hasMessageContaining("invisible");
+        }
     }
 }
