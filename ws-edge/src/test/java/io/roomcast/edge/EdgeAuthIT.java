@@ -145,6 +145,7 @@ class EdgeAuthIT {
             assertThat(authed.path("expiresAt").asLong()).isGreaterThan(System.currentTimeMillis());
 
             assertThat(expiring.awaitClose()).isEqualTo(4401);
+            assertThat(expiring.closeReason()).isEqualTo("unauthorized: expired");
             refreshing.send("{\"op\":\"ping\",\"id\":10}");
             assertThat(refreshing.nextOp("pong").path("id").asInt()).isEqualTo(10);
         }
@@ -166,6 +167,7 @@ class EdgeAuthIT {
             assertThat(authed.nextOp("authed").path("id").asInt()).isEqualTo(1);
 
             assertThat(anonymous.awaitClose()).isEqualTo(4401);
+            assertThat(anonymous.closeReason()).isEqualTo("unauthorized: missing");
             assertThat(Duration.ofNanos(System.nanoTime() - connected)).as("not before the grace").isGreaterThanOrEqualTo(Duration.ofMillis(900));
             authed.send("{\"op\":\"ping\",\"id\":2}");
             assertThat(authed.nextOp("pong").path("id").asInt()).isEqualTo(2);

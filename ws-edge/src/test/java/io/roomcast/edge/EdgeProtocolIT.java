@@ -41,6 +41,10 @@ class EdgeProtocolIT {
             assertThat(c.nextOp("error").path("code").asText()).isEqualTo("bad_request");
             c.send("{\"op\":\"subscribe\",\"id\":11,\"room\":\"nowhere:x\",\"ephemeral\":true}");
             assertThat(c.nextOp("error").path("message").asText()).contains("not configured");
+            c.send("{\"op\":\"presence\",\"id\":14,\"room\":\"nowhere:x\"}");
+            JsonNode presence = c.nextOp("error");
+            assertThat(presence.path("id").asInt()).isEqualTo(14);
+            assertThat(presence.path("message").asText()).contains("not configured");
             // a second JSON value behind the first: the whole message is refused, not half of it taken
             c.send("{\"op\":\"ping\",\"id\":12}{\"op\":\"ping\",\"id\":13}");
             JsonNode trailing = c.nextOp("error");

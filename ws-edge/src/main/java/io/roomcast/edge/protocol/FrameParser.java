@@ -94,7 +94,9 @@ public final class FrameParser {
         return switch (op.textValue()) {
             case "subscribe" -> subscribe(id, node);
             case "unsubscribe" -> withRoom(id, node, room -> new ClientFrame.Unsubscribe(id, room));
-            case "presence" -> withRoom(id, node, room -> new ClientFrame.Presence(id, room));
+            // without an id its answer would have the shape of the presence notice that replaces a client's member list
+            case "presence" -> id == null ? invalid(null, null, "presence needs an id")
+                    : withRoom(id, node, room -> new ClientFrame.Presence(id, room));
             case "publish" -> publish(id, node);
             case "ping" -> new ClientFrame.Ping(id);
             case "auth" -> {
@@ -223,10 +225,11 @@ public final class FrameParser {
         if (!from.isObject() || from.size() == 0) {
             throw new IllegalArgumentException("expected \"latest\", \"earliest\" or an object");
         }
-        if ((from.has("after") ? 1 : 0) + (from.has("last") ? 1 : 0) + (from.has("time") ? 1 : 0) > 1) {
+        // a null field is absent here too
+        if ((from.hasNonNull("after") ? 1 : 0) + (from.hasNonNull("last") ? 1 : 0) + (from.hasNonNull("time") ? 1 : 0) > 1) {
             throw new IllegalArgumentException("name one start: after, last or time, not several");
         }
-        if (from.has("after")) {
+        if (from.hasNonNull("after")) {
             JsonNode after = from.get("after");
             JsonNode epoch = from.get("epoch");
             if (!after.canConvertToLong() || !after.isIntegralNumber()) {
@@ -237,14 +240,14 @@ public final class FrameParser {
             }
             return new StartPoint.After(after.longValue(), new Epoch(epoch.textValue()));
         }
-        if (from.has("last")) {
+        if (from.hasNonNull("last")) {
             JsonNode last = from.get("last");
             if (!last.isIntegralNumber() || !last.canConvertToInt()) {
                 throw new IllegalArgumentException("last must be an integer");
             }
             return new StartPoint.Last(last.intValue());
         }
-        if (from.has("time")) {
+        if (from.hasNonNull("time")) {
             JsonNode time = from.get("time");
             if (!time.isIntegralNumber() || !time.canConvertToLong()) {
                 throw new IllegalArgumentException("time must be an integer (ms since the epoch)");

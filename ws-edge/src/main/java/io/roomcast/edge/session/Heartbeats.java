@@ -54,7 +54,9 @@ public final class Heartbeats implements Runnable {
             long readAheadNow = 0;
             for (Session s : sessions) {
                 if (wallNow > s.authDeadlineMillis()) {
-                    s.abandon(CloseCode.UNAUTHORIZED, () -> {
+                    // the reasons of docs/auth.md: a token whose deadline passed, or no token where one is needed
+                    String reason = s.principal() != null ? "unauthorized: expired" : "unauthorized: missing";
+                    s.abandon(CloseCode.UNAUTHORIZED, reason, () -> {
                         expired.increment();
                         // Its token expired, or an anonymous connection's auth frame never came: the metric's reason.
                         log.atInfo().addKeyValue("session", s.id()).addKeyValue("remote", s.remote()).addKeyValue("reason", "unauthorized")

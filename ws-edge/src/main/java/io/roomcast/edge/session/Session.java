@@ -11,6 +11,7 @@ import io.roomcast.edge.protocol.ClientFrame;
 import io.roomcast.edge.protocol.CloseCode;
 import io.roomcast.edge.protocol.ErrorCode;
 import io.roomcast.edge.protocol.ServerFrames;
+import io.roomcast.room.UnknownNamespaceException;
 import io.roomcast.topic.TopicRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -251,6 +252,10 @@ public final class Session {
             answers.refuse(q.id(), q.room().value(), access.code(), access.message());
             return;
         }
+        if (backbone.topics().namespaces().find(q.room().namespace()).isEmpty()) {
+            answers.refuse(q.id(), q.room().value(), ErrorCode.BAD_REQUEST, new UnknownNamespaceException(q.room()).getMessage());
+            return;
+        }
         answers.execute(backbone.worker(), q.id(), q.room(), () -> presence.query(q.id(), q.room()).whenComplete((frame, failure) -> {
             if (frame != null) {
                 answers.send(frame);
@@ -285,17 +290,31 @@ public final class Session {
         return abandon(code, () -> { });
     }
 
+    /** Who this connection speaks for, or null (anonymous). Any thread. */
+    public Principal principal() {
+        return principal;
+    }
+
     /**
      * As {@link #abandon(CloseCode)}; {@code counted} runs once, when this call is the one that
      * abandons, before the close frame is queued (so a metric counts the close before the client
      * can see it).
      */
     public boolean abandon(CloseCode code, Runnable counted) {
+        return abandon(code, null, counted);
+    }
+
+    /** As {@link #abandon(CloseCode, Runnable)}, with a close reason of its own ({@code null}: the code's). Any thread. */
+    public boolean abandon(CloseCode code, String reason, Runnable counted) {
         if (!ABANDONED.compareAndSet(this, 0, 1)) {
             return false;
         }
         counted.run();
-        close(code);
+        if (reason == null) {
+            close(code);
+        } else {
+            close(code, reason);
+        }
         outbound.hangUpAfterGrace();
         return true;
     }

@@ -116,6 +116,14 @@ class FrameParserTest {
     }
 
     @Test
+    void shouldTakeNullInsideFromForAbsentAndRefuseAPresenceQueryWithoutId() {
+        assertThat(((ClientFrame.Subscribe) one("{\"op\":\"subscribe\",\"id\":1,\"room\":\"chat:a\",\"from\":{\"time\":0,\"last\":null}}")).from())
+                .isEqualTo(new StartPoint.Time(0));
+        assertThat(((ClientFrame.Invalid) one("{\"op\":\"presence\",\"room\":\"chat:a\"}")).message()).isEqualTo("presence needs an id");
+        assertThat(((ClientFrame.Invalid) one("{\"op\":\"presence\",\"id\":null,\"room\":\"chat:a\"}")).message()).isEqualTo("presence needs an id");
+    }
+
+    @Test
     void shouldTakeANullIdForNoId() {
         assertThat(one("{\"op\":\"ping\",\"id\":null}")).isEqualTo(new ClientFrame.Ping(null));
         assertThat(((ClientFrame.Publish) one("{\"op\":\"publish\",\"id\":null,\"room\":\"chat:a\",\"data\":1}")).id()).isNull();
