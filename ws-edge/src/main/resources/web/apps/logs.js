@@ -206,7 +206,6 @@ async function open() {
   if (refusals.length) {
     // A link the page cannot follow as given: nothing is opened (no default in its place), the
     // address bar keeps the link, the notes say what was refused, the fields are marked.
-    subs = [];
     syncControls();
     markRefusals(refusals);
     refusals.forEach((r, i) => viewNotes.set(`link:${i}`, r.why));
@@ -484,6 +483,12 @@ $('q').addEventListener('input', () => {
   clearTimeout(filterTimer);
   filterTimer = setTimeout(applyFilter, 150);
 });
+/** Marks a form field invalid with why, and shows it; it lasts until the field is edited. */
+function complain(field, why) {
+  field.setCustomValidity(why);
+  field.setAttribute('aria-invalid', 'true');
+  field.reportValidity();
+}
 function clearComplaint(field) {
   field.setCustomValidity('');
   field.removeAttribute('aria-invalid');
@@ -502,26 +507,20 @@ $('source').addEventListener('submit', (e) => {
   e.preventDefault();
   const names = $('rooms').value.split(/[\s,]+/).filter(Boolean).map(normaliseRoom);
   if (!names.length || names.includes(null)) {
-    $('rooms').setCustomValidity(ROOM_RULE);
-    $('rooms').setAttribute('aria-invalid', 'true');
-    $('rooms').reportValidity();
+    complain($('rooms'), ROOM_RULE);
     return;
   }
   const kind = $('start').value;
   if (kind === 'time') {
     if (!Number.isFinite(parseTime($('time').value))) {
-      $('time').setCustomValidity(TIME_RULE);
-      $('time').setAttribute('aria-invalid', 'true');
-      $('time').reportValidity();
+      complain($('time'), TIME_RULE);
       return;
     }
     start = { kind, text: $('time').value.trim() };
   } else if (kind === 'last') {
     const n = Number($('last-n').value || 1000);
     if (!Number.isInteger(n) || n < 1 || n > 10000) {
-      $('last-n').setCustomValidity(LAST_RULE);
-      $('last-n').setAttribute('aria-invalid', 'true');
-      $('last-n').reportValidity();
+      complain($('last-n'), LAST_RULE);
       return;
     }
     start = { kind, n };

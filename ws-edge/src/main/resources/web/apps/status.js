@@ -210,13 +210,14 @@ function tick() {
   }
   const edges = [...nodes.values()].filter((n) => n.kind === 'edge').length;
   $('edge-count').textContent = `${up} up of ${edges}`;
-  if (!edges && !refusals.has('sys:edges') && !$('edges').querySelector('.empty')) {
-    $('edges').replaceChildren(h('p', { class: 'hint empty', text: 'No edge has reported in the last 10 minutes.' }));
-  }
-  const producers = [...nodes.values()].some((n) => n.kind === 'producer');
-  if (!producers && !refusals.has('sys:producers') && !$('producers').querySelector('.empty')) {
-    $('producers').replaceChildren(h('p', { class: 'hint empty', text: 'No model producer has reported in the last 10 minutes.' }));
-  }
+  emptyHint('edge', 'edges', 'sys:edges', 'No edge has reported in the last 10 minutes.');
+  emptyHint('producer', 'producers', 'sys:producers', 'No model producer has reported in the last 10 minutes.');
+}
+
+/** A section whose cards are all gone says so again (unless its room was refused, which says why). */
+function emptyHint(kind, section, room, text) {
+  if ([...nodes.values()].some((n) => n.kind === kind) || refusals.has(room) || $(section).querySelector('.empty')) return;
+  $(section).replaceChildren(h('p', { class: 'hint empty', text }));
 }
 
 /** Shows (or, with null, removes) a room's subscription error above its cards. */

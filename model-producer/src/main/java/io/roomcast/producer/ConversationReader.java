@@ -93,9 +93,7 @@ final class ConversationReader implements AutoCloseable {
         try {
             scanner = borrow();
         } catch (IllegalStateException e) {
-            // no reader free in time (partitions just assigned read their ends too): as an unreadable log
-            log.atWarn().addKeyValue("room", prompt.room()).addKeyValue("reason", e.getMessage()).log("cannot read the room's history; answering without context");
-            return List.of();
+            return withoutContext(prompt, e); // no reader free in time (partitions just assigned read their ends too)
         }
         try {
             Consumer<byte[], byte[]> consumer = scanner.consumer();
@@ -127,8 +125,7 @@ final class ConversationReader implements AutoCloseable {
             segments.forEach(segment -> segment.forEach(assembler::add));
             return assembler.lastTurns(maxTurns);
         } catch (KafkaException e) {
-            log.atWarn().addKeyValue("room", prompt.room()).addKeyValue("reason", e.getMessage()).log("cannot read the room's history; answering without context");
-            return List.of();
+            return withoutContext(prompt, e);
         } finally {
             giveBack(scanner);
         }
@@ -147,8 +144,7 @@ final class ConversationReader implements AutoCloseable {
         try {
             scanner = borrow();
         } catch (IllegalStateException e) {
-            log.atWarn().addKeyValue("generationId", id).addKeyValue("reason", e.getMessage()).log("cannot read the room log; assuming an unfinished earlier attempt");
-            return PriorAttempt.UNFINISHED;
+            return unreadable(id, e);
         }
         try {
             long deadline = System.nanoTime() + readTimeout.toNanos();
@@ -177,11 +173,23 @@ final class ConversationReader implements AutoCloseable {
             }
             return result[0];
         } catch (KafkaException e) {
-            log.atWarn().addKeyValue("generationId", id).addKeyValue("reason", e.getMessage()).log("cannot read the room log; assuming an unfinished earlier attempt");
-            return PriorAttempt.UNFINISHED;
+            return unreadable(id, e);
         } finally {
             giveBack(scanner);
         }
+    }
+
+    /** The room's history cannot be read (Kafka, or no reader free in time): the prompt is answered without context. */
+    private static List<Turn> withoutContext(RoomRecord prompt, RuntimeException e) {
+        log.atWarn().addKeyValue("room", prompt.room()).addKeyValue("reason", e.getMessage()).log("cannot read the room's history; answering without context");
+        return List.of();
+    }
+
+    /** The room log cannot be read: a superfluous restart marker is harmless, a silent duplicate answer is not. */
+    private static PriorAttempt unreadable(String generationId, RuntimeException e) {
+        log.atWarn().addKeyValue("generationId", generationId).addKeyValue("reason", e.getMessage())
+                .log("cannot read the room log; assuming an unfinished earlier attempt");
+        return PriorAttempt.UNFINISHED;
     }
 
     /**

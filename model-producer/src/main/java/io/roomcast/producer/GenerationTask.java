@@ -122,7 +122,8 @@ final class GenerationTask {
             invalid = e.failure();
         }
         if (!acquireSlot()) {
-            if (answeredBefore()) {
+            // A prompt read again after a take-over may have been answered: its answer's terminal event is the one.
+            if (prior() == PriorAttempt.FINISHED) {
                 services.monitor().alreadyAnswered(id, prompt.room());
                 return Outcome.ANSWERED;
             }
@@ -133,8 +134,7 @@ final class GenerationTask {
                 abort.set(Abort.ABANDON);
                 return onAbort(0);
             }
-            long end = replayEnd.getAsLong();
-            PriorAttempt prior = prompt.offset() < end ? services.history().priorAttempt(prompt, end) : PriorAttempt.NONE;
+            PriorAttempt prior = prior();
             if (prior == PriorAttempt.FINISHED) {
                 services.monitor().alreadyAnswered(id, prompt.room());
                 return Outcome.ANSWERED;
@@ -158,22 +158,10 @@ final class GenerationTask {
         }
     }
 
-    /**
-     * Whether a prompt read again (after a takeover) was answered before, checked before a refusal without a slot (a
-     * cancel, or no slot in time) writes its terminal event: the answer's own terminal event is the one. When the log
-     * cannot be read, the refusal is written as before.
-     */
-    private boolean answeredBefore() throws InterruptedException {
+    /** What an earlier owner did with this prompt; none for a prompt at or above the partition's end at take-over. */
+    private PriorAttempt prior() throws InterruptedException {
         long end = replayEnd.getAsLong();
-        if (prompt.offset() >= end) {
-            return false;
-        }
-        try {
-            return services.history().priorAttempt(prompt, end) == PriorAttempt.FINISHED;
-        } catch (RuntimeException e) {
-            log.atWarn().setCause(e).addKeyValue("generationId", id).log("could not tell whether the prompt was answered before");
-            return false;
-        }
+        return prompt.offset() < end ? services.history().priorAttempt(prompt, end) : PriorAttempt.NONE;
     }
 
     private Outcome stream(GenerationRequest request) throws InterruptedException {
